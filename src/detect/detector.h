@@ -1,0 +1,64 @@
+// The secret detector: one engine for Containerfiles, build arguments, image
+// config, history and layer files. Token formats are compiled into one
+// RE2::Set pass behind a keyword prefilter; a hit is confirmed by the rule's
+// own regex, its checksum where the format has one, and the placeholder and
+// example filters, so that only values that can be real are reported.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/finding.h"
+
+namespace safebuild {
+
+struct Match {
+  std::string rule;         // stable id, e.g. "github-classic-token"
+  Severity severity = Severity::kHigh;
+  std::string description;  // e.g. "GitHub personal access token (classic)"
+  size_t offset = 0;        // byte offset of the secret value in the text
+  size_t length = 0;        // its length
+  int line = 1;             // 1-based line of `offset`
+  int column = 1;           // 1-based column of `offset`
+  std::string fingerprint;  // Fingerprint(rule, value)
+  std::string redacted;     // Redact(value)
+};
+
+class Detector {
+ public:
+  Detector();
+  ~Detector();
+  Detector(const Detector&) = delete;
+  Detector& operator=(const Detector&) = delete;
+
+  /// The detector with every built-in rule, compiled once.
+  static const Detector& Default();
+
+  /// Every secret in `text`. `path` (a file name, "Env/NAME", …) enables
+  /// rules that depend on where the text lives (.netrc, .npmrc, …).
+  /// Matches are sorted by offset and do not overlap.
+  std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
+
+  /// True when `value` alone looks like a real secret (a known token format,
+  /// a private key, or a high-entropy string that is no placeholder, path,
+  /// version, digest or fingerprint). Lint uses it so that a name alone
+  /// never makes a high finding.
+  bool LooksLikeSecret(std::string_view value) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Placeholders and documented examples: "changeme", "${VAR}", "<token>",
+/// "xxxx…", "AKIAIOSFODNN7EXAMPLE", …
+bool IsPlaceholder(std::string_view value);
+
+/// Credential file names by basename or path: .npmrc, .pypirc, .netrc,
+/// .git-credentials, .docker/config.json, id_rsa, *.pem keys, .env,
+/// .aws/credentials, kubeconfig, … Returns a rule id or "" when none.
+std::string CredentialFileRule(std::string_view path);
+
+}  // namespace safebuild

@@ -1,0 +1,46 @@
+// Streams the entries of one layer tar (gzip, zstd or uncompressed; the
+// compression is detected from the bytes, not trusted from the media type)
+// with libarchive. Nothing is written to disk and links are never followed:
+// an entry is data.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "util/expected.h"
+
+namespace safebuild {
+
+struct LayerEntry {
+  enum class Type { kFile, kDir, kSymlink, kHardlink, kOther };
+  Type type = Type::kOther;
+  std::string path;         // normalised: "/a/b", no "./", "//" or ".."
+  std::string link_target;  // symlink target as stored, or hardlink target
+                            // normalised like path
+  uint64_t size = 0;
+  bool is_whiteout = false;  // ".wh.NAME": deletes `path` (already stripped)
+  bool is_opaque = false;    // ".wh..wh..opq": hides lower content of `path`
+};
+
+struct LayerLimits {
+  uint64_t max_file_bytes = 256ull << 20;  // larger files: scanned in part
+};
+
+/// Calls `on_entry` for each entry. For regular files `content` holds the
+/// file's bytes (at most limits.max_file_bytes, `truncated` says if cut);
+/// for other entries it is empty. Returning false from the callback stops.
+/// A corrupt or truncated stream is an error, never a silent end.
+using EntryCallback = std::function<bool(const LayerEntry& entry,
+                                         std::string_view content,
+                                         bool truncated)>;
+Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
+                 const EntryCallback& on_entry);
+
+/// Normalises a tar member name into "/a/b"; "" for the root. Leading "./",
+/// "/", repeated "/" and "." parts go; ".." pops but never above the root.
+std::string NormalizeLayerPath(std::string_view name);
+
+}  // namespace safebuild

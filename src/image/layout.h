@@ -1,0 +1,51 @@
+// Opens an image stored as an OCI layout directory, an OCI archive or a
+// docker archive, and describes its config and layers. Archives are unpacked
+// into a private directory, blobs only, by validated names: nothing in an
+// archive decides where a file is written.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/expected.h"
+
+namespace safebuild {
+
+enum class Compression { kNone, kGzip, kZstd };
+
+struct LayerBlob {
+  int index = 0;                   // 0-based, base layer first
+  std::string digest;              // blob digest, "sha256:…"
+  std::string diff_id;             // from config rootfs.diff_ids, may be ""
+  std::string media_type;
+  Compression compression = Compression::kNone;
+  std::filesystem::path file;      // the blob on disk
+  std::string created_by;          // history entry of this layer, may be ""
+  int history_index = -1;          // index into config history, -1 unknown
+};
+
+struct OpenedImage {
+  std::string id;                  // config digest, "sha256:…"
+  nlohmann::json config;           // the image config
+  std::vector<LayerBlob> layers;
+};
+
+/// Reads an OCI image layout directory. `ref` picks a manifest by its
+/// org.opencontainers.image.ref.name annotation; empty takes the only one.
+/// Unknown layer media types are an error (a partial scan never passes).
+Expected<OpenedImage> OpenOciLayout(const std::filesystem::path& dir,
+                                    const std::string& ref);
+
+/// Reads an unpacked docker-archive (manifest.json at the top).
+Expected<OpenedImage> OpenDockerArchiveDir(const std::filesystem::path& dir);
+
+/// Unpacks the regular files of a tar archive (`oci-archive`, `docker-archive`)
+/// into `dest`. Only names that are plain relative paths without ".." are
+/// written; links and devices are skipped; sizes are bounded.
+Status UnpackArchive(const std::filesystem::path& archive,
+                     const std::filesystem::path& dest);
+
+}  // namespace safebuild

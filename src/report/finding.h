@@ -1,0 +1,43 @@
+// The one data model every stage reports into and every output format
+// renders from. A Finding never holds a secret value: only its fingerprint
+// and a redacted prefix.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace safebuild {
+
+enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
+std::string_view ToString(Severity s);
+std::optional<Severity> ParseSeverity(std::string_view s);
+
+enum class Origin { kContainerfile, kContext, kConfig, kHistory, kLayer };
+std::string_view ToString(Origin o);
+
+struct LayerRef {
+  int index = 0;           // 0-based position in the image's layer list
+  std::string digest;      // uncompressed diff ID or blob digest, "sha256:…"
+  std::string created_by;  // the history entry that made the layer
+};
+
+struct Finding {
+  std::string rule;
+  Severity severity = Severity::kHigh;
+  Origin origin = Origin::kLayer;
+  std::string path;    // file, or "Env/NAME", "Labels/KEY", "Cmd", "history/3"
+  std::string member;  // path inside a nested archive, if any
+  int line = 0;        // 1-based, 0 when unknown
+  int column = 0;      // 1-based, 0 when unknown
+  std::optional<LayerRef> layer;
+  std::optional<bool> deleted;  // layer findings: hidden in the final filesystem
+  std::string fingerprint;
+  std::string redacted;
+  std::string message;  // what is wrong, one line, no secret value
+  std::string fix;      // how to fix it, one line
+  std::string excerpt;  // source line with the secret redacted (lint only)
+};
+
+}  // namespace safebuild
