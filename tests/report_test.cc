@@ -1,1 +1,108 @@
+#include "report/report.h"
+
 #include <gtest/gtest.h>
+
+namespace safebuild {
+namespace {
+
+Finding LayerFinding(int layer, bool deleted) {
+  Finding f;
+  f.rule = "npm-token";
+  f.severity = Severity::kCritical;
+  f.origin = Origin::kLayer;
+  f.path = "/app/.npmrc";
+  f.line = 1;
+  f.layer = LayerRef{layer, "sha256:" + std::string(64, 'a'), "COPY .npmrc /app/.npmrc"};
+  f.deleted = deleted;
+  f.fingerprint = "0123";
+  f.redacted = "npm_…";
+  f.message = "npm access token";
+  return f;
+}
+
+TEST(Report, JsonHasTheDocumentedShape) {
+  Report r;
+  r.image = ReportImage{"sha256:abc", {"localhost/x:1"}};
+  r.findings.push_back(LayerFinding(1, true));
+  auto j = ToJson(r);
+  EXPECT_EQ(j["schema"], 1);
+  EXPECT_EQ(j["verdict"], "fail");
+  EXPECT_EQ(j["image"]["id"], "sha256:abc");
+  const auto& f = j["findings"][0];
+  EXPECT_EQ(f["rule"], "npm-token");
+  EXPECT_EQ(f["severity"], "critical");
+  EXPECT_EQ(f["origin"], "layer");
+  EXPECT_EQ(f["path"], "/app/.npmrc");
+  EXPECT_EQ(f["line"], 1);
+  EXPECT_EQ(f["layer"]["index"], 1);
+  EXPECT_EQ(f["layer"]["created_by"], "COPY .npmrc /app/.npmrc");
+  EXPECT_EQ(f["deleted"], true);
+  EXPECT_EQ(f["fingerprint"], "0123");
+  EXPECT_EQ(f["redacted"], "npm_…");
+  EXPECT_FALSE(f.contains("member"));
+}
+
+TEST(Report, PassesWhenFindingsStayBelowFailOn) {
+  Report r;
+  Finding f = LayerFinding(1, false);
+  f.severity = Severity::kMedium;
+  r.findings.push_back(f);
+  EXPECT_FALSE(Fails(r));
+  r.fail_on = Severity::kMedium;
+  EXPECT_TRUE(Fails(r));
+}
+
+TEST(Report, IncompleteScanNeverPasses) {
+  Report r;
+  r.complete = false;
+  EXPECT_TRUE(Fails(r));
+  EXPECT_EQ(ToJson(r)["verdict"], "fail");
+}
+
+TEST(Report, TextGroupsByLayerAndShowsWhetherDeleted) {
+  Report r;
+  r.findings.push_back(LayerFinding(2, false));
+  r.findings.push_back(LayerFinding(1, true));
+  Normalize(r.findings);
+  std::string text = RenderText(r, {});
+  auto l1 = text.find("Layer 1 sha256:aaaaaaaaaaaa (COPY .npmrc /app/.npmrc)");
+  auto l2 = text.find("Layer 2 ");
+  ASSERT_NE(l1, std::string::npos) << text;
+  ASSERT_NE(l2, std::string::npos);
+  EXPECT_LT(l1, l2);
+  EXPECT_NE(text.find("/app/.npmrc:1: critical: npm access token (npm_…) [npm-token] "
+                      "deleted by a later layer, still in the image"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("verdict: fail (--fail-on high)"), std::string::npos);
+}
+
+TEST(Report, LintFindingShowsLineAndCaret) {
+  Report r;
+  Finding f;
+  f.rule = "secret-in-env";
+  f.origin = Origin::kContainerfile;
+  f.path = "Containerfile";
+  f.line = 4;
+  f.column = 17;
+  f.message = "ENV sets a secret";
+  f.excerpt = "ENV DB_PASSWORD=Xy7…";
+  f.fix = "pass it at run time";
+  r.findings.push_back(f);
+  std::string text = RenderText(r, {});
+  EXPECT_NE(text.find("  Containerfile:4:17: high: ENV sets a secret [secret-in-env]\n"
+                      "    4 | ENV DB_PASSWORD=Xy7…\n"
+                      "      |                 ^\n"
+                      "    fix: pass it at run time\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Report, NormalizeDropsExactRepeats) {
+  std::vector<Finding> v = {LayerFinding(1, true), LayerFinding(1, true)};
+  Normalize(v);
+  EXPECT_EQ(v.size(), 1u);
+}
+
+}  // namespace
+}  // namespace safebuild

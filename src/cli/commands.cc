@@ -1,1 +1,467 @@
-// placeholder
+#include "cli/commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "cli/image_source.h"
+#include "containerfile/lint.h"
+#include "containerfile/parser.h"
+#include "detect/detector.h"
+#include "podman/build_args.h"
+#include "podman/podman.h"
+#include "report/report.h"
+#include "scan/scanner.h"
+#include "util/temp_dir.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr uintmax_t kMaxContainerfileBytes = 16u << 20;
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader
+// never sees half a report.
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  fs::path target(path);
+  fs::path tmp = target;
+  tmp += ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Fail("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Fail("cannot write " + path + ": " + ec.message());
+  }
+  return Ok{};
+}
+
+// Text to stderr for people; JSON to stdout and/or the --report file.
+int Emit(const Report& report, const CommonOptions& common) {
+  TextStyle style{GetDiagSettings().color, common.verbosity > 0};
+  std::cerr << RenderText(report, style);
+  std::string json = ToJson(report).dump(2) + "\n";
+  if (common.format == "json") std::cout << json << std::flush;
+  if (common.report_file) {
+    if (auto st = WriteFileAtomically(*common.report_file, json); !st) {
+      PrintError(st.error());
+      return kExitInternal;
+    }
+  }
+  return kExitPass;
+}
+
+Expected<std::string> ReadFile(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return Fail(path.string() + ": " + ec.message());
+  if (size > kMaxContainerfileBytes) return Fail(path.string() + ": file is too large");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(path.string() + ": cannot open");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+bool IsRemoteContext(const std::string& context) {
+  return StartsWith(context, "http://") || StartsWith(context, "https://") ||
+         StartsWith(context, "git://") || StartsWith(context, "github.com/") ||
+         StartsWith(context, "git@");
+}
+
+// The Containerfile podman would use: -f, else Containerfile, else
+// Dockerfile in the context.
+std::vector<std::string> ContainerfilesOf(const std::vector<std::string>& files,
+                                          const std::string& context) {
+  if (!files.empty()) return files;
+  for (const char* name : {"Containerfile", "Dockerfile"}) {
+    fs::path p = fs::path(context) / name;
+    if (fs::exists(p)) return {p.string()};
+  }
+  return {};
+}
+
+struct LintRequest {
+  std::vector<std::string> files;
+  std::string context;
+  std::vector<std::pair<std::string, std::string>> build_args;
+  std::optional<std::string> stdin_text;  // the Containerfile for "-f -"
+};
+
+// Lints each Containerfile. A file safebuild cannot parse is reported and
+// left to podman, which gives its own error.
+std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
+  std::vector<Finding> findings;
+  parse_failed = false;
+  for (const auto& file : req.files) {
+    auto text = file == "-" ? Expected<std::string>(req.stdin_text.value_or(""))
+                            : ReadFile(file);
+    if (!text) {
+      PrintError(text.error());
+      parse_failed = true;
+      continue;
+    }
+    auto parsed = ParseContainerfile(*text, file == "-" ? "<stdin>" : file);
+    if (!parsed) {
+      PrintError(parsed.error());
+      parse_failed = true;
+      continue;
+    }
+    LintInput input;
+    input.file = &*parsed;
+    input.build_args = req.build_args;
+    if (!IsRemoteContext(req.context)) input.context = req.context;
+    auto found = Lint(input, Detector::Default());
+    findings.insert(findings.end(), found.begin(), found.end());
+  }
+  return findings;
+}
+
+// --build-arg NAME takes NAME's value from the environment, as podman does.
+std::vector<std::pair<std::string, std::string>> ResolveBuildArgs(
+    const BuildInvocation& inv) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : inv.build_args) {
+    if (value) {
+      out.emplace_back(name, *value);
+    } else if (const char* env = std::getenv(name.c_str())) {
+      out.emplace_back(name, env);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> ReadStdinIfNeeded(const std::vector<std::string>& files) {
+  for (const auto& f : files) {
+    if (f == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  }
+  return std::nullopt;
+}
+
+int InterruptedExit() {
+  int sig = PendingSignal();
+  PrintError("interrupted by signal " + std::to_string(sig));
+  return 128 + sig;
+}
+
+// Removes a blocked image unless the user keeps it. An image that already
+// carried tags before this build (a cache hit of a known image) is the
+// user's and stays.
+void RemoveBlocked(const Podman& podman, const ImageSource& src, const CommonOptions& common) {
+  if (common.keep_failed) {
+    PrintNote("kept the blocked image " + src.id + " (--keep-failed); it is not tagged");
+    return;
+  }
+  if (!src.tags.empty()) {
+    PrintWarning("the blocked image " + src.id + " already had tags; left in storage");
+    return;
+  }
+  if (auto st = podman.Remove(src.id); !st) {
+    PrintWarning("could not remove the blocked image: " + st.error());
+  } else {
+    PrintNote("removed the blocked image " + src.id.substr(0, 19) + " from storage");
+  }
+}
+
+struct ScanState {
+  Report report;
+  std::optional<ImageSource> source;
+};
+
+// Opens and scans an image into `state.report`; failure leaves the report
+// incomplete, which the gate treats as a failure.
+void ScanInto(const std::string& reference, const Podman& podman, const TempDir& scratch,
+              ScanState& state) {
+  auto src = OpenImageSource(reference, podman, scratch);
+  if (!src) {
+    state.report.complete = false;
+    state.report.errors.push_back("cannot read image " + reference + ": " + src.error());
+    return;
+  }
+  state.source = std::move(*src);
+  state.report.image = ReportImage{state.source->id, state.source->tags};
+  auto scanned = ScanImage(state.source->image, Detector::Default());
+  if (!scanned) {
+    state.report.complete = false;
+    state.report.errors.push_back("scan of " + reference + " failed: " + scanned.error());
+    return;
+  }
+  state.report.stats = scanned->stats;
+  state.report.findings.insert(state.report.findings.end(), scanned->findings.begin(),
+                               scanned->findings.end());
+}
+
+int GateExit(const Report& report) {
+  if (!report.complete) return kExitIncomplete;
+  return Fails(report) ? kExitBlocked : kExitPass;
+}
+
+std::string ReadIidFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::string id;
+  in >> id;
+  return id;
+}
+
+Report LintReport(const CommonOptions& common, std::vector<Finding> findings) {
+  Report r;
+  r.fail_on = common.fail_on;
+  Normalize(findings);
+  r.findings = std::move(findings);
+  return r;
+}
+
+}  // namespace
+
+int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) {
+  auto inv = ParseBuildArgs(args);
+  if (!inv) {
+    PrintError("build: " + inv.error());
+    return kExitUsage;
+  }
+  Podman podman({common.podman, inv->global_flags});
+  RunOptions passthrough_run;
+  passthrough_run.add_globals = false;
+  if (inv->help) {
+    std::vector<std::string> help = {"build"};
+    help.insert(help.end(), inv->passthrough.begin(), inv->passthrough.end());
+    auto r = podman.Run(help, passthrough_run);
+    return r ? r->exit_code : kExitInternal;
+  }
+  auto scratch = TempDir::Create();
+  if (!scratch) {
+    PrintError(scratch.error());
+    return kExitInternal;
+  }
+
+  LintRequest lint{ContainerfilesOf(inv->files, inv->context), inv->context,
+                   ResolveBuildArgs(*inv), ReadStdinIfNeeded(inv->files)};
+  bool parse_failed = false;
+  std::vector<Finding> lint_findings = LintAll(lint, parse_failed);
+  Report lint_report = LintReport(common, lint_findings);
+  if (!lint_report.findings.empty()) std::cerr << RenderText(lint_report, {GetDiagSettings().color, false});
+  if (parse_failed) PrintWarning("lint incomplete; the image scan still decides");
+
+  std::vector<std::string> build = {"build"};
+  fs::path iid = inv->iidfile ? fs::path(*inv->iidfile) : scratch->path() / "iid";
+  if (!inv->iidfile) build.insert(build.end(), {"--iidfile", iid.string()});
+  build.insert(build.end(), inv->passthrough.begin(), inv->passthrough.end());
+  passthrough_run.stdout_to_stderr = common.format == "json";
+  passthrough_run.stdin_data = lint.stdin_text;
+  auto built = podman.Run(build, passthrough_run);
+  if (!built) {
+    PrintError(built.error());
+    return kExitInternal;
+  }
+  if (PendingSignal() != 0) return InterruptedExit();
+  if (built->exit_code != 0) {
+    PrintError("podman build failed (exit " + std::to_string(built->exit_code) + ")");
+    return built->exit_code;
+  }
+  std::string image_id = ReadIidFile(iid);
+  if (image_id.empty()) {
+    PrintError("podman build wrote no image ID to " + iid.string());
+    return kExitIncomplete;
+  }
+
+  ScanState state;
+  state.report.fail_on = common.fail_on;
+  ScanInto(image_id, podman, *scratch, state);
+  if (PendingSignal() != 0) return InterruptedExit();
+  state.report.findings.insert(state.report.findings.begin(), lint_report.findings.begin(),
+                               lint_report.findings.end());
+  Normalize(state.report.findings);
+  if (!state.report.image) state.report.image = ReportImage{image_id, {}};
+  int code = GateExit(state.report);
+
+  if (code != kExitPass) {
+    if (state.source) RemoveBlocked(podman, *state.source, common);
+    state.report.image->tags.clear();
+  } else if (auto st = podman.Tag(image_id, inv->tags); !st) {
+    PrintError(st.error());
+    code = kExitInternal;
+  } else {
+    state.report.image->tags = inv->tags;
+  }
+  int emitted = Emit(state.report, common);
+  if (code == kExitPass && !inv->tags.empty()) {
+    PrintNote("tagged " + image_id.substr(0, 19) + " as " + inv->tags.front() +
+              (inv->tags.size() > 1 ? " (+" + std::to_string(inv->tags.size() - 1) + ")" : ""));
+  }
+  return code != kExitPass ? code : emitted;
+}
+
+namespace {
+
+// podman's storage flags given to `scan`, kept for every podman call.
+Expected<std::pair<std::vector<std::string>, std::vector<std::string>>> SplitStorageFlags(
+    const std::vector<std::string>& args) {
+  std::vector<std::string> globals;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string name = a.substr(0, a.find('='));
+    if (IsPodmanGlobalValueFlag(name)) {
+      globals.push_back(a);
+      if (a.find('=') == std::string::npos) {
+        if (i + 1 >= args.size()) return Fail("flag needs an argument: " + a);
+        globals.push_back(args[++i]);
+      }
+    } else if (IsPodmanGlobalBoolFlag(name)) {
+      globals.push_back(a);
+    } else {
+      rest.push_back(a);
+    }
+  }
+  return std::pair(globals, rest);
+}
+
+}  // namespace
+
+int RunScan(const CommonOptions& common_in, const std::vector<std::string>& args) {
+  CommonOptions common = common_in;
+  auto rest = ParseCommonAfterCommand(args, common);
+  if (!rest) {
+    PrintError("scan: " + rest.error());
+    return kExitUsage;
+  }
+  if (!rest->empty() && rest->front() == "--help") {
+    std::cout << CommandUsage("scan");
+    return kExitPass;
+  }
+  auto split = SplitStorageFlags(*rest);
+  if (!split) {
+    PrintError("scan: " + split.error());
+    return kExitUsage;
+  }
+  auto& [globals, positionals] = *split;
+  if (positionals.size() != 1 || positionals[0].empty() || positionals[0][0] == '-') {
+    PrintError(positionals.empty() ? "scan: needs an IMAGE"
+               : positionals[0][0] == '-' ? "scan: unknown option " + positionals[0]
+                                          : "scan: takes exactly one IMAGE");
+    return kExitUsage;
+  }
+  auto scratch = TempDir::Create();
+  if (!scratch) {
+    PrintError(scratch.error());
+    return kExitInternal;
+  }
+  Podman podman({common.podman, globals});
+  ScanState state;
+  state.report.fail_on = common.fail_on;
+  ScanInto(positionals[0], podman, *scratch, state);
+  if (PendingSignal() != 0) return InterruptedExit();
+  Normalize(state.report.findings);
+  int code = GateExit(state.report);
+  int emitted = Emit(state.report, common);
+  return code != kExitPass ? code : emitted;
+}
+
+int RunLint(const CommonOptions& common_in, const std::vector<std::string>& args) {
+  CommonOptions common = common_in;
+  auto rest = ParseCommonAfterCommand(args, common);
+  if (!rest) {
+    PrintError("lint: " + rest.error());
+    return kExitUsage;
+  }
+  if (!rest->empty() && rest->front() == "--help") {
+    std::cout << CommandUsage("lint");
+    return kExitPass;
+  }
+  auto inv = ParseBuildArgs(*rest);
+  if (!inv) {
+    PrintError("lint: " + inv.error());
+    return kExitUsage;
+  }
+  LintRequest lint{ContainerfilesOf(inv->files, inv->context), inv->context,
+                   ResolveBuildArgs(*inv), ReadStdinIfNeeded(inv->files)};
+  if (lint.files.empty()) {
+    PrintError("lint: no Containerfile or Dockerfile in " + inv->context);
+    return kExitUsage;
+  }
+  bool parse_failed = false;
+  Report report = LintReport(common, LintAll(lint, parse_failed));
+  if (parse_failed) {
+    report.complete = false;
+    report.errors.push_back("a Containerfile could not be read or parsed");
+  }
+  int code = GateExit(report);
+  int emitted = Emit(report, common);
+  return code != kExitPass ? code : emitted;
+}
+
+int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
+  auto inv = ParsePushArgs(args);
+  if (!inv) {
+    PrintError("push: " + inv.error());
+    return kExitUsage;
+  }
+  auto scratch = TempDir::Create();
+  if (!scratch) {
+    PrintError(scratch.error());
+    return kExitInternal;
+  }
+  Podman podman({common.podman, inv->global_flags});
+  ScanState state;
+  state.report.fail_on = common.fail_on;
+  ScanInto(inv->image, podman, *scratch, state);
+  if (PendingSignal() != 0) return InterruptedExit();
+  Normalize(state.report.findings);
+  int code = GateExit(state.report);
+  int emitted = Emit(state.report, common);
+  if (code != kExitPass) {
+    PrintError("not pushing " + inv->image + ": the image did not pass the scan");
+    return code;
+  }
+  if (emitted != kExitPass) return emitted;
+  std::vector<std::string> push = {"push"};
+  push.insert(push.end(), inv->passthrough.begin(), inv->passthrough.end());
+  RunOptions run;
+  run.add_globals = false;
+  run.stdout_to_stderr = common.format == "json";
+  auto pushed = podman.Run(push, run);
+  if (!pushed) {
+    PrintError(pushed.error());
+    return kExitInternal;
+  }
+  return pushed->exit_code;
+}
+
+int Main(const std::vector<std::string>& argv) {
+  auto cl = ParseCommandLine(argv);
+  if (!cl) {
+    PrintError(cl.error());
+    return kExitUsage;
+  }
+  SetDiagSettings({cl->common.verbosity, WantColor(cl->common.color)});
+  InstallSignalForwarding();
+  const std::string& cmd = cl->command;
+  if (cmd == "help") {
+    std::cout << UsageText();
+    return kExitPass;
+  }
+  if (cmd == "version") {
+    std::cout << "safebuild " << SAFEBUILD_VERSION << "\n";
+    return kExitPass;
+  }
+  if (cmd == "build") return RunBuild(cl->common, cl->args);
+  if (cmd == "scan") return RunScan(cl->common, cl->args);
+  if (cmd == "lint") return RunLint(cl->common, cl->args);
+  if (cmd == "push") return RunPush(cl->common, cl->args);
+  PrintError("unknown command \"" + cmd + "\" (try 'safebuild --help')");
+  return kExitUsage;
+}
+
+}  // namespace safebuild

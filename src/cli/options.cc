@@ -1,1 +1,200 @@
-// placeholder
+#include "cli/options.h"
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+
+#include "util/text.h"
+
+namespace po = boost::program_options;
+
+namespace safebuild {
+namespace {
+
+po::options_description CommonDescription() {
+  po::options_description d("Options");
+  d.add_options()
+      ("format", po::value<std::string>(), "report format: text or json")
+      ("report", po::value<std::string>(), "also write the JSON report to FILE")
+      ("fail-on", po::value<std::string>(), "lowest severity that fails")
+      ("keep-failed", po::bool_switch(), "keep a blocked image in storage")
+      ("quiet,q", po::bool_switch(), "only errors and findings")
+      ("verbose,v", po::value<std::vector<bool>>()->zero_tokens()->composing(),
+       "more detail (repeat for more)")
+      ("color", po::value<std::string>(), "auto, always or never")
+      ("podman", po::value<std::string>(), "podman binary to run")
+      ("help,h", po::bool_switch(), "show help")
+      ("version", po::bool_switch(), "show the version");
+  return d;
+}
+
+// SAFEBUILD_FAIL_ON → fail-on, for the options that make sense in CI.
+std::string EnvName(const std::string& env) {
+  static const std::vector<std::string> kKnown = {"format", "report", "fail-on",
+                                                  "keep-failed", "color", "podman"};
+  if (!StartsWith(env, "SAFEBUILD_")) return "";
+  std::string name = ToLower(env.substr(10));
+  for (char& c : name) c = c == '_' ? '-' : c;
+  for (const auto& k : kKnown) {
+    if (k == name) return name;
+  }
+  return "";
+}
+
+Status Apply(const po::variables_map& vm, CommonOptions& common) {
+  if (vm.count("format")) {
+    common.format = vm["format"].as<std::string>();
+    if (common.format != "text" && common.format != "json") {
+      return Fail("--format must be text or json, not \"" + common.format + "\"");
+    }
+  }
+  if (vm.count("report")) common.report_file = vm["report"].as<std::string>();
+  if (vm.count("fail-on")) {
+    std::string s = vm["fail-on"].as<std::string>();
+    auto sev = ParseSeverity(ToLower(s));
+    if (!sev) return Fail("--fail-on must be info, low, medium, high or critical, not \"" + s + "\"");
+    common.fail_on = *sev;
+  }
+  if (vm.count("keep-failed") && vm["keep-failed"].as<bool>()) common.keep_failed = true;
+  if (vm.count("quiet") && vm["quiet"].as<bool>()) common.verbosity = -1;
+  if (vm.count("verbose")) {
+    common.verbosity = static_cast<int>(vm["verbose"].as<std::vector<bool>>().size());
+  }
+  if (vm.count("color")) {
+    common.color = vm["color"].as<std::string>();
+    if (common.color != "auto" && common.color != "always" && common.color != "never") {
+      return Fail("--color must be auto, always or never");
+    }
+  }
+  if (vm.count("podman")) common.podman = vm["podman"].as<std::string>();
+  return Ok{};
+}
+
+// Environment first, so that the command line wins.
+Status ApplyEnvironment(CommonOptions& common) {
+  po::variables_map vm;
+  try {
+    auto desc = CommonDescription();
+    po::store(po::parse_environment(desc, EnvName), vm);
+    const char* keep = std::getenv("SAFEBUILD_KEEP_FAILED");
+    if (keep != nullptr && std::string_view(keep) != "0" && *keep != '\0') {
+      common.keep_failed = true;
+    }
+  } catch (const po::error& e) {
+    return Fail(std::string("environment: ") + e.what());
+  }
+  vm.erase("keep-failed");
+  return Apply(vm, common);
+}
+
+Expected<po::parsed_options> ParseKnown(const std::vector<std::string>& args,
+                                        const po::options_description& desc) {
+  try {
+    return po::command_line_parser(args).options(desc).allow_unregistered().run();
+  } catch (const po::error& e) {
+    return Fail(e.what());
+  }
+}
+
+}  // namespace
+
+Expected<CommandLine> ParseCommandLine(const std::vector<std::string>& argv) {
+  CommandLine cl;
+  if (auto st = ApplyEnvironment(cl.common); !st) return Fail(st.error());
+  static const std::vector<std::string> kValueOptions = {"--format", "--report", "--fail-on",
+                                                         "--color", "--podman"};
+  std::vector<std::string> prefix;
+  size_t i = 0;
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i];
+    if (a.empty() || a[0] != '-') break;
+    prefix.push_back(a);
+    for (const auto& v : kValueOptions) {
+      if (a == v && i + 1 < argv.size()) prefix.push_back(argv[++i]);
+    }
+  }
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(prefix).options(CommonDescription()).run(), vm);
+  } catch (const po::error& e) {
+    return Fail(e.what());
+  }
+  if (auto st = Apply(vm, cl.common); !st) return Fail(st.error());
+  if (vm["help"].as<bool>()) cl.command = "help";
+  if (vm["version"].as<bool>()) cl.command = "version";
+  if (!cl.command.empty()) return cl;
+  if (i == argv.size()) return Fail("no command given (try 'safebuild --help')");
+  cl.command = argv[i];
+  cl.args.assign(argv.begin() + static_cast<long>(i) + 1, argv.end());
+  return cl;
+}
+
+Expected<std::vector<std::string>> ParseCommonAfterCommand(
+    const std::vector<std::string>& args, CommonOptions& common) {
+  auto parsed = ParseKnown(args, CommonDescription());
+  if (!parsed) return Fail(parsed.error());
+  po::variables_map vm;
+  po::store(*parsed, vm);
+  if (auto st = Apply(vm, common); !st) return Fail(st.error());
+  if (vm["help"].as<bool>()) return std::vector<std::string>{"--help"};
+  return po::collect_unrecognized(parsed->options, po::include_positional);
+}
+
+std::string UsageText() {
+  return R"(Usage: safebuild [OPTIONS] COMMAND [ARGS...]
+
+Stops secrets from leaking into container images: lints the Containerfile,
+runs podman build, scans every layer, the config and the history of the
+result, and applies the tags only when the image is clean.
+
+Commands:
+  build [PODMAN BUILD ARGS] [CONTEXT]  lint, build, scan, then tag if clean
+  scan [OPTIONS] IMAGE                 scan an image: NAME, ID, oci:DIR[:REF],
+                                       oci-archive:PATH[:REF], docker-archive:PATH
+  lint [OPTIONS] [-f FILE] [CONTEXT]   lint a Containerfile and its context
+  push [PODMAN PUSH ARGS] IMAGE [DEST] scan, then push only if clean
+  version                              print the version
+
+Options (before the command, or as SAFEBUILD_FORMAT, SAFEBUILD_FAIL_ON, ...):
+  --format text|json     report format (json goes to stdout)     [text]
+  --report FILE          also write the JSON report to FILE
+  --fail-on SEVERITY     info, low, medium, high or critical      [high]
+  --keep-failed          keep a blocked image in storage (untagged)
+  --color WHEN           auto, always or never; NO_COLOR is honoured
+  --podman PATH          the podman binary to run               [podman]
+  -q, --quiet            only errors and findings
+  -v, --verbose          more detail
+  -h, --help             this help
+  --version              the version
+
+Exit codes:
+  0   clean (tagged, pushed, or nothing found)
+  64  usage error in safebuild's own arguments
+  65  findings reached --fail-on: nothing tagged or pushed
+  66  the scan could not finish (fails closed)
+  70  internal error
+  other: podman's own exit code, passed through when podman fails
+
+Examples:
+  safebuild build -t localhost/app:1 .
+  safebuild --format json --report report.json build -f Containerfile .
+  safebuild scan oci-archive:app.tar
+  safebuild lint -f Containerfile .
+  safebuild push localhost/app:1 docker://registry.example/app:1
+)";
+}
+
+std::string CommandUsage(const std::string& command) {
+  if (command == "scan") {
+    return "Usage: safebuild scan [OPTIONS] IMAGE\n"
+           "  IMAGE: local NAME or ID, oci:DIR[:REF], oci-archive:PATH[:REF],\n"
+           "         docker-archive:PATH\n"
+           "  also podman's storage flags: --root, --runroot, --storage-driver,\n"
+           "  --storage-opt\n";
+  }
+  if (command == "lint") {
+    return "Usage: safebuild lint [OPTIONS] [-f FILE] [--build-arg K=V] [CONTEXT]\n";
+  }
+  return UsageText();
+}
+
+}  // namespace safebuild

@@ -1,1 +1,202 @@
-// placeholder
+#include "podman/build_args.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+// podman's persistent flags that take a value. They are valid after any
+// subcommand, and select the storage and runtime safebuild must use too.
+constexpr std::array<std::string_view, 17> kGlobalValueFlags = {
+    "--root",          "--runroot",        "--storage-driver",
+    "--storage-opt",   "--runtime",        "--cgroup-manager",
+    "--events-backend", "--tmpdir",        "--conmon",
+    "--connection",    "--url",            "--identity",
+    "--namespace",     "--network-cmd-path", "--network-config-dir",
+    "--volumepath",    "--log-level"};
+constexpr std::array<std::string_view, 3> kGlobalBoolFlags = {
+    "--remote", "--syslog", "--noout"};
+
+// `podman build` flags that take a separate value (podman 4.3, 5.x).
+constexpr std::array<std::string_view, 72> kBuildValueFlags = {
+    "--add-host", "--annotation", "--arch", "--authfile", "--build-arg",
+    "--build-arg-file", "--build-context", "--cache-from", "--cache-to",
+    "--cache-ttl", "--cap-add", "--cap-drop", "--cert-dir", "--cgroup-parent",
+    "--cgroupns", "--cpp-flag", "--cpu-period", "--cpu-quota", "-c",
+    "--cpu-shares", "--cpuset-cpus", "--cpuset-mems", "--creds",
+    "--decryption-key", "--device", "--dns", "--dns-option", "--dns-search",
+    "--env", "-f", "--file", "--format", "--from", "--hooks-dir",
+    "--ignorefile", "--iidfile", "--ipc", "--isolation", "--jobs", "--label",
+    "--logfile", "--manifest", "-m", "--memory", "--memory-swap", "--network",
+    "--os", "--os-feature", "--os-version", "-o", "--output", "--pid",
+    "--platform", "--retry", "--retry-delay", "--runtime-flag", "--secret",
+    "--security-opt", "--shm-size", "--sign-by", "--ssh", "-t", "--tag",
+    "--target", "--timestamp", "--ulimit", "--unsetenv", "--userns",
+    "--userns-gid-map", "--userns-gid-map-group", "--userns-uid-map",
+    "--userns-uid-map-user"};
+constexpr std::array<std::string_view, 5> kMoreBuildValueFlags = {
+    "--uts", "--variant", "-v", "--volume", "--layer-label"};
+
+// `podman push` flags that take a separate value.
+constexpr std::array<std::string_view, 16> kPushValueFlags = {
+    "--authfile", "--cert-dir", "--compression-format", "--compression-level",
+    "--creds", "--digestfile", "-f", "--format", "--sign-by",
+    "--sign-by-sigstore", "--sign-by-sigstore-private-key",
+    "--sign-passphrase-file", "--encryption-key", "--retry", "--retry-delay",
+    "--encrypt-layer"};
+
+template <size_t N>
+bool In(const std::array<std::string_view, N>& set, std::string_view s) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
+
+bool IsBuildValueFlag(std::string_view name) {
+  return In(kBuildValueFlags, name) || In(kMoreBuildValueFlags, name) ||
+         In(kGlobalValueFlags, name);
+}
+
+// One flag occurrence: its name, its value (if any) and how many argv
+// entries it took.
+struct FlagToken {
+  std::string name;
+  std::optional<std::string> value;
+  size_t width = 1;
+};
+
+// Reads the flag at args[i]. `takes_value` decides whether "--x v" consumes
+// the next entry. Short clusters such as "-q" are single flags in podman.
+Expected<FlagToken> ReadFlag(const std::vector<std::string>& args, size_t i,
+                             bool (*takes_value)(std::string_view)) {
+  const std::string& a = args[i];
+  FlagToken t;
+  size_t eq = a.find('=');
+  t.name = a.substr(0, eq);
+  if (eq != std::string::npos) {
+    t.value = a.substr(eq + 1);
+    return t;
+  }
+  // "-tname" short form with an attached value.
+  if (a.size() > 2 && a[0] == '-' && a[1] != '-' &&
+      takes_value(a.substr(0, 2))) {
+    t.name = a.substr(0, 2);
+    t.value = a.substr(2);
+    return t;
+  }
+  if (!takes_value(t.name)) return t;
+  if (i + 1 >= args.size()) return Fail("flag needs an argument: " + t.name);
+  t.value = args[i + 1];
+  t.width = 2;
+  return t;
+}
+
+bool IsGlobal(std::string_view name) {
+  return In(kGlobalValueFlags, name) || In(kGlobalBoolFlags, name);
+}
+
+void AddGlobal(std::vector<std::string>& out, const std::vector<std::string>& args,
+               size_t i, size_t width) {
+  for (size_t k = 0; k < width; ++k) out.push_back(args[i + k]);
+}
+
+void RecordBuildFlag(BuildInvocation& inv, const FlagToken& t) {
+  const std::string& v = t.value.value_or("");
+  if (t.name == "-t" || t.name == "--tag") {
+    inv.tags.push_back(v);
+  } else if (t.name == "-f" || t.name == "--file") {
+    inv.files.push_back(v);
+  } else if (t.name == "--build-arg") {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos) {
+      inv.build_args.emplace_back(v, std::nullopt);
+    } else {
+      inv.build_args.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+    }
+  } else if (t.name == "--build-arg-file") {
+    inv.build_arg_files.push_back(v);
+  } else if (t.name == "--iidfile") {
+    inv.iidfile = v;
+  } else if (t.name == "--ignorefile") {
+    inv.ignorefile = v;
+  } else if (t.name == "-h" || t.name == "--help") {
+    inv.help = true;
+  }
+}
+
+}  // namespace
+
+bool IsPodmanGlobalValueFlag(const std::string& name) {
+  return In(kGlobalValueFlags, name);
+}
+
+bool IsPodmanGlobalBoolFlag(const std::string& name) {
+  return In(kGlobalBoolFlags, name);
+}
+
+Expected<BuildInvocation> ParseBuildArgs(const std::vector<std::string>& args) {
+  BuildInvocation inv;
+  std::vector<std::string> positionals;
+  bool only_positionals = false;
+  for (size_t i = 0; i < args.size();) {
+    const std::string& a = args[i];
+    if (only_positionals || a == "-" || a.empty() || a[0] != '-') {
+      positionals.push_back(a);
+      inv.passthrough.push_back(a);
+      ++i;
+      continue;
+    }
+    if (a == "--") {
+      only_positionals = true;
+      inv.passthrough.push_back(a);
+      ++i;
+      continue;
+    }
+    auto flag = ReadFlag(args, i, IsBuildValueFlag);
+    if (!flag) return Fail(flag.error());
+    RecordBuildFlag(inv, *flag);
+    if (IsGlobal(flag->name)) AddGlobal(inv.global_flags, args, i, flag->width);
+    if (flag->name != "-t" && flag->name != "--tag") {
+      AddGlobal(inv.passthrough, args, i, flag->width);
+    }
+    i += flag->width;
+  }
+  if (positionals.size() > 1) {
+    // podman build takes one context; extra positionals are its error.
+    inv.context = positionals.front();
+  } else {
+    inv.context = positionals.empty() ? "." : positionals.front();
+  }
+  return inv;
+}
+
+Expected<PushInvocation> ParsePushArgs(const std::vector<std::string>& args) {
+  PushInvocation inv;
+  std::vector<std::string> positionals;
+  auto takes_value = [](std::string_view n) {
+    return In(kPushValueFlags, n) || In(kGlobalValueFlags, n);
+  };
+  for (size_t i = 0; i < args.size();) {
+    const std::string& a = args[i];
+    inv.passthrough.push_back(a);
+    if (a.empty() || a[0] != '-') {
+      positionals.push_back(a);
+      ++i;
+      continue;
+    }
+    auto flag = ReadFlag(args, i, +takes_value);
+    if (!flag) return Fail(flag.error());
+    if (IsGlobal(flag->name)) AddGlobal(inv.global_flags, args, i, flag->width);
+    for (size_t k = 1; k < flag->width; ++k) inv.passthrough.push_back(args[i + k]);
+    i += flag->width;
+  }
+  if (positionals.empty()) return Fail("push needs an IMAGE");
+  if (positionals.size() > 2) return Fail("push takes IMAGE [DESTINATION]");
+  inv.image = positionals[0];
+  if (positionals.size() == 2) inv.destination = positionals[1];
+  return inv;
+}
+
+}  // namespace safebuild

@@ -1,1 +1,186 @@
-// placeholder
+#include "report/report.h"
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <tuple>
+
+namespace safebuild {
+namespace {
+
+constexpr const char* kSeverityNames[] = {"info", "low", "medium", "high", "critical"};
+constexpr const char* kOriginNames[] = {"containerfile", "context", "config", "history",
+                                        "layer"};
+
+auto SortKey(const Finding& f) {
+  return std::tuple(static_cast<int>(f.origin), f.layer ? f.layer->index : -1, f.path,
+                    f.member, f.line, f.column, f.rule);
+}
+
+nlohmann::json FindingJson(const Finding& f) {
+  nlohmann::json j = {{"rule", f.rule},
+                      {"severity", ToString(f.severity)},
+                      {"origin", ToString(f.origin)},
+                      {"path", f.path}};
+  if (!f.member.empty()) j["member"] = f.member;
+  if (f.line > 0) j["line"] = f.line;
+  if (f.column > 0) j["column"] = f.column;
+  if (f.layer) {
+    j["layer"] = {{"index", f.layer->index},
+                  {"digest", f.layer->digest},
+                  {"created_by", f.layer->created_by}};
+  }
+  if (f.deleted) j["deleted"] = *f.deleted;
+  if (!f.fingerprint.empty()) j["fingerprint"] = f.fingerprint;
+  if (!f.redacted.empty()) j["redacted"] = f.redacted;
+  j["message"] = f.message;
+  if (!f.fix.empty()) j["fix"] = f.fix;
+  return j;
+}
+
+// ANSI colour for a severity, when colour is on.
+std::string Paint(const TextStyle& style, Severity s, std::string_view text) {
+  if (!style.color) return std::string(text);
+  const char* code = s >= Severity::kHigh     ? "\033[1;31m"
+                     : s == Severity::kMedium ? "\033[1;33m"
+                                              : "\033[1;36m";
+  return code + std::string(text) + "\033[0m";
+}
+
+std::string Bold(const TextStyle& style, std::string_view text) {
+  if (!style.color) return std::string(text);
+  return "\033[1m" + std::string(text) + "\033[0m";
+}
+
+std::string Location(const Finding& f) {
+  std::string loc = f.path;
+  if (!f.member.empty()) loc += "!" + f.member;
+  if (f.line > 0) loc += ":" + std::to_string(f.line);
+  if (f.line > 0 && f.column > 0) loc += ":" + std::to_string(f.column);
+  return loc;
+}
+
+void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) {
+  out << "  " << Bold(style, Location(f)) << ": "
+      << Paint(style, f.severity, ToString(f.severity)) << ": " << f.message;
+  if (!f.redacted.empty()) out << " (" << f.redacted << ")";
+  out << " [" << f.rule << "]";
+  if (f.deleted) {
+    out << (*f.deleted ? " deleted by a later layer, still in the image"
+                       : " visible in the final filesystem");
+  }
+  out << "\n";
+  if (!f.excerpt.empty()) {
+    std::string num = std::to_string(f.line);
+    out << "    " << num << " | " << f.excerpt << "\n";
+    if (f.column > 0) {
+      out << "    " << std::string(num.size(), ' ') << " | "
+          << std::string(static_cast<size_t>(f.column - 1), ' ')
+          << Paint(style, f.severity, "^") << "\n";
+    }
+  }
+  if (!f.fix.empty()) out << "    fix: " << f.fix << "\n";
+}
+
+std::string GroupTitle(const Finding& f) {
+  switch (f.origin) {
+    case Origin::kContainerfile:
+    case Origin::kContext:
+      return "Containerfile and build context";
+    case Origin::kConfig:
+      return "Image config";
+    case Origin::kHistory:
+      return "Image history";
+    case Origin::kLayer:
+      break;
+  }
+  std::string title = "Layer " + std::to_string(f.layer ? f.layer->index : 0);
+  if (f.layer && !f.layer->digest.empty()) title += " " + f.layer->digest.substr(0, 19);
+  if (f.layer && !f.layer->created_by.empty()) {
+    std::string by = f.layer->created_by;
+    if (by.size() > 60) by = by.substr(0, 57) + "...";
+    title += " (" + by + ")";
+  }
+  return title;
+}
+
+}  // namespace
+
+std::string_view ToString(Severity s) { return kSeverityNames[static_cast<int>(s)]; }
+
+std::optional<Severity> ParseSeverity(std::string_view s) {
+  for (int i = 0; i < 5; ++i) {
+    if (s == kSeverityNames[i]) return static_cast<Severity>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view ToString(Origin o) { return kOriginNames[static_cast<int>(o)]; }
+
+bool Fails(const Report& report) {
+  if (!report.complete) return true;
+  return std::any_of(report.findings.begin(), report.findings.end(),
+                     [&](const Finding& f) { return f.severity >= report.fail_on; });
+}
+
+void Normalize(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(),
+                   [](const Finding& a, const Finding& b) { return SortKey(a) < SortKey(b); });
+  auto same = [](const Finding& a, const Finding& b) {
+    return SortKey(a) == SortKey(b) && a.fingerprint == b.fingerprint;
+  };
+  findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
+}
+
+nlohmann::json ToJson(const Report& report) {
+  nlohmann::json j;
+  j["schema"] = 1;
+  j["verdict"] = Fails(report) ? "fail" : "pass";
+  j["fail_on"] = ToString(report.fail_on);
+  if (report.image) {
+    j["image"] = {{"id", report.image->id}, {"tags", report.image->tags}};
+  }
+  j["complete"] = report.complete;
+  if (!report.errors.empty()) j["errors"] = report.errors;
+  j["findings"] = nlohmann::json::array();
+  for (const auto& f : report.findings) j["findings"].push_back(FindingJson(f));
+  if (report.stats) {
+    j["stats"] = {{"layers", report.stats->layers},
+                  {"files", report.stats->files},
+                  {"bytes", report.stats->bytes},
+                  {"truncated", report.stats->truncated}};
+  }
+  return j;
+}
+
+std::string RenderText(const Report& report, const TextStyle& style) {
+  std::ostringstream out;
+  std::string group;
+  for (const auto& f : report.findings) {
+    std::string title = GroupTitle(f);
+    if (title != group) {
+      out << Bold(style, title) << "\n";
+      group = title;
+    }
+    RenderFinding(out, f, style);
+  }
+  for (const auto& e : report.errors) out << "safebuild: error: " << e << "\n";
+  std::map<Severity, int> counts;
+  for (const auto& f : report.findings) ++counts[f.severity];
+  std::string summary;
+  for (auto it = counts.rbegin(); it != counts.rend(); ++it) {
+    summary += (summary.empty() ? "" : ", ") + std::to_string(it->second) + " " +
+               std::string(ToString(it->first));
+  }
+  out << "safebuild: " << report.findings.size() << " finding"
+      << (report.findings.size() == 1 ? "" : "s");
+  if (!summary.empty()) out << " (" << summary << ")";
+  if (report.stats) {
+    out << " in " << report.stats->layers << " layers, " << report.stats->files << " files";
+  }
+  out << "; verdict: " << (Fails(report) ? "fail" : "pass") << " (--fail-on "
+      << ToString(report.fail_on) << ")\n";
+  return out.str();
+}
+
+}  // namespace safebuild

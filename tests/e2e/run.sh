@@ -1,1 +1,301 @@
-exit 0
+#!/usr/bin/env bash
+# End-to-end tests: the real safebuild binary, real podman, real images.
+# Usage: run.sh SAFEBUILD_BINARY FAKE_SECRET_BINARY
+# Covers the cases in the project's test plan (build-arg in history, ENV and
+# LABEL, copied-then-deleted, opaque whiteouts, zstd layers, a comment that
+# swallows a line), plus the gate, pass-through and scan sources.
+SAFEBUILD=$(realpath "$1")
+FAKE=$(realpath "$2")
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+make_base_image
+
+case01_build_arg_value_is_reported_in_history() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+ARG GH_TOKEN
+RUN echo building
+RUN echo "t=$GH_TOKEN" > /a.txt && rm /a.txt
+CF
+  sb --format json build "${STORE[@]}" --build-arg "GH_TOKEN=$tok" -t localhost/c01:1 "$CTX"
+  expect_rc 65
+  expect_json '.verdict == "fail"'
+  expect_json '[.findings[] | select(.origin=="history" and .rule=="github-classic-token")]
+    | length == 2' "token in both RUN history entries"
+  expect_json '[.findings[] | select(.origin=="layer")] | length == 0' "no layer finding"
+  expect_json '[.findings[] | select(.origin=="containerfile" and .line==2)] | length >= 1' \
+    "lint flags the ARG on line 2"
+  expect_no_image localhost/c01:1
+  expect_no_leak "$tok"
+}
+
+case02_env_and_label_are_reported_from_the_config() {
+  new_context
+  local key tok; key=$("$FAKE" AWS_ACCESS_KEY_ID); tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+ENV AWS_ACCESS_KEY_ID=$key
+LABEL ci.token="$tok"
+CF
+  sb --format json build "${STORE[@]}" -t localhost/c02:1 "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="config" and .path=="Env/AWS_ACCESS_KEY_ID"
+    and .rule=="aws-access-key-id")] | length == 1'
+  expect_json '[.findings[] | select(.origin=="config" and .path=="Labels/ci.token"
+    and .rule=="github-classic-token")] | length == 1'
+  expect_json '[.findings[] | select(.origin=="history")] | length >= 2'
+  expect_json '[.findings[] | select(.origin=="containerfile") | .line] | contains([2,3])'
+  expect_no_image localhost/c02:1
+  expect_no_leak "$key"
+  expect_no_leak "$tok"
+}
+
+write_case03() {
+  local tok=$1
+  printf '//registry.example.invalid/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY .npmrc /app/.npmrc
+RUN cat /app/.npmrc > /dev/null
+RUN rm /app/.npmrc
+CF
+}
+
+case03_copied_then_deleted_file_is_found_in_its_layer() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  write_case03 "$tok"
+  sb --format json build "${STORE[@]}" -t localhost/c03:1 "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="layer" and .path=="/app/.npmrc"
+    and .deleted==true and .layer.index==1
+    and (.layer.created_by|test("COPY")) and (.layer.digest|startswith("sha256:")))]
+    | length >= 1' "npmrc in the COPY layer, deleted"
+  expect_json '[.findings[] | select(.origin=="containerfile" and .line==2)] | length >= 1' \
+    "lint flags the COPY"
+  expect_no_image localhost/c03:1
+  expect_no_leak "$tok"
+}
+
+case04_opaque_whiteout_hides_the_file_but_not_the_finding() {
+  new_context
+  local pw; pw=$("$FAKE" PASSWORD)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+RUN mkdir /cfg && echo "machine git.example.invalid login ci password $pw" > /cfg/.netrc
+RUN rm -rf /cfg && mkdir /cfg && touch /cfg/placeholder
+CF
+  sb --format json build "${STORE[@]}" --layers=false "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="layer" and .path=="/cfg/.netrc"
+    and .deleted==true and .layer.index==1)] | length == 1'
+  expect_json '[.findings[] | select(.path|test("placeholder|wh\\."))] | length == 0'
+  expect_no_leak "$pw"
+}
+
+case05_zstd_and_archive_sources_give_the_same_findings() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  write_case03 "$tok"
+  sb --keep-failed --format json build "${STORE[@]}" --iidfile "$CTX.iid" "$CTX"
+  expect_rc 65
+  local id; id=$(cat "$CTX.iid")
+  expect_image_exists "$id"
+  local src
+  "${PODMAN[@]}" push -q --compression-format zstd "$id" "oci:$CTX.zstd:c05" || fail "push zstd"
+  "${PODMAN[@]}" push -q --compression-format zstd:chunked "$id" "oci:$CTX.chunked:c05" ||
+    fail "push zstd:chunked"
+  "${PODMAN[@]}" save -q --format oci-archive -o "$CTX.oci.tar" "$id" || fail "save oci"
+  "${PODMAN[@]}" save -q --format docker-archive -o "$CTX.docker.tar" "$id" || fail "save docker"
+  for src in "oci:$CTX.zstd:c05" "oci:$CTX.chunked:c05" "oci-archive:$CTX.oci.tar" \
+             "docker-archive:$CTX.docker.tar" "$id"; do
+    sb --format json scan "${STORE[@]}" "$src"
+    expect_rc 65
+    expect_json '[.findings[] | select(.origin=="layer" and .path=="/app/.npmrc"
+      and .deleted==true and .layer.index==1)] | length >= 1' "finding from $src"
+    expect_no_leak "$tok"
+  done
+  grep -q 'tar+zstd' "$CTX.zstd/blobs/sha256/"* 2>/dev/null || fail "layers are not zstd"
+  # A layer that cannot be decoded fails the scan; it never yields clean.
+  local blob
+  for blob in "$CTX.zstd"/blobs/sha256/*; do
+    if [ "$(head -c 4 "$blob" | od -An -tx1 | tr -d ' ')" = 28b52ffd ]; then
+      truncate -s 200 "$blob"
+    fi
+  done
+  sb --format json scan "oci:$CTX.zstd:c05"
+  expect_rc 66
+  expect_json '.verdict == "fail" and .complete == false'
+  "${PODMAN[@]}" rmi -f "$id" >/dev/null
+}
+
+case10_comment_escape_swallows_the_next_line() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+RUN echo hello # \\
+ENV API_TOKEN=$tok
+RUN echo a \\
+    # a comment inside a continuation
+    b
+CF
+  sb --format json build "${STORE[@]}" "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="config")] | length == 0' "no Env finding"
+  expect_json '[.findings[] | select(.origin=="history" and .rule=="github-classic-token")]
+    | length == 1'
+  expect_json '[.findings[] | select(.origin=="containerfile" and .line==3)] | length == 1' \
+    "lint reports the token on line 3 inside the RUN"
+  expect_no_leak "$tok"
+}
+
+clean_build_is_tagged_and_flags_pass_through() {
+  new_context
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+ARG GREETING=hello
+ENV APP_MODE=production PASSWORD_FILE=/run/secrets/db
+RUN echo "$GREETING" > /greeting
+CF
+  sb --format json build "${STORE[@]}" --build-arg GREETING=hi -t localhost/clean:1 \
+     --tag=localhost/clean:2 "$CTX" --layers=false --no-cache
+  expect_rc 0
+  expect_json '.verdict == "pass" and (.findings|length) == 0 and .complete == true'
+  expect_json '.image.tags == ["localhost/clean:1","localhost/clean:2"]'
+  expect_image_exists localhost/clean:1
+  expect_image_exists localhost/clean:2
+  jq -e . "$OUT" >/dev/null || fail "stdout is not pure JSON"
+  # -f - reads the Containerfile from stdin; safebuild lints it and hands
+  # the same text to podman.
+  "$SAFEBUILD" build "${STORE[@]}" -t localhost/clean:stdin -f - "$CTX" \
+    < "$CTX/Containerfile" >"$OUT" 2>"$ERR"
+  RC=$?
+  expect_rc 0
+  expect_image_exists localhost/clean:stdin
+}
+
+podman_failure_exit_code_passes_through() {
+  new_context
+  printf 'FROM localhost/busybox\nRUN exit 3\n' > "$CTX/Containerfile"
+  sb build "${STORE[@]}" -t localhost/broken:1 "$CTX"
+  expect_rc 3
+  expect_no_image localhost/broken:1
+  sb build "${STORE[@]}" --no-such-flag "$CTX"
+  expect_rc 125
+}
+
+blocked_image_is_removed_unless_kept() {
+  new_context
+  local tok; tok=$("$FAKE" GITLAB_TOKEN)
+  printf 'FROM localhost/busybox\nRUN echo "glab=%s" > /etc/tok\n' "$tok" > "$CTX/Containerfile"
+  sb --format json build "${STORE[@]}" -t localhost/blocked:1 "$CTX"
+  expect_rc 65
+  local id; id=$(jq -r .image.id "$OUT")
+  expect_no_image "$id"
+  expect_json '[.findings[] | select(.origin=="layer" and .path=="/etc/tok"
+    and .deleted==false and .rule=="gitlab-token")] | length == 1'
+  sb --keep-failed --format json build "${STORE[@]}" -t localhost/blocked:1 "$CTX"
+  expect_rc 65
+  id=$(jq -r .image.id "$OUT")
+  expect_image_exists "$id"
+  expect_no_image localhost/blocked:1
+  # Text for people: redacted, grouped by layer, on stderr.
+  sb scan "${STORE[@]}" "$id"
+  expect_rc 65
+  grep -q "Layer 1" "$ERR" || fail "text report has no layer group"
+  grep -q "${tok:0:4}…" "$ERR" || fail "text report has no redacted prefix"
+  expect_no_leak "$tok"
+  sb --fail-on critical --format json scan "${STORE[@]}" "$id"
+  expect_rc 65
+  "${PODMAN[@]}" rmi -f "$id" >/dev/null
+}
+
+start_registry() {
+  REGISTRY_PORT=$((20000 + RANDOM % 20000))
+  cat > "$E2E_TMP/registry.yml" <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $E2E_TMP/registry
+http:
+  addr: 127.0.0.1:$REGISTRY_PORT
+YML
+  docker-registry serve "$E2E_TMP/registry.yml" >"$E2E_TMP/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  local i
+  for i in $(seq 50); do
+    curl -sf "http://127.0.0.1:$REGISTRY_PORT/v2/" >/dev/null && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+push_sends_only_clean_images() {
+  start_registry || { fail "docker-registry did not start"; return; }
+  local reg="127.0.0.1:$REGISTRY_PORT"
+  new_context
+  printf 'FROM localhost/busybox\nRUN echo fine > /fine\n' > "$CTX/Containerfile"
+  sb build "${STORE[@]}" -t localhost/pushme:1 "$CTX"
+  expect_rc 0
+  sb push "${STORE[@]}" --tls-verify=false localhost/pushme:1 "docker://$reg/pushme:1"
+  expect_rc 0
+  skopeo inspect --tls-verify=false "docker://$reg/pushme:1" >/dev/null 2>&1 ||
+    fail "clean image not in the registry"
+  local tok; tok=$("$FAKE" DOCKERHUB_PAT)
+  printf 'FROM localhost/busybox\nENV HUB=%s\n' "$tok" > "$CTX/Containerfile"
+  sb --keep-failed build "${STORE[@]}" --iidfile "$CTX.iid" "$CTX"
+  expect_rc 65
+  "${PODMAN[@]}" tag "$(cat "$CTX.iid")" localhost/leaky:1
+  sb push "${STORE[@]}" --tls-verify=false localhost/leaky:1 "docker://$reg/leaky:1"
+  expect_rc 65
+  if skopeo inspect --tls-verify=false "docker://$reg/leaky:1" >/dev/null 2>&1; then
+    fail "leaky image reached the registry"
+  fi
+  expect_no_leak "$tok"
+  "${PODMAN[@]}" rmi -f localhost/leaky:1 >/dev/null
+}
+
+sigterm_reaches_podman_and_nothing_is_left() {
+  new_context
+  printf 'FROM localhost/busybox\nRUN sleep 60\n' > "$CTX/Containerfile"
+  local before; before=$(ls "$TMPDIR" | grep -c '^safebuild\.')
+  "$SAFEBUILD" build "${STORE[@]}" -t localhost/slow:1 "$CTX" >"$OUT" 2>"$ERR" &
+  local pid=$!
+  sleep 4
+  kill -TERM "$pid"
+  local i
+  for i in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then
+    fail "safebuild still running 30 s after SIGTERM"
+    kill -KILL "$pid"
+  fi
+  wait "$pid"
+  RC=$?
+  [ "$RC" -ne 0 ] || fail "interrupted build exited 0"
+  pgrep -f "sleep 60" >/dev/null && fail "the RUN step is still running"
+  local after; after=$(ls "$TMPDIR" | grep -c '^safebuild\.')
+  [ "$after" = "$before" ] || fail "temporary directories left behind"
+  expect_no_image localhost/slow:1
+}
+
+usage_errors_have_their_own_code() {
+  new_context
+  sb --fail-on severe scan localhost/busybox
+  expect_rc 64
+  grep -q "safebuild: error: --fail-on" "$ERR" || fail "no clear usage error"
+  sb frobnicate
+  expect_rc 64
+  sb --version
+  expect_rc 0
+  grep -q '^safebuild [0-9]' "$OUT" || fail "--version"
+}
+
+for t in $(declare -F | awk '{print $3}' | grep -E '^(case|clean|podman|blocked|push|sig|usage)'); do
+  run_case "$t"
+done
+finish

@@ -1,0 +1,62 @@
+#include "cli/image_source.h"
+
+#include <nlohmann/json.hpp>
+
+#include "image/image_ref.h"
+
+namespace safebuild {
+namespace {
+
+Expected<ImageSource> OpenLocal(const std::string& name, const Podman& podman,
+                                const TempDir& scratch) {
+  auto inspect = podman.InspectJson(name);
+  if (!inspect) return Fail(inspect.error());
+  ImageSource src;
+  try {
+    auto j = nlohmann::json::parse(*inspect);
+    if (!j.is_array() || j.empty()) return Fail("podman found no image " + name);
+    src.id = "sha256:" + j[0].value("Id", "");
+    if (j[0].contains("RepoTags") && j[0]["RepoTags"].is_array()) {
+      for (const auto& t : j[0]["RepoTags"]) src.tags.push_back(t.get<std::string>());
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return Fail("cannot read podman image inspect output: " + std::string(e.what()));
+  }
+  auto dir = scratch.path() / "image";
+  if (auto st = podman.SaveOciDir(src.id, dir.string()); !st) return Fail(st.error());
+  auto opened = OpenOciLayout(dir, "");
+  if (!opened) return Fail(opened.error());
+  src.image = std::move(*opened);
+  return src;
+}
+
+}  // namespace
+
+Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman& podman,
+                                      const TempDir& scratch) {
+  auto ref = ParseImageRef(reference);
+  if (!ref) return Fail(ref.error());
+  Expected<OpenedImage> opened = Fail("unreachable");
+  switch (ref->kind) {
+    case ImageRef::Kind::kLocal:
+      return OpenLocal(ref->name, podman, scratch);
+    case ImageRef::Kind::kOciDir:
+      opened = OpenOciLayout(ref->path, ref->tag);
+      break;
+    case ImageRef::Kind::kOciArchive:
+    case ImageRef::Kind::kDockerArchive: {
+      auto dir = scratch.path() / "archive";
+      if (auto st = UnpackArchive(ref->path, dir); !st) return Fail(st.error());
+      opened = ref->kind == ImageRef::Kind::kOciArchive ? OpenOciLayout(dir, ref->tag)
+                                                        : OpenDockerArchiveDir(dir);
+      break;
+    }
+  }
+  if (!opened) return Fail(opened.error());
+  ImageSource src;
+  src.id = opened->id;
+  src.image = std::move(*opened);
+  return src;
+}
+
+}  // namespace safebuild

@@ -1,0 +1,56 @@
+// One report model, rendered as text for people (stderr) or as the stable
+// JSON shape CI parses (schema 1, documented in the README). Neither form
+// ever carries a secret value: findings hold only fingerprints and redacted
+// prefixes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/finding.h"
+
+namespace safebuild {
+
+struct ScanStats {
+  int layers = 0;
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+  uint64_t truncated = 0;  // files larger than the read limit, scanned in part
+};
+
+struct ReportImage {
+  std::string id;
+  std::vector<std::string> tags;
+};
+
+struct Report {
+  std::optional<ReportImage> image;
+  std::vector<Finding> findings;
+  Severity fail_on = Severity::kHigh;
+  bool complete = true;              // false: a stage could not finish
+  std::vector<std::string> errors;   // why it is incomplete
+  std::optional<ScanStats> stats;
+};
+
+/// "fail" when a finding reaches fail_on or the report is incomplete.
+bool Fails(const Report& report);
+
+nlohmann::json ToJson(const Report& report);
+
+struct TextStyle {
+  bool color = false;
+  bool verbose = false;
+};
+
+/// Findings grouped by where they are: Containerfile and context, image
+/// config, history, then each layer in order.
+std::string RenderText(const Report& report, const TextStyle& style);
+
+/// Sorts findings into a stable order and drops exact repeats.
+void Normalize(std::vector<Finding>& findings);
+
+}  // namespace safebuild

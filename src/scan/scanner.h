@@ -1,0 +1,33 @@
+// Scans an opened image: the config (Env, Labels, Cmd, Entrypoint, …), every
+// history entry, and every file of every layer, also files a later layer
+// deleted. A layer that cannot be read fails the whole scan: a partial scan
+// never looks clean.
+#pragma once
+
+#include <vector>
+
+#include "detect/detector.h"
+#include "image/layout.h"
+#include "report/finding.h"
+#include "report/report.h"
+#include "util/expected.h"
+
+namespace safebuild {
+
+struct ScanOptions {
+  int jobs = 2;                            // layers read at once
+  uint64_t max_file_bytes = 256ull << 20;  // per file; the rest is counted
+};
+
+struct ScanOutput {
+  std::vector<Finding> findings;
+  ScanStats stats;
+};
+
+Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detector,
+                               const ScanOptions& options = {});
+
+/// The config and history part alone (no layer reads).
+std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detector);
+
+}  // namespace safebuild
