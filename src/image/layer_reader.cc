@@ -1,1 +1,240 @@
-// placeholder
+// A layer is a tar of changes. Deletions are spelled as whiteouts: an entry
+// whose basename is ".wh.NAME" deletes NAME in the same directory, and
+// ".wh..wh..opq" marks its directory opaque (everything below it in lower
+// layers is hidden). Overlay-exported layers may instead carry a character
+// device 0/0 at the deleted path itself. Other ".wh..wh." names are aufs
+// bookkeeping and are passed on as ordinary entries. Names are normalised
+// first and classified second (as a layer applier cleans a name before it
+// looks at the base), so "a/.wh..b" deletes "a/.b" and "d/.wh..." names the
+// parent of d.
+//
+// A whiteout that is a regular file still carries its bytes to the caller:
+// no filesystem shows them, but anyone who pulls the layer has them.
+#include "image/layer_reader.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+constexpr size_t kChunk = 64 << 10;
+constexpr std::string_view kWhiteoutPrefix = ".wh.";
+constexpr std::string_view kMetaPrefix = ".wh..wh.";
+constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
+
+struct ReaderDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ReaderPtr = std::unique_ptr<archive, ReaderDeleter>;
+
+// Only the decoders layers use: archive_read_support_filter_all would also
+// hand hostile bytes to external programs (lrzip, lzop, grzip).
+ReaderPtr NewTarReader() {
+  ReaderPtr a(archive_read_new());
+  if (a == nullptr) return a;
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_filter_zstd(a.get());
+  archive_read_support_format_tar(a.get());
+  return a;
+}
+
+std::string EntryName(archive_entry* e) {
+  const char* name = archive_entry_pathname(e);
+  if (name == nullptr) name = archive_entry_pathname_utf8(e);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
+LayerEntry::Type TypeOf(archive_entry* e) {
+  if (archive_entry_hardlink(e) != nullptr) return LayerEntry::Type::kHardlink;
+  switch (archive_entry_filetype(e)) {
+    case AE_IFREG:
+      return LayerEntry::Type::kFile;
+    case AE_IFDIR:
+      return LayerEntry::Type::kDir;
+    case AE_IFLNK:
+      return LayerEntry::Type::kSymlink;
+    default:
+      return LayerEntry::Type::kOther;
+  }
+}
+
+void ClassifyWhiteout(LayerEntry& entry) {
+  size_t slash = entry.path.rfind('/');
+  if (slash == std::string::npos) return;  // the root has no name
+  std::string_view base = std::string_view(entry.path).substr(slash + 1);
+  std::string dir = entry.path.substr(0, slash);
+  if (base == kOpaqueMarker) {
+    entry.is_opaque = true;
+    entry.path = dir;
+  } else if (StartsWith(base, kWhiteoutPrefix) &&
+             !StartsWith(base, kMetaPrefix)) {
+    entry.is_whiteout = true;
+    entry.path = NormalizeLayerPath(
+        dir + "/" + std::string(base.substr(kWhiteoutPrefix.size())));
+  }
+}
+
+bool IsDeviceWhiteout(archive_entry* e) {
+  return archive_entry_filetype(e) == AE_IFCHR &&
+         archive_entry_rdevmajor(e) == 0 && archive_entry_rdevminor(e) == 0;
+}
+
+LayerEntry Describe(archive_entry* e) {
+  LayerEntry entry;
+  entry.type = TypeOf(e);
+  entry.path = NormalizeLayerPath(EntryName(e));
+  if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0) {
+    entry.size = static_cast<uint64_t>(archive_entry_size(e));
+  }
+  if (entry.type == LayerEntry::Type::kHardlink) {
+    entry.link_target = NormalizeLayerPath(archive_entry_hardlink(e));
+  } else if (entry.type == LayerEntry::Type::kSymlink) {
+    const char* target = archive_entry_symlink(e);
+    if (target == nullptr) target = archive_entry_symlink_utf8(e);
+    entry.link_target = target == nullptr ? "" : target;
+  }
+  ClassifyWhiteout(entry);
+  if (IsDeviceWhiteout(e)) entry.is_whiteout = true;
+  return entry;
+}
+
+// Reads one layer; one content buffer serves every entry.
+class LayerStream {
+ public:
+  LayerStream(const std::filesystem::path& blob, const LayerLimits& limits)
+      : blob_(blob), limits_(limits) {}
+
+  Status Run(const EntryCallback& on_entry);
+
+ private:
+  Status Open();
+  Status ReadContent(bool* truncated);
+  Status CheckEnd(int64_t last_entry_end);
+  Status Error(const std::string& what) const;
+
+  const std::filesystem::path& blob_;
+  const LayerLimits& limits_;
+  ReaderPtr a_;
+  std::string content_;
+  std::string member_;  // name of the entry being read, for messages
+};
+
+Status LayerStream::Error(const std::string& what) const {
+  std::string msg = "layer " + blob_.string() + ": " + what;
+  if (!member_.empty()) msg += " in member '" + member_ + "'";
+  const char* detail = a_ == nullptr ? nullptr : archive_error_string(a_.get());
+  if (detail != nullptr) msg += std::string(": ") + detail;
+  return Fail(msg);
+}
+
+Status LayerStream::Open() {
+  a_ = NewTarReader();
+  if (a_ == nullptr) return Error("cannot create an archive reader");
+  if (archive_read_open_filename(a_.get(), blob_.c_str(), kChunk) !=
+      ARCHIVE_OK) {
+    return Error("cannot read");
+  }
+  return Ok{};
+}
+
+// Fills content_ with at most max_file_bytes and says whether more followed.
+Status LayerStream::ReadContent(bool* truncated) {
+  content_.clear();
+  *truncated = false;
+  const uint64_t max = limits_.max_file_bytes;
+  while (true) {
+    uint64_t room = max - content_.size();
+    if (room == 0) {
+      char probe;
+      la_ssize_t n = archive_read_data(a_.get(), &probe, 1);
+      if (n < 0) return Error("corrupt data");
+      *truncated = n > 0;
+      return Ok{};
+    }
+    size_t old = content_.size();
+    size_t want = static_cast<size_t>(std::min<uint64_t>(room, kChunk));
+    content_.resize(old + want);
+    la_ssize_t n = archive_read_data(a_.get(), content_.data() + old, want);
+    content_.resize(old + static_cast<size_t>(std::max<la_ssize_t>(n, 0)));
+    if (n < 0) return Error("corrupt data");
+    if (n == 0) return Ok{};
+  }
+}
+
+// libarchive also ends quietly when the stream stops at a block boundary;
+// only the end-of-archive blocks move its position past the last entry.
+// Without them the layer was cut short (a zstd stream of several frames can
+// be cut between frames without any decoder noticing).
+Status LayerStream::CheckEnd(int64_t last_entry_end) {
+  if (archive_filter_bytes(a_.get(), 0) > last_entry_end) return Ok{};
+  return Fail("layer " + blob_.string() +
+              ": ends without the end-of-archive blocks (truncated?)");
+}
+
+Status LayerStream::Run(const EntryCallback& on_entry) {
+  if (Status s = Open(); !s) return s;
+  uint64_t count = 0;
+  int64_t entry_end = 0;
+  while (true) {
+    member_.clear();
+    archive_entry* e = nullptr;
+    int r = archive_read_next_header(a_.get(), &e);
+    if (r == ARCHIVE_EOF) return CheckEnd(entry_end);
+    // ARCHIVE_WARN still yields a usable entry (e.g. a name that is not
+    // valid in the current locale); anything worse must not be skipped.
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return Error("corrupt archive");
+    if (++count > limits_.max_entries) {
+      return Fail("layer " + blob_.string() + ": more than " +
+                  std::to_string(limits_.max_entries) + " entries");
+    }
+    member_ = EntryName(e);
+    LayerEntry entry = Describe(e);
+    bool truncated = false;
+    content_.clear();
+    if (entry.type == LayerEntry::Type::kFile) {
+      if (Status s = ReadContent(&truncated); !s) return s;
+    }
+    if (!on_entry(entry, content_, truncated)) return Ok{};
+    if (archive_read_data_skip(a_.get()) != ARCHIVE_OK) {
+      return Error("corrupt data");
+    }
+    entry_end = archive_filter_bytes(a_.get(), 0);
+  }
+}
+
+}  // namespace
+
+std::string NormalizeLayerPath(std::string_view name) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = std::min(name.find('/', start), name.size());
+    std::string_view part = name.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (std::string_view part : parts) {
+    out += '/';
+    out += part;
+  }
+  return out;
+}
+
+Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
+                 const EntryCallback& on_entry) {
+  return LayerStream(blob, limits).Run(on_entry);
+}
+
+}  // namespace safebuild

@@ -27,6 +27,7 @@ struct LayerEntry {
 
 struct LayerLimits {
   uint64_t max_file_bytes = 256ull << 20;  // larger files: scanned in part
+  uint64_t max_entries = 2'000'000;        // more: an error, not a partial scan
 };
 
 /// Calls `on_entry` for each entry. For regular files `content` holds the

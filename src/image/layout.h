@@ -4,6 +4,7 @@
 // archive decides where a file is written.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -42,10 +43,17 @@ Expected<OpenedImage> OpenOciLayout(const std::filesystem::path& dir,
 /// Reads an unpacked docker-archive (manifest.json at the top).
 Expected<OpenedImage> OpenDockerArchiveDir(const std::filesystem::path& dir);
 
+struct UnpackLimits {
+  uint64_t max_entries = 100'000;
+  uint64_t max_total_bytes = 64ull << 30;  // sum of the members' sizes
+};
+
 /// Unpacks the regular files of a tar archive (`oci-archive`, `docker-archive`)
 /// into `dest`. Only names that are plain relative paths without ".." are
-/// written; links and devices are skipped; sizes are bounded.
+/// written; links and devices are skipped; sizes are bounded. An absolute or
+/// climbing name, a member met twice or a limit passed is an error.
 Status UnpackArchive(const std::filesystem::path& archive,
-                     const std::filesystem::path& dest);
+                     const std::filesystem::path& dest,
+                     const UnpackLimits& limits = {});
 
 }  // namespace safebuild

@@ -1,0 +1,286 @@
+// Builders for the image tests: layer tars written with libarchive's writer
+// (any filter, ustar/pax/gnu), and small OCI layouts and docker archives.
+#pragma once
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "image/layer_reader.h"
+#include "util/temp_dir.h"
+
+namespace safebuild::test {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+struct TarMember {
+  enum class Kind { kFile, kDir, kSymlink, kHardlink, kCharDev, kFifo };
+  Kind kind = Kind::kFile;
+  std::string name;
+  std::string data;  // file content or link target
+  unsigned major = 0;
+  unsigned minor = 0;
+};
+
+inline TarMember File(std::string name, std::string data = "") {
+  return {TarMember::Kind::kFile, std::move(name), std::move(data)};
+}
+inline TarMember Dir(std::string name) {
+  return {TarMember::Kind::kDir, std::move(name), ""};
+}
+inline TarMember Symlink(std::string name, std::string target) {
+  return {TarMember::Kind::kSymlink, std::move(name), std::move(target)};
+}
+inline TarMember Hardlink(std::string name, std::string target) {
+  return {TarMember::Kind::kHardlink, std::move(name), std::move(target)};
+}
+inline TarMember CharDev(std::string name, unsigned major, unsigned minor) {
+  return {TarMember::Kind::kCharDev, std::move(name), "", major, minor};
+}
+inline TarMember Fifo(std::string name) {
+  return {TarMember::Kind::kFifo, std::move(name), ""};
+}
+
+enum class Filter { kNone, kGzip, kZstd };
+enum class Format { kUstar, kPax, kGnu };
+
+inline la_ssize_t AppendToString(archive*, void* out, const void* buf,
+                                 size_t n) {
+  static_cast<std::string*>(out)->append(static_cast<const char*>(buf), n);
+  return static_cast<la_ssize_t>(n);
+}
+
+inline void AddFilter(archive* a, Filter filter) {
+  if (filter == Filter::kGzip) archive_write_add_filter_gzip(a);
+  if (filter == Filter::kZstd) archive_write_add_filter_zstd(a);
+}
+
+inline void SetFormat(archive* a, Format format) {
+  if (format == Format::kUstar) archive_write_set_format_ustar(a);
+  if (format == Format::kPax) archive_write_set_format_pax_restricted(a);
+  if (format == Format::kGnu) archive_write_set_format_gnutar(a);
+}
+
+inline void Describe(archive_entry* e, const TarMember& m) {
+  archive_entry_set_pathname(e, m.name.c_str());
+  archive_entry_set_perm(e, 0644);
+  switch (m.kind) {
+    case TarMember::Kind::kFile:
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_size(e, static_cast<la_int64_t>(m.data.size()));
+      break;
+    case TarMember::Kind::kDir:
+      archive_entry_set_filetype(e, AE_IFDIR);
+      archive_entry_set_perm(e, 0755);
+      break;
+    case TarMember::Kind::kSymlink:
+      archive_entry_set_filetype(e, AE_IFLNK);
+      archive_entry_set_symlink(e, m.data.c_str());
+      break;
+    case TarMember::Kind::kHardlink:
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_hardlink(e, m.data.c_str());
+      break;
+    case TarMember::Kind::kCharDev:
+      archive_entry_set_filetype(e, AE_IFCHR);
+      archive_entry_set_rdevmajor(e, m.major);
+      archive_entry_set_rdevminor(e, m.minor);
+      break;
+    case TarMember::Kind::kFifo:
+      archive_entry_set_filetype(e, AE_IFIFO);
+      break;
+  }
+}
+
+inline std::string MakeTar(const std::vector<TarMember>& members,
+                           Filter filter = Filter::kNone,
+                           Format format = Format::kPax) {
+  std::string out;
+  archive* a = archive_write_new();
+  SetFormat(a, format);
+  AddFilter(a, filter);
+  archive_write_set_bytes_in_last_block(a, 1);
+  EXPECT_EQ(archive_write_open(a, &out, nullptr, AppendToString, nullptr),
+            ARCHIVE_OK);
+  for (const TarMember& m : members) {
+    archive_entry* e = archive_entry_new();
+    Describe(e, m);
+    // ARCHIVE_WARN: a name that is not UTF-8 is written as raw bytes.
+    EXPECT_GE(archive_write_header(a, e), ARCHIVE_WARN)
+        << m.name << ": " << archive_error_string(a);
+    if (m.kind == TarMember::Kind::kFile && !m.data.empty()) {
+      archive_write_data(a, m.data.data(), m.data.size());
+    }
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+// A pax tar with one sparse file of `size` bytes holding `data` at `offset`.
+inline std::string MakeSparseTar(const std::string& name, int64_t size,
+                                 int64_t offset, const std::string& data) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_pax(a);
+  archive_write_open(a, &out, nullptr, AppendToString, nullptr);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, name.c_str());
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_entry_set_size(e, size);
+  archive_entry_sparse_add_entry(e, offset, static_cast<int64_t>(data.size()));
+  EXPECT_GE(archive_write_header(a, e), ARCHIVE_WARN)
+      << archive_error_string(a);
+  // The writer takes the logical bytes and drops the holes itself.
+  std::string logical = std::string(static_cast<size_t>(offset), '\0') + data;
+  archive_write_data(a, logical.data(), logical.size());
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+// Compresses bytes as one stream (libarchive's "raw" format).
+inline std::string Compress(const std::string& bytes, Filter filter) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_raw(a);
+  AddFilter(a, filter);
+  archive_write_set_bytes_in_last_block(a, 1);
+  archive_write_open(a, &out, nullptr, AppendToString, nullptr);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_write_header(a, e);
+  archive_write_data(a, bytes.data(), bytes.size());
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+inline void WriteFile(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+inline std::string Sha256Hex(const std::string& bytes) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size());
+  char hex[sizeof out * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+inline TempDir MakeTempDir() {
+  Expected<TempDir> dir = TempDir::Create("sb-image-test");
+  EXPECT_TRUE(dir.ok());
+  return std::move(*dir);
+}
+
+// What ReadLayer reported, in order.
+struct ReadEntries {
+  std::vector<LayerEntry> entries;
+  std::vector<std::string> contents;
+  std::vector<bool> truncated;
+
+  const LayerEntry* Find(const std::string& path) const {
+    for (const LayerEntry& e : entries) {
+      if (e.path == path) return &e;
+    }
+    return nullptr;
+  }
+};
+
+inline Expected<ReadEntries> ReadAll(const fs::path& blob,
+                                     const LayerLimits& limits = {}) {
+  ReadEntries out;
+  Status s = ReadLayer(
+      blob, limits,
+      [&out](const LayerEntry& e, std::string_view content, bool truncated) {
+        out.entries.push_back(e);
+        out.contents.emplace_back(content);
+        out.truncated.push_back(truncated);
+        return true;
+      });
+  if (!s) return Fail(s.error());
+  return out;
+}
+
+constexpr char kTarGzip[] = "application/vnd.oci.image.layer.v1.tar+gzip";
+constexpr char kTarZstd[] = "application/vnd.oci.image.layer.v1.tar+zstd";
+constexpr char kOciManifest[] = "application/vnd.oci.image.manifest.v1+json";
+constexpr char kOciIndex[] = "application/vnd.oci.image.index.v1+json";
+constexpr char kOciConfig[] = "application/vnd.oci.image.config.v1+json";
+
+// An OCI image layout under construction.
+class OciLayout {
+ public:
+  explicit OciLayout(fs::path dir) : dir_(std::move(dir)) {
+    fs::create_directories(dir_ / "blobs" / "sha256");
+    WriteFile(dir_ / "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  }
+
+  const fs::path& dir() const { return dir_; }
+
+  json AddBlob(const std::string& media_type, const std::string& bytes) {
+    std::string hex = Sha256Hex(bytes);
+    WriteFile(dir_ / "blobs" / "sha256" / hex, bytes);
+    return {{"mediaType", media_type},
+            {"digest", "sha256:" + hex},
+            {"size", bytes.size()}};
+  }
+
+  // A config whose history has an empty entry first, one per layer after.
+  static json Config(size_t layers) {
+    json config = {{"architecture", "amd64"}, {"os", "linux"}};
+    config["rootfs"] = {{"type", "layers"}, {"diff_ids", json::array()}};
+    config["history"] = json::array();
+    config["history"].push_back(
+        {{"created_by", "/bin/sh -c #(nop) ARG TOKEN"}, {"empty_layer", true}});
+    for (size_t i = 0; i < layers; ++i) {
+      config["rootfs"]["diff_ids"].push_back("sha256:" + std::string(64, 'a'));
+      config["history"].push_back(
+          {{"created_by", "step " + std::to_string(i)}});
+    }
+    return config;
+  }
+
+  // Adds config and manifest blobs; returns the manifest's descriptor.
+  json AddImage(const std::vector<json>& layers, const json& config) {
+    json manifest = {{"schemaVersion", 2}, {"mediaType", kOciManifest}};
+    manifest["config"] = AddBlob(kOciConfig, config.dump());
+    manifest["layers"] = layers;
+    return AddBlob(kOciManifest, manifest.dump());
+  }
+
+  json AddImage(const std::vector<json>& layers) {
+    return AddImage(layers, Config(layers.size()));
+  }
+
+  void WriteIndex(const std::vector<json>& manifests) {
+    json index = {{"schemaVersion", 2}, {"manifests", manifests}};
+    WriteFile(dir_ / "index.json", index.dump());
+  }
+
+ private:
+  fs::path dir_;
+};
+
+inline json Named(json descriptor, const std::string& name) {
+  descriptor["annotations"]["org.opencontainers.image.ref.name"] = name;
+  return descriptor;
+}
+
+}  // namespace safebuild::test
