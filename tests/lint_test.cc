@@ -1,1 +1,729 @@
+// Lint tests: for each rule one input that fires (exact rule, severity, line
+// and column) and one that must not. Secret values are generated at run time
+// (fake_secret.h); no test file holds a secret-shaped literal.
+#include "containerfile/lint.h"
+
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "containerfile/ignore_file.h"
+#include "containerfile/secret_names.h"
+#include "fake_secret.h"
+
+namespace safebuild {
+namespace {
+
+using fake::Kind;
+
+std::vector<Finding> LintText(
+    const std::string& text,
+    std::vector<std::pair<std::string, std::string>> build_args = {},
+    const std::filesystem::path& context = {}) {
+  Expected<Containerfile> cf = ParseContainerfile(text, "Containerfile");
+  EXPECT_TRUE(cf.ok()) << cf.error();
+  if (!cf.ok()) return {};
+  LintInput input;
+  input.file = &*cf;
+  input.build_args = std::move(build_args);
+  input.context = context;
+  return Lint(input, Detector::Default());
+}
+
+std::vector<const Finding*> WithRule(const std::vector<Finding>& findings,
+                                     std::string_view rule) {
+  std::vector<const Finding*> out;
+  for (const Finding& f : findings) {
+    if (f.rule == rule) out.push_back(&f);
+  }
+  return out;
+}
+
+// The one finding of `rule`; fails the test when there is not exactly one.
+const Finding& Only(const std::vector<Finding>& findings,
+                    std::string_view rule) {
+  static const Finding kNone;
+  std::vector<const Finding*> hits = WithRule(findings, rule);
+  EXPECT_EQ(hits.size(), 1u) << "rule " << rule;
+  return hits.empty() ? kNone : *hits[0];
+}
+
+std::string Where(const Finding& f) {
+  return std::to_string(f.line) + ":" + std::to_string(f.column);
+}
+
+// Every text a finding carries that a user or a report will see.
+void ExpectNoValue(const std::vector<Finding>& findings,
+                   const std::string& secret) {
+  for (const Finding& f : findings) {
+    for (const std::string* text :
+         {&f.message, &f.fix, &f.excerpt, &f.redacted, &f.path}) {
+      EXPECT_EQ(text->find(secret), std::string::npos)
+          << f.rule << ": " << *text;
+    }
+  }
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("sb-lint-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  void Write(const std::string& rel, const std::string& text = "x\n") const {
+    std::filesystem::path p = path_ / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// --- secret-in-env, secret-in-arg-default, secret-in-label -----------------
+
+TEST(Lint, ReportsASecretEnvValueInsideAMultiLineInstruction) {
+  // Case 09: the secret is on line 4 of an ENV that starts on line 3.
+  std::string password = fake::Make(Kind::kPassword);
+  std::string text =
+      "# escape=`\nFROM busybox\nENV A=1 `\n    DB_PASSWORD=" + password +
+      "\nRUN echo C:\\path\\not\\escapes\n";
+  std::vector<Finding> findings = LintText(text);
+  const Finding& f = Only(findings, "secret-in-env");
+  EXPECT_EQ(Where(f), "4:17");
+  EXPECT_EQ(f.severity, Severity::kHigh);
+  EXPECT_EQ(f.origin, Origin::kContainerfile);
+  EXPECT_EQ(f.path, "Containerfile");
+  EXPECT_EQ(f.message.rfind("ENV sets DB_PASSWORD to a secret (", 0), 0u)
+      << f.message;
+  EXPECT_NE(f.message.find("stored in the image config"), std::string::npos);
+  EXPECT_EQ(f.excerpt, "    DB_PASSWORD=" + f.redacted);
+  EXPECT_FALSE(f.fingerprint.empty());
+  ExpectNoValue(findings, password);
+}
+
+TEST(Lint, ReportsAKnownTokenFormatInEnvAsCritical) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nENV GREETING=hi TOKEN=" + token + "\n");
+  const Finding& f = Only(findings, "secret-in-env");
+  EXPECT_EQ(Where(f), "2:23");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  EXPECT_NE(f.message.find("(github-classic-token)"), std::string::npos);
+}
+
+TEST(Lint, DoesNotReportPlainEnvValues) {
+  std::vector<Finding> findings = LintText(
+      "FROM a\nENV PATH=/usr/local/bin:$PATH NODE_VERSION=20.11.1 "
+      "LANG=C.UTF-8\n");
+  EXPECT_TRUE(findings.empty());
+}
+
+TEST(Lint, ReportsASecretArgDefault) {
+  std::string token = fake::Make(Kind::kNpmToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nARG NPM_TOKEN=" + token + "\nRUN x\n");
+  const Finding& f = Only(findings, "secret-in-arg-default");
+  EXPECT_EQ(Where(f), "2:15");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  const Finding& arg = Only(findings, "secret-arg");
+  EXPECT_EQ(Where(arg), "2:5");
+  EXPECT_EQ(arg.severity, Severity::kCritical);
+  EXPECT_EQ(arg.fingerprint, f.fingerprint);
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, DoesNotReportAPlainArgDefault) {
+  EXPECT_TRUE(LintText("ARG BASE=alpine:3.19\nFROM $BASE\nARG VERSION=1.2.3\n")
+                  .empty());
+}
+
+TEST(Lint, ReportsASecretLabel) {
+  std::string key = fake::Make(Kind::kGitlabToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nLABEL org.example.deploy=\"" + key + "\"\n");
+  const Finding& f = Only(findings, "secret-in-label");
+  EXPECT_EQ(Where(f), "2:27");
+  EXPECT_GE(f.severity, Severity::kHigh);
+  EXPECT_EQ(f.excerpt, "LABEL org.example.deploy=\"" + f.redacted + "\"");
+}
+
+TEST(Lint, DoesNotReportPlainLabels) {
+  EXPECT_TRUE(LintText("FROM a\nLABEL org.opencontainers.image.version=1.2.3 "
+                       "maintainer=\"dev@example.invalid\"\n")
+                  .empty());
+}
+
+// --- secret-in-run, secret-in-cmd, secret-in-instruction --------------------
+
+TEST(Lint, ReportsATokenThatACommentSwallowsIntoARun) {
+  // Case 10: lines 2-3 are one RUN, Env is not set.
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings = LintText(
+      "FROM busybox\nRUN echo hello # \\\nENV API_TOKEN=" + token +
+      "\nRUN echo a \\\n    # a comment inside a continuation\n    b\n");
+  const Finding& f = Only(findings, "secret-in-run");
+  EXPECT_EQ(Where(f), "3:15");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  EXPECT_NE(f.message.find("RUN contains a secret (github-classic-token)"),
+            std::string::npos);
+  EXPECT_TRUE(WithRule(findings, "secret-in-env").empty());
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, DoesNotReportAnOrdinaryRun) {
+  EXPECT_TRUE(
+      LintText(
+          "FROM a\nRUN apk add --no-cache curl=8.5.0-r0 && rm -rf /var/cache\n")
+          .empty());
+}
+
+TEST(Lint, ReportsATokenInAnExecFormCmdAtItsSourcePosition) {
+  // Case 11.
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings = LintText(
+      "FROM busybox\nCMD [\"sh\", \"-c\", \\\n     \"wget "
+      "--header=\\\"Authorization: Bearer " +
+      token + "\\\" http://example.invalid/\"]\n");
+  const Finding& f = Only(findings, "secret-in-cmd");
+  EXPECT_EQ(Where(f), "3:45");
+  EXPECT_GE(f.severity, Severity::kHigh);
+  EXPECT_NE(f.message.find("stored in the image config"), std::string::npos);
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, ReportsATokenInACmdThatIsNotValidJson) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nCMD ['sh','-c','echo " + token + "']\n");
+  EXPECT_EQ(Where(Only(findings, "secret-in-cmd")), "2:22");
+}
+
+TEST(Lint, DoesNotReportAnOrdinaryCmd) {
+  EXPECT_TRUE(
+      LintText("FROM a\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n").empty());
+}
+
+TEST(Lint, ReportsASecretInOtherInstructions) {
+  std::string token = fake::Make(Kind::kSlackBotToken);
+  std::vector<Finding> findings = LintText(
+      "FROM a\nHEALTHCHECK CMD wget -q http://localhost/?t=" + token + "\n");
+  const Finding& f = Only(findings, "secret-in-instruction");
+  EXPECT_EQ(Where(f), "2:45");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+}
+
+TEST(Lint, DoesNotReportAnOrdinaryHealthcheck) {
+  EXPECT_TRUE(
+      LintText(
+          "FROM a\nHEALTHCHECK --interval=5s CMD wget -q http://localhost/\n")
+          .empty());
+}
+
+// --- secret-name-in-env, placeholder-secret-value ---------------------------
+
+TEST(Lint, TheNameAloneIsNotEnough) {
+  // Case 08: only low advice, for API_TOKEN and the placeholder.
+  std::vector<Finding> findings = LintText(
+      "FROM busybox\n"
+      "ENV GPG_KEY=0123456789ABCDEF0123456789ABCDEF01234567 \\\n"
+      "    KEYCLOAK_ADMIN=admin \\\n"
+      "    PASSWORD_FILE=/run/secrets/db \\\n"
+      "    API_TOKEN=${API_TOKEN} \\\n"
+      "    DB_PASSWORD=changeme\n"
+      "RUN echo \"libcrypto3=3.1.4-r1 libssl3\"\n");
+  for (const Finding& f : findings)
+    EXPECT_EQ(f.severity, Severity::kLow) << f.rule;
+  ASSERT_EQ(findings.size(), 2u);
+  const Finding& from_build = Only(findings, "secret-name-in-env");
+  EXPECT_EQ(Where(from_build), "5:15");
+  EXPECT_NE(from_build.message.find("API_TOKEN"), std::string::npos);
+  const Finding& placeholder = Only(findings, "placeholder-secret-value");
+  EXPECT_EQ(Where(placeholder), "6:17");
+  EXPECT_EQ(
+      placeholder.message,
+      "ENV DB_PASSWORD sets a placeholder; pass the real value at run time");
+}
+
+TEST(Lint, NamesThatOnlyLookSecretGetNoAdvice) {
+  EXPECT_TRUE(
+      LintText(
+          "FROM a\nENV TOKENIZERS_PARALLELISM=false SECRET_KEY_FILE=/run/s "
+          "PUBLIC_KEY=abc TOKEN_URL=https://example.invalid/t PWD=/app\n")
+          .empty());
+}
+
+TEST(SecretNames, RecogniseSecretWordsButNotAboutWords) {
+  for (const char* yes :
+       {"DB_PASSWORD", "GH_TOKEN", "awsSecretAccessKey", "NPM_AUTH",
+        "SSH_PRIVATE_KEY", "STRIPE_APIKEY", "SMTP_PASS", "SECRETS"}) {
+    EXPECT_TRUE(NameSuggestsSecret(yes)) << yes;
+  }
+  for (const char* no :
+       {"PASSWORD_FILE", "TOKEN_URL", "GPG_KEYS", "PUBLIC_KEY", "BYPASS",
+        "TOKENIZERS", "PWD", "NODE_VERSION", "KEYCLOAK_ADMIN", "OAUTH"}) {
+    EXPECT_FALSE(NameSuggestsSecret(no)) << no;
+  }
+}
+
+// --- secret-arg, build-arg-secret -------------------------------------------
+
+TEST(Lint, ReportsABuildArgThatCarriesASecret) {
+  // Case 01.
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings = LintText(
+      "FROM busybox\nARG GH_TOKEN\nRUN echo building\n"
+      "RUN echo \"t=$GH_TOKEN\" > /a.txt && rm /a.txt\n",
+      {{"GH_TOKEN", token}});
+  const Finding& f = Only(findings, "build-arg-secret");
+  EXPECT_EQ(Where(f), "2:5");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  EXPECT_EQ(f.message,
+            "--build-arg GH_TOKEN carries a secret (github-classic-token); "
+            "podman records "
+            "it in history (`|1 GH_TOKEN=…`)");
+  EXPECT_FALSE(f.fingerprint.empty());
+  const Finding& arg = Only(findings, "secret-arg");
+  EXPECT_EQ(Where(arg), "2:5");
+  EXPECT_EQ(arg.severity, Severity::kCritical);
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, PlacesAnUndeclaredBuildArgAtTheTopOfTheFile) {
+  std::string token = fake::Make(Kind::kNpmToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN x\n", {{"NPM_TOKEN", token}});
+  EXPECT_EQ(Where(Only(findings, "build-arg-secret")), "1:1");
+}
+
+TEST(Lint, PrefersTheArgInsideAStage) {
+  std::string token = fake::Make(Kind::kNpmToken);
+  std::vector<Finding> findings = LintText(
+      "ARG NPM_TOKEN\nFROM a\nARG NPM_TOKEN\nRUN x\n", {{"NPM_TOKEN", token}});
+  EXPECT_EQ(Where(Only(findings, "build-arg-secret")), "3:5");
+}
+
+TEST(Lint, DoesNotReportPlainBuildArgs) {
+  std::vector<Finding> findings =
+      LintText("FROM a\nARG VERSION\nARG GH_TOKEN\n",
+               {{"VERSION", "1.2.3"}, {"GH_TOKEN", ""}});
+  EXPECT_TRUE(WithRule(findings, "build-arg-secret").empty());
+}
+
+TEST(Lint, AdvisesAgainstASecretNamedArgWithoutAValue) {
+  std::vector<Finding> findings = LintText("FROM a\nARG GH_TOKEN\nRUN make\n");
+  const Finding& f = Only(findings, "secret-arg");
+  EXPECT_EQ(Where(f), "2:5");
+  EXPECT_EQ(f.severity, Severity::kLow);
+  EXPECT_EQ(f.message,
+            "ARG GH_TOKEN: its value is recorded in the image history of every "
+            "RUN after "
+            "line 2; use RUN --mount=type=secret");
+  EXPECT_TRUE(f.fingerprint.empty());
+}
+
+TEST(Lint, DoesNotAdviseAgainstOrdinaryArgs) {
+  EXPECT_TRUE(LintText("FROM a\nARG NODE_VERSION\nARG TARGETARCH\n").empty());
+}
+
+// --- copy-credential-file, context-credential-file --------------------------
+
+TEST(Lint, ReportsCopyingACredentialFile) {
+  std::vector<Finding> findings =
+      LintText("FROM a\nCOPY .npmrc package.json /app/\n");
+  const Finding& f = Only(findings, "copy-credential-file");
+  EXPECT_EQ(Where(f), "2:6");
+  EXPECT_EQ(f.severity, Severity::kHigh);
+  EXPECT_EQ(f.message,
+            "COPY puts .npmrc (credential-file-npmrc) into the image");
+  EXPECT_EQ(
+      f.fix,
+      "use RUN --mount=type=secret,id=npmrc,target=/app/.npmrc and build with "
+      "--secret id=npmrc,src=.npmrc");
+}
+
+TEST(Lint, ReportsCredentialFilesInEveryCopyForm) {
+  std::vector<Finding> findings = LintText(
+      "FROM a AS build\nCOPY id_rsa /root/.ssh/\nADD .env .\n"
+      "COPY [\"./secrets/.pypirc\", \"/root/\"]\nFROM b\n"
+      "COPY --from=build /root/.npmrc /root/.npmrc\n");
+  std::vector<const Finding*> hits = WithRule(findings, "copy-credential-file");
+  ASSERT_EQ(hits.size(), 4u);
+  EXPECT_EQ(Where(*hits[0]), "2:6");
+  EXPECT_EQ(Where(*hits[1]), "3:5");
+  EXPECT_EQ(Where(*hits[2]), "4:8");  // the string's first byte
+  EXPECT_EQ(Where(*hits[3]), "6:19");
+  EXPECT_EQ(hits[3]->severity, Severity::kMedium);  // from another stage
+}
+
+TEST(Lint, DoesNotReportCopyingOrdinaryFiles) {
+  EXPECT_TRUE(
+      LintText("FROM a\nCOPY package.json .env.example src/ /app/\n").empty());
+}
+
+TEST(Lint, ReportsCredentialFilesThatCopyDotSendsFromTheContext) {
+  TempDir ctx;
+  ctx.Write(".npmrc");
+  ctx.Write("src/id_rsa");
+  ctx.Write("src/main.c");
+  ctx.Write("ignored/.env");
+  ctx.Write("keep/.env");
+  ctx.Write(".containerignore", "# comment\nignored/\n**/*.log\n");
+  std::vector<Finding> findings =
+      LintText("FROM a\nCOPY . /app\nCOPY keep /keep\n", {}, ctx.path());
+  std::vector<const Finding*> hits =
+      WithRule(findings, "context-credential-file");
+  ASSERT_EQ(hits.size(), 4u);
+  EXPECT_EQ(hits[0]->path, ".npmrc");
+  EXPECT_EQ(hits[0]->origin, Origin::kContext);
+  EXPECT_EQ(Where(*hits[0]), "2:6");
+  EXPECT_EQ(hits[0]->severity, Severity::kHigh);
+  EXPECT_EQ(
+      hits[0]->message,
+      ".npmrc (credential-file-npmrc) is sent into the image by COPY . at "
+      "Containerfile:2; add it to .containerignore");
+  EXPECT_EQ(hits[1]->path, "keep/.env");
+  EXPECT_EQ(Where(*hits[1]), "2:6");
+  EXPECT_EQ(hits[2]->path, "keep/.env");  // also sent by the second COPY
+  EXPECT_EQ(Where(*hits[2]), "3:6");
+  EXPECT_NE(hits[2]->message.find("by COPY keep at Containerfile:3"),
+            std::string::npos);
+  EXPECT_EQ(hits[3]->path, "src/id_rsa");
+}
+
+TEST(Lint, DoesNotReportContextFilesTheIgnoreFileExcludes) {
+  TempDir ctx;
+  ctx.Write(".npmrc");
+  ctx.Write("conf/.netrc");
+  ctx.Write("conf/app.yml");
+  ctx.Write(".dockerignore", ".npmrc\nconf\n!conf/app.yml\n");
+  std::vector<Finding> findings =
+      LintText("FROM a\nCOPY . /app\n", {}, ctx.path());
+  EXPECT_TRUE(findings.empty());
+}
+
+TEST(Lint, DoesNotWalkTheContextForStageCopiesOrWithoutAContext) {
+  TempDir ctx;
+  ctx.Write(".npmrc");
+  EXPECT_TRUE(
+      LintText("FROM a AS b\nFROM c\nCOPY --from=b . /app\n", {}, ctx.path())
+          .empty());
+  EXPECT_TRUE(LintText("FROM a\nCOPY . /app\n").empty());
+}
+
+TEST(Lint, NeverWalksOutOfTheContextThroughASymlink) {
+  TempDir ctx;
+  TempDir outside;
+  outside.Write("sub/.npmrc");
+  ctx.Write("real/.netrc");
+  std::filesystem::create_directory_symlink(outside.path(),
+                                            ctx.path() / "link");
+  std::vector<Finding> findings = LintText(
+      "FROM a\nCOPY link/sub /x\nCOPY link /y\nCOPY . /z\n", {}, ctx.path());
+  std::vector<const Finding*> hits =
+      WithRule(findings, "context-credential-file");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->path, "real/.netrc");
+}
+
+TEST(IgnoreRules, FollowTheDockerignorePatternRules) {
+  IgnoreRules rules = IgnoreRules::Parse(
+      "# comment\n/build\n*.log\n!keep.log\nsecret?.txt\n**/.env\ndocs/**\n"
+      "cache/*/tmp\n[ab].key\n");
+  EXPECT_TRUE(rules.Excludes("build"));
+  EXPECT_TRUE(rules.Excludes("build/out/a.o"));  // a parent directory matches
+  EXPECT_TRUE(rules.Excludes("x.log"));
+  EXPECT_FALSE(rules.Excludes("dir/x.log"));  // "*" does not cross "/"
+  EXPECT_FALSE(rules.Excludes("keep.log"));   // the last match wins
+  EXPECT_TRUE(rules.Excludes("secret1.txt"));
+  EXPECT_FALSE(rules.Excludes("secret10.txt"));
+  EXPECT_TRUE(rules.Excludes(".env"));
+  EXPECT_TRUE(rules.Excludes("a/b/.env"));
+  EXPECT_TRUE(rules.Excludes("docs/x/y.md"));
+  EXPECT_TRUE(rules.Excludes("cache/v1/tmp"));
+  EXPECT_FALSE(rules.Excludes("cache/v1/v2/tmp"));
+  EXPECT_TRUE(rules.Excludes("a.key"));
+  EXPECT_FALSE(rules.Excludes("c.key"));
+  EXPECT_FALSE(rules.Excludes("src/main.c"));
+  EXPECT_TRUE(rules.HasExceptions());
+}
+
+TEST(IgnoreRules, SurviveHostilePatterns) {
+  IgnoreRules rules =
+      IgnoreRules::Parse("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n[\n\\\n!\n");
+  EXPECT_FALSE(rules.Excludes(std::string(200, 'a')));
+  EXPECT_TRUE(rules.Excludes("["));
+}
+
+// --- url-credentials, auth-header, download-credentials-from-variable -------
+
+TEST(Lint, ReportsAPasswordInADownload) {
+  std::string password = fake::Make(Kind::kPassword);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN curl -fsSL -u admin:'" + password +
+               "' https://example.invalid/\n");
+  const Finding& f = Only(findings, "url-credentials");
+  EXPECT_EQ(Where(f), "2:26");
+  EXPECT_EQ(f.severity, Severity::kHigh);
+  EXPECT_TRUE(WithRule(findings, "secret-in-run").empty());
+  ExpectNoValue(findings, password);
+}
+
+TEST(Lint, ReportsATokenInAUrlAndInWgetOptions) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::string password = fake::Make(Kind::kPassword);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN git clone https://x-access-token:" + token +
+               "@github.com/o/r.git\nADD https://user:" + token +
+               "@example.invalid/f.tgz /f.tgz\nRUN wget --user=u --password='" +
+               password + "' https://example.invalid/f\n");
+  std::vector<const Finding*> hits = WithRule(findings, "url-credentials");
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(Where(*hits[0]), "2:38");
+  EXPECT_EQ(hits[0]->severity, Severity::kCritical);
+  EXPECT_EQ(Where(*hits[1]), "3:18");
+  EXPECT_EQ(hits[1]->message.rfind("ADD passes", 0), 0u);
+  EXPECT_EQ(Where(*hits[2]), "4:31");
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, ReportsATokenInAnAuthorizationHeader) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN curl -H \"Authorization: Bearer " + token +
+               "\" https://example.invalid/\n");
+  const Finding& f = Only(findings, "auth-header");
+  EXPECT_EQ(Where(f), "2:36");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  EXPECT_TRUE(WithRule(findings, "secret-in-run").empty());
+}
+
+TEST(Lint, GivesLowAdviceForDownloadCredentialsFromVariables) {
+  std::vector<Finding> findings = LintText(
+      "FROM a\nRUN curl -u \"$USER:$PASS\" https://example.invalid/ && \\\n"
+      "    curl --header \"Authorization: Bearer ${TOKEN}\" "
+      "https://example.invalid/\n");
+  std::vector<const Finding*> hits =
+      WithRule(findings, "download-credentials-from-variable");
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(Where(*hits[0]), "2:20");
+  EXPECT_EQ(hits[0]->severity, Severity::kLow);
+  EXPECT_EQ(Where(*hits[1]), "3:42");
+}
+
+TEST(Lint, DoesNotReportDownloadsWithoutCredentials) {
+  EXPECT_TRUE(LintText("FROM a\nRUN curl -fsSL -H 'Accept: application/json' "
+                       "https://example.invalid/x.tgz | tar xz\n")
+                  .empty());
+}
+
+// --- secret-mount-copied -----------------------------------------------------
+
+TEST(Lint, ReportsCopyingAMountedSecretIntoTheImage) {
+  // Case 12: only line 5 bakes the secret in.
+  std::vector<Finding> findings = LintText(
+      "FROM busybox\n"
+      "RUN --mount=type=secret,id=tok test -s /run/secrets/tok\n"
+      "RUN --mount=type=secret,id=tok,target=/root/.npmrc test -s "
+      "/root/.npmrc\n"
+      "RUN --mount=type=secret,id=envtok test -s /run/secrets/envtok\n"
+      "RUN --mount=type=secret,id=tok cp /run/secrets/tok /app.npmrc\n");
+  ASSERT_EQ(findings.size(), 1u);
+  const Finding& f = Only(findings, "secret-mount-copied");
+  EXPECT_EQ(Where(f), "5:32");
+  EXPECT_EQ(f.severity, Severity::kHigh);
+  EXPECT_EQ(
+      f.message,
+      "RUN copies the secret mounted at /run/secrets/tok into the image (to "
+      "/app.npmrc); the copy stays in the layer");
+}
+
+TEST(Lint, ReportsRedirectingAMountedSecretIntoAFile) {
+  std::vector<Finding> findings = LintText(
+      "FROM a\nRUN --mount=type=secret,id=npm,target=/s/npmrc \\\n"
+      "    echo x && cat /s/npmrc >> /app/.npmrc\n");
+  EXPECT_EQ(Where(Only(findings, "secret-mount-copied")), "3:15");
+}
+
+TEST(Lint, ReportsAMountedSecretCopyInExecFormAndHeredocs) {
+  std::vector<Finding> findings = LintText(
+      "FROM a\n"
+      "RUN --mount=type=secret,id=t [\"sh\", \"-c\", \"cp /run/secrets/t "
+      "/x\"]\n"
+      "RUN --mount=type=secret,id=t <<EOF\ntrue\ncat /run/secrets/t | tee "
+      "/y\nEOF\n");
+  std::vector<const Finding*> hits = WithRule(findings, "secret-mount-copied");
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(Where(*hits[0]), "2:44");
+  EXPECT_EQ(Where(*hits[1]), "5:22");
+}
+
+TEST(Lint, DoesNotReportAMountedSecretCopyThatIsDeletedInTheSameRun) {
+  EXPECT_TRUE(
+      LintText("FROM a\nRUN --mount=type=secret,id=npmrc cp /run/secrets/npmrc "
+               "~/.npmrc && npm ci && rm -f ~/.npmrc\n")
+          .empty());
+}
+
+// --- run-writes-credentials
+// ---------------------------------------------------
+
+TEST(Lint, ReportsWritingACredentialFile) {
+  std::vector<Finding> findings = LintText(
+      "FROM a\nARG NPM_TOKEN\n"
+      "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > ~/.npmrc "
+      "&& npm ci\n");
+  const Finding& f = Only(findings, "run-writes-credentials");
+  EXPECT_EQ(Where(f), "3:5");
+  EXPECT_EQ(f.severity, Severity::kMedium);
+  EXPECT_EQ(f.message,
+            "RUN writes credentials to ~/.npmrc (credential-file-npmrc); the "
+            "file stays in "
+            "the image layer");
+}
+
+TEST(Lint, ReportsWritingALiteralTokenAtTheToken) {
+  std::string token = fake::Make(Kind::kNpmToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN npm config set //registry.npmjs.org/:_authToken " +
+               token + "\n");
+  const Finding& f = Only(findings, "run-writes-credentials");
+  EXPECT_EQ(Where(f), "2:53");
+  EXPECT_EQ(f.severity, Severity::kCritical);
+  EXPECT_TRUE(WithRule(findings, "secret-in-run").empty());
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, ReportsToolsThatStoreCredentials) {
+  std::vector<Finding> findings = LintText(
+      "FROM a\n"
+      "RUN git config --global credential.helper store\n"
+      "RUN aws configure set aws_secret_access_key \"$KEY\"\n"
+      "RUN podman login -u bot -p \"$PW\" registry.example.invalid\n"
+      "RUN pip config set global.index-url "
+      "\"https://u:$PW@example.invalid/simple\"\n");
+  std::vector<const Finding*> hits =
+      WithRule(findings, "run-writes-credentials");
+  ASSERT_EQ(hits.size(), 4u);
+  for (size_t i = 0; i < hits.size(); ++i) {
+    EXPECT_EQ(hits[i]->line, static_cast<int>(i) + 2);
+    EXPECT_EQ(hits[i]->column, 5);
+    EXPECT_EQ(hits[i]->severity, Severity::kMedium);
+  }
+}
+
+TEST(Lint, DoesNotReportOrdinaryWritesOrCredentialsRemovedInTheSameRun) {
+  EXPECT_TRUE(
+      LintText(
+          "FROM a\nRUN echo hi > /tmp/out && git config --global user.name x\n"
+          "RUN echo \"$NPMRC\" > /root/.npmrc && npm ci && rm /root/.npmrc\n")
+          .empty());
+}
+
+// --- escape-ignored-by-podman, heredoc-unsupported --------------------------
+
+TEST(Lint, WarnsThatPodmanIgnoresAnEscapeAfterSyntax) {
+  std::vector<Finding> findings = LintText(
+      "# syntax=docker/dockerfile:1\n# escape=`\nFROM a\nRUN echo a\n");
+  const Finding& f = Only(findings, "escape-ignored-by-podman");
+  EXPECT_EQ(Where(f), "2:1");
+  EXPECT_EQ(f.severity, Severity::kLow);
+  std::vector<Finding> used = LintText(
+      "# syntax=docker/dockerfile:1\n# escape=`\nFROM a\nRUN echo a `\n");
+  EXPECT_EQ(Only(used, "escape-ignored-by-podman").severity, Severity::kMedium);
+}
+
+TEST(Lint, DoesNotWarnAboutAnEscapeOnTheFirstLine) {
+  EXPECT_TRUE(
+      LintText("# escape=`\n# syntax=docker/dockerfile:1\nFROM a\n").empty());
+}
+
+TEST(Lint, WarnsAboutHeredocsAndScansTheirBodies) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN <<EOF\necho " + token + " > /dev/null\nEOF\n");
+  const Finding& f = Only(findings, "heredoc-unsupported");
+  EXPECT_EQ(Where(f), "2:5");
+  EXPECT_EQ(f.severity, Severity::kMedium);
+  EXPECT_EQ(Where(Only(findings, "secret-in-run")), "3:6");
+  ExpectNoValue(findings, token);
+}
+
+TEST(Lint, DoesNotMistakeAShiftForAHeredoc) {
+  EXPECT_TRUE(LintText("FROM a\nRUN echo $((1<<4))\n").empty());
+}
+
+// --- output hygiene
+// -----------------------------------------------------------
+
+TEST(Lint, NoFindingCarriesASecretValue) {
+  std::string gh = fake::Make(Kind::kGithubToken);
+  std::string npm = fake::Make(Kind::kNpmToken);
+  std::string pw = fake::Make(Kind::kPassword);
+  std::string aws = fake::Make(Kind::kAwsAccessKeyId);
+  std::vector<Finding> findings = LintText(
+      "FROM a\n"
+      "ARG GH_TOKEN=" +
+          gh +
+          "\n"
+          "ENV NPM_TOKEN=" +
+          npm + " DB_PASSWORD=" + pw +
+          "\n"
+          "LABEL k=" +
+          aws +
+          "\n"
+          "RUN echo " +
+          gh + " " + npm + " && curl -u u:" + pw + " https://" + gh +
+          "@example.invalid/\n"
+          "CMD [\"sh\", \"-c\", \"echo " +
+          aws + "\"]\n",
+      {{"GH_TOKEN", gh}, {"EXTRA", npm}});
+  EXPECT_GE(findings.size(), 8u);
+  for (const std::string& secret : {gh, npm, pw, aws})
+    ExpectNoValue(findings, secret);
+}
+
+TEST(Lint, KeepsOneFindingPerPlaceAndRule) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nARG GH_TOKEN=" + token + "\n",
+               {{"GH_TOKEN", token}, {"GH_TOKEN", token}});
+  EXPECT_EQ(WithRule(findings, "build-arg-secret").size(), 1u);
+  EXPECT_EQ(WithRule(findings, "secret-arg").size(), 1u);
+}
+
+TEST(Lint, StaysLinearOnAHostileRun) {
+  // Many commands and many findings on one long line.
+  std::string run = "FROM a\nRUN --mount=type=secret,id=t true";
+  for (int i = 0; i < 20000; ++i) run += "; echo x >~/.npmrc; rm ~/.npmrc";
+  for (int i = 0; i < 5000; ++i) run += " && curl -u u:$P" + std::to_string(i);
+  std::vector<Finding> findings = LintText(run + "\n");
+  EXPECT_EQ(WithRule(findings, "download-credentials-from-variable").size(),
+            5000u);
+  EXPECT_TRUE(WithRule(findings, "run-writes-credentials").empty());
+  for (const Finding& f : findings) EXPECT_LE(f.excerpt.size(), 250u);
+}
+
+TEST(Lint, ShortensLongExcerptsAroundTheFinding) {
+  std::string token = fake::Make(Kind::kGithubToken);
+  std::string pad(2000, 'x');
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN echo " + pad + " " + token + " " + pad + "\n");
+  const Finding& f = Only(findings, "secret-in-run");
+  EXPECT_LE(f.excerpt.size(), 250u);
+  EXPECT_NE(f.excerpt.find(f.redacted), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safebuild

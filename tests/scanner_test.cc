@@ -1,1 +1,165 @@
+#include "scan/scanner.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "fake_secret.h"
+#include "image_fixtures.h"
+#include "util/temp_dir.h"
+
+namespace safebuild {
+namespace {
+
+using test::Dir;
+using test::File;
+using test::Filter;
+using test::Hardlink;
+using test::Symlink;
+using test::TarMember;
+
+struct LayerSpec {
+  LayerSpec(std::vector<TarMember> e, std::string by = "", Filter f = Filter::kGzip)
+      : entries(std::move(e)), created_by(std::move(by)), filter(f) {}
+  std::vector<TarMember> entries;
+  std::string created_by;
+  Filter filter;
+};
+
+// An OCI layout with one image: `layers` in order, `container` as the
+// config's "config" object, one history entry per layer.
+void WriteImage(const std::filesystem::path& dir, const std::vector<LayerSpec>& layers,
+                const nlohmann::json& container) {
+  test::OciLayout layout(dir);
+  nlohmann::json config = {{"architecture", "amd64"}, {"os", "linux"}, {"config", container}};
+  config["rootfs"] = {{"type", "layers"}, {"diff_ids", nlohmann::json::array()}};
+  config["history"] = nlohmann::json::array();
+  std::vector<nlohmann::json> descriptors;
+  for (const auto& l : layers) {
+    std::string plain = test::MakeTar(l.entries);
+    std::string media = "application/vnd.oci.image.layer.v1.tar";
+    if (l.filter == Filter::kGzip) media += "+gzip";
+    if (l.filter == Filter::kZstd) media += "+zstd";
+    descriptors.push_back(layout.AddBlob(media, test::Compress(plain, l.filter)));
+    config["rootfs"]["diff_ids"].push_back("sha256:" + test::Sha256Hex(plain));
+    config["history"].push_back({{"created_by", l.created_by}});
+  }
+  layout.WriteIndex({layout.AddImage(descriptors, config)});
+}
+
+std::string FakeSecret(std::string_view kind) { return fake::Make(*fake::ParseKind(kind)); }
+
+class ScannerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto t = TempDir::Create("scanner-test");
+    ASSERT_TRUE(t);
+    tmp_ = std::make_unique<TempDir>(std::move(*t));
+  }
+
+  ScanOutput Scan(const std::vector<LayerSpec>& layers,
+                  const nlohmann::json& config = nlohmann::json::object()) {
+    WriteImage(tmp_->path() / "img", layers, config);
+    auto image = OpenOciLayout(tmp_->path() / "img", "");
+    EXPECT_TRUE(image) << image.error();
+    auto out = ScanImage(*image, Detector::Default());
+    EXPECT_TRUE(out) << out.error();
+    return out ? *out : ScanOutput{};
+  }
+
+  static const Finding* Find(const ScanOutput& out, const std::string& path) {
+    auto it = std::find_if(out.findings.begin(), out.findings.end(),
+                           [&](const Finding& f) { return f.path == path; });
+    return it == out.findings.end() ? nullptr : &*it;
+  }
+
+  std::unique_ptr<TempDir> tmp_;
+};
+
+TEST_F(ScannerTest, ReportsFileDeletedByWhiteoutAsDeleted) {
+  std::string tok = FakeSecret("NPM_TOKEN");
+  auto out = Scan({{{Dir("app/"), File("app/.npmrc", "//r/:_authToken=" + tok + "\n")},
+                    "COPY .npmrc /app/.npmrc"},
+                   {{File("app/.wh..npmrc", "")}, "RUN rm /app/.npmrc"}});
+  const Finding* f = Find(out, "/app/.npmrc");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->origin, Origin::kLayer);
+  EXPECT_EQ(f->layer->index, 0);
+  EXPECT_EQ(f->layer->created_by, "COPY .npmrc /app/.npmrc");
+  EXPECT_TRUE(f->deleted.value());
+  EXPECT_EQ(f->line, 1);
+  EXPECT_EQ(out.stats.layers, 2);
+}
+
+TEST_F(ScannerTest, OpaqueMarkerAfterSiblingsHidesOnlyLowerLayers) {
+  std::string pw = FakeSecret("PASSWORD");
+  auto out = Scan({{{Dir("cfg/"), File("cfg/.netrc", "machine h login ci password " + pw)}},
+                   {{Dir("cfg/"), File("cfg/placeholder", ""), File("cfg/.wh..wh..opq", "")}}});
+  const Finding* f = Find(out, "/cfg/.netrc");
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->deleted.value());
+  EXPECT_EQ(out.findings.size(), 1u);
+}
+
+TEST_F(ScannerTest, DirectoryReplacedBySymlinkIsAnImplicitDelete) {
+  std::string key = FakeSecret("GOOGLE_API_KEY");
+  auto out = Scan({{{Dir("data/"), File("data/maps.conf", "GOOGLE_API_KEY=" + key + "\n")}},
+                   {{Symlink("data", "/tmp")}}});
+  const Finding* f = Find(out, "/data/maps.conf");
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(f->deleted.value());
+}
+
+TEST_F(ScannerTest, HardlinkOutlivesItsDeletedOriginal) {
+  std::string tok = FakeSecret("GITHUB_TOKEN");
+  auto out = Scan({{{Dir("a/"), File("a/secret", "token=" + tok), Dir("b/"),
+                     Hardlink("b/link", "a/secret")}},
+                   {{File("a/.wh.secret", "")}}});
+  const Finding* original = Find(out, "/a/secret");
+  const Finding* link = Find(out, "/b/link");
+  ASSERT_NE(original, nullptr);
+  ASSERT_NE(link, nullptr);
+  EXPECT_TRUE(original->deleted.value());
+  EXPECT_FALSE(link->deleted.value());
+}
+
+TEST_F(ScannerTest, FileStillVisibleIsNotDeleted) {
+  std::string tok = FakeSecret("GITLAB_TOKEN");
+  auto out = Scan({{{File("etc/tok", tok)}, "RUN x", Filter::kZstd}, {{File("other", "x")}}});
+  const Finding* f = Find(out, "/etc/tok");
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(f->deleted.value());
+  EXPECT_EQ(f->rule, "gitlab-token");
+}
+
+TEST_F(ScannerTest, ReadsEnvLabelsCmdAndHistory) {
+  std::string key = FakeSecret("AWS_ACCESS_KEY_ID");
+  std::string tok = FakeSecret("GITHUB_TOKEN");
+  nlohmann::json cfg = {{"Env", {"PATH=/bin", "AWS_ACCESS_KEY_ID=" + key}},
+                        {"Labels", {{"ci.token", tok}}},
+                        {"Cmd", {"sh", "-c", "curl -H 'x: " + tok + "'"}}};
+  auto out = Scan({{{File("x", "")}, "|1 GH_TOKEN=" + tok + " /bin/sh -c echo"}}, cfg);
+  ASSERT_NE(Find(out, "Env/AWS_ACCESS_KEY_ID"), nullptr);
+  ASSERT_NE(Find(out, "Labels/ci.token"), nullptr);
+  ASSERT_NE(Find(out, "Cmd"), nullptr);
+  const Finding* h = Find(out, "history/0");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->origin, Origin::kHistory);
+  EXPECT_EQ(h->layer->index, 0);
+  EXPECT_EQ(Find(out, "Env/PATH"), nullptr);
+}
+
+TEST_F(ScannerTest, CorruptLayerFailsTheScan) {
+  test::OciLayout layout(tmp_->path() / "img");
+  std::string zstd = test::Compress(test::MakeTar({File("a", std::string(100000, 'x'))}),
+                                    Filter::kZstd);
+  auto layer = layout.AddBlob("application/vnd.oci.image.layer.v1.tar+zstd", zstd.substr(0, 12));
+  layout.WriteIndex({layout.AddImage({layer})});
+  auto image = OpenOciLayout(tmp_->path() / "img", "");
+  ASSERT_TRUE(image) << image.error();
+  auto out = ScanImage(*image, Detector::Default());
+  EXPECT_FALSE(out);
+}
+
+}  // namespace
+}  // namespace safebuild

@@ -1,5 +1,8 @@
 // Lint rules over a parsed Containerfile, the build's --build-arg values and
-// the build context. Every finding points at FILE:LINE:COL.
+// the build context. Every finding points at FILE:LINE:COL (context findings
+// name the context file and the COPY line). Severity follows the value: only
+// a value the detector calls a secret makes a high or critical finding; a
+// name alone gives low-severity advice. No finding carries a secret value.
 #pragma once
 
 #include <filesystem>
@@ -16,10 +19,14 @@ namespace safebuild {
 struct LintInput {
   const Containerfile* file = nullptr;
   // --build-arg NAME=VALUE pairs of the build (NAME alone: from environment).
+  // An empty value is not checked: resolve NAME from the environment first
+  // to have it checked.
   std::vector<std::pair<std::string, std::string>> build_args;
   std::filesystem::path context;  // empty: do not look at the context
 };
 
+/// Findings sorted by origin, path, line, column and rule; one per place and
+/// rule. Reads the context (bounded, no symlinks followed) when it is set.
 std::vector<Finding> Lint(const LintInput& input, const Detector& detector);
 
 }  // namespace safebuild

@@ -132,7 +132,9 @@ LayerResult ScanLayer(const LayerBlob& layer, const Detector& detector,
       AddHardlinkFindings(e, by_path, result);
       return true;
     }
-    if (e.type != LayerEntry::Type::kFile || e.is_whiteout || e.is_opaque) return true;
+    // Whiteout markers are empty in honest layers; bytes in one are still in
+    // the image, so they are scanned like any file.
+    if (e.type != LayerEntry::Type::kFile) return true;
     ++result.stats.files;
     result.stats.bytes += content.size();
     if (truncated) ++result.stats.truncated;

@@ -1,0 +1,510 @@
+// Rules on what RUN (and ADD) commands do with credentials: pass them to a
+// download (URL user info, curl -u, wget --password, an Authorization
+// header), copy a mounted secret into the image, or write a credential file
+// that then stays in the layer. Commands come from a small shell lexer; the
+// detector's matches inside them are claimed so that each secret is reported
+// once, by the most specific rule.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <initializer_list>
+#include <optional>
+#include <unordered_map>
+#include <utility>
+
+#include "containerfile/lint_internal.h"
+#include "containerfile/secret_names.h"
+#include "containerfile/shell_lex.h"
+#include "util/text.h"
+
+namespace safebuild::lint {
+namespace {
+
+constexpr std::string_view kCredsFix =
+    "mount the credentials with RUN --mount=type=secret,id=creds and read "
+    "them from /run/secrets/creds (curl -K, wget --config, a .netrc target)";
+
+constexpr std::array<std::string_view, 11> kAuthHeaders = {
+    "authorization",  "proxy-authorization", "private-token",  "job-token",
+    "deploy-token",   "x-api-key",           "api-key",        "x-auth-token",
+    "x-access-token", "x-vault-token",       "x-jfrog-art-api"};
+
+bool IsShell(std::string_view w) {
+  size_t slash = w.rfind('/');
+  std::string_view base =
+      slash == std::string_view::npos ? w : w.substr(slash + 1);
+  return base == "sh" || base == "bash" || base == "ash" || base == "dash" ||
+         base == "zsh";
+}
+
+// The commands of an instruction: its script, `sh -c` script, exec words or
+// RUN heredoc bodies.
+std::vector<ShellCommand> Commands(const Instruction& ins) {
+  std::vector<ShellCommand> out;
+  int pipelines = 0;  // numbered across all scripts of the instruction
+  auto add = [&](const Segment& script) {
+    int base = pipelines;
+    for (ShellCommand& c : LexCommands(script)) {
+      c.pipeline += base;
+      pipelines = std::max(pipelines, c.pipeline + 1);
+      out.push_back(std::move(c));
+    }
+  };
+  if (!ins.exec_form) {
+    add(ArgsSegment(ins));
+  } else if (!ins.exec.empty() && IsShell(ins.exec[0])) {
+    for (size_t k = 1; k + 1 < ins.exec.size(); ++k) {
+      if (ins.exec[k] == "-c") add(ExecSegment(ins, k + 1));
+    }
+  } else if (!ins.exec.empty()) {
+    ShellCommand c;
+    for (size_t k = 0; k < ins.exec.size(); ++k) {
+      c.words.push_back(ExecSegment(ins, k));
+    }
+    c.pos = ins.PosOf(0);
+    out.push_back(std::move(c));
+  }
+  if (ins.Effective() == "RUN") {
+    for (const Heredoc& h : ins.heredocs) add(HeredocSegment(h));
+  }
+  return out;
+}
+
+class CommandRules {
+ public:
+  CommandRules(const Instruction& ins, std::vector<ScannedText>& scanned,
+               FindingSink& sink)
+      : ins_(ins),
+        scanned_(scanned),
+        sink_(sink),
+        keyword_(DisplayKeyword(ins)) {}
+
+  void Run(std::vector<ShellCommand> commands);
+
+ private:
+  void Downloads(const ShellCommand& cmd);
+  void UrlUserInfo(const Segment& word);
+  void Credential(std::string_view rule, const Segment& cred,
+                  const std::string& what);
+  void IndexCommands();
+  bool RemovedLater(size_t i, std::string_view written) const;
+  bool PipelineRefersTo(size_t target, int pipeline) const;
+  void SecretMountCopies();
+  void CredentialWrites(size_t i);
+
+  const Instruction& ins_;
+  std::vector<ScannedText>& scanned_;
+  FindingSink& sink_;
+  std::string keyword_;
+  std::vector<ShellCommand> commands_;
+  std::vector<std::string> mounts_;  // targets of secret mounts
+  // Per mount target, per pipeline: does the pipeline name the target?
+  std::vector<std::vector<char>> refers_;
+  // The last command that removes each path ("~/" for the home directory).
+  std::unordered_map<std::string, size_t> removed_at_;
+};
+
+// A credential handed to a download: low when it comes from a variable,
+// else as serious as the detector says.
+void CommandRules::Credential(std::string_view rule, const Segment& cred,
+                              const std::string& what) {
+  if (cred.text.empty()) return;
+  if (IsVariableReference(cred.text)) {
+    sink_.Add("download-credentials-from-variable", Severity::kLow,
+              cred.PosOf(0),
+              keyword_ + " passes " + what +
+                  " from a build variable; ARG and ENV values "
+                  "are stored in the image",
+              std::string(kCredsFix));
+    return;
+  }
+  if (IsPlaceholder(cred.text)) return;
+  std::optional<SecretSpan> s = ClaimMatch(scanned_, cred);
+  if (!s && sink_.detector().LooksLikeSecret(cred.text)) {
+    s = SpanOfValue(kHighEntropyRule, Severity::kHigh, cred);
+  }
+  std::string message = keyword_ + " passes " + what;
+  if (s) {
+    message += " that is a secret (" + s->rule + ")";
+  } else {
+    s = SpanOfValue(rule, Severity::kMedium, cred);
+    message += " as a literal";
+  }
+  sink_.AddSecret(rule, *s,
+                  message + "; the command is recorded in the image history",
+                  std::string(kCredsFix));
+}
+
+// "scheme://user:password@host": the password, or a token used as user.
+void CommandRules::UrlUserInfo(const Segment& word) {
+  const std::string& w = word.text;
+  for (size_t scheme = w.find("://"); scheme != std::string::npos;
+       scheme = w.find("://", scheme + 3)) {
+    size_t begin = scheme + 3;
+    size_t end = w.find_first_of("/?# \t", begin);
+    if (end == std::string::npos) end = w.size();
+    size_t at = w.rfind('@', end == 0 ? 0 : end - 1);
+    if (at == std::string::npos || at < begin) continue;
+    size_t colon = w.find(':', begin);
+    if (colon != std::string::npos && colon < at) {
+      Credential("url-credentials", word.Sub(colon + 1, at - colon - 1),
+                 "a password in a URL");
+      continue;
+    }
+    Segment user = word.Sub(begin, at - begin);
+    if (IsVariableReference(user.text) ||
+        sink_.detector().LooksLikeSecret(user.text)) {
+      Credential("url-credentials", user, "a token in a URL");
+    }
+  }
+}
+
+// The value of option `opt` at words[j]: "-u X", "-uX", "--user=X".
+std::optional<Segment> OptionValue(const std::vector<Segment>& words, size_t j,
+                                   std::string_view opt) {
+  const std::string& w = words[j].text;
+  if (w == opt) {
+    if (j + 1 < words.size()) return words[j + 1];
+    return std::nullopt;
+  }
+  if (StartsWith(opt, "--") && StartsWith(w, std::string(opt) + "=")) {
+    return words[j].Sub(opt.size() + 1, w.size());
+  }
+  if (!StartsWith(opt, "--") && w.size() > opt.size() && StartsWith(w, opt)) {
+    return words[j].Sub(opt.size(), w.size());
+  }
+  return std::nullopt;
+}
+
+// "Authorization: Bearer X" → X when the header carries credentials.
+std::optional<Segment> HeaderCredential(const Segment& header) {
+  const std::string& h = header.text;
+  size_t colon = h.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  std::string name = ToLower(Trim(std::string_view(h).substr(0, colon)));
+  if (std::find(kAuthHeaders.begin(), kAuthHeaders.end(), name) ==
+      kAuthHeaders.end()) {
+    return std::nullopt;
+  }
+  size_t v = h.find_first_not_of(" \t", colon + 1);
+  if (v == std::string::npos) return std::nullopt;
+  size_t space = h.find(' ', v);
+  // "Bearer X", "token X", "Basic X": the credential follows the scheme.
+  if (space != std::string::npos) v = h.find_first_not_of(' ', space);
+  if (v == std::string::npos) return std::nullopt;
+  size_t end = h.find_last_not_of(" \t");
+  return header.Sub(v, end + 1 - v);
+}
+
+void CommandRules::Downloads(const ShellCommand& cmd) {
+  const std::string name = cmd.Name();
+  const std::vector<Segment>& words = cmd.words;
+  for (size_t j = 0; j < words.size(); ++j) {
+    UrlUserInfo(words[j]);
+    for (std::string_view opt : {"-H", "--header"}) {
+      std::optional<Segment> header = OptionValue(words, j, opt);
+      std::optional<Segment> cred =
+          header ? HeaderCredential(*header) : std::nullopt;
+      if (cred) {
+        Credential("auth-header", *cred, "a credential in an HTTP header");
+      }
+    }
+    if (name == "curl") {
+      for (std::string_view opt : {"-u", "--user", "-U", "--proxy-user"}) {
+        std::optional<Segment> v = OptionValue(words, j, opt);
+        size_t colon = v ? v->text.find(':') : std::string::npos;
+        if (colon != std::string::npos) {
+          Credential("url-credentials", v->Sub(colon + 1, v->text.size()),
+                     "a password to curl " + std::string(opt));
+        }
+      }
+    }
+    if (name == "wget") {
+      for (std::string_view opt :
+           {"--password", "--http-password", "--ftp-password",
+            "--proxy-password", "--http-passwd"}) {
+        std::optional<Segment> v = OptionValue(words, j, opt);
+        if (v) {
+          Credential("url-credentials", *v,
+                     "a password to wget " + std::string(opt));
+        }
+      }
+    }
+  }
+}
+
+// Targets of `--mount=type=secret,…` flags: target=, else /run/secrets/<id>.
+std::vector<std::string> SecretMounts(const Instruction& ins) {
+  std::vector<std::string> out;
+  for (const InstructionFlag& f : ins.flags) {
+    if (f.name != "mount") continue;
+    std::string type, id, target;
+    for (const std::string& field : Split(f.value, ',')) {
+      size_t eq = field.find('=');
+      std::string k = ToLower(Trim(std::string_view(field).substr(0, eq)));
+      std::string v = eq == std::string::npos ? "" : field.substr(eq + 1);
+      if (k == "type") type = v;
+      if (k == "id") id = v;
+      if (k == "target" || k == "dst" || k == "destination") target = v;
+    }
+    if (type != "secret") continue;
+    if (target.empty() && !id.empty()) target = "/run/secrets/" + id;
+    if (!target.empty()) out.push_back(target);
+  }
+  return out;
+}
+
+// True when `word` names the mounted file or the /run/secrets directory.
+bool RefersTo(std::string_view word, const std::string& target) {
+  for (size_t at = word.find(target); at != std::string_view::npos;
+       at = word.find(target, at + 1)) {
+    size_t end = at + target.size();
+    if (end == word.size()) return true;
+    unsigned char c = static_cast<unsigned char>(word[end]);
+    if (!std::isalnum(c) && c != '_' && c != '-' && c != '.') return true;
+  }
+  if (StartsWith(target, "/run/secrets/")) {
+    std::string_view w = word;
+    while (w.size() > 1 && w.back() == '/') w.remove_suffix(1);
+    return w == "/run/secrets";
+  }
+  return false;
+}
+
+bool IsDevice(std::string_view path) { return StartsWith(path, "/dev/"); }
+
+bool IsWriteRedirect(std::string_view op) {
+  return op == ">" || op == ">>" || op == ">|" || op == "&>";
+}
+
+std::vector<std::string_view> Operands(const ShellCommand& cmd) {
+  std::vector<std::string_view> out;
+  for (size_t j = cmd.NameIndex() + 1; j < cmd.words.size(); ++j) {
+    if (!StartsWith(cmd.words[j].text, "-")) out.push_back(cmd.words[j].text);
+  }
+  return out;
+}
+
+// Files a command writes what it reads: cp/install/rsync/mv destinations,
+// tee and dd outputs, redirections.
+std::vector<std::string> WrittenFiles(const ShellCommand& cmd) {
+  std::vector<std::string> out;
+  const std::string name = cmd.Name();
+  std::vector<std::string_view> ops = Operands(cmd);
+  if ((name == "cp" || name == "install" || name == "rsync" || name == "mv") &&
+      ops.size() >= 2) {
+    out.emplace_back(ops.back());
+  }
+  if (name == "tee") out.assign(ops.begin(), ops.end());
+  if (name == "dd") {
+    for (std::string_view w : ops) {
+      if (StartsWith(w, "of=")) out.emplace_back(w.substr(3));
+    }
+  }
+  for (const ShellRedirect& r : cmd.redirects) {
+    if (IsWriteRedirect(r.op)) out.push_back(r.target.text);
+  }
+  std::erase_if(out, [](const std::string& f) { return IsDevice(f); });
+  return out;
+}
+
+// "$HOME/x", "${HOME}/x", "/root/x" → "~/x": builds run as root.
+std::string HomeRelative(std::string_view path) {
+  for (std::string_view home : {"$HOME/", "${HOME}/", "/root/"}) {
+    if (StartsWith(path, home)) {
+      return "~/" + std::string(path.substr(home.size()));
+    }
+  }
+  return std::string(path);
+}
+
+// Indexes what the rules ask about every command, so that they stay
+// linear however many commands a hostile RUN holds.
+void CommandRules::IndexCommands() {
+  size_t pipelines = 0;
+  for (const ShellCommand& c : commands_) {
+    pipelines = std::max(pipelines, static_cast<size_t>(c.pipeline) + 1);
+  }
+  refers_.assign(mounts_.size(), std::vector<char>(pipelines, 0));
+  for (size_t k = 0; k < commands_.size(); ++k) {
+    const ShellCommand& c = commands_[k];
+    for (size_t t = 0; t < mounts_.size(); ++t) {
+      bool hit = false;
+      for (const Segment& w : c.words) {
+        hit = hit || RefersTo(w.text, mounts_[t]);
+      }
+      for (const ShellRedirect& r : c.redirects) {
+        hit = hit || RefersTo(r.target.text, mounts_[t]);
+      }
+      if (hit) refers_[t][static_cast<size_t>(c.pipeline)] = 1;
+    }
+    std::string name = c.Name();
+    if (name != "rm" && name != "shred" && name != "unlink") continue;
+    for (std::string_view w : Operands(c)) removed_at_[HomeRelative(w)] = k;
+  }
+}
+
+// A later `rm` of the file (or a directory holding it) in the same RUN.
+bool CommandRules::RemovedLater(size_t i, std::string_view written) const {
+  std::string path = HomeRelative(written);
+  while (!path.empty()) {
+    auto it = removed_at_.find(path);
+    if (it != removed_at_.end() && it->second > i) return true;
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos) break;
+    path.resize(slash);
+  }
+  return false;
+}
+
+bool CommandRules::PipelineRefersTo(size_t target, int pipeline) const {
+  return refers_[target][static_cast<size_t>(pipeline)] != 0;
+}
+
+void CommandRules::SecretMountCopies() {
+  for (size_t i = 0; i < commands_.size(); ++i) {
+    const ShellCommand& cmd = commands_[i];
+    for (size_t t = 0; t < mounts_.size(); ++t) {
+      if (!PipelineRefersTo(t, cmd.pipeline)) continue;
+      for (const std::string& dest : WrittenFiles(cmd)) {
+        if (RefersTo(dest, mounts_[t]) || RemovedLater(i, dest)) continue;
+        sink_.Add("secret-mount-copied", Severity::kHigh, cmd.pos,
+                  keyword_ + " copies the secret mounted at " + mounts_[t] +
+                      " into the image (to " + dest +
+                      "); the copy stays in the layer",
+                  "use the secret where it is mounted (point target= at the "
+                  "path the tool reads) or delete the copy in the same RUN");
+      }
+    }
+  }
+}
+
+// A command that stores credentials in a file: what it does, and the file.
+struct CredentialStore {
+  std::string what;  // "" when the command stores none
+  std::string file;
+};
+
+bool IsLoginWithPassword(const ShellCommand& cmd) {
+  for (const Segment& w : cmd.words) {
+    const std::string& t = w.text;
+    if (t == "-p" || t == "--password" || StartsWith(t, "--password=") ||
+        (StartsWith(t, "-p") && t.size() > 2 && t[1] == 'p')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+CredentialStore StoreOf(const ShellCommand& cmd) {
+  const std::string name = cmd.Name();
+  std::vector<std::string> ops;
+  for (std::string_view w : Operands(cmd)) ops.push_back(ToLower(w));
+  auto has = [&ops](std::string_view w) {
+    return std::find(ops.begin(), ops.end(), w) != ops.end();
+  };
+  auto any = [&ops](std::initializer_list<std::string_view> parts) {
+    for (const std::string& w : ops) {
+      for (std::string_view part : parts) {
+        if (w.find(part) != std::string::npos) return true;
+      }
+    }
+    return false;
+  };
+  const bool config_set = has("config") && has("set");
+  if ((name == "npm" || name == "pnpm") && has("set") &&
+      any({"_authtoken", "_auth", "_password"})) {
+    return {name + " config set stores a registry token in ~/.npmrc",
+            "~/.npmrc"};
+  }
+  if (name == "yarn" && config_set && any({"npmauth"})) {
+    return {"yarn config set stores a registry token in ~/.yarnrc.yml",
+            "~/.yarnrc.yml"};
+  }
+  if (name == "git" && has("config") && has("credential.helper") &&
+      any({"store"})) {
+    return {
+        "git config credential.helper store keeps passwords in "
+        "~/.git-credentials",
+        "~/.git-credentials"};
+  }
+  if (name == "aws" && has("configure") && has("set") &&
+      any({"aws_secret_access_key", "aws_access_key_id",
+           "aws_session_token"})) {
+    return {"aws configure set stores the key in ~/.aws/credentials",
+            "~/.aws/credentials"};
+  }
+  if ((name == "pip" || name == "pip3") && config_set &&
+      (any({"password", "token"}) || (any({"index-url"}) && any({"@"})))) {
+    return {name + " config set stores index credentials in pip.conf",
+            "~/.config/pip/pip.conf"};
+  }
+  if (name == "poetry" && has("config") &&
+      any({"http-basic.", "pypi-token."})) {
+    return {"poetry config stores the credentials in auth.toml",
+            "~/.config/pypoetry/auth.toml"};
+  }
+  if (name == "composer" && has("config") &&
+      any({"http-basic", "github-oauth", "gitlab-token", "bearer"})) {
+    return {"composer config stores the credentials in auth.json",
+            "~/.composer/auth.json"};
+  }
+  static constexpr std::string_view kLogins[] = {"docker", "podman",  "buildah",
+                                                 "skopeo", "nerdctl", "helm"};
+  if (std::find(std::begin(kLogins), std::end(kLogins), name) !=
+          std::end(kLogins) &&
+      has("login") && IsLoginWithPassword(cmd)) {
+    return {name + " login -p stores the registry password in the auth file",
+            "~/.docker/config.json"};
+  }
+  for (const ShellRedirect& r : cmd.redirects) {
+    std::string rule = CredentialFileRule(r.target.text);
+    if (IsWriteRedirect(r.op) && !rule.empty()) {
+      return {"writes credentials to " + r.target.text + " (" + rule + ")",
+              r.target.text};
+    }
+  }
+  return {};
+}
+
+void CommandRules::CredentialWrites(size_t i) {
+  const ShellCommand& cmd = commands_[i];
+  for (size_t t = 0; t < mounts_.size(); ++t) {
+    if (PipelineRefersTo(t, cmd.pipeline)) return;  // a mount copy
+  }
+  CredentialStore store = StoreOf(cmd);
+  if (store.what.empty() || RemovedLater(i, store.file)) return;
+  const std::string message =
+      keyword_ + " " + store.what + "; the file stays in the image layer";
+  const std::string fix =
+      "mount the credentials for this step only: RUN --mount=type=secret,"
+      "id=ID,target=PATH (build with --secret id=ID,src=FILE)";
+  for (const Segment& w : cmd.words) {
+    if (std::optional<SecretSpan> s = ClaimMatch(scanned_, w)) {
+      sink_.AddSecret("run-writes-credentials", *s,
+                      message + " with a literal secret (" + s->rule + ")",
+                      fix);
+      return;
+    }
+  }
+  sink_.Add("run-writes-credentials", Severity::kMedium, cmd.pos, message, fix);
+}
+
+void CommandRules::Run(std::vector<ShellCommand> commands) {
+  commands_ = std::move(commands);
+  for (const ShellCommand& cmd : commands_) Downloads(cmd);
+  if (ins_.Effective() != "RUN") return;
+  mounts_ = SecretMounts(ins_);
+  IndexCommands();
+  SecretMountCopies();
+  for (size_t i = 0; i < commands_.size(); ++i) CredentialWrites(i);
+}
+
+}  // namespace
+
+void LintCommands(const Instruction& ins, std::vector<ScannedText>& scanned,
+                  FindingSink& sink) {
+  CommandRules(ins, scanned, sink).Run(Commands(ins));
+}
+
+}  // namespace safebuild::lint

@@ -1,0 +1,255 @@
+// Rules on what COPY and ADD put into the image: a credential file named as
+// a source, or one inside a directory copied from the build context that the
+// ignore file does not exclude. The context walk is bounded (depth, entry
+// count), never follows symlinks and stays inside the context.
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "containerfile/ignore_file.h"
+#include "containerfile/lint_internal.h"
+#include "containerfile/words.h"
+#include "util/text.h"
+
+namespace safebuild::lint {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxDepth = 32;
+constexpr size_t kMaxEntries = 100000;
+
+struct Source {
+  std::string text;
+  SourcePos pos;
+};
+
+// Sources and destination of COPY/ADD: exec strings, or whitespace-split
+// words as podman splits them (quotes are not special here).
+std::vector<Source> Operands(const Instruction& ins) {
+  std::vector<Source> out;
+  if (ins.exec_form) {
+    for (size_t k = 0; k < ins.exec.size(); ++k) {
+      out.push_back({ins.exec[k], ins.PosOf(ins.exec_offsets[k].empty()
+                                                ? 0
+                                                : ins.exec_offsets[k][0])});
+    }
+    return out;
+  }
+  const std::string& a = ins.args;
+  for (size_t i = 0; i < a.size();) {
+    while (i < a.size() && IsAsciiSpace(a[i])) ++i;
+    size_t b = i;
+    while (i < a.size() && !IsAsciiSpace(a[i])) ++i;
+    if (i > b) out.push_back({a.substr(b, i - b), ins.PosOf(b)});
+  }
+  return out;
+}
+
+std::string Basename(std::string_view path) {
+  while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path
+                                                     : path.substr(slash + 1));
+}
+
+// ".npmrc" → "npmrc": a secret id for the suggested fix.
+std::string SecretId(std::string_view base) {
+  std::string id;
+  for (char c : base) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      id.push_back(
+          static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    } else if (!id.empty()) {
+      id.push_back('_');
+    }
+  }
+  return id.empty() ? "creds" : id;
+}
+
+std::string MountFix(const std::string& src, const std::string& dest) {
+  std::string base = Basename(src);
+  std::string target = dest;
+  if (dest.empty() || dest.back() == '/' || dest == ".") {
+    target = (dest == "." || dest.empty()) ? base : dest + base;
+  }
+  std::string id = SecretId(base);
+  return "use RUN --mount=type=secret,id=" + id + ",target=" + target +
+         " and build with --secret id=" + id + ",src=" + src;
+}
+
+// Files of the context that a COPY of a directory sends into the image.
+class ContextWalker {
+ public:
+  explicit ContextWalker(fs::path root) : root_(std::move(root)) {
+    rules_ = IgnoreRules::Load(root_, &ignore_name_);
+  }
+
+  struct Result {
+    std::vector<std::pair<std::string, std::string>> files;  // (path, rule)
+    bool truncated = false;
+  };
+  const Result& Walk(const std::string& rel_dir);
+  std::string IgnoreName() const {
+    return ignore_name_.empty() ? ".containerignore" : ignore_name_;
+  }
+
+ private:
+  fs::path root_;
+  IgnoreRules rules_;
+  std::string ignore_name_;
+  std::map<std::string, Result> cache_;
+};
+
+const ContextWalker::Result& ContextWalker::Walk(const std::string& rel_dir) {
+  auto [it, fresh] = cache_.try_emplace(rel_dir);
+  Result& r = it->second;
+  if (!fresh) return r;
+  std::error_code ec;
+  fs::recursive_directory_iterator walk(
+      rel_dir.empty() ? root_ : root_ / rel_dir,
+      fs::directory_options::skip_permission_denied, ec);
+  size_t entries = 0;
+  for (; !ec && walk != fs::recursive_directory_iterator();
+       walk.increment(ec)) {
+    if (++entries > kMaxEntries) {
+      r.truncated = true;
+      break;
+    }
+    std::string rel = walk->path().lexically_relative(root_).generic_string();
+    std::error_code st_ec;
+    fs::file_status st = walk->symlink_status(st_ec);
+    if (st_ec) continue;
+    if (fs::is_directory(st)) {
+      // Without "!" patterns an excluded directory cannot hold included files.
+      if (walk.depth() + 1 >= kMaxDepth ||
+          (!rules_.HasExceptions() && rules_.Excludes(rel))) {
+        walk.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (!fs::is_regular_file(st)) continue;  // symlinks are copied as links
+    std::string rule = CredentialFileRule(rel);
+    if (!rule.empty() && !rules_.Excludes(rel)) r.files.emplace_back(rel, rule);
+  }
+  std::sort(r.files.begin(), r.files.end());
+  return r;
+}
+
+// The context directory a COPY source names ("" for the root), or nullopt
+// when the source is not a directory inside the context.
+std::optional<std::string> ContextDir(const fs::path& context,
+                                      std::string_view src) {
+  std::string clean = CleanPath(src);
+  if (clean.size() > 1 && clean[0] == '/') {
+    clean.erase(0, 1);  // relative to the context
+  }
+  if (clean == "." || clean == "/" || clean == "*") return std::string();
+  if (clean == ".." || StartsWith(clean, "../")) return std::nullopt;
+  if (clean.find_first_of("*?[\\") != std::string::npos) return std::nullopt;
+  std::error_code ec;
+  if (!fs::is_directory(fs::symlink_status(context / clean, ec))) {
+    return std::nullopt;
+  }
+  // A symlink on the way ("link/sub") must not lead out of the context.
+  fs::path root = fs::canonical(context, ec);
+  fs::path real = ec ? fs::path() : fs::canonical(context / clean, ec);
+  if (ec) return std::nullopt;
+  auto [r, p] =
+      std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  if (r != root.end()) return std::nullopt;
+  return clean;
+}
+
+class CopyRules {
+ public:
+  CopyRules(const LintInput& input, FindingSink& sink)
+      : input_(input), sink_(sink) {}
+
+  void Run(const Instruction& ins);
+
+ private:
+  void ContextFiles(const Instruction& ins, const Source& src,
+                    const std::string& dir);
+
+  const LintInput& input_;
+  FindingSink& sink_;
+  std::optional<ContextWalker> walker_;
+};
+
+void CopyRules::Run(const Instruction& ins) {
+  std::vector<Source> ops = Operands(ins);
+  if (ops.size() < 2) return;
+  const std::string& dest = ops.back().text;
+  const InstructionFlag* from = nullptr;
+  for (const InstructionFlag& f : ins.flags) {
+    if (f.name == "from") from = &f;
+  }
+  const std::string kw = DisplayKeyword(ins);
+  for (size_t k = 0; k + 1 < ops.size(); ++k) {
+    const Source& src = ops[k];
+    if (StartsWith(src.text, "<<") ||
+        src.text.find("://") != std::string::npos) {
+      continue;
+    }
+    std::string rule = CredentialFileRule(CleanPath(src.text));
+    if (!rule.empty()) {
+      std::string where = from != nullptr ? " from stage " + from->value : "";
+      sink_.Add("copy-credential-file",
+                from != nullptr ? Severity::kMedium : Severity::kHigh, src.pos,
+                kw + " puts " + src.text + " (" + rule + ")" + where +
+                    " into the image",
+                MountFix(src.text, dest));
+      continue;
+    }
+    if (from != nullptr || input_.context.empty()) continue;
+    if (std::optional<std::string> dir = ContextDir(input_.context, src.text)) {
+      ContextFiles(ins, src, *dir);
+    }
+  }
+}
+
+void CopyRules::ContextFiles(const Instruction& ins, const Source& src,
+                             const std::string& dir) {
+  if (!walker_) walker_.emplace(input_.context);
+  const ContextWalker::Result& r = walker_->Walk(dir);
+  const std::string at = DisplayKeyword(ins) + " " + src.text + " at " +
+                         sink_.file().path + ":" +
+                         std::to_string(ins.start_line);
+  for (const auto& [path, rule] : r.files) {
+    Finding& f = sink_.Add(
+        "context-credential-file", Severity::kHigh, src.pos,
+        path + " (" + rule + ") is sent into the image by " + at +
+            "; add it to " + walker_->IgnoreName(),
+        "add /" + path + " to " + walker_->IgnoreName() +
+            ", and mount it with RUN --mount=type=secret where it is needed");
+    f.origin = Origin::kContext;
+    f.path = path;
+  }
+  if (r.truncated) {
+    Finding& f =
+        sink_.Add("context-too-large", Severity::kInfo, src.pos,
+                  "stopped looking at the build context after " +
+                      std::to_string(kMaxEntries) + " entries (" + at + ")",
+                  "keep the build context small with " + walker_->IgnoreName());
+    f.origin = Origin::kContext;
+    f.path = dir.empty() ? "." : dir;
+  }
+}
+
+}  // namespace
+
+void LintCopies(const LintInput& input, FindingSink& sink) {
+  CopyRules rules(input, sink);
+  for (const Instruction& ins : sink.file().instructions) {
+    const std::string& k = ins.Effective();
+    if (k == "COPY" || k == "ADD") rules.Run(ins);
+  }
+}
+
+}  // namespace safebuild::lint
