@@ -16,6 +16,7 @@
 #include "containerfile/lint.h"
 #include "containerfile/parser.h"
 #include "detect/detector.h"
+#include "detect/redact.h"
 #include "podman/build_args.h"
 #include "podman/podman.h"
 #include "report/report.h"
@@ -51,8 +52,8 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
 }
 
 // Text to stderr for people; JSON to stdout and/or the --report file.
-int Emit(const Report& report, const CommonOptions& common) {
-  TextStyle style{GetDiagSettings().color, common.verbosity > 0};
+int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false) {
+  TextStyle style{GetDiagSettings().color, common.verbosity > 0, lint_shown};
   std::cerr << RenderText(report, style);
   std::string json = ToJson(report).dump(2) + "\n";
   if (common.format == "json") std::cout << json << std::flush;
@@ -251,7 +252,8 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   bool parse_failed = false;
   std::vector<Finding> lint_findings = LintAll(lint, parse_failed);
   Report lint_report = LintReport(common, lint_findings);
-  if (!lint_report.findings.empty()) std::cerr << RenderText(lint_report, {GetDiagSettings().color, false});
+  bool lint_shown = !lint_report.findings.empty();
+  if (lint_shown) std::cerr << RenderText(lint_report, {GetDiagSettings().color, false, false});
   if (parse_failed) PrintWarning("lint incomplete; the image scan still decides");
 
   std::vector<std::string> build = {"build"};
@@ -260,6 +262,9 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   build.insert(build.end(), inv->passthrough.begin(), inv->passthrough.end());
   passthrough_run.stdout_to_stderr = common.format == "json";
   passthrough_run.stdin_data = lint.stdin_text;
+  passthrough_run.filter = [](std::string_view line) {
+    return RedactSecrets(Detector::Default(), line);
+  };
   auto built = podman.Run(build, passthrough_run);
   if (!built) {
     PrintError(built.error());
@@ -295,7 +300,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   } else {
     state.report.image->tags = inv->tags;
   }
-  int emitted = Emit(state.report, common);
+  int emitted = Emit(state.report, common, lint_shown);
   if (code == kExitPass && !inv->tags.empty()) {
     PrintNote("tagged " + image_id.substr(0, 19) + " as " + inv->tags.front() +
               (inv->tags.size() > 1 ? " (+" + std::to_string(inv->tags.size() - 1) + ")" : ""));
@@ -431,6 +436,7 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
   RunOptions run;
   run.add_globals = false;
   run.stdout_to_stderr = common.format == "json";
+  run.filter = [](std::string_view line) { return RedactSecrets(Detector::Default(), line); };
   auto pushed = podman.Run(push, run);
   if (!pushed) {
     PrintError(pushed.error());

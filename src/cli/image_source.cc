@@ -46,6 +46,8 @@ Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman
     case ImageRef::Kind::kOciArchive:
     case ImageRef::Kind::kDockerArchive: {
       auto dir = scratch.path() / "archive";
+      std::error_code ec;
+      std::filesystem::create_directories(dir, ec);
       if (auto st = UnpackArchive(ref->path, dir); !st) return Fail(st.error());
       opened = ref->kind == ImageRef::Kind::kOciArchive ? OpenOciLayout(dir, ref->tag)
                                                         : OpenDockerArchiveDir(dir);

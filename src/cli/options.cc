@@ -130,7 +130,9 @@ Expected<CommandLine> ParseCommandLine(const std::vector<std::string>& argv) {
 
 Expected<std::vector<std::string>> ParseCommonAfterCommand(
     const std::vector<std::string>& args, CommonOptions& common) {
-  auto parsed = ParseKnown(args, CommonDescription());
+  // parsed_options points into the description: keep it alive meanwhile.
+  const po::options_description desc = CommonDescription();
+  auto parsed = ParseKnown(args, desc);
   if (!parsed) return Fail(parsed.error());
   po::variables_map vm;
   po::store(*parsed, vm);

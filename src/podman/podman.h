@@ -5,6 +5,7 @@
 // running child, and safebuild exits only after it has.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct RunOptions {
   bool capture_stdout = false;
   bool quiet = false;                      // child's stdout/stderr discarded
   bool add_globals = true;                 // false: ARGS already hold them
+  // When set, the child's output is relayed line by line through it (to
+  // redact secrets podman echoes, such as ENV lines and build args).
+  std::function<std::string(std::string_view)> filter;
 };
 
 struct RunResult {

@@ -157,6 +157,8 @@ std::string RenderText(const Report& report, const TextStyle& style) {
   std::ostringstream out;
   std::string group;
   for (const auto& f : report.findings) {
+    bool lint = f.origin == Origin::kContainerfile || f.origin == Origin::kContext;
+    if (lint && style.skip_lint) continue;
     std::string title = GroupTitle(f);
     if (title != group) {
       out << Bold(style, title) << "\n";

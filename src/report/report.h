@@ -44,6 +44,7 @@ nlohmann::json ToJson(const Report& report);
 struct TextStyle {
   bool color = false;
   bool verbose = false;
+  bool skip_lint = false;  // Containerfile findings were shown already
 };
 
 /// Findings grouped by where they are: Containerfile and context, image

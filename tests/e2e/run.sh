@@ -12,7 +12,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 make_base_image
 
-case01_build_arg_value_is_reported_in_history() {
+test_case01_build_arg_value_is_reported_in_history() {
   new_context
   local tok; tok=$("$FAKE" GITHUB_TOKEN)
   cat > "$CTX/Containerfile" <<'CF'
@@ -33,7 +33,7 @@ CF
   expect_no_leak "$tok"
 }
 
-case02_env_and_label_are_reported_from_the_config() {
+test_case02_env_and_label_are_reported_from_the_config() {
   new_context
   local key tok; key=$("$FAKE" AWS_ACCESS_KEY_ID); tok=$("$FAKE" GITHUB_TOKEN)
   cat > "$CTX/Containerfile" <<CF
@@ -65,7 +65,7 @@ RUN rm /app/.npmrc
 CF
 }
 
-case03_copied_then_deleted_file_is_found_in_its_layer() {
+test_case03_copied_then_deleted_file_is_found_in_its_layer() {
   new_context
   local tok; tok=$("$FAKE" NPM_TOKEN)
   write_case03 "$tok"
@@ -81,7 +81,7 @@ case03_copied_then_deleted_file_is_found_in_its_layer() {
   expect_no_leak "$tok"
 }
 
-case04_opaque_whiteout_hides_the_file_but_not_the_finding() {
+test_case04_opaque_whiteout_hides_the_file_but_not_the_finding() {
   new_context
   local pw; pw=$("$FAKE" PASSWORD)
   cat > "$CTX/Containerfile" <<CF
@@ -89,7 +89,7 @@ FROM localhost/busybox
 RUN mkdir /cfg && echo "machine git.example.invalid login ci password $pw" > /cfg/.netrc
 RUN rm -rf /cfg && mkdir /cfg && touch /cfg/placeholder
 CF
-  sb --format json build "${STORE[@]}" --layers=false "$CTX"
+  sb --format json build "${STORE[@]}" "$CTX"
   expect_rc 65
   expect_json '[.findings[] | select(.origin=="layer" and .path=="/cfg/.netrc"
     and .deleted==true and .layer.index==1)] | length == 1'
@@ -97,7 +97,7 @@ CF
   expect_no_leak "$pw"
 }
 
-case05_zstd_and_archive_sources_give_the_same_findings() {
+test_case05_zstd_and_archive_sources_give_the_same_findings() {
   new_context
   local tok; tok=$("$FAKE" NPM_TOKEN)
   write_case03 "$tok"
@@ -133,7 +133,7 @@ case05_zstd_and_archive_sources_give_the_same_findings() {
   "${PODMAN[@]}" rmi -f "$id" >/dev/null
 }
 
-case10_comment_escape_swallows_the_next_line() {
+test_case10_comment_escape_swallows_the_next_line() {
   new_context
   local tok; tok=$("$FAKE" GITHUB_TOKEN)
   cat > "$CTX/Containerfile" <<CF
@@ -154,7 +154,7 @@ CF
   expect_no_leak "$tok"
 }
 
-clean_build_is_tagged_and_flags_pass_through() {
+test_clean_build_is_tagged_and_flags_pass_through() {
   new_context
   cat > "$CTX/Containerfile" <<'CF'
 FROM localhost/busybox
@@ -179,7 +179,7 @@ CF
   expect_image_exists localhost/clean:stdin
 }
 
-podman_failure_exit_code_passes_through() {
+test_podman_failure_exit_code_passes_through() {
   new_context
   printf 'FROM localhost/busybox\nRUN exit 3\n' > "$CTX/Containerfile"
   sb build "${STORE[@]}" -t localhost/broken:1 "$CTX"
@@ -189,7 +189,7 @@ podman_failure_exit_code_passes_through() {
   expect_rc 125
 }
 
-blocked_image_is_removed_unless_kept() {
+test_blocked_image_is_removed_unless_kept() {
   new_context
   local tok; tok=$("$FAKE" GITLAB_TOKEN)
   printf 'FROM localhost/busybox\nRUN echo "glab=%s" > /etc/tok\n' "$tok" > "$CTX/Containerfile"
@@ -235,7 +235,7 @@ YML
   return 1
 }
 
-push_sends_only_clean_images() {
+test_push_sends_only_clean_images() {
   start_registry || { fail "docker-registry did not start"; return; }
   local reg="127.0.0.1:$REGISTRY_PORT"
   new_context
@@ -260,7 +260,7 @@ push_sends_only_clean_images() {
   "${PODMAN[@]}" rmi -f localhost/leaky:1 >/dev/null
 }
 
-sigterm_reaches_podman_and_nothing_is_left() {
+test_sigterm_reaches_podman_and_nothing_is_left() {
   new_context
   printf 'FROM localhost/busybox\nRUN sleep 60\n' > "$CTX/Containerfile"
   local before; before=$(ls "$TMPDIR" | grep -c '^safebuild\.')
@@ -283,7 +283,7 @@ sigterm_reaches_podman_and_nothing_is_left() {
   expect_no_image localhost/slow:1
 }
 
-usage_errors_have_their_own_code() {
+test_usage_errors_have_their_own_code() {
   new_context
   sb --fail-on severe scan localhost/busybox
   expect_rc 64
@@ -295,7 +295,7 @@ usage_errors_have_their_own_code() {
   grep -q '^safebuild [0-9]' "$OUT" || fail "--version"
 }
 
-for t in $(declare -F | awk '{print $3}' | grep -E '^(case|clean|podman|blocked|push|sig|usage)'); do
+for t in $(declare -F | awk '{print $3}' | grep -E '^test_'); do
   run_case "$t"
 done
 finish
