@@ -1,1 +1,146 @@
 #include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "util/fingerprint.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+TEST(Text, ChangesCaseOfAsciiLettersOnly) {
+  EXPECT_EQ(ToLower("DB_Password-1\xC3\x84"), "db_password-1\xC3\x84");
+  EXPECT_EQ(ToUpper("db_password-1"), "DB_PASSWORD-1");
+}
+
+TEST(Text, ComparesPrefixesAndSuffixes) {
+  EXPECT_TRUE(StartsWith("ghp_abc", "ghp_"));
+  EXPECT_TRUE(StartsWith("abc", ""));
+  EXPECT_FALSE(StartsWith("gh", "ghp_"));
+  EXPECT_TRUE(EndsWith("id_rsa.pub", ".pub"));
+  EXPECT_FALSE(EndsWith("pub", ".pub"));
+}
+
+TEST(Text, TrimsAllAsciiWhitespace) {
+  EXPECT_EQ(Trim(" \t\r\n value \f\v"), "value");
+  EXPECT_EQ(Trim(" \n "), "");
+  EXPECT_EQ(Trim(""), "");
+}
+
+TEST(Text, SplitKeepsEmptyFields) {
+  EXPECT_EQ(Split("a//b/", '/'),
+            (std::vector<std::string>{"a", "", "b", ""}));
+  EXPECT_EQ(Split("", '/'), (std::vector<std::string>{""}));
+}
+
+TEST(Text, LineColAtCountsFromOne) {
+  const std::string text = "ab\ncd\r\nef";
+  EXPECT_EQ(LineColAt(text, 0).line, 1);
+  EXPECT_EQ(LineColAt(text, 0).column, 1);
+  EXPECT_EQ(LineColAt(text, 2).line, 1);  // the newline itself
+  EXPECT_EQ(LineColAt(text, 2).column, 3);
+  EXPECT_EQ(LineColAt(text, 3).line, 2);
+  EXPECT_EQ(LineColAt(text, 3).column, 1);
+  EXPECT_EQ(LineColAt(text, 8).line, 3);
+  EXPECT_EQ(LineColAt(text, 8).column, 2);
+}
+
+TEST(Text, LineColAtClampsPastTheEnd) {
+  EXPECT_EQ(LineColAt("ab\n", 99).line, 2);
+  EXPECT_EQ(LineColAt("ab\n", 99).column, 1);
+}
+
+TEST(Text, LineAtReturnsTheWholeLineWithoutItsNewline) {
+  const std::string text = "first\nsecond\r\nthird";
+  EXPECT_EQ(LineAt(text, 0), "first");
+  EXPECT_EQ(LineAt(text, 5), "first");  // the newline belongs to its line
+  EXPECT_EQ(LineAt(text, 6), "second");
+  EXPECT_EQ(LineAt(text, 9), "second");
+  EXPECT_EQ(LineAt(text, 14), "third");
+  EXPECT_EQ(LineAt(text, 99), "third");
+}
+
+TEST(Text, LineAtOfALeadingNewlineIsTheEmptyFirstLine) {
+  // Was "abc": the old code skipped the newline at offset 0.
+  EXPECT_EQ(LineAt("\nabc", 0), "");
+  EXPECT_EQ(LineAt("\nabc", 1), "abc");
+  EXPECT_EQ(LineAt("\n\n", 1), "");
+}
+
+TEST(Text, LineAtOfEmptyTextIsEmpty) {
+  EXPECT_EQ(LineAt("", 0), "");
+  EXPECT_EQ(LineAt("abc\n", 4), "");
+}
+
+TEST(Text, EntropyIsBitsPerCharacter) {
+  EXPECT_DOUBLE_EQ(Entropy(""), 0.0);
+  EXPECT_DOUBLE_EQ(Entropy("aaaa"), 0.0);
+  EXPECT_DOUBLE_EQ(Entropy("abab"), 1.0);
+  EXPECT_DOUBLE_EQ(Entropy("abcdefgh"), 3.0);
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  EXPECT_DOUBLE_EQ(Entropy(all), 8.0);
+}
+
+// Restores SAFEBUILD_FINGERPRINT_KEY when a test changed it.
+class FingerprintKeyGuard {
+ public:
+  FingerprintKeyGuard() {
+    const char* old = std::getenv("SAFEBUILD_FINGERPRINT_KEY");
+    had_ = old != nullptr;
+    if (had_) old_ = old;
+  }
+  ~FingerprintKeyGuard() {
+    if (had_) {
+      setenv("SAFEBUILD_FINGERPRINT_KEY", old_.c_str(), 1);
+    } else {
+      unsetenv("SAFEBUILD_FINGERPRINT_KEY");
+    }
+  }
+
+ private:
+  bool had_ = false;
+  std::string old_;
+};
+
+TEST(Fingerprint, IsStableHexOfRuleAndSecret) {
+  FingerprintKeyGuard guard;
+  unsetenv("SAFEBUILD_FINGERPRINT_KEY");
+  std::string a = Fingerprint("npm-token", "value-one");
+  EXPECT_EQ(a, Fingerprint("npm-token", "value-one"));
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(a, Fingerprint("npm-token", "value-two"));
+  EXPECT_NE(a, Fingerprint("github-classic-token", "value-one"));
+}
+
+TEST(Fingerprint, SeparatesRuleFromSecret) {
+  FingerprintKeyGuard guard;
+  unsetenv("SAFEBUILD_FINGERPRINT_KEY");
+  EXPECT_NE(Fingerprint("ab", "c"), Fingerprint("a", "bc"));
+}
+
+TEST(Fingerprint, DependsOnTheOrganisationKey) {
+  FingerprintKeyGuard guard;
+  unsetenv("SAFEBUILD_FINGERPRINT_KEY");
+  std::string project_key = Fingerprint("rule", "secret");
+  setenv("SAFEBUILD_FINGERPRINT_KEY", "our-own-key", 1);
+  std::string own_key = Fingerprint("rule", "secret");
+  EXPECT_NE(project_key, own_key);
+  setenv("SAFEBUILD_FINGERPRINT_KEY", "", 1);  // empty: the project's key
+  EXPECT_EQ(Fingerprint("rule", "secret"), project_key);
+}
+
+TEST(Redact, ShowsAtMostFourCharacters) {
+  EXPECT_EQ(Redact("0123456789abcdef"), "0123…");
+  EXPECT_EQ(Redact("0123456789ab"), "0123…");
+}
+
+TEST(Redact, ShowsNothingOfShortSecrets) {
+  EXPECT_EQ(Redact("0123456789a"), "…");
+  EXPECT_EQ(Redact(""), "…");
+}
+
+}  // namespace
+}  // namespace safebuild

@@ -12,7 +12,11 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/fix_command.h"
 #include "cli/image_source.h"
+#include "cli/parse_command.h"
+#include "cli/source_error.h"
+#include "containerfile/inline_ignore.h"
 #include "containerfile/lint.h"
 #include "containerfile/parser.h"
 #include "detect/detector.h"
@@ -20,6 +24,9 @@
 #include "podman/build_args.h"
 #include "podman/podman.h"
 #include "report/report.h"
+#include "report/baseline.h"
+#include "report/policy.h"
+#include "report/sarif.h"
 #include "scan/scanner.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
@@ -51,12 +58,18 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
   return Ok{};
 }
 
-// Text to stderr for people; JSON to stdout and/or the --report file.
-int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false) {
+// Text to stderr for people; JSON or SARIF to stdout, JSON to the --report
+// file. SARIF paths of context files start at `context`.
+int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false,
+         const std::string& context = ".") {
   TextStyle style{GetDiagSettings().color, common.verbosity > 0, lint_shown};
   std::cerr << RenderText(report, style);
   std::string json = ToJson(report).dump(2) + "\n";
   if (common.format == "json") std::cout << json << std::flush;
+  if (common.format == "sarif") {
+    SarifOptions sarif{fs::current_path(), fs::path(context)};
+    std::cout << ToSarif(report, sarif).dump(2) << "\n" << std::flush;
+  }
   if (common.report_file) {
     if (auto st = WriteFileAtomically(*common.report_file, json); !st) {
       PrintError(st.error());
@@ -82,6 +95,20 @@ bool IsRemoteContext(const std::string& context) {
          StartsWith(context, "git@");
 }
 
+// Applies the project policy (--config FILE, else .safebuild.json in a
+// local context) to `findings`; false, after saying why, when it is broken.
+bool ApplyProjectPolicy(const CommonOptions& common, const std::string& context,
+                        std::vector<Finding>& findings) {
+  fs::path file = common.config_file ? fs::path(*common.config_file) : fs::path();
+  auto policy = LoadPolicy(file, IsRemoteContext(context) ? fs::path() : fs::path(context));
+  if (!policy) {
+    PrintError(policy.error());
+    return false;
+  }
+  ApplyPolicy(*policy, findings);
+  return true;
+}
+
 // The Containerfile podman would use: -f, else Containerfile, else
 // Dockerfile in the context.
 std::vector<std::string> ContainerfilesOf(const std::vector<std::string>& files,
@@ -99,6 +126,7 @@ struct LintRequest {
   std::string context;
   std::vector<std::pair<std::string, std::string>> build_args;
   std::optional<std::string> stdin_text;  // the Containerfile for "-f -"
+  std::string ignore_file;                // podman's --ignorefile, if given
 };
 
 // Lints each Containerfile. A file safebuild cannot parse is reported and
@@ -116,7 +144,7 @@ std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
     }
     auto parsed = ParseContainerfile(*text, file == "-" ? "<stdin>" : file);
     if (!parsed) {
-      PrintError(parsed.error());
+      PrintSourceError(parsed.error(), *text);
       parse_failed = true;
       continue;
     }
@@ -124,7 +152,9 @@ std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
     input.file = &*parsed;
     input.build_args = req.build_args;
     if (!IsRemoteContext(req.context)) input.context = req.context;
+    input.ignore_file = req.ignore_file;
     auto found = Lint(input, Detector::Default());
+    ApplyInlineIgnores(*parsed, found);
     findings.insert(findings.end(), found.begin(), found.end());
   }
   return findings;
@@ -204,6 +234,25 @@ void ScanInto(const std::string& reference, const Podman& podman, const TempDir&
                                scanned->findings.end());
 }
 
+// --baseline FILE: accepted findings are counted, not reported.
+bool ApplyBaselineOption(const CommonOptions& common, Report& report) {
+  if (Status st = ApplyBaselineFile(common.baseline_file, report); !st) {
+    PrintError(st.error());
+    return false;
+  }
+  return true;
+}
+
+// `safebuild baseline IMAGE`: every finding, as a baseline file on stdout.
+int WriteBaseline(const Report& report) {
+  if (!report.complete) {
+    for (const auto& e : report.errors) PrintError(e);
+    return kExitIncomplete;
+  }
+  std::cout << Baseline::ToJson(report.findings).dump(2) << "\n";
+  return kExitPass;
+}
+
 int GateExit(const Report& report) {
   if (!report.complete) return kExitIncomplete;
   return Fails(report) ? kExitBlocked : kExitPass;
@@ -247,10 +296,21 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     return kExitInternal;
   }
 
-  LintRequest lint{ContainerfilesOf(inv->files, inv->context), inv->context,
-                   ResolveBuildArgs(*inv), ReadStdinIfNeeded(inv->files)};
+  // Rewrite step (--rewrite, fix_command.cc): suggest the fix, or build from
+  // a rewritten copy with secret --build-args turned into --secrets.
+  BuildRewrite as_given{inv->passthrough, ContainerfilesOf(inv->files, inv->context),
+                        ReadStdinIfNeeded(inv->files), ResolveBuildArgs(*inv)};
+  auto rewritten = PrepareBuildRewrite(common, *inv, std::move(as_given), *scratch);
+  if (!rewritten) {
+    PrintError(rewritten.error());
+    return kExitUsage;
+  }
+
+  LintRequest lint{rewritten->files, inv->context, rewritten->build_args,
+                   rewritten->stdin_text, inv->ignorefile.value_or("")};
   bool parse_failed = false;
   std::vector<Finding> lint_findings = LintAll(lint, parse_failed);
+  if (!ApplyProjectPolicy(common, inv->context, lint_findings)) return kExitUsage;
   Report lint_report = LintReport(common, lint_findings);
   bool lint_shown = !lint_report.findings.empty();
   if (lint_shown) std::cerr << RenderText(lint_report, {GetDiagSettings().color, false, false});
@@ -259,8 +319,8 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   std::vector<std::string> build = {"build"};
   fs::path iid = inv->iidfile ? fs::path(*inv->iidfile) : scratch->path() / "iid";
   if (!inv->iidfile) build.insert(build.end(), {"--iidfile", iid.string()});
-  build.insert(build.end(), inv->passthrough.begin(), inv->passthrough.end());
-  passthrough_run.stdout_to_stderr = common.format == "json";
+  build.insert(build.end(), rewritten->passthrough.begin(), rewritten->passthrough.end());
+  passthrough_run.stdout_to_stderr = common.format != "text";
   passthrough_run.stdin_data = lint.stdin_text;
   passthrough_run.filter = [](std::string_view line) {
     return RedactSecrets(Detector::Default(), line);
@@ -288,6 +348,8 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   state.report.findings.insert(state.report.findings.begin(), lint_report.findings.begin(),
                                lint_report.findings.end());
   Normalize(state.report.findings);
+  if (!ApplyProjectPolicy(common, inv->context, state.report.findings)) return kExitUsage;
+  if (!ApplyBaselineOption(common, state.report)) return kExitUsage;
   if (!state.report.image) state.report.image = ReportImage{image_id, {}};
   int code = GateExit(state.report);
 
@@ -300,7 +362,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   } else {
     state.report.image->tags = inv->tags;
   }
-  int emitted = Emit(state.report, common, lint_shown);
+  int emitted = Emit(state.report, common, lint_shown, inv->context);
   if (code == kExitPass && !inv->tags.empty()) {
     PrintNote("tagged " + image_id.substr(0, 19) + " as " + inv->tags.front() +
               (inv->tags.size() > 1 ? " (+" + std::to_string(inv->tags.size() - 1) + ")" : ""));
@@ -369,6 +431,9 @@ int RunScan(const CommonOptions& common_in, const std::vector<std::string>& args
   ScanInto(positionals[0], podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
   Normalize(state.report.findings);
+  if (!ApplyProjectPolicy(common, "", state.report.findings)) return kExitUsage;
+  if (common.write_baseline) return WriteBaseline(state.report);
+  if (!ApplyBaselineOption(common, state.report)) return kExitUsage;
   int code = GateExit(state.report);
   int emitted = Emit(state.report, common);
   return code != kExitPass ? code : emitted;
@@ -391,19 +456,21 @@ int RunLint(const CommonOptions& common_in, const std::vector<std::string>& args
     return kExitUsage;
   }
   LintRequest lint{ContainerfilesOf(inv->files, inv->context), inv->context,
-                   ResolveBuildArgs(*inv), ReadStdinIfNeeded(inv->files)};
+                   ResolveBuildArgs(*inv), ReadStdinIfNeeded(inv->files),
+                   inv->ignorefile.value_or("")};
   if (lint.files.empty()) {
     PrintError("lint: no Containerfile or Dockerfile in " + inv->context);
     return kExitUsage;
   }
   bool parse_failed = false;
   Report report = LintReport(common, LintAll(lint, parse_failed));
+  if (!ApplyProjectPolicy(common, inv->context, report.findings)) return kExitUsage;
   if (parse_failed) {
     report.complete = false;
     report.errors.push_back("a Containerfile could not be read or parsed");
   }
   int code = GateExit(report);
-  int emitted = Emit(report, common);
+  int emitted = Emit(report, common, false, inv->context);
   return code != kExitPass ? code : emitted;
 }
 
@@ -424,6 +491,8 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
   ScanInto(inv->image, podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
   Normalize(state.report.findings);
+  if (!ApplyProjectPolicy(common, "", state.report.findings)) return kExitUsage;
+  if (!ApplyBaselineOption(common, state.report)) return kExitUsage;
   int code = GateExit(state.report);
   int emitted = Emit(state.report, common);
   if (code != kExitPass) {
@@ -435,7 +504,7 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
   push.insert(push.end(), inv->passthrough.begin(), inv->passthrough.end());
   RunOptions run;
   run.add_globals = false;
-  run.stdout_to_stderr = common.format == "json";
+  run.stdout_to_stderr = common.format != "text";
   run.filter = [](std::string_view line) { return RedactSecrets(Detector::Default(), line); };
   auto pushed = podman.Run(push, run);
   if (!pushed) {
@@ -464,8 +533,15 @@ int Main(const std::vector<std::string>& argv) {
   }
   if (cmd == "build") return RunBuild(cl->common, cl->args);
   if (cmd == "scan") return RunScan(cl->common, cl->args);
+  if (cmd == "baseline") {
+    CommonOptions common = cl->common;
+    common.write_baseline = true;
+    return RunScan(common, cl->args);
+  }
   if (cmd == "lint") return RunLint(cl->common, cl->args);
+  if (cmd == "parse") return RunParse(cl->args);
   if (cmd == "push") return RunPush(cl->common, cl->args);
+  if (cmd == "fix") return RunFix(cl->common, cl->args);
   PrintError("unknown command \"" + cmd + "\" (try 'safebuild --help')");
   return kExitUsage;
 }

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/diag.h"
 #include "image/image_ref.h"
+#include "image/overlay_storage.h"
 
 namespace safebuild {
 namespace {
@@ -12,8 +14,9 @@ Expected<ImageSource> OpenLocal(const std::string& name, const Podman& podman,
   auto inspect = podman.InspectJson(name);
   if (!inspect) return Fail(inspect.error());
   ImageSource src;
+  nlohmann::json j;
   try {
-    auto j = nlohmann::json::parse(*inspect);
+    j = nlohmann::json::parse(*inspect);
     if (!j.is_array() || j.empty()) return Fail("podman found no image " + name);
     src.id = "sha256:" + j[0].value("Id", "");
     if (j[0].contains("RepoTags") && j[0]["RepoTags"].is_array()) {
@@ -21,6 +24,13 @@ Expected<ImageSource> OpenLocal(const std::string& name, const Podman& podman,
     }
   } catch (const nlohmann::json::exception& e) {
     return Fail("cannot read podman image inspect output: " + std::string(e.what()));
+  }
+  if (auto in_place = OpenOverlayImage(j[0]); in_place) {
+    PrintVerbose("reading " + src.id.substr(0, 19) + " in place from podman's overlay storage");
+    src.image = std::move(*in_place);
+    return src;
+  } else {
+    PrintVerbose("exporting " + src.id.substr(0, 19) + ": " + in_place.error());
   }
   auto dir = scratch.path() / "image";
   if (auto st = podman.SaveOciDir(src.id, dir.string()); !st) return Fail(st.error());

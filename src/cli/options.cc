@@ -13,8 +13,9 @@ namespace {
 po::options_description CommonDescription() {
   po::options_description d("Options");
   d.add_options()
-      ("format", po::value<std::string>(), "report format: text or json")
+      ("format", po::value<std::string>(), "report format: text, json or sarif")
       ("report", po::value<std::string>(), "also write the JSON report to FILE")
+      ("config", po::value<std::string>(), "policy file (default: .safebuild.json in the context)")
       ("fail-on", po::value<std::string>(), "lowest severity that fails")
       ("keep-failed", po::bool_switch(), "keep a blocked image in storage")
       ("quiet,q", po::bool_switch(), "only errors and findings")
@@ -22,6 +23,8 @@ po::options_description CommonDescription() {
        "more detail (repeat for more)")
       ("color", po::value<std::string>(), "auto, always or never")
       ("podman", po::value<std::string>(), "podman binary to run")
+      ("baseline", po::value<std::string>(), "report only findings not in FILE")
+      ("rewrite", po::value<std::string>(), "build: off, suggest or apply")
       ("help,h", po::bool_switch(), "show help")
       ("version", po::bool_switch(), "show the version");
   return d;
@@ -29,8 +32,9 @@ po::options_description CommonDescription() {
 
 // SAFEBUILD_FAIL_ON → fail-on, for the options that make sense in CI.
 std::string EnvName(const std::string& env) {
-  static const std::vector<std::string> kKnown = {"format", "report", "fail-on",
-                                                  "keep-failed", "color", "podman"};
+  static const std::vector<std::string> kKnown = {"format", "report", "config", "fail-on",
+                                                  "keep-failed", "color", "podman",
+                                                  "rewrite"};
   if (!StartsWith(env, "SAFEBUILD_")) return "";
   std::string name = ToLower(env.substr(10));
   for (char& c : name) c = c == '_' ? '-' : c;
@@ -43,11 +47,12 @@ std::string EnvName(const std::string& env) {
 Status Apply(const po::variables_map& vm, CommonOptions& common) {
   if (vm.count("format")) {
     common.format = vm["format"].as<std::string>();
-    if (common.format != "text" && common.format != "json") {
-      return Fail("--format must be text or json, not \"" + common.format + "\"");
+    if (common.format != "text" && common.format != "json" && common.format != "sarif") {
+      return Fail("--format must be text, json or sarif, not \"" + common.format + "\"");
     }
   }
   if (vm.count("report")) common.report_file = vm["report"].as<std::string>();
+  if (vm.count("config")) common.config_file = vm["config"].as<std::string>();
   if (vm.count("fail-on")) {
     std::string s = vm["fail-on"].as<std::string>();
     auto sev = ParseSeverity(ToLower(s));
@@ -66,6 +71,13 @@ Status Apply(const po::variables_map& vm, CommonOptions& common) {
     }
   }
   if (vm.count("podman")) common.podman = vm["podman"].as<std::string>();
+  if (vm.count("baseline")) common.baseline_file = vm["baseline"].as<std::string>();
+  if (vm.count("rewrite")) {
+    common.rewrite = vm["rewrite"].as<std::string>();
+    if (common.rewrite != "off" && common.rewrite != "suggest" && common.rewrite != "apply") {
+      return Fail("--rewrite must be off, suggest or apply");
+    }
+  }
   return Ok{};
 }
 
@@ -100,8 +112,10 @@ Expected<po::parsed_options> ParseKnown(const std::vector<std::string>& args,
 Expected<CommandLine> ParseCommandLine(const std::vector<std::string>& argv) {
   CommandLine cl;
   if (auto st = ApplyEnvironment(cl.common); !st) return Fail(st.error());
-  static const std::vector<std::string> kValueOptions = {"--format", "--report", "--fail-on",
-                                                         "--color", "--podman"};
+  static const std::vector<std::string> kValueOptions = {"--format", "--report", "--config",
+                                                         "--fail-on",
+                                                         "--color", "--podman",
+                                                         "--rewrite", "--baseline"};
   std::vector<std::string> prefix;
   size_t i = 0;
   for (; i < argv.size(); ++i) {
@@ -153,16 +167,24 @@ Commands:
   scan [OPTIONS] IMAGE                 scan an image: NAME, ID, oci:DIR[:REF],
                                        oci-archive:PATH[:REF], docker-archive:PATH
   lint [OPTIONS] [-f FILE] [CONTEXT]   lint a Containerfile and its context
+  parse [-f FILE] [CONTEXT]            print the parsed Containerfile as JSON
   push [PODMAN PUSH ARGS] IMAGE [DEST] scan, then push only if clean
+  baseline [OPTIONS] IMAGE             write IMAGE's findings as a baseline (JSON)
+  fix [OPTIONS] [-f FILE] [CONTEXT]    rewrite secrets into build secrets
   version                              print the version
 
 Options (before the command, or as SAFEBUILD_FORMAT, SAFEBUILD_FAIL_ON, ...):
-  --format text|json     report format (json goes to stdout)     [text]
+  --format text|json|sarif  report format (json, sarif to stdout) [text]
   --report FILE          also write the JSON report to FILE
+  --config FILE          policy: severity overrides, disabled rules, allowed
+                         fingerprints          [CONTEXT/.safebuild.json]
   --fail-on SEVERITY     info, low, medium, high or critical      [high]
   --keep-failed          keep a blocked image in storage (untagged)
   --color WHEN           auto, always or never; NO_COLOR is honoured
   --podman PATH          the podman binary to run               [podman]
+  --baseline FILE        report only findings not in FILE (from `baseline`)
+  --rewrite MODE         build: off, suggest or apply (build from a
+                         rewritten copy of the Containerfile)  [suggest]
   -q, --quiet            only errors and findings
   -v, --verbose          more detail
   -h, --help             this help
@@ -195,6 +217,12 @@ std::string CommandUsage(const std::string& command) {
   }
   if (command == "lint") {
     return "Usage: safebuild lint [OPTIONS] [-f FILE] [--build-arg K=V] [CONTEXT]\n";
+  }
+  if (command == "fix") {
+    return "Usage: safebuild fix [OPTIONS] [-f FILE] [--diff | --write]\n"
+           "                     [--target-version X.Y] [--build-arg K=V]... [CONTEXT]\n"
+           "  prints the rewritten Containerfile (--diff: a unified diff; --write:\n"
+           "  replaces FILE, keeping FILE.bak) and, on stderr, the build flags it needs\n";
   }
   return UsageText();
 }

@@ -17,11 +17,15 @@ namespace safebuild {
 struct CommonOptions {
   std::string format = "text";             // text | json
   std::optional<std::string> report_file;  // write the report here as well
+  std::optional<std::string> config_file;  // policy; else .safebuild.json in the context
   Severity fail_on = Severity::kHigh;
   bool keep_failed = false;                // keep a blocked image in storage
   int verbosity = 0;                       // -q: -1, -v: 1, -vv: 2
   std::string color = "auto";              // auto | always | never
   std::string podman = "podman";           // podman binary
+  std::string rewrite = "suggest";         // off | suggest | apply (build)
+  std::optional<std::string> baseline_file;  // accepted findings, left out
+  bool write_baseline = false;             // the `baseline` command
 };
 
 struct CommandLine {

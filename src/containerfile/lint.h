@@ -23,6 +23,8 @@ struct LintInput {
   // to have it checked.
   std::vector<std::pair<std::string, std::string>> build_args;
   std::filesystem::path context;  // empty: do not look at the context
+  // podman's --ignorefile; empty: podman's lookup (see ignore_lookup.h).
+  std::filesystem::path ignore_file;
 };
 
 /// Findings sorted by origin, path, line, column and rule; one per place and

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "containerfile/ignore_file.h"
+#include "containerfile/ignore_lookup.h"
 #include "containerfile/lint_internal.h"
 #include "containerfile/words.h"
 #include "util/text.h"
@@ -86,8 +87,11 @@ std::string MountFix(const std::string& src, const std::string& dest) {
 // Files of the context that a COPY of a directory sends into the image.
 class ContextWalker {
  public:
-  explicit ContextWalker(fs::path root) : root_(std::move(root)) {
-    rules_ = IgnoreRules::Load(root_, &ignore_name_);
+  ContextWalker(fs::path root, const fs::path& containerfile, const fs::path& ignore_file)
+      : root_(std::move(root)) {
+    IgnoreLookup found = FindIgnoreFile(root_, containerfile, ignore_file);
+    rules_ = std::move(found.rules);
+    ignore_name_ = std::move(found.name);
   }
 
   struct Result {
@@ -216,7 +220,7 @@ void CopyRules::Run(const Instruction& ins) {
 
 void CopyRules::ContextFiles(const Instruction& ins, const Source& src,
                              const std::string& dir) {
-  if (!walker_) walker_.emplace(input_.context);
+  if (!walker_) walker_.emplace(input_.context, sink_.file().path, input_.ignore_file);
   const ContextWalker::Result& r = walker_->Walk(dir);
   const std::string at = DisplayKeyword(ins) + " " + src.text + " at " +
                          sink_.file().path + ":" +

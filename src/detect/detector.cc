@@ -1,1 +1,311 @@
-// placeholder
+// The scan pipeline: prefilter, one RE2::Set pass, each candidate pattern's
+// own regex, validation, overlap resolution, then line numbers.
+//
+// The prefilter is one regex over every pattern's literal keywords; text
+// without any (most of a binary layer) costs one DFA pass and nothing else.
+// The set pass tells which patterns match anywhere; only those run their own
+// regex, which finds positions and capture groups. Every object here is
+// immutable after construction, and RE2 matching is thread-safe, so one
+// Detector serves any number of threads.
+#include "detect/detector.h"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+
+#include "detect/filters.h"
+#include "detect/rules.h"
+#include "util/fingerprint.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+using detect::Candidate;
+using detect::Pattern;
+
+// Most capture groups a built-in pattern has, plus the whole match.
+constexpr int kMaxGroups = 4;
+
+// Hostile input can hold millions of look-alikes; past this many candidates
+// in one text the rest are dropped rather than exhaust memory.
+constexpr size_t kMaxCandidates = 100000;
+
+// The set's DFA holds states for all patterns at once; give it room so that
+// large binary files do not exhaust it (it then falls back, see Scan).
+constexpr int64_t kSetMaxMem = int64_t{64} << 20;
+
+RE2::Options PatternOptions() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);  // any byte sequence
+  o.set_log_errors(false);
+  return o;
+}
+
+RE2::Options SetOptions() {
+  RE2::Options o = PatternOptions();
+  o.set_max_mem(kSetMaxMem);
+  return o;
+}
+
+[[noreturn]] void BadBuiltinRule(std::string_view rule,
+                                 const std::string& why) {
+  std::fprintf(stderr, "safebuild: internal error: rule %.*s: %s\n",
+               static_cast<int>(rule.size()), rule.data(), why.c_str());
+  std::abort();
+}
+
+struct Found {
+  size_t begin;
+  size_t end;
+  size_t pattern;  // index in BuiltinPatterns()
+  size_t rank;     // index of the rule's first pattern: lower is more specific
+  Severity severity;
+  std::string_view description;
+};
+
+// More severe first, then the more specific rule, then (between two shapes
+// of one rule) the longer: "ENV PASSWORD =x…" holds one value, not "x…".
+bool Better(const Found& a, const Found& b) {
+  if (a.severity != b.severity) return a.severity > b.severity;
+  if (a.rank != b.rank) return a.rank < b.rank;
+  if (a.end - a.begin != b.end - b.begin) {
+    return a.end - a.begin > b.end - b.begin;
+  }
+  if (a.pattern != b.pattern) return a.pattern < b.pattern;
+  return a.begin < b.begin;
+}
+
+// The rank of each pattern: the index of its rule's first pattern.
+std::vector<size_t> RuleRanks() {
+  auto patterns = detect::BuiltinPatterns();
+  std::vector<size_t> ranks(patterns.size());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    ranks[i] = i;
+    for (size_t j = 0; j < i; ++j) {
+      if (patterns[j].rule == patterns[i].rule) {
+        ranks[i] = j;
+        break;
+      }
+    }
+  }
+  return ranks;
+}
+
+// Keeps the best of each group of overlapping findings; returns the kept
+// ones sorted by offset.
+std::vector<Found> ResolveOverlaps(std::vector<Found> found) {
+  std::sort(found.begin(), found.end(), Better);
+  std::map<size_t, size_t> kept;  // begin -> end
+  std::vector<Found> out;
+  for (const Found& f : found) {
+    auto next = kept.lower_bound(f.begin);
+    if (next != kept.end() && next->first < f.end) continue;
+    if (next != kept.begin() && std::prev(next)->second > f.begin) continue;
+    kept.emplace(f.begin, f.end);
+    out.push_back(f);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Found& a, const Found& b) { return a.begin < b.begin; });
+  return out;
+}
+
+bool IsWordChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+// Whether the text before `start` allows a match of the pattern there.
+bool BeforeHolds(detect::Before before, std::string_view text, size_t start) {
+  if (start == 0) return true;
+  const char prev = text[start - 1];
+  switch (before) {
+    case detect::Before::kAnything:
+      return true;
+    case detect::Before::kNonWord:
+      return !IsWordChar(prev);
+    case detect::Before::kSeparator:
+      return std::string_view(" \t\r\n\"':").find(prev) !=
+             std::string_view::npos;
+    case detect::Before::kLineStart: {
+      size_t i = start;
+      while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')) --i;
+      return i == 0 || text[i - 1] == '\n';
+    }
+  }
+  return false;
+}
+
+// The value of a match: the first group that took part, other than the
+// key name.
+int ValueGroup(const std::array<re2::StringPiece, kMaxGroups>& groups,
+               int count, int name_group) {
+  for (int g = 1; g < count; ++g) {
+    if (g != name_group && groups[g].data() != nullptr) return g;
+  }
+  return 0;
+}
+
+// Turns kept findings (sorted by offset) into matches. Line numbers are
+// counted once, forward from the previous match.
+std::vector<Match> ToMatches(std::string_view text,
+                             const std::vector<Found>& kept) {
+  std::vector<Match> matches;
+  matches.reserve(kept.size());
+  size_t mark = 0;  // offset of the previous match
+  LineCol at_mark;  // its line and column
+  for (const Found& f : kept) {
+    LineCol step = LineColAt(text.substr(mark), f.begin - mark);
+    at_mark.column = step.line == 1 ? at_mark.column + step.column - 1
+                                    : step.column;
+    at_mark.line += step.line - 1;
+    mark = f.begin;
+
+    std::string_view rule = detect::BuiltinPatterns()[f.pattern].rule;
+    std::string_view value = text.substr(f.begin, f.end - f.begin);
+    Match m;
+    m.rule = std::string(rule);
+    m.severity = f.severity;
+    m.description = std::string(f.description);
+    m.offset = f.begin;
+    m.length = f.end - f.begin;
+    m.line = at_mark.line;
+    m.column = at_mark.column;
+    m.fingerprint = Fingerprint(rule, value);
+    m.redacted = Redact(value);
+    matches.push_back(std::move(m));
+  }
+  return matches;
+}
+
+}  // namespace
+
+struct Detector::Impl {
+  std::unique_ptr<RE2> prefilter;
+  RE2::Set set{SetOptions(), RE2::UNANCHORED};
+  std::vector<std::unique_ptr<RE2>> regexes;  // parallel to BuiltinPatterns()
+  std::vector<size_t> ranks = RuleRanks();     // parallel to BuiltinPatterns()
+
+  Impl();
+  std::vector<int> CandidatePatterns(std::string_view text) const;
+  void FindAll(size_t index, std::string_view text, bool in_source_code,
+               std::vector<Found>* found) const;
+  std::vector<Found> FindAllPatterns(std::string_view text,
+                                     std::string_view path) const;
+};
+
+Detector::Impl::Impl() {
+  const RE2::Options options = PatternOptions();
+  std::string keywords;
+  for (const Pattern& p : detect::BuiltinPatterns()) {
+    auto re = std::make_unique<RE2>(p.regex, options);
+    if (!re->ok()) BadBuiltinRule(p.rule, re->error());
+    if (re->NumberOfCapturingGroups() + 1 > kMaxGroups) {
+      BadBuiltinRule(p.rule, "too many capture groups");
+    }
+    std::string error;
+    if (set.Add(p.regex, &error) < 0) BadBuiltinRule(p.rule, error);
+    regexes.push_back(std::move(re));
+    keywords += keywords.empty() ? "" : "|";
+    keywords += p.keywords;
+  }
+  if (!set.Compile()) BadBuiltinRule("(set)", "out of memory compiling");
+  prefilter = std::make_unique<RE2>(keywords, options);
+  if (!prefilter->ok()) BadBuiltinRule("(prefilter)", prefilter->error());
+}
+
+std::vector<int> Detector::Impl::CandidatePatterns(
+    std::string_view text) const {
+  std::vector<int> hits;
+  if (!RE2::PartialMatch(text, *prefilter)) return hits;
+  RE2::Set::ErrorInfo error{RE2::Set::kNoError};
+  if (!set.Match(text, &hits, &error) && error.kind != RE2::Set::kNoError) {
+    // The set's DFA ran out of memory: let every pattern's own regex (which
+    // can fall back to slower engines) decide instead.
+    hits.resize(regexes.size());
+    for (size_t i = 0; i < hits.size(); ++i) hits[i] = static_cast<int>(i);
+  }
+  std::sort(hits.begin(), hits.end());
+  return hits;
+}
+
+void Detector::Impl::FindAll(size_t index, std::string_view text,
+                             bool in_source_code,
+                             std::vector<Found>* found) const {
+  const Pattern& p = detect::BuiltinPatterns()[index];
+  const RE2& re = *regexes[index];
+  const int count = re.NumberOfCapturingGroups() + 1;
+  std::array<re2::StringPiece, kMaxGroups> groups;
+  size_t pos = 0;
+  while (pos <= text.size() && found->size() < kMaxCandidates &&
+         re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(),
+                  count)) {
+    const size_t start = static_cast<size_t>(groups[0].data() - text.data());
+    int value = ValueGroup(groups, count, p.name_group);
+    Candidate c;
+    c.text = text;
+    c.match_begin = start;
+    const re2::StringPiece& span = groups[value];
+    c.begin = static_cast<size_t>(span.data() - text.data());
+    c.end = c.begin + span.size();
+    if (p.name_group != 0) c.name = groups[p.name_group];
+    c.severity = p.severity;
+    c.description = p.description;
+    c.in_source_code = in_source_code;
+    if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
+        p.validate(c) && c.end > c.begin) {
+      found->push_back(
+          {c.begin, c.end, index, ranks[index], c.severity, c.description});
+    }
+    // Resume after the value, not the match: a pattern's trailing context
+    // may be the start of the next secret.
+    pos = std::max(start + 1, c.end);
+  }
+}
+
+std::vector<Found> Detector::Impl::FindAllPatterns(
+    std::string_view text, std::string_view path) const {
+  // Key=value rules do not apply to lockfiles (hashes next to package
+  // names) nor to binaries (string tables glue names and words together);
+  // in source code only quoted values count.
+  const bool skip_by_name =
+      detect::IsHashManifest(path) || detect::LooksBinary(text);
+  const bool in_source_code = detect::IsSourceCodePath(path);
+  std::vector<Found> found;
+  for (int index : CandidatePatterns(text)) {
+    if (skip_by_name && detect::BuiltinPatterns()[index].by_name) continue;
+    FindAll(static_cast<size_t>(index), text, in_source_code, &found);
+  }
+  return found;
+}
+
+Detector::Detector() : impl_(std::make_unique<Impl>()) {}
+Detector::~Detector() = default;
+
+const Detector& Detector::Default() {
+  static const Detector detector;
+  return detector;
+}
+
+std::vector<Match> Detector::Scan(std::string_view text,
+                                  std::string_view path) const {
+  if (text.empty()) return {};
+  return ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
+}
+
+bool Detector::LooksLikeSecret(std::string_view value) const {
+  std::string_view v = Trim(value);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') &&
+      v.back() == v.front()) {
+    v = Trim(v.substr(1, v.size() - 2));
+  }
+  if (v.empty()) return false;
+  return !Scan(v).empty() || detect::PassesGenericGate(v);
+}
+
+}  // namespace safebuild

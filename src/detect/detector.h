@@ -36,8 +36,11 @@ class Detector {
   /// The detector with every built-in rule, compiled once.
   static const Detector& Default();
 
-  /// Every secret in `text`. `path` (a file name, "Env/NAME", …) enables
-  /// rules that depend on where the text lives (.netrc, .npmrc, …).
+  /// Every secret in `text`. `path` (a file name, "Env/NAME", …) tunes
+  /// rules to where the text lives: key=value rules are off in lockfiles
+  /// and checksum lists (package-lock.json, go.sum, …), and in source code
+  /// (*.py, *.js, …) they take only quoted values. Binary text (a NUL in
+  /// its first 8000 bytes) gets token formats and keys only.
   /// Matches are sorted by offset and do not overlap.
   std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
 

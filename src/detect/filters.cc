@@ -1,1 +1,681 @@
-// placeholder
+// Most values next to a secret-ish name are not secrets: placeholders,
+// variable references, paths, versions, digests, code. The filters here are
+// tuned so that a random token (what a real credential is) is rarely taken
+// for one of those: fragments that mark a placeholder are long or hold a
+// separator, repeated runs must be long, and "words" need a dictionary
+// match for every piece. Measured on 10^5 draws of each fake-secret kind:
+// no token is taken for a placeholder, and about 3 in 10^5 random 22-
+// character passwords fail the generic gate (no digits and all capitals,
+// and the like): the price of not reporting identifiers and prose.
+#include "detect/filters.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "detect/detector.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace detect {
+namespace {
+
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return IsUpper(c) || IsLower(c); }
+bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
+bool IsHex(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// 0 upper, 1 lower, 2 digit, 3 anything else.
+int ClassOf(char c) {
+  if (IsUpper(c)) return 0;
+  if (IsLower(c)) return 1;
+  if (IsDigit(c)) return 2;
+  return 3;
+}
+
+bool Contains(std::string_view s, std::string_view part) {
+  return s.find(part) != std::string_view::npos;
+}
+
+bool AllOf(std::string_view s, bool (*pred)(char)) {
+  return std::all_of(s.begin(), s.end(), pred);
+}
+
+// Whole values that stand for "no real secret here", or are defaults every
+// image ships and every attacker tries first.
+constexpr std::string_view kPlaceholderWords[] = {
+    "-", "*", "abc", "admin", "api-key", "api_key", "apikey", "ask",
+    "auto", "bar", "baz", "change-me", "change_me", "changeit", "changeme",
+    "default", "demo", "disabled", "dummy", "empty", "env", "example",
+    "false", "fake", "file", "fixme", "foo", "foobar", "guest", "hunter2",
+    "key", "letmein", "mypassword", "mysecret", "mytoken", "n/a", "na",
+    "nil", "no", "none", "not-set", "notset", "null", "off", "on",
+    "optional", "p@ssw0rd", "p@ssword", "pass", "passw0rd", "passwd",
+    "password", "password1", "password123", "placeholder", "prompt",
+    "qwerty", "redacted", "required", "root", "s3cr3t", "sample", "secret",
+    "secret123", "stdin", "string", "tbd", "test", "testing", "todo",
+    "token", "true", "undefined", "unset", "user", "username", "value",
+    "x-access-token", "x-oauth-basic", "xxx", "yes"};
+
+// Example credentials published in standards and vendor documentation,
+// copied into countless libraries' docs and tests (RFC 6749, RFC 5849).
+constexpr std::string_view kDocumentedExamples[] = {
+    "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA",
+    "SplxlOBeZQQYbYS6WxSbIA", "s6BhdRkqt3", "gX1fBat3bV",
+    "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+    "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", "hh5s93j4hdidpola",
+    "nnch734d00sl2jdk", "hdk48Djdsa", "dh893hdasih9", "0685bd9184jfhq22",
+    "ad180jjd733klru7", "wOJIO9A2W5mFwDgiDvZbTSMK%2FPY%3D"};
+
+// Fragments that mark a placeholder wherever they occur. Each is long, or
+// holds a separator a base62 token never has, so chance hits are negligible.
+constexpr std::string_view kPlaceholderFragments[] = {
+    "changeme", "change_me", "change-me", "example", "redacted",
+    "placeholder", "replace_me", "replace-me", "replaceme", "yourtoken",
+    "yourpassword", "yoursecret", "yourkey", "goes_here", "goes-here",
+    "insert_", "insert-", "notreal", "not_real", "not-real", "not_a_",
+    "not-a-", "do_not_use", "do-not-use"};
+
+// Short words that mark a test value only as a whole segment ("my-fake-key",
+// "sk_test_…"): as bare substrings they would hit random tokens too often.
+// Three-letter words ("foo", "tbd") hit URL-safe tokens about once in 10^4.
+constexpr std::string_view kPlaceholderSegments[] = {
+    "fake", "test", "dummy", "sample", "demo", "xxxx", "todo", "fixme",
+    "none", "null", "mock", "here", "your"};
+
+std::string_view Unquote(std::string_view v) {
+  v = Trim(v);
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') &&
+      v.back() == v.front()) {
+    v = v.substr(1, v.size() - 2);
+  }
+  return v;
+}
+
+bool IsUpperIdentifier(std::string_view s) {
+  if (s.empty() || IsDigit(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return IsUpper(c) || IsDigit(c) || c == '_';
+  });
+}
+
+bool WrappedIn(std::string_view v, char open, char close) {
+  return v.size() >= 2 && v.front() == open && v.back() == close;
+}
+
+// "ghp_abc...", "AKIA…": a value cut short in documentation. Only a token
+// alphabet before the dots, so that a random password ending in "..." is
+// not taken for one.
+bool IsTruncated(std::string_view v) {
+  std::string_view head;
+  if (EndsWith(v, "...")) {
+    head = v.substr(0, v.size() - 3);
+  } else if (EndsWith(v, "…")) {
+    head = v.substr(0, v.size() - std::string_view("…").size());
+  } else {
+    return false;
+  }
+  return std::all_of(head.begin(), head.end(),
+                     [](char c) { return IsAlnum(c) || c == '_' || c == '-'; });
+}
+
+// ${VAR}, $VAR, $(cmd), {{ tmpl }}, <token>, %s, %(name)s, %VAR%, @VAR@, …
+bool IsTemplateReference(std::string_view v) {
+  if (v.front() == '`' || WrappedIn(v, '(', ')')) return true;
+  for (std::string_view t : {"{{", "}}", "{%", "#{", "***", "•"}) {
+    if (Contains(v, t)) return true;
+  }
+  // $VAR, ${VAR}, $(cmd) anywhere: shell and Perl interpolate them.
+  for (size_t d = v.find('$'); d != std::string_view::npos;
+       d = v.find('$', d + 1)) {
+    if (d + 1 < v.size() && (IsAlpha(v[d + 1]) || v[d + 1] == '_' ||
+                             v[d + 1] == '{' || v[d + 1] == '(')) {
+      return true;
+    }
+  }
+  // <token>, {password}, [REDACTED]: a pair of brackets marks a slot; the
+  // password alphabets of real generators rarely hold both halves.
+  for (std::string_view pair : {"<>", "{}", "[]"}) {
+    size_t open = v.find(pair[0]);
+    if (open != std::string_view::npos &&
+        v.find(pair[1], open + 1) != std::string_view::npos) {
+      return true;
+    }
+  }
+  // %APPDATA%, @DB_PASSWORD@ (autoconf): upper case, so that a random
+  // password that happens to start and end with '%' is not taken for one.
+  if ((WrappedIn(v, '%', '%') || WrappedIn(v, '@', '@')) &&
+      IsUpperIdentifier(v.substr(1, v.size() - 2))) {
+    return true;
+  }
+  if (v.size() > 4 && StartsWith(v, "__") && EndsWith(v, "__")) return true;
+  if (v == "%s" || v == "%d" || (StartsWith(v, "%(") && EndsWith(v, ")s"))) {
+    return true;
+  }
+  return IsTruncated(v);
+}
+
+// Segments are split at - _ . and whitespace only, and must be cased as
+// people write words ("fake", "FAKE", "Fake"): in base64 ("MOCk/…") or a
+// random token ("…_NUll") such a segment is chance.
+bool HasPlaceholderSegment(std::string_view v) {
+  auto joint = [](char c) {
+    return c == '-' || c == '_' || c == '.' || c == ' ' || c == '\t';
+  };
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t start = i;
+    while (i < v.size() && !joint(v[i])) ++i;
+    std::string_view seg = v.substr(start, i - start);
+    bool capitalized = !seg.empty() && IsUpper(seg[0]) &&
+                       AllOf(seg.substr(1), IsLower);
+    bool cased = AllOf(seg, IsLower) || AllOf(seg, IsUpper) || capitalized;
+    if (!seg.empty() && cased) {
+      std::string lower = ToLower(seg);
+      for (std::string_view w : kPlaceholderSegments) {
+        if (lower == w) return true;
+      }
+    }
+    ++i;
+  }
+  return false;
+}
+
+// Few distinct characters ("xxxx", "abab"), a long run of one character
+// ("AKIAXXXXXXXXXXXXXXXX", "ghp_000000…") or a counting run ("0123456789",
+// "abcdefgh"). Runs must be long: 6 equal base32 characters occur in one
+// AWS key ID in 10^6, and digit runs longer still in Slack's 25 digits.
+bool IsRepetitive(std::string_view v) {
+  std::array<bool, 256> seen{};
+  int distinct = 0;
+  for (unsigned char c : v) {
+    if (!seen[c]) ++distinct;
+    seen[c] = true;
+  }
+  if (v.size() >= 3 && distinct <= 2) return true;
+  size_t same = 1, counting = 1;
+  for (size_t i = 1; i < v.size(); ++i) {
+    same = v[i] == v[i - 1] ? same + 1 : 1;
+    bool next = v[i] == v[i - 1] + 1 && ClassOf(v[i]) == ClassOf(v[i - 1]);
+    counting = next ? counting + 1 : 1;
+    if (same >= (IsDigit(v[i]) ? 9u : 7u)) return true;
+    if (counting >= (IsDigit(v[i]) ? 8u : 6u)) return true;
+  }
+  return false;
+}
+
+// Words that identifiers, config values and code references are made of.
+// LooksLikeWords needs every piece of a value to split into these.
+constexpr std::string_view kWords[] = {
+    "access", "account", "admin", "all", "and", "any", "api", "app",
+    "application", "arg", "args", "auth", "aws", "azure", "base", "basic",
+    "bearer", "body", "bot", "bucket", "build", "bytes", "cache", "cert",
+    "certificate", "change", "cipher", "client", "cloud", "cluster", "code",
+    "config", "configuration", "cookie", "correct", "create", "credential",
+    "credentials", "crypto", "current", "data", "database", "db", "decrypt",
+    "default", "demo", "dev", "development", "dir", "disable", "disabled",
+    "docker", "dummy", "email", "empty", "enable", "enabled", "encoded",
+    "encrypt", "encrypted", "encryption", "env", "environ", "environment",
+    "example", "expires", "expiry", "external", "fake", "false", "fetch",
+    "file", "for", "form", "format", "from", "gcp", "generate", "generated",
+    "get", "getenv", "getpass", "github", "gitlab", "global", "google",
+    "grant", "guest", "hash", "header", "headers", "here", "hidden", "hmac",
+    "hook", "horse", "host", "id", "image", "in", "init", "input",
+    "internal", "into", "is", "it", "job", "json", "jwt", "key", "keys",
+    "kube", "kubernetes", "last", "latest", "ldap", "load", "local", "login",
+    "long", "mail", "main", "manager", "master", "me", "mock", "mongo", "my",
+    "mysql", "name", "new", "next", "node", "none", "not", "npm", "null",
+    "oauth", "of", "old", "on", "one", "option", "options", "or", "org",
+    "os", "our", "output", "param", "params", "parse", "pass", "passphrase",
+    "passwd", "password", "passwords", "path", "pem", "placeholder", "port",
+    "postgres", "private", "process", "prod", "production", "project",
+    "provider", "public", "pypi", "queue", "random", "read", "redis",
+    "refresh", "registry", "release", "repo", "request", "response",
+    "result", "root", "rsa", "run", "safe", "salt", "sample", "scope",
+    "secret", "secrets", "secure", "security", "self", "server", "service",
+    "session", "set", "setting", "settings", "shared", "sign", "signature",
+    "signing", "site", "slack", "some", "sql", "ssh", "ssl", "stage",
+    "staging", "state", "static", "storage", "store", "str", "string",
+    "stripe", "strong", "super", "system", "team", "tenant", "test",
+    "testing", "text", "that", "the", "this", "tls", "to", "token",
+    "tokens", "true", "type", "uid", "unique", "uri", "url", "use", "user",
+    "username", "users", "value", "values", "vault", "very", "web",
+    "webhook", "with", "worker", "xml", "yaml", "your"};
+
+bool IsWord(std::string_view lower) {
+  static const std::vector<std::string_view> sorted = [] {
+    std::vector<std::string_view> w(std::begin(kWords), std::end(kWords));
+    std::sort(w.begin(), w.end());
+    return w;
+  }();
+  return std::binary_search(sorted.begin(), sorted.end(), lower);
+}
+
+// True when `piece` (lower case letters) splits into dictionary words.
+bool SplitsIntoWords(std::string_view piece) {
+  constexpr size_t kMaxPiece = 64;
+  if (piece.empty() || piece.size() > kMaxPiece) return false;
+  std::array<bool, kMaxPiece + 1> ok{};
+  ok[0] = true;
+  for (size_t end = 1; end <= piece.size(); ++end) {
+    for (size_t start = 0; start < end && !ok[end]; ++start) {
+      ok[end] = ok[start] && IsWord(piece.substr(start, end - start));
+    }
+  }
+  return ok[piece.size()];
+}
+
+// Splits letters into pieces at separators and at camelCase humps
+// ("dbPassword" -> db, password; "HTTPServer" -> http, server).
+std::vector<std::string> CamelPieces(std::string_view v) {
+  std::vector<std::string> pieces;
+  std::string cur;
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    bool hump = !cur.empty() && IsUpper(c) &&
+                (IsLower(v[i - 1]) ||
+                 (i + 1 < v.size() && IsLower(v[i + 1]) && IsUpper(v[i - 1])));
+    if (!IsAlpha(c) || hump) {
+      if (!cur.empty()) pieces.push_back(cur);
+      cur.clear();
+    }
+    if (IsAlpha(c)) cur.push_back(static_cast<char>(IsUpper(c) ? c + 32 : c));
+  }
+  if (!cur.empty()) pieces.push_back(cur);
+  return pieces;
+}
+
+bool IsPackageName(std::string_view s) {
+  if (s.empty() || !IsAlpha(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return IsAlnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
+  });
+}
+
+// Keywords of NameSuggestsSecret, and whether one must also start a word
+// ("pass" in "bypass" is not one).
+struct NameKeyword {
+  std::string_view word;
+  bool needs_start;
+};
+
+constexpr NameKeyword kNameKeywords[] = {
+    {"password", false}, {"passwd", false},    {"passphrase", false},
+    {"pass", true},      {"pwd", false},       {"secret", false},
+    {"token", false},    {"apikey", false},    {"api_key", false},
+    {"api-key", false},  {"accesskey", false}, {"access_key", false},
+    {"access-key", false}, {"privatekey", false}, {"private_key", false},
+    {"private-key", false}, {"credential", false}, {"auth", false}};
+
+// Last words of a name whose value points at a secret or describes one.
+constexpr std::string_view kReferenceSuffixes[] = {
+    "addr", "address", "alg", "algorithm", "arn", "backend", "bson",
+    "checksum", "class", "count", "description", "digest", "dir",
+    "directory", "disabled", "email", "encoding", "encryption", "enable",
+    "enabled", "endpoint", "env", "example", "expiration", "expires",
+    "expiry", "field", "file", "files",
+    "flag", "format", "hash", "header", "help", "host", "hostname", "id",
+    "json", "kind", "label", "len", "length", "level", "limit", "location",
+    "manager", "mapstructure", "max", "method", "min", "mode", "name",
+    "path", "pattern", "placeholder", "policy", "port", "prefix", "prompt",
+    "protobuf", "provider", "ref", "regex", "required", "rotation", "sample",
+    "scope", "scopes", "size", "sock", "socket", "stdin", "store", "suffix",
+    "template", "timeout", "toml", "ttl", "type", "uri", "url", "user",
+    "username", "var", "variable", "version", "xml", "yaml"};
+
+bool WordEndsAt(std::string_view name, size_t end) {
+  if (end >= name.size() || !IsAlpha(name[end])) return true;
+  if (IsLower(name[end - 1]) && IsUpper(name[end])) return true;  // camelCase
+  // A plural: "SECRETS_DIR", "credentials".
+  return (name[end] == 's' || name[end] == 'S') && WordEndsAt(name, end + 1);
+}
+
+bool WordStartsAt(std::string_view name, size_t pos) {
+  return pos == 0 || !IsAlpha(name[pos - 1]) ||
+         (IsLower(name[pos - 1]) && IsUpper(name[pos]));
+}
+
+bool HasSecretKeyword(std::string_view name, std::string_view lower) {
+  for (const NameKeyword& k : kNameKeywords) {
+    for (size_t pos = lower.find(k.word); pos != std::string_view::npos;
+         pos = lower.find(k.word, pos + 1)) {
+      if (WordEndsAt(name, pos + k.word.size()) &&
+          (!k.needs_start || WordStartsAt(name, pos))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Character statistics of a random string: several classes, switching
+// between them at a good share of adjacent pairs (a random 22-character
+// password switches at 0.7 of them; words and identifiers far fewer).
+bool LooksMixed(std::string_view v) {
+  double entropy = Entropy(v);
+  if (entropy < 3.0) return false;
+  double switches = ClassSwitchRatio(v);
+  int classes = CharClassCount(v);
+  if (classes >= 3) return switches >= 0.15;
+  if (classes != 2 || v.size() < 16 || entropy < 3.5) return false;
+  if (std::any_of(v.begin(), v.end(), IsDigit)) return switches >= 0.15;
+  // Letters only: random mixed case, not camelCase.
+  return std::all_of(v.begin(), v.end(), IsAlpha) && switches >= 0.25;
+}
+
+bool HasVowel(std::string_view s) {
+  return s.find_first_of("aeiouyAEIOUY") != std::string_view::npos;
+}
+
+// A run of letters as identifiers write it: "path", "PATH", "Path",
+// "getPassword", "ServiceAccountToken"; digits only as a short tail
+// ("SHA1", "V2") or a short number alone ("256").
+bool IsWordShaped(std::string_view run) {
+  size_t digits = 0;
+  while (digits < run.size() && IsDigit(run[run.size() - 1 - digits])) {
+    ++digits;
+  }
+  std::string_view letters = run.substr(0, run.size() - digits);
+  if (letters.empty()) return digits <= 3;
+  if (digits > 2 || letters.size() < 2 || !AllOf(letters, IsAlpha)) {
+    return false;
+  }
+  if (AllOf(letters, IsUpper) || AllOf(letters, IsLower)) return true;
+  // camelCase or PascalCase: each capital starts a hump of 2+ lower case
+  // letters, and every hump has a vowel, as words do ("getPassword"); random
+  // letters rarely manage both ("ZmmNsdNjjr…").
+  size_t start = 0;
+  for (size_t k = 1; k <= letters.size(); ++k) {
+    if (k < letters.size() && !IsUpper(letters[k])) continue;
+    std::string_view hump = letters.substr(start, k - start);
+    size_t lower = hump.size() - (IsUpper(hump[0]) ? 1 : 0);
+    if ((start > 0 && lower < 2) || !HasVowel(hump)) return false;
+    start = k;
+  }
+  return true;
+}
+
+bool IsIdentifierJoint(char c) {
+  return c == '.' || c == '_' || c == '-' || c == ':' || c == '/';
+}
+
+}  // namespace
+
+bool NameSuggestsSecret(std::string_view name) {
+  while (!name.empty() && (name.front() == '-' || name.front() == '"' ||
+                           name.front() == '\'' || name.front() == '\\')) {
+    name.remove_prefix(1);
+  }
+  // Longer names, or flags run together ("--export-secret-key--lsm-…"),
+  // come from string tables, not from assignments.
+  constexpr size_t kMaxName = 64;
+  if (name.empty() || name.size() > kMaxName ||
+      name.find("--") != std::string_view::npos) {
+    return false;
+  }
+  std::string lower = ToLower(name);
+  if (lower == "pwd" || lower == "oldpwd") return false;  // the shell's cwd
+  if (!HasSecretKeyword(name, lower)) return false;
+  std::vector<std::string> pieces = CamelPieces(name);
+  if (pieces.empty()) return false;
+  for (std::string_view s : kReferenceSuffixes) {
+    if (pieces.back() == s) return false;
+  }
+  return true;
+}
+
+bool IsPathLike(std::string_view v) {
+  bool rooted = StartsWith(v, "/") || StartsWith(v, "./") ||
+                StartsWith(v, "../") || StartsWith(v, "~/");
+  if (!rooted) return false;
+  for (char c : v) {
+    if (!IsAlnum(c) && c != '/' && c != '.' && c != '_' && c != '-' &&
+        c != '~' && c != '@') {
+      return false;
+    }
+  }
+  // A base64 secret may start with '/' too; its pieces are long and mix
+  // cases and digits, which directory names rarely do.
+  for (const std::string& seg : Split(v, '/')) {
+    if (seg.size() >= 8 && ClassSwitchRatio(seg) > 0.5) return false;
+    if (seg.size() >= 12 && CharClassCount(seg) >= 3) return false;
+  }
+  return true;
+}
+
+bool IsPlainUrl(std::string_view v) {
+  size_t sep = v.find("://");
+  if (sep == std::string_view::npos || sep == 0) return false;
+  for (char c : v.substr(0, sep)) {
+    if (!IsAlnum(c) && c != '+' && c != '.' && c != '-') return false;
+  }
+  std::string_view rest = v.substr(sep + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  return !Contains(authority, "@");
+}
+
+bool IsVersionPin(std::string_view v) {
+  size_t eq = v.find('=');
+  if (eq != std::string_view::npos && IsPackageName(v.substr(0, eq))) {
+    v = v.substr(eq + 1);  // pkg=1.2.3
+  }
+  size_t colon = v.find(':');
+  if (colon != std::string_view::npos && colon > 0 &&
+      AllOf(v.substr(0, colon), IsDigit)) {
+    v = v.substr(colon + 1);  // Debian epoch, 1:2.3.4
+  }
+  if (!v.empty() && (v[0] == 'v' || v[0] == 'V')) v.remove_prefix(1);
+  // Numbers joined by dots: 3.1.4
+  size_t i = 0, numbers = 0;
+  while (i < v.size() && IsDigit(v[i])) {
+    while (i < v.size() && IsDigit(v[i])) ++i;
+    ++numbers;
+    if (i + 1 < v.size() && v[i] == '.' && IsDigit(v[i + 1])) ++i;
+  }
+  if (numbers < 2) return false;
+  // Then a short release suffix: -r1, +deb12u1, ~rc2, -alpine3.18
+  constexpr size_t kMaxSuffix = 24;
+  std::string_view suffix = v.substr(i);
+  if (suffix.empty()) return true;
+  if (suffix.size() > kMaxSuffix || std::string_view("-+~_.").find(
+                                        suffix[0]) == std::string_view::npos) {
+    return false;
+  }
+  bool upper = std::any_of(suffix.begin(), suffix.end(), IsUpper);
+  bool lower = std::any_of(suffix.begin(), suffix.end(), IsLower);
+  return !(upper && lower) &&  // "-r1", "-SNAPSHOT", not random
+         std::all_of(suffix.begin(), suffix.end(), [](char c) {
+           return IsAlnum(c) || c == '.' || c == '+' || c == '~' || c == '-' ||
+                  c == '_';
+         });
+}
+
+bool IsHexDigest(std::string_view v) {
+  switch (v.size()) {
+    case 40: case 56: case 64: case 96: case 128:
+      return AllOf(v, IsHex);
+    default:
+      return false;
+  }
+}
+
+bool IsUuid(std::string_view v) {
+  if (v.size() != 36) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? v[i] != '-' : !IsHex(v[i])) return false;
+  }
+  return true;
+}
+
+bool IsIntegrityHash(std::string_view v) {
+  static constexpr std::string_view kPrefixes[] = {
+      "sha1-", "sha224-", "sha256-", "sha384-", "sha512-", "md5-",
+      "blake2b-", "sha1:", "sha224:", "sha256:", "sha384:", "sha512:",
+      "md5:", "blake3:", "h1:"};
+  constexpr size_t kMinDigest = 16;
+  std::string lower = ToLower(v.substr(0, 8));
+  for (std::string_view p : kPrefixes) {
+    if (!StartsWith(lower, p)) continue;
+    std::string_view digest = v.substr(p.size());  // hex or base64
+    return digest.size() >= kMinDigest &&
+           std::all_of(digest.begin(), digest.end(), [](char c) {
+             return IsAlnum(c) || c == '+' || c == '/' || c == '=' ||
+                    c == '-' || c == '_';
+           });
+  }
+  return false;
+}
+
+bool LooksLikeIdentifier(std::string_view v) {
+  size_t pieces = 0;
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t start = i;
+    while (i < v.size() && IsAlnum(v[i])) ++i;
+    if (i > start) {
+      if (!IsWordShaped(v.substr(start, i - start))) return false;
+      ++pieces;
+    }
+    if (i < v.size() && !IsIdentifierJoint(v[i])) return false;
+    ++i;
+  }
+  // One run alone is a word, not a reference; LooksMixed judges it.
+  return pieces > 1;
+}
+
+bool LooksLikeWords(std::string_view v) {
+  for (char c : v) {
+    if (!IsAlpha(c) && c != '-' && c != '_' && c != '.' && c != ' ') {
+      return false;
+    }
+  }
+  std::vector<std::string> pieces = CamelPieces(v);
+  if (pieces.empty()) return false;
+  return std::all_of(pieces.begin(), pieces.end(),
+                     [](const std::string& p) { return SplitsIntoWords(p); });
+}
+
+int CharClassCount(std::string_view v) {
+  std::array<bool, 4> seen{};
+  for (char c : v) seen[ClassOf(c)] = true;
+  return static_cast<int>(std::count(seen.begin(), seen.end(), true));
+}
+
+double ClassSwitchRatio(std::string_view v) {
+  if (v.size() < 2) return 0.0;
+  int switches = 0;
+  for (size_t i = 1; i < v.size(); ++i) {
+    switches += ClassOf(v[i]) != ClassOf(v[i - 1]);
+  }
+  return static_cast<double>(switches) / static_cast<double>(v.size() - 1);
+}
+
+bool LooksRandom(std::string_view v) {
+  if (IsPlaceholder(v) || LooksLikeWords(v)) return false;
+  return Entropy(v) >= 3.0 && CharClassCount(v) >= 2;
+}
+
+bool PassesGenericGate(std::string_view v) {
+  constexpr size_t kMinLength = 10;
+  constexpr size_t kMaxLength = 4096;
+  if (v.size() < kMinLength || v.size() > kMaxLength) return false;
+  // Prose ("enter your password") and binary bytes are not one value.
+  for (unsigned char c : v) {
+    if (c <= ' ' || c >= 0x7F) return false;
+  }
+  if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) ||
+      IsHexDigest(v) || IsUuid(v) || IsIntegrityHash(v) || LooksLikeWords(v) ||
+      LooksLikeIdentifier(v)) {
+    return false;
+  }
+  return LooksMixed(v);
+}
+
+bool InsideBase64Blob(std::string_view text, size_t begin, size_t end) {
+  constexpr size_t kReach = 16;
+  auto b64 = [](char c) { return IsAlnum(c) || c == '+' || c == '/'; };
+  size_t left = begin;
+  while (left > 0 && begin - left < kReach && b64(text[left - 1])) --left;
+  size_t right = end;
+  while (right < text.size() && right - end < kReach &&
+         (b64(text[right]) || text[right] == '=')) {
+    ++right;
+  }
+  return (begin - left) + (right - end) >= kReach;
+}
+
+bool IsHashManifest(std::string_view path) {
+  static constexpr std::string_view kNames[] = {
+      "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+      "pnpm-lock.yaml", "go.sum", "Cargo.lock", "Gemfile.lock",
+      "composer.lock", "poetry.lock", "Pipfile.lock", "packages.lock.json",
+      "gradle.lockfile", "flake.lock", "RECORD", "SHA256SUMS", "SHA512SUMS",
+      "MD5SUMS"};
+  std::string_view base = path.substr(path.rfind('/') + 1);
+  for (std::string_view n : kNames) {
+    if (base == n) return true;
+  }
+  return EndsWith(base, ".md5sums") || EndsWith(base, ".sha256") ||
+         EndsWith(base, ".sha512");
+}
+
+bool IsSourceCodePath(std::string_view path) {
+  static constexpr std::string_view kExtensions[] = {
+      "c", "cc", "cpp", "cxx", "h", "hh", "hpp", "hxx", "inl", "ipp", "tcc",
+      "m", "mm", "java", "kt", "kts", "scala", "groovy", "cs", "fs", "vb",
+      "go", "rs", "swift", "js", "mjs", "cjs", "jsx", "ts", "tsx", "py",
+      "pyi", "rb", "php", "pl", "pm", "lua", "tcl", "tm", "vim", "el",
+      "pas", "pp", "inc", "dpr", "lpr", "d", "dart", "zig", "nim", "ml",
+      "hs", "erl", "ex", "exs", "clj", "jl", "r"};
+  std::string_view base = path.substr(path.rfind('/') + 1);
+  size_t dot = base.rfind('.');
+  if (dot != std::string_view::npos && dot > 0) {
+    std::string ext = ToLower(base.substr(dot + 1));
+    for (std::string_view e : kExtensions) {
+      if (ext == e) return true;
+    }
+  }
+  // C++ standard headers have no extension.
+  return path.find("/include/") != std::string_view::npos;
+}
+
+bool MentionsSecret(std::string_view v) {
+  std::string lower = ToLower(v);
+  for (std::string_view w :
+       {"password", "passwd", "secret", "token", "credential", "privatekey",
+        "private_key", "apikey", "api_key", "accesskey", "access_key"}) {
+    if (Contains(lower, w)) return true;
+  }
+  return false;
+}
+
+bool LooksBinary(std::string_view text) {
+  constexpr size_t kSniff = 8000;
+  return text.substr(0, kSniff).find('\0') != std::string_view::npos;
+}
+
+}  // namespace detect
+
+bool IsPlaceholder(std::string_view value) {
+  std::string_view v = detect::Unquote(value);
+  if (v.empty()) return true;
+  std::string lower = ToLower(v);
+  for (std::string_view w : detect::kPlaceholderWords) {
+    if (lower == w) return true;
+  }
+  for (std::string_view e : detect::kDocumentedExamples) {
+    if (v == e) return true;
+  }
+  if (detect::IsTemplateReference(v)) return true;
+  for (std::string_view f : detect::kPlaceholderFragments) {
+    if (detect::Contains(lower, f)) return true;
+  }
+  return detect::HasPlaceholderSegment(v) || detect::IsRepetitive(v);
+}
+
+}  // namespace safebuild

@@ -24,6 +24,7 @@ struct LayerBlob {
   std::string media_type;
   Compression compression = Compression::kNone;
   std::filesystem::path file;      // the blob on disk
+  std::filesystem::path dir;       // or: the layer unpacked (overlay diff)
   std::string created_by;          // history entry of this layer, may be ""
   int history_index = -1;          // index into config history, -1 unknown
 };

@@ -11,13 +11,14 @@ namespace {
 
 // podman's persistent flags that take a value. They are valid after any
 // subcommand, and select the storage and runtime safebuild must use too.
-constexpr std::array<std::string_view, 17> kGlobalValueFlags = {
+constexpr std::array<std::string_view, 21> kGlobalValueFlags = {
     "--root",          "--runroot",        "--storage-driver",
     "--storage-opt",   "--runtime",        "--cgroup-manager",
     "--events-backend", "--tmpdir",        "--conmon",
     "--connection",    "--url",            "--identity",
     "--namespace",     "--network-cmd-path", "--network-config-dir",
-    "--volumepath",    "--log-level"};
+    "--volumepath",    "--log-level",      "--imagestore",
+    "--db-backend",    "--module",         "--config"};
 constexpr std::array<std::string_view, 3> kGlobalBoolFlags = {
     "--remote", "--syslog", "--noout"};
 

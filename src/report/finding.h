@@ -38,6 +38,10 @@ struct Finding {
   std::string message;  // what is wrong, one line, no secret value
   std::string fix;      // how to fix it, one line
   std::string excerpt;  // source line with the secret redacted (lint only)
+  // Why an inline "# safebuild:ignore" or the project policy suppresses it;
+  // "" when it is not suppressed. A suppressed finding stays in the report
+  // but never fails the gate.
+  std::string suppressed;
 };
 
 }  // namespace safebuild

@@ -35,7 +35,36 @@ nlohmann::json FindingJson(const Finding& f) {
   if (!f.redacted.empty()) j["redacted"] = f.redacted;
   j["message"] = f.message;
   if (!f.fix.empty()) j["fix"] = f.fix;
+  if (!f.suppressed.empty()) {
+    j["suppressed"] = true;
+    j["suppression"] = f.suppressed;
+  }
   return j;
+}
+
+constexpr size_t kMaxListedSkips = 100;  // the counts stay exact
+
+// Every reason appears, also at 0, so CI can read a count without a default.
+nlohmann::json SkippedCounts(const ScanStats& stats) {
+  nlohmann::json counts = {{"total", stats.skipped.size()}};
+  for (const char* reason : {"size", "ratio", "depth", "entries", "unreadable"}) {
+    counts[reason] = 0;
+  }
+  for (const Skipped& s : stats.skipped) {
+    counts[s.reason] = counts.value(s.reason, 0) + 1;
+  }
+  return counts;
+}
+
+nlohmann::json SkippedList(const ScanStats& stats) {
+  nlohmann::json list = nlohmann::json::array();
+  for (size_t i = 0; i < stats.skipped.size() && i < kMaxListedSkips; ++i) {
+    const Skipped& s = stats.skipped[i];
+    nlohmann::json j = {{"reason", s.reason}, {"path", s.path}, {"layer", s.layer}};
+    if (!s.member.empty()) j["member"] = s.member;
+    list.push_back(std::move(j));
+  }
+  return list;
 }
 
 // ANSI colour for a severity, when colour is on.
@@ -80,6 +109,7 @@ void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) 
     }
   }
   if (!f.fix.empty()) out << "    fix: " << f.fix << "\n";
+  if (!f.suppressed.empty()) out << "    suppressed: " << f.suppressed << "\n";
 }
 
 std::string GroupTitle(const Finding& f) {
@@ -104,6 +134,25 @@ std::string GroupTitle(const Finding& f) {
   return title;
 }
 
+// "safebuild: not read in full: 2 (1 ratio, 1 size)", then with -v each one.
+void RenderSkipped(std::ostream& out, const ScanStats& stats, const TextStyle& style) {
+  if (stats.skipped.empty()) return;
+  std::map<std::string, int> counts;
+  for (const Skipped& s : stats.skipped) ++counts[s.reason];
+  out << "safebuild: not read in full: " << stats.skipped.size() << " (";
+  bool first = true;
+  for (const auto& [reason, n] : counts) {
+    out << (first ? "" : ", ") << n << " " << reason;
+    first = false;
+  }
+  out << ")\n";
+  if (!style.verbose) return;
+  for (const Skipped& s : stats.skipped) {
+    out << "  layer " << s.layer << " " << s.path << (s.member.empty() ? "" : "!")
+        << s.member << ": " << s.reason << "\n";
+  }
+}
+
 }  // namespace
 
 std::string_view ToString(Severity s) { return kSeverityNames[static_cast<int>(s)]; }
@@ -120,7 +169,9 @@ std::string_view ToString(Origin o) { return kOriginNames[static_cast<int>(o)]; 
 bool Fails(const Report& report) {
   if (!report.complete) return true;
   return std::any_of(report.findings.begin(), report.findings.end(),
-                     [&](const Finding& f) { return f.severity >= report.fail_on; });
+                     [&](const Finding& f) {
+                       return f.severity >= report.fail_on && f.suppressed.empty();
+                     });
 }
 
 void Normalize(std::vector<Finding>& findings) {
@@ -141,14 +192,21 @@ nlohmann::json ToJson(const Report& report) {
     j["image"] = {{"id", report.image->id}, {"tags", report.image->tags}};
   }
   j["complete"] = report.complete;
+  j["suppressed"] = std::count_if(report.findings.begin(), report.findings.end(),
+                                  [](const Finding& f) { return !f.suppressed.empty(); });
   if (!report.errors.empty()) j["errors"] = report.errors;
+  if (report.baselined) j["baselined"] = *report.baselined;
   j["findings"] = nlohmann::json::array();
   for (const auto& f : report.findings) j["findings"].push_back(FindingJson(f));
   if (report.stats) {
     j["stats"] = {{"layers", report.stats->layers},
                   {"files", report.stats->files},
                   {"bytes", report.stats->bytes},
-                  {"truncated", report.stats->truncated}};
+                  {"truncated", report.stats->truncated},
+                  {"archives", report.stats->archives},
+                  {"members", report.stats->members},
+                  {"skipped", SkippedCounts(*report.stats)}};
+    j["skipped"] = SkippedList(*report.stats);
   }
   return j;
 }
@@ -159,6 +217,7 @@ std::string RenderText(const Report& report, const TextStyle& style) {
   for (const auto& f : report.findings) {
     bool lint = f.origin == Origin::kContainerfile || f.origin == Origin::kContext;
     if (lint && style.skip_lint) continue;
+    if (!f.suppressed.empty() && !style.verbose) continue;  // counted below
     std::string title = GroupTitle(f);
     if (title != group) {
       out << Bold(style, title) << "\n";
@@ -167,16 +226,25 @@ std::string RenderText(const Report& report, const TextStyle& style) {
     RenderFinding(out, f, style);
   }
   for (const auto& e : report.errors) out << "safebuild: error: " << e << "\n";
+  if (report.stats) RenderSkipped(out, *report.stats, style);
   std::map<Severity, int> counts;
-  for (const auto& f : report.findings) ++counts[f.severity];
+  size_t suppressed = 0;
+  for (const auto& f : report.findings) {
+    if (f.suppressed.empty()) {
+      ++counts[f.severity];
+    } else {
+      ++suppressed;
+    }
+  }
   std::string summary;
   for (auto it = counts.rbegin(); it != counts.rend(); ++it) {
     summary += (summary.empty() ? "" : ", ") + std::to_string(it->second) + " " +
                std::string(ToString(it->first));
   }
-  out << "safebuild: " << report.findings.size() << " finding"
-      << (report.findings.size() == 1 ? "" : "s");
+  const size_t shown = report.findings.size() - suppressed;
+  out << "safebuild: " << shown << " finding" << (shown == 1 ? "" : "s");
   if (!summary.empty()) out << " (" << summary << ")";
+  if (suppressed > 0) out << ", " << suppressed << " suppressed";
   if (report.stats) {
     out << " in " << report.stats->layers << " layers, " << report.stats->files << " files";
   }

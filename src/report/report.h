@@ -15,11 +15,23 @@
 
 namespace safebuild {
 
+// Something the scan did not read in full: a limit cut it, or it could not
+// be read. Never dropped silently: counted and named in the report.
+struct Skipped {
+  std::string reason;  // "size", "ratio", "depth", "entries", "unreadable"
+  std::string path;    // the layer file
+  std::string member;  // inside a nested archive; "" for the file itself
+  int layer = 0;
+};
+
 struct ScanStats {
   int layers = 0;
   uint64_t files = 0;
   uint64_t bytes = 0;
   uint64_t truncated = 0;  // files larger than the read limit, scanned in part
+  uint64_t archives = 0;   // nested archives opened
+  uint64_t members = 0;    // files read inside them
+  std::vector<Skipped> skipped;  // all; the JSON lists the first 100
 };
 
 struct ReportImage {
@@ -34,6 +46,7 @@ struct Report {
   bool complete = true;              // false: a stage could not finish
   std::vector<std::string> errors;   // why it is incomplete
   std::optional<ScanStats> stats;
+  std::optional<uint64_t> baselined;  // with --baseline: accepted findings left out
 };
 
 /// "fail" when a finding reaches fail_on or the report is incomplete.

@@ -1,15 +1,25 @@
 #include "scan/scanner.h"
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <map>
 #include <mutex>
 
+#include "image/layer_dir.h"
 #include "image/layer_reader.h"
+#include "detect/redact.h"
 #include "image/layer_stack.h"
+#include "scan/nested.h"
+#include "util/text.h"
 
 namespace safebuild {
 namespace {
+
+LayerRef RefOf(const LayerBlob& layer, const Detector& detector) {
+  return LayerRef{layer.index, layer.diff_id.empty() ? layer.digest : layer.diff_id,
+                  RedactSecrets(detector, layer.created_by)};
+}
 
 Finding FromMatch(const Match& m, Origin origin, std::string path) {
   Finding f;
@@ -84,7 +94,7 @@ void ScanHistory(const OpenedImage& image, const Detector& detector, std::vector
         Finding f = FromMatch(m, Origin::kHistory, path);
         auto it = by_history.find(index);
         if (it != by_history.end()) {
-          f.layer = LayerRef{it->second->index, it->second->digest, it->second->created_by};
+          f.layer = RefOf(*it->second, detector);
         }
         out.push_back(std::move(f));
       }
@@ -116,17 +126,59 @@ void AddHardlinkFindings(const LayerEntry& link,
   by_path[link.path] = std::move(copies);
 }
 
+// A secret in a stored (uncompressed) member shows in the archive's own
+// bytes too; it is reported once, at the member, the more precise place.
+bool SeenDeeper(const Finding& f, const std::vector<Finding>& all) {
+  std::string prefix = f.member.empty() ? "" : f.member + "!";
+  return std::any_of(all.begin(), all.end(), [&](const Finding& g) {
+    return g.member.size() > f.member.size() && StartsWith(g.member, prefix) &&
+           g.rule == f.rule && g.fingerprint == f.fingerprint;
+  });
+}
+
+void AddMatches(const Detector& detector, std::string_view content, const std::string& path,
+                const std::string& member, const LayerRef& ref, std::vector<Finding>& out) {
+  for (const Match& m : detector.Scan(content, member.empty() ? path : member)) {
+    Finding f = FromMatch(m, Origin::kLayer, path);
+    f.member = member;
+    f.line = m.line;
+    f.layer = ref;
+    out.push_back(std::move(f));
+  }
+}
+
+// One layer file: its own bytes, then every member when it is an archive.
+std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
+                              const LayerRef& ref, const Detector& detector,
+                              const ScanOptions& options, ScanStats& stats) {
+  std::vector<Finding> found;
+  AddMatches(detector, content, path, "", ref, found);
+  if (options.nested.max_depth < 1 || !IsNestedArchive(path, content)) return found;
+  NestedResult nested = WalkNested(
+      path, content, options.nested,
+      [&](const std::string& member, std::string_view bytes) {
+        AddMatches(detector, bytes, path, member, ref, found);
+      });
+  stats.archives += nested.archives;
+  stats.members += nested.members;
+  for (const NestedSkip& s : nested.skipped) {
+    stats.skipped.push_back({std::string(ToString(s.reason)), path, s.member, ref.index});
+  }
+  std::vector<Finding> kept;
+  for (const Finding& f : found) {
+    if (!SeenDeeper(f, found)) kept.push_back(f);
+  }
+  return kept;
+}
+
 LayerResult ScanLayer(const LayerBlob& layer, const Detector& detector,
                       const ScanOptions& options) {
   LayerResult result;
   LayerLimits limits;
   limits.max_file_bytes = options.max_file_bytes;
-  LayerRef ref{layer.index, layer.diff_id.empty() ? layer.digest : layer.diff_id,
-               layer.created_by};
+  LayerRef ref = RefOf(layer, detector);
   std::map<std::string, std::vector<Finding>> by_path;
-  result.status = ReadLayer(layer.file, limits, [&](const LayerEntry& e,
-                                                    std::string_view content,
-                                                    bool truncated) {
+  auto on_entry = [&](const LayerEntry& e, std::string_view content, bool truncated) {
     result.entries.push_back(e);
     if (e.type == LayerEntry::Type::kHardlink) {
       AddHardlinkFindings(e, by_path, result);
@@ -137,17 +189,20 @@ LayerResult ScanLayer(const LayerBlob& layer, const Detector& detector,
     if (e.type != LayerEntry::Type::kFile) return true;
     ++result.stats.files;
     result.stats.bytes += content.size();
-    if (truncated) ++result.stats.truncated;
+    if (truncated) {
+      ++result.stats.truncated;
+      result.stats.skipped.push_back({"size", e.path, "", layer.index});
+    }
     auto& mine = by_path[e.path];
-    for (const Match& m : detector.Scan(content, e.path)) {
-      Finding f = FromMatch(m, Origin::kLayer, e.path);
-      f.line = m.line;
-      f.layer = ref;
+    for (Finding& f : ScanFile(e.path, content, ref, detector, options, result.stats)) {
       mine.push_back(f);
       result.findings.push_back(std::move(f));
     }
     return true;
-  });
+  };
+  // A layer from podman's overlay storage is a directory, not a blob.
+  result.status = layer.dir.empty() ? ReadLayer(layer.file, limits, on_entry)
+                                    : ReadLayerDir(layer.dir, limits, on_entry);
   return result;
 }
 
@@ -197,6 +252,9 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
     out.stats.files += r.stats.files;
     out.stats.bytes += r.stats.bytes;
     out.stats.truncated += r.stats.truncated;
+    out.stats.archives += r.stats.archives;
+    out.stats.members += r.stats.members;
+    for (auto& s : r.stats.skipped) out.stats.skipped.push_back(std::move(s));
     for (auto& f : r.findings) {
       f.deleted = !stack.IsVisible(f.layer->index, f.path);
       out.findings.push_back(std::move(f));

@@ -10,6 +10,7 @@
 #include "image/layout.h"
 #include "report/finding.h"
 #include "report/report.h"
+#include "scan/nested.h"
 #include "util/expected.h"
 
 namespace safebuild {
@@ -17,6 +18,7 @@ namespace safebuild {
 struct ScanOptions {
   int jobs = 2;                            // layers read at once
   uint64_t max_file_bytes = 256ull << 20;  // per file; the rest is counted
+  NestedLimits nested;                     // archives in layers; depth 0: off
 };
 
 struct ScanOutput {

@@ -67,9 +67,10 @@ LineCol LineColAt(std::string_view text, size_t offset) {
 
 std::string_view LineAt(std::string_view text, size_t offset) {
   offset = std::min(offset, text.size());
-  size_t b = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  b = (b == std::string_view::npos || (offset == 0 && text[0] != '\n')) ? 0 : b + 1;
-  if (offset > 0 && text[offset - 1] == '\n') b = offset;
+  // The line starts after the last newline before `offset`, if any.
+  size_t b = offset == 0 ? std::string_view::npos
+                          : text.rfind('\n', offset - 1);
+  b = b == std::string_view::npos ? 0 : b + 1;
   size_t e = text.find('\n', offset);
   if (e == std::string_view::npos) e = text.size();
   std::string_view line = text.substr(b, e - b);

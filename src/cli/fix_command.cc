@@ -1,0 +1,373 @@
+// `safebuild fix` and the rewrite step of `build`. fix prints the rewrite,
+// a diff of it, or writes it over the file (a temporary file renamed in the
+// same directory, the original kept as FILE.bak). The build step never
+// touches the user's file: apply writes the rewrite into the run's private
+// TempDir, and every secret value it hands to podman goes into a 0600 file
+// there (wiped and removed with the directory), never onto a command line.
+#include "cli/fix_command.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <set>
+
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "podman/podman.h"
+#include "rewrite/rewrite.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr uintmax_t kMaxFileBytes = 16u << 20;
+
+Expected<std::string> ReadText(const fs::path& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (ec) return Fail(path.string() + ": " + ec.message());
+  if (size > kMaxFileBytes) return Fail(path.string() + ": file is too large");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(path.string() + ": cannot open");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Writes `text` to a new file beside `target` with `mode`, then renames it
+// over `target`: a reader sees the old file or the new one, never half.
+Status ReplaceFile(const fs::path& target, const std::string& text, mode_t mode) {
+  std::string templ = (target.parent_path() / ("." + target.filename().string() + ".XXXXXX"))
+                          .string();
+  int fd = ::mkstemp(templ.data());
+  if (fd < 0) return Fail("cannot create a file beside " + target.string());
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (size_t done = 0; ok && done < text.size();) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    ok = n > 0;
+    done += ok ? static_cast<size_t>(n) : 0;
+  }
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(templ.c_str(), target.c_str()) != 0) {
+    ::unlink(templ.c_str());
+    return Fail("cannot write " + target.string());
+  }
+  return Ok{};
+}
+
+// A file holding one secret value, private to this run.
+Expected<std::string> WriteSecretFile(const TempDir& dir, const std::string& id,
+                                      const std::string& value) {
+  fs::path p = dir.path() / ("secret-" + id);
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Fail("cannot create " + p.string());
+  bool ok = ::write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) return Fail("cannot write " + p.string());
+  return p.string();
+}
+
+PodmanVersion DetectVersion(const CommonOptions& common) {
+  Podman podman({common.podman, {}});
+  RunOptions run;
+  run.capture_stdout = true;
+  auto r = podman.Run({"version", "--format", "{{.Client.Version}}"}, run);
+  if (r && r->exit_code == 0) {
+    if (auto v = ParsePodmanVersion(r->out)) return *v;
+  }
+  PrintWarning("cannot tell the podman version; writing for podman 4.3");
+  return PodmanVersion{};
+}
+
+std::string Where(const std::string& file, int line) {
+  return line > 0 ? file + ":" + std::to_string(line) : file;
+}
+
+// The summary on stderr: changes, what was left and why, flags, advice.
+void PrintPlan(const RewriteResult& r, const std::string& file) {
+  for (const auto& c : r.changes) {
+    std::cerr << Where(file, c.line) << ": " << c.rule << ": " << c.message << "\n";
+  }
+  for (const auto& s : r.skipped) {
+    std::cerr << Where(file, s.line) << ": not rewritten (" << s.rule << "): " << s.message
+              << "\n";
+  }
+  std::vector<std::string> flags = BuildFlags(r.secrets);
+  if (!flags.empty()) std::cerr << "build the rewritten file with:\n";
+  for (size_t i = 0; i < flags.size(); ++i) {
+    std::cerr << "  " << flags[i];
+    if (!r.secrets[i].replaces_build_arg.empty()) {
+      std::cerr << "  (instead of --build-arg " << r.secrets[i].replaces_build_arg << ")";
+    }
+    std::cerr << "\n";
+  }
+  if (!r.ignore_lines.empty()) std::cerr << "add to .containerignore:\n";
+  for (const auto& l : r.ignore_lines) std::cerr << "  " << l << "\n";
+  for (const auto& a : r.advice) std::cerr << "advice: " << a << "\n";
+}
+
+struct FixArgs {
+  std::optional<std::string> file;
+  bool diff = false;
+  bool write = false;
+  std::optional<std::string> target_version;
+  std::vector<std::pair<std::string, std::string>> build_args;
+  std::string context = ".";
+};
+
+// "--name=value" or "--name value".
+bool TakeValue(const std::vector<std::string>& args, size_t& i, const std::string& name,
+               std::string& out) {
+  const std::string& a = args[i];
+  if (StartsWith(a, name + "=")) {
+    out = a.substr(name.size() + 1);
+    return true;
+  }
+  if (a != name || i + 1 >= args.size()) return false;
+  out = args[++i];
+  return true;
+}
+
+void AddBuildArg(FixArgs& f, const std::string& kv) {
+  size_t eq = kv.find('=');
+  if (eq != std::string::npos) {
+    f.build_args.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  } else if (const char* env = std::getenv(kv.c_str())) {
+    f.build_args.emplace_back(kv, env);
+  }
+}
+
+Expected<FixArgs> ParseFixArgs(const std::vector<std::string>& args) {
+  FixArgs f;
+  bool have_context = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string v;
+    if (a == "--diff") {
+      f.diff = true;
+    } else if (a == "--write") {
+      f.write = true;
+    } else if (TakeValue(args, i, "-f", v) || TakeValue(args, i, "--file", v)) {
+      f.file = v;
+    } else if (TakeValue(args, i, "--target-version", v)) {
+      f.target_version = v;
+    } else if (TakeValue(args, i, "--build-arg", v)) {
+      AddBuildArg(f, v);
+    } else if (!a.empty() && a[0] == '-') {
+      return Fail("unknown option or missing value: " + a);
+    } else if (have_context) {
+      return Fail("takes one CONTEXT");
+    } else {
+      f.context = a;
+      have_context = true;
+    }
+  }
+  if (f.diff && f.write) return Fail("--diff and --write exclude each other");
+  return f;
+}
+
+std::optional<std::string> DefaultFile(const std::string& context) {
+  for (const char* name : {"Containerfile", "Dockerfile"}) {
+    fs::path p = fs::path(context) / name;
+    if (fs::exists(p)) return p.string();
+  }
+  return std::nullopt;
+}
+
+Status WriteWithBackup(const std::string& file, const std::string& before,
+                       const std::string& after) {
+  struct stat st {};
+  mode_t mode = ::stat(file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+  if (auto b = ReplaceFile(file + ".bak", before, mode); !b) return b;
+  return ReplaceFile(file, after, mode);
+}
+
+int FixUsageError(const std::string& message) {
+  PrintError("fix: " + message);
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunFix(const CommonOptions& common_in, const std::vector<std::string>& args) {
+  CommonOptions common = common_in;
+  auto rest = ParseCommonAfterCommand(args, common);
+  if (!rest) return FixUsageError(rest.error());
+  if (!rest->empty() && rest->front() == "--help") {
+    std::cout << CommandUsage("fix");
+    return kExitPass;
+  }
+  auto fa = ParseFixArgs(*rest);
+  if (!fa) return FixUsageError(fa.error());
+  std::optional<std::string> file = fa->file ? fa->file : DefaultFile(fa->context);
+  if (!file) return FixUsageError("no Containerfile or Dockerfile in " + fa->context);
+  if (*file == "-") return FixUsageError("needs a file, not stdin");
+  auto text = ReadText(*file);
+  if (!text) {
+    PrintError(text.error());
+    return kExitUsage;
+  }
+
+  RewriteOptions options;
+  if (fa->target_version) {
+    auto v = ParsePodmanVersion(*fa->target_version);
+    if (!v) return FixUsageError("--target-version: " + v.error());
+    options.target = *v;
+  } else {
+    options.target = DetectVersion(common);
+  }
+  options.build_args = fa->build_args;
+  options.context = fa->context;
+  auto result = RewriteContainerfile(*text, *file, options);
+  if (!result) {
+    PrintError(result.error());
+    return kExitUsage;
+  }
+
+  if (fa->diff) {
+    std::cout << UnifiedDiff(*text, result->text, fs::path(*file).filename().string());
+  } else if (!fa->write) {
+    std::cout << result->text;
+  }
+  std::cout.flush();
+  PrintPlan(*result, *file);
+  if (!result->changed) {
+    PrintNote("nothing to rewrite in " + *file);
+  } else if (fa->write) {
+    if (auto st = WriteWithBackup(*file, *text, result->text); !st) {
+      PrintError(st.error());
+      return kExitInternal;
+    }
+    PrintNote("rewrote " + *file + " (the original is in " + *file + ".bak)");
+  }
+  return kExitPass;
+}
+
+namespace {
+
+// Copies `args` with the -f value replaced by `file` (added when absent)
+// and the --build-args named in `drop` left out.
+std::vector<std::string> RewriteArgs(const std::vector<std::string>& args,
+                                     const std::string& file,
+                                     const std::set<std::string>& drop) {
+  std::vector<std::string> out;
+  bool have_file = false;
+  auto dropped = [&](const std::string& kv) { return drop.count(kv.substr(0, kv.find('='))); };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
+      break;
+    }
+    bool pair = i + 1 < args.size();
+    if ((a == "-f" || a == "--file") && pair) {
+      out.insert(out.end(), {a, file});
+      have_file = true;
+      ++i;
+    } else if (StartsWith(a, "--file=") || (StartsWith(a, "-f") && a.size() > 2 && a[2] != '-')) {
+      out.push_back("--file=" + file);
+      have_file = true;
+    } else if (a == "--build-arg" && pair) {
+      if (!dropped(args[i + 1])) out.insert(out.end(), {a, args[i + 1]});
+      ++i;
+    } else if (StartsWith(a, "--build-arg=")) {
+      if (!dropped(a.substr(12))) out.push_back(a);
+    } else {
+      out.push_back(a);
+    }
+  }
+  if (!have_file) out.insert(out.begin(), {"--file", file});
+  return out;
+}
+
+// The --secret/--ssh flags of the apply mode: known values go into 0600
+// files of `scratch`; the rest come from the named environment variable.
+Expected<std::vector<std::string>> ApplyFlags(const RewriteResult& r, const TempDir& scratch) {
+  std::vector<std::string> flags;
+  for (const auto& need : r.secrets) {
+    if (need.kind == SecretNeed::kSsh) {
+      flags.insert(flags.end(), {"--ssh", need.source});
+    } else if (need.value) {
+      auto path = WriteSecretFile(scratch, need.id, *need.value);
+      if (!path) return Fail(path.error());
+      flags.insert(flags.end(), {"--secret", "id=" + need.id + ",type=file,src=" + *path});
+    } else if (need.kind == SecretNeed::kFile) {
+      flags.insert(flags.end(), {"--secret", "id=" + need.id + ",type=file,src=" +
+                                                 fs::absolute(need.source).string()});
+    } else if (std::getenv(need.source.c_str()) != nullptr) {
+      flags.insert(flags.end(), {"--secret", "id=" + need.id + ",type=env,env=" + need.source});
+    } else {
+      return Fail("the rewritten file needs secret " + need.id + ", and " + need.source +
+                  " is not set");
+    }
+  }
+  return flags;
+}
+
+bool IsRemote(const std::string& context) {
+  return context.find("://") != std::string::npos || StartsWith(context, "github.com/") ||
+         StartsWith(context, "git@");
+}
+
+}  // namespace
+
+Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
+                                           const BuildInvocation& inv,
+                                           BuildRewrite original, const TempDir& scratch) {
+  if (common.rewrite == "off" || original.files.size() != 1 || IsRemote(inv.context)) {
+    return original;
+  }
+  const std::string& file = original.files.front();
+  auto text = file == "-" ? Expected<std::string>(original.stdin_text.value_or(""))
+                          : ReadText(file);
+  if (!text) return original;  // lint reports it
+  bool apply = common.rewrite == "apply";
+  // Written for podman 4.3 first; podman is asked for its version only when
+  // there is something to rewrite, and a newer one gets its own syntax.
+  RewriteOptions options{PodmanVersion{}, original.build_args, apply, inv.context};
+  std::string name = file == "-" ? "<stdin>" : file;
+  auto result = RewriteContainerfile(*text, name, options);
+  if (result && result->changed) {
+    options.target = DetectVersion(common);
+    if (SupportsSecretEnvMount(options.target)) {
+      result = RewriteContainerfile(*text, name, options);
+    }
+  }
+  if (!result || (!result->changed && result->skipped.empty())) return original;
+  std::string shown = file == "-" ? "<stdin>" : file;
+  if (!apply) {
+    std::cerr << "safebuild fix would rewrite " << shown
+              << " ('safebuild fix --diff' shows it; --rewrite=apply builds from it):\n";
+    PrintPlan(*result, shown);
+    return original;
+  }
+  std::cerr << "building from a rewritten copy of " << shown << " (it is not changed):\n";
+  PrintPlan(*result, shown);
+  if (!result->changed) return original;
+
+  fs::path copy = scratch.path() / "Containerfile";
+  if (auto st = ReplaceFile(copy, result->text, 0600); !st) return Fail(st.error());
+  auto flags = ApplyFlags(*result, scratch);
+  if (!flags) return Fail(flags.error());
+  std::set<std::string> drop;
+  for (const auto& need : result->secrets) {
+    if (!need.replaces_build_arg.empty()) drop.insert(need.replaces_build_arg);
+  }
+  BuildRewrite out;
+  out.passthrough = *flags;
+  auto rest = RewriteArgs(inv.passthrough, copy.string(), drop);
+  out.passthrough.insert(out.passthrough.end(), rest.begin(), rest.end());
+  out.files = {copy.string()};
+  for (const auto& kv : original.build_args) {
+    if (!drop.count(kv.first)) out.build_args.push_back(kv);
+  }
+  return out;
+}
+
+}  // namespace safebuild

@@ -1,0 +1,112 @@
+#include "cli/parse_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+
+#include "cli/diag.h"
+#include "cli/exit_codes.h"
+#include "cli/source_error.h"
+#include "containerfile/parse_json.h"
+#include "containerfile/parser.h"
+#include "util/expected.h"
+
+namespace safebuild {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kUsage = "Usage: safebuild parse [-f FILE] [CONTEXT]\n";
+
+struct ParseArgs {
+  std::optional<std::string> file;  // "-" for standard input
+  std::string context = ".";
+  bool help = false;
+};
+
+Expected<ParseArgs> ParseParseArgs(const std::vector<std::string>& args) {
+  ParseArgs out;
+  bool have_context = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") {
+      out.help = true;
+    } else if (a == "-f" || a == "--file") {
+      if (i + 1 >= args.size()) return Fail(a + " needs a FILE");
+      out.file = args[++i];
+    } else if (a.starts_with("--file=")) {
+      out.file = a.substr(7);
+    } else if (a.size() > 2 && a.starts_with("-f")) {
+      out.file = a.substr(2);
+    } else if (a.starts_with("-") && a != "-") {
+      return Fail("unknown option " + a);
+    } else if (have_context) {
+      return Fail("takes at most one CONTEXT");
+    } else {
+      out.context = a;
+      have_context = true;
+    }
+  }
+  return out;
+}
+
+// The file podman would read: -f, else Containerfile, else Dockerfile.
+Expected<std::string> PickFile(const ParseArgs& a) {
+  if (a.file) return *a.file;
+  for (const char* name : {"Containerfile", "Dockerfile"}) {
+    fs::path p = fs::path(a.context) / name;
+    if (fs::exists(p)) return p.string();
+  }
+  return Fail("no Containerfile or Dockerfile in " + a.context);
+}
+
+Expected<std::string> ReadText(const std::string& file) {
+  std::string text;
+  if (file == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    std::error_code ec;
+    auto size = fs::file_size(file, ec);
+    if (ec) return Fail(file + ": " + ec.message());
+    if (size > kMaxContainerfileSize) return Fail(file + ": file is too large");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Fail(file + ": cannot open");
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  if (text.size() > kMaxContainerfileSize) return Fail(file + ": file is too large");
+  return text;
+}
+
+}  // namespace
+
+int RunParse(const std::vector<std::string>& args) {
+  auto parsed_args = ParseParseArgs(args);
+  if (!parsed_args) {
+    PrintError("parse: " + parsed_args.error());
+    return kExitUsage;
+  }
+  if (parsed_args->help) {
+    std::cout << kUsage;
+    return kExitPass;
+  }
+  auto file = PickFile(*parsed_args);
+  if (!file) {
+    PrintError("parse: " + file.error());
+    return kExitUsage;
+  }
+  auto text = ReadText(*file);
+  if (!text) {
+    PrintError(text.error());
+    return kExitIncomplete;
+  }
+  auto parsed = ParseContainerfile(*text, *file == "-" ? "<stdin>" : *file);
+  if (!parsed) {
+    PrintSourceError(parsed.error(), *text);
+    return kExitIncomplete;
+  }
+  std::cout << ParsedToJson(*parsed).dump(2) << "\n";
+  return kExitPass;
+}
+
+}  // namespace safebuild

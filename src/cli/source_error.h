@@ -1,0 +1,23 @@
+// A parse error pointing at the input, as compilers print them:
+//
+//   safebuild: error: Containerfile:3:1: unknown instruction "FORM"
+//       3 | FORM busybox
+//         | ^
+//
+// The parser's errors start with "PATH:LINE:COL: "; the line is taken from
+// the text that was parsed. Errors of another shape are printed as they are.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace safebuild {
+
+/// The lines after the "safebuild: error: …" line: the source line and a
+/// caret under the column; "" when `error` names no line of `text`.
+std::string SourceExcerpt(std::string_view error, std::string_view text);
+
+/// PrintError(error), then its source excerpt on stderr.
+void PrintSourceError(std::string_view error, std::string_view text);
+
+}  // namespace safebuild

@@ -1,0 +1,82 @@
+// Value filters: the questions the detector asks about a candidate value
+// before it reports it. Is it a placeholder, a path, a version pin, a digest
+// or an integrity hash, a UUID, a run of words? Does it look random enough to
+// be a credential? Internal to sb_detect; IsPlaceholder is public in
+// detector.h.
+#pragma once
+
+#include <string_view>
+
+namespace safebuild::detect {
+
+/// "path/to/x", "./x", "~/x", "/run/secrets/db": a file reference.
+bool IsPathLike(std::string_view v);
+
+/// "https://host/x": a URL without credentials in it.
+bool IsPlainUrl(std::string_view v);
+
+/// "3.1.4-r1", "v1.2.3", "1.2.3+build5": a version or package pin.
+bool IsVersionPin(std::string_view v);
+
+/// All hex, 40/56/64/96/128 digits: SHA digests, GPG fingerprints.
+bool IsHexDigest(std::string_view v);
+
+/// "123e4567-e89b-12d3-a456-426614174000".
+bool IsUuid(std::string_view v);
+
+/// "sha512-<base64>", "sha256:<hex>", "h1:<base64>=": lockfile and image
+/// digests, which are public by design.
+bool IsIntegrityHash(std::string_view v);
+
+/// Letters with word-like casing and only -_. between them, no digits:
+/// "response.json_body", "MySecretPassword", "settings.SECRET_KEY".
+bool LooksLikeWords(std::string_view v);
+
+/// Two or more identifiers joined by . _ - : / ("Keyword.Type",
+/// "ERRLOG2_BASE", "google-auth-library-oauth2-http"): each run of letters
+/// is lower case, upper case or camelCase, with at most a short number.
+bool LooksLikeIdentifier(std::string_view v);
+
+/// The value names a secret instead of being one ("MYTOKEN1",
+/// "handler.password", "secret%3Dpassword").
+bool MentionsSecret(std::string_view v);
+
+/// Source code by extension: there a bare value after "token =" is an
+/// expression; only a quoted literal can be a secret.
+bool IsSourceCodePath(std::string_view path);
+
+/// Number of character classes present: upper, lower, digit, other.
+int CharClassCount(std::string_view v);
+
+/// Share of adjacent character pairs whose classes differ (0..1). Random
+/// strings switch class often; words and identifiers rarely.
+double ClassSwitchRatio(std::string_view v);
+
+/// A token body that is random enough to be a real credential: not a
+/// placeholder, not words, entropy and character classes of a random string.
+bool LooksRandom(std::string_view v);
+
+/// The gate for a value found next to a secret-ish name: long enough,
+/// random enough and none of the public look-alikes above.
+bool PassesGenericGate(std::string_view v);
+
+/// True when a key name says its value is a secret: it holds password,
+/// passwd, pwd, secret, token, api_key, access_key, private_key, credential
+/// or auth as a word of its own ("DB_PASSWORD", "clientSecret", "ci.token";
+/// not "author", "tokenizer"), and does not end in a word that makes the
+/// value a reference to one ("PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME").
+bool NameSuggestsSecret(std::string_view name);
+
+/// True when [begin, end) of `text` sits inside a longer base64 run (an
+/// integrity hash, a certificate): a token shape found there is chance.
+bool InsideBase64Blob(std::string_view text, size_t begin, size_t end);
+
+/// Lockfiles and checksum lists, full of hashes and never of assignments.
+bool IsHashManifest(std::string_view path);
+
+/// A NUL byte near the start, as git decides: an executable, an archive, a
+/// database. Its string tables glue names and words together
+/// ("…ServiceAccountToken-json:…"), so key=value rules do not apply there.
+bool LooksBinary(std::string_view text);
+
+}  // namespace safebuild::detect

@@ -1,0 +1,219 @@
+// A credential file COPY'd into the image, used by the RUN steps that follow
+// and deleted by a later `rm`: the file still sits in the COPY layer. The
+// rewrite mounts it as a build secret at the same path (`target=`) on each
+// RUN step from the COPY up to and including the one that deleted it (a tool
+// such as npm finds ~/.npmrc without the script naming it), and drops the
+// COPY and the `rm`. An SSH key that only serves `git`/`ssh` becomes the
+// build's SSH agent (`--mount=type=ssh`, `--ssh default`) instead. A file
+// that is never deleted is left alone: the image may need it at run time.
+#include <cctype>
+#include <filesystem>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "containerfile/ignore_file.h"
+#include "containerfile/words.h"
+#include "detect/detector.h"
+#include "rewrite/rewrite_internal.h"
+#include "util/text.h"
+
+namespace safebuild::rewrite {
+namespace {
+namespace fs = std::filesystem;
+
+struct CopyOf {
+  std::string src;   // context path as written
+  std::string dest;  // absolute path of the file in the image
+  std::string rule;  // credential file rule
+};
+
+std::string Basename(const std::string& p) {
+  size_t slash = p.find_last_of('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+// "COPY SRC /abs/dest" of one credential file from the context, else none.
+std::optional<CopyOf> CredentialCopy(const Instruction& ins, char escape) {
+  if (ins.keyword != "COPY" || ins.exec_form || !ins.heredocs.empty()) return std::nullopt;
+  for (const auto& f : ins.flags) {
+    if (f.name == "from") return std::nullopt;
+  }
+  std::vector<RawWord> raw = SplitWords(ins.args, escape);
+  if (raw.size() != 2) return std::nullopt;
+  std::string_view args = ins.args;
+  CopyOf c;
+  c.src = UnquoteWord(args.substr(raw[0].begin, raw[0].end - raw[0].begin), escape).text;
+  c.dest = UnquoteWord(args.substr(raw[1].begin, raw[1].end - raw[1].begin), escape).text;
+  if (c.src.find_first_of("*?[") != std::string::npos) return std::nullopt;
+  c.rule = CredentialFileRule(c.src);
+  if (c.rule.empty()) return std::nullopt;
+  if (EndsWith(c.dest, "/")) c.dest += Basename(c.src);
+  return c;
+}
+
+std::string RegexEscape(const std::string& s) {
+  static const std::string kSpecial = R"(\^$.|?*+()[]{}/)";
+  std::string out;
+  for (char c : s) {
+    if (kSpecial.find(c) != std::string::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string RmPattern(const std::string& dest) {
+  return R"(rm(\s+-[A-Za-z]+)*\s+)" + RegexEscape(dest);
+}
+
+// How the `rm` of `dest` leaves RUN `ins`: the whole step, or a piece of
+// text to cut ("" when the step does not remove it as we can undo).
+struct RmCut {
+  bool whole = false;
+  std::string text;
+};
+
+RmCut FindRm(const Instruction& ins, const std::string& dest) {
+  std::string rm = RmPattern(dest);
+  if (std::regex_match(std::string(Trim(ins.args)), std::regex(rm + R"(\s*)"))) {
+    return {true, ""};
+  }
+  // "… && rm X" / "…; rm X" (followed by another command or the end), or
+  // a leading "rm X && …".
+  std::smatch m;
+  std::string args = ins.args;
+  std::regex trailing(R"(\s*(&&|;)\s*)" + rm + R"((?=\s*(&&|;|$)))");
+  if (std::regex_search(args, m, trailing)) return {false, m.str(0)};
+  std::regex leading("^\\s*" + rm + R"(\s*(&&|;)\s*)");
+  if (std::regex_search(args, m, leading)) return {false, std::string(Trim(m.str(0))) + " "};
+  return {};
+}
+
+// The substitution works on file lines; the cut must lie within one.
+bool InFileLines(const State& st, const Instruction& ins, const std::string& text) {
+  for (int l = ins.start_line; l <= ins.end_line; ++l) {
+    if (st.file.lines[l - 1].find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool RemovesFile(const Instruction& ins, const std::string& dest) {
+  if (ins.keyword != "RUN" || ins.args.find(dest) == std::string::npos) return false;
+  return std::regex_search(ins.args, std::regex(R"((^|[\s;&|])rm\s)"));
+}
+
+bool UsesGitOrSsh(const Instruction& ins) {
+  return std::regex_search(ins.args, std::regex(R"((^|[\s;&|])(git|ssh|scp)\s)"));
+}
+
+std::string SecretId(const std::string& src) {
+  std::string id;
+  for (char c : Basename(src)) {
+    bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' ||
+              c == '.';
+    id += ok ? c : '_';
+  }
+  while (!id.empty() && id.front() == '.') id.erase(0, 1);
+  return id.empty() ? "credential" : id;
+}
+
+std::string Guard(const std::string& test, const std::string& what) {
+  return test + " || { echo '" + what + "' >&2; exit 1; }; ";
+}
+
+void RewriteCopy(State& st, size_t index, const CopyOf& c) {
+  const auto& all = st.file.instructions;
+  const Instruction& copy = all[index];
+  std::string at = "COPY " + c.src + " (line " + std::to_string(copy.start_line) + ")";
+  if (!StartsWith(c.dest, "/")) {
+    st.Skip(copy.start_line, kRuleCopy, at + " left as is: the destination is relative");
+    return;
+  }
+  std::vector<size_t> users;
+  size_t deleter = 0;
+  for (size_t j = index + 1; j < all.size() && all[j].stage == copy.stage; ++j) {
+    if (all[j].keyword != "RUN") continue;
+    users.push_back(j);
+    if (RemovesFile(all[j], c.dest)) {
+      deleter = j;
+      break;
+    }
+  }
+  if (deleter == 0) {
+    st.Skip(copy.start_line, kRuleCopy,
+            at + " left as is: no later RUN removes " + c.dest +
+                ", so the image may need it at run time (use podman run --secret)");
+    return;
+  }
+  for (size_t j : users) {
+    if (!IsEditableRun(all[j])) {
+      st.Skip(copy.start_line, kRuleCopy, at + " left as is: RUN at line " +
+                                              std::to_string(all[j].start_line) +
+                                              " is in exec form or has a heredoc");
+      return;
+    }
+  }
+  RmCut cut = FindRm(all[deleter], c.dest);
+  if (!cut.whole && cut.text.empty()) {
+    st.Skip(copy.start_line, kRuleCopy,
+            at + " left as is: cannot take the rm of " + c.dest + " out of line " +
+                std::to_string(all[deleter].start_line));
+    return;
+  }
+  if (!cut.whole && !InFileLines(st, all[deleter], cut.text)) {
+    st.Skip(copy.start_line, kRuleCopy,
+            at + " left as is: the rm of " + c.dest + " spans a line continuation");
+    return;
+  }
+  if (cut.whole) users.pop_back();
+
+  bool named = false;
+  bool git = false;
+  for (size_t j : users) {
+    named = named || all[j].args.find(c.dest) != std::string::npos;
+    git = git || UsesGitOrSsh(all[j]);
+  }
+  bool ssh = c.rule == "credential-file-ssh-key" && git && !named;
+  std::string id = SecretId(c.src);
+  for (size_t j : users) {
+    if (ssh) {
+      st.Mount(j, "--mount=type=ssh",
+               Guard("test -S \"$SSH_AUTH_SOCK\"", "no ssh agent: build with --ssh default"));
+    } else {
+      st.Mount(j, "--mount=type=secret,id=" + id + ",target=" + c.dest,
+               Guard("test -s " + c.dest, "secret " + id + " is missing or empty"));
+    }
+  }
+  st.edits[index].remove = true;
+  if (cut.whole) {
+    st.edits[deleter].remove = true;
+  } else {
+    st.edits[deleter].substitutions.emplace_back(cut.text, "");
+  }
+  std::string clean = CleanPath(c.src);
+  st.result.ignore_lines.push_back(clean);
+  if (ssh) {
+    st.Need({"default", SecretNeed::kSsh, "default", std::nullopt, ""});
+    st.Change(copy.start_line, kRuleSsh,
+              at + " and its rm removed; git/ssh use the build's ssh agent");
+    st.Advise("load the key into an agent before the build: eval \"$(ssh-agent)\" && "
+              "ssh-add " + clean);
+    return;
+  }
+  fs::path src = fs::path(st.options.context) / clean;
+  st.Need({id, SecretNeed::kFile, src.lexically_normal().string(), std::nullopt, ""});
+  st.Change(copy.start_line, kRuleCopy,
+            at + " and its rm removed; mounted as secret " + id + " at " + c.dest);
+}
+
+}  // namespace
+
+void RewriteCopiedCredentials(State& st) {
+  const auto& all = st.file.instructions;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (auto c = CredentialCopy(all[i], st.file.escape)) RewriteCopy(st, i, *c);
+  }
+}
+
+}  // namespace safebuild::rewrite

@@ -1,0 +1,100 @@
+// Turns the edits the rules collected into text. Lines outside the edited
+// instructions are copied byte for byte. Within a RUN the new flags go right
+// after the keyword and the prelude right before the script, at the column
+// the parser recorded, so continuations and indentation stay as they were.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "rewrite/rewrite_internal.h"
+
+namespace safebuild::rewrite {
+namespace {
+
+struct Lines {
+  std::vector<std::string> lines;  // without '\n'
+  bool final_newline = false;
+};
+
+Lines SplitLines(std::string_view text) {
+  Lines out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) {
+      out.lines.emplace_back(text.substr(start));
+      return out;
+    }
+    out.lines.emplace_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  out.final_newline = !text.empty();
+  return out;
+}
+
+std::string JoinLines(const Lines& l) {
+  std::string out;
+  for (size_t i = 0; i < l.lines.size(); ++i) {
+    out += l.lines[i];
+    if (i + 1 < l.lines.size() || l.final_newline) out += '\n';
+  }
+  return out;
+}
+
+// Inserts at a 1-based byte column, clamped to the line.
+void InsertAt(std::string& line, int column, const std::string& text) {
+  size_t at = std::min(line.size(), static_cast<size_t>(std::max(column, 1) - 1));
+  line.insert(at, text);
+}
+
+std::vector<std::string> EditedRun(const Instruction& ins, const InstructionEdit& e,
+                                   std::vector<std::string> lines) {
+  int first = ins.start_line;
+  std::string prelude;
+  for (const auto& p : e.preludes) prelude += p;
+  SourcePos script = ins.PosOf(0);
+  std::string flags;
+  for (const auto& m : e.mounts) flags += " " + m;
+  // The script starts after the keyword; insert it first so the keyword's
+  // column stays valid when both are on one line.
+  if (!prelude.empty()) InsertAt(lines[script.line - first], script.column, prelude);
+  int keyword_end = ins.keyword_pos.column + static_cast<int>(ins.keyword.size());
+  if (!flags.empty()) InsertAt(lines[ins.keyword_pos.line - first], keyword_end, flags);
+  for (const auto& [from, to] : e.substitutions) {
+    for (auto& line : lines) {
+      size_t at = line.find(from);
+      if (at == std::string::npos) continue;
+      line.replace(at, from.size(), to);
+      break;
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> Replacement(const Instruction& ins, const InstructionEdit& e,
+                                     const Lines& file) {
+  if (e.remove) return {};
+  auto begin = file.lines.begin() + (ins.start_line - 1);
+  auto end = file.lines.begin() + ins.end_line;
+  if (e.replace) return {*e.replace};
+  return EditedRun(ins, e, std::vector<std::string>(begin, end));
+}
+
+}  // namespace
+
+std::string RenderEdits(std::string_view text, const State& st) {
+  Lines file = SplitLines(text);
+  // Back to front, so earlier line numbers stay valid.
+  for (auto it = st.edits.rbegin(); it != st.edits.rend(); ++it) {
+    const Instruction& ins = st.file.instructions[it->first];
+    if (ins.start_line < 1 || ins.end_line > static_cast<int>(file.lines.size())) continue;
+    std::vector<std::string> repl = Replacement(ins, it->second, file);
+    auto begin = file.lines.begin() + (ins.start_line - 1);
+    auto end = file.lines.begin() + ins.end_line;
+    file.lines.erase(begin, end);
+    file.lines.insert(file.lines.begin() + (ins.start_line - 1), repl.begin(), repl.end());
+  }
+  return JoinLines(file);
+}
+
+}  // namespace safebuild::rewrite

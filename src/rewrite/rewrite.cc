@@ -1,0 +1,138 @@
+// The rewrite driver: parse, refuse what cannot be edited safely, run the
+// rule families, render, and check that the result parses again.
+#include "rewrite/rewrite.h"
+
+#include <algorithm>
+#include <string>
+
+#include "containerfile/parser.h"
+#include "rewrite/rewrite_internal.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace rewrite {
+
+void State::Need(SecretNeed need) {
+  for (auto& have : result.secrets) {
+    if (have.id == need.id && have.kind == need.kind) {
+      if (!have.value) have.value = need.value;
+      return;
+    }
+  }
+  result.secrets.push_back(std::move(need));
+}
+
+void State::Advise(std::string text) {
+  if (std::find(result.advice.begin(), result.advice.end(), text) == result.advice.end()) {
+    result.advice.push_back(std::move(text));
+  }
+}
+
+void State::Mount(size_t index, const std::string& mount, const std::string& prelude) {
+  const Instruction& ins = file.instructions[index];
+  // Already mounted (by hand, or by an earlier rule): leave the step as is.
+  std::string wanted = mount.substr(std::string("--mount=").size());
+  for (const auto& f : ins.flags) {
+    if (f.name == "mount" && f.value == wanted) return;
+  }
+  InstructionEdit& e = edits[index];
+  if (std::find(e.mounts.begin(), e.mounts.end(), mount) != e.mounts.end()) return;
+  e.mounts.push_back(mount);
+  e.preludes.push_back(prelude);
+}
+
+bool IsEditableRun(const Instruction& ins) {
+  return ins.keyword == "RUN" && !ins.exec_form && ins.heredocs.empty() &&
+         !Trim(ins.args).empty();
+}
+
+namespace {
+
+// Reasons to leave the whole file alone.
+std::string Unsafe(const Containerfile& cf, const PodmanVersion& target) {
+  if (cf.ignored_escape_line != 0) {
+    return "line " + std::to_string(cf.ignored_escape_line) +
+           ": podman ignores this escape directive but BuildKit honours it; the file "
+           "reads differently in each";
+  }
+  for (const auto& ins : cf.instructions) {
+    if (!ins.heredocs.empty() && !target.AtLeast(4, 8)) {
+      return "line " + std::to_string(ins.start_line) + ": heredocs need podman 4.8 or later";
+    }
+  }
+  return "";
+}
+
+}  // namespace
+}  // namespace rewrite
+
+Expected<PodmanVersion> ParsePodmanVersion(std::string_view text) {
+  std::string_view t = Trim(text);
+  if (!t.empty() && (t[0] == 'v' || t[0] == 'V')) t.remove_prefix(1);
+  std::vector<std::string> parts = Split(t, '.');
+  auto number = [](const std::string& s, int& out) {
+    if (s.empty() || s.size() > 4) return false;
+    out = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    return true;
+  };
+  PodmanVersion v;
+  std::string minor = parts.size() > 1 ? parts[1].substr(0, parts[1].find('-')) : "";
+  if (parts.size() < 2 || !number(parts[0], v.major) || !number(minor, v.minor)) {
+    return Fail("not a podman version: \"" + std::string(t) + "\" (expected X.Y)");
+  }
+  return v;
+}
+
+bool SupportsSecretEnvMount(const PodmanVersion& v) { return v.AtLeast(5, 8); }
+
+Expected<RewriteResult> RewriteContainerfile(std::string_view text, const std::string& path,
+                                             const RewriteOptions& options) {
+  auto parsed = ParseContainerfile(text, path);
+  if (!parsed) return Fail(parsed.error());
+  RewriteResult result;
+  result.text = std::string(text);
+  if (std::string why = rewrite::Unsafe(*parsed, options.target); !why.empty()) {
+    result.skipped.push_back({0, "rewrite", "file left as is: " + why});
+    return result;
+  }
+  rewrite::State st{*parsed, options, result, {}};
+  rewrite::RewriteSecretVariables(st);
+  rewrite::RewriteCopiedCredentials(st);
+  rewrite::RewriteDownloads(st);
+  std::string out = rewrite::RenderEdits(text, st);
+  // A rewrite that podman could not read would be worse than none.
+  if (auto again = ParseContainerfile(out, path); !again) {
+    RewriteResult refused;
+    refused.text = std::string(text);
+    refused.skipped.push_back({0, "rewrite", "file left as is: the rewritten file "
+                                             "does not parse (" + again.error() + ")"});
+    return refused;
+  }
+  result.text = std::move(out);
+  result.changed = result.text != text;
+  return result;
+}
+
+std::vector<std::string> BuildFlags(const std::vector<SecretNeed>& needs) {
+  std::vector<std::string> flags;
+  for (const auto& n : needs) {
+    switch (n.kind) {
+      case SecretNeed::kEnv:
+        flags.push_back("--secret id=" + n.id + ",type=env,env=" + n.source);
+        break;
+      case SecretNeed::kFile:
+        flags.push_back("--secret id=" + n.id + ",type=file,src=" + n.source);
+        break;
+      case SecretNeed::kSsh:
+        flags.push_back("--ssh " + n.source);
+        break;
+    }
+  }
+  return flags;
+}
+
+}  // namespace safebuild

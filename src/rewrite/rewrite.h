@@ -1,0 +1,94 @@
+// Rewrites a leaky Containerfile into one that takes its secrets from build
+// secrets instead of baking them into the image. Each rewrite has its own
+// rule id:
+//   rewrite-arg-secret       ARG (+ --build-arg) carrying a secret into RUN
+//   rewrite-literal-secret   a secret literal in ENV, ARG or LABEL
+//   rewrite-copied-credential  COPY of a credential file used, then `rm`'d
+//   rewrite-ssh-key          an SSH key copied in for `git clone`
+//   rewrite-download-credentials  curl credentials in a URL or header
+// The edit touches only the instructions that change, by the line spans the
+// parser recorded; every other byte (comments, blank lines, the escape
+// directive, continuations) is kept. Rewriting a rewritten file changes
+// nothing. Only syntax the target podman accepts is emitted: podman 4.3 has
+// no `env=` on secret mounts, so a RUN reads the value from the mounted file
+// after a guard that fails the build when the secret is missing or empty.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "util/expected.h"
+
+namespace safebuild {
+
+/// A podman version as X.Y; the rewrite's target.
+struct PodmanVersion {
+  int major = 4;
+  int minor = 3;
+  bool AtLeast(int maj, int min) const {
+    return major > maj || (major == maj && minor >= min);
+  }
+};
+
+/// "4.3.1", "5.0" → {4, 3}, {5, 0}.
+Expected<PodmanVersion> ParsePodmanVersion(std::string_view text);
+
+/// `RUN --mount=type=secret,…,env=NAME` (buildah 1.43, podman 5.8).
+bool SupportsSecretEnvMount(const PodmanVersion& v);
+
+struct RewriteOptions {
+  PodmanVersion target;
+  // --build-arg NAME=VALUE of the build, resolved (NAME alone: from the
+  // environment, missing ones left out).
+  std::vector<std::pair<std::string, std::string>> build_args;
+  // Apply mode: an ARG is only turned into a secret when the build gives it
+  // a value, since the guard would otherwise fail a build that worked.
+  bool require_values = false;
+  std::string context = ".";  // for `src=` of copied credential files
+};
+
+/// One `--secret` (or `--ssh`) the rewritten file needs at build time.
+struct SecretNeed {
+  std::string id;
+  enum Kind { kEnv, kFile, kSsh } kind = kEnv;
+  std::string source;  // kEnv: variable name; kFile: path; kSsh: "default"
+  // The value, when the rewrite knows it (a --build-arg, a literal taken
+  // out of the file); apply mode hands it to podman in a 0600 file. Never
+  // printed.
+  std::optional<std::string> value;
+  std::string replaces_build_arg;  // the --build-arg NAME it replaces
+};
+
+struct RewriteNote {
+  int line = 0;
+  std::string rule;
+  std::string message;  // never holds a secret value
+};
+
+struct RewriteResult {
+  std::string text;                  // the rewritten file
+  bool changed = false;
+  std::vector<RewriteNote> changes;  // what was rewritten
+  std::vector<RewriteNote> skipped;  // left as is, with the reason
+  std::vector<SecretNeed> secrets;
+  std::vector<std::string> advice;
+  std::vector<std::string> ignore_lines;  // for .containerignore
+};
+
+/// Rewrites `text`. Fails only when the file cannot be parsed; a file that
+/// cannot be rewritten safely comes back unchanged with the reasons.
+Expected<RewriteResult> RewriteContainerfile(std::string_view text,
+                                             const std::string& path,
+                                             const RewriteOptions& options);
+
+/// The `--secret`/`--ssh` flags for `needs`, as the user types them.
+std::vector<std::string> BuildFlags(const std::vector<SecretNeed>& needs);
+
+/// A unified diff of two texts with 3 lines of context ("" when equal).
+std::string UnifiedDiff(std::string_view before, std::string_view after,
+                        const std::string& name);
+
+}  // namespace safebuild

@@ -1,0 +1,239 @@
+// ARG, ENV and LABEL values that are secrets. An ARG's value reaches every
+// later RUN of its stage as an environment variable and podman writes it into
+// the history of each of those RUN steps, so the ARG goes and the RUN steps
+// that use it read a build secret instead. Which RUN steps: those that name
+// the variable; when none does, every later RUN of the stage, since a tool may
+// read it from the environment without the script naming it. A secret
+// literal in ENV or LABEL is taken out of the file; ENV values that a RUN
+// names come from a build secret, the rest belong in a run-time secret.
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "containerfile/secret_names.h"
+#include "detect/detector.h"
+#include "rewrite/rewrite_internal.h"
+#include "util/text.h"
+
+namespace safebuild::rewrite {
+namespace {
+
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
+
+bool ValueIsSecret(const std::string& key, const std::string& value) {
+  if (value.empty() || IsVariableReference(value)) return false;
+  const Detector& d = Detector::Default();
+  return d.LooksLikeSecret(value) || !d.Scan(key + "=" + value).empty();
+}
+
+std::optional<std::string> BuildArgValue(const RewriteOptions& o, const std::string& name) {
+  for (auto it = o.build_args.rbegin(); it != o.build_args.rend(); ++it) {
+    if (it->first == name) return it->second;
+  }
+  return std::nullopt;
+}
+
+std::string SecretMount(const State& st, const std::string& name) {
+  std::string m = "--mount=type=secret,id=" + name;
+  if (SupportsSecretEnvMount(st.options.target)) m += ",env=" + name;
+  return m;
+}
+
+// Fails the step when the secret is missing or empty, then exports it as
+// the variable the ARG or ENV used to provide.
+std::string SecretPrelude(const State& st, const std::string& name) {
+  std::string fail = " || { echo 'secret " + name +
+                     " is missing or empty' >&2; exit 1; }; ";
+  if (SupportsSecretEnvMount(st.options.target)) return "test -n \"$" + name + "\"" + fail;
+  std::string file = "/run/secrets/" + name;
+  return "test -s " + file + fail + "export " + name + "=\"$(cat " + file + ")\"; ";
+}
+
+// The RUN steps after `index` in its stage that get the secret, or the
+// reason the variable cannot be rewritten.
+struct Users {
+  std::vector<size_t> runs;
+  std::string problem;
+};
+
+Users FindUsers(const State& st, size_t index, const std::string& name, bool implicit) {
+  const auto& all = st.file.instructions;
+  Users u;
+  int stage = all[index].stage;
+  for (size_t j = index + 1; j < all.size() && all[j].stage == stage; ++j) {
+    const Instruction& ins = all[j];
+    bool named = ReferencesVariable(ins.args, name);
+    if (ins.keyword == "SHELL") {
+      u.problem = "SHELL at line " + std::to_string(ins.start_line) +
+                  " changes the shell the secret prelude is written for";
+    } else if (named && ins.Effective() != "RUN") {
+      u.problem = ins.keyword + " at line " + std::to_string(ins.start_line) +
+                  " uses $" + name + " outside RUN";
+    } else if (ins.keyword == "RUN" && named) {
+      u.runs.push_back(j);
+    }
+    if (!u.problem.empty()) return u;
+  }
+  if (u.runs.empty() && implicit) {
+    for (size_t j = index + 1; j < all.size() && all[j].stage == stage; ++j) {
+      if (all[j].keyword == "RUN") u.runs.push_back(j);
+    }
+  }
+  for (size_t j : u.runs) {
+    if (!IsEditableRun(all[j])) {
+      u.problem = "RUN at line " + std::to_string(all[j].start_line) +
+                  " is in exec form or has a heredoc; it cannot read the secret";
+      return u;
+    }
+  }
+  return u;
+}
+
+std::string LineList(const State& st, const std::vector<size_t>& runs) {
+  std::string out;
+  for (size_t j : runs) {
+    out += (out.empty() ? "" : ", ") + std::to_string(st.file.instructions[j].start_line);
+  }
+  return out;
+}
+
+// One pair to take out of an instruction.
+struct PairPlan {
+  const KeyValue* pair = nullptr;
+  bool remove = false;
+};
+
+// ARG NAME (value from --build-arg or none): a build secret on its RUNs.
+bool ArgToSecret(State& st, size_t index, const KeyValue& kv) {
+  const Instruction& ins = st.file.instructions[index];
+  std::optional<std::string> value = BuildArgValue(st.options, kv.key);
+  bool secret = value ? (ValueIsSecret(kv.key, *value) || NameSuggestsSecret(kv.key))
+                      : NameSuggestsSecret(kv.key) && !st.options.require_values;
+  if (!secret || (value && value->empty())) return false;
+  Users users = FindUsers(st, index, kv.key, true);
+  if (!users.problem.empty()) {
+    st.Skip(ins.start_line, kRuleArg, "ARG " + kv.key + " left as is: " + users.problem);
+    return false;
+  }
+  for (size_t j : users.runs) st.Mount(j, SecretMount(st, kv.key), SecretPrelude(st, kv.key));
+  SecretNeed need{kv.key, SecretNeed::kEnv, kv.key, value, kv.key};
+  st.Need(need);
+  st.Change(ins.start_line, kRuleArg,
+            "ARG " + kv.key + " removed; " +
+                (users.runs.empty() ? std::string("no RUN uses it")
+                                    : "RUN at line " + LineList(st, users.runs) +
+                                          " read it from a secret mount"));
+  return true;
+}
+
+// A literal secret value in ARG, ENV or LABEL.
+bool LiteralToSecret(State& st, size_t index, const KeyValue& kv) {
+  const Instruction& ins = st.file.instructions[index];
+  std::optional<std::string> value = kv.value;
+  if (ins.keyword == "ARG") {
+    if (auto bv = BuildArgValue(st.options, kv.key)) value = bv;
+  }
+  Users users;
+  if (ins.keyword != "LABEL") users = FindUsers(st, index, kv.key, false);
+  if (!users.problem.empty()) {
+    st.Skip(ins.start_line, kRuleLiteral,
+            ins.keyword + " " + kv.key + " left as is: " + users.problem);
+    return false;
+  }
+  for (size_t j : users.runs) st.Mount(j, SecretMount(st, kv.key), SecretPrelude(st, kv.key));
+  std::string what = ins.keyword + " " + kv.key;
+  if (!users.runs.empty()) {
+    st.Need({kv.key, SecretNeed::kEnv, kv.key, value, ""});
+    st.Change(ins.start_line, kRuleLiteral,
+              what + ": secret value removed; RUN at line " + LineList(st, users.runs) +
+                  " read it from a secret mount");
+  } else {
+    st.Change(ins.start_line, kRuleLiteral, what + ": secret value removed");
+  }
+  if (ins.keyword == "ENV") {
+    st.Advise("if the container needs " + kv.key + " at run time, pass it then: "
+              "printf %s \"$" + kv.key + "\" | podman secret create " + ToLower(kv.key) +
+              " - && podman run --secret " + ToLower(kv.key) + ",type=env,target=" + kv.key +
+              " IMAGE");
+  }
+  st.Advise("rotate the value of " + what + " (line " + std::to_string(ins.start_line) +
+            "): it was written in the Containerfile");
+  return true;
+}
+
+// The instruction's pairs that stay, as written ("K=V" with its quotes).
+std::string KeptPairs(const Instruction& ins, const std::vector<KeyValue>& pairs,
+                      const std::vector<bool>& removed) {
+  std::string out;
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    if (removed[k]) continue;
+    size_t end = k + 1 < pairs.size() ? pairs[k + 1].key_offset : ins.args.size();
+    std::string_view raw = Trim(std::string_view(ins.args).substr(
+        pairs[k].key_offset, end - pairs[k].key_offset));
+    out += (out.empty() ? "" : " ") + std::string(raw);
+  }
+  return out;
+}
+
+// The instruction rebuilt on one line with the kept pairs, its keyword
+// written as it was (indentation and case).
+std::string RebuiltInstruction(const State& st, const Instruction& ins, std::string kept) {
+  const std::string& first = st.file.lines[ins.keyword_pos.line - 1];
+  size_t kw_end = static_cast<size_t>(ins.keyword_pos.column - 1) + ins.keyword.size();
+  return first.substr(0, std::min(kw_end, first.size())) + " " + kept;
+}
+
+void RewriteInstruction(State& st, size_t index) {
+  const Instruction& ins = st.file.instructions[index];
+  std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
+  std::vector<bool> removed(pairs.size(), false);
+  bool any = false;
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const KeyValue& kv = pairs[k];
+    if (kv.has_value && ValueIsSecret(kv.key, kv.value)) {
+      removed[k] = LiteralToSecret(st, index, kv);
+    } else if (ins.keyword == "ARG" && !kv.has_value) {
+      removed[k] = ArgToSecret(st, index, kv);
+    }
+    any = any || removed[k];
+  }
+  if (!any) return;
+  std::string kept = KeptPairs(ins, pairs, removed);
+  if (kept.empty()) {
+    st.edits[index].remove = true;
+  } else {
+    st.edits[index].replace = RebuiltInstruction(st, ins, kept);
+  }
+}
+
+}  // namespace
+
+bool ReferencesVariable(std::string_view text, std::string_view name) {
+  for (size_t at = text.find('$'); at != std::string_view::npos; at = text.find('$', at + 1)) {
+    size_t p = at + 1;
+    // "${NAME}", "${#NAME}" (its length), "${!NAME}".
+    if (p < text.size() && text[p] == '{') ++p;
+    if (p < text.size() && text[p - 1] == '{' && (text[p] == '#' || text[p] == '!')) ++p;
+    if (text.substr(p, name.size()) != name) continue;
+    size_t after = p + name.size();
+    if (after >= text.size() || !IsNameChar(text[after])) return true;
+  }
+  return false;
+}
+
+void RewriteSecretVariables(State& st) {
+  const auto& all = st.file.instructions;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const std::string& kw = all[i].keyword;
+    if (kw != "ARG" && kw != "ENV" && kw != "LABEL") continue;
+    // An ARG before the first FROM only feeds FROM lines.
+    if (all[i].stage < 0) continue;
+    RewriteInstruction(st, i);
+  }
+}
+
+}  // namespace safebuild::rewrite

@@ -1,0 +1,236 @@
+#include "scan/nested.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "image/layer_reader.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+constexpr size_t kChunk = 64 << 10;
+constexpr std::array<std::string_view, 8> kArchiveSuffixes = {
+    ".zip", ".jar", ".war", ".ear", ".whl", ".tar", ".tgz", ".gz"};
+
+struct ReaderDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ReaderPtr = std::unique_ptr<archive, ReaderDeleter>;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool HasArchiveSuffix(std::string_view name) {
+  std::string lower = Lower(name);
+  return std::any_of(kArchiveSuffixes.begin(), kArchiveSuffixes.end(),
+                     [&](std::string_view s) { return EndsWith(lower, s); });
+}
+
+std::string_view BaseName(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// A plain .gz holds one unnamed stream: it is named after the file, less
+// the suffix, as gunzip would name it.
+std::string RawMemberName(std::string_view archive_name) {
+  std::string base(BaseName(archive_name));
+  if (EndsWith(Lower(base), ".gz") && base.size() > 3) base.resize(base.size() - 3);
+  return base;
+}
+
+// Only formats and filters the nested kinds need: no external programs, no
+// formats whose readers are rarely exercised on hostile bytes.
+ReaderPtr NewReader() {
+  ReaderPtr a(archive_read_new());
+  if (a == nullptr) return a;
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_format_zip(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_raw(a.get());
+  return a;
+}
+
+// The raw format accepts anything: without a decompression filter under it,
+// the bytes were no archive at all.
+bool IsUnwrappedRaw(archive* a) {
+  return archive_format(a) == ARCHIVE_FORMAT_RAW &&
+         archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+}
+
+class Walker {
+ public:
+  Walker(const NestedLimits& limits, const MemberCallback& on_member)
+      : limits_(limits), on_member_(on_member) {}
+
+  void Walk(std::string_view name, const std::string& prefix, std::string_view content,
+            int depth);
+  NestedResult& result() { return result_; }
+
+ private:
+  // Per open archive: its packed size and what it has unpacked so far.
+  struct Level {
+    archive* a;
+    std::string_view name;
+    const std::string& prefix;
+    uint64_t packed;
+    uint64_t unpacked = 0;
+  };
+  enum class Cut { kNone, kMember, kRatio, kBudget };
+
+  bool Next(Level& level, archive_entry* e, int depth);
+  Cut Read(Level& level, std::string& out, bool* error);
+  void Skip(SkipReason reason, const std::string& member) {
+    result_.skipped.push_back({reason, member});
+  }
+
+  const NestedLimits& limits_;
+  const MemberCallback& on_member_;
+  NestedResult result_;
+  uint64_t seen_members_ = 0;
+  bool stop_all_ = false;  // the budget is spent or the entry cap reached
+};
+
+// Reads one member into `out`, stopping at whichever limit comes first.
+Walker::Cut Walker::Read(Level& level, std::string& out, bool* error) {
+  uint64_t ratio_cap = limits_.max_ratio * level.packed + limits_.ratio_slack;
+  uint64_t ratio_room = ratio_cap > level.unpacked ? ratio_cap - level.unpacked : 0;
+  uint64_t budget = limits_.max_total_bytes - std::min(limits_.max_total_bytes,
+                                                       result_.bytes);
+  uint64_t cap = std::min({limits_.max_member_bytes, ratio_room, budget});
+  out.clear();
+  *error = false;
+  while (true) {
+    size_t old = out.size();
+    size_t want = static_cast<size_t>(std::min<uint64_t>(cap - old + 1, kChunk));
+    out.resize(old + want);
+    la_ssize_t n = archive_read_data(level.a, out.data() + old, want);
+    out.resize(old + static_cast<size_t>(std::max<la_ssize_t>(n, 0)));
+    if (n < 0) *error = true;
+    if (n <= 0) break;
+    if (out.size() > cap) {
+      out.resize(static_cast<size_t>(cap));
+      level.unpacked += cap;
+      if (cap == ratio_room && cap < limits_.max_member_bytes) return Cut::kRatio;
+      if (cap == budget && cap < limits_.max_member_bytes) return Cut::kBudget;
+      return Cut::kMember;
+    }
+  }
+  level.unpacked += out.size();
+  return Cut::kNone;
+}
+
+// Handles one header; false ends this archive.
+bool Walker::Next(Level& level, archive_entry* e, int depth) {
+  if (++seen_members_ > limits_.max_members) {
+    Skip(SkipReason::kEntries, level.prefix);
+    stop_all_ = true;
+    return false;
+  }
+  if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != nullptr) {
+    return true;  // directories, links and devices carry no bytes of their own
+  }
+  std::string name = archive_format(level.a) == ARCHIVE_FORMAT_RAW
+                         ? RawMemberName(level.name)
+                         : NormalizeLayerPath(archive_entry_pathname(e) == nullptr
+                                                  ? ""
+                                                  : archive_entry_pathname(e));
+  if (!name.empty() && name[0] == '/') name.erase(0, 1);
+  std::string full = level.prefix.empty() ? name : level.prefix + "!" + name;
+  if (archive_entry_is_data_encrypted(e)) {
+    Skip(SkipReason::kUnreadable, full);
+    return true;
+  }
+  std::string content;
+  bool error = false;
+  Cut cut = Read(level, content, &error);
+  if (error) Skip(SkipReason::kUnreadable, full);
+  if (cut == Cut::kMember || cut == Cut::kBudget) Skip(SkipReason::kSize, full);
+  if (cut == Cut::kRatio) Skip(SkipReason::kRatio, full);
+  if (cut == Cut::kBudget) stop_all_ = true;
+  ++result_.members;
+  result_.bytes += content.size();
+  on_member_(full, content);
+  if (!error && cut == Cut::kNone && IsNestedArchive(name, content)) {
+    if (depth >= limits_.max_depth) {
+      Skip(SkipReason::kDepth, full);
+    } else {
+      Walk(name, full, content, depth + 1);
+    }
+  }
+  return !error && cut != Cut::kRatio && !stop_all_;
+}
+
+void Walker::Walk(std::string_view name, const std::string& prefix, std::string_view content,
+                  int depth) {
+  if (content.empty() || stop_all_) return;
+  ReaderPtr a = NewReader();
+  if (a == nullptr ||
+      archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
+    Skip(SkipReason::kUnreadable, prefix);
+    return;
+  }
+  Level level{a.get(), name, prefix, content.size()};
+  bool first = true;
+  while (true) {
+    archive_entry* e = nullptr;
+    int r = archive_read_next_header(a.get(), &e);
+    if (r == ARCHIVE_EOF) return;
+    if (first && (r < ARCHIVE_WARN || IsUnwrappedRaw(a.get()))) {
+      // The name promised an archive and the bytes are none: say so.
+      if (r < ARCHIVE_WARN || HasArchiveSuffix(name)) Skip(SkipReason::kUnreadable, prefix);
+      return;
+    }
+    if (r < ARCHIVE_WARN) {
+      Skip(SkipReason::kUnreadable, prefix);
+      return;
+    }
+    if (first) ++result_.archives;
+    first = false;
+    if (!Next(level, e, depth)) return;
+  }
+}
+
+}  // namespace
+
+std::string_view ToString(SkipReason reason) {
+  switch (reason) {
+    case SkipReason::kSize:
+      return "size";
+    case SkipReason::kRatio:
+      return "ratio";
+    case SkipReason::kDepth:
+      return "depth";
+    case SkipReason::kEntries:
+      return "entries";
+    case SkipReason::kUnreadable:
+      break;
+  }
+  return "unreadable";
+}
+
+bool IsNestedArchive(std::string_view name, std::string_view content) {
+  if (content.empty()) return false;
+  if (StartsWith(content, "PK\x03\x04") || StartsWith(content, "\x1f\x8b")) return true;
+  if (content.size() >= 262 && content.substr(257, 5) == "ustar") return true;
+  return HasArchiveSuffix(name);
+}
+
+NestedResult WalkNested(std::string_view name, std::string_view content,
+                        const NestedLimits& limits, const MemberCallback& on_member) {
+  Walker walker(limits, on_member);
+  walker.Walk(name, "", content, 1);
+  return std::move(walker.result());
+}
+
+}  // namespace safebuild

@@ -1,0 +1,59 @@
+// Archives inside a layer: a jar, wheel or tarball that carries a secret is
+// as leaky as the file itself. A file whose name or first bytes say zip
+// (also jar, war, whl), tar, or gzip (tar.gz, tgz, a plain .gz) is opened
+// with libarchive from memory, and every regular member is handed to the
+// caller; members that are archives again are opened in turn, to a bounded
+// depth. Bombs are bounded three ways: a cap on each member, a budget for
+// everything unpacked from one layer file, and a cap on the ratio of unpacked
+// to packed bytes per archive. Whatever a limit cuts, or what cannot be read,
+// is named in `skipped`, never dropped silently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace safebuild {
+
+struct NestedLimits {
+  int max_depth = 3;                         // archives within archives
+  uint64_t max_member_bytes = 32ull << 20;   // one member; the rest is cut
+  uint64_t max_total_bytes = 256ull << 20;   // all members of one layer file
+  uint64_t max_ratio = 200;                  // unpacked / packed, per archive
+  uint64_t ratio_slack = 1ull << 20;         // small archives may exceed it
+  uint64_t max_members = 100'000;            // per layer file
+};
+
+enum class SkipReason { kSize, kRatio, kDepth, kEntries, kUnreadable };
+std::string_view ToString(SkipReason reason);
+
+struct NestedSkip {
+  SkipReason reason = SkipReason::kUnreadable;
+  std::string member;  // "a.jar!b/c.zip"; "" for the layer file itself
+};
+
+struct NestedResult {
+  uint64_t archives = 0;  // archives opened
+  uint64_t members = 0;   // regular members handed to the callback
+  uint64_t bytes = 0;     // their bytes
+  std::vector<NestedSkip> skipped;
+};
+
+/// `member` names the file inside the archive; levels are joined with "!"
+/// ("lib/app.jar!config/app.properties").
+using MemberCallback =
+    std::function<void(const std::string& member, std::string_view content)>;
+
+/// True when `name` or the leading bytes mark one of the archive kinds above.
+bool IsNestedArchive(std::string_view name, std::string_view content);
+
+/// Walks the archive held in `content` (the layer file `name`) and calls
+/// `on_member` for every regular member at every level. Content that is not
+/// an archive after all yields nothing and no skip.
+NestedResult WalkNested(std::string_view name, std::string_view content,
+                        const NestedLimits& limits,
+                        const MemberCallback& on_member);
+
+}  // namespace safebuild

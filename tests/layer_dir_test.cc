@@ -1,0 +1,238 @@
+#include "image/layer_dir.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+
+#include "fake_secret.h"
+#include "image/layer_stack.h"
+#include "image/overlay_storage.h"
+#include "image_fixtures.h"
+#include "scan/scanner.h"
+
+namespace safebuild {
+namespace {
+
+namespace fs = std::filesystem;
+using test::File;
+
+// What ReadLayerDir reported, by path: "file", "dir", "symlink->T",
+// "whiteout", "opaque", "other"; file contents alongside.
+struct DirEntries {
+  std::map<std::string, std::string> kinds;
+  std::map<std::string, std::string> contents;
+};
+
+Expected<DirEntries> ReadDir(const fs::path& dir, const LayerLimits& limits = {}) {
+  DirEntries out;
+  Status s = ReadLayerDir(dir, limits, [&](const LayerEntry& e, std::string_view c, bool) {
+    std::string kind = e.is_opaque ? "opaque" : e.is_whiteout ? "whiteout" : "other";
+    if (!e.is_opaque && !e.is_whiteout) {
+      if (e.type == LayerEntry::Type::kFile) kind = "file";
+      if (e.type == LayerEntry::Type::kDir) kind = "dir";
+      if (e.type == LayerEntry::Type::kSymlink) kind = "symlink->" + e.link_target;
+    }
+    std::string key = e.path + (e.is_opaque ? "#opq" : "");
+    out.kinds[key] = kind;
+    if (e.type == LayerEntry::Type::kFile) out.contents[e.path] = std::string(c);
+    return true;
+  });
+  if (!s) return Fail(s.error());
+  return out;
+}
+
+void MakeWhiteout(const fs::path& p) {
+  ASSERT_EQ(mknod(p.c_str(), S_IFCHR | 0600, makedev(0, 0)), 0) << p;
+}
+
+void MakeOpaque(const fs::path& p, const char* xattr = "trusted.overlay.opaque") {
+  ASSERT_EQ(setxattr(p.c_str(), xattr, "y", 1, 0), 0) << p;
+}
+
+class LayerDirTest : public ::testing::Test {
+ protected:
+  TempDir tmp_ = test::MakeTempDir();
+  fs::path Dir(const std::string& name) {
+    fs::path p = tmp_.path() / name;
+    fs::create_directories(p);
+    return p;
+  }
+};
+
+TEST_F(LayerDirTest, ReportsFilesDirsLinksWhiteoutsAndOpaqueDirs) {
+  fs::path d = Dir("diff");
+  test::WriteFile(d / "etc/app.conf", "key=value\n");
+  fs::create_symlink("/etc/shadow", d / "etc/link");
+  MakeWhiteout(d / "etc/gone");
+  fs::create_directories(d / "cache");
+  MakeOpaque(d / "cache");
+  fs::create_directories(d / "home");
+  MakeOpaque(d / "home", "user.overlay.opaque");
+  ASSERT_EQ(mkfifo((d / "fifo").c_str(), 0600), 0);
+  auto got = ReadDir(d);
+  ASSERT_TRUE(got) << got.error();
+  EXPECT_EQ(got->kinds, (std::map<std::string, std::string>{
+                            {"/etc", "dir"},
+                            {"/etc/app.conf", "file"},
+                            {"/etc/link", "symlink->/etc/shadow"},
+                            {"/etc/gone", "whiteout"},
+                            {"/cache", "dir"},
+                            {"/cache#opq", "opaque"},
+                            {"/home", "dir"},
+                            {"/home#opq", "opaque"},
+                            {"/fifo", "other"}}));
+  EXPECT_EQ(got->contents["/etc/app.conf"], "key=value\n");
+}
+
+TEST_F(LayerDirTest, NeverFollowsSymlinksOutOfTheDirectory) {
+  fs::path outside = Dir("outside");
+  test::WriteFile(outside / "secret.txt", "outside bytes");
+  fs::path d = Dir("diff");
+  fs::create_symlink(outside, d / "escape");
+  fs::create_symlink(outside / "secret.txt", d / "file-link");
+  fs::create_symlink("loop", d / "loop");
+  auto got = ReadDir(d);
+  ASSERT_TRUE(got) << got.error();
+  EXPECT_EQ(got->kinds.size(), 3u);
+  EXPECT_EQ(got->kinds["/escape"], "symlink->" + outside.string());
+  EXPECT_EQ(got->kinds["/loop"], "symlink->loop");
+  EXPECT_TRUE(got->contents.empty());
+}
+
+TEST_F(LayerDirTest, LargeFileIsReadUpToTheLimitAndMarkedTruncated) {
+  fs::path d = Dir("diff");
+  test::WriteFile(d / "big", std::string(100, 'x'));
+  LayerLimits limits;
+  limits.max_file_bytes = 10;
+  std::vector<bool> truncated;
+  Status s = ReadLayerDir(d, limits, [&](const LayerEntry&, std::string_view c, bool t) {
+    EXPECT_EQ(c, std::string(10, 'x'));
+    truncated.push_back(t);
+    return true;
+  });
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(truncated, std::vector<bool>{true});
+}
+
+TEST_F(LayerDirTest, EntryLimitIsAnError) {
+  fs::path d = Dir("diff");
+  for (int i = 0; i < 5; ++i) test::WriteFile(d / ("f" + std::to_string(i)), "");
+  LayerLimits limits;
+  limits.max_entries = 4;
+  auto got = ReadDir(d, limits);
+  ASSERT_FALSE(got);
+  EXPECT_NE(got.error().find("more than 4 entries"), std::string::npos) << got.error();
+}
+
+TEST_F(LayerDirTest, MissingDirectoryIsAnError) {
+  auto got = ReadDir(tmp_.path() / "nope");
+  ASSERT_FALSE(got);
+  EXPECT_NE(got.error().find("cannot open"), std::string::npos) << got.error();
+}
+
+nlohmann::json Inspect(const std::vector<fs::path>& dirs) {
+  std::string lower;
+  for (size_t i = dirs.size() - 1; i-- > 0;) {
+    lower += (lower.empty() ? "" : ":") + dirs[i].string();
+  }
+  nlohmann::json j = {{"Id", std::string(64, 'b')}};
+  j["GraphDriver"] = {{"Name", "overlay"},
+                      {"Data", {{"UpperDir", dirs.back().string()}}}};
+  if (!lower.empty()) j["GraphDriver"]["Data"]["LowerDir"] = lower;
+  j["RootFS"] = {{"Type", "layers"}, {"Layers", nlohmann::json::array()}};
+  j["History"] = nlohmann::json::array();
+  j["History"].push_back({{"created_by", "ENV A=1"}, {"empty_layer", true}});
+  for (size_t i = 0; i < dirs.size(); ++i) {
+    j["RootFS"]["Layers"].push_back("sha256:" + std::string(63, 'c') + std::to_string(i));
+    j["History"].push_back({{"created_by", "step " + std::to_string(i)}});
+  }
+  j["Config"] = {{"Env", {"PATH=/bin"}}};
+  return j;
+}
+
+TEST_F(LayerDirTest, OverlayInspectMapsDirectoriesToLayersBaseFirst) {
+  std::vector<fs::path> dirs = {Dir("l0"), Dir("l1"), Dir("l2")};
+  auto image = OpenOverlayImage(Inspect(dirs));
+  ASSERT_TRUE(image) << image.error();
+  ASSERT_EQ(image->layers.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(image->layers[i].dir, dirs[i]);
+    EXPECT_EQ(image->layers[i].index, i);
+    EXPECT_EQ(image->layers[i].created_by, "step " + std::to_string(i));
+    EXPECT_EQ(image->layers[i].history_index, i + 1);
+    EXPECT_EQ(image->layers[i].diff_id, "sha256:" + std::string(63, 'c') + std::to_string(i));
+  }
+  EXPECT_EQ(image->id, "sha256:" + std::string(64, 'b'));
+  EXPECT_EQ(image->config["config"]["Env"][0], "PATH=/bin");
+}
+
+TEST_F(LayerDirTest, OverlayInspectRefusesOtherDriversAndMismatchedCounts) {
+  nlohmann::json vfs = Inspect({Dir("l0")});
+  vfs["GraphDriver"]["Name"] = "vfs";
+  EXPECT_EQ(OpenOverlayImage(vfs).error(), "the storage driver is not overlay");
+  nlohmann::json extra = Inspect({Dir("l0"), Dir("l1")});
+  extra["RootFS"]["Layers"].push_back("sha256:" + std::string(64, 'd'));
+  EXPECT_EQ(OpenOverlayImage(extra).error(),
+            "podman image inspect lists 3 layers but 2 layer directories");
+  nlohmann::json gone = Inspect({tmp_.path() / "missing"});
+  EXPECT_EQ(OpenOverlayImage(gone).error(),
+            "cannot read the layer directory " + (tmp_.path() / "missing").string());
+}
+
+// The same three layers as diff directories and as an OCI layout give the
+// same findings, the same deleted flags included.
+TEST_F(LayerDirTest, ScanOfDiffDirectoriesMatchesScanOfLayerTars) {
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  std::string npm = fake::Make(fake::Kind::kNpmToken);
+  std::vector<fs::path> dirs = {Dir("l0"), Dir("l1"), Dir("l2")};
+  test::WriteFile(dirs[0] / "app/token", "token=" + tok + "\n");
+  test::WriteFile(dirs[0] / "cfg/.npmrc", "//r/:_authToken=" + npm + "\n");
+  test::WriteFile(dirs[0] / "keep/.npmrc", "//r/:_authToken=" + npm + "\n");
+  MakeWhiteout(dirs[1] / "app");
+  fs::create_directories(dirs[2] / "cfg");
+  MakeOpaque(dirs[2] / "cfg");
+  auto from_dirs = OpenOverlayImage(Inspect(dirs));
+  ASSERT_TRUE(from_dirs) << from_dirs.error();
+
+  test::OciLayout layout(tmp_.path() / "oci");
+  std::vector<nlohmann::json> blobs;
+  for (const auto& members :
+       {std::vector<test::TarMember>{test::Dir("app/"), File("app/token", "token=" + tok + "\n"),
+                                     test::Dir("cfg/"),
+                                     File("cfg/.npmrc", "//r/:_authToken=" + npm + "\n"),
+                                     test::Dir("keep/"),
+                                     File("keep/.npmrc", "//r/:_authToken=" + npm + "\n")},
+        std::vector<test::TarMember>{File(".wh.app")},
+        std::vector<test::TarMember>{test::Dir("cfg/"), File("cfg/.wh..wh..opq")}}) {
+    blobs.push_back(layout.AddBlob(test::kTarGzip,
+                                   test::Compress(test::MakeTar(members), test::Filter::kGzip)));
+  }
+  layout.WriteIndex({layout.AddImage(blobs)});
+  auto from_tars = OpenOciLayout(tmp_.path() / "oci", "");
+  ASSERT_TRUE(from_tars) << from_tars.error();
+
+  auto summary = [](const OpenedImage& image) {
+    auto out = ScanImage(image, Detector::Default());
+    EXPECT_TRUE(out) << out.error();
+    std::vector<std::string> lines;
+    for (const Finding& f : out->findings) {
+      if (f.origin != Origin::kLayer) continue;
+      lines.push_back(f.rule + " " + f.path + " " + std::to_string(f.layer->index) +
+                      (*f.deleted ? " deleted " : " visible ") + f.fingerprint);
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  std::vector<std::string> dir_lines = summary(*from_dirs);
+  EXPECT_EQ(dir_lines, summary(*from_tars));
+  ASSERT_EQ(dir_lines.size(), 3u);
+  EXPECT_NE(dir_lines[0].find("/app/token 0 deleted"), std::string::npos) << dir_lines[0];
+}
+
+}  // namespace
+}  // namespace safebuild

@@ -1,0 +1,287 @@
+#include "scan/nested.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "fake_secret.h"
+#include "image_fixtures.h"
+#include "report/report.h"
+#include "scan/scanner.h"
+
+namespace safebuild {
+namespace {
+
+using test::File;
+using test::Filter;
+
+// A zip archive of (name, bytes) members, deflated or stored.
+std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& members,
+                    bool store = false) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  if (store) archive_write_set_options(a, "zip:compression=store");
+  archive_write_set_bytes_in_last_block(a, 1);
+  EXPECT_EQ(archive_write_open(a, &out, nullptr, test::AppendToString, nullptr), ARCHIVE_OK);
+  for (const auto& [name, data] : members) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
+    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK) << archive_error_string(a);
+    archive_write_data(a, data.data(), data.size());
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+struct Walked {
+  std::vector<std::string> members;
+  std::vector<std::string> contents;
+  NestedResult result;
+  std::vector<std::string> Skips() const {
+    std::vector<std::string> out;
+    for (const auto& s : result.skipped) {
+      out.push_back(std::string(ToString(s.reason)) + ":" + s.member);
+    }
+    return out;
+  }
+};
+
+Walked Walk(std::string_view name, const std::string& bytes, const NestedLimits& limits = {}) {
+  Walked w;
+  w.result = WalkNested(name, bytes, limits, [&](const std::string& m, std::string_view c) {
+    w.members.push_back(m);
+    w.contents.emplace_back(c);
+  });
+  return w;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(NestedTest, ZipMembersAreHandedOverWithTheirNames) {
+  std::string zip = MakeZip({{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"},
+                             {"config/app.properties", "db.password=hunter2\n"}});
+  Walked w = Walk("/app/lib/app.jar", zip);
+  EXPECT_EQ(w.members, (Strings{"META-INF/MANIFEST.MF", "config/app.properties"}));
+  EXPECT_EQ(w.contents[1], "db.password=hunter2\n");
+  EXPECT_EQ(w.result.archives, 1u);
+  EXPECT_EQ(w.result.members, 2u);
+  EXPECT_EQ(w.result.bytes, 42u);
+  EXPECT_TRUE(w.result.skipped.empty());
+}
+
+TEST(NestedTest, TarGzAndTgzAndTarAreOpened) {
+  std::string tar = test::MakeTar({test::Dir("pkg/"), File("pkg/.npmrc", "x=1\n")});
+  for (auto [name, bytes] : {std::pair<std::string, std::string>{"a.tar", tar},
+                             {"a.tar.gz", test::Compress(tar, Filter::kGzip)},
+                             {"a.tgz", test::Compress(tar, Filter::kGzip)}}) {
+    Walked w = Walk(name, bytes);
+    EXPECT_EQ(w.members, (Strings{"pkg/.npmrc"})) << name;
+    EXPECT_EQ(w.contents, (Strings{"x=1\n"})) << name;
+  }
+}
+
+TEST(NestedTest, PlainGzipIsOneMemberNamedAsGunzipWould) {
+  Walked w = Walk("/usr/share/doc/x/notes.txt.gz", test::Compress("hello\n", Filter::kGzip));
+  EXPECT_EQ(w.members, (Strings{"notes.txt"}));
+  EXPECT_EQ(w.contents, (Strings{"hello\n"}));
+}
+
+TEST(NestedTest, ArchivesNestToThreeLevelsAndTheFourthIsNamedAsSkipped) {
+  std::string level4 = MakeZip({{"deep.txt", "four"}});
+  std::string level3 = MakeZip({{"d.zip", level4}, {"c.txt", "three"}});
+  std::string level2 = test::Compress(test::MakeTar({File("c.zip", level3)}), Filter::kGzip);
+  std::string level1 = MakeZip({{"lib/b.tgz", level2}});
+  Walked w = Walk("/a.war", level1);
+  EXPECT_EQ(w.members, (Strings{"lib/b.tgz", "lib/b.tgz!c.zip", "lib/b.tgz!c.zip!d.zip",
+                                "lib/b.tgz!c.zip!c.txt"}));
+  EXPECT_EQ(w.Skips(), (Strings{"depth:lib/b.tgz!c.zip!d.zip"}));
+  EXPECT_EQ(w.result.archives, 3u);
+}
+
+TEST(NestedTest, ZipBombStopsAtTheRatioLimit) {
+  std::string zeros(64u << 20, '\0');
+  std::string zip = MakeZip({{"zeros.bin", zeros}, {"after.txt", "never read"}});
+  ASSERT_LT(zip.size(), 1u << 20);
+  Walked w = Walk("bomb.zip", zip);
+  EXPECT_EQ(w.Skips(), (Strings{"ratio:zeros.bin"}));
+  EXPECT_EQ(w.members, (Strings{"zeros.bin"}));
+  // The cap: 200 times the packed size plus 1 MiB of slack.
+  EXPECT_EQ(w.result.bytes, 200 * zip.size() + (1u << 20));
+}
+
+TEST(NestedTest, LargeMemberIsCutAtTheMemberLimitAndStillScannedInPart) {
+  NestedLimits limits;
+  limits.max_member_bytes = 10;
+  limits.max_ratio = 1000;
+  Walked w = Walk("x.zip", MakeZip({{"big", "0123456789abcdef"}, {"small", "ok"}}), limits);
+  EXPECT_EQ(w.contents, (Strings{"0123456789", "ok"}));
+  EXPECT_EQ(w.Skips(), (Strings{"size:big"}));
+}
+
+TEST(NestedTest, TotalBudgetStopsTheWholeWalk) {
+  NestedLimits limits;
+  limits.max_total_bytes = 12;
+  Walked w = Walk("x.zip", MakeZip({{"a", "0123456789"}, {"b", "0123456789"}, {"c", "c"}}),
+                  limits);
+  EXPECT_EQ(w.contents, (Strings{"0123456789", "01"}));
+  EXPECT_EQ(w.Skips(), (Strings{"size:b"}));
+}
+
+TEST(NestedTest, TarBombOfManyEntriesStopsAtTheEntryLimit) {
+  std::vector<test::TarMember> many;
+  for (int i = 0; i < 50; ++i) many.push_back(File("f" + std::to_string(i), "x"));
+  NestedLimits limits;
+  limits.max_members = 20;
+  Walked w = Walk("many.tar", test::MakeTar(many), limits);
+  EXPECT_EQ(w.members.size(), 20u);
+  EXPECT_EQ(w.Skips(), (Strings{"entries:"}));
+}
+
+TEST(NestedTest, TruncatedGzipIsUnreadableNotSilent) {
+  // Cut in the header: the file itself is unreadable.
+  std::string small = test::Compress(std::string(100000, 'a'), Filter::kGzip);
+  EXPECT_EQ(Walk("x.gz", small.substr(0, 8)).Skips(), (Strings{"unreadable:"}));
+  // Cut in the data: the member is unreadable, what came before is scanned.
+  std::string noise;
+  uint32_t state = 1;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 1103515245u + 12345u;
+    noise += static_cast<char>('a' + (state >> 16) % 26);
+  }
+  std::string gz = test::Compress(noise, Filter::kGzip);
+  Walked w = Walk("x.gz", gz.substr(0, gz.size() / 2));
+  EXPECT_EQ(w.Skips(), (Strings{"unreadable:x"}));
+  ASSERT_EQ(w.contents.size(), 1u);
+  EXPECT_GT(w.contents[0].size(), 0u);
+  EXPECT_EQ(w.contents[0], noise.substr(0, w.contents[0].size()));
+}
+
+TEST(NestedTest, CorruptZipIsUnreadable) {
+  std::string zip = MakeZip({{"a.txt", std::string(5000, 'q')}});
+  zip[40] ^= 0x55;
+  zip[41] ^= 0x55;
+  Walked w = Walk("x.zip", zip.substr(0, 60));
+  ASSERT_FALSE(w.result.skipped.empty());
+  EXPECT_EQ(w.result.skipped[0].reason, SkipReason::kUnreadable);
+}
+
+TEST(NestedTest, FileNamedLikeAnArchiveThatIsNoneIsUnreadable) {
+  Walked w = Walk("/x/notreally.jar", "just text, not a zip\n");
+  EXPECT_TRUE(w.members.empty());
+  EXPECT_EQ(w.Skips(), (Strings{"unreadable:"}));
+}
+
+TEST(NestedTest, ArchiveIsRecognisedByMagicOrName) {
+  EXPECT_TRUE(IsNestedArchive("/x/renamed.bin", MakeZip({{"a", "b"}})));
+  EXPECT_TRUE(IsNestedArchive("/x/data", test::Compress("a", Filter::kGzip)));
+  EXPECT_TRUE(IsNestedArchive("/x/data", test::MakeTar({File("a", "b")})));
+  EXPECT_TRUE(IsNestedArchive("/x/app.WHL", "garbage"));
+  EXPECT_FALSE(IsNestedArchive("/x/readme.txt", "plain text"));
+  EXPECT_FALSE(IsNestedArchive("/x/empty.zip", ""));
+}
+
+TEST(NestedTest, MemberNamesAreNormalisedAndNeverAbsolute) {
+  Walked w = Walk("x.zip", MakeZip({{"/etc/../../abs.txt", "a"}, {"./a//b/./c", "b"}}));
+  EXPECT_EQ(w.members, (Strings{"abs.txt", "a/b/c"}));
+}
+
+TEST(NestedTest, HugeSparseMemberIsBoundedByTheRatioLimit) {
+  std::string tar = test::MakeSparseTar("big", int64_t{1} << 40, 0, "head");
+  Walked w = Walk("sparse.tar", tar);
+  EXPECT_EQ(w.Skips(), (Strings{"ratio:big"}));
+  EXPECT_EQ(w.result.bytes, 200 * tar.size() + (1u << 20));
+}
+
+TEST(NestedTest, MemberNameThatIsNotUtf8KeepsItsBytes) {
+  Walked w = Walk("names.tar", test::MakeTar({File("caf\xe9/\xff\xfe.txt", "x")}));
+  EXPECT_EQ(w.members, (Strings{"caf\xe9/\xff\xfe.txt"}));
+}
+
+// Through the whole scan: layer file, member, layer and the report.
+class NestedScanTest : public ::testing::Test {
+ protected:
+  ScanOutput ScanLayer(std::vector<test::TarMember> entries) {
+    TempDir tmp = test::MakeTempDir();
+    test::OciLayout layout(tmp.path() / "img");
+    std::string tar = test::MakeTar(entries);
+    auto blob = layout.AddBlob(test::kTarGzip, test::Compress(tar, Filter::kGzip));
+    layout.WriteIndex({layout.AddImage({blob})});
+    auto image = OpenOciLayout(tmp.path() / "img", "");
+    EXPECT_TRUE(image) << image.error();
+    auto out = ScanImage(*image, Detector::Default());
+    EXPECT_TRUE(out) << out.error();
+    return out ? *out : ScanOutput{};
+  }
+};
+
+TEST_F(NestedScanTest, SecretInAJarIsReportedAtItsMember) {
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  std::string jar = MakeZip({{"BOOT-INF/classes/application.yml", "github:\n  token: " + tok}});
+  ScanOutput out = ScanLayer({test::Dir("app/"), File("app/app.jar", jar)});
+  ASSERT_EQ(out.findings.size(), 1u);
+  const Finding& f = out.findings[0];
+  EXPECT_EQ(f.path, "/app/app.jar");
+  EXPECT_EQ(f.member, "BOOT-INF/classes/application.yml");
+  EXPECT_EQ(f.line, 2);
+  EXPECT_EQ(f.layer->index, 0);
+  EXPECT_FALSE(f.deleted.value());
+  EXPECT_EQ(out.stats.archives, 1u);
+  EXPECT_EQ(out.stats.members, 1u);
+}
+
+TEST_F(NestedScanTest, StoredMemberIsReportedOnceAtTheMember) {
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  std::string zip = MakeZip({{"creds.txt", "token=" + tok + "\n"}}, /*store=*/true);
+  ASSERT_NE(zip.find(tok), std::string::npos);
+  ScanOutput out = ScanLayer({File("opt/bundle.zip", zip)});
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].member, "creds.txt");
+}
+
+TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
+  std::string zip = MakeZip({{"zeros.bin", std::string(64u << 20, '\0')}});
+  ScanOutput out = ScanLayer({File("bomb.zip", zip), File("fake.whl", "not a zip")});
+  Report report;
+  report.stats = out.stats;
+  nlohmann::json j = ToJson(report);
+  EXPECT_EQ(j["stats"]["skipped"],
+            (nlohmann::json{{"total", 2}, {"size", 0}, {"ratio", 1}, {"depth", 0},
+                            {"entries", 0}, {"unreadable", 1}}));
+  std::vector<std::string> listed;
+  for (const auto& s : j["skipped"]) {
+    listed.push_back(s["reason"].get<std::string>() + " " + s["path"].get<std::string>() +
+                     " " + s.value("member", "") + " " + std::to_string(s["layer"].get<int>()));
+  }
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, (Strings{"ratio /bomb.zip zeros.bin 0", "unreadable /fake.whl  0"}));
+  std::string text = RenderText(report, TextStyle{});
+  EXPECT_NE(text.find("safebuild: not read in full: 2 (1 ratio, 1 unreadable)\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST_F(NestedScanTest, DepthZeroTurnsNestedScanningOff) {
+  TempDir tmp = test::MakeTempDir();
+  test::OciLayout layout(tmp.path() / "img");
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  std::string tar = test::MakeTar({File("a.zip", MakeZip({{"t", "token=" + tok}}))});
+  layout.WriteIndex({layout.AddImage({layout.AddBlob(test::kTarGzip,
+                                                     test::Compress(tar, Filter::kGzip))})});
+  auto image = OpenOciLayout(tmp.path() / "img", "");
+  ASSERT_TRUE(image) << image.error();
+  ScanOptions options;
+  options.nested.max_depth = 0;
+  auto out = ScanImage(*image, Detector::Default(), options);
+  ASSERT_TRUE(out) << out.error();
+  EXPECT_TRUE(out->findings.empty());
+  EXPECT_EQ(out->stats.archives, 0u);
+}
+
+}  // namespace
+}  // namespace safebuild

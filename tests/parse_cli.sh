@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# `safebuild parse` and the CLI's parse errors: exact JSON values, exact
+# error text with the line and a caret, and the exit codes.
+#
+#   parse_cli.sh SAFEBUILD
+set -euo pipefail
+safebuild=$(realpath "$1")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0 fail=0
+check() {  # NAME EXPECTED ACTUAL
+  if [ "$2" = "$3" ]; then
+    echo "ok: $1"; pass=$((pass + 1))
+  else
+    echo "FAIL: $1"; diff <(echo "$2") <(echo "$3") || true; fail=$((fail + 1))
+  fi
+}
+run() {  # ARGS... → stdout, stderr and exit code in $work/{out,err,code}
+  local code=0
+  (cd "$work" && "$safebuild" "$@" >out 2>err) || code=$?
+  echo "$code" >"$work/code"
+}
+
+printf 'FROM busybox AS base\nRUN --mount=type=cache,target=/c \\\n  make\nCMD ["app"]\n' \
+  >"$work/Containerfile"
+run parse
+check "parse exits 0" 0 "$(cat "$work/code")"
+check "parse prints each instruction" \
+  'FROM:shell:1-1:0 RUN:shell:2-3:0 CMD:exec:4-4:0' \
+  "$(jq -r '[.instructions[] | "\(.keyword):\(.form):\(.start_line)-\(.end_line):\(.stage)"]
+    | join(" ")' "$work/out")"
+check "parse keeps flags and joins continuations" \
+  'mount=type=cache,target=/c make' \
+  "$(jq -r '.instructions[1] | "\(.flags[0].name)=\(.flags[0].value) \(.args)"' "$work/out")"
+
+printf 'FROM a\n\nFORM b\n' >"$work/bad"
+run parse -f bad
+check "parse of a broken file exits 66" 66 "$(cat "$work/code")"
+check "parse error text" 'safebuild: error: bad:3:1: unknown instruction "FORM"
+    3 | FORM b
+      | ^' "$(cat "$work/err")"
+check "nothing on stdout" "" "$(cat "$work/out")"
+
+run lint -f bad .
+check "lint of a broken file exits 66" 66 "$(cat "$work/code")"
+check "lint error text" 'safebuild: error: bad:3:1: unknown instruction "FORM"
+    3 | FORM b
+      | ^' "$(head -3 "$work/err")"
+
+printf 'FROM a\nRUN x \\\n  y\n  ONBUILD ONBUILD RUN z\n' >"$work/bad2"
+run parse --file=bad2
+check "an error after a continuation points at its column" \
+  "$(printf '%s\n' 'safebuild: error: bad2:4:11: chaining ONBUILD via `ONBUILD ONBUILD` isn'"'"'t allowed' \
+    '    4 |   ONBUILD ONBUILD RUN z' '      |           ^')" \
+  "$(cat "$work/err")"
+
+run parse --bogus
+check "unknown option is a usage error" "64 safebuild: error: parse: unknown option --bogus" \
+  "$(cat "$work/code") $(cat "$work/err")"
+echo "$pass passed, $fail failed"
+test "$fail" = 0

@@ -1,0 +1,317 @@
+// Rewrite tests: each rewrite kind with the exact text it produces, the
+// flags and notes it reports, idempotence, what it keeps (comments, the
+// escape directive, untouched lines) and why it leaves a file alone.
+#include "rewrite/rewrite.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "fake_secret.h"
+
+namespace safebuild {
+namespace {
+
+RewriteResult MustRewrite(const std::string& text, RewriteOptions options = {}) {
+  auto r = RewriteContainerfile(text, "Containerfile", options);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
+  return r.ok() ? *r : RewriteResult{};
+}
+
+// Rewriting the rewrite must change nothing.
+void ExpectIdempotent(const RewriteResult& once, const RewriteOptions& options = {}) {
+  RewriteResult twice = MustRewrite(once.text, options);
+  EXPECT_EQ(twice.text, once.text);
+  EXPECT_FALSE(twice.changed);
+}
+
+const char kArgPrelude[] =
+    "test -s /run/secrets/GH_TOKEN || { echo 'secret GH_TOKEN is missing or empty' >&2; "
+    "exit 1; }; export GH_TOKEN=\"$(cat /run/secrets/GH_TOKEN)\"; ";
+
+TEST(Rewrite, ArgWithSecretBuildArgBecomesSecretMountOnTheRunThatUsesIt) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", token}};
+  RewriteResult r = MustRewrite(
+      "FROM busybox\n"
+      "ARG GH_TOKEN\n"
+      "RUN echo building\n"
+      "RUN echo \"t=$GH_TOKEN\" > /a.txt && rm /a.txt\n",
+      o);
+  EXPECT_EQ(r.text, std::string("FROM busybox\n"
+                                "RUN echo building\n"
+                                "RUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo \"t=$GH_TOKEN\" > /a.txt && rm /a.txt\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].line, 2);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-arg-secret");
+  EXPECT_EQ(r.changes[0].message,
+            "ARG GH_TOKEN removed; RUN at line 4 read it from a secret mount");
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=GH_TOKEN,type=env,env=GH_TOKEN"});
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, "GH_TOKEN");
+  EXPECT_EQ(r.secrets[0].value, token);
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, ArgThatNoRunNamesIsMountedOnEveryLaterRunOfItsStage) {
+  RewriteResult r = MustRewrite(
+      "FROM busybox AS a\nARG NPM_TOKEN\nRUN npm ci\nRUN npm test\nFROM busybox\nRUN true\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox AS a\n"
+            "RUN --mount=type=secret,id=NPM_TOKEN test -s /run/secrets/NPM_TOKEN || { echo "
+            "'secret NPM_TOKEN is missing or empty' >&2; exit 1; }; export NPM_TOKEN=\"$(cat "
+            "/run/secrets/NPM_TOKEN)\"; npm ci\n"
+            "RUN --mount=type=secret,id=NPM_TOKEN test -s /run/secrets/NPM_TOKEN || { echo "
+            "'secret NPM_TOKEN is missing or empty' >&2; exit 1; }; export NPM_TOKEN=\"$(cat "
+            "/run/secrets/NPM_TOKEN)\"; npm test\n"
+            "FROM busybox\nRUN true\n");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, ApplyModeLeavesAnArgWithoutValueAlone) {
+  RewriteOptions o;
+  o.require_values = true;
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nRUN echo $GH_TOKEN\n", o);
+  EXPECT_FALSE(r.changed);
+  EXPECT_TRUE(r.secrets.empty());
+}
+
+TEST(Rewrite, NewerPodmanGetsEnvOnTheSecretMount) {
+  RewriteOptions o;
+  o.target = {5, 8};
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nRUN echo ${GH_TOKEN}\n", o);
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=GH_TOKEN,env=GH_TOKEN test -n \"$GH_TOKEN\" || { echo "
+            "'secret GH_TOKEN is missing or empty' >&2; exit 1; }; echo ${GH_TOKEN}\n");
+}
+
+TEST(Rewrite, SecretLiteralsInEnvAndLabelAreRemovedKeepingTheOtherPairs) {
+  std::string key = fake::Make(fake::Kind::kAwsAccessKeyId);
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "# keep me\n"
+                                "ENV A=1 AWS_ACCESS_KEY_ID=" + key + " B=\"two words\"\n"
+                                "LABEL ci.token=\"" + token + "\"\n"
+                                "RUN echo \"$AWS_ACCESS_KEY_ID\" | wc -c\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "# keep me\n"
+            "ENV A=1 B=\"two words\"\n"
+            "RUN --mount=type=secret,id=AWS_ACCESS_KEY_ID test -s "
+            "/run/secrets/AWS_ACCESS_KEY_ID || { echo 'secret AWS_ACCESS_KEY_ID is missing or "
+            "empty' >&2; exit 1; }; export AWS_ACCESS_KEY_ID=\"$(cat "
+            "/run/secrets/AWS_ACCESS_KEY_ID)\"; echo \"$AWS_ACCESS_KEY_ID\" | wc -c\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-literal-secret");
+  EXPECT_EQ(r.changes[0].message,
+            "ENV AWS_ACCESS_KEY_ID: secret value removed; RUN at line 5 read it from a secret "
+            "mount");
+  EXPECT_EQ(r.changes[1].message, "LABEL ci.token: secret value removed");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, key);
+  EXPECT_EQ(r.advice.size(), 3u);
+  EXPECT_EQ(r.advice[2],
+            "rotate the value of LABEL ci.token (line 4): it was written in the Containerfile");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, UnusedEnvSecretGetsRunTimeAdvice) {
+  std::string pw = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox\nENV API_TOKEN=" + pw + "\n");
+  EXPECT_EQ(r.text, "FROM busybox\n");
+  EXPECT_TRUE(r.secrets.empty());
+  ASSERT_EQ(r.advice.size(), 2u);
+  EXPECT_EQ(r.advice[0],
+            "if the container needs API_TOKEN at run time, pass it then: printf %s "
+            "\"$API_TOKEN\" | podman secret create api_token - && podman run --secret "
+            "api_token,type=env,target=API_TOKEN IMAGE");
+}
+
+TEST(Rewrite, EscapeDirectiveCommentsAndBackslashesAreKept) {
+  std::string pw = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("# escape=`\n"
+                                "FROM busybox\n"
+                                "# a comment\n"
+                                "ENV A=1 `\n"
+                                "    DB_PASSWORD=" + pw + "\n"
+                                "RUN echo C:\\path\\not\\escapes `\n"
+                                "    && true\n");
+  EXPECT_EQ(r.text,
+            "# escape=`\n"
+            "FROM busybox\n"
+            "# a comment\n"
+            "ENV A=1\n"
+            "RUN echo C:\\path\\not\\escapes `\n"
+            "    && true\n");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, CopiedThenDeletedCredentialFileBecomesATargetMount) {
+  RewriteOptions o;
+  o.context = "ctx";
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY .npmrc /app/.npmrc\n"
+                                "RUN cat /app/.npmrc > /dev/null\n"
+                                "RUN rm /app/.npmrc\n",
+                                o);
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=npmrc,target=/app/.npmrc test -s /app/.npmrc || { echo "
+            "'secret npmrc is missing or empty' >&2; exit 1; }; cat /app/.npmrc > /dev/null\n");
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=npmrc,type=file,src=ctx/.npmrc"});
+  EXPECT_EQ(r.ignore_lines, std::vector<std::string>{".npmrc"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-copied-credential");
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, RmInsideALongerRunIsCutOut) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY .npmrc /root/\n"
+                                "RUN npm ci && rm -f /root/.npmrc && echo done\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc test -s /root/.npmrc || { "
+            "echo 'secret npmrc is missing or empty' >&2; exit 1; }; npm ci && echo done\n");
+}
+
+TEST(Rewrite, SshKeyForGitCloneBecomesTheSshAgent) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY id_ed25519 /root/.ssh/id_ed25519\n"
+                                "RUN git clone git@example.invalid:a/b.git /src\n"
+                                "RUN rm /root/.ssh/id_ed25519\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=ssh test -S \"$SSH_AUTH_SOCK\" || { echo 'no ssh agent: build "
+            "with --ssh default' >&2; exit 1; }; git clone git@example.invalid:a/b.git /src\n");
+  EXPECT_EQ(BuildFlags(r.secrets), std::vector<std::string>{"--ssh default"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-ssh-key");
+}
+
+TEST(Rewrite, CredentialFileThatStaysInTheImageIsLeftWithTheReason) {
+  RewriteResult r = MustRewrite("FROM busybox\nCOPY .npmrc /app/.npmrc\nRUN npm ci\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "COPY .npmrc (line 2) left as is: no later RUN removes /app/.npmrc, so the image "
+            "may need it at run time (use podman run --secret)");
+}
+
+TEST(Rewrite, ArgUsedOutsideRunIsLeftWithTheReason) {
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nENV T=$GH_TOKEN\nRUN true\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message, "ARG GH_TOKEN left as is: ENV at line 3 uses $GH_TOKEN "
+                                  "outside RUN");
+}
+
+TEST(Rewrite, ExecFormRunIsLeftWithTheReason) {
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nRUN [\"sh\", \"-c\", \"x\"]\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "ARG GH_TOKEN left as is: RUN at line 3 is in exec form or has a heredoc; it "
+            "cannot read the secret");
+}
+
+TEST(Rewrite, HeredocsOnOldPodmanLeaveTheWholeFileAlone) {
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nRUN <<EOF\necho $GH_TOKEN\nEOF\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message, "file left as is: line 3: heredocs need podman 4.8 or later");
+}
+
+TEST(Rewrite, ContinuationsAndExistingFlagsOfARunAreKept) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "ARG GH_TOKEN\n"
+                                "RUN --network=none \\\n"
+                                "    echo $GH_TOKEN \\\n"
+                                "    && true\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=GH_TOKEN --network=none \\\n"
+            "    " + std::string(kArgPrelude) + "echo $GH_TOKEN \\\n"
+            "    && true\n");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, LengthExpansionCountsAsAUse) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox\nENV GH_TOKEN=" + token +
+                                "\nRUN echo ${#GH_TOKEN}\nRUN true\n");
+  EXPECT_EQ(r.text, std::string("FROM busybox\nRUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo ${#GH_TOKEN}\nRUN true\n");
+}
+
+TEST(Rewrite, CurlUrlCredentialsMoveIntoANetrcSecret) {
+  std::string pw = fake::Make(fake::Kind::kPassword);
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "RUN curl -fsSL \"https://deploy:" + pw +
+                                "@files.example.invalid/a.tgz\" -o /a.tgz\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=netrc test -s /run/secrets/netrc || { echo 'secret "
+            "netrc is missing or empty' >&2; exit 1; }; curl -fsSL --netrc-file "
+            "/run/secrets/netrc \"https://files.example.invalid/a.tgz\" -o /a.tgz\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value,
+            "machine files.example.invalid login deploy password " + pw + "\n");
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=netrc,type=file,src=netrc"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-download-credentials");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, CurlAuthorizationHeaderMovesIntoAHeaderFileSecret) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "RUN curl -H 'Authorization: Bearer " + token +
+                                "' https://api.example.invalid/x -o /x\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=auth_header test -s /run/secrets/auth_header || { echo "
+            "'secret auth_header is missing or empty' >&2; exit 1; }; curl -H "
+            "@/run/secrets/auth_header https://api.example.invalid/x -o /x\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, "Authorization: Bearer " + token + "\n");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, CleanFileIsUnchanged) {
+  std::string text = "FROM busybox\nARG VERSION=1\nRUN echo $VERSION\n";
+  RewriteResult r = MustRewrite(text);
+  EXPECT_EQ(r.text, text);
+  EXPECT_FALSE(r.changed);
+  EXPECT_TRUE(r.skipped.empty());
+}
+
+TEST(Rewrite, ParsesPodmanVersions) {
+  auto v = ParsePodmanVersion("4.3.1\n");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->major, 4);
+  EXPECT_EQ(v->minor, 3);
+  auto dev = ParsePodmanVersion("5.8-dev");
+  ASSERT_TRUE(dev.ok());
+  EXPECT_TRUE(SupportsSecretEnvMount(*dev));
+  EXPECT_FALSE(SupportsSecretEnvMount(*v));
+  auto bad = ParsePodmanVersion("four");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), "not a podman version: \"four\" (expected X.Y)");
+}
+
+TEST(Rewrite, UnifiedDiffShowsTheChangedLinesWithContext) {
+  EXPECT_EQ(UnifiedDiff("a\nb\nc\n", "a\nc\n", "Containerfile"),
+            "--- a/Containerfile\n+++ b/Containerfile\n@@ -1,3 +1,2 @@\n a\n-b\n c\n");
+  EXPECT_EQ(UnifiedDiff("same\n", "same\n", "Containerfile"), "");
+}
+
+}  // namespace
+}  // namespace safebuild
