@@ -490,38 +490,37 @@ struct TestKeys {
   std::string openssh_pub;  // "ssh-ed25519 AAAA…"
 };
 
+// Every key and certificate, made by the tools in the current directory.
+constexpr char kMakeKeys[] =
+    "openssl genpkey -algorithm ed25519 -out ed.pem"
+    " && openssl genrsa -out rsa.pem 2048"
+    " && openssl pkey -in rsa.pem -traditional -out rsa1.pem"
+    " && openssl pkey -in rsa.pem -traditional -aes128 -passout pass:test"
+    "    -out rsa2.pem"
+    " && openssl ecparam -name prime256v1 -genkey -noout -out ec.pem"
+    " && openssl pkey -in ed.pem -aes256 -passout pass:test -out enc.pem"
+    " && openssl pkey -in ed.pem -pubout -out pub.pem"
+    " && openssl req -x509 -key ed.pem -subj /CN=safebuild-test -days 1"
+    "    -out cert.pem"
+    " && ssh-keygen -q -t ed25519 -N '' -C test -f id_ed25519";
+
 TestKeys GenerateKeys() {
   TestKeys keys;
   auto dir = TempDir::Create("detect-test");
-  if (!dir) return keys;
-  const std::string d = dir->path().string() + "/";
-  const std::string o = "openssl ";
-  bool ok =
-      Shell(o + "genpkey -algorithm ed25519 -out " + d + "ed.pem") &&
-      Shell(o + "genrsa -out " + d + "rsa.pem 2048") &&
-      Shell(o + "pkey -in " + d + "rsa.pem -traditional -out " + d +
-            "rsa1.pem") &&
-      Shell(o + "ecparam -name prime256v1 -genkey -noout -out " + d +
-            "ec.pem") &&
-      Shell(o + "pkey -in " + d + "ed.pem -aes256 -passout pass:test -out " +
-            d + "enc.pem") &&
-      Shell(o + "pkey -in " + d + "rsa.pem -traditional -aes128 " +
-            "-passout pass:test -out " + d + "rsa2.pem") &&
-      Shell(o + "pkey -in " + d + "ed.pem -pubout -out " + d + "pub.pem") &&
-      Shell(o + "req -x509 -key " + d + "ed.pem -subj /CN=safebuild-test " +
-            "-days 1 -out " + d + "cert.pem") &&
-      Shell("ssh-keygen -q -t ed25519 -N '' -C test -f " + d + "id_ed25519");
-  if (!ok) return keys;
-  keys.ed25519 = ReadFile(d + "ed.pem");
-  keys.rsa = ReadFile(d + "rsa.pem");
-  keys.rsa_legacy = ReadFile(d + "rsa1.pem");
-  keys.ec = ReadFile(d + "ec.pem");
-  keys.rsa_legacy_encrypted = ReadFile(d + "rsa2.pem");
-  keys.encrypted = ReadFile(d + "enc.pem");
-  keys.public_pem = ReadFile(d + "pub.pem");
-  keys.certificate = ReadFile(d + "cert.pem");
-  keys.openssh = ReadFile(d + "id_ed25519");
-  keys.openssh_pub = ReadFile(d + "id_ed25519.pub");
+  if (!dir || !Shell("cd '" + dir->path().string() + "' && " + kMakeKeys)) {
+    return keys;
+  }
+  auto read = [&dir](const char* name) { return ReadFile(dir->path() / name); };
+  keys.ed25519 = read("ed.pem");
+  keys.rsa = read("rsa.pem");
+  keys.rsa_legacy = read("rsa1.pem");
+  keys.rsa_legacy_encrypted = read("rsa2.pem");
+  keys.ec = read("ec.pem");
+  keys.encrypted = read("enc.pem");
+  keys.public_pem = read("pub.pem");
+  keys.certificate = read("cert.pem");
+  keys.openssh = read("id_ed25519");
+  keys.openssh_pub = read("id_ed25519.pub");
   return keys;
 }
 

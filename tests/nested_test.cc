@@ -162,6 +162,12 @@ TEST(NestedTest, TruncatedGzipIsUnreadableNotSilent) {
   EXPECT_EQ(w.contents[0], noise.substr(0, w.contents[0].size()));
 }
 
+TEST(NestedTest, GzipOfAnEmptyFileIsNeitherAMemberNorASkip) {
+  Walked w = Walk("/usr/share/man/man1/x.1.gz", test::Compress("", Filter::kGzip));
+  EXPECT_TRUE(w.members.empty());
+  EXPECT_EQ(w.Skips(), Strings{});
+}
+
 TEST(NestedTest, CorruptZipIsUnreadable) {
   std::string zip = MakeZip({{"a.txt", std::string(5000, 'q')}});
   zip[40] ^= 0x55;

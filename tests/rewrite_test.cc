@@ -72,6 +72,16 @@ TEST(Rewrite, ArgThatNoRunNamesIsMountedOnEveryLaterRunOfItsStage) {
   ExpectIdempotent(r);
 }
 
+TEST(Rewrite, ArgWithAHarmlessDefaultOverriddenBySecretBuildArgIsRewritten) {
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", fake::Make(fake::Kind::kGithubToken)}};
+  o.require_values = true;
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN=none\nRUN echo $GH_TOKEN\n", o);
+  EXPECT_EQ(r.text, std::string("FROM busybox\nRUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo $GH_TOKEN\n");
+  ExpectIdempotent(r, o);
+}
+
 TEST(Rewrite, ApplyModeLeavesAnArgWithoutValueAlone) {
   RewriteOptions o;
   o.require_values = true;

@@ -19,8 +19,8 @@ po::options_description CommonDescription() {
       ("fail-on", po::value<std::string>(), "lowest severity that fails")
       ("keep-failed", po::bool_switch(), "keep a blocked image in storage")
       ("quiet,q", po::bool_switch(), "only errors and findings")
-      ("verbose,v", po::value<std::vector<bool>>()->zero_tokens()->composing(),
-       "more detail (repeat for more)")
+      ("verbose,v", po::value<int>()->implicit_value(1)->zero_tokens(),
+       "more detail")
       ("color", po::value<std::string>(), "auto, always or never")
       ("podman", po::value<std::string>(), "podman binary to run")
       ("baseline", po::value<std::string>(), "report only findings not in FILE")
@@ -62,7 +62,7 @@ Status Apply(const po::variables_map& vm, CommonOptions& common) {
   if (vm.count("keep-failed") && vm["keep-failed"].as<bool>()) common.keep_failed = true;
   if (vm.count("quiet") && vm["quiet"].as<bool>()) common.verbosity = -1;
   if (vm.count("verbose")) {
-    common.verbosity = static_cast<int>(vm["verbose"].as<std::vector<bool>>().size());
+    common.verbosity = vm["verbose"].as<int>();
   }
   if (vm.count("color")) {
     common.color = vm["color"].as<std::string>();

@@ -193,7 +193,7 @@ struct Detector::Impl {
 
   Impl();
   std::vector<int> CandidatePatterns(std::string_view text) const;
-  void FindAll(size_t index, std::string_view text, bool in_source_code,
+  void FindAll(size_t index, std::string_view text, const Candidate& kind,
                std::vector<Found>* found) const;
   std::vector<Found> FindAllPatterns(std::string_view text,
                                      std::string_view path) const;
@@ -234,8 +234,10 @@ std::vector<int> Detector::Impl::CandidatePatterns(
   return hits;
 }
 
+// `kind` carries what is known of the text (source code, a netrc file)
+// into every candidate.
 void Detector::Impl::FindAll(size_t index, std::string_view text,
-                             bool in_source_code,
+                             const Candidate& kind,
                              std::vector<Found>* found) const {
   const Pattern& p = detect::BuiltinPatterns()[index];
   const RE2& re = *regexes[index];
@@ -256,7 +258,8 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     if (p.name_group != 0) c.name = groups[p.name_group];
     c.severity = p.severity;
     c.description = p.description;
-    c.in_source_code = in_source_code;
+    c.in_source_code = kind.in_source_code;
+    c.in_netrc_file = kind.in_netrc_file;
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
         p.validate(c) && c.end > c.begin) {
       found->push_back(
@@ -275,11 +278,14 @@ std::vector<Found> Detector::Impl::FindAllPatterns(
   // in source code only quoted values count.
   const bool skip_by_name =
       detect::IsHashManifest(path) || detect::LooksBinary(text);
-  const bool in_source_code = detect::IsSourceCodePath(path);
+  Candidate kind;
+  kind.in_source_code = detect::IsSourceCodePath(path);
+  std::string_view base = path.substr(path.rfind('/') + 1);
+  kind.in_netrc_file = base == ".netrc" || base == "_netrc";
   std::vector<Found> found;
   for (int index : CandidatePatterns(text)) {
     if (skip_by_name && detect::BuiltinPatterns()[index].by_name) continue;
-    FindAll(static_cast<size_t>(index), text, in_source_code, &found);
+    FindAll(static_cast<size_t>(index), text, kind, &found);
   }
   return found;
 }

@@ -431,6 +431,17 @@ bool NameSuggestsSecret(std::string_view name) {
 bool IsPathLike(std::string_view v) {
   bool rooted = StartsWith(v, "/") || StartsWith(v, "./") ||
                 StartsWith(v, "../") || StartsWith(v, "~/");
+  // Unrooted, a path is a run of lower-case names ("binutils-all/i386/x"),
+  // which a base64 secret with a '/' in it almost never is.
+  if (!rooted && v.find('/') != std::string_view::npos) {
+    for (char c : v) {
+      if (!(IsAlnum(c) && !(c >= 'A' && c <= 'Z')) && c != '/' && c != '.' &&
+          c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
   if (!rooted) return false;
   for (char c : v) {
     if (!IsAlnum(c) && c != '/' && c != '.' && c != '_' && c != '-' &&

@@ -181,10 +181,13 @@ bool ValidateUrlPassword(Candidate& c) {
   return c.value().size() >= kMinPassword && IsRealPassword(c.name, c.value());
 }
 
+// A netrc entry quoted in documentation ("login apt password debian") is
+// an example; outside a netrc file the password must look generated.
 bool ValidateNetrc(Candidate& c) {
   Unquote(c);
   std::string_view v = c.value();
-  return v.size() >= kMinPassword && !IsPlaceholder(v) && !MentionsSecret(v);
+  if (v.size() < kMinPassword || IsPlaceholder(v) || MentionsSecret(v)) return false;
+  return c.in_netrc_file || PassesGenericGate(v) || LooksRandom(v);
 }
 
 bool ValidateNpmrc(Candidate& c) {
@@ -252,6 +255,8 @@ bool IsExpressionOrFlag(const Candidate& c) {
 
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
+  // "PASS: test name" is a test log's verdict, not a password.
+  if (c.name == "PASS") return false;
   if (!NameSuggestsSecret(c.name) || OwnedBySpecificRule(c.name)) return false;
   TrimLineEnd(c);
   const size_t with_quotes = c.end - c.begin;

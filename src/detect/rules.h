@@ -24,6 +24,7 @@ struct Candidate {
   Severity severity = Severity::kHigh;  // the rule's; a validator may lower it
   std::string_view description;         // the rule's; a validator may change it
   bool in_source_code = false;          // the text is a program's source
+  bool in_netrc_file = false;           // the text is a .netrc/_netrc file
 
   std::string_view value() const { return text.substr(begin, end - begin); }
 };

@@ -196,7 +196,10 @@ void RewriteInstruction(State& st, size_t index) {
     const KeyValue& kv = pairs[k];
     if (kv.has_value && ValueIsSecret(kv.key, kv.value)) {
       removed[k] = LiteralToSecret(st, index, kv);
-    } else if (ins.keyword == "ARG" && !kv.has_value) {
+    } else if (ins.keyword == "ARG" &&
+               (!kv.has_value || BuildArgValue(st.options, kv.key).has_value())) {
+      // A harmless default overridden by a --build-arg still carries the
+      // build argument's value into the history.
       removed[k] = ArgToSecret(st, index, kv);
     }
     any = any || removed[k];

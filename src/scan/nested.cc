@@ -68,6 +68,14 @@ bool IsUnwrappedRaw(archive* a) {
          archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
 }
 
+// gzip of an empty file: libarchive finds no entry in it, yet nothing is
+// missing. The trailer's last four bytes are the size modulo 2^32; a stream
+// this short cannot hold 4 GiB.
+bool IsEmptyGzip(std::string_view content) {
+  if (!StartsWith(content, "\x1f\x8b") || content.size() > 64) return false;
+  return content.substr(content.size() - 4) == std::string_view("\0\0\0\0", 4);
+}
+
 class Walker {
  public:
   Walker(const NestedLimits& limits, const MemberCallback& on_member)
@@ -173,7 +181,7 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
 
 void Walker::Walk(std::string_view name, const std::string& prefix, std::string_view content,
                   int depth) {
-  if (content.empty() || stop_all_) return;
+  if (content.empty() || stop_all_ || IsEmptyGzip(content)) return;
   ReaderPtr a = NewReader();
   if (a == nullptr ||
       archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {

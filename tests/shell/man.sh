@@ -31,9 +31,11 @@ expect_eq "mandoc -Tlint -Wwarning man/*: no messages" "$out" ""
 # With the pages in a manual tree of their own, their references to each
 # other resolve; only pages of other packages that are not installed may
 # be missing.
-mkdir -p "$T/man/man1" "$T/man/man5"
-ln -s "$MAN"/*.1 "$T/man/man1/"
-ln -s "$MAN"/*.5 "$T/man/man5/"
+# Every section the pages are in (safebuild-rules.7 is section 7).
+for page in "$MAN"/*; do
+  mkdir -p "$T/man/man${page##*.}"
+  ln -s "$page" "$T/man/man${page##*.}/"
+done
 out=$(MANPATH=$T/man:/usr/share/man mandoc -Tlint -Wstyle "$MAN"/* 2>&1 |
   grep -v 'mandoc.db' | grep -v 'referenced manual not found: Xr \(podman\|buildah\|jq\)')
 expect_eq "mandoc -Tlint -Wstyle: no notes" "$out" ""
