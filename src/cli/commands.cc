@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <set>
 #include <sstream>
 
 #include "cli/diag.h"
@@ -206,6 +207,73 @@ void RemoveBlocked(const Podman& podman, const ImageSource& src, const CommonOpt
   }
 }
 
+// The images and build containers in storage before a build. A build that
+// fails or is interrupted leaves its cached layer images (which may hold
+// the secrets it was given) and, when interrupted, its working container;
+// nothing scanned them, so they go.
+struct StorageSnapshot {
+  bool ok = false;
+  std::set<std::string> images;
+  std::set<std::string> containers;
+};
+
+std::set<std::string> IdsOf(const Podman& podman, const std::vector<std::string>& args,
+                            bool& ok) {
+  RunOptions run;
+  run.capture_stdout = true;
+  auto r = podman.Run(args, run);
+  std::set<std::string> ids;
+  if (!r) {
+    ok = false;
+    return ids;
+  }
+  std::istringstream in(r->out);
+  for (std::string id; in >> id;) ids.insert(id);
+  return ids;
+}
+
+StorageSnapshot TakeSnapshot(const Podman& podman) {
+  StorageSnapshot snap;
+  snap.ok = true;
+  snap.images = IdsOf(podman, {"images", "-a", "-q", "--no-trunc"}, snap.ok);
+  snap.containers = IdsOf(podman, {"ps", "-a", "--external", "-q", "--no-trunc"}, snap.ok);
+  return snap;
+}
+
+void RemoveLeftovers(const Podman& podman, const StorageSnapshot& before,
+                     const CommonOptions& common) {
+  if (!before.ok || common.keep_failed) return;
+  StorageSnapshot after = TakeSnapshot(podman);
+  if (!after.ok) return;
+  RunOptions quiet;
+  quiet.capture_stdout = true;
+  for (const auto& id : after.containers) {
+    if (!before.containers.count(id)) (void)podman.Run({"rm", "-f", id}, quiet);
+  }
+  std::set<std::string> left;
+  for (const auto& id : after.images) {
+    if (!before.images.count(id)) left.insert(id);
+  }
+  // A parent goes only after its children: repeat while a pass removes any.
+  size_t removed = 0;
+  for (bool progress = true; progress && !left.empty();) {
+    progress = false;
+    for (auto it = left.begin(); it != left.end();) {
+      if (podman.Run({"image", "rm", *it}, quiet)) {
+        it = left.erase(it);
+        ++removed;
+        progress = true;
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (removed > 0) {
+    PrintNote("removed " + std::to_string(removed) +
+              " cached layer image(s) of the unfinished build (--keep-failed keeps them)");
+  }
+}
+
 struct ScanState {
   Report report;
   std::optional<ImageSource> source;
@@ -325,10 +393,14 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   passthrough_run.filter = [](std::string_view line) {
     return RedactSecrets(Detector::Default(), line);
   };
+  StorageSnapshot before = TakeSnapshot(podman);
   auto built = podman.Run(build, passthrough_run);
   if (!built) {
     PrintError(built.error());
     return kExitInternal;
+  }
+  if (PendingSignal() != 0 || built->exit_code != 0) {
+    RemoveLeftovers(podman, before, common);
   }
   if (PendingSignal() != 0) return InterruptedExit();
   if (built->exit_code != 0) {
@@ -480,12 +552,20 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
     PrintError("push: " + inv.error());
     return kExitUsage;
   }
+  Podman podman({common.podman, inv->global_flags});
+  if (inv->help) {
+    std::vector<std::string> help = {"push"};
+    help.insert(help.end(), inv->passthrough.begin(), inv->passthrough.end());
+    RunOptions run;
+    run.add_globals = false;
+    auto r = podman.Run(help, run);
+    return r ? r->exit_code : kExitInternal;
+  }
   auto scratch = TempDir::Create();
   if (!scratch) {
     PrintError(scratch.error());
     return kExitInternal;
   }
-  Podman podman({common.podman, inv->global_flags});
   ScanState state;
   state.report.fail_on = common.fail_on;
   ScanInto(inv->image, podman, *scratch, state);

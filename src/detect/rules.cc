@@ -186,7 +186,9 @@ bool ValidateUrlPassword(Candidate& c) {
 bool ValidateNetrc(Candidate& c) {
   Unquote(c);
   std::string_view v = c.value();
-  if (v.size() < kMinPassword || IsPlaceholder(v) || MentionsSecret(v)) return false;
+  if (v.size() < kMinPassword || IsPlaceholder(v) || MentionsSecret(v)) {
+    return false;
+  }
   return c.in_netrc_file || PassesGenericGate(v) || LooksRandom(v);
 }
 

@@ -189,10 +189,12 @@ Expected<PushInvocation> ParsePushArgs(const std::vector<std::string>& args) {
     }
     auto flag = ReadFlag(args, i, +takes_value);
     if (!flag) return Fail(flag.error());
+    if (flag->name == "-h" || flag->name == "--help") inv.help = true;
     if (IsGlobal(flag->name)) AddGlobal(inv.global_flags, args, i, flag->width);
     for (size_t k = 1; k < flag->width; ++k) inv.passthrough.push_back(args[i + k]);
     i += flag->width;
   }
+  if (inv.help) return inv;
   if (positionals.empty()) return Fail("push needs an IMAGE");
   if (positionals.size() > 2) return Fail("push takes IMAGE [DESTINATION]");
   inv.image = positionals[0];

@@ -38,6 +38,7 @@ struct PushInvocation {
   std::vector<std::string> global_flags;
   std::string image;
   std::optional<std::string> destination;
+  bool help = false;  // -h/--help: podman answers
 };
 
 /// Splits the arguments after `push`: podman push flags, IMAGE [DEST].

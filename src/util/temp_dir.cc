@@ -71,18 +71,21 @@ TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)) {
 
 TempDir& TempDir::operator=(TempDir&& other) noexcept {
   if (this != &other) {
-    this->~TempDir();
+    Remove();
     path_ = std::move(other.path_);
     other.path_.clear();
   }
   return *this;
 }
 
-TempDir::~TempDir() {
+TempDir::~TempDir() { Remove(); }
+
+void TempDir::Remove() {
   if (path_.empty()) return;
   RemoveTree(path_);
   std::lock_guard<std::mutex> lock(RegistryMutex());
   Registry().erase(path_);
+  path_.clear();
 }
 
 void RemoveAllTempDirs() {

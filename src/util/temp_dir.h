@@ -22,6 +22,7 @@ class TempDir {
 
  private:
   explicit TempDir(std::filesystem::path path) : path_(std::move(path)) {}
+  void Remove();
   std::filesystem::path path_;
 };
 

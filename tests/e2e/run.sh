@@ -179,12 +179,20 @@ CF
   expect_image_exists localhost/clean:stdin
 }
 
+image_count() { "${PODMAN[@]}" images -a -q | wc -l; }
+
 test_podman_failure_exit_code_passes_through() {
   new_context
-  printf 'FROM localhost/busybox\nRUN exit 3\n' > "$CTX/Containerfile"
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//r.example.invalid/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  printf 'FROM localhost/busybox\nCOPY .npmrc /app/.npmrc\nRUN exit 3\n' > "$CTX/Containerfile"
+  local before; before=$(image_count)
   sb build "${STORE[@]}" -t localhost/broken:1 "$CTX"
   expect_rc 3
   expect_no_image localhost/broken:1
+  # The cached COPY layer holds the token and was never scanned.
+  [ "$(image_count)" = "$before" ] || fail "the failed build left cached layer images"
+  expect_no_leak "$tok"
   sb build "${STORE[@]}" --no-such-flag "$CTX"
   expect_rc 125
 }
@@ -263,6 +271,7 @@ test_push_sends_only_clean_images() {
 test_sigterm_reaches_podman_and_nothing_is_left() {
   new_context
   printf 'FROM localhost/busybox\nRUN sleep 60\n' > "$CTX/Containerfile"
+  local images; images=$(image_count)
   local before; before=$(ls "$TMPDIR" | grep -c '^safebuild\.')
   "$SAFEBUILD" build "${STORE[@]}" -t localhost/slow:1 "$CTX" >"$OUT" 2>"$ERR" &
   local pid=$!
@@ -280,6 +289,8 @@ test_sigterm_reaches_podman_and_nothing_is_left() {
   pgrep -f "sleep 60" >/dev/null && fail "the RUN step is still running"
   local after; after=$(ls "$TMPDIR" | grep -c '^safebuild\.')
   [ "$after" = "$before" ] || fail "temporary directories left behind"
+  [ "$(image_count)" = "$images" ] || fail "the interrupted build left images"
+  [ -z "$("${PODMAN[@]}" ps -a --external -q)" ] || fail "a build container was left"
   expect_no_image localhost/slow:1
 }
 
