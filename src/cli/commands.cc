@@ -279,6 +279,19 @@ struct ScanState {
   std::optional<ImageSource> source;
 };
 
+// Errors name files in the private directory, which is gone when the user
+// reads them: name the archive or image they came from instead.
+std::string NameScratchPaths(std::string message, const TempDir& scratch,
+                             const std::string& reference) {
+  for (const char* sub : {"/archive/", "/image/"}) {
+    std::string prefix = scratch.path().string() + sub;
+    for (size_t at; (at = message.find(prefix)) != std::string::npos;) {
+      message.replace(at, prefix.size(), reference + " member ");
+    }
+  }
+  return message;
+}
+
 // Opens and scans an image into `state.report`; failure leaves the report
 // incomplete, which the gate treats as a failure.
 void ScanInto(const std::string& reference, const Podman& podman, const TempDir& scratch,
@@ -286,7 +299,8 @@ void ScanInto(const std::string& reference, const Podman& podman, const TempDir&
   auto src = OpenImageSource(reference, podman, scratch);
   if (!src) {
     state.report.complete = false;
-    state.report.errors.push_back("cannot read image " + reference + ": " + src.error());
+    state.report.errors.push_back("cannot read image " + reference + ": " +
+                                  NameScratchPaths(src.error(), scratch, reference));
     return;
   }
   state.source = std::move(*src);
@@ -294,7 +308,8 @@ void ScanInto(const std::string& reference, const Podman& podman, const TempDir&
   auto scanned = ScanImage(state.source->image, Detector::Default());
   if (!scanned) {
     state.report.complete = false;
-    state.report.errors.push_back("scan of " + reference + " failed: " + scanned.error());
+    state.report.errors.push_back("scan of " + reference + " failed: " +
+                                  NameScratchPaths(scanned.error(), scratch, reference));
     return;
   }
   state.report.stats = scanned->stats;

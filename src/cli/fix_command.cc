@@ -19,6 +19,8 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "detect/detector.h"
+#include "detect/redact.h"
 #include "podman/podman.h"
 #include "rewrite/rewrite.h"
 #include "util/text.h"
@@ -231,7 +233,11 @@ int RunFix(const CommonOptions& common_in, const std::vector<std::string>& args)
   }
 
   if (fa->diff) {
-    std::cout << UnifiedDiff(*text, result->text, fs::path(*file).filename().string());
+    // A diff is for reading (and ends up in logs): the removed lines are
+    // the secrets themselves, so every detected value is shown redacted.
+    std::cout << RedactSecrets(Detector::Default(),
+                               UnifiedDiff(*text, result->text,
+                                           fs::path(*file).filename().string()));
   } else if (!fa->write) {
     std::cout << result->text;
   }

@@ -169,6 +169,16 @@ test_fix_prints_a_diff_and_the_flags() {
     "$ERR" || fail "flags missing"
 }
 
+test_fix_diff_never_prints_the_value() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  printf 'FROM localhost/busybox\nENV GITHUB_TOKEN=%s APP=1\n' "$tok" > "$CTX/Containerfile"
+  sb fix --diff --target-version 4.3 "$CTX"
+  expect_rc 0
+  grep -qF -- "-ENV GITHUB_TOKEN=${tok:0:4}…" "$OUT" || fail "diff lacks the redacted removal"
+  expect_no_leak "$tok"
+}
+
 test_suggest_is_the_default_and_changes_nothing() {
   new_context
   local tok; tok=$("$FAKE" GITHUB_TOKEN)

@@ -130,6 +130,19 @@ test_case05_zstd_and_archive_sources_give_the_same_findings() {
   sb --format json scan "oci:$CTX.zstd:c05"
   expect_rc 66
   expect_json '.verdict == "fail" and .complete == false'
+  # A damaged archive: the error names the archive, not a vanished temp path.
+  python3 - "$CTX.oci.tar" <<'PY'
+import sys
+p = sys.argv[1]
+d = bytearray(open(p, 'rb').read())
+mid = len(d) // 2
+d[mid:mid + 100] = b'\0' * 100
+open(p, 'wb').write(d)
+PY
+  sb scan "oci-archive:$CTX.oci.tar"
+  expect_rc 66
+  grep -q "oci-archive:$CTX.oci.tar member blobs/sha256/" "$ERR" || fail "error does not name the archive"
+  if grep -q "$TMPDIR" "$ERR"; then fail "error names a temporary path"; fi
   "${PODMAN[@]}" rmi -f "$id" >/dev/null
 }
 
