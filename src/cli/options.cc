@@ -56,7 +56,9 @@ Status Apply(const po::variables_map& vm, CommonOptions& common) {
   if (vm.count("fail-on")) {
     std::string s = vm["fail-on"].as<std::string>();
     auto sev = ParseSeverity(ToLower(s));
-    if (!sev) return Fail("--fail-on must be info, low, medium, high or critical, not \"" + s + "\"");
+    if (!sev) {
+      return Fail("--fail-on must be info, low, medium, high or critical, not \"" + s + "\"");
+    }
     common.fail_on = *sev;
   }
   if (vm.count("keep-failed") && vm["keep-failed"].as<bool>()) common.keep_failed = true;

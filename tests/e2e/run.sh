@@ -141,7 +141,8 @@ open(p, 'wb').write(d)
 PY
   sb scan "oci-archive:$CTX.oci.tar"
   expect_rc 66
-  grep -q "oci-archive:$CTX.oci.tar member blobs/sha256/" "$ERR" || fail "error does not name the archive"
+  grep -q "oci-archive:$CTX.oci.tar member blobs/sha256/" "$ERR" ||
+    fail "error does not name the archive"
   if grep -q "$TMPDIR" "$ERR"; then fail "error names a temporary path"; fi
   "${PODMAN[@]}" rmi -f "$id" >/dev/null
 }
