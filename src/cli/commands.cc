@@ -20,6 +20,7 @@
 #include "containerfile/inline_ignore.h"
 #include "containerfile/lint.h"
 #include "containerfile/parser.h"
+#include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
 #include "podman/build_args.h"
@@ -35,8 +36,6 @@
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr uintmax_t kMaxContainerfileBytes = 16u << 20;
 
 // Writes `text` to `path` through a temporary file and a rename, so a reader
 // never sees half a report.
@@ -80,16 +79,6 @@ int Emit(const Report& report, const CommonOptions& common, bool lint_shown = fa
   return kExitPass;
 }
 
-Expected<std::string> ReadFile(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return Fail(path.string() + ": " + ec.message());
-  if (size > kMaxContainerfileBytes) return Fail(path.string() + ": file is too large");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(path.string() + ": cannot open");
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 bool IsRemoteContext(const std::string& context) {
   return StartsWith(context, "http://") || StartsWith(context, "https://") ||
          StartsWith(context, "git://") || StartsWith(context, "github.com/") ||
@@ -110,18 +99,6 @@ bool ApplyProjectPolicy(const CommonOptions& common, const std::string& context,
   return true;
 }
 
-// The Containerfile podman would use: -f, else Containerfile, else
-// Dockerfile in the context.
-std::vector<std::string> ContainerfilesOf(const std::vector<std::string>& files,
-                                          const std::string& context) {
-  if (!files.empty()) return files;
-  for (const char* name : {"Containerfile", "Dockerfile"}) {
-    fs::path p = fs::path(context) / name;
-    if (fs::exists(p)) return {p.string()};
-  }
-  return {};
-}
-
 struct LintRequest {
   std::vector<std::string> files;
   std::string context;
@@ -137,7 +114,7 @@ std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
   parse_failed = false;
   for (const auto& file : req.files) {
     auto text = file == "-" ? Expected<std::string>(req.stdin_text.value_or(""))
-                            : ReadFile(file);
+                            : ReadContainerfile(file);
     if (!text) {
       PrintError(text.error());
       parse_failed = true;
@@ -381,7 +358,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
 
   // Rewrite step (--rewrite, fix_command.cc): suggest the fix, or build from
   // a rewritten copy with secret --build-args turned into --secrets.
-  BuildRewrite as_given{inv->passthrough, ContainerfilesOf(inv->files, inv->context),
+  BuildRewrite as_given{inv->passthrough, ContainerfilesFor(inv->files, inv->context),
                         ReadStdinIfNeeded(inv->files), ResolveBuildArgs(*inv)};
   auto rewritten = PrepareBuildRewrite(common, *inv, std::move(as_given), *scratch);
   if (!rewritten) {
@@ -542,7 +519,7 @@ int RunLint(const CommonOptions& common_in, const std::vector<std::string>& args
     PrintError("lint: " + inv.error());
     return kExitUsage;
   }
-  LintRequest lint{ContainerfilesOf(inv->files, inv->context), inv->context,
+  LintRequest lint{ContainerfilesFor(inv->files, inv->context), inv->context,
                    ResolveBuildArgs(*inv), ReadStdinIfNeeded(inv->files),
                    inv->ignorefile.value_or("")};
   if (lint.files.empty()) {

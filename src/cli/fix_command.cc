@@ -19,6 +19,7 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
 #include "podman/podman.h"
@@ -28,18 +29,6 @@
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr uintmax_t kMaxFileBytes = 16u << 20;
-
-Expected<std::string> ReadText(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec) return Fail(path.string() + ": " + ec.message());
-  if (size > kMaxFileBytes) return Fail(path.string() + ": file is too large");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(path.string() + ": cannot open");
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Writes `text` to a new file beside `target` with `mode`, then renames it
 // over `target`: a reader sees the old file or the new one, never half.
@@ -210,7 +199,7 @@ int RunFix(const CommonOptions& common_in, const std::vector<std::string>& args)
   std::optional<std::string> file = fa->file ? fa->file : DefaultFile(fa->context);
   if (!file) return FixUsageError("no Containerfile or Dockerfile in " + fa->context);
   if (*file == "-") return FixUsageError("needs a file, not stdin");
-  auto text = ReadText(*file);
+  auto text = ReadContainerfile(*file);
   if (!text) {
     PrintError(text.error());
     return kExitUsage;
@@ -331,7 +320,7 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
   }
   const std::string& file = original.files.front();
   auto text = file == "-" ? Expected<std::string>(original.stdin_text.value_or(""))
-                          : ReadText(file);
+                          : ReadContainerfile(file);
   if (!text) return original;  // lint reports it
   bool apply = common.rewrite == "apply";
   // Written for podman 4.3 first; podman is asked for its version only when

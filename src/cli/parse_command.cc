@@ -11,6 +11,7 @@
 #include "cli/source_error.h"
 #include "containerfile/parse_json.h"
 #include "containerfile/parser.h"
+#include "containerfile/source_file.h"
 #include "util/expected.h"
 
 namespace safebuild {
@@ -54,27 +55,15 @@ Expected<ParseArgs> ParseParseArgs(const std::vector<std::string>& args) {
 // The file podman would read: -f, else Containerfile, else Dockerfile.
 Expected<std::string> PickFile(const ParseArgs& a) {
   if (a.file) return *a.file;
-  for (const char* name : {"Containerfile", "Dockerfile"}) {
-    fs::path p = fs::path(a.context) / name;
-    if (fs::exists(p)) return p.string();
-  }
-  return Fail("no Containerfile or Dockerfile in " + a.context);
+  auto files = ContainerfilesFor({}, a.context);
+  if (files.empty()) return Fail("no Containerfile or Dockerfile in " + a.context);
+  return files.front();
 }
 
 Expected<std::string> ReadText(const std::string& file) {
-  std::string text;
-  if (file == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), {});
-  } else {
-    std::error_code ec;
-    auto size = fs::file_size(file, ec);
-    if (ec) return Fail(file + ": " + ec.message());
-    if (size > kMaxContainerfileSize) return Fail(file + ": file is too large");
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return Fail(file + ": cannot open");
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  if (text.size() > kMaxContainerfileSize) return Fail(file + ": file is too large");
+  if (file != "-") return ReadContainerfile(file);
+  std::string text(std::istreambuf_iterator<char>(std::cin), {});
+  if (text.size() > kMaxContainerfileSize) return Fail("<stdin>: file is too large");
   return text;
 }
 

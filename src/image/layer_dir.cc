@@ -15,6 +15,8 @@
 #include <system_error>
 #include <utility>
 
+#include "util/fd.h"
+
 namespace safebuild {
 namespace {
 
@@ -26,21 +28,6 @@ struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
 };
 using DirPtr = std::unique_ptr<DIR, DirCloser>;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
 
 bool IsOpaque(int fd) {
   for (const char* name : kOpaqueXattrs) {

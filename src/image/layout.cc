@@ -23,6 +23,7 @@
 #include <memory>
 #include <system_error>
 
+#include "util/fd.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -45,20 +46,6 @@ constexpr char kHostArch[] = "amd64";
 std::string ErrnoText() { return std::generic_category().message(errno); }
 
 // ---------------------------------------------------------------- files
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 // Reads a whole regular file of at most `max` bytes; never follows a
 // symlink and never blocks on a FIFO.
