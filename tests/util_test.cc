@@ -144,3 +144,39 @@ TEST(Redact, ShowsNothingOfShortSecrets) {
 
 }  // namespace
 }  // namespace safebuild
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "util/atomic_file.h"
+#include "util/temp_dir.h"
+
+namespace safebuild {
+namespace {
+
+TEST(ReplaceFile, WritesNewContentWithModeAndLeavesNoTemporaryFile) {
+  auto dir = TempDir::Create("atomic-test");
+  ASSERT_TRUE(dir);
+  auto target = dir->path() / "report.json";
+  ASSERT_TRUE(ReplaceFile(target, "old\n"));
+  ASSERT_TRUE(ReplaceFile(target, "new\n", 0600));
+  std::ifstream in(target);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "new\n");
+  struct stat st {};
+  ASSERT_EQ(::stat(target.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir->path())) files += e.exists();
+  EXPECT_EQ(files, 1);
+}
+
+TEST(ReplaceFile, FailsWhenTheDirectoryIsMissing) {
+  auto st = ReplaceFile("/nonexistent-safebuild-dir/report.json", "x");
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error(), "cannot create a file beside /nonexistent-safebuild-dir/report.json");
+}
+
+}  // namespace
+}  // namespace safebuild

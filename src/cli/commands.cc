@@ -30,33 +30,13 @@
 #include "report/policy.h"
 #include "report/sarif.h"
 #include "scan/scanner.h"
+#include "util/atomic_file.h"
 #include "util/temp_dir.h"
 #include "util/text.h"
 
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
-
-// Writes `text` to `path` through a temporary file and a rename, so a reader
-// never sees half a report.
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) return Fail("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Fail("cannot write " + path + ": " + ec.message());
-  }
-  return Ok{};
-}
 
 // Text to stderr for people; JSON or SARIF to stdout, JSON to the --report
 // file. SARIF paths of context files start at `context`.
@@ -71,7 +51,7 @@ int Emit(const Report& report, const CommonOptions& common, bool lint_shown = fa
     std::cout << ToSarif(report, sarif).dump(2) << "\n" << std::flush;
   }
   if (common.report_file) {
-    if (auto st = WriteFileAtomically(*common.report_file, json); !st) {
+    if (auto st = ReplaceFile(*common.report_file, json); !st) {
       PrintError(st.error());
       return kExitInternal;
     }

@@ -24,33 +24,12 @@
 #include "detect/redact.h"
 #include "podman/podman.h"
 #include "rewrite/rewrite.h"
+#include "util/atomic_file.h"
 #include "util/text.h"
 
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
-
-// Writes `text` to a new file beside `target` with `mode`, then renames it
-// over `target`: a reader sees the old file or the new one, never half.
-Status ReplaceFile(const fs::path& target, const std::string& text, mode_t mode) {
-  std::string templ = (target.parent_path() / ("." + target.filename().string() + ".XXXXXX"))
-                          .string();
-  int fd = ::mkstemp(templ.data());
-  if (fd < 0) return Fail("cannot create a file beside " + target.string());
-  bool ok = ::fchmod(fd, mode) == 0;
-  for (size_t done = 0; ok && done < text.size();) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    ok = n > 0;
-    done += ok ? static_cast<size_t>(n) : 0;
-  }
-  ok = ::fsync(fd) == 0 && ok;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(templ.c_str(), target.c_str()) != 0) {
-    ::unlink(templ.c_str());
-    return Fail("cannot write " + target.string());
-  }
-  return Ok{};
-}
 
 // A file holding one secret value, private to this run.
 Expected<std::string> WriteSecretFile(const TempDir& dir, const std::string& id,
