@@ -78,6 +78,8 @@ TEST(BaselineTest, ApplyingAFileSetsTheBaselinedCountInTheReport) {
   EXPECT_EQ(report.baselined, 1u);
   EXPECT_EQ(ToJson(report)["baselined"], 1);
   EXPECT_EQ(report.findings.size(), 1u);
+  EXPECT_NE(RenderText(report, {}).find("1 finding (1 high), 1 in the baseline;"),
+            std::string::npos);
   Report untouched;
   ASSERT_TRUE(ApplyBaselineFile(std::nullopt, untouched));
   EXPECT_FALSE(ToJson(untouched).contains("baselined"));

@@ -245,6 +245,9 @@ std::string RenderText(const Report& report, const TextStyle& style) {
   out << "safebuild: " << shown << " finding" << (shown == 1 ? "" : "s");
   if (!summary.empty()) out << " (" << summary << ")";
   if (suppressed > 0) out << ", " << suppressed << " suppressed";
+  if (report.baselined && *report.baselined > 0) {
+    out << ", " << *report.baselined << " in the baseline";
+  }
   if (report.stats) {
     out << " in " << report.stats->layers << " layers, " << report.stats->files << " files";
   }
