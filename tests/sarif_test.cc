@@ -100,6 +100,16 @@ TEST(Sarif, LayerResultUsesTheImageBaseAndALogicalLocation) {
   EXPECT_EQ(r["properties"]["redacted"], "npm_…");
 }
 
+TEST(Sarif, LayerResultPointsAtTheInstructionThatMadeTheLayer) {
+  json log = ToSarif(test::SampleReport(), Options());
+  const json& related = FirstRun(log)["results"][3]["relatedLocations"];
+  ASSERT_EQ(related.size(), 1u);
+  EXPECT_EQ(related[0]["physicalLocation"]["artifactLocation"],
+            json({{"uri", "Containerfile"}, {"uriBaseId", "%SRCROOT%"}}));
+  EXPECT_EQ(related[0]["physicalLocation"]["region"], json({{"startLine", 2}}));
+  EXPECT_FALSE(FirstRun(log)["results"][0].contains("relatedLocations"));
+}
+
 TEST(Sarif, ConfigResultUsesTheImageConfigBase) {
   json log = ToSarif(test::SampleReport(), Options());
   const json& r = FirstRun(log)["results"][2];

@@ -27,6 +27,7 @@
 #include "podman/podman.h"
 #include "report/report.h"
 #include "report/baseline.h"
+#include "report/layer_origin.h"
 #include "report/policy.h"
 #include "report/sarif.h"
 #include "scan/scanner.h"
@@ -315,6 +316,34 @@ Report LintReport(const CommonOptions& common, std::vector<Finding> findings) {
 
 }  // namespace
 
+// The value of podman's --target in `passthrough`, "" without one.
+std::string TargetOf(const std::vector<std::string>& passthrough) {
+  std::string target;
+  for (size_t i = 0; i < passthrough.size(); ++i) {
+    const std::string& a = passthrough[i];
+    if (a == "--target" && i + 1 < passthrough.size()) target = passthrough[i + 1];
+    if (StartsWith(a, "--target=")) target = a.substr(9);
+  }
+  return target;
+}
+
+// Names the Containerfile line behind each image finding, when the image was
+// built from one file as the user wrote it (not stdin, not a rewritten or
+// preprocessed copy, whose lines are not the user's).
+void AttributeToSource(const std::vector<std::string>& built_from,
+                       const std::vector<std::string>& given,
+                       const std::vector<std::string>& passthrough, ScanState& state) {
+  if (!state.source || built_from.size() != 1 || built_from != given) return;
+  const std::string& file = built_from.front();
+  if (file == "-" || file.ends_with(".in")) return;
+  auto text = ReadContainerfile(file);
+  auto parsed = text ? ParseContainerfile(*text, file) : Fail(text.error());
+  if (!parsed || !state.source->image.config.contains("history")) return;
+  auto map = MapHistoryToInstructions(*parsed, state.source->image.config["history"],
+                                      TargetOf(passthrough));
+  AttributeToInstructions(map, state.report.findings);
+}
+
 int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) {
   auto inv = ParseBuildArgs(args);
   if (!inv) {
@@ -389,6 +418,8 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   state.report.fail_on = common.fail_on;
   ScanInto(image_id, podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
+  AttributeToSource(rewritten->files, ContainerfilesFor(inv->files, inv->context),
+                    inv->passthrough, state);
   state.report.findings.insert(state.report.findings.begin(), lint_report.findings.begin(),
                                lint_report.findings.end());
   Normalize(state.report.findings);

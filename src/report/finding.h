@@ -21,6 +21,13 @@ struct LayerRef {
   int index = 0;           // 0-based position in the image's layer list
   std::string digest;      // uncompressed diff ID or blob digest, "sha256:…"
   std::string created_by;  // the history entry that made the layer
+  int history_index = -1;  // of that entry in the config's history, -1 unknown
+};
+
+// A place in a Containerfile: the instruction that made a layer.
+struct SourceRef {
+  std::string file;
+  int line = 0;
 };
 
 struct Finding {
@@ -38,6 +45,9 @@ struct Finding {
   std::string message;  // what is wrong, one line, no secret value
   std::string fix;      // how to fix it, one line
   std::string excerpt;  // source line with the secret redacted (lint only)
+  // Image findings of an image built through safebuild: the instruction
+  // that made the layer or history entry.
+  std::optional<SourceRef> instruction;
   // Why an inline "# safebuild:ignore" or the project policy suppresses it;
   // "" when it is not suppressed. A suppressed finding stays in the report
   // but never fails the gate.

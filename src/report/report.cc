@@ -30,6 +30,9 @@ nlohmann::json FindingJson(const Finding& f) {
                   {"digest", f.layer->digest},
                   {"created_by", f.layer->created_by}};
   }
+  if (f.instruction) {
+    j["instruction"] = {{"file", f.instruction->file}, {"line", f.instruction->line}};
+  }
   if (f.deleted) j["deleted"] = *f.deleted;
   if (!f.fingerprint.empty()) j["fingerprint"] = f.fingerprint;
   if (!f.redacted.empty()) j["redacted"] = f.redacted;
@@ -99,6 +102,9 @@ void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) 
                        : " visible in the final filesystem");
   }
   out << "\n";
+  if (f.instruction) {
+    out << "    made by " << f.instruction->file << ":" << f.instruction->line << "\n";
+  }
   if (!f.excerpt.empty()) {
     std::string num = std::to_string(f.line);
     out << "    " << num << " | " << f.excerpt << "\n";

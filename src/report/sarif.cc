@@ -126,6 +126,14 @@ json ResultJson(const Finding& f, const RuleEntry& e, const SarifOptions& option
     const char* kind = f.suppressed.starts_with("inline") ? "inSource" : "external";
     r["suppressions"] = json::array({{{"kind", kind}, {"justification", f.suppressed}}});
   }
+  if (f.instruction) {
+    json physical = {{"artifactLocation", SourceArtifact(f.instruction->file, options)},
+                     {"region", {{"startLine", f.instruction->line}}}};
+    r["relatedLocations"] = json::array(
+        {{{"id", 1},
+          {"physicalLocation", physical},
+          {"message", {{"text", "the instruction that made this layer"}}}}});
+  }
   r["properties"] = ResultProperties(f);
   return r;
 }

@@ -18,7 +18,7 @@ namespace {
 
 LayerRef RefOf(const LayerBlob& layer, const Detector& detector) {
   return LayerRef{layer.index, layer.diff_id.empty() ? layer.digest : layer.diff_id,
-                  RedactSecrets(detector, layer.created_by)};
+                  RedactSecrets(detector, layer.created_by), layer.history_index};
 }
 
 Finding FromMatch(const Match& m, Origin origin, std::string path) {

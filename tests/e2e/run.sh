@@ -75,6 +75,9 @@ test_case03_copied_then_deleted_file_is_found_in_its_layer() {
     and .deleted==true and .layer.index==1
     and (.layer.created_by|test("COPY")) and (.layer.digest|startswith("sha256:")))]
     | length >= 1' "npmrc in the COPY layer, deleted"
+  expect_json '[.findings[] | select(.origin=="layer" and .path=="/app/.npmrc"
+    and (.instruction.file|endswith("/Containerfile")) and .instruction.line==2)]
+    | length >= 1' "the layer finding names the COPY instruction that made it"
   expect_json '[.findings[] | select(.origin=="containerfile" and .line==2)] | length >= 1' \
     "lint flags the COPY"
   expect_no_image localhost/c03:1

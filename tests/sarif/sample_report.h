@@ -47,6 +47,7 @@ inline Report SampleReport() {
   layer.line = 1;
   layer.layer = LayerRef{1, "sha256:" + std::string(64, 'a'), "COPY .npmrc /app/.npmrc"};
   layer.deleted = true;
+  layer.instruction = SourceRef{"/src/project/Containerfile", 2};
   layer.fingerprint = "0123";
   layer.redacted = "npm_…";
   layer.message = "npm access token";
