@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 namespace safebuild {
 namespace {
 
@@ -84,6 +87,42 @@ TEST(ParsePushArgs, RequiresAnImage) {
   auto inv = ParsePushArgs({"--tls-verify=false"});
   ASSERT_FALSE(inv);
   EXPECT_EQ(inv.error(), "push needs an IMAGE");
+}
+
+}  // namespace
+}  // namespace safebuild
+
+namespace safebuild {
+namespace {
+
+TEST(BuildArgFile, EntriesReplaceTheFlagAndTheirValuesLeaveTheCommandLine) {
+  std::string path = ::testing::TempDir() + "build-arg-file-test.conf";
+  std::ofstream(path) << "# versions\nVERSION=1.2 beta\n\nSB_TEST_FROM_ENV\r\nEMPTY=\n";
+  auto inv = ParseBuildArgs({"--build-arg-file", path, "--no-cache", "ctx"});
+  ASSERT_TRUE(inv);
+  ASSERT_TRUE(ExpandBuildArgFiles(*inv));
+  EXPECT_EQ(inv->passthrough, (Args{"--build-arg", "VERSION", "--build-arg", "SB_TEST_FROM_ENV",
+                                    "--build-arg", "EMPTY", "--no-cache", "ctx"}));
+  ASSERT_EQ(inv->build_args.size(), 3u);
+  EXPECT_EQ(inv->build_args[0].second, "1.2 beta");
+  EXPECT_EQ(inv->build_args[1].second, std::nullopt);
+  EXPECT_EQ(inv->build_args[2].second, "");
+  EXPECT_STREQ(std::getenv("VERSION"), "1.2 beta");
+  EXPECT_TRUE(inv->build_arg_files.empty());
+}
+
+TEST(BuildArgFile, AMalformedLineIsAnErrorWithItsPlace) {
+  std::string path = ::testing::TempDir() + "build-arg-file-bad.conf";
+  std::ofstream(path) << "OK=1\nNOT A NAME=2\n";
+  auto inv = ParseBuildArgs({"--build-arg-file=" + path});
+  ASSERT_TRUE(inv);
+  auto st = ExpandBuildArgFiles(*inv);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error(), path + ":2: expected NAME=VALUE");
+  auto missing = ParseBuildArgs({"--build-arg-file", "/nonexistent/args.conf"});
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(ExpandBuildArgFiles(*missing).error(),
+            "--build-arg-file: cannot read /nonexistent/args.conf");
 }
 
 }  // namespace

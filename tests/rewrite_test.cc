@@ -295,6 +295,180 @@ TEST(Rewrite, CurlAuthorizationHeaderMovesIntoAHeaderFileSecret) {
   ExpectIdempotent(r);
 }
 
+std::string Prelude(const std::string& id) {
+  return "test -s /run/secrets/" + id + " || { echo 'secret " + id +
+         " is missing or empty' >&2; exit 1; }; export " + id + "=\"$(cat /run/secrets/" + id +
+         ")\"; ";
+}
+
+TEST(Rewrite, DerivedNpmrcSplitsTheStageAndTheImageCopiesOnlyTheWorkdir) {
+  RewriteResult r = MustRewrite(
+      "FROM node:20\n"
+      "ARG NPM_TOKEN\n"
+      "WORKDIR /app\n"
+      "COPY package.json .\n"
+      "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+      "COPY . .\n"
+      "ENV NODE_ENV=production\n"
+      "EXPOSE 3000\n"
+      "CMD [\"node\", \"server.js\"]\n");
+  EXPECT_EQ(r.text,
+            "FROM node:20 AS safebuild-base\n"
+            "WORKDIR /app\n"
+            "COPY package.json .\n"
+            "\n"
+            "FROM safebuild-base AS safebuild-build\n"
+            "RUN --mount=type=secret,id=NPM_TOKEN " + Prelude("NPM_TOKEN") +
+            "echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+            "COPY . .\n"
+            "ENV NODE_ENV=production\n"
+            "RUN rm -f /app/.npmrc\n"
+            "\n"
+            "FROM safebuild-base\n"
+            "COPY --from=safebuild-build /app /app\n"
+            "ENV NODE_ENV=production\n"
+            "EXPOSE 3000\n"
+            "CMD [\"node\", \"server.js\"]\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[1].rule, "rewrite-multi-stage");
+  EXPECT_EQ(r.changes[1].line, 5);
+  EXPECT_EQ(r.changes[1].message,
+            "split into stages: from here the steps that use secrets run in stage "
+            "safebuild-build, which keeps /app/.npmrc; the image copies only /app (WORKDIR)");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, MavenSettingsInTheHomeStayInTheBuildStage) {
+  RewriteResult r = MustRewrite(
+      "FROM maven:3 AS base\n"
+      "RUN --mount=type=secret,id=mvn mkdir -p ~/.m2 && "
+      "printf '<settings>%s</settings>' \"$(cat /run/secrets/mvn)\" > ~/.m2/settings.xml\n"
+      "WORKDIR /src\n"
+      "RUN mvn -B package\n"
+      "CMD [\"java\", \"-jar\", \"/src/target/app.jar\"]\n");
+  EXPECT_EQ(r.text,
+            "FROM maven:3 AS base\n"
+            "\n"
+            "FROM base AS safebuild-build\n"
+            "RUN --mount=type=secret,id=mvn mkdir -p ~/.m2 && "
+            "printf '<settings>%s</settings>' \"$(cat /run/secrets/mvn)\" > ~/.m2/settings.xml\n"
+            "WORKDIR /src\n"
+            "RUN mvn -B package\n"
+            "\n"
+            "FROM base\n"
+            "COPY --from=safebuild-build /src /src\n"
+            "WORKDIR /src\n"
+            "CMD [\"java\", \"-jar\", \"/src/target/app.jar\"]\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "split into stages: from here the steps that use secrets run in stage "
+            "safebuild-build, which keeps /root/.m2/settings.xml; the image copies only /src "
+            "(WORKDIR)");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, PipConfigSetCopiesTheInstallPrefixAndPathsTheCommandNames) {
+  RewriteResult r = MustRewrite(
+      "FROM python:3.12\n"
+      "RUN --mount=type=secret,id=PIP_TOKEN pip config set global.index-url "
+      "\"https://u:$(cat /run/secrets/PIP_TOKEN)@pypi.example.invalid/simple\"\n"
+      "RUN pip install flask\n"
+      "COPY app.py /srv/app.py\n"
+      "ENTRYPOINT [\"python\", \"/srv/app.py\"]\n");
+  EXPECT_EQ(r.text,
+            "FROM python:3.12 AS safebuild-base\n"
+            "\n"
+            "FROM safebuild-base AS safebuild-build\n"
+            "RUN --mount=type=secret,id=PIP_TOKEN pip config set global.index-url "
+            "\"https://u:$(cat /run/secrets/PIP_TOKEN)@pypi.example.invalid/simple\"\n"
+            "RUN pip install flask\n"
+            "COPY app.py /srv/app.py\n"
+            "\n"
+            "FROM safebuild-base\n"
+            "COPY --from=safebuild-build /srv/app.py /srv/app.py\n"
+            "COPY --from=safebuild-build /usr/local /usr/local\n"
+            "ENTRYPOINT [\"python\", \"/srv/app.py\"]\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_NE(r.changes[0].message.find("keeps /root/.config/pip/pip.conf; the image copies "
+                                      "only /srv/app.py (ENTRYPOINT), /usr/local (pip install)"),
+            std::string::npos)
+      << r.changes[0].message;
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, NamedArtifactsReplaceTheHeuristics) {
+  std::string text =
+      "FROM busybox\n"
+      "RUN --mount=type=secret,id=tok echo \"token=$(cat /run/secrets/tok)\" > /etc/app.conf "
+      "&& make-app > /opt/app\n"
+      "CMD [\"app\"]\n";
+  RewriteResult refused = MustRewrite(text);
+  EXPECT_FALSE(refused.changed);
+  ASSERT_EQ(refused.skipped.size(), 1u);
+  EXPECT_EQ(refused.skipped[0].rule, "rewrite-multi-stage");
+  EXPECT_EQ(refused.skipped[0].message,
+            "RUN at line 2 writes /etc/app.conf with a secret; left as one stage: cannot tell "
+            "what the image needs from the build stage (no WORKDIR, no install prefix): name "
+            "it with safebuild fix --artifact PATH");
+  RewriteOptions o;
+  o.artifacts = {"/opt/app"};
+  RewriteResult r = MustRewrite(text, o);
+  EXPECT_EQ(r.text,
+            "FROM busybox AS safebuild-base\n"
+            "\n"
+            "FROM safebuild-base AS safebuild-build\n"
+            "RUN --mount=type=secret,id=tok echo \"token=$(cat /run/secrets/tok)\" > "
+            "/etc/app.conf && make-app > /opt/app\n"
+            "\n"
+            "FROM safebuild-base\n"
+            "COPY --from=safebuild-build /opt/app /opt/app\n"
+            "CMD [\"app\"]\n");
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, SystemPackagesAfterTheSplitLeaveTheFileAsOneStage) {
+  RewriteResult r = MustRewrite(
+      "FROM debian\nWORKDIR /app\n"
+      "RUN --mount=type=secret,id=npm npm config set //r/:_authToken $(cat /run/secrets/npm)\n"
+      "RUN apt-get install -y curl\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "RUN at line 3 writes ~/.npmrc with a secret; left as one stage: RUN at line 4 "
+            "installs system packages, which no artifact would carry");
+}
+
+TEST(Rewrite, NonRootUserLeavesTheFileAsOneStage) {
+  RewriteResult r = MustRewrite(
+      "FROM node\nUSER node\nWORKDIR /app\n"
+      "RUN --mount=type=secret,id=npm cp /run/secrets/npm /app/.npmrc && npm ci\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "RUN at line 4 writes /app/.npmrc with a secret; left as one stage: USER at line "
+            "2: the copied files would change owner");
+}
+
+TEST(Rewrite, CredentialRemovedInTheSameRunNeedsNoSplit) {
+  std::string text =
+      "FROM node\nWORKDIR /app\n"
+      "RUN --mount=type=secret,id=npm cp /run/secrets/npm .npmrc && npm ci && rm -f .npmrc\n";
+  RewriteResult r = MustRewrite(text);
+  EXPECT_EQ(r.text, text);
+  EXPECT_TRUE(r.skipped.empty());
+}
+
+TEST(Rewrite, DerivedCredentialInTheLastOfSeveralStagesIsLeftWithTheReason) {
+  RewriteResult r = MustRewrite(
+      "FROM node AS deps\nRUN true\nFROM node\nWORKDIR /app\n"
+      "RUN --mount=type=secret,id=npm cp /run/secrets/npm .npmrc && npm ci\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "RUN at line 5 writes .npmrc with a secret; the file has several stages already: "
+            "move that step into a build stage by hand");
+}
+
 TEST(Rewrite, CleanFileIsUnchanged) {
   std::string text = "FROM busybox\nARG VERSION=1\nRUN echo $VERSION\n";
   RewriteResult r = MustRewrite(text);

@@ -19,10 +19,13 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/secret_sources.h"
+#include "containerfile/parser.h"
 #include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
 #include "podman/podman.h"
+#include "report/policy.h"
 #include "rewrite/rewrite.h"
 #include "util/atomic_file.h"
 #include "util/text.h"
@@ -30,18 +33,6 @@
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
-
-// A file holding one secret value, private to this run.
-Expected<std::string> WriteSecretFile(const TempDir& dir, const std::string& id,
-                                      const std::string& value) {
-  fs::path p = dir.path() / ("secret-" + id);
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Fail("cannot create " + p.string());
-  bool ok = ::write(fd, value.data(), value.size()) == static_cast<ssize_t>(value.size());
-  ok = ::close(fd) == 0 && ok;
-  if (!ok) return Fail("cannot write " + p.string());
-  return p.string();
-}
 
 PodmanVersion DetectVersion(const CommonOptions& common) {
   Podman podman({common.podman, {}});
@@ -83,7 +74,8 @@ void PrintPlan(const RewriteResult& r, const std::string& file) {
 }
 
 struct FixArgs {
-  std::optional<std::string> file;
+  std::vector<std::string> files;
+  std::vector<std::string> artifacts;
   bool diff = false;
   bool write = false;
   std::optional<std::string> target_version;
@@ -124,7 +116,9 @@ Expected<FixArgs> ParseFixArgs(const std::vector<std::string>& args) {
     } else if (a == "--write") {
       f.write = true;
     } else if (TakeValue(args, i, "-f", v) || TakeValue(args, i, "--file", v)) {
-      f.file = v;
+      f.files.push_back(v);
+    } else if (TakeValue(args, i, "--artifact", v)) {
+      f.artifacts.push_back(v);
     } else if (TakeValue(args, i, "--target-version", v)) {
       f.target_version = v;
     } else if (TakeValue(args, i, "--build-arg", v)) {
@@ -139,6 +133,9 @@ Expected<FixArgs> ParseFixArgs(const std::vector<std::string>& args) {
     }
   }
   if (f.diff && f.write) return Fail("--diff and --write exclude each other");
+  if (f.files.size() > 1 && !f.diff && !f.write) {
+    return Fail("several files need --diff or --write");
+  }
   return f;
 }
 
@@ -165,6 +162,46 @@ int FixUsageError(const std::string& message) {
 
 }  // namespace
 
+namespace {
+
+// Rewrites one file and prints, diffs or writes it; an exit code.
+int FixOne(const std::string& file, const FixArgs& fa, const RewriteOptions& options,
+           bool several) {
+  if (file == "-") return FixUsageError("needs a file, not stdin");
+  auto text = ReadContainerfile(file);
+  if (!text) {
+    PrintError(text.error());
+    return kExitUsage;
+  }
+  auto result = RewriteContainerfile(*text, file, options);
+  if (!result) {
+    PrintError(result.error());
+    return kExitUsage;
+  }
+  if (fa.diff) {
+    // A diff is for reading (and ends up in logs): the removed lines are
+    // the secrets themselves, so every detected value is shown redacted.
+    std::string name = several ? file : fs::path(file).filename().string();
+    std::cout << RedactSecrets(Detector::Default(), UnifiedDiff(*text, result->text, name));
+  } else if (!fa.write) {
+    std::cout << result->text;
+  }
+  std::cout.flush();
+  PrintPlan(*result, file);
+  if (!result->changed) {
+    PrintNote("nothing to rewrite in " + file);
+  } else if (fa.write) {
+    if (auto st = WriteWithBackup(file, *text, result->text); !st) {
+      PrintError(st.error());
+      return kExitInternal;
+    }
+    PrintNote("rewrote " + file + " (the original is in " + file + ".bak)");
+  }
+  return kExitPass;
+}
+
+}  // namespace
+
 int RunFix(const CommonOptions& common_in, const std::vector<std::string>& args) {
   CommonOptions common = common_in;
   auto rest = ParseCommonAfterCommand(args, common);
@@ -175,13 +212,11 @@ int RunFix(const CommonOptions& common_in, const std::vector<std::string>& args)
   }
   auto fa = ParseFixArgs(*rest);
   if (!fa) return FixUsageError(fa.error());
-  std::optional<std::string> file = fa->file ? fa->file : DefaultFile(fa->context);
-  if (!file) return FixUsageError("no Containerfile or Dockerfile in " + fa->context);
-  if (*file == "-") return FixUsageError("needs a file, not stdin");
-  auto text = ReadContainerfile(*file);
-  if (!text) {
-    PrintError(text.error());
-    return kExitUsage;
+  std::vector<std::string> files = fa->files;
+  if (files.empty()) {
+    std::optional<std::string> found = DefaultFile(fa->context);
+    if (!found) return FixUsageError("no Containerfile or Dockerfile in " + fa->context);
+    files.push_back(*found);
   }
 
   RewriteOptions options;
@@ -194,33 +229,14 @@ int RunFix(const CommonOptions& common_in, const std::vector<std::string>& args)
   }
   options.build_args = fa->build_args;
   options.context = fa->context;
-  auto result = RewriteContainerfile(*text, *file, options);
-  if (!result) {
-    PrintError(result.error());
-    return kExitUsage;
+  options.artifacts = fa->artifacts;
+  // Each file on its own: one that cannot be read does not stop the rest.
+  int code = kExitPass;
+  for (const auto& file : files) {
+    int one = FixOne(file, *fa, options, files.size() > 1);
+    if (code == kExitPass) code = one;
   }
-
-  if (fa->diff) {
-    // A diff is for reading (and ends up in logs): the removed lines are
-    // the secrets themselves, so every detected value is shown redacted.
-    std::cout << RedactSecrets(Detector::Default(),
-                               UnifiedDiff(*text, result->text,
-                                           fs::path(*file).filename().string()));
-  } else if (!fa->write) {
-    std::cout << result->text;
-  }
-  std::cout.flush();
-  PrintPlan(*result, *file);
-  if (!result->changed) {
-    PrintNote("nothing to rewrite in " + *file);
-  } else if (fa->write) {
-    if (auto st = WriteWithBackup(*file, *text, result->text); !st) {
-      PrintError(st.error());
-      return kExitInternal;
-    }
-    PrintNote("rewrote " + *file + " (the original is in " + *file + ".bak)");
-  }
-  return kExitPass;
+  return code;
 }
 
 namespace {
@@ -261,12 +277,16 @@ std::vector<std::string> RewriteArgs(const std::vector<std::string>& args,
 }
 
 // The --secret/--ssh flags of the apply mode: known values go into 0600
-// files of `scratch`; the rest come from the named environment variable.
-Expected<std::vector<std::string>> ApplyFlags(const RewriteResult& r, const TempDir& scratch) {
+// files of `scratch`; secrets the config names are left to
+// ConfiguredSecretFlags; the rest come from the named environment variable.
+Expected<std::vector<std::string>> ApplyFlags(const RewriteResult& r, const TempDir& scratch,
+                                              const std::set<std::string>& configured) {
   std::vector<std::string> flags;
   for (const auto& need : r.secrets) {
     if (need.kind == SecretNeed::kSsh) {
       flags.insert(flags.end(), {"--ssh", need.source});
+    } else if (!need.value && configured.count(need.id)) {
+      continue;
     } else if (need.value) {
       auto path = WriteSecretFile(scratch, need.id, *need.value);
       if (!path) return Fail(path.error());
@@ -282,6 +302,36 @@ Expected<std::vector<std::string>> ApplyFlags(const RewriteResult& r, const Temp
     }
   }
   return flags;
+}
+
+// The project's config (--config, else CONTEXT/.safebuild.json); an empty
+// one when it cannot be read: lint reports why.
+Policy LoadConfig(const CommonOptions& common, const std::string& context, bool remote) {
+  fs::path file = common.config_file ? fs::path(*common.config_file) : fs::path();
+  auto policy = LoadPolicy(file, remote ? fs::path() : fs::path(context));
+  return policy ? *policy : Policy{};
+}
+
+std::set<std::string> ConfiguredIds(const Policy& config) {
+  std::set<std::string> ids;
+  for (const auto& s : config.secrets) ids.insert(s.id);
+  return ids;
+}
+
+// Ids of the `--mount=type=secret,id=…` of every RUN in `text`.
+void AddSecretMountIds(std::string_view text, std::set<std::string>& ids) {
+  auto cf = ParseContainerfile(text, "Containerfile");
+  if (!cf) return;
+  for (const auto& ins : cf->instructions) {
+    for (const auto& f : ins.flags) {
+      if (f.name != "mount") continue;
+      std::vector<std::string> parts = Split(f.value, ',');
+      if (std::find(parts.begin(), parts.end(), "type=secret") == parts.end()) continue;
+      for (const auto& p : parts) {
+        if (StartsWith(p, "id=")) ids.insert(p.substr(3));
+      }
+    }
+  }
 }
 
 bool IsRemote(const std::string& context) {
@@ -304,7 +354,7 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
   bool apply = common.rewrite == "apply";
   // Written for podman 4.3 first; podman is asked for its version only when
   // there is something to rewrite, and a newer one gets its own syntax.
-  RewriteOptions options{PodmanVersion{}, original.build_args, apply, inv.context};
+  RewriteOptions options{PodmanVersion{}, original.build_args, apply, inv.context, {}};
   std::string name = file == "-" ? "<stdin>" : file;
   auto result = RewriteContainerfile(*text, name, options);
   if (result && result->changed) {
@@ -315,19 +365,24 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
   }
   if (!result || (!result->changed && result->skipped.empty())) return original;
   std::string shown = file == "-" ? "<stdin>" : file;
+  bool quiet = GetDiagSettings().verbosity < 0;  // -q: the plan is a note
+  if (!apply && quiet) return original;
   if (!apply) {
     std::cerr << "safebuild fix would rewrite " << shown
               << " ('safebuild fix --diff' shows it; --rewrite=apply builds from it):\n";
     PrintPlan(*result, shown);
     return original;
   }
-  std::cerr << "building from a rewritten copy of " << shown << " (it is not changed):\n";
-  PrintPlan(*result, shown);
+  if (!quiet) {
+    std::cerr << "building from a rewritten copy of " << shown << " (it is not changed):\n";
+    PrintPlan(*result, shown);
+  }
   if (!result->changed) return original;
 
   fs::path copy = scratch.path() / "Containerfile";
   if (auto st = ReplaceFile(copy, result->text, 0600); !st) return Fail(st.error());
-  auto flags = ApplyFlags(*result, scratch);
+  Policy config = LoadConfig(common, inv.context, IsRemote(inv.context));
+  auto flags = ApplyFlags(*result, scratch, ConfiguredIds(config));
   if (!flags) return Fail(flags.error());
   std::set<std::string> drop;
   for (const auto& need : result->secrets) {
@@ -342,6 +397,28 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
     if (!drop.count(kv.first)) out.build_args.push_back(kv);
   }
   return out;
+}
+
+Expected<std::vector<std::string>> ConfiguredSecretFlags(const CommonOptions& common,
+                                                        const BuildInvocation& inv,
+                                                        const BuildRewrite& build,
+                                                        const Podman& podman,
+                                                        const TempDir& scratch) {
+  bool remote = IsRemote(inv.context);
+  Policy config = LoadConfig(common, inv.context, remote);
+  if (config.secrets.empty()) return std::vector<std::string>();
+  std::set<std::string> wanted;
+  for (const auto& file : build.files) {
+    if (file == "-") {
+      AddSecretMountIds(build.stdin_text.value_or(""), wanted);
+    } else if (auto text = ReadContainerfile(file)) {
+      AddSecretMountIds(*text, wanted);
+    }
+  }
+  for (const auto& id : GivenSecretIds(build.passthrough)) wanted.erase(id);
+  fs::path base = fs::path(config.source).parent_path();
+  return SecretSourceFlags(config.secrets, wanted, base.empty() ? fs::path(".") : base, podman,
+                           scratch);
 }
 
 }  // namespace safebuild

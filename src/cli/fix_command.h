@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "podman/build_args.h"
+#include "podman/podman.h"
 #include "util/expected.h"
 #include "util/temp_dir.h"
 
@@ -34,5 +35,15 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
                                            const BuildInvocation& inv,
                                            BuildRewrite original,
                                            const TempDir& scratch);
+
+/// The `--secret` flags for the secrets the files of `build` mount, that
+/// its arguments do not give and the config's "secrets" section names
+/// (cli/secret_sources.h). Fails when a source fails (a command's non-zero
+/// exit, a missing variable or file), naming the secret, never its value.
+Expected<std::vector<std::string>> ConfiguredSecretFlags(const CommonOptions& common,
+                                                        const BuildInvocation& inv,
+                                                        const BuildRewrite& build,
+                                                        const Podman& podman,
+                                                        const TempDir& scratch);
 
 }  // namespace safebuild

@@ -1,7 +1,10 @@
 #include "podman/build_args.h"
 
+#include <stdlib.h>
+
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <string_view>
 
 #include "util/text.h"
@@ -171,6 +174,64 @@ Expected<BuildInvocation> ParseBuildArgs(const std::vector<std::string>& args) {
     inv.context = positionals.empty() ? "." : positionals.front();
   }
   return inv;
+}
+
+Expected<std::vector<std::pair<std::string, std::optional<std::string>>>> ReadBuildArgFile(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Fail("--build-arg-file: cannot read " + path);
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  int n = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view t = Trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    size_t eq = line.find('=');
+    std::string name(Trim(std::string_view(line).substr(0, eq)));
+    if (name.empty() || name.find_first_of(" \t") != std::string::npos) {
+      return Fail(path + ":" + std::to_string(n) + ": expected NAME=VALUE");
+    }
+    if (eq == std::string::npos) {
+      out.emplace_back(name, std::nullopt);
+    } else {
+      out.emplace_back(name, line.substr(eq + 1));
+    }
+  }
+  return out;
+}
+
+Status ExpandBuildArgFiles(BuildInvocation& inv) {
+  if (inv.build_arg_files.empty()) return Ok{};
+  std::vector<std::string> out;
+  const auto& args = inv.passthrough;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string file;
+    if (args[i] == "--") {
+      out.insert(out.end(), args.begin() + static_cast<long>(i), args.end());
+      break;
+    }
+    if (args[i] == "--build-arg-file" && i + 1 < args.size()) {
+      file = args[++i];
+    } else if (StartsWith(args[i], "--build-arg-file=")) {
+      file = args[i].substr(17);
+    } else {
+      out.push_back(args[i]);
+      continue;
+    }
+    auto entries = ReadBuildArgFile(file);
+    if (!entries) return Fail(entries.error());
+    for (const auto& [name, value] : *entries) {
+      if (value && ::setenv(name.c_str(), value->c_str(), 1) != 0) {
+        return Fail(file + ": cannot pass " + name);
+      }
+      out.insert(out.end(), {"--build-arg", name});
+      inv.build_args.emplace_back(name, value);
+    }
+  }
+  inv.passthrough = std::move(out);
+  inv.build_arg_files.clear();
+  return Ok{};
 }
 
 Expected<PushInvocation> ParsePushArgs(const std::vector<std::string>& args) {

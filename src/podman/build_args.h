@@ -33,6 +33,19 @@ struct BuildInvocation {
 /// boolean, like podman would reject it anyway.
 Expected<BuildInvocation> ParseBuildArgs(const std::vector<std::string>& args);
 
+/// The entries of a --build-arg-file: "NAME=VALUE" lines (the value is the
+/// rest of the line, as written), "NAME" alone (the value comes from the
+/// environment), blank lines and "#" comments skipped.
+Expected<std::vector<std::pair<std::string, std::optional<std::string>>>> ReadBuildArgFile(
+    const std::string& path);
+
+/// podman 4.3 has no --build-arg-file, so safebuild reads each file itself:
+/// its entries join `build_args`, and in `passthrough` the flag becomes one
+/// `--build-arg NAME` per entry. The values go into safebuild's own
+/// environment, which podman inherits, so that no value stands on podman's
+/// command line; the rewrite can then turn the secret ones into --secrets.
+Status ExpandBuildArgFiles(BuildInvocation& inv);
+
 struct PushInvocation {
   std::vector<std::string> passthrough;
   std::vector<std::string> global_flags;

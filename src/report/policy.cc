@@ -45,6 +45,58 @@ Status ReadAllowed(const json& j, Policy& p) {
   return Ok{};
 }
 
+bool IsSecretId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Expected<SecretSource> ReadSecretSource(const std::string& id, const json& j) {
+  if (!IsSecretId(id)) return Fail("secret id \"" + id + "\" must be letters, digits, _ - .");
+  std::string where = "secret " + id + ": ";
+  if (!j.is_object() || j.size() != 1) {
+    return Fail(where + "needs one of env, file, podman or command");
+  }
+  SecretSource s{id, SecretSource::kEnv, "", {}};
+  const std::string kind = j.begin().key();
+  const json& value = j.begin().value();
+  if (kind == "command") {
+    s.kind = SecretSource::kCommand;
+    bool ok = value.is_array() && !value.empty();
+    for (const auto& a : value) ok = ok && a.is_string();
+    if (!ok) return Fail(where + "\"command\" must be a non-empty array of strings");
+    for (const auto& a : value) s.argv.push_back(a.get<std::string>());
+    return s;
+  }
+  static const std::map<std::string, SecretSource::Kind> kKinds = {
+      {"env", SecretSource::kEnv}, {"file", SecretSource::kFile},
+      {"podman", SecretSource::kPodman}};
+  auto k = kKinds.find(kind);
+  if (k == kKinds.end()) {
+    return Fail(where + "unknown source \"" + kind + "\" (env, file, podman or command)");
+  }
+  s.kind = k->second;
+  if (!value.is_string() || value.get<std::string>().empty()) {
+    return Fail(where + "\"" + kind + "\" must be a non-empty string");
+  }
+  s.name = value.get<std::string>();
+  return s;
+}
+
+Status ReadSecrets(const json& j, Policy& p) {
+  if (!j.is_object()) return Fail("\"secrets\" must be an object of id: source");
+  for (const auto& [id, value] : j.items()) {
+    auto s = ReadSecretSource(id, value);
+    if (!s) return Fail(s.error());
+    p.secrets.push_back(*s);
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 Expected<Policy> ParsePolicy(std::string_view text, const std::string& source) {
@@ -56,6 +108,7 @@ Expected<Policy> ParsePolicy(std::string_view text, const std::string& source) {
     Status st = key == "severity" ? ReadSeverities(value, p)
                 : key == "disable" ? ReadDisabled(value, p)
                 : key == "allow"   ? ReadAllowed(value, p)
+                : key == "secrets" ? ReadSecrets(value, p)
                                    : Fail("unknown key \"" + key + "\"");
     if (!st) return Fail(source + ": " + st.error());
   }

@@ -72,27 +72,60 @@ std::vector<std::string> EditedRun(const Instruction& ins, const InstructionEdit
 }
 
 std::vector<std::string> Replacement(const Instruction& ins, const InstructionEdit& e,
-                                     const Lines& file) {
-  if (e.remove) return {};
+                                     const Lines& file, bool in_tail = false) {
+  std::vector<std::string> out = in_tail ? std::vector<std::string>() : e.before;
+  if (e.remove || (e.moved && !in_tail)) return out;
   auto begin = file.lines.begin() + (ins.start_line - 1);
   auto end = file.lines.begin() + ins.end_line;
-  if (e.replace) return {*e.replace};
-  return EditedRun(ins, e, std::vector<std::string>(begin, end));
+  std::vector<std::string> lines =
+      e.replace ? std::vector<std::string>{*e.replace}
+                : EditedRun(ins, e, std::vector<std::string>(begin, end));
+  if (!lines.empty()) lines.back() += e.append;
+  out.insert(out.end(), lines.begin(), lines.end());
+  return out;
+}
+
+bool InFile(const Instruction& ins, const Lines& file) {
+  return ins.start_line >= 1 && ins.end_line <= static_cast<int>(file.lines.size());
+}
+
+// The tail, rendered before any line moves: moved instructions are read
+// from their original place.
+std::vector<std::string> RenderTail(const State& st, const Lines& file) {
+  std::vector<std::string> out;
+  for (const auto& item : st.tail) {
+    if (!item.instruction) {
+      out.push_back(item.text);
+      continue;
+    }
+    const Instruction& ins = st.file.instructions[*item.instruction];
+    if (!InFile(ins, file)) continue;
+    auto it = st.edits.find(*item.instruction);
+    std::vector<std::string> lines =
+        Replacement(ins, it == st.edits.end() ? InstructionEdit{} : it->second, file, true);
+    out.insert(out.end(), lines.begin(), lines.end());
+  }
+  return out;
 }
 
 }  // namespace
 
 std::string RenderEdits(std::string_view text, const State& st) {
   Lines file = SplitLines(text);
+  std::vector<std::string> tail = RenderTail(st, file);
   // Back to front, so earlier line numbers stay valid.
   for (auto it = st.edits.rbegin(); it != st.edits.rend(); ++it) {
     const Instruction& ins = st.file.instructions[it->first];
-    if (ins.start_line < 1 || ins.end_line > static_cast<int>(file.lines.size())) continue;
+    if (!InFile(ins, file)) continue;
     std::vector<std::string> repl = Replacement(ins, it->second, file);
     auto begin = file.lines.begin() + (ins.start_line - 1);
     auto end = file.lines.begin() + ins.end_line;
     file.lines.erase(begin, end);
     file.lines.insert(file.lines.begin() + (ins.start_line - 1), repl.begin(), repl.end());
+  }
+  if (!tail.empty()) {
+    file.final_newline = true;
+    file.lines.insert(file.lines.end(), tail.begin(), tail.end());
   }
   return JoinLines(file);
 }

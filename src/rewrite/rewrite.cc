@@ -99,10 +99,11 @@ Expected<RewriteResult> RewriteContainerfile(std::string_view text, const std::s
     result.skipped.push_back({0, "rewrite", "file left as is: " + why});
     return result;
   }
-  rewrite::State st{*parsed, options, result, {}};
+  rewrite::State st{*parsed, options, result, {}, {}};
   rewrite::RewriteSecretVariables(st);
   rewrite::RewriteCopiedCredentials(st);
   rewrite::RewriteDownloads(st);
+  rewrite::RewriteToMultiStage(st);
   std::string out = rewrite::RenderEdits(text, st);
   // A rewrite that podman could not read would be worse than none.
   if (auto again = ParseContainerfile(out, path); !again) {

@@ -6,6 +6,9 @@
 //   rewrite-copied-credential  COPY of a credential file used, then `rm`'d
 //   rewrite-ssh-key          an SSH key copied in for `git clone`
 //   rewrite-download-credentials  curl credentials in a URL or header
+//   rewrite-multi-stage      a single stage whose secret steps leave derived
+//                            credentials becomes a build stage + a final
+//                            stage that copies only the artifacts
 // The edit touches only the instructions that change, by the line spans the
 // parser recorded; every other byte (comments, blank lines, the escape
 // directive, continuations) is kept. Rewriting a rewritten file changes
@@ -48,6 +51,9 @@ struct RewriteOptions {
   // a value, since the guard would otherwise fail a build that worked.
   bool require_values = false;
   std::string context = ".";  // for `src=` of copied credential files
+  // What the final stage of a split build copies (`fix --artifact`); empty:
+  // chosen by the heuristics of stage_rules.cc.
+  std::vector<std::string> artifacts;
 };
 
 /// One `--secret` (or `--ssh`) the rewritten file needs at build time.

@@ -23,6 +23,16 @@ struct InstructionEdit {
   // Text replaced (first occurrence) in the instruction's lines, after
   // mounts and preludes are in.
   std::vector<std::pair<std::string, std::string>> substitutions;
+  std::vector<std::string> before;  // whole lines put before the instruction
+  std::string append;               // added to its last line
+  bool moved = false;  // rendered in the tail instead of its own place
+};
+
+/// A line added after the last one: literal text, or an instruction of the
+/// file rendered with its edits (one that moved to a new final stage).
+struct TailItem {
+  std::string text;
+  std::optional<size_t> instruction;
 };
 
 struct State {
@@ -30,6 +40,7 @@ struct State {
   const RewriteOptions& options;
   RewriteResult& result;
   std::map<size_t, InstructionEdit> edits;  // by instruction index
+  std::vector<TailItem> tail;               // after the last line
 
   void Change(int line, std::string rule, std::string message) {
     result.changes.push_back({line, std::move(rule), std::move(message)});
@@ -48,6 +59,7 @@ inline constexpr char kRuleLiteral[] = "rewrite-literal-secret";
 inline constexpr char kRuleCopy[] = "rewrite-copied-credential";
 inline constexpr char kRuleSsh[] = "rewrite-ssh-key";
 inline constexpr char kRuleDownload[] = "rewrite-download-credentials";
+inline constexpr char kRuleStages[] = "rewrite-multi-stage";
 
 /// True when `text` names the variable: `$NAME` or `${NAME…}`.
 bool ReferencesVariable(std::string_view text, std::string_view name);
@@ -59,6 +71,8 @@ bool IsEditableRun(const Instruction& ins);
 void RewriteSecretVariables(State& st);
 void RewriteCopiedCredentials(State& st);
 void RewriteDownloads(State& st);
+// Runs last: it reads the secret mounts the other families added.
+void RewriteToMultiStage(State& st);
 
 /// Applies the edits to `text` (the file the parser read).
 std::string RenderEdits(std::string_view text, const State& st);

@@ -12,6 +12,28 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 make_base_image
 
+# A busybox image with curl, git and ssh taken from the host (each binary,
+# the libraries ldd names, and the passwd entry ssh needs), for RUN steps
+# that download or clone. libgnutls carries the private keys of its own
+# self-tests; a baseline of the tool image accepts them, so that the scans
+# below judge only what the builds add.
+make_tool_image() {
+  local rootfs="$E2E_TMP/rootfs" bin lib
+  mkdir -p "$rootfs/usr/bin" "$rootfs/usr/lib/git-core" "$rootfs/root"
+  for bin in /usr/bin/curl /usr/bin/git /usr/bin/ssh; do
+    cp "$bin" "$rootfs/usr/bin/"
+    for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do cp -L --parents "$lib" "$rootfs"; done
+  done
+  cp /usr/bin/git "$rootfs/usr/lib/git-core/git"
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
+  tar -C "$rootfs" -cf "$E2E_TMP/tools.tar" .
+  "${PODMAN[@]}" import -q "$E2E_TMP/tools.tar" localhost/tools:latest >/dev/null
+  "$SAFEBUILD" baseline "${STORE[@]}" localhost/tools > "$E2E_TMP/tools-baseline.json" ||
+    fail "no baseline of the tool image"
+}
+make_tool_image
+SB_OPTS=()
+
 # sha256 of FILE inside IMAGE, read through `podman image mount`.
 image_file_sum() {
   local mnt sum
@@ -49,7 +71,7 @@ expect_secret_nowhere() {
   if grep -aqF -- "$value" "$dump/all"; then fail "secret value found in $image"; fi
   local out=$OUT
   OUT="$dump/scan.json"
-  "$SAFEBUILD" --format json scan "${STORE[@]}" "$image" >"$OUT" 2>/dev/null ||
+  "$SAFEBUILD" "${SB_OPTS[@]}" --format json scan "${STORE[@]}" "$image" >"$OUT" 2>/dev/null ||
     fail "scan of $image did not pass"
   expect_json '.verdict == "pass" and (.findings | length == 0)' "scan finds nothing"
   OUT=$out
@@ -59,20 +81,22 @@ expect_secret_nowhere() {
 # Sets ORIG_ID. Extra podman build args come after the tag.
 build_both() {
   local tag=$1; shift
-  sb --format json --keep-failed build "${STORE[@]}" "$@" -t "$tag" "$CTX"
+  sb "${SB_OPTS[@]}" --format json --keep-failed build "${STORE[@]}" "$@" -t "$tag" "$CTX"
   expect_rc 65
   ORIG_ID=$(jq -r '.image.id' "$OUT")
   expect_no_image "$tag"
-  sb --rewrite=apply build "${STORE[@]}" "$@" -t "$tag" "$CTX"
+  sb "${SB_OPTS[@]}" --rewrite=apply build "${STORE[@]}" "$@" -t "$tag" "$CTX"
   expect_rc 0
   expect_image_exists "$tag"
   grep -q "building from a rewritten copy" "$ERR" || fail "no rewrite note"
 }
 
+# expect_same_artifact IMAGE [PATH]: PATH (/artifact.txt) has the same
+# checksum in IMAGE and in the original.
 expect_same_artifact() {
-  local a b
-  a=$(image_file_sum "$ORIG_ID" /artifact.txt)
-  b=$(image_file_sum "$1" /artifact.txt)
+  local a b path=${2:-/artifact.txt}
+  a=$(image_file_sum "$ORIG_ID" "$path")
+  b=$(image_file_sum "$1" "$path")
   [ -n "$a" ] && [ "$a" = "$b" ] || fail "artifact differs: $a vs $b"
 }
 
@@ -192,5 +216,326 @@ test_suggest_is_the_default_and_changes_nothing() {
   if grep -q "safebuild fix would rewrite" "$ERR"; then fail "suggested with --rewrite=off"; fi
 }
 
-for t in $(declare -F | awk '{print $3}' | grep '^test_'); do run_case "$t"; done
+# A stage that writes ~/.npmrc-like files from a build secret: the steps
+# stand in for `npm ci` and leave /app/.npmrc behind.
+write_npm_project() {
+  echo "{\"name\": \"$1\"}" > "$CTX/package.json"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+ARG NPM_TOKEN
+WORKDIR /app
+COPY package.json .
+RUN echo "//registry.example.invalid/:_authToken=${NPM_TOKEN}" > .npmrc && \
+    grep -c _authToken .npmrc > installed.txt && sha256sum package.json >> installed.txt
+RUN cat installed.txt package.json > /app/artifact.txt
+CMD ["cat", "/app/artifact.txt"]
+CF
+}
+
+test_kind_f_derived_npmrc_splits_the_build_into_stages() {
+  new_context
+  local tok id found=0; tok=$("$FAKE" NPM_TOKEN)
+  write_npm_project split
+  build_both localhost/rw-f:1 --build-arg "NPM_TOKEN=$tok"
+  expect_no_leak "$tok"
+  expect_secret_in_original "$tok"
+  expect_secret_nowhere localhost/rw-f:1 "$tok"
+  expect_same_artifact localhost/rw-f:1 /app/artifact.txt
+  grep -q 'rewrite-multi-stage: split into stages' "$ERR" || fail "no split note"
+  "${PODMAN[@]}" image mount localhost/rw-f:1 > "$E2E_TMP/mnt" &&
+    [ -e "$(cat "$E2E_TMP/mnt")/app/.npmrc" ] && fail "/app/.npmrc reached the image"
+  "${PODMAN[@]}" image unmount localhost/rw-f:1 >/dev/null
+  # The note names the build stage's images; they do hold the token.
+  local ids; ids=$(sed -n 's/.*now: podman rmi //p' "$ERR")
+  [ -n "$ids" ] || fail "no note about intermediate images"
+  for id in $ids; do
+    dump_image "$id"
+    grep -aqF -- "$tok" "$E2E_TMP/dump/all" && found=1
+  done
+  [ "$found" = 1 ] || fail "none of the noted images holds the token"
+}
+
+test_prune_intermediate_removes_the_build_stage_images() {
+  new_context
+  local tok id; tok=$("$FAKE" NPM_TOKEN)
+  write_npm_project pruned
+  "${PODMAN[@]}" images -a -q --no-trunc | sort > "$E2E_TMP/before"
+  sb --prune-intermediate --rewrite=apply build "${STORE[@]}" --build-arg "NPM_TOKEN=$tok" \
+    -t localhost/rw-p:1 "$CTX"
+  expect_rc 0
+  expect_no_leak "$tok"
+  grep -qE 'removed ([1-9][0-9]*) of \1 intermediate image' "$ERR" ||
+    fail "no prune note: $(grep -i intermediate "$ERR")"
+  "${PODMAN[@]}" images -a -q --no-trunc | sort > "$E2E_TMP/after"
+  local added; added=$(comm -13 "$E2E_TMP/before" "$E2E_TMP/after")
+  [ -n "$added" ] || fail "the build added no image"
+  for id in $added; do
+    dump_image "$id"
+    if grep -aqF -- "$tok" "$E2E_TMP/dump/all"; then fail "image $id still holds the token"; fi
+  done
+  expect_image_exists localhost/rw-p:1
+}
+
+sum_of() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+
+test_secret_sources_named_in_the_config_reach_the_build() {
+  new_context
+  local from_file from_store from_cmd
+  export SB_TEST_ENV_SECRET; SB_TEST_ENV_SECRET=$("$FAKE" GITHUB_TOKEN)
+  from_file=$("$FAKE" NPM_TOKEN); from_store=$("$FAKE" PASSWORD); from_cmd=$("$FAKE" PYPI_TOKEN)
+  printf '%s' "$from_file" > "$E2E_TMP/file-secret"
+  printf '%s\n' "$from_cmd" > "$E2E_TMP/cmd-secret"
+  printf '%s' "$from_store" | "${PODMAN[@]}" secret create sb-store - >/dev/null
+  cat > "$CTX/.safebuild.json" <<JSON
+{"secrets": {
+  "from_env": {"env": "SB_TEST_ENV_SECRET"},
+  "from_file": {"file": "$E2E_TMP/file-secret"},
+  "from_store": {"podman": "sb-store"},
+  "from_cmd": {"command": ["cat", "$E2E_TMP/cmd-secret"]}}}
+JSON
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+RUN --mount=type=secret,id=from_env --mount=type=secret,id=from_file \
+    --mount=type=secret,id=from_store --mount=type=secret,id=from_cmd \
+    for s in from_env from_file from_store from_cmd; do \
+      sha256sum < /run/secrets/$s | cut -d' ' -f1; done > /artifact.txt
+CF
+  ls "$TMPDIR" > "$E2E_TMP/tmp-before"
+  sb build "${STORE[@]}" -t localhost/rw-src:1 "$CTX"
+  expect_rc 0
+  local want got
+  want=$(printf '%s\n' "$(sum_of "$SB_TEST_ENV_SECRET")" "$(sum_of "$from_file")" \
+    "$(sum_of "$from_store")" "$(sum_of "$from_cmd")")
+  got=$(cat "$("${PODMAN[@]}" image mount localhost/rw-src:1)/artifact.txt")
+  "${PODMAN[@]}" image unmount localhost/rw-src:1 >/dev/null
+  [ "$got" = "$want" ] || fail "the build did not see the four values: $got"
+  for v in "$SB_TEST_ENV_SECRET" "$from_file" "$from_store" "$from_cmd"; do
+    expect_no_leak "$v"
+  done
+  ls "$TMPDIR" | diff -q - "$E2E_TMP/tmp-before" >/dev/null || fail "temporary files left"
+  # A failing command fails the build before podman runs, naming the secret.
+  cat > "$E2E_TMP/failing.json" <<'JSON'
+{"secrets": {"from_cmd": {"command": ["sh", "-c", "exit 4"]}}}
+JSON
+  sb --config "$E2E_TMP/failing.json" build "${STORE[@]}" -t localhost/rw-src:2 "$CTX"
+  expect_rc 64
+  grep -qF 'secret from_cmd: `sh -c exit 4` exited with 4' "$ERR" || fail "no clear message"
+  expect_no_image localhost/rw-src:2
+  unset SB_TEST_ENV_SECRET
+}
+
+test_build_arg_file_is_read_and_its_secret_becomes_a_secret_mount() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  printf '# build settings\nAPP_VERSION=1.4\nGH_TOKEN=%s\n' "$tok" > "$E2E_TMP/args.conf"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+ARG APP_VERSION
+ARG GH_TOKEN
+RUN echo "v=$APP_VERSION len=${#GH_TOKEN}" > /artifact.txt
+CF
+  build_both localhost/rw-baf:1 --build-arg-file "$E2E_TMP/args.conf"
+  expect_no_leak "$tok"
+  expect_secret_in_original "$tok"
+  expect_secret_nowhere localhost/rw-baf:1 "$tok"
+  expect_same_artifact localhost/rw-baf:1
+  local got; got=$(cat "$("${PODMAN[@]}" image mount localhost/rw-baf:1)/artifact.txt")
+  "${PODMAN[@]}" image unmount localhost/rw-baf:1 >/dev/null
+  [ "$got" = "v=1.4 len=40" ] || fail "the build args did not arrive: $got"
+}
+
+test_fix_write_rewrites_every_file_given_with_f() {
+  new_context
+  printf 'FROM localhost/busybox\nARG NPM_TOKEN\nRUN echo "$NPM_TOKEN" | wc -c\n' \
+    > "$CTX/Containerfile"
+  printf 'FROM localhost/busybox\nARG GH_TOKEN\nRUN echo "$GH_TOKEN" | wc -c\n' \
+    > "$CTX/Containerfile.dev"
+  cp "$CTX/Containerfile" "$CTX/orig1"
+  cp "$CTX/Containerfile.dev" "$CTX/orig2"
+  sb fix --write --target-version 4.3 -f "$CTX/Containerfile" -f "$CTX/Containerfile.dev" "$CTX"
+  expect_rc 0
+  cmp -s "$CTX/Containerfile.bak" "$CTX/orig1" || fail "first backup differs"
+  cmp -s "$CTX/Containerfile.dev.bak" "$CTX/orig2" || fail "second backup differs"
+  grep -q -- '--mount=type=secret,id=NPM_TOKEN' "$CTX/Containerfile" || fail "first not rewritten"
+  grep -q -- '--mount=type=secret,id=GH_TOKEN' "$CTX/Containerfile.dev" ||
+    fail "second not rewritten"
+  [ "$(grep -c '^safebuild: rewrote' "$ERR")" = 2 ] || fail "not two rewrite notes"
+  sb fix --target-version 4.3 -f "$CTX/Containerfile" -f "$CTX/Containerfile.dev" "$CTX"
+  expect_rc 64
+  grep -q 'several files need --diff or --write' "$ERR" || fail "no usage message"
+}
+
+# Serves $E2E_TMP/served (any path) on 127.0.0.1 to requests whose
+# Authorization header is Basic $HTTP_USER:$HTTP_PASS or Bearer
+# $HTTP_TOKEN, 401 to the rest. The credentials come through the
+# environment; the server stops by itself after 10 minutes. Sets HTTP_PORT.
+start_http_server() {
+  cat > "$E2E_TMP/server.py" <<'PY'
+import base64, http.server, os, sys, threading
+basic = base64.b64encode(f"{os.environ['HTTP_USER']}:{os.environ['HTTP_PASS']}".encode())
+allowed = {"Basic " + basic.decode(), "Bearer " + os.environ["HTTP_TOKEN"]}
+body = open(sys.argv[1], "rb").read()
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.headers.get("Authorization") in allowed
+        self.send_response(200 if ok else 401)
+        self.end_headers()
+        if ok:
+            self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+with open(sys.argv[2], "w") as f:
+    f.write(str(server.server_address[1]))
+threading.Timer(600, server.shutdown).start()
+server.serve_forever()
+PY
+  echo "served-artifact $RANDOM" > "$E2E_TMP/served"
+  rm -f "$E2E_TMP/http.port"
+  /usr/bin/python3 "$E2E_TMP/server.py" "$E2E_TMP/served" "$E2E_TMP/http.port" &
+  HTTP_PID=$!
+  for _ in $(seq 50); do [ -s "$E2E_TMP/http.port" ] && break; sleep 0.1; done
+  HTTP_PORT=$(cat "$E2E_TMP/http.port")
+}
+
+stop_http_server() {
+  [ -n "${HTTP_PID:-}" ] || return 0
+  kill "$HTTP_PID" 2>/dev/null
+  wait "$HTTP_PID" 2>/dev/null
+  HTTP_PID=""
+}
+
+test_kind_d_download_credentials_in_the_url_move_into_a_netrc_secret() {
+  new_context
+  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
+  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
+  start_http_server
+  local enc; enc=$(jq -rn --arg p "$HTTP_PASS" '$p|@uri')
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+RUN curl -fsS "http://deploy:$enc@127.0.0.1:$HTTP_PORT/pkg.tar" -o /artifact.txt
+CF
+  curl -fsS -o /dev/null "http://127.0.0.1:$HTTP_PORT/x" 2>/dev/null &&
+    fail "the server answers without credentials"
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  build_both localhost/rw-d:1 --network host
+  expect_no_leak "$HTTP_PASS"
+  expect_no_leak "$enc"
+  expect_secret_in_original "$enc"
+  expect_secret_nowhere localhost/rw-d:1 "$enc"
+  expect_secret_nowhere localhost/rw-d:1 "$HTTP_PASS"
+  expect_same_artifact localhost/rw-d:1
+  [ "$(image_file_sum localhost/rw-d:1 /artifact.txt)" = \
+    "$(sha256sum < "$E2E_TMP/served" | cut -d' ' -f1)" ] || fail "not the served file"
+  grep -q 'rewrite-download-credentials' "$ERR" || fail "no download rewrite note"
+  SB_OPTS=()
+  stop_http_server
+}
+
+test_kind_d_an_authorization_header_moves_into_a_header_file_secret() {
+  new_context
+  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
+  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
+  start_http_server
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+RUN echo fetching && \\
+    curl -fsS -H "Authorization: Bearer $HTTP_TOKEN" http://127.0.0.1:$HTTP_PORT/a -o /artifact.txt
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  build_both localhost/rw-d2:1 --network host
+  expect_no_leak "$HTTP_TOKEN"
+  expect_secret_in_original "$HTTP_TOKEN"
+  expect_secret_nowhere localhost/rw-d2:1 "$HTTP_TOKEN"
+  expect_same_artifact localhost/rw-d2:1
+  [ "$(image_file_sum localhost/rw-d2:1 /artifact.txt)" = \
+    "$(sha256sum < "$E2E_TMP/served" | cut -d' ' -f1)" ] || fail "not the served file"
+  SB_OPTS=()
+  stop_http_server
+}
+
+# A bare git repository served by an sshd of the test's own on 127.0.0.1,
+# with a host key and authorized_keys made here. Sets SSH_PORT, SSH_DIR.
+start_sshd() {
+  SSH_DIR="$E2E_TMP/ssh"
+  mkdir -p "$SSH_DIR" /run/sshd
+  ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/host_key"
+  ssh-keygen -q -t ed25519 -N '' -C rw-test -f "$SSH_DIR/id_ed25519"
+  cp "$SSH_DIR/id_ed25519.pub" "$SSH_DIR/authorized_keys"
+  git init -q --bare "$SSH_DIR/repo.git"
+  git init -q "$SSH_DIR/work"
+  echo "cloned-artifact $RANDOM" > "$SSH_DIR/work/artifact.txt"
+  git -C "$SSH_DIR/work" add artifact.txt
+  git -C "$SSH_DIR/work" -c user.name=t -c user.email=t@example.invalid commit -qm one
+  git -C "$SSH_DIR/work" push -q "$SSH_DIR/repo.git" HEAD:refs/heads/main
+  git -C "$SSH_DIR/repo.git" symbolic-ref HEAD refs/heads/main
+  SSH_PORT=$(/usr/bin/python3 -c \
+    'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat > "$SSH_DIR/sshd_config" <<CONF
+ListenAddress 127.0.0.1:$SSH_PORT
+HostKey $SSH_DIR/host_key
+AuthorizedKeysFile $SSH_DIR/authorized_keys
+PidFile $SSH_DIR/sshd.pid
+UsePAM no
+StrictModes no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+CONF
+  /usr/sbin/sshd -f "$SSH_DIR/sshd_config" -E "$SSH_DIR/sshd.log" || fail "sshd did not start"
+  for _ in $(seq 50); do [ -s "$SSH_DIR/sshd.pid" ] && break; sleep 0.1; done
+}
+
+stop_sshd() {
+  [ -n "${SSH_DIR:-}" ] && [ -s "$SSH_DIR/sshd.pid" ] || return 0
+  kill "$(cat "$SSH_DIR/sshd.pid")" 2>/dev/null
+  rm -f "$SSH_DIR/sshd.pid"
+}
+
+# The servers go before the storage does, whatever way the run ends.
+stop_servers_and_clean_up() {
+  stop_http_server
+  stop_sshd
+  [ -n "${SSH_AGENT_PID:-}" ] && kill "$SSH_AGENT_PID" 2>/dev/null
+  cleanup
+}
+trap stop_servers_and_clean_up EXIT
+
+test_kind_e_ssh_key_for_git_clone_becomes_the_ssh_agent() {
+  new_context
+  start_sshd
+  cp "$SSH_DIR/id_ed25519" "$CTX/id_ed25519"
+  chmod 600 "$CTX/id_ed25519"
+  local key_body; key_body=$(sed -n 2p "$SSH_DIR/id_ed25519")
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+COPY id_ed25519 /root/.ssh/id_ed25519
+RUN GIT_SSH_COMMAND="ssh -oStrictHostKeyChecking=no -oUserKnownHostsFile=/dev/null -p $SSH_PORT" \\
+    git clone -q ssh://root@127.0.0.1$SSH_DIR/repo.git /src && \\
+    cp /src/artifact.txt /artifact.txt && rm -rf /src
+RUN rm /root/.ssh/id_ed25519
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  # Only the agent started here holds the key; the rewritten build reaches
+  # it through --ssh default.
+  eval "$(ssh-agent -s)" >/dev/null
+  ssh-add -q "$SSH_DIR/id_ed25519"
+  build_both localhost/rw-e:1 --network host
+  kill "$SSH_AGENT_PID"
+  unset SSH_AUTH_SOCK SSH_AGENT_PID
+  expect_secret_in_original "$key_body"
+  expect_secret_nowhere localhost/rw-e:1 "$key_body"
+  expect_same_artifact localhost/rw-e:1
+  [ "$(image_file_sum localhost/rw-e:1 /artifact.txt)" = \
+    "$(sha256sum < "$SSH_DIR/work/artifact.txt" | cut -d' ' -f1)" ] || fail "not the cloned file"
+  grep -q 'rewrite-ssh-key' "$ERR" || fail "no ssh rewrite note"
+  grep -q -- '--ssh default' "$ERR" || fail "--ssh flag not shown"
+  SB_OPTS=()
+  stop_sshd
+}
+
+# E2E_ONLY=PATTERN runs only the cases whose names match.
+for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -e "${E2E_ONLY:-.}"); do
+  run_case "$t"
+done
 finish
