@@ -55,9 +55,17 @@ TEST(ParseImageRef, EmptyReferenceIsAnError) {
   EXPECT_EQ(ParseImageRef("  ").error(), "empty image reference");
 }
 
-TEST(ParseImageRef, RemoteImagesAreNotSupportedYet) {
-  EXPECT_EQ(ParseImageRef("docker://quay.io/app:1").error(),
-            "remote images are not supported yet: docker://quay.io/app:1");
+TEST(ParseImageRef, DockerTransportNamesARemoteImage) {
+  auto ref = ParseImageRef("docker://127.0.0.1:5000/team/app:1");
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->kind, ImageRef::Kind::kRemote);
+  EXPECT_EQ(ref->name, "127.0.0.1:5000/team/app:1");
+}
+
+TEST(ParseImageRef, RemoteNameThatLooksLikeAnOptionIsRefused) {
+  EXPECT_EQ(ParseImageRef("docker://--src-creds=x").error(),
+            "invalid image name '--src-creds=x': must start with a letter or digit");
+  EXPECT_EQ(ParseImageRef("docker://").error(), "empty image name in 'docker://'");
 }
 
 TEST(ParseImageRef, DirTransportIsNotSupported) {

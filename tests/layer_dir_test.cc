@@ -89,6 +89,21 @@ TEST_F(LayerDirTest, ReportsFilesDirsLinksWhiteoutsAndOpaqueDirs) {
   EXPECT_EQ(got->contents["/etc/app.conf"], "key=value\n");
 }
 
+TEST_F(LayerDirTest, WhiteoutFilesInTheDirectoryAreWhiteoutsNotFiles) {
+  fs::path d = Dir("diff");
+  test::WriteFile(d / "etc/.wh.passwd", "");
+  test::WriteFile(d / "srv/.wh..wh..opq", "");
+  test::WriteFile(d / "srv/.wh..wh.plnk", "aufs bookkeeping");
+  auto got = ReadDir(d);
+  ASSERT_TRUE(got) << got.error();
+  EXPECT_EQ(got->kinds, (std::map<std::string, std::string>{
+                            {"/etc", "dir"},
+                            {"/etc/passwd", "whiteout"},
+                            {"/srv", "dir"},
+                            {"/srv#opq", "opaque"},
+                            {"/srv/.wh..wh.plnk", "file"}}));
+}
+
 TEST_F(LayerDirTest, NeverFollowsSymlinksOutOfTheDirectory) {
   fs::path outside = Dir("outside");
   test::WriteFile(outside / "secret.txt", "outside bytes");
@@ -182,6 +197,58 @@ TEST_F(LayerDirTest, OverlayInspectRefusesOtherDriversAndMismatchedCounts) {
   nlohmann::json gone = Inspect({tmp_.path() / "missing"});
   EXPECT_EQ(OpenOverlayImage(gone).error(),
             "cannot read the layer directory " + (tmp_.path() / "missing").string());
+}
+
+// A ".wh.NAME" file in an upper layer directory hides NAME of a lower one,
+// exactly as the same name in a layer tar does.
+TEST_F(LayerDirTest, WhiteoutFileInALayerDirectoryMarksTheLowerFileDeleted) {
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  std::vector<fs::path> dirs = {Dir("l0"), Dir("l1")};
+  test::WriteFile(dirs[0] / "app/token", "token=" + tok + "\n");
+  test::WriteFile(dirs[0] / "app/kept", "token=" + tok + "\n");
+  test::WriteFile(dirs[1] / "app/.wh.token", "");
+  auto image = OpenOverlayImage(Inspect(dirs));
+  ASSERT_TRUE(image) << image.error();
+  auto out = ScanImage(*image, Detector::Default());
+  ASSERT_TRUE(out) << out.error();
+  std::map<std::string, bool> deleted;
+  for (const Finding& f : out->findings) deleted[f.path] = *f.deleted;
+  EXPECT_EQ(deleted, (std::map<std::string, bool>{{"/app/kept", false}, {"/app/token", true}}));
+  // The marker is read too: bytes in one would still be in the image.
+  EXPECT_EQ(out->stats.files, 3u);
+}
+
+// Files of one layer are scanned by several threads; the findings still come
+// in the layer's entry order, and a hardlink still gets its target's.
+TEST_F(LayerDirTest, OneLayerScannedByTwoThreadsGivesTheFindingsOfOneInTheSameOrder) {
+  std::vector<test::TarMember> members = {test::Dir("d/")};
+  for (int i = 0; i < 300; ++i) {
+    std::string name = "d/f" + std::to_string(i);
+    members.push_back(File(name, "token=" + fake::Make(fake::Kind::kGithubToken) + "\n"));
+    if (i % 50 == 0) members.push_back(test::Hardlink("d/link" + std::to_string(i), name));
+  }
+  test::OciLayout layout(tmp_.path() / "oci");
+  auto blob = layout.AddBlob(test::kTarGzip,
+                             test::Compress(test::MakeTar(members), test::Filter::kGzip));
+  layout.WriteIndex({layout.AddImage({blob})});
+  auto image = OpenOciLayout(tmp_.path() / "oci", "");
+  ASSERT_TRUE(image) << image.error();
+  auto paths = [&](int jobs) {
+    ScanOptions options;
+    options.jobs = jobs;
+    auto out = ScanImage(*image, Detector::Default(), options);
+    EXPECT_TRUE(out) << out.error();
+    std::vector<std::string> got;
+    for (const Finding& f : out->findings) got.push_back(f.path + " " + f.fingerprint);
+    return got;
+  };
+  std::vector<std::string> one = paths(1);
+  ASSERT_EQ(one.size(), 306u);
+  EXPECT_EQ(one[0].substr(0, 6), "/d/f0 ");
+  EXPECT_EQ(one[1].substr(0, 9), "/d/link0 ");
+  EXPECT_EQ(one[1].substr(9), one[0].substr(6));
+  EXPECT_EQ(paths(2), one);
+  EXPECT_EQ(paths(4), one);
 }
 
 // The same three layers as diff directories and as an OCI layout give the

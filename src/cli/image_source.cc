@@ -9,6 +9,17 @@
 namespace safebuild {
 namespace {
 
+// Exports the image as an OCI layout directory and opens it.
+Status Export(ImageSource& src, const Podman& podman, const TempDir& scratch) {
+  auto dir = scratch.path() / "image";
+  if (auto st = podman.SaveOciDir(src.id, dir.string()); !st) return Fail(st.error());
+  auto opened = OpenOciLayout(dir, "");
+  if (!opened) return Fail(opened.error());
+  src.image = std::move(*opened);
+  src.in_place = false;
+  return Ok{};
+}
+
 Expected<ImageSource> OpenLocal(const std::string& name, const Podman& podman,
                                 const TempDir& scratch) {
   auto inspect = podman.InspectJson(name);
@@ -28,14 +39,24 @@ Expected<ImageSource> OpenLocal(const std::string& name, const Podman& podman,
   if (auto in_place = OpenOverlayImage(j[0]); in_place) {
     PrintVerbose("reading " + src.id.substr(0, 19) + " in place from podman's overlay storage");
     src.image = std::move(*in_place);
+    src.in_place = true;
     return src;
   } else {
     PrintVerbose("exporting " + src.id.substr(0, 19) + ": " + in_place.error());
   }
+  if (Status st = Export(src, podman, scratch); !st) return Fail(st.error());
+  return src;
+}
+
+Expected<ImageSource> OpenRemote(const std::string& name, const RemoteOptions& remote,
+                                 const TempDir& scratch) {
   auto dir = scratch.path() / "image";
-  if (auto st = podman.SaveOciDir(src.id, dir.string()); !st) return Fail(st.error());
+  PrintVerbose("copying docker://" + name + " with skopeo");
+  if (Status st = CopyRemoteImage(name, remote, scratch, dir); !st) return Fail(st.error());
   auto opened = OpenOciLayout(dir, "");
   if (!opened) return Fail(opened.error());
+  ImageSource src;
+  src.id = opened->id;
   src.image = std::move(*opened);
   return src;
 }
@@ -43,13 +64,16 @@ Expected<ImageSource> OpenLocal(const std::string& name, const Podman& podman,
 }  // namespace
 
 Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman& podman,
-                                      const TempDir& scratch) {
+                                      const TempDir& scratch, const RemoteOptions& remote) {
   auto ref = ParseImageRef(reference);
   if (!ref) return Fail(ref.error());
+  if (ref->kind == ImageRef::Kind::kRemote) return OpenRemote(ref->name, remote, scratch);
   Expected<OpenedImage> opened = Fail("unreachable");
   switch (ref->kind) {
     case ImageRef::Kind::kLocal:
       return OpenLocal(ref->name, podman, scratch);
+    case ImageRef::Kind::kRemote:
+      break;
     case ImageRef::Kind::kOciDir:
       opened = OpenOciLayout(ref->path, ref->tag);
       break;
@@ -69,6 +93,16 @@ Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman
   src.id = opened->id;
   src.image = std::move(*opened);
   return src;
+}
+
+Expected<ScanOutput> ScanImageSource(ImageSource& src, const Podman& podman,
+                                     const TempDir& scratch, const ScanOptions& options) {
+  auto scanned = ScanImage(src.image, Detector::Default(), options);
+  if (scanned || !src.in_place || (options.cancelled && options.cancelled())) return scanned;
+  PrintNote("cannot read " + src.id.substr(0, 19) + " in podman's storage (" +
+            scanned.error() + "); exporting it instead");
+  if (Status st = Export(src, podman, scratch); !st) return Fail(st.error());
+  return ScanImage(src.image, Detector::Default(), options);
 }
 
 }  // namespace safebuild

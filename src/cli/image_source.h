@@ -1,12 +1,15 @@
 // Turns an image reference into an opened image on disk: local images are
-// exported by podman into a private directory, archives are unpacked there,
-// OCI layout directories are read in place.
+// read in place from podman's overlay storage or exported by podman into a
+// private directory, archives are unpacked there, remote images are copied
+// there by skopeo, OCI layout directories are read in place.
 #pragma once
 
 #include <string>
 
+#include "cli/remote_image.h"
 #include "image/layout.h"
 #include "podman/podman.h"
+#include "scan/scanner.h"
 #include "util/expected.h"
 #include "util/temp_dir.h"
 
@@ -16,9 +19,17 @@ struct ImageSource {
   OpenedImage image;
   std::string id;                 // podman's image ID for local images
   std::vector<std::string> tags;  // local RepoTags
+  bool in_place = false;          // layers read from podman's storage directories
 };
 
 Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman& podman,
-                                      const TempDir& scratch);
+                                      const TempDir& scratch, const RemoteOptions& remote = {});
+
+/// Scans `src`. When a local image read in place cannot be read after all
+/// (a layer file safebuild may not open, as in rootless storage where the
+/// files belong to the container's user IDs), it is exported with podman
+/// and scanned again; `src` then describes the export.
+Expected<ScanOutput> ScanImageSource(ImageSource& src, const Podman& podman,
+                                     const TempDir& scratch, const ScanOptions& options);
 
 }  // namespace safebuild

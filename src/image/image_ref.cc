@@ -87,7 +87,10 @@ Expected<ImageRef> ParseImageRef(std::string_view text) {
     return LocalRef(text.substr(sizeof("containers-storage:") - 1), text);
   }
   if (StartsWith(text, "docker://")) {
-    return Fail("remote images are not supported yet: " + std::string(text));
+    // It ends up on skopeo's command line: the same character rules apply.
+    auto ref = LocalRef(text.substr(sizeof("docker://") - 1), text);
+    if (ref) ref->kind = ImageRef::Kind::kRemote;
+    return ref;
   }
   for (std::string_view prefix : kUnsupported) {
     if (StartsWith(text, prefix)) {

@@ -9,15 +9,16 @@
 namespace safebuild {
 
 struct ImageRef {
-  enum class Kind { kLocal, kOciArchive, kOciDir, kDockerArchive };
+  enum class Kind { kLocal, kOciArchive, kOciDir, kDockerArchive, kRemote };
   Kind kind = Kind::kLocal;
-  std::string name;  // kLocal: name or ID as given
+  std::string name;  // kLocal: name or ID as given; kRemote: HOST/REPO[:TAG|@DIGEST]
   std::string path;  // archive file or layout directory
   std::string tag;   // oci:DIR:TAG / oci-archive:PATH:TAG reference, may be ""
 };
 
 /// "oci-archive:PATH[:REF]", "oci:DIR[:REF]", "docker-archive:PATH",
-/// "containers-storage:NAME" or a bare local name/ID.
+/// "containers-storage:NAME", "docker://HOST/REPO[:TAG]" or a bare local
+/// name/ID.
 Expected<ImageRef> ParseImageRef(std::string_view text);
 
 }  // namespace safebuild

@@ -151,6 +151,9 @@ Status DirWalk::Visit(int dir_fd, const char* name, const std::string& path, int
   } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0) {
     entry.is_whiteout = true;
   }
+  // Some drivers (vfs diffs, aufs, layers unpacked by other tools) keep
+  // deletions as ".wh.NAME" files, as a layer tar spells them.
+  ClassifyWhiteout(entry);
   return Emit(entry, content_, truncated);
 }
 

@@ -65,6 +65,8 @@ LayerEntry::Type TypeOf(archive_entry* e) {
   }
 }
 
+}  // namespace
+
 void ClassifyWhiteout(LayerEntry& entry) {
   size_t slash = entry.path.rfind('/');
   if (slash == std::string::npos) return;  // the root has no name
@@ -80,6 +82,8 @@ void ClassifyWhiteout(LayerEntry& entry) {
         dir + "/" + std::string(base.substr(kWhiteoutPrefix.size())));
   }
 }
+
+namespace {
 
 bool IsDeviceWhiteout(archive_entry* e) {
   return archive_entry_filetype(e) == AE_IFCHR &&

@@ -40,6 +40,12 @@ using EntryCallback = std::function<bool(const LayerEntry& entry,
 Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
                  const EntryCallback& on_entry);
 
+/// Turns an entry named ".wh.NAME" into a whiteout of NAME and one named
+/// ".wh..wh..opq" into the opaque marker of its directory; `entry.path`
+/// must be normalised. Other ".wh..wh." names (aufs bookkeeping) stay
+/// ordinary entries.
+void ClassifyWhiteout(LayerEntry& entry);
+
 /// Normalises a tar member name into "/a/b"; "" for the root. Leading "./",
 /// "/", repeated "/" and "." parts go; ".." pops but never above the root.
 std::string NormalizeLayerPath(std::string_view name);

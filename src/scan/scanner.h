@@ -4,6 +4,9 @@
 // never looks clean.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "detect/detector.h"
@@ -15,10 +18,20 @@
 
 namespace safebuild {
 
+/// Counters the scan keeps up to date for a progress display.
+struct ScanProgress {
+  std::atomic<int> layers_total{0};
+  std::atomic<int> layers_done{0};
+  std::atomic<uint64_t> files{0};
+  std::atomic<uint64_t> bytes{0};
+};
+
 struct ScanOptions {
-  int jobs = 2;                            // layers read at once
+  int jobs = 2;                            // threads: read layers, then scan files
   uint64_t max_file_bytes = 256ull << 20;  // per file; the rest is counted
   NestedLimits nested;                     // archives in layers; depth 0: off
+  ScanProgress* progress = nullptr;        // updated as files are read
+  std::function<bool()> cancelled;         // polled; true ends the scan with an error
 };
 
 struct ScanOutput {

@@ -140,7 +140,243 @@ test_baseline_survives_a_rebuild() {
   expect_no_leak "$extra"
 }
 
+# As in rootless storage, where layer files belong to the container's user
+# IDs: safebuild runs without CAP_DAC_OVERRIDE/CAP_DAC_READ_SEARCH and one
+# file in a layer directory has mode 000, while podman (a service started
+# here, with every capability) can still read it. The in-place read fails
+# on that file and the scan falls back to `podman image save`: the secret in
+# the unreadable file is found, nothing is skipped.
+test_unreadable_layer_file_falls_back_to_the_export() {
+  leaky_context
+  "${PODMAN[@]}" build -q -t localhost/sources:perm "$CTX" >/dev/null 2>&1 ||
+    { fail "podman build failed"; return; }
+  local sock="$E2E_TMP/podman.sock"
+  "${PODMAN[@]}" system service --time=0 "unix://$sock" >"$E2E_TMP/service.log" 2>&1 &
+  local service=$! i
+  for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.2; done
+  cat > "$E2E_TMP/podman-remote" <<SH
+#!/bin/sh
+echo "\$*" >> "$PODMAN_LOG"
+exec podman --url "unix://$sock" "\$@"
+SH
+  chmod +x "$E2E_TMP/podman-remote"
+  local upper
+  upper=$("${PODMAN[@]}" image inspect localhost/sources:perm | jq -r '.[0].GraphDriver.Data
+    | .LowerDir | split(":") | map(select(test("/diff$"))) | .[]' |
+    while read -r d; do [ -f "$d/app/token.txt" ] && echo "$d"; done | tail -n 1)
+  # LowerDir lists the top first: the last match is layer 1, the COPY.
+  [ -n "$upper" ] || { fail "no layer directory holds /app/token.txt"; kill "$service"; return; }
+  chmod 000 "$upper/app/token.txt"
+  : > "$PODMAN_LOG"
+  setpriv --bounding-set -dac_override,-dac_read_search \
+    --inh-caps -dac_override,-dac_read_search "$SAFEBUILD" --podman "$E2E_TMP/podman-remote" \
+    --format json scan localhost/sources:perm >"$OUT" 2>"$ERR"
+  RC=$?
+  kill "$service"
+  wait "$service" 2>/dev/null
+  chmod 644 "$upper/app/token.txt"
+  expect_rc 65
+  grep -q "cannot read .* in podman's storage (.*Permission denied); exporting it instead" \
+    "$ERR" || fail "no note about the fallback: $(cat "$ERR")"
+  grep -q " save " "$PODMAN_LOG" || fail "not exported: $(cat "$PODMAN_LOG")"
+  expect_json '[.findings[] | select(.path=="/app/token.txt" and .layer.index==1)]
+    | length == 1' "the token in the unreadable file"
+  expect_json '.complete == true and .stats.skipped.total == 0' "nothing skipped"
+  [ "$(findings_of "$OUT" | wc -l)" = 5 ] || fail "not 5 findings: $(findings_of "$OUT")"
+}
+
+# Runs safebuild ARGS on a terminal (script(1) gives it one); what the
+# terminal showed, stdout and stderr together, goes to $OUT.
+sb_on_tty() {
+  local cmd
+  cmd=$(printf '%q ' "$SAFEBUILD" "$@")
+  script -qec "$cmd" /dev/null >"$OUT" 2>"$ERR" </dev/null
+  RC=$?
+}
+
+# Keyword-dense text keeps the detector busy for a few seconds.
+test_progress_line_on_a_terminal_only() {
+  new_context
+  yes 'export API_KEY=${API_KEY} password: changeme token=<token> secret=xxxxxxxx' |
+    head -n 400000 > "$CTX/slow.txt"
+  printf 'FROM localhost/busybox\nCOPY slow.txt /slow.txt\n' > "$CTX/Containerfile"
+  "${PODMAN[@]}" build -q -t localhost/slow:1 "$CTX" >/dev/null 2>&1 ||
+    { fail "podman build failed"; return; }
+  local cr=$'\r' clear=$'\r\e[K'
+  CI='' sb_on_tty scan "${STORE[@]}" localhost/slow:1
+  expect_rc 0
+  grep -q "scanning: layer [01]/2, .* MiB, [0-9]* files, .*/s" "$OUT" ||
+    fail "no progress line on a terminal: $(tr '\r' '|' < "$OUT" | head -c 400)"
+  grep -qF "$clear" "$OUT" || fail "the progress line was not cleared"
+  # The report starts right after the clearing, at the start of the line.
+  tail -n 1 "$OUT" | grep -qF "$clear""safebuild: 0 findings in 2 layers" ||
+    fail "report not on a cleared line: $(tail -n 1 "$OUT" | tr '\r' '|')"
+  "$SAFEBUILD" scan "${STORE[@]}" localhost/slow:1 2>&1 | cat >"$OUT"
+  if grep -qF "$cr" "$OUT"; then fail "carriage return in piped output"; fi
+  grep -q "0 findings" "$OUT" || fail "no report in piped output"
+  CI='' sb_on_tty -q scan "${STORE[@]}" localhost/slow:1
+  if grep -q "scanning:" "$OUT"; then fail "progress line with -q"; fi
+  CI=true sb_on_tty scan "${STORE[@]}" localhost/slow:1
+  if grep -q "scanning:" "$OUT"; then fail "progress line with CI set"; fi
+  CI='' sb_on_tty scan "${STORE[@]}" localhost/busybox
+  if grep -q "scanning:" "$OUT"; then fail "progress line for a scan under a second"; fi
+}
+
+# A registry of the test's own on 127.0.0.1. With "auth": TLS with a
+# self-signed certificate (its CA file in $CERTS) and htpasswd basic auth
+# for $REG_USER:$REG_PASS.
+start_registry() {
+  REGISTRY_PORT=$((20000 + RANDOM % 20000))
+  local conf="$E2E_TMP/registry-$REGISTRY_PORT.yml" scheme=http curl_tls=()
+  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n' \
+    "$E2E_TMP/registry-$REGISTRY_PORT" > "$conf"
+  printf 'http:\n  addr: 127.0.0.1:%s\n' "$REGISTRY_PORT" >> "$conf"
+  if [ "${1:-}" = auth ]; then
+    CERTS="$E2E_TMP/certs"
+    mkdir -p "$CERTS"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+      -addext subjectAltName=IP:127.0.0.1 -keyout "$E2E_TMP/registry.key" \
+      -out "$CERTS/ca.crt" >/dev/null 2>&1 || return 1
+    REG_USER=tester
+    REG_PASS=$(openssl rand -hex 12)
+    htpasswd -Bbn "$REG_USER" "$REG_PASS" > "$E2E_TMP/htpasswd" || return 1
+    printf '  tls:\n    certificate: %s\n    key: %s\n' "$CERTS/ca.crt" \
+      "$E2E_TMP/registry.key" >> "$conf"
+    printf 'auth:\n  htpasswd:\n    realm: test\n    path: %s\n' "$E2E_TMP/htpasswd" >> "$conf"
+    scheme=https
+    curl_tls=(--cacert "$CERTS/ca.crt")
+  fi
+  docker-registry serve "$conf" >"$E2E_TMP/registry.log" 2>&1 &
+  REGISTRY_PID=$!
+  local i code
+  for i in $(seq 50); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' "${curl_tls[@]}" \
+      "$scheme://127.0.0.1:$REGISTRY_PORT/v2/")
+    [ "$code" = 200 ] || [ "$code" = 401 ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+stop_registry() {
+  kill "$REGISTRY_PID" 2>/dev/null
+  wait "$REGISTRY_PID" 2>/dev/null
+  REGISTRY_PID=""
+}
+
+# A leaky image (a token in a file a later layer deletes) and a clean one.
+build_remote_images() {
+  new_context
+  TOK=$("$FAKE" GITHUB_TOKEN)
+  printf 'token=%s\n' "$TOK" > "$CTX/token.txt"
+  printf 'FROM localhost/busybox\nCOPY token.txt /app/token.txt\nRUN rm /app/token.txt\n' \
+    > "$CTX/Containerfile"
+  "${PODMAN[@]}" build -q -t localhost/remote-leaky:1 "$CTX" >/dev/null 2>&1 &&
+    printf 'FROM localhost/busybox\nRUN echo fine > /fine\n' > "$CTX/Containerfile" &&
+    "${PODMAN[@]}" build -q -t localhost/remote-clean:1 "$CTX" >/dev/null 2>&1
+}
+
+scratch_dirs() { find "$TMPDIR" -maxdepth 1 -name 'safebuild.*'; }
+
+# A skopeo first in PATH that logs its arguments and, for --src-authfile,
+# the modes of the file and its directory, then runs the real one.
+SKOPEO_LOG="$E2E_TMP/skopeo-calls.log"
+mkdir -p "$E2E_TMP/bin"
+cat > "$E2E_TMP/bin/skopeo" <<'SH'
+#!/bin/sh
+echo "args: $*" >> "$SKOPEO_LOG"
+for a in "$@"; do
+  case $a in --src-authfile=*)
+    f=${a#--src-authfile=}
+    echo "authfile: $(stat -c %a "$f") dir: $(stat -c %a "$(dirname "$f")")" >> "$SKOPEO_LOG";;
+  esac
+done
+[ -n "${SKOPEO_HOLD:-}" ] && { sleep 60 & wait $!; exit 1; }
+exec /usr/bin/skopeo "$@"
+SH
+chmod +x "$E2E_TMP/bin/skopeo"
+export SKOPEO_LOG
+
+test_remote_image_over_plain_http() {
+  start_registry || { fail "docker-registry did not start"; return; }
+  build_remote_images || { fail "podman build failed"; return; }
+  local reg="127.0.0.1:$REGISTRY_PORT"
+  "${PODMAN[@]}" push -q --tls-verify=false localhost/remote-leaky:1 "docker://$reg/leaky:1" &&
+    "${PODMAN[@]}" push -q --tls-verify=false localhost/remote-clean:1 "docker://$reg/clean:1" ||
+    { fail "podman push failed"; stop_registry; return; }
+  sb --format json scan --tls-verify=false "docker://$reg/leaky:1"
+  expect_rc 65
+  expect_json '[.findings[] | select(.path=="/app/token.txt" and .deleted==true
+    and .rule=="github-classic-token")] | length == 1' "the deleted token, found remotely"
+  expect_no_leak "$TOK"
+  sb --format json scan "docker://$reg/clean:1" --tls-verify=false
+  expect_rc 0
+  expect_json '.verdict == "pass" and .stats.layers == 2' "the clean image passes"
+  sb scan --tls-verify=false "docker://$reg/missing:1"
+  expect_rc 66
+  grep -q "has no image $reg/missing:1" "$ERR" || fail "unknown image: $(cat "$ERR")"
+  sb scan --tls-verify=false "docker://127.0.0.1:1/leaky:1"
+  expect_rc 66
+  grep -q "cannot reach the registry 127.0.0.1:1" "$ERR" || fail "unreachable: $(cat "$ERR")"
+  sb scan --tls-verify=maybe "docker://$reg/leaky:1"
+  expect_rc 64
+  sb scan --creds a:b localhost/remote-clean:1
+  expect_rc 64
+  grep -q "are for docker:// images" "$ERR" || fail "remote flag on a local image accepted"
+  stop_registry
+}
+
+test_remote_image_with_credentials_and_tls() {
+  start_registry auth || { fail "docker-registry with TLS and htpasswd did not start"; return; }
+  build_remote_images || { fail "podman build failed"; return; }
+  local reg="127.0.0.1:$REGISTRY_PORT"
+  "${PODMAN[@]}" push -q --cert-dir "$CERTS" --creds "$REG_USER:$REG_PASS" \
+    localhost/remote-leaky:1 "docker://$reg/leaky:1" >/dev/null 2>&1 ||
+    { fail "podman push failed"; stop_registry; return; }
+  : > "$SKOPEO_LOG"
+  PATH="$E2E_TMP/bin:$PATH" sb --format json scan --cert-dir "$CERTS" \
+    --creds "$REG_USER:$REG_PASS" "docker://$reg/leaky:1"
+  expect_rc 65
+  expect_json '[.findings[] | select(.path=="/app/token.txt")] | length == 1' "token found"
+  grep -q "args: copy" "$SKOPEO_LOG" || fail "skopeo was not called"
+  if grep -qF -- "$REG_PASS" "$SKOPEO_LOG"; then fail "password on skopeo's command line"; fi
+  grep -q "authfile: 600 dir: 700" "$SKOPEO_LOG" ||
+    fail "auth file not 0600 in a 0700 directory: $(cat "$SKOPEO_LOG")"
+  expect_no_leak "$REG_PASS"
+  expect_no_leak "$TOK"
+  [ -z "$(scratch_dirs)" ] || fail "left behind in TMPDIR: $(scratch_dirs)"
+  # A user's own auth file is passed on as it is.
+  local auth="$E2E_TMP/auth.json"
+  printf '{"auths":{"%s":{"auth":"%s"}}}' "$reg" \
+    "$(printf '%s:%s' "$REG_USER" "$REG_PASS" | base64 -w0)" > "$auth"
+  sb scan --cert-dir "$CERTS" --authfile "$auth" "docker://$reg/leaky:1"
+  expect_rc 65
+  sb scan --cert-dir "$CERTS" --creds "$REG_USER:wrong" "docker://$reg/leaky:1"
+  expect_rc 66
+  grep -q "the registry $reg refused access" "$ERR" || fail "auth failure: $(cat "$ERR")"
+  sb scan "docker://$reg/leaky:1"
+  expect_rc 66
+  grep -q "TLS with $reg failed" "$ERR" || fail "unknown CA: $(cat "$ERR")"
+  # Interrupted while skopeo runs: the auth file and the directory go too.
+  : > "$SKOPEO_LOG"
+  PATH="$E2E_TMP/bin:$PATH" SKOPEO_HOLD=1 "$SAFEBUILD" scan --cert-dir "$CERTS" \
+    --creds "$REG_USER:$REG_PASS" "docker://$reg/leaky:1" >"$OUT" 2>"$ERR" &
+  local pid=$! i
+  for i in $(seq 50); do grep -q authfile "$SKOPEO_LOG" && break; sleep 0.2; done
+  [ -n "$(scratch_dirs)" ] || fail "no private directory while skopeo runs"
+  kill -INT "$pid"
+  wait "$pid"
+  RC=$?
+  expect_rc 130
+  [ -z "$(scratch_dirs)" ] || fail "left behind after SIGINT: $(scratch_dirs)"
+  stop_registry
+}
+
 run_case test_storage_scan_matches_the_export
 run_case test_baseline_survives_a_rebuild
 run_case test_vfs_storage_falls_back_to_the_export
+run_case test_unreadable_layer_file_falls_back_to_the_export
+run_case test_progress_line_on_a_terminal_only
+run_case test_remote_image_over_plain_http
+run_case test_remote_image_with_credentials_and_tls
 finish
