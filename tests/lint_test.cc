@@ -328,8 +328,7 @@ TEST(Lint, AdvisesAgainstASecretNamedArgWithoutAValue) {
   EXPECT_EQ(f.severity, Severity::kLow);
   EXPECT_EQ(f.message,
             "ARG GH_TOKEN: its value is recorded in the image history of every "
-            "RUN after "
-            "line 2; use RUN --mount=type=secret");
+            "RUN after it; use RUN --mount=type=secret");
   EXPECT_TRUE(f.fingerprint.empty());
 }
 
@@ -723,6 +722,54 @@ TEST(Lint, ShortensLongExcerptsAroundTheFinding) {
   const Finding& f = Only(findings, "secret-in-run");
   EXPECT_LE(f.excerpt.size(), 250u);
   EXPECT_NE(f.excerpt.find(f.redacted), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safebuild
+
+namespace safebuild {
+namespace {
+
+TEST(Lint, StaysLinearWithThousandsOfSecretsOnOneLine) {
+  // Every literal password is remembered and scrubbed from every excerpt.
+  std::string run = "FROM a\nRUN true";
+  for (int i = 0; i < 3000; ++i) {
+    run += " && curl -u user:pw" + std::to_string(i) + "-long-enough";
+  }
+  std::vector<Finding> findings = LintText(run + "\n");
+  EXPECT_EQ(WithRule(findings, "url-credentials").size(), 3000u);
+  for (const Finding& f : findings) {
+    EXPECT_EQ(f.excerpt.find("-long-enough"), std::string::npos) << f.excerpt;
+  }
+}
+
+TEST(Lint, ReportsASecretArgUsedInTheFinalStage) {
+  std::vector<Finding> findings = LintText(
+      "FROM alpine\nARG GH_TOKEN\nRUN git clone https://x:${GH_TOKEN}@h/r\n");
+  const Finding& f = Only(findings, "secret-in-final-stage");
+  EXPECT_EQ(f.severity, Severity::kMedium);
+  EXPECT_EQ(f.line, 3);
+  EXPECT_EQ(f.column, 25);
+}
+
+TEST(Lint, DoesNotReportSecretsUsedInABuilderStage) {
+  std::vector<Finding> findings = LintText(
+      "ARG GH_TOKEN\n"
+      "FROM node AS build\n"
+      "ARG GH_TOKEN\n"
+      "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\n"
+      "RUN git clone https://x:$GH_TOKEN@h/r\n"
+      "FROM node\n"
+      "COPY --from=build /app /app\n"
+      "RUN echo $GH_TOKEN\n"  // not declared in this stage: empty
+      "RUN --mount=type=cache,target=/root/.npm npm ls\n");
+  EXPECT_TRUE(WithRule(findings, "secret-in-final-stage").empty());
+  // A secret mount used where it is mounted leaves nothing behind (case 12).
+  EXPECT_TRUE(WithRule(LintText("FROM node\n"
+                                "RUN --mount=type=secret,id=npmrc,target="
+                                "/root/.npmrc npm ci\n"),
+                       "secret-in-final-stage")
+                  .empty());
 }
 
 }  // namespace

@@ -54,6 +54,12 @@ check "an error after a continuation points at its column" \
     '    4 |   ONBUILD ONBUILD RUN z' '      |           ^')" \
   "$(cat "$work/err")"
 
+printf 'FROM a\nRUN echo \326\326\n' >"$work/latin1"
+run parse --file=latin1
+check "bytes that are not UTF-8 print as U+FFFD, not a crash" "0 echo \ufffd\ufffd" \
+  "$(cat "$work/code") $(jq -r '.instructions[1].args | @json' "$work/out" | tr -d '"' |
+    sed 's/\xef\xbf\xbd/\\ufffd/g')"
+
 run parse --bogus
 check "unknown option is a usage error" "64 safebuild: error: parse: unknown option --bogus" \
   "$(cat "$work/code") $(cat "$work/err")"

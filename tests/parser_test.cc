@@ -255,6 +255,15 @@ TEST(Parser, AllowsAnEmptyCmd) {
   EXPECT_EQ(cf.instructions[1].args, "");
 }
 
+TEST(Parser, AllowsABareHealthcheckAsBuildkitDoes) {
+  Containerfile cf = MustParse("FROM a\nHEALTHCHECK\nHEALTHCHECK CMD\n");
+  ASSERT_EQ(cf.instructions.size(), 3u);
+  EXPECT_EQ(cf.instructions[1].keyword, "HEALTHCHECK");
+  EXPECT_EQ(cf.instructions[1].args, "");
+  EXPECT_EQ(cf.instructions[2].args, "CMD");
+  EXPECT_FALSE(cf.instructions[2].exec_form);
+}
+
 TEST(Parser, ReadsFlagsUpToTheFirstOtherWord) {
   Containerfile cf = MustParse(
       "FROM --platform=linux/amd64 a\n"

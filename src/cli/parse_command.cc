@@ -8,6 +8,7 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "cli/options.h"
 #include "cli/source_error.h"
 #include "containerfile/parse_json.h"
 #include "containerfile/parser.h"
@@ -17,8 +18,6 @@
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
-
-constexpr const char* kUsage = "Usage: safebuild parse [-f FILE] [CONTEXT]\n";
 
 struct ParseArgs {
   std::optional<std::string> file;  // "-" for standard input
@@ -76,7 +75,7 @@ int RunParse(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (parsed_args->help) {
-    std::cout << kUsage;
+    std::cout << CommandUsage("parse");
     return kExitPass;
   }
   auto file = PickFile(*parsed_args);
@@ -94,7 +93,10 @@ int RunParse(const std::vector<std::string>& args) {
     PrintSourceError(parsed.error(), *text);
     return kExitIncomplete;
   }
-  std::cout << ParsedToJson(*parsed).dump(2) << "\n";
+  // A Containerfile need not be UTF-8; JSON must be: bad bytes become U+FFFD.
+  std::cout << ParsedToJson(*parsed).dump(2, ' ', false,
+                                          nlohmann::json::error_handler_t::replace)
+            << "\n";
   return kExitPass;
 }
 

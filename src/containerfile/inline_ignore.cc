@@ -1,6 +1,7 @@
 #include "containerfile/inline_ignore.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -51,11 +52,15 @@ bool Covers(const InlineIgnore& ig, const std::string& rule) {
                      [&](const std::string& r) { return r == "*" || r == rule; });
 }
 
+// Instructions ascend by line and do not overlap: a binary search keeps a
+// file with thousands of findings linear.
 const Instruction* InstructionAt(const Containerfile& file, int line) {
-  for (const Instruction& ins : file.instructions) {
-    if (ins.start_line <= line && line <= ins.end_line) return &ins;
-  }
-  return nullptr;
+  const auto& all = file.instructions;
+  auto it = std::partition_point(all.begin(), all.end(), [&](const Instruction& ins) {
+    return ins.end_line < line;
+  });
+  if (it == all.end() || it->start_line > line) return nullptr;
+  return &*it;
 }
 
 }  // namespace
@@ -77,13 +82,17 @@ std::vector<InlineIgnore> IgnoresFor(const Containerfile& file, const Instructio
 }
 
 void ApplyInlineIgnores(const Containerfile& file, std::vector<Finding>& findings) {
+  // Many findings share an instruction; its comments are read once.
+  std::map<const Instruction*, std::vector<InlineIgnore>> cache;
   for (Finding& f : findings) {
     bool ours = f.origin == Origin::kContext ||
                 (f.origin == Origin::kContainerfile && f.path == file.path);
     if (!ours || f.line <= 0 || !f.suppressed.empty()) continue;
     const Instruction* ins = InstructionAt(file, f.line);
     if (ins == nullptr) continue;
-    for (const InlineIgnore& ig : IgnoresFor(file, *ins)) {
+    auto cached = cache.find(ins);
+    if (cached == cache.end()) cached = cache.emplace(ins, IgnoresFor(file, *ins)).first;
+    for (const InlineIgnore& ig : cached->second) {
       if (!Covers(ig, f.rule)) continue;
       f.suppressed = "inline (line " + std::to_string(ig.line) + ")" +
                      (ig.reason.empty() ? "" : ": " + ig.reason);

@@ -183,6 +183,8 @@ std::vector<Finding> Lint(const LintInput& input, const Detector& detector) {
 
   lint::LintCopies(input, sink);
 
+  lint::LintFinalStage(sink);
+
   return sink.Take();
 }
 

@@ -3,6 +3,7 @@
 #include <tuple>
 
 #include "containerfile/lint_internal.h"
+#include "containerfile/scrubber.h"
 #include "util/fingerprint.h"
 #include "util/text.h"
 
@@ -101,24 +102,13 @@ Finding& FindingSink::AddSecret(std::string_view rule, const SecretSpan& secret,
 
 void FindingSink::Remember(std::string_view secret) {
   if (secret.size() < kMinScrubbed) return;
-  if (std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end()) {
-    secrets_.emplace_back(secret);
-  }
-}
-
-void FindingSink::Scrub(std::string& text) const {
-  for (const std::string& s : secrets_) {
-    std::string redacted = Redact(s);
-    for (size_t at = text.find(s); at != std::string::npos;
-         at = text.find(s, at + redacted.size())) {
-      text.replace(at, s.size(), redacted);
-    }
-  }
+  secrets_.emplace(secret);
 }
 
 // The finding's line around its column, the value redacted. Only a slice of
 // a long line is copied: a hostile file can put many findings on one line.
-std::string FindingSink::Excerpt(const Entry& e) const {
+std::string FindingSink::Excerpt(const Entry& e,
+                                 const Scrubber& scrubber) const {
   const Finding& f = e.finding;
   if (f.line < 1 || static_cast<size_t>(f.line) > file_.lines.size()) return "";
   const std::string& line = file_.lines[static_cast<size_t>(f.line) - 1];
@@ -135,7 +125,7 @@ std::string FindingSink::Excerpt(const Entry& e) const {
     text.replace(static_cast<size_t>(e.first) - 1 - begin,
                  static_cast<size_t>(e.last - e.first) + 1, f.redacted);
   }
-  Scrub(text);
+  scrubber.Scrub(text);
   // Cut again, now that no value can be cut in half.
   std::string window = Window(text, static_cast<int>(col - begin) + 1);
   if (begin > 0 && !StartsWith(window, "…")) window = "…" + window;
@@ -145,11 +135,7 @@ std::string FindingSink::Excerpt(const Entry& e) const {
 }
 
 std::vector<Finding> FindingSink::Take() {
-  // Longest first, so that a value inside another does not break it up.
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const std::string& a, const std::string& b) {
-              return a.size() > b.size();
-            });
+  const Scrubber scrubber({secrets_.begin(), secrets_.end()});
   auto key = [](const Entry& e) {
     const Finding& f = e.finding;
     return std::tie(f.origin, f.path, f.line, f.column, f.rule);
@@ -171,9 +157,9 @@ std::vector<Finding> FindingSink::Take() {
   out.reserve(entries.size());
   for (Entry& e : entries) {
     Finding& f = e.finding;
-    f.excerpt = Excerpt(e);
+    f.excerpt = Excerpt(e, scrubber);
     for (std::string* text : {&f.message, &f.fix}) {
-      Scrub(*text);
+      scrubber.Scrub(*text);
       Sanitize(*text);
     }
     out.push_back(std::move(f));

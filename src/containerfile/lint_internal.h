@@ -6,12 +6,17 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "containerfile/lint.h"
 #include "containerfile/segment.h"
+
+namespace safebuild {
+class Scrubber;
+}
 
 namespace safebuild::lint {
 
@@ -62,13 +67,12 @@ class FindingSink {
     int first = 0;
     int last = 0;
   };
-  std::string Excerpt(const Entry& e) const;
-  void Scrub(std::string& text) const;
+  std::string Excerpt(const Entry& e, const Scrubber& scrubber) const;
 
   const Containerfile& file_;
   const Detector& detector_;
   std::deque<Entry> entries_;  // stable references for Add()'s callers
-  std::vector<std::string> secrets_;
+  std::set<std::string> secrets_;
 };
 
 /// "ONBUILD RUN" or "RUN": how messages name an instruction.
@@ -99,5 +103,6 @@ void LintKeyValues(const Instruction& ins, const BuildArgSecrets& build_args,
 void LintCommands(const Instruction& ins, std::vector<ScannedText>& scanned,
                   FindingSink& sink);                        // lint_commands.cc
 void LintCopies(const LintInput& input, FindingSink& sink);  // lint_copy.cc
+void LintFinalStage(FindingSink& sink);                      // lint_stages.cc
 
 }  // namespace safebuild::lint

@@ -128,8 +128,7 @@ void AdviseArg(const Instruction& ins, const KeyValue& kv,
       ins.stage >= 0
           ? "ARG " + kv.key +
                 ": its value is recorded in the image history of every RUN "
-                "after line " +
-                std::to_string(ins.start_line) + "; use RUN --mount=type=secret"
+                "after it; use RUN --mount=type=secret"
           : "ARG " + kv.key +
                 " is declared before FROM; a stage that redeclares it "
                 "records its value in the history of every RUN after that";

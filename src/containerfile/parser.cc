@@ -429,7 +429,10 @@ Status Parser::FillArgs(Instruction& ins, const Logical& lg,
 
 Status Parser::CheckArgs(const Instruction& ins) {
   const std::string& k = ins.Effective();
-  if (ins.args.empty() && k != "CMD" && k != "ENTRYPOINT") {
+  // A bare HEALTHCHECK parses (BuildKit prints it as "(healthcheck)"); only
+  // the build rejects it.
+  if (ins.args.empty() && k != "CMD" && k != "ENTRYPOINT" &&
+      k != "HEALTHCHECK") {
     return At(ins.keyword_pos, k + " requires at least one argument");
   }
   if (k == "ENV" || k == "LABEL") return CheckNameValues(ins);

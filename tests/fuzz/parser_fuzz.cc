@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto parsed = safebuild::ParseContainerfile(text, "Containerfile");
   if (!parsed) return 0;
-  (void)safebuild::ParsedToJson(*parsed).dump();
+  (void)safebuild::ParsedToJson(*parsed).dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
   safebuild::LintInput input;
   input.file = &*parsed;
   (void)safebuild::Lint(input, safebuild::Detector::Default());

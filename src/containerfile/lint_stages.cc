@@ -1,0 +1,80 @@
+// The final-stage rule: a RUN step of the image's own stage that reads a
+// secret-named ARG. podman records the ARG's value in the history of that
+// step, and the history ships with the image; in a builder stage the same
+// step's history stays behind, and only the files a later `COPY --from`
+// names reach the image. A secret mount alone does not fire: used where it
+// is mounted, it leaves nothing behind (see secret-mount-copied and
+// run-writes-credentials for the steps that do).
+#include <set>
+#include <string>
+
+#include "containerfile/lint_internal.h"
+#include "containerfile/secret_names.h"
+#include "util/text.h"
+
+namespace safebuild::lint {
+namespace {
+
+constexpr std::string_view kStageFix =
+    "move the steps that use the secret into a builder stage (FROM … AS "
+    "build) and COPY --from=build only the artifacts into the final stage";
+
+bool IsWordByte(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+// Offset in `args` of the first "$NAME" or "${NAME…" of one of `names`.
+std::optional<size_t> FirstReference(std::string_view args,
+                                     const std::set<std::string>& names,
+                                     std::string* which) {
+  for (size_t at = args.find('$'); at != std::string_view::npos;
+       at = args.find('$', at + 1)) {
+    size_t b = at + 1;
+    if (b < args.size() && args[b] == '{') ++b;
+    size_t e = b;
+    while (e < args.size() && IsWordByte(args[e])) ++e;
+    auto it = names.find(std::string(args.substr(b, e - b)));
+    if (e > b && it != names.end()) {
+      *which = *it;
+      return at;
+    }
+  }
+  return std::nullopt;
+}
+
+// ARGs of the stage (a global ARG counts only once the stage redeclares it)
+// whose names suggest a secret.
+std::set<std::string> SecretArgs(const Containerfile& file, int stage) {
+  std::set<std::string> names;
+  for (const Instruction& ins : file.instructions) {
+    if (ins.stage != stage || ins.Effective() != "ARG") continue;
+    for (const KeyValue& kv : SplitKeyValues(ins, file.escape)) {
+      if (NameSuggestsSecret(kv.key)) names.insert(kv.key);
+    }
+  }
+  return names;
+}
+
+}  // namespace
+
+void LintFinalStage(FindingSink& sink) {
+  const Containerfile& file = sink.file();
+  if (file.instructions.empty()) return;
+  const int final_stage = file.instructions.back().stage;
+  if (final_stage < 0) return;
+  const std::set<std::string> args = SecretArgs(file, final_stage);
+  for (const Instruction& ins : file.instructions) {
+    if (ins.stage != final_stage || ins.keyword != "RUN") continue;
+    std::string name;
+    if (std::optional<size_t> at = FirstReference(ins.args, args, &name)) {
+      sink.Add("secret-in-final-stage", Severity::kMedium, ins.PosOf(*at),
+               "RUN uses ARG " + name +
+                   " in the final stage; its value is recorded in the "
+                   "history of the image that ships",
+               std::string(kStageFix));
+    }
+  }
+}
+
+}  // namespace safebuild::lint
