@@ -82,9 +82,9 @@ _safebuild_podman_value() {
 }
 # END podman flags
 
-_safebuild_commands='build scan lint push version'
+_safebuild_commands='build scan lint push baseline parse fix init version'
 _safebuild_common_value_flags='--format --report --fail-on --color --podman'
-_safebuild_common_switches='--keep-failed -q --quiet -v --verbose -h --help'
+_safebuild_common_switches='--keep-failed --prune-intermediate -q --quiet -v --verbose -h --help'
 _safebuild_storage_flags='--root --runroot --storage-driver --storage-opt'
 
 # Rebuilds the words bash split at ':' and '=' (COMP_WORDBREAKS), so that
@@ -169,6 +169,14 @@ _safebuild_common_value() {
   esac
 }
 
+# The value of init's option $1, starting with $2.
+_safebuild_init_value() {
+  case $1 in
+    --stack) _safebuild_add 'node python go maven' "$2" ;;
+    --ci) _safebuild_add 'github gitlab tekton' "$2" ;;
+  esac
+}
+
 # The value of podman flag $2 after command $1, starting with $3.
 _safebuild_flag_value() {
   case $(_safebuild_podman_value "$1" "$2") in
@@ -187,8 +195,11 @@ _safebuild_takes_value() {
       list="_safebuild_${2}_value_flags"
       list=${!list}
       ;;
-    scan) list="$_safebuild_common_value_flags $_safebuild_storage_flags" ;;
+    scan | baseline) list="$_safebuild_common_value_flags $_safebuild_storage_flags" ;;
     lint) list="$_safebuild_common_value_flags -f --file --build-arg --ignorefile" ;;
+    fix) list="$_safebuild_common_value_flags -f --file --build-arg --target-version --artifact" ;;
+    parse) list='-f --file' ;;
+    init) list='--stack --ci' ;;
     '') list=$_safebuild_common_value_flags ;;
   esac
   list=" ${list//[$'\n' ]/ } "
@@ -208,6 +219,7 @@ _safebuild_after_command() {
           --root | --runroot) _safebuild_dirs "$cur" ;;
           -f | --file | --ignorefile) _safebuild_files "$cur" ;;
           --storage-driver) _safebuild_add 'overlay vfs btrfs zfs' "$cur" ;;
+          *) _safebuild_init_value "$prev" "$cur" ;;
         esac
         ;;
     esac
@@ -217,6 +229,7 @@ _safebuild_after_command() {
     local flag=${cur%%=*}
     case $cmd in
       build | push) _safebuild_flag_value "$cmd" "$flag" "${cur#*=}" ;;
+      init) _safebuild_init_value "$flag" "${cur#*=}" ;;
       *) _safebuild_common_value "$flag" "${cur#*=}" ;;
     esac
     COMPREPLY=("${COMPREPLY[@]/#/$flag=}")
@@ -228,10 +241,16 @@ _safebuild_after_command() {
         local v="_safebuild_${cmd}_value_flags" s="_safebuild_${cmd}_switches"
         _safebuild_add "${!v} ${!s}" "$cur"
         ;;
-      scan)
+      scan | baseline)
         _safebuild_add "$_safebuild_common_value_flags $_safebuild_common_switches
           $_safebuild_storage_flags" "$cur"
         ;;
+      fix)
+        _safebuild_add "$_safebuild_common_value_flags $_safebuild_common_switches
+          -f --file --build-arg --diff --write --target-version --artifact" "$cur"
+        ;;
+      parse) _safebuild_add '-f --file -h --help' "$cur" ;;
+      init) _safebuild_add '--stack --ci -h --help' "$cur" ;;
       lint)
         _safebuild_add "$_safebuild_common_value_flags $_safebuild_common_switches
           -f --file --build-arg --ignorefile" "$cur"
@@ -240,8 +259,8 @@ _safebuild_after_command() {
     return
   fi
   case $cmd in
-    build | lint) _safebuild_dirs "$cur" ;;
-    scan) ((npos == 0)) && _safebuild_image_ref "$cur" ;;
+    build | lint | fix | parse | init) _safebuild_dirs "$cur" ;;
+    scan | baseline) ((npos == 0)) && _safebuild_image_ref "$cur" ;;
     push)
       if ((npos == 0)); then
         _safebuild_images "$cur"

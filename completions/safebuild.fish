@@ -38,11 +38,12 @@ function __safebuild_needs_command
     not __safebuild_command >/dev/null
 end
 
-# safebuild's own options stand before the command, or after scan and lint.
+# safebuild's own options stand before the command, or after scan, lint,
+# baseline and fix.
 function __safebuild_common_ok
     set -l cmd (__safebuild_command)
     or return 0
-    contains -- $cmd scan lint
+    contains -- $cmd scan lint baseline fix
 end
 
 function __safebuild_images
@@ -82,6 +83,10 @@ complete -c safebuild -n $first -a build -d 'lint, build with podman, scan, then
 complete -c safebuild -n $first -a scan -d 'scan an image for secrets'
 complete -c safebuild -n $first -a lint -d 'lint a Containerfile and its build context'
 complete -c safebuild -n $first -a push -d 'scan, then push only if clean'
+complete -c safebuild -n $first -a baseline -d 'write the findings of an image as a baseline'
+complete -c safebuild -n $first -a parse -d 'print the parsed Containerfile as JSON'
+complete -c safebuild -n $first -a fix -d 'rewrite secrets into build secrets'
+complete -c safebuild -n $first -a init -d 'copy the fitting templates into a project'
 complete -c safebuild -n $first -a version -d 'print the version'
 complete -c safebuild -n $first -l version -d 'show the version'
 
@@ -91,6 +96,8 @@ complete -c safebuild -n $common -l report -r -F -d 'also write the JSON report 
 complete -c safebuild -n $common -l fail-on -x -a 'info low medium high critical' \
     -d 'lowest severity that blocks'
 complete -c safebuild -n $common -l keep-failed -d 'keep a blocked image in storage, untagged'
+complete -c safebuild -n $common -l prune-intermediate \
+    -d "build: remove the other build stages' images afterwards"
 complete -c safebuild -n $common -l color -x -a 'auto always never' -d 'when to use colour'
 complete -c safebuild -n $common -l podman -r -F -d 'the podman binary to run'
 complete -c safebuild -n $common -s q -l quiet -d 'only errors and findings'
@@ -106,7 +113,8 @@ complete -c safebuild -n $scan -l storage-driver -x -a 'overlay vfs btrfs zfs' \
 complete -c safebuild -n $scan -l storage-opt -x -d 'podman storage option'
 # An image, unless an option is being typed.
 function __safebuild_scan_image
-    __safebuild_using scan; and not string match -q -- '-*' (commandline -ct)
+    contains -- "$(__safebuild_command)" scan baseline
+    and not string match -q -- '-*' (commandline -ct)
 end
 complete -c safebuild -n __safebuild_scan_image -a '(__safebuild_image_ref)'
 
@@ -117,6 +125,26 @@ complete -c safebuild -n $lint -l ignorefile -r -F -d 'an alternate .containerig
 complete -c safebuild -n $lint -a $dirs
 
 complete -c safebuild -n '__safebuild_using build' -a $dirs
+
+set -l fix '__safebuild_using fix'
+complete -c safebuild -n $fix -s f -l file -r -F -d 'the Containerfile to rewrite'
+complete -c safebuild -n $fix -l build-arg -x -d 'a build argument, NAME=VALUE'
+complete -c safebuild -n $fix -l diff -d 'print a unified diff'
+complete -c safebuild -n $fix -l write -d 'replace the file, keeping FILE.bak'
+complete -c safebuild -n $fix -l target-version -x -d 'the podman version to write for'
+complete -c safebuild -n $fix -l artifact -x -d 'a path the image copies from the build stage'
+complete -c safebuild -n $fix -a $dirs
+
+set -l parse '__safebuild_using parse'
+complete -c safebuild -n $parse -s f -l file -r -F -d 'the Containerfile to parse'
+complete -c safebuild -n $parse -s h -l help -d 'show help'
+complete -c safebuild -n $parse -a $dirs
+
+set -l init '__safebuild_using init'
+complete -c safebuild -n $init -l stack -x -a 'node python go maven' -d 'the project stack'
+complete -c safebuild -n $init -l ci -x -a 'github gitlab tekton' -d 'also copy a CI file'
+complete -c safebuild -n $init -s h -l help -d 'show help'
+complete -c safebuild -n $init -a $dirs
 complete -c safebuild -n '__safebuild_using push' -a '(__safebuild_images)'
 
 # BEGIN podman flags: made by update-podman-flags from podman version 4.3.1

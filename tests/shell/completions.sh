@@ -45,9 +45,10 @@ comp() {
   printf '%s\n' "${COMPREPLY[@]}" | sort
 }
 
-expect_eq "bash: safebuild b → build" "$(comp safebuild b)" build
+expect_eq "bash: safebuild b → baseline, build" "$(comp safebuild b)" \
+  "$(printf '%s\n' baseline build)"
 expect_eq "bash: the commands" "$(comp safebuild '')" \
-  "$(printf '%s\n' build lint push scan version)"
+  "$(printf '%s\n' baseline build fix init lint parse push scan version)"
 expect_eq "bash: --fail-on h → high" "$(comp safebuild --fail-on h)" high
 expect_eq "bash: --fail-on lists the severities" "$(comp safebuild --fail-on '')" \
   "$(printf '%s\n' critical high info low medium)"
@@ -62,7 +63,7 @@ expect_has "bash: --report completes files" "$(comp safebuild --report '')" repo
 expect_has "bash: options before the command" "$(comp safebuild -)" --keep-failed
 expect_has "bash: --version before the command" "$(comp safebuild --ver)" --version
 expect_eq "bash: the command after options and their values" \
-  "$(comp safebuild --format json -q --report r.json b)" build
+  "$(comp safebuild --format json -q --report r.json bu)" build
 
 out=$(comp safebuild build --bu)
 expect_has "bash: build --bu includes --build-arg" "$out" --build-arg
@@ -108,6 +109,16 @@ expect_has "bash: push's destination offers transports" \
   "$(comp safebuild push localhost/app:1 '')" docker://
 expect_has "bash: push offers podman push flags" "$(comp safebuild push --dig)" --digestfile
 expect_eq "bash: version takes nothing" "$(comp safebuild version '')" ""
+expect_eq "bash: init's options" "$(comp safebuild init --)" \
+  "$(printf '%s\n' --ci --help --stack)"
+expect_eq "bash: init --stack values" "$(comp safebuild init --stack '')" \
+  "$(printf '%s\n' go maven node python)"
+expect_eq "bash: init --ci g" "$(comp safebuild init --ci g)" "$(printf '%s\n' github gitlab)"
+expect_eq "bash: init --ci=t (split at =)" "$(comp safebuild init --ci = t)" tekton
+expect_eq "bash: init's DIR is a directory" "$(comp safebuild init --ci github '')" \
+  "$(printf '%s\n' ctxdir store)"
+expect_has "bash: baseline offers local images" "$(comp safebuild baseline '')" localhost/app:2
+expect_has "bash: fix --di → --diff" "$(comp safebuild fix --di)" --diff
 
 if grep -qv '^images ' "$T/podman.calls"; then
   not_ok "bash: podman is only asked for images" "$(sort -u "$T/podman.calls")"
@@ -141,7 +152,8 @@ if command -v zsh > /dev/null; then
     "0:$(printf '%s\n' '_safebuild: function' _safebuild)"
   out=$(timeout 60 zsh -f "$HERE/zsh-complete.zsh" "$COMPLETIONS" \
     'safebuild --format ' 'safebuild b' 'safebuild build --bu' 'safebuild --fail-on h' \
-    'safebuild push --format ' 'safebuild scan ' 2>&1)
+    'safebuild push --format ' 'safebuild scan ' 'safebuild i' 'safebuild init --stack ' \
+    'safebuild init --ci ' 2>&1)
   # section LINE: the listing zsh shows for LINE.
   section() { awk -v l="=== $1" '$0 == l {on = 1; next} /^=== / {on = 0} on' <<< "$out"; }
   words() { section "$1" | tr -s ' \t' '\n'; }
@@ -152,6 +164,9 @@ if command -v zsh > /dev/null; then
   expect_has "zsh: --fail-on h lists high" "$(words 'safebuild --fail-on h')" high
   expect_has "zsh: push --format lists v2s2" "$(words 'safebuild push --format ')" v2s2
   expect_has "zsh: scan lists local images" "$(words 'safebuild scan ')" localhost/app:1
+  expect_has "zsh: safebuild i lists init" "$(words 'safebuild i')" init
+  expect_has "zsh: init --stack lists maven" "$(words 'safebuild init --stack ')" maven
+  expect_has "zsh: init --ci lists tekton" "$(words 'safebuild init --ci ')" tekton
   mkdir -p "$T/bin"
   ln -s "$T/podman" "$T/bin/podman"
   out=$(env -u SAFEBUILD_PODMAN PATH="$T/bin:$PATH" timeout 60 zsh -f \
@@ -178,7 +193,7 @@ if command -v fish > /dev/null; then
   expect_eq "fish: --format lists text and json" "$(fcomp 'safebuild --format ' | sort)" \
     "$(printf '%s\n' json text)"
   expect_eq "fish: --fail-on h → high" "$(fcomp 'safebuild --fail-on h')" high
-  expect_eq "fish: safebuild b → build" "$(fcomp 'safebuild b')" build
+  expect_eq "fish: safebuild bu → build" "$(fcomp 'safebuild bu')" build
   expect_has "fish: commands after options and values" "$(fcomp 'safebuild --format json ')" scan
   out=$(fcomp 'safebuild build --bu')
   expect_has "fish: build --bu includes --build-arg" "$out" --build-arg
@@ -192,6 +207,12 @@ if command -v fish > /dev/null; then
   expect_has "fish: scan oci: completes directories" "$(fcomp 'safebuild scan oci:c')" \
     oci:ctxdir/
   expect_has "fish: push lists local images" "$(fcomp 'safebuild push ')" localhost/app:1
+  expect_eq "fish: init --stack values" "$(fcomp 'safebuild init --stack ' | sort)" \
+    "$(printf '%s\n' go maven node python)"
+  expect_eq "fish: init --ci values" "$(fcomp 'safebuild init --ci ' | sort)" \
+    "$(printf '%s\n' github gitlab tekton)"
+  expect_has "fish: init's DIR is a directory" "$(fcomp 'safebuild init ')" ctxdir/
+  expect_lacks "fish: init's DIR is no file" "$(fcomp 'safebuild init ')" report.json
   expect_eq "fish offers bash's podman build flags" "$(fcomp 'safebuild build --' | sort -u)" \
     "$(grep -- '^--' <<< "$bash_flags")"
 else

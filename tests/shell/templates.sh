@@ -4,13 +4,18 @@
 # commands, and the Containerfiles follow the rules they teach (secret
 # mounts with a `test -s` guard, multi-stage, a parameterised base image)
 # and pass safebuild's own lint.
-# Usage: templates.sh [SAFEBUILD_BINARY]
-# Without the binary the lint checks are skipped.
+# The GitHub workflow and the GitLab CI file are validated against their
+# published schemas (tests/shell/ci_schemas.mjs), and the Tekton Task's
+# fields against the Tekton v1 Task spec.
+# Usage: templates.sh [SAFEBUILD_BINARY [TOOLS_DIR]]
+# Without the binary the lint checks are skipped; TOOLS_DIR is the npm
+# prefix with the schema validators (default /opt/safebuild-test-tools).
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR
 . "$HERE/lib.sh"
 SAFEBUILD=${1:+$(realpath "$1")}
+TOOLS=${2:-/opt/safebuild-test-tools}
 TEMPLATES=$ROOT/templates
 
 T=$(mktemp -d /tmp/safebuild-templates.XXXXXX)
@@ -51,17 +56,20 @@ import sys, yaml
 wf = yaml.safe_load(open(sys.argv[1]))
 steps = wf["jobs"]["image"]["steps"]
 runs = " ".join(s.get("run", "") for s in steps)
-assert "safebuild --report safebuild.json build" in runs, "no safebuild build"
+assert "safebuild --format sarif --report safebuild.json build" in runs, "no safebuild build"
+assert "> safebuild.sarif" in runs, "the SARIF report is not kept"
 assert "safebuild push" in runs, "no safebuild push"
-assert not any("sarif" in str(s) for s in steps), "a SARIF step before --format sarif exists"
+upload = [s for s in steps if s.get("uses", "").startswith("github/codeql-action/upload-sarif@")]
+assert len(upload) == 1 and upload[0]["with"]["sarif_file"] == "safebuild.sarif", "no upload"
+assert wf["permissions"]["security-events"] == "write", "upload-sarif needs security-events"
 print("ok")
 PY
   )
-  expect_eq "github-actions.yml: builds and pushes with safebuild, no SARIF step yet" "$out" ok
+  expect_eq "github-actions.yml: builds with safebuild, uploads the SARIF, pushes" "$out" ok
   out=$("$PYTHON" - "$TEMPLATES/ci/gitlab-ci.yml" <<'PY'
 import sys, yaml
 ci = yaml.safe_load(open(sys.argv[1]))
-job = ci["image"]
+job = ci["safebuild-image"]
 assert job["stage"] in ci["stages"], "unknown stage"
 script = " ".join(job["script"])
 assert "safebuild --report safebuild.json build" in script, "no safebuild build"
@@ -70,8 +78,79 @@ print("ok")
 PY
   )
   expect_eq "gitlab-ci.yml: builds with safebuild and keeps the report" "$out" ok
+  # The fields of the Tekton v1 Task spec (pipeline/v1 TaskSpec, Step,
+  # ParamSpec, WorkspaceDeclaration, TaskResult, Volume): no schema is
+  # published, so every key the template uses is checked against them.
+  out=$("$PYTHON" - "$TEMPLATES/ci/tekton-task.yaml" <<'PY'
+import re, sys, yaml
+task = yaml.safe_load(open(sys.argv[1]))
+errors = []
+def only(where, obj, allowed, required=()):
+    for k in obj:
+        if k not in allowed: errors.append(f"{where}: unknown field {k}")
+    for k in required:
+        if k not in obj: errors.append(f"{where}: missing {k}")
+only("Task", task, {"apiVersion", "kind", "metadata", "spec"}, ("apiVersion", "kind", "spec"))
+name = task["metadata"]["name"]
+if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", name): errors.append(f"bad name {name}")
+spec = task["spec"]
+only("spec", spec, {"params", "displayName", "description", "steps", "volumes",
+                    "stepTemplate", "sidecars", "workspaces", "results"}, ("steps",))
+for p in spec.get("params", []):
+    only(f"param {p.get('name')}", p, {"name", "type", "description", "properties",
+                                       "default", "enum"}, ("name",))
+    if p.get("type", "string") not in ("string", "array", "object"): errors.append(p["name"])
+    if p.get("type") == "array" and not isinstance(p.get("default", []), list):
+        errors.append(f"param {p['name']}: an array's default is a list")
+for w in spec.get("workspaces", []):
+    only(f"workspace {w.get('name')}", w, {"name", "description", "mountPath", "readOnly",
+                                           "optional"}, ("name",))
+for r in spec.get("results", []):
+    only(f"result {r.get('name')}", r, {"name", "type", "properties", "description",
+                                        "value"}, ("name",))
+step_fields = {"name", "displayName", "image", "command", "args", "workingDir", "envFrom",
+               "env", "computeResources", "volumeMounts", "volumeDevices",
+               "imagePullPolicy", "securityContext", "script", "timeout", "workspaces",
+               "onError", "stdoutConfig", "stderrConfig", "ref", "params", "results", "when"}
+names = [st.get("name") for st in spec["steps"]]
+if len(set(names)) != len(names): errors.append("step names repeat")
+for st in spec["steps"]:
+    only(f"step {st.get('name')}", st, step_fields, ("name", "image"))
+    if "script" in st and "command" in st: errors.append(f"step {st['name']}: script and command")
+    for e in st.get("env", []): only(f"step {st['name']} env", e, {"name", "value", "valueFrom"})
+for v in spec.get("volumes", []):
+    if len(v) != 2 or "name" not in v: errors.append(f"volume {v}: one name and one source")
+print("\n".join(errors) or "ok")
+PY
+  )
+  expect_eq "tekton-task.yaml: every field is one of the Tekton v1 Task spec" "$out" ok
 else
   not_ok "YAML checks: $PYTHON has no yaml module (install python3-yaml)"
+fi
+
+# --- CI files against their published schemas
+
+if command -v node > /dev/null && [ -d "$TOOLS/node_modules/@action-validator/core" ] &&
+  [ -f "$TOOLS/node_modules/gitlab-ci-local/src/schema/schema.json" ]; then
+  schemas() { node "$HERE/ci_schemas.mjs" "$TOOLS" "$@" 2>&1; }
+  out=$(schemas github "$TEMPLATES/ci/github-actions.yml")
+  expect_eq "github-actions.yml: valid against SchemaStore's github-workflow.json" "$out" \
+    "valid: $TEMPLATES/ci/github-actions.yml"
+  out=$(schemas gitlab "$TEMPLATES/ci/gitlab-ci.yml")
+  expect_eq "gitlab-ci.yml: valid against GitLab's CI schema" "$out" \
+    "valid: $TEMPLATES/ci/gitlab-ci.yml"
+  # The validators reject what the schemas forbid.
+  sed 's/^    runs-on:/    runs_on:/' "$TEMPLATES/ci/github-actions.yml" > "$T/bad-gh.yml"
+  sed 's/^    when: always/    when: sometimes/' "$TEMPLATES/ci/gitlab-ci.yml" > "$T/bad-gl.yml"
+  out=$(schemas github "$T/bad-gh.yml")
+  expect_eq "a workflow with runs_on is rejected" "$(head -1 <<< "$out")" \
+    "INVALID: $T/bad-gh.yml"
+  out=$(schemas gitlab "$T/bad-gl.yml")
+  expect_eq "a job with artifacts: when: sometimes is rejected" "$out" \
+    "$(printf '%s\n' "INVALID: $T/bad-gl.yml" \
+      "  /safebuild-image/artifacts/when must be equal to one of the allowed values")"
+else
+  not_ok "CI schemas: no node or no validators in $TOOLS (see .ci/install-deps)"
 fi
 
 # --- safebuild.mk
