@@ -52,6 +52,9 @@ struct Finding {
   // "" when it is not suppressed. A suppressed finding stays in the report
   // but never fails the gate.
   std::string suppressed;
+  // Layer findings: the MD5 of the whole layer file that holds the value,
+  // to recognise a distribution package's file as shipped. Never reported.
+  std::string content_md5;
 };
 
 }  // namespace safebuild

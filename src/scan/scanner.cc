@@ -2,15 +2,20 @@
 
 #include <algorithm>
 #include <atomic>
-#include <future>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <thread>
+#include <tuple>
 
 #include "image/layer_dir.h"
 #include "image/layer_reader.h"
 #include "detect/redact.h"
 #include "image/layer_stack.h"
 #include "scan/nested.h"
+#include "scan/packaged_files.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -102,11 +107,15 @@ void ScanHistory(const OpenedImage& image, const Detector& detector, std::vector
   }
 }
 
-// What one layer's read produced; merged on the main thread afterwards.
+// What one layer produced. Files are scanned by whichever thread is free,
+// so each finding carries the sequence number of its entry in the layer,
+// and the merge puts them back in the layer's order.
 struct LayerResult {
   Status status = Ok{};
-  std::vector<Finding> findings;
+  std::vector<std::pair<uint64_t, Finding>> findings;
+  std::vector<std::pair<uint64_t, LayerEntry>> links;  // hardlinks, resolved last
   std::vector<LayerEntry> entries;
+  std::vector<std::pair<std::string, std::string>> dpkg_sums;  // path, content
   ScanStats stats;
 };
 
@@ -115,15 +124,38 @@ struct LayerResult {
 // Links to links resolve too, since each link's findings are recorded.
 void AddHardlinkFindings(const LayerEntry& link,
                          std::map<std::string, std::vector<Finding>>& by_path,
-                         LayerResult& result) {
+                         std::vector<Finding>& out) {
   auto it = by_path.find(link.link_target);
   if (it == by_path.end() || it->second.empty()) return;
   std::vector<Finding> copies = it->second;
   for (Finding& f : copies) {
     f.path = link.path;
-    result.findings.push_back(f);
+    out.push_back(f);
   }
   by_path[link.path] = std::move(copies);
+}
+
+// The layer's findings in entry order, hardlinks resolved against what the
+// entries before them held.
+std::vector<Finding> OrderedFindings(LayerResult& r) {
+  std::stable_sort(r.findings.begin(), r.findings.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Finding> out;
+  std::map<std::string, std::vector<Finding>> by_path;
+  size_t next = 0;
+  auto take_until = [&](uint64_t seq) {
+    for (; next < r.findings.size() && r.findings[next].first < seq; ++next) {
+      Finding& f = r.findings[next].second;
+      by_path[f.path].push_back(f);
+      out.push_back(std::move(f));
+    }
+  };
+  for (const auto& [seq, link] : r.links) {
+    take_until(seq);
+    AddHardlinkFindings(link, by_path, out);
+  }
+  take_until(UINT64_MAX);
+  return out;
 }
 
 // A secret in a stored (uncompressed) member shows in the archive's own
@@ -171,39 +203,192 @@ std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
   return kept;
 }
 
-LayerResult ScanLayer(const LayerBlob& layer, const Detector& detector,
-                      const ScanOptions& options) {
-  LayerResult result;
+// The file's MD5 on each of its findings, for the package check.
+std::vector<Finding> WithContentSum(std::vector<Finding> found, std::string_view content) {
+  if (found.empty()) return found;
+  std::string md5 = Md5Hex(content);
+  for (Finding& f : found) f.content_md5 = md5;
+  return found;
+}
+
+// One file waiting for a free thread to scan it.
+struct FileJob {
+  size_t layer = 0;
+  uint64_t seq = 0;
+  std::string path;
+  std::string content;
+};
+
+// Reads the layers and scans their files with `jobs` threads. Each thread
+// takes the next unread layer and reads it (decompression and file reads
+// stay sequential within a layer); the files it reads go to a bounded
+// queue, or are scanned on the spot when the queue is full. A thread with
+// no layer left scans queued files, so a one-layer image keeps every core
+// busy too, and memory stays bounded by the queue whatever the image size.
+class ScanRun {
+ public:
+  ScanRun(const OpenedImage& image, const Detector& detector, const ScanOptions& options)
+      : image_(image), detector_(detector), options_(options), results_(image.layers.size()),
+        unread_(image.layers.size()) {
+    for (const LayerBlob& layer : image.layers) refs_.push_back(RefOf(layer, detector));
+  }
+
+  std::vector<LayerResult> Run();
+
+ private:
+  static constexpr uint64_t kMaxQueuedBytes = 32ull << 20;
+  static constexpr size_t kMaxQueuedFiles = 4096;
+
+  void Work();
+  void ReadOne(size_t index);
+  void Scan(size_t layer, uint64_t seq, const std::string& path, std::string_view content);
+  bool Enqueue(size_t layer, uint64_t seq, const std::string& path, std::string_view content);
+  bool Pop(FileJob& job);
+  void LayerRead(size_t layer);
+  void QueuedFileScanned(size_t layer);
+
+  const OpenedImage& image_;
+  const Detector& detector_;
+  const ScanOptions& options_;
+  std::vector<LayerRef> refs_;  // per layer, its history entry redacted once
+  std::vector<LayerResult> results_;
+  std::atomic<size_t> next_layer_{0};
+  std::mutex mutex_;  // guards everything below and the results' findings/stats
+  std::condition_variable ready_;
+  std::deque<FileJob> queue_;
+  uint64_t queued_bytes_ = 0;
+  size_t unread_;  // layers not fully read yet
+  std::vector<size_t> pending_ = std::vector<size_t>(image_.layers.size());  // queued files
+  std::vector<bool> read_ = std::vector<bool>(image_.layers.size());        // fully read
+};
+
+void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
+                   std::string_view content) {
+  ScanStats stats;
+  std::vector<Finding> found =
+      WithContentSum(ScanFile(path, content, refs_[layer], detector_, options_, stats), content);
+  if (found.empty() && stats.archives == 0 && stats.skipped.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  LayerResult& r = results_[layer];
+  for (Finding& f : found) r.findings.emplace_back(seq, std::move(f));
+  r.stats.archives += stats.archives;
+  r.stats.members += stats.members;
+  for (auto& s : stats.skipped) r.stats.skipped.push_back(std::move(s));
+}
+
+bool ScanRun::Enqueue(size_t layer, uint64_t seq, const std::string& path,
+                      std::string_view content) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queue_.size() >= kMaxQueuedFiles || queued_bytes_ + content.size() > kMaxQueuedBytes) {
+      return false;
+    }
+    queue_.push_back(FileJob{layer, seq, path, std::string(content)});
+    queued_bytes_ += content.size();
+    ++pending_[layer];
+  }
+  ready_.notify_one();
+  return true;
+}
+
+bool ScanRun::Pop(FileJob& job) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  ready_.wait(lock, [this] { return !queue_.empty() || unread_ == 0; });
+  if (queue_.empty()) return false;
+  job = std::move(queue_.front());
+  queue_.pop_front();
+  queued_bytes_ -= job.content.size();
+  return true;
+}
+
+// A layer is done once it is read and its last queued file scanned.
+void ScanRun::LayerRead(size_t layer) {
+  bool done = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --unread_;
+    read_[layer] = true;
+    done = pending_[layer] == 0;
+  }
+  ready_.notify_all();
+  if (done && options_.progress != nullptr) options_.progress->layers_done.fetch_add(1);
+}
+
+void ScanRun::QueuedFileScanned(size_t layer) {
+  bool done = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    done = --pending_[layer] == 0 && read_[layer];
+  }
+  if (done && options_.progress != nullptr) options_.progress->layers_done.fetch_add(1);
+}
+
+void ScanRun::ReadOne(size_t index) {
+  const LayerBlob& layer = image_.layers[index];
+  LayerResult& result = results_[index];
   LayerLimits limits;
-  limits.max_file_bytes = options.max_file_bytes;
-  LayerRef ref = RefOf(layer, detector);
-  std::map<std::string, std::vector<Finding>> by_path;
+  limits.max_file_bytes = options_.max_file_bytes;
+  uint64_t seq = 0;
+  bool stopped = false;
+  // Only this thread touches entries, links and the file counters.
   auto on_entry = [&](const LayerEntry& e, std::string_view content, bool truncated) {
+    if (options_.cancelled && options_.cancelled()) {
+      stopped = true;
+      return false;
+    }
+    ++seq;
     result.entries.push_back(e);
     if (e.type == LayerEntry::Type::kHardlink) {
-      AddHardlinkFindings(e, by_path, result);
+      std::lock_guard<std::mutex> lock(mutex_);
+      result.links.emplace_back(seq, e);
       return true;
     }
     // Whiteout markers are empty in honest layers; bytes in one are still in
     // the image, so they are scanned like any file.
     if (e.type != LayerEntry::Type::kFile) return true;
+    if (IsDpkgSumsPath(e.path) && !truncated) result.dpkg_sums.emplace_back(e.path, content);
     ++result.stats.files;
     result.stats.bytes += content.size();
+    if (options_.progress != nullptr) {
+      options_.progress->files.fetch_add(1, std::memory_order_relaxed);
+      options_.progress->bytes.fetch_add(content.size(), std::memory_order_relaxed);
+    }
     if (truncated) {
       ++result.stats.truncated;
+      std::lock_guard<std::mutex> lock(mutex_);
       result.stats.skipped.push_back({"size", e.path, "", layer.index});
     }
-    auto& mine = by_path[e.path];
-    for (Finding& f : ScanFile(e.path, content, ref, detector, options, result.stats)) {
-      mine.push_back(f);
-      result.findings.push_back(std::move(f));
-    }
+    if (!Enqueue(index, seq, e.path, content)) Scan(index, seq, e.path, content);
     return true;
   };
   // A layer from podman's overlay storage is a directory, not a blob.
-  result.status = layer.dir.empty() ? ReadLayer(layer.file, limits, on_entry)
+  Status status = layer.dir.empty() ? ReadLayer(layer.file, limits, on_entry)
                                     : ReadLayerDir(layer.dir, limits, on_entry);
-  return result;
+  if (status && stopped) status = Fail("the scan was interrupted");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    result.status = std::move(status);
+  }
+  LayerRead(index);
+}
+
+void ScanRun::Work() {
+  for (size_t i = next_layer_++; i < image_.layers.size(); i = next_layer_++) ReadOne(i);
+  for (FileJob job; Pop(job);) {
+    Scan(job.layer, job.seq, job.path, job.content);
+    QueuedFileScanned(job.layer);
+  }
+}
+
+std::vector<LayerResult> ScanRun::Run() {
+  if (options_.progress != nullptr) {
+    options_.progress->layers_total = static_cast<int>(image_.layers.size());
+  }
+  std::vector<std::thread> threads;
+  int jobs = std::max(1, options_.jobs);
+  for (int j = 0; j < jobs; ++j) threads.emplace_back([this] { Work(); });
+  for (auto& t : threads) t.join();
+  return std::move(results_);
 }
 
 }  // namespace
@@ -230,17 +415,7 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
                                const ScanOptions& options) {
   ScanOutput out;
   out.findings = ScanConfig(image, detector);
-  std::vector<LayerResult> results(image.layers.size());
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < image.layers.size(); i = next++) {
-      results[i] = ScanLayer(image.layers[i], detector, options);
-    }
-  };
-  std::vector<std::future<void>> workers;
-  int jobs = std::max(1, options.jobs);
-  for (int j = 0; j < jobs; ++j) workers.push_back(std::async(std::launch::async, worker));
-  for (auto& w : workers) w.get();
+  std::vector<LayerResult> results = ScanRun(image, detector, options).Run();
 
   LayerStack stack;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -254,12 +429,22 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
     out.stats.truncated += r.stats.truncated;
     out.stats.archives += r.stats.archives;
     out.stats.members += r.stats.members;
+    // Threads finish files in any order; the report lists them in a fixed one.
+    std::stable_sort(r.stats.skipped.begin(), r.stats.skipped.end(), [](const auto& a,
+                                                                        const auto& b) {
+      return std::tie(a.path, a.member, a.reason) < std::tie(b.path, b.member, b.reason);
+    });
     for (auto& s : r.stats.skipped) out.stats.skipped.push_back(std::move(s));
-    for (auto& f : r.findings) {
+    for (Finding& f : OrderedFindings(r)) {
       f.deleted = !stack.IsVisible(f.layer->index, f.path);
       out.findings.push_back(std::move(f));
     }
   }
+  PackagedFiles packaged;
+  for (const auto& r : results) {
+    for (const auto& [path, text] : r.dpkg_sums) packaged.AddSums(path, text);
+  }
+  SuppressPackagedFindings(packaged, out.findings);
   return out;
 }
 

@@ -1,0 +1,83 @@
+#include "scan/packaged_files.h"
+
+#include <boost/uuid/detail/md5.hpp>
+
+#include <cstdio>
+
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+constexpr std::string_view kDpkgInfo = "/var/lib/dpkg/info/";
+constexpr std::string_view kSumsSuffix = ".md5sums";
+
+bool IsLowerHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// "libgnutls30:amd64" from "/var/lib/dpkg/info/libgnutls30:amd64.md5sums".
+std::string PackageOf(std::string_view path) {
+  std::string_view name = path.substr(kDpkgInfo.size());
+  name.remove_suffix(kSumsSuffix.size());
+  return std::string(name);
+}
+
+}  // namespace
+
+bool IsDpkgSumsPath(std::string_view path) {
+  return StartsWith(path, kDpkgInfo) && path.size() > kDpkgInfo.size() + kSumsSuffix.size() &&
+         path.ends_with(kSumsSuffix) &&
+         path.find('/', kDpkgInfo.size()) == std::string_view::npos;
+}
+
+std::string Md5Hex(std::string_view content) {
+  boost::uuids::detail::md5 hash;
+  hash.process_bytes(content.data(), content.size());
+  boost::uuids::detail::md5::digest_type digest;
+  hash.get_digest(digest);
+  std::string hex(32, '0');
+  for (int i = 0; i < 4; ++i) {
+    std::snprintf(hex.data() + 8 * i, 9, "%08x", static_cast<unsigned>(digest[i]));
+  }
+  return hex;
+}
+
+void PackagedFiles::AddSums(std::string_view path, std::string_view text) {
+  std::string package = PackageOf(path);
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    // "HEX  PATH": 32 hex digits, two spaces, the path without its leading '/'.
+    if (line.size() < 35 || line.substr(32, 2) != "  " || !IsLowerHex(line.substr(0, 32))) {
+      continue;
+    }
+    std::string file = "/" + std::string(line.substr(34));
+    sums_[file].push_back(Entry{std::string(line.substr(0, 32)), package});
+  }
+}
+
+std::optional<std::string> PackagedFiles::OwnerOf(std::string_view path,
+                                                  std::string_view md5) const {
+  auto it = sums_.find(path);
+  if (it == sums_.end()) return std::nullopt;
+  for (const Entry& e : it->second) {
+    if (e.md5 == md5) return e.package;
+  }
+  return std::nullopt;
+}
+
+void SuppressPackagedFindings(const PackagedFiles& packaged, std::vector<Finding>& findings) {
+  if (packaged.empty()) return;
+  for (Finding& f : findings) {
+    if (f.origin != Origin::kLayer || f.content_md5.empty() || !f.suppressed.empty()) continue;
+    auto owner = packaged.OwnerOf(f.path, f.content_md5);
+    if (owner) f.suppressed = "packaged: as shipped by the Debian package " + *owner;
+  }
+}
+
+}  // namespace safebuild

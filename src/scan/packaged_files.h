@@ -1,0 +1,52 @@
+// Files a distribution package installed, unchanged. Debian's dpkg records
+// the MD5 of every file a package ships in /var/lib/dpkg/info/PKG.md5sums
+// ("HEX  usr/lib/…" per line). A secret-shaped string in such a file, with
+// the content dpkg recorded, came from the distribution's public archive
+// (test keys inside libgnutls, sample keys in documentation), not from this
+// build: its findings are kept in the report but suppressed, with the
+// package named. A file changed after installation no longer matches its
+// recorded sum and is reported as usual.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/finding.h"
+
+namespace safebuild {
+
+/// True for the paths dpkg keeps its sums in.
+bool IsDpkgSumsPath(std::string_view path);
+
+/// The MD5 of `content`, 32 lower-case hex digits.
+std::string Md5Hex(std::string_view content);
+
+class PackagedFiles {
+ public:
+  /// Reads one PKG.md5sums file found at `path` in the image.
+  void AddSums(std::string_view path, std::string_view text);
+
+  /// The package that installed `path` ("/usr/lib/…") with this content,
+  /// or nothing when no package lists it or its content differs.
+  std::optional<std::string> OwnerOf(std::string_view path, std::string_view md5) const;
+
+  bool empty() const { return sums_.empty(); }
+
+ private:
+  struct Entry {
+    std::string md5;
+    std::string package;
+  };
+  // "/usr/lib/…" -> every (sum, package) any layer recorded for it: an
+  // upgrade in a later layer leaves the older file in its layer.
+  std::map<std::string, std::vector<Entry>, std::less<>> sums_;
+};
+
+/// Suppresses the layer findings whose file is a package's file as shipped
+/// (`content_md5` set by the scanner and recorded for that path).
+void SuppressPackagedFindings(const PackagedFiles& packaged, std::vector<Finding>& findings);
+
+}  // namespace safebuild
