@@ -41,5 +41,60 @@ TEST(DetectorDocs, GeneratedPasswordInAnyNetrcTextIsReported) {
   EXPECT_EQ(found[0].rule, "netrc-password");
 }
 
+// Token formats as manuals and READMEs quote them: shortened, filled with
+// x, or spelled out as what to put there.
+TEST(DetectorDocs, TokenExamplesInReadmesAreNotFindings) {
+  std::string readme =
+      "export GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+      "export GITLAB_TOKEN=glpat-XXXXXXXXXXXXXXXXXXXX\n"
+      "OPENAI_API_KEY=sk-proj-...\n"
+      "HF_TOKEN=hf_...\n"
+      "SLACK_BOT_TOKEN=xoxb-your-bot-token\n"
+      "DIGITALOCEAN_TOKEN=dop_v1_0000000000000000000000000000000000000000000000000000000000000000\n"
+      "VAULT_TOKEN=hvs.<your-token>\n"
+      "bot = Bot(token='123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11')\n"
+      "stripe.api_key = 'sk_live_...'\n"
+      "NEW_RELIC_LICENSE_KEY=<license key>NRAL\n";
+  auto found = Detector::Default().Scan(readme, "/usr/share/doc/app/README.md");
+  EXPECT_TRUE(found.empty()) << found.size() << " " << (found.empty() ? "" : found[0].rule);
+}
+
+TEST(DetectorDocs, EmulatorKeysAndConnectionStringTemplatesAreNotFindings) {
+  std::string text =
+      "AzureWebJobsStorage=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+      "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+      "K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;\n"
+      "Server=myServerAddress;Database=myDataBase;User Id=myUsername;Password=myPassword;\n"
+      "jdbc:postgresql://localhost:5432/db?user=postgres&password=${PGPASSWORD}\n"
+      "# hostname:port:database:username:password\n"
+      "localhost:5432:*:postgres:password\n";
+  auto found = Detector::Default().Scan(text, "/usr/share/doc/app/examples.txt");
+  EXPECT_TRUE(found.empty()) << found.size() << " " << (found.empty() ? "" : found[0].rule);
+}
+
+// Base64 runs of certificates and data URIs hold every short prefix by
+// chance; a shape found inside one is no token.
+TEST(DetectorDocs, TokenPrefixesInsideBase64RunsAreNotFindings) {
+  std::string blob = fake::Random(fake::kBase64, 100);
+  for (std::string_view prefix : {"EAAB", "EAAA", "dapi", "AKCp", "SK", "oy2"}) {
+    std::string text = "data:image/png;base64," + blob + "+" + std::string(prefix) +
+                       fake::Random(fake::kBase62, 90) + "/" + blob + "\n";
+    auto found = Detector::Default().Scan(text, "/srv/www/index.html");
+    EXPECT_TRUE(found.empty()) << prefix << ": " << (found.empty() ? "" : found[0].rule);
+  }
+}
+
+TEST(DetectorDocs, CommitHashesNextToRegionNamesAreNotMailchimpKeys) {
+  std::string sha = fake::Random("0123456789abcdef", 40);
+  EXPECT_TRUE(Detector::Default().Scan("deployed " + sha + "-us1 ok\n").empty());
+}
+
+TEST(DetectorDocs, Utf16DocumentationWithPlaceholdersIsNotAFinding) {
+  std::string plain = "Set DB_PASSWORD=<your password> and TOKEN=changeme\r\n";
+  std::string wide = "\xFF\xFE";
+  for (char c : plain) wide += std::string(1, c) + '\0';
+  EXPECT_TRUE(Detector::Default().Scan(wide, "C:/docs/setup.txt").empty());
+}
+
 }  // namespace
 }  // namespace safebuild

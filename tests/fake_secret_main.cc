@@ -1,7 +1,9 @@
 // fake-secret: prints fresh fake secrets for the end-to-end tests.
 //
 //   fake-secret KIND [COUNT]   COUNT values of KIND, one a line
-//   fake-secret --list         the kinds
+//   fake-secret RULE [COUNT]   COUNT tokens for a detector rule id, each after
+//                              the text the rule needs before it
+//   fake-secret --list         the kinds, then the rule ids
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -16,7 +18,7 @@ constexpr unsigned long kMaxCount = 100000;
 
 int Usage(std::FILE* out, int code) {
   std::fputs(
-      "usage: fake-secret KIND [COUNT]\n"
+      "usage: fake-secret KIND|RULE [COUNT]\n"
       "       fake-secret --list\n"
       "Prints COUNT (default 1) fresh, random, format-valid fake secrets.\n",
       out);
@@ -40,10 +42,14 @@ int main(int argc, char** argv) {
     for (const auto& k : kKinds) {
       std::printf("%.*s\n", static_cast<int>(k.name.size()), k.name.data());
     }
+    for (const auto& f : safebuild::fake::kTokenFormats) {
+      std::printf("%.*s\n", static_cast<int>(f.rule.size()), f.rule.data());
+    }
     return 0;
   }
   auto kind = safebuild::fake::ParseKind(arg);
-  if (!kind) {
+  const safebuild::fake::TokenFormat* format = safebuild::fake::FindFormat(arg);
+  if (!kind && !format) {
     std::fprintf(stderr, "fake-secret: unknown kind '%s' (see --list)\n",
                  argv[1]);
     return 1;
@@ -55,7 +61,12 @@ int main(int argc, char** argv) {
     return kUsageError;
   }
   for (unsigned long i = 0; i < count; ++i) {
-    std::puts(safebuild::fake::Make(*kind).c_str());
+    if (kind) {
+      std::puts(safebuild::fake::Make(*kind).c_str());
+    } else {
+      std::string line(format->before);
+      std::puts((line + safebuild::fake::Make(*format)).c_str());
+    }
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "detect/codec.h"
 
+#include <algorithm>
 #include <array>
 
 namespace safebuild::detect {
@@ -30,7 +31,127 @@ int Base64Digit(char c) {
   return -1;
 }
 
+constexpr std::string_view kBech32Digits = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+uint32_t Bech32Polymod(std::string_view values) {
+  constexpr uint32_t kGenerator[] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa,
+                                     0x3d4233dd, 0x2a1462b3};
+  uint32_t chk = 1;
+  for (unsigned char v : values) {
+    uint32_t top = chk >> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (int i = 0; i < 5; ++i) {
+      if ((top >> i) & 1) chk ^= kGenerator[i];
+    }
+  }
+  return chk;
+}
+
+// The human-readable part as the checksum sees it: high bits, 0, low bits.
+std::string Bech32ExpandHrp(std::string_view hrp) {
+  std::string out;
+  for (unsigned char c : hrp) out.push_back(static_cast<char>(c >> 5));
+  out.push_back(0);
+  for (unsigned char c : hrp) out.push_back(static_cast<char>(c & 31));
+  return out;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace
+
+std::string Bech32Checksum(std::string_view hrp, std::string_view data) {
+  std::string values = Bech32ExpandHrp(hrp);
+  values.append(data);
+  values.append(6, '\0');
+  uint32_t mod = Bech32Polymod(values) ^ 1;
+  std::string out;
+  for (int i = 0; i < 6; ++i) {
+    out.push_back(static_cast<char>((mod >> (5 * (5 - i))) & 31));
+  }
+  return out;
+}
+
+bool Bech32Valid(std::string_view s) {
+  size_t sep = s.rfind('1');
+  if (sep == std::string_view::npos || sep == 0 || s.size() - sep < 7) {
+    return false;
+  }
+  bool upper = false, lower = false;
+  std::string hrp, data;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    upper |= c >= 'A' && c <= 'Z';
+    lower |= c >= 'a' && c <= 'z';
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (i < sep) {
+      hrp.push_back(c);
+    } else if (i > sep) {
+      size_t d = kBech32Digits.find(c);
+      if (d == std::string_view::npos) return false;
+      data.push_back(static_cast<char>(d));
+    }
+  }
+  if (upper && lower) return false;
+  std::string values = Bech32ExpandHrp(hrp) + data;
+  return Bech32Polymod(values) == 1;
+}
+
+std::optional<Utf16Layout> DetectUtf16(std::string_view text) {
+  if (text.size() < 4) return std::nullopt;
+  if (text[0] == '\xFF' && text[1] == '\xFE') return Utf16Layout{2, false};
+  if (text[0] == '\xFE' && text[1] == '\xFF') return Utf16Layout{2, true};
+  // Without a mark: the first units are ASCII text with NUL high bytes. A
+  // binary has NULs too, but not at every odd offset next to text.
+  constexpr size_t kSniffUnits = 2048;
+  size_t units = std::min(text.size() / 2, kSniffUnits);
+  size_t ascii = 0;
+  for (size_t i = 0; i < units; ++i) {
+    unsigned char low = static_cast<unsigned char>(text[2 * i]);
+    bool printable = (low >= 0x20 && low < 0x7F) || low == '\t' ||
+                     low == '\n' || low == '\r';
+    ascii += printable && text[2 * i + 1] == '\0';
+  }
+  constexpr size_t kMinUnits = 4;
+  if (units >= kMinUnits && ascii * 10 >= units * 9) {
+    return Utf16Layout{0, false};
+  }
+  return std::nullopt;
+}
+
+std::string NarrowUtf16(std::string_view text, Utf16Layout layout) {
+  std::string out;
+  out.reserve((text.size() - layout.skip) / 2);
+  for (size_t i = layout.skip; i + 1 < text.size(); i += 2) {
+    unsigned char a = static_cast<unsigned char>(text[i]);
+    unsigned char b = static_cast<unsigned char>(text[i + 1]);
+    unsigned high = layout.big_endian ? a : b;
+    unsigned low = layout.big_endian ? b : a;
+    out.push_back(high == 0 ? static_cast<char>(low) : '\x1A');
+  }
+  return out;
+}
+
+std::optional<std::string> PercentDecode(std::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) return std::nullopt;
+    int hi = HexDigit(in[i + 1]), lo = HexDigit(in[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
 
 uint32_t Crc32(std::string_view data) {
   uint32_t c = 0xFFFFFFFFu;

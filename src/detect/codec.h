@@ -1,6 +1,7 @@
 // Encodings the detector must undo or recompute to confirm a finding: the
-// CRC32/base62 checksum GitHub and npm append to their tokens, and base64
-// (docker config "auth", HTTP Basic) that hides "user:password".
+// CRC32/base62 checksum GitHub and npm append to their tokens, the Bech32
+// checksum of age keys, base64 (docker config "auth", HTTP Basic) that hides
+// "user:password", and the percent-encoding of URL query values.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,30 @@ std::string Base62(uint64_t n, size_t width);
 /// True when the last 6 characters of `body_and_checksum` are the base62
 /// CRC32 of the characters before them (GitHub classic and npm tokens).
 bool Base62ChecksumValid(std::string_view body_and_checksum);
+
+/// True when `s` is a valid Bech32 string (BIP 173): a human-readable part,
+/// '1', data and a 6-character checksum, all in one case.
+bool Bech32Valid(std::string_view s);
+
+/// The Bech32 checksum of `hrp` and 5-bit `data`, as 6 five-bit values.
+std::string Bech32Checksum(std::string_view hrp, std::string_view data);
+
+/// "%2B" -> "+"; nullopt when a '%' is not followed by two hex digits.
+std::optional<std::string> PercentDecode(std::string_view in);
+
+/// Where UTF-16 text starts and in which byte order.
+struct Utf16Layout {
+  size_t skip = 0;  // 2 after a byte order mark
+  bool big_endian = false;
+};
+
+/// UTF-16 by its byte order mark (LE or BE), or UTF-16LE without one as
+/// Windows tools write it: nearly every second byte NUL, the others text.
+std::optional<Utf16Layout> DetectUtf16(std::string_view text);
+
+/// One byte per UTF-16 code unit, so that offsets map back by doubling: the
+/// unit itself below 0x100 (RE2 reads Latin-1), 0x1A for anything wider.
+std::string NarrowUtf16(std::string_view text, Utf16Layout layout);
 
 /// Standard or URL-safe base64, padding optional; nullopt when malformed.
 std::optional<std::string> Base64Decode(std::string_view in);

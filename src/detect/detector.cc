@@ -17,7 +17,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
+#include "detect/codec.h"
 #include "detect/filters.h"
 #include "detect/rules.h"
 #include "util/fingerprint.h"
@@ -37,8 +39,11 @@ constexpr int kMaxGroups = 4;
 constexpr size_t kMaxCandidates = 100000;
 
 // The set's DFA holds states for all patterns at once; give it room so that
-// large binary files do not exhaust it (it then falls back, see Scan).
-constexpr int64_t kSetMaxMem = int64_t{64} << 20;
+// large files do not exhaust it (it then falls back to every pattern's own
+// regex, several times slower). With 170 patterns, 64 MiB ran out on plain
+// documentation text; the cache is filled lazily, so the budget is a ceiling
+// (the benchmark's RSS grew by 6 MB).
+constexpr int64_t kSetMaxMem = int64_t{128} << 20;
 
 RE2::Options PatternOptions() {
   RE2::Options o;
@@ -260,6 +265,8 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.description = p.description;
     c.in_source_code = kind.in_source_code;
     c.in_netrc_file = kind.in_netrc_file;
+    c.in_example_file = kind.in_example_file;
+    c.credential_file = kind.credential_file;
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
         p.validate(c) && c.end > c.begin) {
       found->push_back(
@@ -282,6 +289,9 @@ std::vector<Found> Detector::Impl::FindAllPatterns(
   kind.in_source_code = detect::IsSourceCodePath(path);
   std::string_view base = path.substr(path.rfind('/') + 1);
   kind.in_netrc_file = base == ".netrc" || base == "_netrc";
+  kind.in_example_file = detect::IsExampleOrTestPath(path);
+  const std::string file_rule = CredentialFileRule(path);
+  kind.credential_file = file_rule;
   std::vector<Found> found;
   for (int index : CandidatePatterns(text)) {
     if (skip_by_name && detect::BuiltinPatterns()[index].by_name) continue;
@@ -301,6 +311,16 @@ const Detector& Detector::Default() {
 std::vector<Match> Detector::Scan(std::string_view text,
                                   std::string_view path) const {
   if (text.empty()) return {};
+  // UTF-16 (Windows tools, PowerShell redirections) is scanned as the text
+  // it holds; each unit became one byte, so positions map back by doubling.
+  if (std::optional<detect::Utf16Layout> wide = detect::DetectUtf16(text)) {
+    std::vector<Match> matches = Scan(detect::NarrowUtf16(text, *wide), path);
+    for (Match& m : matches) {
+      m.offset = wide->skip + 2 * m.offset;
+      m.length *= 2;
+    }
+    return matches;
+  }
   return ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
 }
 

@@ -39,8 +39,12 @@ class Detector {
   /// Every secret in `text`. `path` (a file name, "Env/NAME", …) tunes
   /// rules to where the text lives: key=value rules are off in lockfiles
   /// and checksum lists (package-lock.json, go.sum, …), and in source code
-  /// (*.py, *.js, …) they take only quoted values. Binary text (a NUL in
-  /// its first 8000 bytes) gets token formats and keys only.
+  /// (*.py, *.js, …) they take only quoted values; in a credential file
+  /// (.pgpass, .my.cnf, .pypirc, .git-credentials, …) a weak password is
+  /// reported too. UTF-16 text (a byte order mark, or LE without one) is
+  /// scanned as the text it holds; offsets and lengths stay byte positions
+  /// in `text`. Binary text (a NUL in its first 8000 bytes) gets token
+  /// formats and keys only.
   /// Matches are sorted by offset and do not overlap.
   std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
 

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "detect/detector.h"
@@ -62,14 +64,20 @@ constexpr std::string_view kPlaceholderWords[] = {
     "x-access-token", "x-oauth-basic", "xxx", "yes"};
 
 // Example credentials published in standards and vendor documentation,
-// copied into countless libraries' docs and tests (RFC 6749, RFC 5849).
+// copied into countless libraries' docs and tests (RFC 6749, RFC 5849), and
+// fixed keys of local emulators.
 constexpr std::string_view kDocumentedExamples[] = {
     "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA",
     "SplxlOBeZQQYbYS6WxSbIA", "s6BhdRkqt3", "gX1fBat3bV",
     "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
     "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", "hh5s93j4hdidpola",
     "nnch734d00sl2jdk", "hdk48Djdsa", "dh893hdasih9", "0685bd9184jfhq22",
-    "ad180jjd733klru7", "wOJIO9A2W5mFwDgiDvZbTSMK%2FPY%3D"};
+    "ad180jjd733klru7", "wOJIO9A2W5mFwDgiDvZbTSMK%2FPY%3D",
+    // Telegram's Bot API manual.
+    "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+    // The storage emulator's (Azurite's) fixed account key.
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+    "K1SZFPTOtr/KBHBeksoGMGw=="};
 
 // Fragments that mark a placeholder wherever they occur. Each is long, or
 // holds a separator a base62 token never has, so chance hits are negligible.
@@ -403,6 +411,78 @@ bool IsIdentifierJoint(char c) {
   return c == '.' || c == '_' || c == '-' || c == ':' || c == '/';
 }
 
+// The number of word-shaped runs in `v`, which holds nothing but them and
+// identifier joints; nullopt when it holds anything else.
+std::optional<size_t> IdentifierPieces(std::string_view v) {
+  size_t pieces = 0;
+  size_t i = 0;
+  while (i < v.size()) {
+    size_t start = i;
+    while (i < v.size() && IsAlnum(v[i])) ++i;
+    if (i > start) {
+      if (!IsWordShaped(v.substr(start, i - start))) return std::nullopt;
+      ++pieces;
+    }
+    if (i < v.size() && !IsIdentifierJoint(v[i])) return std::nullopt;
+    ++i;
+  }
+  return pieces;
+}
+
+// "ExclusiveStartShardId": letters only, three or more humps, each a
+// capital, then lower case letters, one of them a vowel. Random mixed-case
+// letters almost never follow every capital with lower case and a vowel.
+bool IsPascalCaseWords(std::string_view run) {
+  if (run.empty() || !AllOf(run, IsAlpha) || !IsUpper(run[0])) return false;
+  size_t humps = 0;
+  size_t start = 0;
+  for (size_t k = 1; k <= run.size(); ++k) {
+    if (k < run.size() && !IsUpper(run[k])) continue;
+    std::string_view hump = run.substr(start, k - start);
+    if (hump.size() < 2 || !HasVowel(hump)) return false;
+    ++humps;
+    start = k;
+  }
+  return humps >= 3;
+}
+
+bool IsDigitRun(std::string_view v, size_t from, size_t to) {
+  return to > from && to <= v.size() && AllOf(v.substr(from, to - from), IsDigit);
+}
+
+// The length of a template slot at v[i]: "$0", "$#", "$0x", "${1}"
+// (TextMate and Monarch captures, snippet tab stops), "%s", "%d" (printf),
+// "{name}" (format strings); 0 when there is none.
+size_t SlotLength(std::string_view v, size_t i) {
+  if (v[i] == '$') {
+    size_t j = i + 1;
+    if (j < v.size() && (IsDigit(v[j]) || v[j] == '#')) {
+      ++j;
+      while (j < v.size() && IsAlnum(v[j])) ++j;
+      return j - i;
+    }
+    if (j < v.size() && v[j] == '{') {
+      size_t close = v.find('}', j);
+      if (close != std::string_view::npos && IsDigitRun(v, j + 1, close)) {
+        return close + 1 - i;
+      }
+    }
+    return 0;
+  }
+  if (v[i] == '%' && i + 1 < v.size() && (v[i + 1] == 's' || v[i + 1] == 'd')) {
+    return 2;
+  }
+  if (v[i] == '{') {
+    size_t close = v.find('}', i);
+    if (close == std::string_view::npos || close == i + 1) return 0;
+    std::string_view name = v.substr(i + 1, close - i - 1);
+    bool named = std::all_of(name.begin(), name.end(),
+                             [](char c) { return IsAlnum(c) || c == '_'; });
+    return named ? close + 1 - i : 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool NameSuggestsSecret(std::string_view name) {
@@ -543,20 +623,28 @@ bool IsIntegrityHash(std::string_view v) {
 }
 
 bool LooksLikeIdentifier(std::string_view v) {
-  size_t pieces = 0;
-  size_t i = 0;
-  while (i < v.size()) {
-    size_t start = i;
-    while (i < v.size() && IsAlnum(v[i])) ++i;
-    if (i > start) {
-      if (!IsWordShaped(v.substr(start, i - start))) return false;
-      ++pieces;
+  // One run alone is a word, which LooksMixed judges, unless it is several
+  // words in PascalCase ("ExclusiveStartShardId", a paginator's key).
+  if (IsPascalCaseWords(v)) return true;
+  std::optional<size_t> pieces = IdentifierPieces(v);
+  return pieces && *pieces > 1;
+}
+
+bool LooksLikeIdentifierTemplate(std::string_view v) {
+  std::string words;
+  bool slots = false;
+  for (size_t i = 0; i < v.size();) {
+    size_t n = SlotLength(v, i);
+    if (n > 0) {
+      words.push_back('.');  // a joint where the slot was
+      slots = true;
+      i += n;
+    } else {
+      words.push_back(v[i++]);
     }
-    if (i < v.size() && !IsIdentifierJoint(v[i])) return false;
-    ++i;
   }
-  // One run alone is a word, not a reference; LooksMixed judges it.
-  return pieces > 1;
+  std::optional<size_t> pieces = IdentifierPieces(words);
+  return slots && pieces && *pieces > 0;
 }
 
 bool LooksLikeWords(std::string_view v) {
@@ -601,7 +689,7 @@ bool PassesGenericGate(std::string_view v) {
   }
   if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) ||
       IsHexDigest(v) || IsUuid(v) || IsIntegrityHash(v) || LooksLikeWords(v) ||
-      LooksLikeIdentifier(v)) {
+      LooksLikeIdentifier(v) || LooksLikeIdentifierTemplate(v)) {
     return false;
   }
   return LooksMixed(v);
@@ -635,6 +723,29 @@ bool IsHashManifest(std::string_view path) {
          EndsWith(base, ".sha512");
 }
 
+bool IsExampleOrTestPath(std::string_view path) {
+  static constexpr std::string_view kDirs[] = {
+      "test", "tests", "__tests__", "spec", "specs", "example", "examples",
+      "fixtures", "__fixtures__", "testdata", "__mocks__", "samples"};
+  std::vector<std::string> parts = Split(path, '/');
+  if (parts.empty()) return false;
+  std::string base = ToLower(parts.back());
+  parts.pop_back();
+  for (const std::string& dir : parts) {
+    for (std::string_view d : kDirs) {
+      if (dir == d) return true;
+    }
+  }
+  // "DynamoDB-2012-08-10.examples.json", "test.js", "url.test.js",
+  // "parser.spec.ts", "client_test.go", "test_client.py".
+  size_t dot = base.find('.');
+  std::string_view stem = std::string_view(base).substr(0, dot);
+  return Contains(base, ".examples.") || Contains(base, ".example.") ||
+         Contains(base, ".test.") || Contains(base, ".spec.") ||
+         stem == "test" || stem == "example" || StartsWith(stem, "test_") ||
+         EndsWith(stem, "_test");
+}
+
 bool IsSourceCodePath(std::string_view path) {
   static constexpr std::string_view kExtensions[] = {
       "c", "cc", "cpp", "cxx", "h", "hh", "hpp", "hxx", "inl", "ipp", "tcc",
@@ -644,6 +755,8 @@ bool IsSourceCodePath(std::string_view path) {
       "pas", "pp", "inc", "dpr", "lpr", "d", "dart", "zig", "nim", "ml",
       "hs", "erl", "ex", "exs", "clj", "jl", "r"};
   std::string_view base = path.substr(path.rfind('/') + 1);
+  // A source map ("cdn.js.map") embeds the sources it maps.
+  if (EndsWith(base, ".map")) base.remove_suffix(4);
   size_t dot = base.rfind('.');
   if (dot != std::string_view::npos && dot > 0) {
     std::string ext = ToLower(base.substr(dot + 1));

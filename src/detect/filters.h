@@ -34,15 +34,28 @@ bool LooksLikeWords(std::string_view v);
 
 /// Two or more identifiers joined by . _ - : / ("Keyword.Type",
 /// "ERRLOG2_BASE", "google-auth-library-oauth2-http"): each run of letters
-/// is lower case, upper case or camelCase, with at most a short number.
+/// is lower case, upper case or camelCase, with at most a short number. Or
+/// one PascalCase run of three or more words ("ExclusiveStartTableName").
 bool LooksLikeIdentifier(std::string_view v);
+
+/// An identifier with template slots where words would be: "keyword.$0",
+/// "meta.tag.${1}", "support.%s.name", "{scope}.begin" (TextMate grammars,
+/// snippets, format strings).
+bool LooksLikeIdentifierTemplate(std::string_view v);
 
 /// The value names a secret instead of being one ("MYTOKEN1",
 /// "handler.password", "secret%3Dpassword").
 bool MentionsSecret(std::string_view v);
 
-/// Source code by extension: there a bare value after "token =" is an
-/// expression; only a quoted literal can be a secret.
+/// Example and test data by path: a tests/, examples/ or fixtures/
+/// directory, "*.examples.json", "test.js", "*.spec.ts", "*_test.go". The
+/// values there are samples, so the rules that judge a value by its key's
+/// name do not apply; token formats and keys still do.
+bool IsExampleOrTestPath(std::string_view path);
+
+/// Source code by extension (a source map, "x.js.map", by what it maps):
+/// there a bare value after "token =" is an expression; only a quoted
+/// literal can be a secret.
 bool IsSourceCodePath(std::string_view path);
 
 /// Number of character classes present: upper, lower, digit, other.

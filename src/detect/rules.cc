@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "detect/codec.h"
 #include "detect/detector.h"
@@ -79,75 +80,30 @@ bool ValidatePutty(Candidate& c) {
   return PemBodyLooksReal(v.substr(body + 1), kMinBase64);
 }
 
-bool ValidateAwsKeyId(Candidate& c) {
-  return !IsPlaceholder(c.value()) &&
-         !InsideBase64Blob(c.text, c.begin, c.end);
+// "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----" (RFC 4716 style, ssh.com
+// and older PuTTY exports): headers, then base64 lines.
+bool ValidateSsh2Key(Candidate& c) {
+  std::string_view v = c.value();
+  size_t header_end = v.find("----", 10);
+  size_t footer = v.rfind("---- END");
+  if (header_end == std::string_view::npos || footer <= header_end) {
+    return false;
+  }
+  constexpr size_t kMinBase64 = 64;
+  std::string_view body = v.substr(header_end + 4, footer - header_end - 4);
+  return PemBodyLooksReal(body, kMinBase64);
+}
+
+// kubeconfig "client-key-data": base64 of a PEM private key.
+bool ValidateKubeconfigKey(Candidate& c) {
+  std::optional<std::string> pem = Base64Decode(c.value());
+  return pem && pem->find("PRIVATE KEY-----") != std::string::npos;
 }
 
 bool ValidateAwsSecret(Candidate& c) {
   std::string_view v = c.value();
   return !IsPlaceholder(v) && !IsHexDigest(v) && LooksRandom(v) &&
          Entropy(v) >= 3.5;
-}
-
-// GitHub classic and npm tokens end in a CRC32 of their body. A token whose
-// checksum fails may still be real (an older format, a typo in a copy), but
-// can not be confirmed: report it one step lower if it looks random.
-bool ValidateChecksummed(Candidate& c, size_t prefix,
-                         std::string_view unverified) {
-  std::string_view v = c.value();
-  if (IsPlaceholder(v)) return false;
-  std::string_view body = v.substr(prefix);
-  if (Base62ChecksumValid(body)) return true;
-  if (!LooksRandom(body)) return false;
-  c.severity = Severity::kHigh;
-  c.description = unverified;
-  return true;
-}
-
-bool ValidateGithubClassic(Candidate& c) {
-  return ValidateChecksummed(c, std::string_view("ghp_").size(),
-                             "GitHub-shaped token (checksum does not verify)");
-}
-
-bool ValidateNpm(Candidate& c) {
-  return ValidateChecksummed(c, std::string_view("npm_").size(),
-                             "npm-shaped token (checksum does not verify)");
-}
-
-// A token made of a fixed prefix and a random body.
-template <size_t kPrefix>
-bool ValidateRandomBody(Candidate& c) {
-  std::string_view v = c.value();
-  return !IsPlaceholder(v) && LooksRandom(v.substr(kPrefix));
-}
-
-bool ValidateStripe(Candidate& c) {
-  std::string_view v = c.value();
-  return !IsPlaceholder(v) && LooksRandom(v.substr(v.find("_live_") + 6));
-}
-
-bool ValidateSlack(Candidate& c) {
-  std::string_view v = c.value();
-  std::string_view last = v.substr(v.rfind('-') + 1);
-  if (v.size() < 30 || last.size() < 20) return false;
-  return !IsPlaceholder(v) && LooksRandom(last);
-}
-
-bool ValidateSlackWebhook(Candidate& c) {
-  std::string_view v = c.value();
-  return !IsPlaceholder(v) && LooksRandom(v.substr(v.rfind('/') + 1));
-}
-
-bool ValidateEmbeddable(Candidate& c) {
-  return !InsideBase64Blob(c.text, c.begin, c.end) &&
-         ValidateRandomBody<4>(c);
-}
-
-bool ValidateSendgrid(Candidate& c) {
-  std::string_view v = c.value();
-  return !IsPlaceholder(v) && LooksRandom(v.substr(3, 22)) &&
-         LooksRandom(v.substr(26));
 }
 
 // Narrows a quoted value to what is inside its quotes.
@@ -175,10 +131,190 @@ bool IsRealPassword(std::string_view user, std::string_view password) {
 // are rarely that short.
 constexpr size_t kMinPassword = 6;
 
+void TrimLineEnd(Candidate& c);  // below, with the generic rule's helpers
+
+struct SchemeName {
+  std::string_view scheme;
+  std::string_view description;
+};
+
+constexpr SchemeName kDatabaseSchemes[] = {
+    {"postgres", "password in a PostgreSQL connection URL"},
+    {"postgresql", "password in a PostgreSQL connection URL"},
+    {"mysql", "password in a MySQL connection URL"},
+    {"mariadb", "password in a MariaDB connection URL"},
+    {"mongodb", "password in a MongoDB connection URL"},
+    {"mongodb+srv", "password in a MongoDB connection URL"},
+    {"redis", "password in a Redis connection URL"},
+    {"rediss", "password in a Redis connection URL"},
+    {"amqp", "password in an AMQP connection URL"},
+    {"amqps", "password in an AMQP connection URL"},
+    {"sqlserver", "password in a SQL Server connection URL"},
+    {"mssql", "password in a SQL Server connection URL"},
+};
+
+// Names the kind of server when the URL's scheme is a database's.
+void DescribeScheme(Candidate& c) {
+  size_t begin = c.match_begin;
+  while (begin > 0 && (IsAlnum(c.text[begin - 1]) || c.text[begin - 1] == '+')) {
+    --begin;
+  }
+  std::string scheme = ToLower(c.text.substr(begin, c.match_begin - begin));
+  for (const SchemeName& s : kDatabaseSchemes) {
+    if (scheme == s.scheme) c.description = s.description;
+  }
+}
+
+// Manuals and tests write a URL's password as one word ("apt:debian",
+// "Benutzer:Passwort", "gebruiker:wachtwoord"), placeholders joined by a
+// symbol ("foo%40bar") or escapes alone ("%2F%40"). A generated password
+// has digits, or is long.
+bool IsExampleUrlPassword(std::string_view password) {
+  std::optional<std::string> decoded = PercentDecode(password);
+  std::string plain = decoded ? *decoded : std::string(password);
+  std::vector<std::string_view> pieces;
+  for (size_t i = 0; i < plain.size();) {
+    size_t start = i;
+    while (i < plain.size() && IsAlnum(plain[i])) ++i;
+    if (i > start) pieces.push_back(std::string_view(plain).substr(start, i - start));
+    i = std::max(i, start + 1);
+  }
+  constexpr size_t kMaxWord = 12;
+  for (std::string_view p : pieces) {
+    if (p.find_first_of("0123456789") != std::string_view::npos) return false;
+  }
+  if (pieces.size() == 1) {
+    std::string_view w = pieces[0];
+    std::string lower = ToLower(w);
+    bool cased = w.substr(1) == std::string_view(lower).substr(1);
+    return w.size() <= kMaxWord && cased;
+  }
+  return std::all_of(pieces.begin(), pieces.end(), [](std::string_view p) {
+    return IsPlaceholder(p) || LooksLikeWords(p);
+  });
+}
+
 bool ValidateUrlPassword(Candidate& c) {
   // The match starts at "://": a scheme must come before it.
   if (c.match_begin == 0 || !IsAlnum(c.text[c.match_begin - 1])) return false;
-  return c.value().size() >= kMinPassword && IsRealPassword(c.name, c.value());
+  // In .git-credentials a short password is still a password.
+  const bool in_credential_file = !c.credential_file.empty();
+  size_t min = in_credential_file ? 1 : kMinPassword;
+  if (c.value().size() < min || !IsRealPassword(c.name, c.value())) {
+    return false;
+  }
+  if (!in_credential_file &&
+      (IsExampleUrlPassword(c.value()) ||
+       (c.in_example_file && !LooksRandom(c.value())))) {
+    return false;
+  }
+  DescribeScheme(c);
+  return true;
+}
+
+// Keys of a key=value connection string (ADO.NET, ODBC, JDBC, libpq) that
+// say the line names a server; "password=" alone is left to the generic
+// rule and its stricter gate.
+constexpr std::string_view kConnectionKeys[] = {
+    "server=", "data source=", "host=", "hostaddr=", "address=", "addr=",
+    "dbname=", "database=", "initial catalog=", "jdbc:", "driver={"};
+
+bool ValidateConnectionString(Candidate& c) {
+  if (c.match_begin > 0 &&
+      std::string_view(";&? \t\"'").find(c.text[c.match_begin - 1]) ==
+          std::string_view::npos) {
+    return false;
+  }
+  std::string_view line = LineAt(c.text, c.match_begin);
+  size_t line_begin = static_cast<size_t>(line.data() - c.text.data());
+  std::string before = ToLower(c.text.substr(line_begin, c.match_begin - line_begin));
+  bool names_server = false;
+  for (std::string_view k : kConnectionKeys) {
+    names_server |= before.find(k) != std::string::npos;
+  }
+  if (!names_server) return false;
+  Unquote(c);
+  if (c.value().size() >= 2 && c.value().front() == '{' && c.value().back() == '}') {
+    ++c.begin;  // ODBC quotes a value in braces
+    --c.end;
+  }
+  std::string_view v = c.value();
+  return v.size() >= kMinPassword && IsRealPassword("", v) && !MentionsSecret(v);
+}
+
+// Splits a .pgpass line at its unescaped colons ("\\:" is a literal one).
+std::vector<std::string_view> PgpassFields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '\\') {
+      ++i;
+    } else if (line[i] == ':') {
+      fields.push_back(line.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  fields.push_back(line.substr(start));
+  return fields;
+}
+
+bool IsPgpassPort(std::string_view port) {
+  return port == "*" ||
+         (!port.empty() && port.size() <= 5 &&
+          std::all_of(port.begin(), port.end(),
+                      [](char ch) { return ch >= '0' && ch <= '9'; }));
+}
+
+// host:port:database:user:password: five fields without blanks, the port a
+// number or '*'. A log line ("19:12:01 install bsdutils:amd64 <none> 1:2.38")
+// has blanks between its colons.
+bool IsPgpassEntry(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  std::vector<std::string_view> fields = PgpassFields(line);
+  if (fields.size() != 5 || !IsPgpassPort(fields[1])) return false;
+  return std::all_of(fields.begin(), fields.end(), [](std::string_view f) {
+    return !f.empty() && f.find_first_of(" \t") == std::string_view::npos;
+  });
+}
+
+// A .pgpass file under another name (pgpass.conf, a mounted secret): every
+// line is blank, a comment or an entry. Such files are small; a larger text
+// is a log or a table, whatever its first lines hold.
+bool IsPgpassShaped(std::string_view text) {
+  constexpr size_t kMaxPgpassText = 16 << 10;
+  if (text.size() > kMaxPgpassText) return false;
+  size_t entries = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t eol = std::min(text.find('\n', pos), text.size());
+    std::string_view line = Trim(text.substr(pos, eol - pos));
+    if (!line.empty() && line[0] != '#') {
+      if (!IsPgpassEntry(line)) return false;
+      ++entries;
+    }
+    pos = eol + 1;
+  }
+  return entries > 0;
+}
+
+// host:port:database:user:password. In a file named .pgpass any password
+// counts; elsewhere the whole file must have the shape of one and the line
+// must hold a generated-looking password, since logs, man pages and tables
+// have colon-separated lines too.
+bool ValidatePgpass(Candidate& c) {
+  // The regex starts at ":port:", a literal RE2 can look for; the host is
+  // what precedes it on the line: no colon, not a comment.
+  size_t host = c.match_begin;
+  while (host > 0 && c.text[host - 1] != '\n' && c.text[host - 1] != ':') --host;
+  if (host > 0 && c.text[host - 1] == ':') return false;
+  while (host < c.match_begin && (c.text[host] == ' ' || c.text[host] == '\t')) ++host;
+  if (host == c.match_begin || c.text[host] == '#') return false;
+  TrimLineEnd(c);
+  std::string_view v = c.value();
+  if (v.empty() || IsPlaceholder(v)) return false;
+  if (c.credential_file == "credential-file-pgpass") return true;
+  if (!IsPgpassShaped(c.text)) return false;
+  return v.size() >= kMinPassword && !MentionsSecret(v) &&
+         (PassesGenericGate(v) || LooksRandom(v));
 }
 
 // A netrc entry quoted in documentation ("login apt password debian") is
@@ -255,10 +391,44 @@ bool IsExpressionOrFlag(const Candidate& c) {
   return dashes > 0 && LooksLikeIdentifier(v.substr(dashes));
 }
 
+// A credential file (.my.cnf, .pypirc, .env, terraform.tfstate, …) is
+// where a password is, so there a short or word-like one is reported too.
+bool IsWeakPasswordOfCredentialFile(const Candidate& c) {
+  std::string_view v = c.value();
+  if (c.credential_file.empty() || v.size() < kMinPassword) return false;
+  for (unsigned char ch : v) {
+    if (ch <= ' ' || ch >= 0x7F) return false;
+  }
+  return !IsPlaceholder(v) && !IsPathLike(v) && !IsPlainUrl(v) &&
+         !IsVersionPin(v) && !IsHexDigest(v) && !IsUuid(v) &&
+         !LooksLikeIdentifier(v) && !LooksLikeWords(v);
+}
+
+// "https://codecov.io/gh/o/r/graph/badge.svg?token=…": a status badge's
+// token reads nothing but a public image, and READMEs embed it by design.
+bool IsBadgeQuery(const Candidate& c) {
+  size_t name = static_cast<size_t>(c.name.data() - c.text.data());
+  if (name == 0 || (c.text[name - 1] != '?' && c.text[name - 1] != '&')) {
+    return false;
+  }
+  std::string_view line = LineAt(c.text, name);
+  size_t line_begin = static_cast<size_t>(line.data() - c.text.data());
+  std::string_view before = c.text.substr(line_begin, name - line_begin);
+  size_t query = before.rfind('?');
+  if (query == std::string_view::npos) return false;
+  std::string path = ToLower(before.substr(0, query));
+  return EndsWith(path, ".svg") || EndsWith(path, ".png") ||
+         EndsWith(path, ".gif");
+}
+
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
   // "PASS: test name" is a test log's verdict, not a password.
   if (c.name == "PASS") return false;
+  // Sample values of examples and tests; a credential file there still
+  // counts.
+  if (c.in_example_file && c.credential_file.empty()) return false;
+  if (IsBadgeQuery(c)) return false;
   if (!NameSuggestsSecret(c.name) || OwnedBySpecificRule(c.name)) return false;
   TrimLineEnd(c);
   const size_t with_quotes = c.end - c.begin;
@@ -267,7 +437,7 @@ bool ValidateGeneric(Candidate& c) {
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
   return !v.empty() && !IsExpressionOrFlag(c) && !MentionsSecret(v) &&
-         PassesGenericGate(v);
+         (PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c));
 }
 
 constexpr std::string_view kGenericDescription =
@@ -295,56 +465,25 @@ constexpr Severity kHigh = Severity::kHigh;
 constexpr Before kAnything = Before::kAnything;
 constexpr Before kNonWord = Before::kNonWord;
 
-constexpr Pattern kPatterns[] = {
+constexpr Pattern kKeyPatterns[] = {
     {"private-key", kCritical, "private key", "-----BEGIN",
      // The body may not hold "-----", so a match never spans two blocks.
      R"((-----BEGIN (?:[A-Z0-9]+ ){0,2}PRIVATE KEY(?: BLOCK)?-----)"
      R"((?:[^-]|-{1,4}[^-])*)"
      R"(-----END [A-Z0-9 ]{0,30}PRIVATE KEY(?: BLOCK)?-----))",
      kAnything, 0, ValidatePrivateKey, false},
+    {"private-key", kCritical, "private key (ssh.com)", "---- BEGIN SSH2",
+     R"((---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----(?:[^-]|-{1,3}[^-])*)"
+     R"(---- END SSH2 ENCRYPTED PRIVATE KEY ----))",
+     kAnything, 0, ValidateSsh2Key, false},
     {"private-key", kCritical, "PuTTY private key", "PuTTY-User-Key-File-",
      R"((PuTTY-User-Key-File-[23]: [^\r\n]*\r?\n(?:[^\r\n]*\r?\n){0,40}?)"
      R"(Private-Lines: *[0-9]+\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+))",
      kAnything, 0, ValidatePutty, false},
-    {"github-classic-token", kCritical, "GitHub token (classic)",
-     "ghp_|gho_|ghu_|ghs_|ghr_", R"((gh[pousr]_[A-Za-z0-9]{36})\b)", kNonWord,
-     0, ValidateGithubClassic, false},
-    {"github-fine-grained-token", kCritical,
-     "GitHub fine-grained personal access token", "github_pat_",
-     R"((github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b)", kNonWord, 0,
-     ValidateRandomBody<11>, false},
-    {"gitlab-token", kCritical, "GitLab personal access token", "glpat-",
-     R"((glpat-[A-Za-z0-9_-]{20,}))", kNonWord, 0, ValidateRandomBody<6>,
-     false},
-    {"npm-token", kCritical, "npm access token", "npm_",
-     R"((npm_[A-Za-z0-9]{36})\b)", kNonWord, 0, ValidateNpm, false},
-    {"pypi-token", kCritical, "PyPI API token", "pypi-AgEIcHlwaS5vcmc",
-     R"((pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}))", kNonWord, 0,
-     ValidateRandomBody<20>, false},
-    {"slack-token", kCritical, "Slack token", "xox|xapp-",
-     R"(((?:xox[abposre]|xapp)-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,5})\b)",
-     kNonWord, 0, ValidateSlack, false},
-    {"slack-webhook", kHigh, "Slack incoming webhook URL",
-     R"(hooks\.slack\.com)",
-     R"((https://hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/)"
-     R"([A-Za-z0-9]{20,}))",
-     kAnything, 0, ValidateSlackWebhook, false},
-    {"stripe-secret-key", kCritical, "Stripe live secret key", "sk_live_",
-     R"((sk_live_[A-Za-z0-9]{24,})\b)", kNonWord, 0, ValidateStripe, false},
-    {"stripe-secret-key", kCritical, "Stripe live restricted key", "rk_live_",
-     R"((rk_live_[A-Za-z0-9]{24,})\b)", kNonWord, 0, ValidateStripe, false},
-    {"sendgrid-api-key", kCritical, "SendGrid API key", R"(SG\.)",
-     R"((SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_-]|$))",
-     kNonWord, 0, ValidateSendgrid, false},
-    {"dockerhub-pat", kCritical, "Docker Hub personal access token",
-     "dckr_pat_", R"((dckr_pat_[A-Za-z0-9_-]{27})(?:[^A-Za-z0-9_-]|$))",
-     kNonWord, 0, ValidateRandomBody<9>, false},
-    {"google-api-key", kHigh, "Google API key", "AIza",
-     R"((AIza[0-9A-Za-z_-]{35})(?:[^0-9A-Za-z_-]|$))", kNonWord, 0,
-     ValidateEmbeddable, false},
-    {"aws-access-key-id", kCritical, "AWS access key ID",
-     "AKIA|ASIA|ABIA|ACCA", R"(((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b)",
-     kNonWord, 0, ValidateAwsKeyId, false},
+};
+
+// Rules that read a key name, a URL or a file's structure.
+constexpr Pattern kContextPatterns[] = {
     // Two shapes of one name: aws_secret_access_key / SecretAccessKey, and
     // aws_secret_key. Django's plain SECRET_KEY is not AWS's.
     {"aws-secret-access-key", kCritical, "AWS secret access key",
@@ -369,6 +508,19 @@ constexpr Pattern kPatterns[] = {
      R"(://([A-Za-z0-9._~%!$&*+,;={}<>-]*):)"
      R"(([A-Za-z0-9._~%!$&*+,;={}<>^-]*)@[A-Za-z0-9\[])",
      kAnything, 1, ValidateUrlPassword, false},
+    {"connection-string-password", kHigh, "password in a connection string",
+     "(?i:password|pwd)",
+     R"((?i:password|pwd)[ \t]*=[ \t]*('[^'\r\n]*'|"[^"\r\n]*"|\{[^}\r\n]*\}|)"
+     R"([^;&"'\s]+))",
+     kAnything, 0, ValidateConnectionString, false},
+    {"pgpass-password", kHigh, "password (PostgreSQL .pgpass)",
+     R"(:[0-9]{1,5}:|:\*:)",
+     R"(:(?:[0-9]{1,5}|\*):[^:\r\n]+:[^:\r\n]+:([^\r\n]+))",
+     kAnything, 0, ValidatePgpass, false},
+    {"kubeconfig-client-key", kCritical,
+     "private key (kubeconfig client-key-data)", "client-key-data",
+     R"(client-key-data\\?"?[ \t]*:[ \t]*\\?"?([A-Za-z0-9+/=]{64,}))",
+     kAnything, 0, ValidateKubeconfigKey, false},
     {"basic-auth-header", kHigh,
      "HTTP Basic credentials (Authorization header)",
      "(?i:authorization)",
@@ -413,6 +565,15 @@ constexpr Pattern kPatterns[] = {
 
 }  // namespace
 
-std::span<const Pattern> BuiltinPatterns() { return kPatterns; }
+std::span<const Pattern> BuiltinPatterns() {
+  static const std::vector<Pattern> all = [] {
+    std::vector<Pattern> v(std::begin(kKeyPatterns), std::end(kKeyPatterns));
+    std::span<const Pattern> tokens = TokenPatterns();
+    v.insert(v.end(), tokens.begin(), tokens.end());
+    v.insert(v.end(), std::begin(kContextPatterns), std::end(kContextPatterns));
+    return v;
+  }();
+  return all;
+}
 
 }  // namespace safebuild::detect

@@ -25,6 +25,10 @@ struct Candidate {
   std::string_view description;         // the rule's; a validator may change it
   bool in_source_code = false;          // the text is a program's source
   bool in_netrc_file = false;           // the text is a .netrc/_netrc file
+  bool in_example_file = false;         // example or test data, by path
+  /// The CredentialFileRule of the text's path ("credential-file-pgpass"),
+  /// empty for other files: there a weak password is still a finding.
+  std::string_view credential_file;
 
   std::string_view value() const { return text.substr(begin, end - begin); }
 };
@@ -60,6 +64,11 @@ struct Pattern {
   bool by_name;
 };
 
+/// Every pattern, most specific first: private keys, provider token
+/// formats, then the rules that read a key name or a file's structure.
 std::span<const Pattern> BuiltinPatterns();
+
+/// The provider token formats (token_rules.cc).
+std::span<const Pattern> TokenPatterns();
 
 }  // namespace safebuild::detect

@@ -1,8 +1,8 @@
 // The catalogue of lint rule ids: one entry per rule with its usual
 // severity, a title, why it matters and how to fix it. SARIF's rule metadata
 // and the rule manual page (man/safebuild-rules.7) are written from it.
-// Secret formats found by the detector (in images and Containerfiles alike)
-// are not listed here: their id names the format and their finding says
+// The secret formats found by the detector (in images and Containerfiles
+// alike) have a second list: their id names the format, the title says
 // what it is.
 #pragma once
 
@@ -26,5 +26,12 @@ std::span<const RuleInfo> LintRules();
 
 /// The entry for `id`, or nullptr for a detector rule or an unknown id.
 const RuleInfo* FindLintRule(std::string_view id);
+
+/// Every detector rule (token formats, keys, passwords), sorted by id.
+/// "url-credentials" is both and is listed with the lint rules only.
+std::span<const RuleInfo> DetectorRules();
+
+/// The detector entry for `id`, or nullptr.
+const RuleInfo* FindDetectorRule(std::string_view id);
 
 }  // namespace safebuild

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The rule catalogue stays complete: every rule id the lint code reports is
-# in src/report/rule_catalog.cc, and the manual page man/safebuild-rules.7
-# has exactly the catalogue's entries, with the same severity.
+# The rule catalogue stays complete: every rule id the lint code and the
+# detector report is in src/report/rule_catalog.cc, and the manual page
+# man/safebuild-rules.7 has exactly the catalogue's entries, with the same
+# severity.
 #
 #   catalogue.sh SOURCE_DIR
 set -euo pipefail
@@ -22,10 +23,22 @@ used=$(perl -0777 -ne \
 catalogue=$(perl -0777 -ne \
   'while (/\{"([a-z0-9-]+)", S::k(\w+),/g) { print "$1 ", lc $2, "\n" }' \
   "$src/src/report/rule_catalog.cc")
+lint=$(perl -0777 -ne '/kRules\[\] = \{(.*?)\n\};/s and $_ = $1;
+  while (/\{"([a-z0-9-]+)", S::k(\w+),/g) { print "$1\n" }' "$src/src/report/rule_catalog.cc")
 ids=$(cut -d' ' -f1 <<<"$catalogue" | sort -u)
 missing=$(comm -23 <(echo "$used") <(echo "$ids"))
 check "every reported rule is in the catalogue" "" "$missing"
-check "the catalogue has 20 rules" 20 "$(wc -l <<<"$catalogue")"
+check "the catalogue has 21 lint rules" 21 "$(wc -l <<<"$lint")"
+# Detector rule ids: Token("id", Keyed("id", and {"id", kCritical/kHigh in
+# the pattern tables.
+detected=$(perl -0777 -ne \
+  'while (/\b(?:Token|Keyed)\(\s*"([a-z0-9-]+)",|\{"([a-z0-9-]+)",\s*k(?:Critical|High)/g) {
+     print(($1 // $2), "\n") }' \
+  "$src"/src/detect/token_rules.cc "$src"/src/detect/rules.cc | sort -u)
+missing=$(comm -23 <(echo "$detected") <(echo "$ids"))
+check "every detector rule is in the catalogue" "" "$missing"
+check "the detector has at least 100 token formats" 1 \
+  "$(($(grep -cE '^    (Token|Keyed)\("' "$src/src/detect/token_rules.cc") >= 100))"
 page=$(sed -n 's/^\.It Li \([a-z0-9-]*\) Pq \([a-z]*\)$/\1 \2/p' "$src/man/safebuild-rules.7")
 check "safebuild-rules.7 lists the catalogue with its severities" "$catalogue" "$page"
 echo "$pass passed, $fail failed"
