@@ -15,11 +15,15 @@
 #include "cli/exit_codes.h"
 #include "cli/fix_command.h"
 #include "cli/image_source.h"
+#include "cli/intermediate_images.h"
+#include "cli/init_command.h"
 #include "cli/parse_command.h"
+#include "cli/progress.h"
 #include "cli/source_error.h"
 #include "containerfile/inline_ignore.h"
 #include "containerfile/lint.h"
 #include "containerfile/parser.h"
+#include "containerfile/preprocess.h"
 #include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
@@ -94,14 +98,28 @@ std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
   std::vector<Finding> findings;
   parse_failed = false;
   for (const auto& file : req.files) {
-    auto text = file == "-" ? Expected<std::string>(req.stdin_text.value_or(""))
-                            : ReadContainerfile(file);
+    // podman runs a Containerfile.in through cpp: lint what cpp prints and
+    // point back at the lines it came from.
+    std::optional<Preprocessed> pre;
+    if (file != "-" && NeedsPreprocessing(file)) {
+      bool local = !req.context.empty() && !IsRemoteContext(req.context);
+      auto p = PreprocessContainerfile(file, local ? req.context : ".");
+      if (p) pre = std::move(*p);
+    }
+    auto text = pre ? Expected<std::string>(pre->text)
+                : file == "-" ? Expected<std::string>(req.stdin_text.value_or(""))
+                              : ReadContainerfile(file);
     if (!text) {
       PrintError(text.error());
       parse_failed = true;
       continue;
     }
     auto parsed = ParseContainerfile(*text, file == "-" ? "<stdin>" : file);
+    if (!parsed && pre) {
+      PrintError(MapError(*pre, file, parsed.error()));
+      parse_failed = true;
+      continue;
+    }
     if (!parsed) {
       PrintSourceError(parsed.error(), *text);
       parse_failed = true;
@@ -114,6 +132,7 @@ std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
     input.ignore_file = req.ignore_file;
     auto found = Lint(input, Detector::Default());
     ApplyInlineIgnores(*parsed, found);
+    if (pre) MapFindings(*pre, file, found);
     findings.insert(findings.end(), found.begin(), found.end());
   }
   return findings;
@@ -253,8 +272,8 @@ std::string NameScratchPaths(std::string message, const TempDir& scratch,
 // Opens and scans an image into `state.report`; failure leaves the report
 // incomplete, which the gate treats as a failure.
 void ScanInto(const std::string& reference, const Podman& podman, const TempDir& scratch,
-              ScanState& state) {
-  auto src = OpenImageSource(reference, podman, scratch);
+              ScanState& state, const RemoteOptions& remote = {}) {
+  auto src = OpenImageSource(reference, podman, scratch, remote);
   if (!src) {
     state.report.complete = false;
     state.report.errors.push_back("cannot read image " + reference + ": " +
@@ -263,7 +282,15 @@ void ScanInto(const std::string& reference, const Podman& podman, const TempDir&
   }
   state.source = std::move(*src);
   state.report.image = ReportImage{state.source->id, state.source->tags};
-  auto scanned = ScanImage(state.source->image, Detector::Default());
+  ScanProgress progress;
+  ScanOptions options;
+  options.progress = &progress;
+  options.cancelled = [] { return PendingSignal() != 0; };
+  Expected<ScanOutput> scanned = Fail("not scanned");
+  {
+    ProgressBar bar(progress, WantProgress(GetDiagSettings().verbosity));
+    scanned = ScanImageSource(*state.source, podman, scratch, options);
+  }
   if (!scanned) {
     state.report.complete = false;
     state.report.errors.push_back("scan of " + reference + " failed: " +
@@ -350,10 +377,15 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     PrintError("build: " + inv.error());
     return kExitUsage;
   }
+  if (auto st = ExpandBuildArgFiles(*inv); !st) {
+    PrintError("build: " + st.error());
+    return kExitUsage;
+  }
   Podman podman({common.podman, inv->global_flags});
   RunOptions passthrough_run;
   passthrough_run.add_globals = false;
   if (inv->help) {
+    std::cout << CommandUsage("build") << "\npodman build's own options:\n" << std::flush;
     std::vector<std::string> help = {"build"};
     help.insert(help.end(), inv->passthrough.begin(), inv->passthrough.end());
     auto r = podman.Run(help, passthrough_run);
@@ -374,6 +406,14 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     PrintError(rewritten.error());
     return kExitUsage;
   }
+  // Secrets the build mounts, from the sources the config names.
+  auto configured = ConfiguredSecretFlags(common, *inv, *rewritten, podman, *scratch);
+  if (!configured) {
+    PrintError(configured.error());
+    return kExitUsage;
+  }
+  rewritten->passthrough.insert(rewritten->passthrough.begin(), configured->begin(),
+                                configured->end());
 
   LintRequest lint{rewritten->files, inv->context, rewritten->build_args,
                    rewritten->stdin_text, inv->ignorefile.value_or("")};
@@ -391,7 +431,9 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   build.insert(build.end(), rewritten->passthrough.begin(), rewritten->passthrough.end());
   passthrough_run.stdout_to_stderr = common.format != "text";
   passthrough_run.stdin_data = lint.stdin_text;
-  passthrough_run.filter = [](std::string_view line) {
+  std::vector<std::string> steps;  // the image of each build step
+  passthrough_run.filter = [&steps](std::string_view line) {
+    NoteStepImage(line, steps);
     return RedactSecrets(Detector::Default(), line);
   };
   StorageSnapshot before = TakeSnapshot(podman);
@@ -413,6 +455,9 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     PrintError("podman build wrote no image ID to " + iid.string());
     return kExitIncomplete;
   }
+  std::vector<std::string> intermediate =
+      before.ok ? IntermediateImages(podman, before.images, steps, image_id)
+                : std::vector<std::string>();
 
   ScanState state;
   state.report.fail_on = common.fail_on;
@@ -438,6 +483,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     state.report.image->tags = inv->tags;
   }
   int emitted = Emit(state.report, common, lint_shown, inv->context);
+  HandleIntermediateImages(podman, intermediate, common.prune_intermediate);
   if (code == kExitPass && !inv->tags.empty()) {
     PrintNote("tagged " + image_id.substr(0, 19) + " as " + inv->tags.front() +
               (inv->tags.size() > 1 ? " (+" + std::to_string(inv->tags.size() - 1) + ")" : ""));
@@ -480,8 +526,13 @@ int RunScan(const CommonOptions& common_in, const std::vector<std::string>& args
     return kExitUsage;
   }
   if (!rest->empty() && rest->front() == "--help") {
-    std::cout << CommandUsage("scan");
+    std::cout << CommandUsage(common.write_baseline ? "baseline" : "scan");
     return kExitPass;
+  }
+  auto remote = TakeRemoteFlags(*rest);
+  if (!remote) {
+    PrintError("scan: " + remote.error());
+    return kExitUsage;
   }
   auto split = SplitStorageFlags(*rest);
   if (!split) {
@@ -495,6 +546,10 @@ int RunScan(const CommonOptions& common_in, const std::vector<std::string>& args
                                           : "scan: takes exactly one IMAGE");
     return kExitUsage;
   }
+  if (remote->Any() && !StartsWith(positionals[0], "docker://")) {
+    PrintError("scan: --creds, --authfile, --tls-verify and --cert-dir are for docker:// images");
+    return kExitUsage;
+  }
   auto scratch = TempDir::Create();
   if (!scratch) {
     PrintError(scratch.error());
@@ -503,7 +558,7 @@ int RunScan(const CommonOptions& common_in, const std::vector<std::string>& args
   Podman podman({common.podman, globals});
   ScanState state;
   state.report.fail_on = common.fail_on;
-  ScanInto(positionals[0], podman, *scratch, state);
+  ScanInto(positionals[0], podman, *scratch, state, *remote);
   if (PendingSignal() != 0) return InterruptedExit();
   Normalize(state.report.findings);
   if (!ApplyProjectPolicy(common, "", state.report.findings)) return kExitUsage;
@@ -557,6 +612,7 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
   }
   Podman podman({common.podman, inv->global_flags});
   if (inv->help) {
+    std::cout << CommandUsage("push") << "\npodman push's own options:\n" << std::flush;
     std::vector<std::string> help = {"push"};
     help.insert(help.end(), inv->passthrough.begin(), inv->passthrough.end());
     RunOptions run;
@@ -625,6 +681,7 @@ int Main(const std::vector<std::string>& argv) {
   if (cmd == "parse") return RunParse(cl->args);
   if (cmd == "push") return RunPush(cl->common, cl->args);
   if (cmd == "fix") return RunFix(cl->common, cl->args);
+  if (cmd == "init") return RunInit(cl->common, cl->args);
   PrintError("unknown command \"" + cmd + "\" (try 'safebuild --help')");
   return kExitUsage;
 }

@@ -25,6 +25,7 @@ po::options_description CommonDescription() {
       ("podman", po::value<std::string>(), "podman binary to run")
       ("baseline", po::value<std::string>(), "report only findings not in FILE")
       ("rewrite", po::value<std::string>(), "build: off, suggest or apply")
+      ("prune-intermediate", po::bool_switch(), "build: remove other stages' images")
       ("help,h", po::bool_switch(), "show help")
       ("version", po::bool_switch(), "show the version");
   return d;
@@ -62,6 +63,9 @@ Status Apply(const po::variables_map& vm, CommonOptions& common) {
     common.fail_on = *sev;
   }
   if (vm.count("keep-failed") && vm["keep-failed"].as<bool>()) common.keep_failed = true;
+  if (vm.count("prune-intermediate") && vm["prune-intermediate"].as<bool>()) {
+    common.prune_intermediate = true;
+  }
   if (vm.count("quiet") && vm["quiet"].as<bool>()) common.verbosity = -1;
   if (vm.count("verbose")) {
     common.verbosity = vm["verbose"].as<int>();
@@ -167,12 +171,14 @@ result, and applies the tags only when the image is clean.
 Commands:
   build [PODMAN BUILD ARGS] [CONTEXT]  lint, build, scan, then tag if clean
   scan [OPTIONS] IMAGE                 scan an image: NAME, ID, oci:DIR[:REF],
-                                       oci-archive:PATH[:REF], docker-archive:PATH
+                                       oci-archive:PATH[:REF], docker-archive:PATH,
+                                       docker://HOST/REPO[:TAG]
   lint [OPTIONS] [-f FILE] [CONTEXT]   lint a Containerfile and its context
   parse [-f FILE] [CONTEXT]            print the parsed Containerfile as JSON
   push [PODMAN PUSH ARGS] IMAGE [DEST] scan, then push only if clean
   baseline [OPTIONS] IMAGE             write IMAGE's findings as a baseline (JSON)
   fix [OPTIONS] [-f FILE] [CONTEXT]    rewrite secrets into build secrets
+  init [--stack S] [--ci CI] [DIR]     copy the fitting templates into a project
   version                              print the version
 
 Options (before the command, or as SAFEBUILD_FORMAT, SAFEBUILD_FAIL_ON, ...):
@@ -187,6 +193,8 @@ Options (before the command, or as SAFEBUILD_FORMAT, SAFEBUILD_FAIL_ON, ...):
   --baseline FILE        report only findings not in FILE (from `baseline`)
   --rewrite MODE         build: off, suggest or apply (build from a
                          rewritten copy of the Containerfile)  [suggest]
+  --prune-intermediate   build: afterwards remove the images of the other
+                         build stages (they may hold what was done with secrets)
   -q, --quiet            only errors and findings
   -v, --verbose          more detail
   -h, --help             this help
@@ -200,7 +208,10 @@ Exit codes:
   70  internal error
   other: podman's own exit code, passed through when podman fails
 
+Each command's --help has its own examples.
+
 Examples:
+  safebuild init --ci github
   safebuild build -t localhost/app:1 .
   safebuild --format json --report report.json build -f Containerfile .
   safebuild scan oci-archive:app.tar
@@ -209,22 +220,107 @@ Examples:
 )";
 }
 
+namespace {
+
+struct CommandHelp {
+  const char* command;
+  const char* text;
+};
+
+// Each command's --help: its synopsis, what it does, and examples.
+constexpr CommandHelp kCommandHelp[] = {
+    {"build", R"(Usage: safebuild [OPTIONS] build [PODMAN BUILD ARGS] [CONTEXT]
+  lints the Containerfile, runs podman build with every argument as given,
+  scans the image, and applies the -t/--tag names only when it is clean
+
+Examples:
+  safebuild build -t localhost/app:1 .
+  safebuild build --secret id=npmrc,src=$HOME/.npmrc -t localhost/app:1 .
+  safebuild --format sarif build -t localhost/app:1 . > safebuild.sarif
+)"},
+    {"scan", R"(Usage: safebuild [OPTIONS] scan [OPTIONS] IMAGE
+  IMAGE: local NAME or ID, oci:DIR[:REF], oci-archive:PATH[:REF],
+         docker-archive:PATH, docker://HOST/REPO[:TAG] (copied with skopeo)
+  also podman's storage flags: --root, --runroot, --storage-driver,
+  --storage-opt
+  for docker:// images: --creds USER:PASS (given to skopeo in a 0600 auth
+  file, never on its command line), --authfile FILE, --tls-verify=BOOL,
+  --cert-dir DIR
+
+Examples:
+  safebuild scan localhost/app:1
+  safebuild scan --tls-verify=false docker://127.0.0.1:5000/app:1
+  safebuild scan --format json oci-archive:app.tar > report.json
+  safebuild scan --root /var/tmp/store --fail-on medium localhost/app:1
+)"},
+    {"baseline", R"(Usage: safebuild [OPTIONS] baseline [OPTIONS] IMAGE > FILE
+  writes IMAGE's findings as a baseline on stdout: rule, origin, path,
+  member and fingerprint of each, never a value; with --baseline FILE,
+  build, scan and push report only findings that are not in it
+  IMAGE and the options: as for scan
+
+Examples:
+  safebuild baseline localhost/app:1 > .safebuild-baseline.json
+  safebuild --baseline .safebuild-baseline.json build -t localhost/app:2 .
+)"},
+    {"lint", R"(Usage: safebuild [OPTIONS] lint [OPTIONS] [-f FILE] [--build-arg K=V] [CONTEXT]
+  lints a Containerfile (default: CONTEXT/Containerfile, else Dockerfile)
+  and its build context, without building
+
+Examples:
+  safebuild lint .
+  safebuild lint -f Containerfile.prod --build-arg VERSION=1 .
+  safebuild lint --format sarif . > lint.sarif
+)"},
+    {"parse", R"(Usage: safebuild parse [-f FILE] [CONTEXT]
+  prints the Containerfile as podman reads it, as JSON (not redacted)
+
+Examples:
+  safebuild parse .
+  safebuild parse -f - < Containerfile | jq -r '.instructions[].keyword'
+)"},
+    {"push", R"(Usage: safebuild [OPTIONS] push [PODMAN PUSH ARGS] IMAGE [DESTINATION]
+  scans IMAGE, then runs podman push with every argument as given only
+  when it is clean
+
+Examples:
+  safebuild push localhost/app:1 docker://registry.example/app:1
+  safebuild --baseline .safebuild-baseline.json push localhost/app:1
+)"},
+    {"fix", R"(Usage: safebuild [OPTIONS] fix [OPTIONS] [-f FILE]... [--diff | --write]
+                     [--target-version X.Y] [--build-arg K=V]...
+                     [--artifact PATH]... [CONTEXT]
+  prints the rewritten Containerfile (--diff: a unified diff; --write:
+  replaces FILE, keeping FILE.bak) and, on stderr, the build flags it needs;
+  several -f files need --diff or --write. --artifact names what the image
+  copies from the build stage when a stage is split (default: the WORKDIR,
+  paths named by CMD/ENTRYPOINT, install prefixes)
+
+Examples:
+  safebuild fix --diff .
+  safebuild fix --write -f Containerfile .
+  safebuild fix --target-version 4.3 --build-arg GH_TOKEN .
+)"},
+    {"init", R"(Usage: safebuild init [--stack STACK] [--ci CI] [DIR]
+  copies into DIR (default: the current directory) the Containerfile for
+  its stack, a .containerignore and safebuild.mk; never replaces a file
+  --stack STACK  node, python, go or maven (default: found from package.json,
+                 requirements.txt, pyproject.toml, setup.py, go.mod, pom.xml)
+  --ci CI        also a CI file: github (.github/workflows/safebuild.yml),
+                 gitlab (.gitlab-ci.yml) or tekton (tekton/safebuild-task.yaml)
+
+Examples:
+  safebuild init
+  safebuild init --ci github ~/src/app
+  safebuild init --stack python --ci gitlab .
+)"},
+};
+
+}  // namespace
+
 std::string CommandUsage(const std::string& command) {
-  if (command == "scan") {
-    return "Usage: safebuild scan [OPTIONS] IMAGE\n"
-           "  IMAGE: local NAME or ID, oci:DIR[:REF], oci-archive:PATH[:REF],\n"
-           "         docker-archive:PATH\n"
-           "  also podman's storage flags: --root, --runroot, --storage-driver,\n"
-           "  --storage-opt\n";
-  }
-  if (command == "lint") {
-    return "Usage: safebuild lint [OPTIONS] [-f FILE] [--build-arg K=V] [CONTEXT]\n";
-  }
-  if (command == "fix") {
-    return "Usage: safebuild fix [OPTIONS] [-f FILE] [--diff | --write]\n"
-           "                     [--target-version X.Y] [--build-arg K=V]... [CONTEXT]\n"
-           "  prints the rewritten Containerfile (--diff: a unified diff; --write:\n"
-           "  replaces FILE, keeping FILE.bak) and, on stderr, the build flags it needs\n";
+  for (const CommandHelp& h : kCommandHelp) {
+    if (command == h.command) return h.text;
   }
   return UsageText();
 }

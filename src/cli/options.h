@@ -24,6 +24,7 @@ struct CommonOptions {
   std::string color = "auto";              // auto | always | never
   std::string podman = "podman";           // podman binary
   std::string rewrite = "suggest";         // off | suggest | apply (build)
+  bool prune_intermediate = false;         // build: remove other stages' images
   std::optional<std::string> baseline_file;  // accepted findings, left out
   bool write_baseline = false;             // the `baseline` command
 };

@@ -12,8 +12,10 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kSchemaUri = "https://json.schemastore.org/sarif-2.1.0.json";
-// TODO(#3): replace with the project's public home page once it has one.
-constexpr const char* kInformationUri = "https://github.com/safebuild/safebuild";
+// The project has no public home page, so the driver names no
+// informationUri (it is optional); each rule's help points at the manual
+// page that the package installs instead.
+constexpr const char* kRulesManual = "safebuild-rules(7)";
 constexpr const char* kFingerprintKey = "safebuild/v1";
 constexpr const char* kSrcRoot = "%SRCROOT%";
 constexpr const char* kImageRoot = "IMAGE";
@@ -94,6 +96,7 @@ json RuleJson(const std::string& id, const RuleEntry& e) {
   std::string title = info ? std::string(info->title) : e.first->message;
   std::string help = info ? std::string(info->fix) : e.first->fix;
   if (help.empty()) help = "remove the secret and rotate it: it has been exposed";
+  help += std::string(" (see ") + kRulesManual + ")";
   json tags = json::array({"security", "secrets"});
   tags.push_back(info ? "containerfile" : "secret-detector");
   json rule = {{"id", id},
@@ -218,7 +221,6 @@ json ToSarif(const Report& report, const SarifOptions& options) {
   json driver = {{"name", "safebuild"},
                  {"version", SAFEBUILD_VERSION},
                  {"semanticVersion", SAFEBUILD_VERSION},
-                 {"informationUri", kInformationUri},
                  {"rules", rule_list}};
   json run = {{"tool", {{"driver", driver}}},
               {"originalUriBaseIds", BaseIds(report, options)},

@@ -323,6 +323,24 @@ test_usage_errors_have_their_own_code() {
   grep -q '^safebuild [0-9]' "$OUT" || fail "--version"
 }
 
+test_containerfile_in_is_linted_after_cpp_at_the_included_line() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  printf 'FROM localhost/busybox\n#include "secrets.cf"\nRUN echo hi\n' \
+    > "$CTX/Containerfile.in"
+  printf '# shared build arguments\nARG GH_TOKEN=%s\n' "$tok" > "$CTX/secrets.cf"
+  sb --format json build "${STORE[@]}" -f "$CTX/Containerfile.in" -t localhost/cin:1 "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="containerfile"
+    and (.path | endswith("/secrets.cf")) and .line==2
+    and .rule=="secret-in-arg-default")] | length == 1' \
+    "lint names secrets.cf line 2"
+  expect_json '[.findings[] | select(.origin=="history")] | length >= 1' \
+    "podman preprocessed the file and recorded the ARG"
+  expect_no_image localhost/cin:1
+  expect_no_leak "$tok"
+}
+
 for t in $(declare -F | awk '{print $3}' | grep -E '^test_'); do
   run_case "$t"
 done
