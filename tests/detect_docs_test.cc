@@ -1,9 +1,15 @@
-// False alarms seen on a real Debian image's documentation: test logs and
-// netrc examples in manuals are not secrets, while the same shapes in a
-// real .netrc file or with a generated value still are.
+// False alarms seen on a real image (Debian's documentation and logs, npm
+// packages' grammars, API models, tests and READMEs): test logs, netrc and
+// URL examples in manuals, scope names and paginator keys are not secrets,
+// while the same shapes in a real credential file or with a generated
+// value still are.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "detect/detector.h"
+#include "detect/filters.h"
 #include "fake_secret.h"
 
 namespace safebuild {
@@ -94,6 +100,161 @@ TEST(DetectorDocs, Utf16DocumentationWithPlaceholdersIsNotAFinding) {
   std::string wide = "\xFF\xFE";
   for (char c : plain) wide += std::string(1, c) + '\0';
   EXPECT_TRUE(Detector::Default().Scan(wide, "C:/docs/setup.txt").empty());
+}
+
+std::vector<Match> ScanAt(std::string_view text, std::string_view path) {
+  return Detector::Default().Scan(text, path);
+}
+
+std::string Rules(const std::vector<Match>& found) {
+  std::string out;
+  for (const Match& m : found) out += m.rule + "@" + std::to_string(m.line) + " ";
+  return out;
+}
+
+// dpkg.log lines hold colons between their blanks; only a file made of
+// host:port:db:user:password entries is a .pgpass.
+TEST(DetectorDocs, PgpassRuleNeedsAPgpassShapedFile) {
+  std::string pw = fake::Random(fake::kBase62, 22);
+  std::string log =
+      "2024-11-20 09:41:07 install bsdutils:amd64 <none> 1:2.38.1-5\n"
+      "2024-11-20 09:41:07 status half-installed bsdutils:amd64 1:2.38.1-5\n"
+      "2024-11-20 09:41:08 status unpacked bsdutils:amd64 1:2.38.1-5\n"
+      "2024-11-20 09:41:09 startup archives unpack\n"
+      "db.internal:5432:app:svc:" + pw + "\n";
+  EXPECT_EQ(Rules(ScanAt(log, "/var/log/dpkg.log")), "");
+  std::string pw2 = fake::Random(fake::kBase62, 22);
+  std::string pgpass = "# backups\n\ndb1.internal:5432:app:svc:" + pw +
+                       "\n*:*:*:replicator:" + pw2 + "\n";
+  std::vector<Match> found = ScanAt(pgpass, "/etc/backup/pgpass.conf");
+  ASSERT_EQ(found.size(), 2u) << Rules(found);
+  EXPECT_EQ(found[0].rule, "pgpass-password");
+  EXPECT_EQ(found[0].offset, pgpass.find(pw));
+  EXPECT_EQ(found[1].offset, pgpass.find(pw2));
+}
+
+// Monarch and TextMate grammars name token scopes with capture slots.
+TEST(DetectorDocs, GrammarScopeNamesWithSlotsAreNotTokens) {
+  std::string grammar =
+      "cases: { \"if|unless\": { token: \"keyword.$0\", next: \"@modifier.$0\" },\n"
+      "  for: { token: \"keyword.$2\" }, \"@default\": { token: \"keyword.$0x\" },\n"
+      "  def: { token: \"support.function.${1}\" }, tag: { token: \"meta.%s.begin\" },\n"
+      "  v: { token: \"variable.{name}\" } }\n";
+  const std::string path = "/srv/app/node_modules/monaco-editor/esm/vs/ruby/ruby.js";
+  EXPECT_EQ(Rules(ScanAt(grammar, path)), "");
+  std::string pw = fake::Make(fake::Kind::kPassword);
+  std::string slotted = pw.substr(0, 10) + "$1" + pw.substr(10);
+  for (const std::string& value : {pw, slotted}) {
+    std::string text = grammar + "const client = { token: \"" + value + "\" };\n";
+    std::vector<Match> found = ScanAt(text, path);
+    ASSERT_EQ(found.size(), 1u) << Rules(found);
+    EXPECT_EQ(found[0].rule, "generic-secret-assignment");
+    EXPECT_EQ(found[0].offset, text.find(value));
+  }
+}
+
+TEST(DetectorDocs, PaginatorKeysAreNotTokens) {
+  std::string json =
+      "{\"pagination\": {\"DescribeStream\": {\n"
+      "  \"input_token\": \"ExclusiveStartShardId\",\n"
+      "  \"output_token\": \"LastEvaluatedTableName\",\n"
+      "  \"more_results\": \"StreamDescription.HasMoreShards\"}}}\n";
+  const std::string path = "/srv/app/node_modules/aws-sdk/apis/kinesis.paginators.json";
+  EXPECT_EQ(Rules(ScanAt(json, path)), "");
+  std::string token = fake::Random(fake::kBase62, 24);
+  std::string real = "{\"input_token\": \"" + token + "\"}\n";
+  std::vector<Match> found = ScanAt(real, path);
+  ASSERT_EQ(found.size(), 1u) << Rules(found);
+  EXPECT_EQ(found[0].offset, real.find(token));
+}
+
+// About 1 in 4000 random 20-letter strings splits into PascalCase words
+// (few capitals, a vowel in every hump); a generated password, which has
+// digits or symbols, never does. 2000 draws exceed 4 about once in 10^4.
+TEST(DetectorDocs, RandomLettersAreRarelyPascalCaseIdentifiers) {
+  const std::string letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  int letters_taken = 0;
+  int passwords_taken = 0;
+  for (int i = 0; i < 2000; ++i) {
+    letters_taken += detect::LooksLikeIdentifier(fake::Random(letters, 20));
+    passwords_taken += detect::LooksLikeIdentifier(fake::Make(fake::Kind::kPassword));
+  }
+  EXPECT_LE(letters_taken, 4);
+  EXPECT_EQ(passwords_taken, 0);
+}
+
+TEST(DetectorDocs, ValuesInExampleAndTestDataAreNotSecrets) {
+  std::string token = fake::Random(fake::kBase62, 32);
+  std::string json = "{\"output\": {\"SessionToken\": \"" + token + "\"}}\n";
+  for (const char* path :
+       {"/srv/app/node_modules/aws-sdk/apis/sts-2011-06-15.examples.json",
+        "/srv/app/node_modules/url/test/fixtures/session.json",
+        "/srv/app/src/client.spec.ts"}) {
+    EXPECT_EQ(Rules(ScanAt(json, path)), "") << path;
+  }
+  EXPECT_EQ(ScanAt(json, "/srv/app/config/session.json").size(), 1u);
+  // A provider's token format is judged by itself, wherever it is.
+  std::string github = "{\"token\": \"" + fake::Make(fake::Kind::kGithubToken) + "\"}\n";
+  std::vector<Match> found =
+      ScanAt(github, "/srv/app/node_modules/aws-sdk/apis/x.examples.json");
+  ASSERT_EQ(found.size(), 1u) << Rules(found);
+  EXPECT_NE(found[0].rule, "generic-secret-assignment");
+}
+
+TEST(DetectorDocs, ExampleAndTestPathsAreRecognised) {
+  EXPECT_TRUE(detect::IsExampleOrTestPath("/a/apis/account-2021-02-01.examples.json"));
+  EXPECT_TRUE(detect::IsExampleOrTestPath("/srv/app/node_modules/url/test.js"));
+  EXPECT_TRUE(detect::IsExampleOrTestPath("/src/pkg/client_test.go"));
+  EXPECT_TRUE(detect::IsExampleOrTestPath("/src/tests/conftest.py"));
+  EXPECT_FALSE(detect::IsExampleOrTestPath("/etc/app/config.json"));
+  EXPECT_FALSE(detect::IsExampleOrTestPath("/srv/app/latest/contest.js"));
+}
+
+TEST(DetectorDocs, SourceMapsAreReadAsTheSourcesTheyMap) {
+  std::string map =
+      "{\"sourcesContent\":[\"const tokenValue = options?.addSuffix ? x : y;\\n\"]}";
+  EXPECT_EQ(Rules(ScanAt(map, "/srv/app/node_modules/date-fns/locale/de/cdn.js.map")), "");
+  // Outside source code a bare value counts, as in a config file.
+  std::string pw = fake::Make(fake::Kind::kPassword);
+  std::string conf = "tokenValue = " + pw + "\n";
+  EXPECT_EQ(Rules(ScanAt(conf, "/srv/app/app.map")), "generic-secret-assignment@1 ");
+  EXPECT_EQ(Rules(ScanAt(conf, "/srv/app/app.js.map")), "");
+}
+
+// A status badge's token reads nothing but a public image.
+TEST(DetectorDocs, BadgeTokensInReadmesAreNotSecrets) {
+  std::string token = fake::Random(fake::kBase62, 10);
+  std::string readme = "[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=" +
+                       token + ")](https://codecov.io/gh/o/r)\n";
+  EXPECT_EQ(Rules(ScanAt(readme, "/srv/app/node_modules/flat-cache/README.md")), "");
+  std::string api_token = fake::Random(fake::kBase62, 24);
+  std::string curl = "curl https://api.example.org/v1/items?token=" + api_token + "\n";
+  std::vector<Match> found = ScanAt(curl, "/srv/app/README.md");
+  ASSERT_EQ(found.size(), 1u) << Rules(found);
+  EXPECT_EQ(found[0].offset, curl.find(api_token));
+}
+
+TEST(DetectorDocs, UrlCredentialsOfManualsAndTestsAreExamples) {
+  std::string man =
+      "deb https://apt:debian@example\\&.org/debian bookworm main\n"
+      "\\fIhttp://user:pass@server:port/\\fR\n"
+      "\\fIhttp://Benutzer:Passwort@Server:Port/\\fR\n"
+      "\\fIhttp://gebruiker:wachtwoord@server:poort/\\fR\n"
+      "https://username:password@example.org https://login:secret@example.org\n";
+  EXPECT_EQ(Rules(ScanAt(man, "/usr/share/man/man5/sources.list.5.gz")), "");
+  std::string test =
+      "'http://user:pw@www.example.com/' : {\n"
+      "'http://atpass:foo%40bar@127.0.0.1:8080/path?search=foo#bar' : {\n"
+      "'http://atslash%2F%40:%2F%40@foo/' : {\n";
+  EXPECT_EQ(Rules(ScanAt(test, "/srv/app/node_modules/url/test.js")), "");
+  std::string pw = fake::Random(fake::kBase62, 20);
+  for (const char* path : {"/srv/app/node_modules/url/test.js", "/etc/apt/sources.list"}) {
+    std::string text = "'https://deploy:" + pw + "@git.example.org/a.git'\n";
+    std::vector<Match> found = ScanAt(text, path);
+    ASSERT_EQ(found.size(), 1u) << path;
+    EXPECT_EQ(found[0].rule, "url-credentials");
+    EXPECT_EQ(found[0].offset, text.find(pw));
+  }
 }
 
 }  // namespace
