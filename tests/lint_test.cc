@@ -722,6 +722,29 @@ TEST(Lint, ShortensLongExcerptsAroundTheFinding) {
   const Finding& f = Only(findings, "secret-in-run");
   EXPECT_LE(f.excerpt.size(), 250u);
   EXPECT_NE(f.excerpt.find(f.redacted), std::string::npos);
+  // The caret is at the value inside the shortened excerpt, not at its
+  // column in the whole line.
+  ASSERT_GT(f.excerpt_column, 0);
+  EXPECT_GT(f.column, 2000);
+  EXPECT_EQ(f.excerpt.substr(static_cast<size_t>(f.excerpt_column - 1), f.redacted.size()),
+            f.redacted);
+}
+
+TEST(Lint, CaretFollowsTheValueWhenAnEarlierSecretIsRedacted) {
+  std::string first = fake::Make(Kind::kGithubToken);
+  std::string second = fake::Make(Kind::kGithubToken);
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN echo " + first + " && echo " + second + "\n");
+  std::vector<const Finding*> runs = WithRule(findings, "secret-in-run");
+  ASSERT_EQ(runs.size(), 2u);
+  for (const Finding* f : runs) {
+    if (f->excerpt_column == 0) continue;  // no caret is allowed, a wrong one is not
+    EXPECT_EQ(f->excerpt.substr(static_cast<size_t>(f->excerpt_column - 1),
+                                f->redacted.size()),
+              f->redacted)
+        << f->excerpt;
+  }
+  EXPECT_GT(runs[0]->excerpt_column, 0);
 }
 
 }  // namespace

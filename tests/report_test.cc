@@ -87,6 +87,7 @@ TEST(Report, LintFindingShowsLineAndCaret) {
   f.column = 17;
   f.message = "ENV sets a secret";
   f.excerpt = "ENV DB_PASSWORD=Xy7…";
+  f.excerpt_column = 17;
   f.fix = "pass it at run time";
   r.findings.push_back(f);
   std::string text = RenderText(r, {});
@@ -94,6 +95,25 @@ TEST(Report, LintFindingShowsLineAndCaret) {
                       "    4 | ENV DB_PASSWORD=Xy7…\n"
                       "      |                 ^\n"
                       "    fix: pass it at run time\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(Report, CaretCountsCharactersNotBytesOfAShortenedExcerpt) {
+  Report r;
+  Finding f;
+  f.rule = "secret-in-run";
+  f.origin = Origin::kContainerfile;
+  f.path = "Containerfile";
+  f.line = 2;
+  f.column = 3001;
+  f.message = "a secret";
+  f.excerpt = "…x\tghp_…";
+  f.excerpt_column = 6;  // "…" is 3 bytes, one character
+  r.findings.push_back(f);
+  std::string text = RenderText(r, {});
+  EXPECT_NE(text.find("    2 | …x\tghp_…\n"
+                      "      |   \t^\n"),
             std::string::npos)
       << text;
 }

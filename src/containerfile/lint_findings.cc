@@ -28,19 +28,29 @@ void Sanitize(std::string& text) {
   }
 }
 
-// At most kMaxExcerpt bytes of `line` around `column`, cut at UTF-8 boundaries.
-std::string Window(const std::string& line, int column) {
+// At most kMaxExcerpt bytes of `line` around byte `caret`, cut at UTF-8
+// boundaries; `caret` becomes its offset in the result, npos when cut off.
+std::string Window(const std::string& line, size_t& caret) {
   if (line.size() <= kMaxExcerpt) return line;
-  size_t center =
-      std::min(line.size(), static_cast<size_t>(std::max(column, 1) - 1));
+  size_t center = std::min(line.size(), caret);
   size_t begin = center > kMaxExcerpt / 3 ? center - kMaxExcerpt / 3 : 0;
   size_t end = std::min(line.size(), begin + kMaxExcerpt);
   while (begin < end && IsContinuationByte(line[begin])) ++begin;
   while (end > begin && end < line.size() && IsContinuationByte(line[end])) {
     --end;
   }
-  return (begin > 0 ? "…" : "") + line.substr(begin, end - begin) +
-         (end < line.size() ? "…" : "");
+  std::string lead = begin > 0 ? "…" : "";
+  bool inside = caret != std::string::npos && caret >= begin && caret < end;
+  caret = inside ? caret - begin + lead.size() : std::string::npos;
+  return lead + line.substr(begin, end - begin) + (end < line.size() ? "…" : "");
+}
+
+// Where byte `at` of a line's slice is once the finding's own value
+// (slice bytes [first, last)) is replaced by `redacted`.
+size_t AfterRedaction(size_t at, size_t first, size_t last, size_t redacted) {
+  if (at < first) return at;
+  if (at < last) return first;
+  return at - (last - first) + redacted;
 }
 
 }  // namespace
@@ -107,9 +117,10 @@ void FindingSink::Remember(std::string_view secret) {
 
 // The finding's line around its column, the value redacted. Only a slice of
 // a long line is copied: a hostile file can put many findings on one line.
-std::string FindingSink::Excerpt(const Entry& e,
-                                 const Scrubber& scrubber) const {
+std::string FindingSink::Excerpt(const Entry& e, const Scrubber& scrubber,
+                                 int& excerpt_column) const {
   const Finding& f = e.finding;
+  excerpt_column = 0;
   if (f.line < 1 || static_cast<size_t>(f.line) > file_.lines.size()) return "";
   const std::string& line = file_.lines[static_cast<size_t>(f.line) - 1];
   const size_t col = std::min(line.size(), static_cast<size_t>(f.column - 1));
@@ -121,16 +132,29 @@ std::string FindingSink::Excerpt(const Entry& e,
     end = std::max(end, static_cast<size_t>(e.last));
   }
   std::string text = line.substr(begin, end - begin);
+  size_t caret = col - begin;
   if (redact) {
-    text.replace(static_cast<size_t>(e.first) - 1 - begin,
-                 static_cast<size_t>(e.last - e.first) + 1, f.redacted);
+    size_t first = static_cast<size_t>(e.first) - 1 - begin;
+    size_t length = static_cast<size_t>(e.last - e.first) + 1;
+    text.replace(first, length, f.redacted);
+    caret = AfterRedaction(caret, first, first + length, f.redacted.size());
   }
+  std::string before = text;
   scrubber.Scrub(text);
+  // Other values scrubbed before the caret move it by an unknown amount:
+  // no caret then, rather than a wrong one.
+  if (caret > text.size() || text.compare(0, caret, before, 0, caret) != 0) {
+    caret = std::string::npos;
+  }
   // Cut again, now that no value can be cut in half.
-  std::string window = Window(text, static_cast<int>(col - begin) + 1);
-  if (begin > 0 && !StartsWith(window, "…")) window = "…" + window;
+  std::string window = Window(text, caret);
+  if (begin > 0 && !StartsWith(window, "…")) {
+    window = "…" + window;
+    if (caret != std::string::npos) caret += std::string_view("…").size();
+  }
   if (end < line.size() && !EndsWith(window, "…")) window += "…";
   Sanitize(window);
+  if (caret != std::string::npos && f.column > 0) excerpt_column = static_cast<int>(caret) + 1;
   return window;
 }
 
@@ -157,7 +181,7 @@ std::vector<Finding> FindingSink::Take() {
   out.reserve(entries.size());
   for (Entry& e : entries) {
     Finding& f = e.finding;
-    f.excerpt = Excerpt(e, scrubber);
+    f.excerpt = Excerpt(e, scrubber, f.excerpt_column);
     for (std::string* text : {&f.message, &f.fix}) {
       scrubber.Scrub(*text);
       Sanitize(*text);

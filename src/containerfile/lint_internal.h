@@ -67,7 +67,7 @@ class FindingSink {
     int first = 0;
     int last = 0;
   };
-  std::string Excerpt(const Entry& e, const Scrubber& scrubber) const;
+  std::string Excerpt(const Entry& e, const Scrubber& scrubber, int& excerpt_column) const;
 
   const Containerfile& file_;
   const Detector& detector_;

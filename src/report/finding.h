@@ -45,6 +45,7 @@ struct Finding {
   std::string message;  // what is wrong, one line, no secret value
   std::string fix;      // how to fix it, one line
   std::string excerpt;  // source line with the secret redacted (lint only)
+  int excerpt_column = 0;  // 1-based byte offset of the caret in excerpt, 0: none
   // Image findings of an image built through safebuild: the instruction
   // that made the layer or history entry.
   std::optional<SourceRef> instruction;

@@ -92,6 +92,18 @@ std::string Location(const Finding& f) {
   return loc;
 }
 
+// Blanks as wide as the first `bytes` bytes of `excerpt`: one per UTF-8
+// character, tabs kept so the caret lines up under them.
+std::string CaretPadding(std::string_view excerpt, size_t bytes) {
+  std::string pad;
+  for (size_t i = 0; i < bytes && i < excerpt.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(excerpt[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    pad += c == '\t' ? '\t' : ' ';
+  }
+  return pad;
+}
+
 void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) {
   out << "  " << Bold(style, Location(f)) << ": "
       << Paint(style, f.severity, ToString(f.severity)) << ": " << f.message;
@@ -108,9 +120,9 @@ void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) 
   if (!f.excerpt.empty()) {
     std::string num = std::to_string(f.line);
     out << "    " << num << " | " << f.excerpt << "\n";
-    if (f.column > 0) {
+    if (f.excerpt_column > 0) {
       out << "    " << std::string(num.size(), ' ') << " | "
-          << std::string(static_cast<size_t>(f.column - 1), ' ')
+          << CaretPadding(f.excerpt, static_cast<size_t>(f.excerpt_column - 1))
           << Paint(style, f.severity, "^") << "\n";
     }
   }
