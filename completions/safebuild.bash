@@ -83,7 +83,8 @@ _safebuild_podman_value() {
 # END podman flags
 
 _safebuild_commands='build scan lint push baseline parse fix init version'
-_safebuild_common_value_flags='--format --report --fail-on --color --podman'
+_safebuild_common_value_flags='--format --report --config --fail-on --color --podman
+  --baseline --rewrite'
 _safebuild_common_switches='--keep-failed --prune-intermediate -q --quiet -v --verbose -h --help'
 _safebuild_storage_flags='--root --runroot --storage-driver --storage-opt'
 
@@ -161,10 +162,11 @@ _safebuild_image_ref() {
 # The value of safebuild's own option $1, starting with $2.
 _safebuild_common_value() {
   case $1 in
-    --format) _safebuild_add 'text json' "$2" ;;
+    --format) _safebuild_add 'text json sarif' "$2" ;;
     --fail-on) _safebuild_add 'info low medium high critical' "$2" ;;
     --color) _safebuild_add 'auto always never' "$2" ;;
-    --report | --podman) _safebuild_files "$2" ;;
+    --rewrite) _safebuild_add 'off suggest apply' "$2" ;;
+    --report | --podman | --config | --baseline) _safebuild_files "$2" ;;
     *) return 1 ;;
   esac
 }

@@ -19,7 +19,7 @@ function __safebuild_command
             continue
         end
         switch $t
-            case --format --report --fail-on --color --podman
+            case --format --report --config --fail-on --color --podman --baseline --rewrite
                 set skip 1
             case '-*'
             case '*'
@@ -91,8 +91,12 @@ complete -c safebuild -n $first -a version -d 'print the version'
 complete -c safebuild -n $first -l version -d 'show the version'
 
 set -l common __safebuild_common_ok
-complete -c safebuild -n $common -l format -x -a 'text json' -d 'report format'
+complete -c safebuild -n $common -l format -x -a 'text json sarif' -d 'report format'
 complete -c safebuild -n $common -l report -r -F -d 'also write the JSON report to FILE'
+complete -c safebuild -n $common -l config -r -F -d 'policy file'
+complete -c safebuild -n $common -l baseline -r -F -d 'report only findings not in FILE'
+complete -c safebuild -n $common -l rewrite -x -a 'off suggest apply' \
+    -d 'build: rewrite secret inputs'
 complete -c safebuild -n $common -l fail-on -x -a 'info low medium high critical' \
     -d 'lowest severity that blocks'
 complete -c safebuild -n $common -l keep-failed -d 'keep a blocked image in storage, untagged'

@@ -52,13 +52,20 @@ expect_eq "bash: the commands" "$(comp safebuild '')" \
 expect_eq "bash: --fail-on h → high" "$(comp safebuild --fail-on h)" high
 expect_eq "bash: --fail-on lists the severities" "$(comp safebuild --fail-on '')" \
   "$(printf '%s\n' critical high info low medium)"
-expect_eq "bash: --format values" "$(comp safebuild --format '')" "$(printf '%s\n' json text)"
+expect_eq "bash: --format values" "$(comp safebuild --format '')" \
+  "$(printf '%s\n' json sarif text)"
+expect_eq "bash: --rewrite values" "$(comp safebuild --rewrite '')" \
+  "$(printf '%s\n' apply off suggest)"
+expect_eq "bash: --rewrite value, then the command" "$(comp safebuild --rewrite apply bu)" build
+expect_eq "bash: --con → --config" "$(comp safebuild --con)" --config
+expect_eq "bash: --baseli → --baseline" "$(comp safebuild --baseli)" --baseline
 expect_eq "bash: --format=j (split at =) → json" "$(comp safebuild --format = j)" json
 expect_eq "bash: --format= (split at =)" "$(comp safebuild --format =)" \
-  "$(printf '%s\n' json text)"
+  "$(printf '%s\n' json sarif text)"
 expect_eq "bash: --color values" "$(comp safebuild --color '')" \
   "$(printf '%s\n' always auto never)"
-expect_eq "bash: --re → --report" "$(comp safebuild --re)" --report
+expect_eq "bash: --re → --report, --rewrite" "$(comp safebuild --re)" \
+  "$(printf '%s\n' --report --rewrite)"
 expect_has "bash: --report completes files" "$(comp safebuild --report '')" report.json
 expect_has "bash: options before the command" "$(comp safebuild -)" --keep-failed
 expect_has "bash: --version before the command" "$(comp safebuild --ver)" --version
@@ -153,12 +160,14 @@ if command -v zsh > /dev/null; then
   out=$(timeout 60 zsh -f "$HERE/zsh-complete.zsh" "$COMPLETIONS" \
     'safebuild --format ' 'safebuild b' 'safebuild build --bu' 'safebuild --fail-on h' \
     'safebuild push --format ' 'safebuild scan ' 'safebuild i' 'safebuild init --stack ' \
-    'safebuild init --ci ' 2>&1)
+    'safebuild init --ci ' 'safebuild --rewrite ' 2>&1)
   # section LINE: the listing zsh shows for LINE.
   section() { awk -v l="=== $1" '$0 == l {on = 1; next} /^=== / {on = 0} on' <<< "$out"; }
   words() { section "$1" | tr -s ' \t' '\n'; }
   expect_has "zsh: --format lists json" "$(words 'safebuild --format ')" json
   expect_has "zsh: --format lists text" "$(words 'safebuild --format ')" text
+  expect_has "zsh: --format lists sarif" "$(words 'safebuild --format ')" sarif
+  expect_has "zsh: --rewrite lists apply" "$(words 'safebuild --rewrite ')" apply
   expect_has "zsh: safebuild b lists build" "$(words 'safebuild b')" build
   expect_has "zsh: build --bu lists --build-arg" "$(words 'safebuild build --bu')" --build-arg
   expect_has "zsh: --fail-on h lists high" "$(words 'safebuild --fail-on h')" high
@@ -190,8 +199,11 @@ if command -v fish > /dev/null; then
   }
   expect_eq "fish: the file loads without error" \
     "$(fish -c "source '$COMPLETIONS/safebuild.fish'" 2>&1; echo "rc=$?")" "rc=0"
-  expect_eq "fish: --format lists text and json" "$(fcomp 'safebuild --format ' | sort)" \
-    "$(printf '%s\n' json text)"
+  expect_eq "fish: --format lists text, json and sarif" \
+    "$(fcomp 'safebuild --format ' | sort)" "$(printf '%s\n' json sarif text)"
+  expect_eq "fish: --rewrite lists the modes" "$(fcomp 'safebuild --rewrite ' | sort)" \
+    "$(printf '%s\n' apply off suggest)"
+  expect_has "fish: commands after --rewrite MODE" "$(fcomp 'safebuild --rewrite apply ')" build
   expect_eq "fish: --fail-on h → high" "$(fcomp 'safebuild --fail-on h')" high
   expect_eq "fish: safebuild bu → build" "$(fcomp 'safebuild bu')" build
   expect_has "fish: commands after options and values" "$(fcomp 'safebuild --format json ')" scan

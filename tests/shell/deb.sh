@@ -71,6 +71,8 @@ for dep in podman libarchive13 libre2-9 libsodium23 libboost-program-options1.74
 done
 if field Depends | grep -q 'libc6 (>= '; then ok "Depends has versions (dpkg-shlibdeps)"
 else not_ok "Depends has versions (dpkg-shlibdeps)" "$(field Depends)"; fi
+expect_eq "Recommends skopeo (scan docker://) and buildah (the shim)" \
+  "$(field Recommends)" "skopeo, buildah"
 
 contents=$(dpkg-deb -c "$DEB")
 files=$(awk '{print $NF}' <<< "$contents" | sed 's|^\./|/|')
