@@ -240,6 +240,20 @@ TEST(Detector, ReportsEveryProviderTokenFormat) {
   }
 }
 
+TEST(Detector, FindsATelegramBotTokenInTheBotApiUrl) {
+  for (const fake::TokenFormat& f : fake::kTokenFormats) {
+    if (f.rule != std::string_view("telegram-bot-token")) continue;
+    std::string token = fake::Make(f);
+    std::string text = "curl https://api.telegram.org/bot" + token + "/sendMessage\n";
+    std::vector<Match> matches = Scan(text);
+    ASSERT_EQ(matches.size(), 1u) << RulesOf(matches);
+    EXPECT_EQ(matches[0].rule, "telegram-bot-token");
+    EXPECT_EQ(matches[0].offset, text.find(token));
+    EXPECT_EQ(matches[0].length, token.size());
+    ExpectLeaksNothing(matches[0], text, false);
+  }
+}
+
 TEST(Detector, HasOneTokenFormatPerProviderRuleAndOverAHundredInAll) {
   std::set<std::string_view> rules;
   for (const fake::TokenFormat& f : fake::kTokenFormats) {

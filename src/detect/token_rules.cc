@@ -152,8 +152,21 @@ bool ValidateMailchimp(Candidate& c) {
          BodyLooksRandom(c.value().substr(0, 32));
 }
 
+// A bot token stands alone, or right after "bot" in the Bot API's URLs
+// (https://api.telegram.org/bot<TOKEN>/getMe), its most common written form.
+// Its ':' cannot be part of base64, so a URL path around it is no blob.
 bool ValidateTelegram(Candidate& c) {
-  return ExtendLeftRun(c, 8, 10, IsDigit) && ValidateToken(c);
+  size_t n = 0;
+  while (n < c.begin && IsDigit(c.text[c.begin - n - 1])) ++n;
+  if (n < 8 || n > 10) return false;
+  size_t start = c.begin - n;
+  if (start >= 3 && c.text.substr(start - 3, 3) == "bot") {
+    c.begin = start;
+  } else if (!ExtendLeftRun(c, 8, 10, IsDigit)) {
+    return false;
+  }
+  std::string_view v = c.value();
+  return !IsPlaceholder(v) && BodyLooksRandom(TokenBody(v));
 }
 
 bool ValidateTerraformCloud(Candidate& c) {
