@@ -50,7 +50,8 @@ check "lint error text" 'safebuild: error: bad:3:1: unknown instruction "FORM"
 printf 'FROM a\nRUN x \\\n  y\n  ONBUILD ONBUILD RUN z\n' >"$work/bad2"
 run parse --file=bad2
 check "an error after a continuation points at its column" \
-  "$(printf '%s\n' 'safebuild: error: bad2:4:11: chaining ONBUILD via `ONBUILD ONBUILD` isn'"'"'t allowed' \
+  "$(printf '%s\n' \
+    'safebuild: error: bad2:4:11: chaining ONBUILD via `ONBUILD ONBUILD` isn'"'"'t allowed' \
     '    4 |   ONBUILD ONBUILD RUN z' '      |           ^')" \
   "$(cat "$work/err")"
 

@@ -15,6 +15,7 @@
 
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
+#include "util/atomic_file.h"
 #include "util/fd.h"
 #include "util/text.h"
 
@@ -262,22 +263,14 @@ Expected<fs::path> FindTemplates(const fs::path& exe_dir, const fs::path& source
 }
 
 Expected<CreateResult> CreateNewFile(const fs::path& target, const std::string& text) {
-  fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::string temp = (parent / ("." + target.filename().string() + ".XXXXXX")).string();
-  Fd fd(::mkstemp(temp.data()));
-  if (fd.get() < 0) {
+  auto temp = WriteBeside(target, text, NewFileMode());
+  if (!temp) {
+    fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     return Fail("cannot create a file in " + parent.string() + ": " + std::strerror(errno));
   }
-  Status written = ::fchmod(fd.get(), NewFileMode()) == 0
-                       ? WriteAll(fd.get(), text)
-                       : Status(Fail(std::strerror(errno)));
-  if (!written) {
-    ::unlink(temp.c_str());
-    return Fail("cannot write " + target.string() + ": " + written.error());
-  }
-  int rc = ::link(temp.c_str(), target.c_str());
+  int rc = ::link(temp->c_str(), target.c_str());
   int err = errno;
-  ::unlink(temp.c_str());
+  ::unlink(temp->c_str());
   if (rc == 0) return CreateResult::kCreated;
   if (err == EEXIST) return CreateResult::kExisted;
   if (LinkUnsupported(err)) return CreateExclusive(target, text);

@@ -7,10 +7,11 @@
 
 namespace safebuild {
 
-Status ReplaceFile(const std::filesystem::path& target, const std::string& text,
-                   mode_t mode) {
-  std::string templ =
-      (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
+Expected<std::string> WriteBeside(const std::filesystem::path& target, const std::string& text,
+                                  mode_t mode) {
+  std::filesystem::path parent =
+      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::string templ = (parent / ("." + target.filename().string() + ".XXXXXX")).string();
   int fd = ::mkstemp(templ.data());
   if (fd < 0) return Fail("cannot create a file beside " + target.string());
   bool ok = ::fchmod(fd, mode) == 0;
@@ -21,8 +22,19 @@ Status ReplaceFile(const std::filesystem::path& target, const std::string& text,
   }
   ok = ::fsync(fd) == 0 && ok;
   ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(templ.c_str(), target.c_str()) != 0) {
+  if (!ok) {
     ::unlink(templ.c_str());
+    return Fail("cannot write " + target.string());
+  }
+  return templ;
+}
+
+Status ReplaceFile(const std::filesystem::path& target, const std::string& text,
+                   mode_t mode) {
+  auto temp = WriteBeside(target, text, mode);
+  if (!temp) return Fail(temp.error());
+  if (::rename(temp->c_str(), target.c_str()) != 0) {
+    ::unlink(temp->c_str());
     return Fail("cannot write " + target.string());
   }
   return Ok{};
