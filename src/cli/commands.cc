@@ -28,6 +28,7 @@
 #include "detect/detector.h"
 #include "detect/redact.h"
 #include "podman/build_args.h"
+#include "podman/image_name.h"
 #include "podman/podman.h"
 #include "report/report.h"
 #include "report/baseline.h"
@@ -380,6 +381,14 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   if (auto st = ExpandBuildArgFiles(*inv); !st) {
     PrintError("build: " + st.error());
     return kExitUsage;
+  }
+  // The tags reach podman only after the scan: check them now, as podman
+  // would before building, with its exit code.
+  for (const std::string& tag : inv->tags) {
+    if (auto st = CheckImageName(tag); !st) {
+      PrintError("tag " + tag + ": " + st.error());
+      return kExitPodmanUsage;
+    }
   }
   Podman podman({common.podman, inv->global_flags});
   RunOptions passthrough_run;

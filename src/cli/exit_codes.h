@@ -11,6 +11,7 @@ enum ExitCode : int {
   kExitBlocked = 65,    // findings reached --fail-on: not tagged, not pushed
   kExitIncomplete = 66, // the scan could not finish: fails closed
   kExitInternal = 70,   // safebuild itself failed
+  kExitPodmanUsage = 125,  // what podman build would refuse, refused up front
 };
 
 }  // namespace safebuild

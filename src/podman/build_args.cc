@@ -109,7 +109,7 @@ void AddGlobal(std::vector<std::string>& out, const std::vector<std::string>& ar
 void RecordBuildFlag(BuildInvocation& inv, const FlagToken& t) {
   const std::string& v = t.value.value_or("");
   if (t.name == "-t" || t.name == "--tag") {
-    inv.tags.push_back(v);
+    if (!v.empty()) inv.tags.push_back(v);  // podman ignores `-t ""`
   } else if (t.name == "-f" || t.name == "--file") {
     inv.files.push_back(v);
   } else if (t.name == "--build-arg") {

@@ -92,6 +92,19 @@ expect_has "build -q: the error stays" "$ERR" "safebuild: error: podman build fa
 expect_eq "build -q: the same output less the suggestion" \
   "$(grep -v '^  ' <<< "$ERR")" "$report"
 
+# A tag podman would refuse is refused before anything is built, with
+# podman's exit code and message (the fake podman would print "fake podman
+# build").
+while IFS='|' read -r tag want; do
+  sb -q --podman "$T/podman" build -t ok:1 -t "$tag" p
+  expect_eq "build -t '$tag': refused up front, exit 125" "$RC:$ERR" \
+    "125:safebuild: error: tag $tag: invalid reference format$want"
+done <<'EOF'
+Bad:tag|: repository name must be lowercase
+a b|
+app@sha256:abc|: a build tag cannot name a digest
+EOF
+
 sb -q init --stack go p
 expect_eq "init -q: the files on stdout, nothing on stderr" "$RC:$ERR:$(wc -l <<< "$OUT")" \
   "0::3"
