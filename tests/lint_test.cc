@@ -795,5 +795,22 @@ TEST(Lint, DoesNotReportSecretsUsedInABuilderStage) {
                   .empty());
 }
 
+TEST(Lint, ReportsTheFirstInstructionBeforeTheFirstFrom) {
+  std::vector<Finding> findings =
+      LintText("ARG BASE=alpine\n  ENV A=1\nLABEL b=2\nFROM $BASE\nRUN true\n");
+  const Finding& f = Only(findings, "instruction-before-from");
+  EXPECT_EQ(f.severity, Severity::kMedium);
+  EXPECT_EQ(f.line, 2);
+  EXPECT_EQ(f.column, 3);
+  EXPECT_NE(f.message.find("ENV before the first FROM"), std::string::npos);
+}
+
+TEST(Lint, AcceptsOnlyArgsBeforeTheFirstFrom) {
+  EXPECT_TRUE(WithRule(LintText("# syntax=x\nARG A=1\nARG B\nFROM alpine\nENV C=3\n"
+                                "FROM alpine\nLABEL d=4\n"),
+                       "instruction-before-from")
+                  .empty());
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -61,6 +61,47 @@ check "bytes that are not UTF-8 print as U+FFFD, not a crash" "0 echo \ufffd\uff
   "$(cat "$work/code") $(jq -r '.instructions[1].args | @json' "$work/out" | tr -d '"' |
     sed 's/\xef\xbf\xbd/\\ufffd/g')"
 
+# A file podman cannot build: lint says so and fails closed (parse prints
+# what is there).
+: >"$work/empty"
+printf '# only a comment\nARG V=1\n' >"$work/nofrom"
+run lint -f empty .
+check "lint of an empty file" "66 safebuild: error: empty: no FROM instruction (the file is\
+ empty); podman cannot build it" "$(cat "$work/code") $(head -1 "$work/err")"
+run lint -f nofrom .
+check "lint of a file without FROM" \
+  "66 safebuild: error: nofrom: no FROM instruction; podman cannot build it" \
+  "$(cat "$work/code") $(head -1 "$work/err")"
+run parse -f nofrom
+check "parse of a file without FROM prints it" "0 ARG" \
+  "$(cat "$work/code") $(jq -r '.instructions[0].keyword' "$work/out")"
+
+# Containerfile.in: cpp runs first, as podman does; line numbers are those
+# of the file each line came from.
+if command -v cpp >/dev/null; then
+  printf '#define TOKEN_ARG ARG APP_TOKEN\nFROM busybox\nTOKEN_ARG\n#include "env.inc"\nRUN true\n' \
+    >"$work/Containerfile.in"
+  printf 'ENV A=1\n' >"$work/env.inc"
+  run parse -f Containerfile.in .
+  check "parse of a .in file: cpp's text, the lines of their files" \
+    'cpp FROM:2 ARG:3:APP_TOKEN ENV:1:A=1:env.inc RUN:5' \
+    "$(jq -r '[.preprocessed] + [.instructions[] | [.keyword, (.start_line | tostring)]
+      + (if .keyword == "ARG" or .keyword == "ENV" then [.args] else [] end)
+      + (if .file then [.file] else [] end) | join(":")] | join(" ")' "$work/out")"
+  printf '#define BAD FROMM x\nFROM busybox\n\nBAD\n' >"$work/bad.in"
+  run parse -f bad.in .
+  check "a parse error in a .in file: its line, cpp's text and a caret" \
+    'safebuild: error: bad.in:4:1: unknown instruction "FROMM"
+    4 | FROMM x
+      | ^' "$(cat "$work/err")"
+  run fix -f Containerfile.in .
+  check "fix leaves a .in file alone and says why" "64 safebuild: error: fix:\
+ Containerfile.in: podman runs it through cpp, so it is not rewritten; 'safebuild lint -f\
+ Containerfile.in' points at the lines to change" "$(cat "$work/code") $(cat "$work/err")"
+else
+  echo "FAIL: cpp is not installed (.ci/install-deps installs it)"; fail=$((fail + 1))
+fi
+
 run parse --bogus
 check "unknown option is a usage error" "64 safebuild: error: parse: unknown option --bogus" \
   "$(cat "$work/code") $(cat "$work/err")"

@@ -124,22 +124,43 @@ TEST(Policy, ParsesOverridesDisabledRulesAndAllowedFingerprints) {
 TEST(Policy, RejectsUnknownKeysBadSeveritiesAndAllowEntriesWithoutReason) {
   EXPECT_EQ(ParsePolicy(R"({"disabled": []})", "p.json").error(),
             "p.json: unknown key \"disabled\"");
-  EXPECT_EQ(ParsePolicy(R"({"severity": {"r": "severe"}})", "p.json").error(),
-            "p.json: severity of r must be info, low, medium, high or critical");
+  EXPECT_EQ(ParsePolicy(R"({"severity": {"secret-arg": "severe"}})", "p.json").error(),
+            "p.json: severity of secret-arg must be info, low, medium, high or critical");
   EXPECT_EQ(ParsePolicy(R"({"allow": [{"fingerprint": "ab"}]})", "p.json").error(),
             "p.json: each \"allow\" entry needs a fingerprint and a reason, nothing else");
-  EXPECT_EQ(ParsePolicy("[1", "p.json").error(), "p.json: not a JSON object");
+  EXPECT_EQ(ParsePolicy("[1]", "p.json").error(), "p.json: not a JSON object");
+}
+
+TEST(Policy, NamesTheLineAndColumnOfInvalidJson) {
+  EXPECT_EQ(ParsePolicy("{\n  \"disable\": [\"a\",]\n}", "p.json").error(),
+            "p.json:2:19: invalid JSON: syntax error while parsing value - unexpected ']'; "
+            "expected '[', '{', or a literal");
+  EXPECT_EQ(ParsePolicy("[1", "p.json").error(),
+            "p.json:1:3: invalid JSON: syntax error while parsing array - unexpected end of "
+            "input; expected ']'");
+}
+
+TEST(Policy, RejectsRuleIdsThatNoRuleHas) {
+  EXPECT_EQ(ParsePolicy(R"({"disable": ["secret-in-evn"]})", "p.json").error(),
+            "p.json: \"disable\": unknown rule id \"secret-in-evn\" (did you mean "
+            "\"secret-in-env\"?)");
+  EXPECT_EQ(ParsePolicy(R"({"severity": {"no-such-thing": "low"}})", "p.json").error(),
+            "p.json: \"severity\": unknown rule id \"no-such-thing\" (safebuild-rules(7) "
+            "lists them)");
+  // Lint rules, token formats and credential file rules are all known.
+  EXPECT_TRUE(ParsePolicy(R"({"disable": ["secret-arg", "github-classic-token",
+                                          "credential-file-npmrc"]})", "p.json"));
 }
 
 TEST(Policy, SuppressesAndOverridesButNeverDrops) {
-  auto p = ParsePolicy(R"({"severity": {"a": "low"}, "disable": ["b"],
+  auto p = ParsePolicy(R"({"severity": {"secret-arg": "low"}, "disable": ["secret-in-env"],
                           "allow": [{"fingerprint": "f3", "reason": "test key"}]})",
                        "/ctx/.safebuild.json");
   ASSERT_TRUE(p.ok());
-  std::vector<Finding> findings = {Sample("a", Severity::kHigh, "f1"),
-                                   Sample("b", Severity::kHigh, "f2"),
-                                   Sample("c", Severity::kCritical, "f3"),
-                                   Sample("d", Severity::kHigh, "")};
+  std::vector<Finding> findings = {Sample("secret-arg", Severity::kHigh, "f1"),
+                                   Sample("secret-in-env", Severity::kHigh, "f2"),
+                                   Sample("github-classic-token", Severity::kCritical, "f3"),
+                                   Sample("npm-token", Severity::kHigh, "")};
   ApplyPolicy(*p, findings);
   ASSERT_EQ(findings.size(), 4u);
   EXPECT_EQ(findings[0].severity, Severity::kLow);
@@ -180,15 +201,15 @@ TEST(Policy, LoadsTheContextFileOrTheGivenOneOrNothing) {
   auto none = LoadPolicy("", dir->path());
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->disabled.empty());
-  std::ofstream(dir->path() / ".safebuild.json") << R"({"disable": ["x"]})";
+  std::ofstream(dir->path() / ".safebuild.json") << R"({"disable": ["secret-arg"]})";
   auto found = LoadPolicy("", dir->path());
   ASSERT_TRUE(found.ok()) << found.error();
-  EXPECT_EQ(found->disabled.count("x"), 1u);
-  std::ofstream(dir->path() / "other.json") << R"({"disable": ["y"]})";
+  EXPECT_EQ(found->disabled.count("secret-arg"), 1u);
+  std::ofstream(dir->path() / "other.json") << R"({"disable": ["secret-in-env"]})";
   auto given = LoadPolicy(dir->path() / "other.json", dir->path());
   ASSERT_TRUE(given.ok());
-  EXPECT_EQ(given->disabled.count("y"), 1u);
-  EXPECT_EQ(given->disabled.count("x"), 0u);
+  EXPECT_EQ(given->disabled.count("secret-in-env"), 1u);
+  EXPECT_EQ(given->disabled.count("secret-arg"), 0u);
   EXPECT_FALSE(LoadPolicy(dir->path() / "missing.json", "").ok());
 }
 

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/containerfile_input.h"
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "cli/fix_command.h"
@@ -65,12 +66,6 @@ int Emit(const Report& report, const CommonOptions& common, bool lint_shown = fa
   return kExitPass;
 }
 
-bool IsRemoteContext(const std::string& context) {
-  return StartsWith(context, "http://") || StartsWith(context, "https://") ||
-         StartsWith(context, "git://") || StartsWith(context, "github.com/") ||
-         StartsWith(context, "git@");
-}
-
 // Applies the project policy (--config FILE, else .safebuild.json in a
 // local context) to `findings`; false, after saying why, when it is broken.
 bool ApplyProjectPolicy(const CommonOptions& common, const std::string& context,
@@ -93,47 +88,41 @@ struct LintRequest {
   std::string ignore_file;                // podman's --ignorefile, if given
 };
 
+bool HasFrom(const Containerfile& file) {
+  for (const Instruction& ins : file.instructions) {
+    if (ins.keyword == "FROM") return true;
+  }
+  return false;
+}
+
 // Lints each Containerfile. A file safebuild cannot parse is reported and
 // left to podman, which gives its own error.
 std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
   std::vector<Finding> findings;
   parse_failed = false;
   for (const auto& file : req.files) {
-    // podman runs a Containerfile.in through cpp: lint what cpp prints and
-    // point back at the lines it came from.
-    std::optional<Preprocessed> pre;
-    if (file != "-" && NeedsPreprocessing(file)) {
-      bool local = !req.context.empty() && !IsRemoteContext(req.context);
-      auto p = PreprocessContainerfile(file, local ? req.context : ".");
-      if (p) pre = std::move(*p);
-    }
-    auto text = pre ? Expected<std::string>(pre->text)
-                : file == "-" ? Expected<std::string>(req.stdin_text.value_or(""))
-                              : ReadContainerfile(file);
-    if (!text) {
-      PrintError(text.error());
+    // A Containerfile.in is linted as cpp prints it, pointed back at the
+    // lines it came from.
+    auto in = LoadContainerfile(file, req.context, req.stdin_text);
+    if (!in) {
       parse_failed = true;
       continue;
     }
-    auto parsed = ParseContainerfile(*text, file == "-" ? "<stdin>" : file);
-    if (!parsed && pre) {
-      PrintError(MapError(*pre, file, parsed.error()));
-      parse_failed = true;
-      continue;
-    }
-    if (!parsed) {
-      PrintSourceError(parsed.error(), *text);
+    if (!HasFrom(in->parsed)) {
+      PrintError(in->name + ": no FROM instruction" +
+                 (in->parsed.instructions.empty() ? " (the file is empty)" : "") +
+                 "; podman cannot build it");
       parse_failed = true;
       continue;
     }
     LintInput input;
-    input.file = &*parsed;
+    input.file = &in->parsed;
     input.build_args = req.build_args;
     if (!IsRemoteContext(req.context)) input.context = req.context;
     input.ignore_file = req.ignore_file;
     auto found = Lint(input, Detector::Default());
-    ApplyInlineIgnores(*parsed, found);
-    if (pre) MapFindings(*pre, file, found);
+    ApplyInlineIgnores(in->parsed, found);
+    if (in->pre) MapFindings(*in->pre, file, found);
     findings.insert(findings.end(), found.begin(), found.end());
   }
   return findings;

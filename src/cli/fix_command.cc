@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/secret_sources.h"
 #include "containerfile/parser.h"
+#include "containerfile/preprocess.h"
 #include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
@@ -168,6 +169,12 @@ namespace {
 int FixOne(const std::string& file, const FixArgs& fa, const RewriteOptions& options,
            bool several) {
   if (file == "-") return FixUsageError("needs a file, not stdin");
+  // The lines of a Containerfile.in are cpp's input: macros and #include'd
+  // files make them another text than the one podman builds.
+  if (NeedsPreprocessing(file)) {
+    return FixUsageError(file + ": podman runs it through cpp, so it is not rewritten; "
+                         "'safebuild lint -f " + file + "' points at the lines to change");
+  }
   auto text = ReadContainerfile(file);
   if (!text) {
     PrintError(text.error());
@@ -344,8 +351,9 @@ bool IsRemote(const std::string& context) {
 Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
                                            const BuildInvocation& inv,
                                            BuildRewrite original, const TempDir& scratch) {
-  if (common.rewrite == "off" || original.files.size() != 1 || IsRemote(inv.context)) {
-    return original;
+  if (common.rewrite == "off" || original.files.size() != 1 || IsRemote(inv.context) ||
+      NeedsPreprocessing(original.files.front())) {
+    return original;  // a Containerfile.in is not rewritten (FixOne says why)
   }
   const std::string& file = original.files.front();
   auto text = file == "-" ? Expected<std::string>(original.stdin_text.value_or(""))

@@ -6,6 +6,7 @@
 #include <iterator>
 #include <optional>
 
+#include "cli/containerfile_input.h"
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
@@ -59,11 +60,27 @@ Expected<std::string> PickFile(const ParseArgs& a) {
   return files.front();
 }
 
-Expected<std::string> ReadText(const std::string& file) {
-  if (file != "-") return ReadContainerfile(file);
-  std::string text(std::istreambuf_iterator<char>(std::cin), {});
-  if (text.size() > kMaxContainerfileSize) return Fail("<stdin>: file is too large");
-  return text;
+// A Containerfile.in prints as cpp made it; every line number becomes the
+// line of the file the text came from, and "file" names an #include'd file.
+void MapLine(const Preprocessed& pre, const std::string& main, nlohmann::json& j,
+             const char* key) {
+  SourceLine from = pre.Origin(j[key].get<int>());
+  j[key] = from.line;
+  if (from.file != main && !j.contains("file")) j["file"] = from.file;
+}
+
+void PointAtSources(const Preprocessed& pre, const std::string& main, nlohmann::json& j) {
+  j["preprocessed"] = "cpp";
+  for (auto& d : j["directives"]) MapLine(pre, main, d, "line");
+  for (auto& ins : j["instructions"]) {
+    MapLine(pre, main, ins, "start_line");
+    MapLine(pre, main, ins, "end_line");
+    for (auto& h : ins["heredocs"]) {
+      MapLine(pre, main, h, "start_line");
+      MapLine(pre, main, h, "end_line");
+    }
+  }
+  if (j.contains("ignored_escape")) MapLine(pre, main, j["ignored_escape"], "line");
 }
 
 }  // namespace
@@ -83,20 +100,20 @@ int RunParse(const std::vector<std::string>& args) {
     PrintError("parse: " + file.error());
     return kExitUsage;
   }
-  auto text = ReadText(*file);
-  if (!text) {
-    PrintError(text.error());
-    return kExitIncomplete;
+  std::optional<std::string> stdin_text;
+  if (*file == "-") {
+    stdin_text = std::string(std::istreambuf_iterator<char>(std::cin), {});
+    if (stdin_text->size() > kMaxContainerfileSize) {
+      PrintError("<stdin>: file is too large");
+      return kExitIncomplete;
+    }
   }
-  auto parsed = ParseContainerfile(*text, *file == "-" ? "<stdin>" : *file);
-  if (!parsed) {
-    PrintSourceError(parsed.error(), *text);
-    return kExitIncomplete;
-  }
+  auto in = LoadContainerfile(*file, parsed_args->context, stdin_text);
+  if (!in) return kExitIncomplete;
+  nlohmann::json j = ParsedToJson(in->parsed);
+  if (in->pre) PointAtSources(*in->pre, *file, j);
   // A Containerfile need not be UTF-8; JSON must be: bad bytes become U+FFFD.
-  std::cout << ParsedToJson(*parsed).dump(2, ' ', false,
-                                          nlohmann::json::error_handler_t::replace)
-            << "\n";
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return kExitPass;
 }
 

@@ -43,7 +43,13 @@ std::optional<std::string_view> LineOf(std::string_view text, int number) {
 
 }  // namespace
 
-std::string SourceExcerpt(std::string_view error, std::string_view text) {
+int PositionLine(std::string_view error) {
+  int line = 0;
+  int column = 0;
+  return FindPosition(error, &line, &column) ? line : 0;
+}
+
+std::string SourceExcerpt(std::string_view error, std::string_view text, int shown_line) {
   int line = 0;
   int column = 0;
   if (!FindPosition(error, &line, &column)) return "";
@@ -55,7 +61,7 @@ std::string SourceExcerpt(std::string_view error, std::string_view text) {
   for (size_t i = 0; i + 1 < static_cast<size_t>(column) && i < shown.size(); ++i) {
     pad += shown[i] == '\t' ? '\t' : ' ';
   }
-  std::string num = std::to_string(line);
+  std::string num = std::to_string(shown_line != 0 ? shown_line : line);
   return "    " + num + " | " + shown + "\n    " + std::string(num.size(), ' ') + " | " + pad +
          "^\n";
 }

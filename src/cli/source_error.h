@@ -15,7 +15,12 @@ namespace safebuild {
 
 /// The lines after the "safebuild: error: …" line: the source line and a
 /// caret under the column; "" when `error` names no line of `text`.
-std::string SourceExcerpt(std::string_view error, std::string_view text);
+/// `shown_line`, when not 0, is the line number printed in the margin (the
+/// line of the original file when `text` was preprocessed).
+std::string SourceExcerpt(std::string_view error, std::string_view text, int shown_line = 0);
+
+/// The LINE of the first ":LINE:COL: " in `error`, or 0.
+int PositionLine(std::string_view error);
 
 /// PrintError(error), then its source excerpt on stderr.
 void PrintSourceError(std::string_view error, std::string_view text);

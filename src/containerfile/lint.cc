@@ -184,6 +184,7 @@ std::vector<Finding> Lint(const LintInput& input, const Detector& detector) {
   lint::LintCopies(input, sink);
 
   lint::LintFinalStage(sink);
+  lint::LintBeforeFirstFrom(sink);
 
   return sink.Take();
 }

@@ -104,5 +104,6 @@ void LintCommands(const Instruction& ins, std::vector<ScannedText>& scanned,
                   FindingSink& sink);                        // lint_commands.cc
 void LintCopies(const LintInput& input, FindingSink& sink);  // lint_copy.cc
 void LintFinalStage(FindingSink& sink);                      // lint_stages.cc
+void LintBeforeFirstFrom(FindingSink& sink);                 // lint_stages.cc
 
 }  // namespace safebuild::lint

@@ -77,4 +77,19 @@ void LintFinalStage(FindingSink& sink) {
   }
 }
 
+// Only ARG may come before the first FROM. podman 4.3 builds anything else
+// there as a stage of its own (its output shows "[1/2]") that the image
+// does not keep; BuildKit refuses the file. One finding, at the first.
+void LintBeforeFirstFrom(FindingSink& sink) {
+  for (const Instruction& ins : sink.file().instructions) {
+    if (ins.stage >= 0) return;
+    if (ins.Effective() == "ARG") continue;
+    sink.Add("instruction-before-from", Severity::kMedium, ins.keyword_pos,
+             ins.keyword + " before the first FROM: podman builds it into a stage the "
+                           "image does not keep, BuildKit refuses the file",
+             "move it below FROM (only ARG belongs above the first FROM)");
+    return;
+  }
+}
+
 }  // namespace safebuild::lint

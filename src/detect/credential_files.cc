@@ -145,4 +145,12 @@ std::string CredentialFileRule(std::string_view path) {
   return rule.empty() ? KeyFileRule(base, parts) : rule;
 }
 
+std::vector<std::string_view> CredentialFileRuleIds() {
+  std::vector<std::string_view> ids = {"credential-file-ssh-key", "credential-file-private-key",
+                                       "credential-file-dotenv"};
+  for (const NamedFile& f : kByBasename) ids.push_back(f.rule);
+  for (const DirFile& f : kByDirectory) ids.push_back(f.rule);
+  return ids;
+}
+
 }  // namespace safebuild

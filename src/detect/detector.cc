@@ -334,4 +334,12 @@ bool Detector::LooksLikeSecret(std::string_view value) const {
   return !Scan(v).empty() || detect::PassesGenericGate(v);
 }
 
+std::vector<std::string_view> DetectorRuleIds() {
+  std::vector<std::string_view> ids = CredentialFileRuleIds();
+  for (const detect::Pattern& p : detect::BuiltinPatterns()) ids.push_back(p.rule);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 }  // namespace safebuild

@@ -68,4 +68,8 @@ bool IsPlaceholder(std::string_view value);
 /// .aws/credentials, kubeconfig, … Returns a rule id or "" when none.
 std::string CredentialFileRule(std::string_view path);
 
+/// Every rule id the detector and CredentialFileRule can report, sorted,
+/// without duplicates (a project config may name only these).
+std::vector<std::string_view> DetectorRuleIds();
+
 }  // namespace safebuild

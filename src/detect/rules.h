@@ -9,6 +9,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "report/finding.h"
 
@@ -72,3 +73,10 @@ std::span<const Pattern> BuiltinPatterns();
 std::span<const Pattern> TokenPatterns();
 
 }  // namespace safebuild::detect
+
+namespace safebuild {
+
+/// The rule ids CredentialFileRule returns (duplicates possible).
+std::vector<std::string_view> CredentialFileRuleIds();
+
+}  // namespace safebuild

@@ -5,6 +5,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "detect/detector.h"
+#include "report/rule_catalog.h"
+
 namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
@@ -13,9 +18,50 @@ using nlohmann::json;
 
 constexpr uintmax_t kMaxPolicyBytes = 1u << 20;
 
+// Edits to turn `a` into `b`, for "did you mean".
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A rule id the config names must exist: a typo would silently keep a rule
+// on (or an override off) that the team believes is handled.
+Status CheckRuleId(std::string_view where, const std::string& rule) {
+  static const std::vector<std::string_view> kDetectorIds = DetectorRuleIds();
+  if (FindLintRule(rule) != nullptr ||
+      std::binary_search(kDetectorIds.begin(), kDetectorIds.end(), rule)) {
+    return Ok{};
+  }
+  std::string_view best;
+  size_t best_distance = 3;  // at most 2 edits away
+  auto consider = [&](std::string_view id) {
+    size_t d = EditDistance(rule, id);
+    if (d < best_distance) {
+      best_distance = d;
+      best = id;
+    }
+  };
+  for (const RuleInfo& r : LintRules()) consider(r.id);
+  for (std::string_view id : kDetectorIds) consider(id);
+  std::string hint = best.empty() ? " (safebuild-rules(7) lists them)"
+                                  : " (did you mean \"" + std::string(best) + "\"?)";
+  return Fail(std::string(where) + ": unknown rule id \"" + rule + "\"" + hint);
+}
+
 Status ReadSeverities(const json& j, Policy& p) {
   if (!j.is_object()) return Fail("\"severity\" must be an object of rule: severity");
   for (const auto& [rule, value] : j.items()) {
+    if (Status st = CheckRuleId("\"severity\"", rule); !st) return st;
     auto sev = value.is_string() ? ParseSeverity(value.get<std::string>()) : std::nullopt;
     if (!sev) return Fail("severity of " + rule + " must be info, low, medium, high or critical");
     p.severity[rule] = *sev;
@@ -27,6 +73,7 @@ Status ReadDisabled(const json& j, Policy& p) {
   if (!j.is_array()) return Fail("\"disable\" must be an array of rule ids");
   for (const auto& rule : j) {
     if (!rule.is_string()) return Fail("\"disable\" must be an array of rule ids");
+    if (Status st = CheckRuleId("\"disable\"", rule.get<std::string>()); !st) return st;
     p.disabled.insert(rule.get<std::string>());
   }
   return Ok{};
@@ -97,11 +144,30 @@ Status ReadSecrets(const json& j, Policy& p) {
   return Ok{};
 }
 
+// "SOURCE:LINE:COL: invalid JSON: CAUSE" for the byte where parsing stopped.
+std::string JsonErrorAt(const std::string& source, std::string_view text,
+                        const json::parse_error& e) {
+  size_t at = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+  size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + at, '\n'));
+  size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+  size_t column = line_start == std::string_view::npos || at == 0 ? at + 1 : at - line_start;
+  std::string cause = e.what();
+  // "[json.exception.parse_error.101] parse error at line 1, column 2: CAUSE"
+  if (size_t colon = cause.find(": "); colon != std::string::npos) cause.erase(0, colon + 2);
+  return source + ":" + std::to_string(line) + ":" + std::to_string(column) +
+         ": invalid JSON: " + cause;
+}
+
 }  // namespace
 
 Expected<Policy> ParsePolicy(std::string_view text, const std::string& source) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Fail(source + ": not a JSON object");
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Fail(JsonErrorAt(source, text, e));
+  }
+  if (!j.is_object()) return Fail(source + ": not a JSON object");
   Policy p;
   p.source = source;
   for (const auto& [key, value] : j.items()) {

@@ -46,6 +46,10 @@ constexpr RuleInfo kRules[] = {
      "podman 4.3 (buildah 1.28) has no heredocs: it reads the body lines as "
      "instructions and the build fails or does something else",
      "COPY a script file and run it, or use a podman with heredoc support"},
+    {"instruction-before-from", S::kMedium, "instruction before the first FROM",
+     "BuildKit refuses the file; podman builds the instructions as a stage of "
+     "their own that the image does not keep, so an ENV or LABEL there is lost",
+     "move the instruction below FROM (only ARG belongs above it)"},
     {"placeholder-secret-value", S::kLow,
      "secret-named variable with a placeholder value",
      "a placeholder is harmless, but it invites a real value in the same "
