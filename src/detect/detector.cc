@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <optional>
 
 #include "detect/codec.h"
@@ -193,10 +194,18 @@ std::vector<Match> ToMatches(std::string_view text,
 struct Detector::Impl {
   std::unique_ptr<RE2> prefilter;
   RE2::Set set{SetOptions(), RE2::UNANCHORED};
-  std::vector<std::unique_ptr<RE2>> regexes;  // parallel to BuiltinPatterns()
-  std::vector<size_t> ranks = RuleRanks();     // parallel to BuiltinPatterns()
+  // Each pattern's own regex, compiled when the set first says it may match:
+  // compiling all of them up front doubled the start-up of every command,
+  // and most texts need only a few.
+  struct LazyRegex {
+    std::once_flag once;
+    std::unique_ptr<RE2> re;
+  };
+  std::unique_ptr<LazyRegex[]> regexes;     // parallel to BuiltinPatterns()
+  std::vector<size_t> ranks = RuleRanks();  // parallel to BuiltinPatterns()
 
   Impl();
+  const RE2& Regex(size_t index) const;
   std::vector<int> CandidatePatterns(std::string_view text) const;
   void FindAll(size_t index, std::string_view text, const Candidate& kind,
                std::vector<Found>* found) const;
@@ -207,21 +216,31 @@ struct Detector::Impl {
 Detector::Impl::Impl() {
   const RE2::Options options = PatternOptions();
   std::string keywords;
+  regexes = std::make_unique<LazyRegex[]>(detect::BuiltinPatterns().size());
   for (const Pattern& p : detect::BuiltinPatterns()) {
-    auto re = std::make_unique<RE2>(p.regex, options);
-    if (!re->ok()) BadBuiltinRule(p.rule, re->error());
-    if (re->NumberOfCapturingGroups() + 1 > kMaxGroups) {
-      BadBuiltinRule(p.rule, "too many capture groups");
-    }
     std::string error;
     if (set.Add(p.regex, &error) < 0) BadBuiltinRule(p.rule, error);
-    regexes.push_back(std::move(re));
     keywords += keywords.empty() ? "" : "|";
     keywords += p.keywords;
   }
   if (!set.Compile()) BadBuiltinRule("(set)", "out of memory compiling");
   prefilter = std::make_unique<RE2>(keywords, options);
   if (!prefilter->ok()) BadBuiltinRule("(prefilter)", prefilter->error());
+}
+
+const RE2& Detector::Impl::Regex(size_t index) const {
+  LazyRegex& lazy = regexes[index];
+  std::call_once(lazy.once, [&] {
+    const Pattern& p = detect::BuiltinPatterns()[index];
+    lazy.re = std::make_unique<RE2>(p.regex, PatternOptions());
+    // The set accepted the same text; these hold for every built-in rule
+    // (a unit test compiles them all).
+    if (!lazy.re->ok()) BadBuiltinRule(p.rule, lazy.re->error());
+    if (lazy.re->NumberOfCapturingGroups() + 1 > kMaxGroups) {
+      BadBuiltinRule(p.rule, "too many capture groups");
+    }
+  });
+  return *lazy.re;
 }
 
 std::vector<int> Detector::Impl::CandidatePatterns(
@@ -232,7 +251,7 @@ std::vector<int> Detector::Impl::CandidatePatterns(
   if (!set.Match(text, &hits, &error) && error.kind != RE2::Set::kNoError) {
     // The set's DFA ran out of memory: let every pattern's own regex (which
     // can fall back to slower engines) decide instead.
-    hits.resize(regexes.size());
+    hits.resize(detect::BuiltinPatterns().size());
     for (size_t i = 0; i < hits.size(); ++i) hits[i] = static_cast<int>(i);
   }
   std::sort(hits.begin(), hits.end());
@@ -245,7 +264,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
                              const Candidate& kind,
                              std::vector<Found>* found) const {
   const Pattern& p = detect::BuiltinPatterns()[index];
-  const RE2& re = *regexes[index];
+  const RE2& re = Regex(index);
   const int count = re.NumberOfCapturingGroups() + 1;
   std::array<re2::StringPiece, kMaxGroups> groups;
   size_t pos = 0;
