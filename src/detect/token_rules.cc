@@ -203,7 +203,9 @@ bool ValidateMapbox(Candidate& c) {
 // Twitter app-only bearer tokens start with a run of 'A's; the rest is
 // percent-encoded base64, which a zero-filled base64 blob never is.
 bool ValidateTwitterBearer(Candidate& c) {
-  std::string_view tail = c.value().substr(c.value().find_first_not_of('A'));
+  size_t first = c.value().find_first_not_of('A');
+  if (first == std::string_view::npos) return false;  // only 'A's: zero bytes
+  std::string_view tail = c.value().substr(first);
   return tail.find('%') != std::string_view::npos && BodyLooksRandom(tail);
 }
 

@@ -1,0 +1,37 @@
+// libFuzzer target over the secret detector: every pattern, its validator,
+// the filters and the UTF-16 path, on any bytes and under any of the file
+// names that change how the detector reads a text. Built with
+// -DSAFEBUILD_FUZZ=ON and clang, where a validator that throws ends the run
+// (a release build reports the match instead, see detector.cc);
+// tests/fuzz/replay_main.cc replays the seed corpus in every ctest run.
+//
+// A longer run before a release (from the build directory):
+//   ./tests/detect_fuzz -max_total_time=3600 -max_len=65536 ../tests/fuzz/corpus/detect
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "detect/detector.h"
+
+namespace {
+
+// The first byte picks the path the text is scanned as.
+constexpr std::array<std::string_view, 10> kPaths = {
+    "notes.txt",   "app/main.py",    "package-lock.json", "root/.netrc", "root/.pgpass",
+    "etc/pip.conf", "Env/API_TOKEN", "lib/x.so",          "app/.env",    "config.json"};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  std::string_view path = kPaths[data[0] % kPaths.size()];
+  std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const safebuild::Detector& detector = safebuild::Detector::Default();
+  for (const safebuild::Match& m : detector.Scan(text, path)) {
+    // Matches stay inside the text.
+    if (m.offset > text.size() || m.length > text.size() - m.offset) __builtin_trap();
+  }
+  (void)detector.LooksLikeSecret(text.substr(0, 256));
+  return 0;
+}
