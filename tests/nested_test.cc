@@ -92,6 +92,25 @@ TEST(NestedTest, PlainGzipIsOneMemberNamedAsGunzipWould) {
   EXPECT_EQ(w.contents, (Strings{"hello\n"}));
 }
 
+// 512 zero bytes are tar's end marker: a gzip stream that starts with
+// zeros once read as an empty tar, and its bytes were neither scanned nor
+// counted as skipped.
+TEST(NestedTest, GzipThatStartsWithZerosIsReadAsOnePlainMember) {
+  std::string plain = std::string(64u << 10, '\0') + "\ntoken=after-the-zeros\n";
+  Walked w = Walk("/data/z.gz", test::Compress(plain, Filter::kGzip));
+  EXPECT_EQ(w.members, (Strings{"z"}));
+  ASSERT_EQ(w.contents.size(), 1u);
+  EXPECT_TRUE(w.contents[0] == plain) << w.contents[0].size() << " bytes";
+  EXPECT_EQ(w.result.archives, 1u);
+  EXPECT_TRUE(w.Skips().empty());
+}
+
+TEST(NestedTest, GzipOfManyZerosIsCutAtALimitAndNamedNotSilent) {
+  Walked w = Walk("/data/bomb.gz", test::Compress(std::string(24u << 20, '\0'), Filter::kGzip));
+  EXPECT_EQ(w.members, (Strings{"bomb"}));
+  EXPECT_EQ(w.Skips(), (Strings{"ratio:bomb"}));
+}
+
 TEST(NestedTest, ArchivesNestToThreeLevelsAndTheFourthIsNamedAsSkipped) {
   std::string level4 = MakeZip({{"deep.txt", "four"}});
   std::string level3 = MakeZip({{"d.zip", level4}, {"c.txt", "three"}});

@@ -51,12 +51,15 @@ std::string RawMemberName(std::string_view archive_name) {
 
 // Only formats and filters the nested kinds need: no external programs, no
 // formats whose readers are rarely exercised on hostile bytes.
-ReaderPtr NewReader() {
+// `raw_only` reads a compressed stream as the one unnamed member it holds.
+ReaderPtr NewReader(bool raw_only = false) {
   ReaderPtr a(archive_read_new());
   if (a == nullptr) return a;
   archive_read_support_filter_gzip(a.get());
-  archive_read_support_format_zip(a.get());
-  archive_read_support_format_tar(a.get());
+  if (!raw_only) {
+    archive_read_support_format_zip(a.get());
+    archive_read_support_format_tar(a.get());
+  }
   archive_read_support_format_raw(a.get());
   return a;
 }
@@ -82,7 +85,7 @@ class Walker {
       : limits_(limits), on_member_(on_member) {}
 
   void Walk(std::string_view name, const std::string& prefix, std::string_view content,
-            int depth);
+            int depth, bool raw_only = false);
   NestedResult& result() { return result_; }
 
  private:
@@ -180,9 +183,9 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
 }
 
 void Walker::Walk(std::string_view name, const std::string& prefix, std::string_view content,
-                  int depth) {
+                  int depth, bool raw_only) {
   if (content.empty() || stop_all_ || IsEmptyGzip(content)) return;
-  ReaderPtr a = NewReader();
+  ReaderPtr a = NewReader(raw_only);
   if (a == nullptr ||
       archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
     Skip(SkipReason::kUnreadable, prefix);
@@ -193,6 +196,13 @@ void Walker::Walk(std::string_view name, const std::string& prefix, std::string_
   while (true) {
     archive_entry* e = nullptr;
     int r = archive_read_next_header(a.get(), &e);
+    if (r == ARCHIVE_EOF && first && !raw_only &&
+        archive_filter_code(a.get(), 0) != ARCHIVE_FILTER_NONE) {
+      // A compressed stream that starts with zero blocks reads as an empty
+      // tar; gunzip still gives every byte. Read it as one plain member.
+      Walk(name, prefix, content, depth, true);
+      return;
+    }
     if (r == ARCHIVE_EOF) return;
     if (first && (r < ARCHIVE_WARN || IsUnwrappedRaw(a.get()))) {
       // The name promised an archive and the bytes are none: say so.
