@@ -25,6 +25,7 @@
 #include "containerfile/lint.h"
 #include "containerfile/parser.h"
 #include "containerfile/preprocess.h"
+#include "containerfile/scrubber.h"
 #include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
@@ -97,7 +98,8 @@ bool HasFrom(const Containerfile& file) {
 
 // Lints each Containerfile. A file safebuild cannot parse is reported and
 // left to podman, which gives its own error.
-std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
+std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed,
+                             std::vector<std::string>* secret_values = nullptr) {
   std::vector<Finding> findings;
   parse_failed = false;
   for (const auto& file : req.files) {
@@ -120,6 +122,7 @@ std::vector<Finding> LintAll(const LintRequest& req, bool& parse_failed) {
     input.build_args = req.build_args;
     if (!IsRemoteContext(req.context)) input.context = req.context;
     input.ignore_file = req.ignore_file;
+    input.secret_values = secret_values;
     auto found = Lint(input, Detector::Default());
     ApplyInlineIgnores(in->parsed, found);
     if (in->pre) MapFindings(*in->pre, file, found);
@@ -416,7 +419,9 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   LintRequest lint{rewritten->files, inv->context, rewritten->build_args,
                    rewritten->stdin_text, inv->ignorefile.value_or("")};
   bool parse_failed = false;
-  std::vector<Finding> lint_findings = LintAll(lint, parse_failed);
+  std::vector<std::string> lint_secrets;  // hidden in podman's output too
+  std::vector<Finding> lint_findings = LintAll(lint, parse_failed, &lint_secrets);
+  const Scrubber scrub_lint_secrets(lint_secrets);
   if (!ApplyProjectPolicy(common, inv->context, lint_findings)) return kExitUsage;
   Report lint_report = LintReport(common, lint_findings);
   bool lint_shown = !lint_report.findings.empty();
@@ -430,9 +435,13 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   passthrough_run.stdout_to_stderr = common.format != "text";
   passthrough_run.stdin_data = lint.stdin_text;
   std::vector<std::string> steps;  // the image of each build step
-  passthrough_run.filter = [&steps](std::string_view line) {
+  // podman echoes every step ("STEP 2/3: RUN curl -u user:pass …"): what
+  // the detector finds there and every value lint found is redacted.
+  passthrough_run.filter = [&steps, &scrub_lint_secrets](std::string_view line) {
     NoteStepImage(line, steps);
-    return RedactSecrets(Detector::Default(), line);
+    std::string shown = RedactSecrets(Detector::Default(), line);
+    scrub_lint_secrets.Scrub(shown);
+    return shown;
   };
   StorageSnapshot before = TakeSnapshot(podman);
   auto built = podman.Run(build, passthrough_run);

@@ -186,6 +186,10 @@ std::vector<Finding> Lint(const LintInput& input, const Detector& detector) {
   lint::LintFinalStage(sink);
   lint::LintBeforeFirstFrom(sink);
 
+  if (input.secret_values != nullptr) {
+    input.secret_values->insert(input.secret_values->end(), sink.Secrets().begin(),
+                                sink.Secrets().end());
+  }
   return sink.Take();
 }
 

@@ -25,6 +25,9 @@ struct LintInput {
   std::filesystem::path context;  // empty: do not look at the context
   // podman's --ignorefile; empty: podman's lookup (see ignore_lookup.h).
   std::filesystem::path ignore_file;
+  // When set, receives every secret value lint found, so that other output
+  // of the same build (podman's, which echoes each step) can hide them too.
+  std::vector<std::string>* secret_values = nullptr;
 };
 
 /// Findings sorted by origin, path, line, column and rule; one per place and

@@ -55,6 +55,8 @@ class FindingSink {
   Finding& AddSecret(std::string_view rule, const SecretSpan& secret,
                      std::string message, std::string fix);
   void Remember(std::string_view secret);
+  /// Every remembered value.
+  const std::set<std::string>& Secrets() const { return secrets_; }
 
   /// One finding per (origin, path, line, column, rule), in file order,
   /// scrubbed of every remembered value.

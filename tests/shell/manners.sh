@@ -105,6 +105,37 @@ a b|
 app@sha256:abc|: a build tag cannot name a digest
 EOF
 
+# podman echoes every step; a secret lint found in a RUN line (here a
+# password that no token format matches) is redacted there too.
+cat > "$T/echo-podman" <<'EOF'
+#!/bin/sh
+[ "$1" = build ] || exit 0
+dir=. file=
+while [ $# -gt 0 ]; do
+  case "$1" in -f|--file) file=$2; shift ;; --iidfile) shift ;; -*) ;; *) dir=$1 ;; esac
+  shift
+done
+n=0
+grep -v '^#' "${file:-$dir/Containerfile}" | while IFS= read -r l; do
+  n=$((n + 1)); echo "STEP $n: $l"
+done
+exit 3
+EOF
+chmod +x "$T/echo-podman"
+mkdir -p echo
+pw=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+printf 'FROM busybox\nRUN curl -fsS -u deploy:%s https://files.example.invalid/x -o /x\n' \
+  "$pw" > echo/Containerfile
+sb --podman "$T/echo-podman" build -t x echo
+expect_eq "echoed build: podman's exit code" "$RC" 3
+expect_has "echoed build: the step is shown" "$OUT" \
+  "STEP 2: RUN curl -fsS -u deploy:${pw:0:4}… https://files.example.invalid/x -o /x"
+if grep -qF -- "$pw" <<< "$OUT$ERR"; then
+  not_ok "echoed build: the password is in no output" "it was printed"
+else
+  ok "echoed build: the password is in no output"
+fi
+
 sb -q init --stack go p
 expect_eq "init -q: the files on stdout, nothing on stderr" "$RC:$ERR:$(wc -l <<< "$OUT")" \
   "0::3"
