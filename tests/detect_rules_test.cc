@@ -12,6 +12,7 @@
 
 #include "detect/detector.h"
 #include "detect/rules.h"
+#include "fake_secret.h"
 
 namespace safebuild {
 namespace {
@@ -100,6 +101,29 @@ TEST(BuiltinPatterns, ARunOfOneLetterIsNoSecretAndNoError) {
     EXPECT_TRUE(Detector::Default().Scan(std::string(n, 'A') + "\n", "font.txt").empty()) << n;
     EXPECT_TRUE(Detector::Default().Scan("X=" + std::string(n, 'A')).empty()) << n;
   }
+}
+
+// Kubernetes keeps an image pull secret's Docker config base64-encoded.
+TEST(Detector, ReportsTheEncodedDockerConfigOfAKubernetesSecret) {
+  std::string config = "{\"auths\":{\"ghcr.io\":{\"auth\":\"" +
+                       fake::Base64("bot:" + fake::Make(fake::Kind::kPassword)) + "\"}}}";
+  std::string encoded = fake::Base64(config);
+  for (const std::string& text :
+       {"apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n"
+        "  .dockerconfigjson: " + encoded + "\n",
+        "{\"data\": {\".dockerconfigjson\": \"" + encoded + "\"}}"}) {
+    std::vector<Match> found = Detector::Default().Scan(text, "k8s/pull-secret.yaml");
+    ASSERT_EQ(found.size(), 1u) << text;
+    EXPECT_EQ(found[0].rule, "kubernetes-dockerconfig");
+    EXPECT_EQ(text.substr(found[0].offset, found[0].length), encoded);
+  }
+  // Without a password in it, or a placeholder, it is no finding.
+  std::string empty = fake::Base64("{\"auths\":{\"ghcr.io\":{\"auth\":\"" +
+                                   fake::Base64("bot:") + "\"}}}");
+  EXPECT_TRUE(Detector::Default().Scan("  .dockerconfigjson: " + empty + "\n").empty());
+  std::string placeholder = fake::Base64("{\"auths\":{\"r\":{\"auth\":\"" +
+                                         fake::Base64("bot:${PASSWORD}") + "\"}}}");
+  EXPECT_TRUE(Detector::Default().Scan("  .dockerconfigjson: " + placeholder + "\n").empty());
 }
 
 }  // namespace

@@ -345,6 +345,27 @@ bool ValidateBase64UserPassword(Candidate& c) {
   return IsRealPassword(user, password);
 }
 
+// A Kubernetes image pull secret keeps a whole Docker config base64-encoded
+// (data: .dockerconfigjson: eyJhdXRocyI6…): decoded, it is a finding when an
+// "auth" entry in it holds a real user:password.
+bool ValidateEncodedDockerConfig(Candidate& c) {
+  std::optional<std::string> json = Base64Decode(c.value());
+  if (!json) return false;
+  std::string_view rest = *json;
+  for (size_t at = rest.find("\"auth\""); at != std::string_view::npos;
+       at = rest.find("\"auth\"", at + 6)) {
+    size_t open = rest.find('"', rest.find(':', at + 6));
+    size_t close = open == std::string_view::npos ? open : rest.find('"', open + 1);
+    if (close == std::string_view::npos) return false;
+    Candidate inner;
+    inner.text = rest;
+    inner.begin = open + 1;
+    inner.end = close;
+    if (ValidateBase64UserPassword(inner)) return true;
+  }
+  return false;
+}
+
 bool ValidateBearer(Candidate& c) {
   std::string_view v = c.value();
   return !IsPlaceholder(v) && LooksRandom(v);
@@ -500,6 +521,11 @@ constexpr Pattern kContextPatterns[] = {
     {"docker-config-auth", kCritical, "registry credential (Docker config)",
      "\"auth", R"("auth\\?"[ \t]*:[ \t]*\\?"([A-Za-z0-9+/=]{8,})\\?")",
      kAnything, 0, ValidateBase64UserPassword, false},
+    {"kubernetes-dockerconfig", kCritical,
+     "registry credential (base64 Docker config of a Kubernetes secret)",
+     "dockerconfigjson|dockercfg",
+     R"(\.docker(?:configjson|cfg)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9+/]{20,}={0,2}))",
+     kAnything, 0, ValidateEncodedDockerConfig, false},
     {"netrc-password", kHigh, "password (netrc)", "password",
      R"(machine[ \t\r\n]+\S+(?:[ \t\r\n]+(?:login|account|port)[ \t\r\n]+)"
      R"(\S+)*[ \t\r\n]+password[ \t\r\n]+([!-~]+))",
