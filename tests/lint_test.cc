@@ -643,6 +643,15 @@ TEST(Lint, WarnsThatPodmanIgnoresAnEscapeAfterSyntax) {
   EXPECT_EQ(Only(used, "escape-ignored-by-podman").severity, Severity::kMedium);
 }
 
+TEST(Lint, WarnsThatALineEndingInTwoEscapesContinuesOnlyInPodman) {
+  std::vector<Finding> findings =
+      LintText("FROM a\nRUN echo C:\\\\ \nENV B=1\n");
+  const Finding& f = Only(findings, "doubled-escape-at-line-end");
+  EXPECT_EQ(Where(f), "2:12");
+  EXPECT_EQ(f.severity, Severity::kMedium);
+  EXPECT_TRUE(LintText("FROM a\nRUN echo a \\\n  b\nRUN c\\\\").empty());
+}
+
 TEST(Lint, DoesNotWarnAboutAnEscapeOnTheFirstLine) {
   EXPECT_TRUE(
       LintText("# escape=`\n# syntax=docker/dockerfile:1\nFROM a\n").empty());

@@ -102,6 +102,16 @@ else
   echo "FAIL: cpp is not installed (.ci/install-deps installs it)"; fail=$((fail + 1))
 fi
 
+# Heredoc delimiters as BuildKit reads them: blanks after "<<", a partly
+# quoted word (literal body), a backslash-escaped quote (expanded body).
+printf 'FROM a\nRUN <<  END_A sh\none\nEND_A\nRUN <<pa"rt" sh\ntwo $X\npart\n%s\n%s\n' \
+  'COPY <<it\'"'"'s /f' 'it'"'"'s' >"$work/heredocs"
+run parse -f heredocs
+check "parse reads heredoc delimiters as BuildKit does" \
+  'END_A:true:one|part:false:two $X|it'"'"'s:true:' \
+  "$(jq -r '[.instructions[].heredocs[] | "\(.name):\(.expand):\(.body | rtrimstr("\n"))"]
+    | join("|")' "$work/out")"
+
 run parse --bogus
 check "unknown option is a usage error" "64 safebuild: error: parse: unknown option --bogus" \
   "$(cat "$work/code") $(cat "$work/err")"

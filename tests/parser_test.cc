@@ -112,11 +112,49 @@ TEST(Parser, ATopLevelCommentEndingInTheEscapeDoesNotContinue) {
   EXPECT_EQ(cf.instructions[1].start_line, 3);
 }
 
+// podman's continuation is any escape at the end of the line; BuildKit
+// needs a byte other than the escape before it. Such lines are recorded.
+TEST(Parser, ContinuesAfterADoubledEscapeAndRecordsTheLine) {
+  Containerfile cf = MustParse(
+      "FROM a\n"
+      "RUN printf '%s' x\\\\  \n"
+      "  done\n"
+      "RUN y \\\n"
+      "\\\\\n"
+      "  z\n"
+      "RUN end\\\\");
+  ASSERT_EQ(cf.instructions.size(), 4u);
+  EXPECT_EQ(cf.instructions[1].args, "printf '%s' x\\  done");
+  EXPECT_EQ(cf.instructions[2].args, "y \\  z");
+  EXPECT_EQ(cf.instructions[3].args, "end\\");
+  EXPECT_EQ(cf.doubled_escape_lines, (std::vector<int>{2, 5}));
+  Containerfile single = MustParse("RUN a \\\n b \\\n\\\n c\n");
+  EXPECT_TRUE(single.doubled_escape_lines.empty());
+  EXPECT_EQ(single.instructions[0].args, "a  b  c");
+}
+
 TEST(Parser, AContinuationAtEndOfFileEndsTheInstruction) {
   Containerfile cf = MustParse("FROM busybox\nRUN echo a \\");
   ASSERT_EQ(cf.instructions.size(), 2u);
   EXPECT_EQ(cf.instructions[1].args, "echo a");
   EXPECT_EQ(cf.instructions[1].end_line, 2);
+}
+
+// Go's unicode.IsSpace: podman trims a no-break space (U+00A0) or an
+// ideographic space (U+3000) around lines and arguments like a blank.
+TEST(Parser, TrimsUnicodeWhiteSpaceLikePodman) {
+  Containerfile cf = MustParse(
+      "\xC2\xA0# a comment\n"
+      "\xE3\x80\x80" "FROM a\xC2\xA0\n"
+      "RUN x \\\n"
+      "\xE2\x80\x83 # dropped\n"
+      "  y\xE3\x80\x80\n");
+  ASSERT_EQ(cf.instructions.size(), 2u);
+  EXPECT_EQ(cf.instructions[0].args, "a");
+  EXPECT_EQ(Pos(cf.instructions[0], 0), "2:9");
+  EXPECT_EQ(cf.instructions[1].args, "x   y");
+  Containerfile kept = MustParse("RUN a\xC2\xA0" "b\n");
+  EXPECT_EQ(kept.instructions[0].args, "a\xC2\xA0" "b");
 }
 
 TEST(Parser, AcceptsCrlfAndAByteOrderMark) {
@@ -444,6 +482,45 @@ TEST(Parser, AnUnterminatedHeredocEndsAtEndOfFile) {
   EXPECT_EQ(cf.instructions[1].end_line, 3);
   Containerfile empty = MustParse("RUN <<EOF");
   EXPECT_EQ(empty.instructions[0].heredocs[0].content, "");
+}
+
+// BuildKit's delimiter word: blanks may follow "<<", any quoting (also of a
+// part) makes the body literal, a backslash keeps the next byte.
+TEST(Parser, ReadsHeredocDelimitersAsBuildkitDoes) {
+  Containerfile cf = MustParse(
+      "FROM a\n"
+      "RUN <<  END_A > /a\none\nEND_A\n"
+      "RUN << -dash\ntwo\n-dash\n"
+      "RUN <<ma\"rk\"\nthree\nmark\n"
+      "RUN <<it\\'s\nfour\nit's\n"
+      "COPY <<'two words' /b\nfive\ntwo words\n"
+      "RUN <<$VAR\nsix\n$VAR\n");
+  ASSERT_EQ(cf.instructions.size(), 7u);
+  struct Want {
+    const char* name;
+    bool expand;
+    const char* body;
+  };
+  const Want want[] = {{"END_A", true, "one\n"},     {"-dash", true, "two\n"},
+                       {"mark", false, "three\n"},   {"it's", true, "four\n"},
+                       {"two words", false, "five\n"}, {"$VAR", true, "six\n"}};
+  for (size_t i = 0; i < 6; ++i) {
+    const Instruction& ins = cf.instructions[i + 1];
+    ASSERT_EQ(ins.heredocs.size(), 1u) << ins.args;
+    EXPECT_EQ(ins.heredocs[0].name, want[i].name);
+    EXPECT_EQ(ins.heredocs[0].expand, want[i].expand) << want[i].name;
+    EXPECT_EQ(ins.heredocs[0].content, want[i].body);
+  }
+  EXPECT_EQ(cf.instructions[1].heredocs[0].args_offset, 0u);
+}
+
+// BuildKit's lexer keeps blanks only right after "<<": `<<- X` is the word
+// "<<-" and then X, so no heredoc; an unclosed quote is not one either.
+TEST(Parser, ABlankAfterTheDashOrAnOpenQuoteIsNoHeredoc) {
+  Containerfile cf = MustParse("RUN cat <<- X 'a\nRUN cat <<'X\n");
+  EXPECT_TRUE(cf.instructions[0].heredocs.empty());
+  EXPECT_TRUE(cf.instructions[1].heredocs.empty());
+  EXPECT_EQ(cf.instructions.size(), 2u);
 }
 
 TEST(Parser, ShiftsAndHereStringsAreNotHeredocs) {

@@ -47,6 +47,20 @@ void LintDirectives(FindingSink& sink) {
            "move \"# escape=" + esc + "\" to the first line of the file");
 }
 
+// podman continues a line that ends in two escapes, BuildKit does not.
+void LintDoubledEscapes(FindingSink& sink) {
+  const Containerfile& file = sink.file();
+  for (int line : file.doubled_escape_lines) {
+    const std::string& text = file.lines[static_cast<size_t>(line) - 1];
+    size_t last = text.find_last_not_of(" \t");
+    sink.Add("doubled-escape-at-line-end", Severity::kMedium,
+             {line, static_cast<int>(last)},
+             "podman continues this line after the escaped escape; BuildKit "
+             "ends the instruction here and reads the next line on its own",
+             "end a continued line with a single escape");
+  }
+}
+
 void LintHeredocs(const Instruction& ins, FindingSink& sink) {
   for (const Heredoc& h : ins.heredocs) {
     sink.Add("heredoc-unsupported", Severity::kMedium, ins.PosOf(h.args_offset),
@@ -173,6 +187,7 @@ std::vector<Finding> Lint(const LintInput& input, const Detector& detector) {
   lint::FindingSink sink(*input.file, detector);
 
   lint::LintDirectives(sink);
+  lint::LintDoubledEscapes(sink);
 
   lint::BuildArgSecrets build_args = lint::FindBuildArgSecrets(input, sink);
   lint::LintBuildArgs(build_args, sink);

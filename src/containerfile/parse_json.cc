@@ -51,13 +51,7 @@ json InstructionJson(const Instruction& ins) {
 
 }  // namespace
 
-bool HeredocQuoted(const Instruction& ins, const Heredoc& h) {
-  size_t at = ins.args.find("<<", h.args_offset);
-  if (at == std::string::npos) return false;
-  at += 2;
-  if (at < ins.args.size() && ins.args[at] == '-') ++at;
-  return at < ins.args.size() && (ins.args[at] == '"' || ins.args[at] == '\'');
-}
+bool HeredocQuoted(const Instruction&, const Heredoc& h) { return !h.expand; }
 
 json ParsedToJson(const Containerfile& file) {
   json directives = json::array();

@@ -3,8 +3,11 @@
 //    processing, so podman ignores an escape after `# syntax=`.
 //  - A line whose left-trimmed text starts with "#" is a comment, but only
 //    when it starts an instruction: "RUN a # \" continues onto the next line.
-//  - A line ending in the escape (blanks after it allowed) continues. Inside
-//    a continuation, blank and comment lines are dropped and do not end it.
+//  - A line ending in the escape (blanks after it allowed) continues, also
+//    after a doubled escape, which BuildKit does not continue. Inside a
+//    continuation, blank and comment lines are dropped and do not end it.
+//  - Lines and arguments are trimmed of Unicode white space (Go's
+//    unicode.IsSpace), keywords end at ASCII blanks.
 //  - The joined text splits into keyword, `--flags` and arguments; RUN, CMD,
 //    ENTRYPOINT, SHELL, COPY, ADD, VOLUME and HEALTHCHECK's command try the
 //    JSON (exec) form first.
@@ -65,9 +68,45 @@ size_t LeadingSpace(std::string_view s) {
   return i;
 }
 
+// Byte length of the white space character at s[i] as Go's unicode.IsSpace
+// sees it (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F,
+// U+205F, U+3000 beside ASCII), 0 when there is none.
+size_t SpaceLength(std::string_view s, size_t i) {
+  if (i >= s.size()) return 0;
+  if (IsAsciiSpace(s[i])) return 1;
+  std::string_view c = s.substr(i, 3);
+  if (StartsWith(c, "\xC2\x85") || StartsWith(c, "\xC2\xA0")) return 2;
+  if (c.size() < 3) return 0;
+  unsigned char last = static_cast<unsigned char>(c[2]);
+  bool general = StartsWith(c, "\xE2\x80") &&
+                 (last <= 0x8A || last == 0xA8 || last == 0xA9 || last == 0xAF);
+  bool other =
+      c == "\xE1\x9A\x80" || c == "\xE2\x81\x9F" || c == "\xE3\x80\x80";
+  return general || other ? 3 : 0;
+}
+
+// podman trims lines and arguments of Unicode white space, not only ASCII.
+size_t LeadingBlank(std::string_view s) {
+  size_t i = 0;
+  while (size_t n = SpaceLength(s, i)) i += n;
+  return i;
+}
+
+// The end of `s` without trailing white space, not before `from`.
+size_t TrimmedEnd(std::string_view s, size_t from) {
+  size_t e = s.size();
+  while (e > from) {
+    size_t n = 1;
+    while (n <= 3 && n <= e - from && SpaceLength(s, e - n) != n) ++n;
+    if (n > 3 || n > e - from) break;
+    e -= n;
+  }
+  return e;
+}
+
 // Inside a continuation these lines are dropped.
 bool IsEmptyContinuation(std::string_view raw) {
-  raw.remove_prefix(LeadingSpace(raw));
+  raw.remove_prefix(LeadingBlank(raw));
   return raw.empty() || raw[0] == '#';
 }
 
@@ -98,13 +137,21 @@ void Append(Logical& lg, std::string_view s, int line, int column) {
   }
 }
 
-// Removes a trailing escape and the blanks after it from the line just
-// appended; true when the instruction continues. The scan cannot reach an
-// earlier line: an appended line always holds a non-blank byte.
-bool TrimContinuation(Logical& lg, char escape) {
+// Removes a trailing escape and the blanks after it from the line appended
+// at `line_start`; true when the instruction continues. `*doubled` tells
+// whether another escape comes right before it on that line: podman still
+// continues, BuildKit (which wants a byte other than the escape there) ends
+// the instruction.
+bool TrimContinuation(Logical& lg, size_t line_start, char escape,
+                      bool* doubled) {
   size_t e = lg.text.size();
-  while (e > 0 && (lg.text[e - 1] == ' ' || lg.text[e - 1] == '\t')) --e;
-  if (e == 0 || lg.text[e - 1] != escape) return false;
+  while (e > line_start &&
+         (lg.text[e - 1] == ' ' || lg.text[e - 1] == '\t')) {
+    --e;
+  }
+  *doubled = false;
+  if (e == line_start || lg.text[e - 1] != escape) return false;
+  *doubled = e - 1 > line_start && lg.text[e - 2] == escape;
   lg.text.resize(e - 1);
   lg.pos.resize(e - 1);
   return true;
@@ -227,34 +274,90 @@ Head SplitHead(const Logical& lg, size_t b, size_t e) {
   h.keyword_end = k;
   while (k < e && IsTokenSpace(lg.text[k])) ++k;
   size_t a = k < e ? ExtractFlags(lg, k, e, &h.flags) : e;
-  while (a < e && IsAsciiSpace(lg.text[a])) ++a;
-  while (e > a && IsAsciiSpace(lg.text[e - 1])) --e;
+  a += LeadingBlank(std::string_view(lg.text).substr(a, e - a));
+  e = TrimmedEnd(std::string_view(lg.text).substr(0, e), a);
   h.args_begin = a;
   h.args_end = e;
   return h;
 }
 
-// `<<EOF`, `<<-EOF`, `2<<"EOF"`: returns the delimiter or "".
-std::string HeredocName(std::string_view w, bool* strip_tabs) {
+// BuildKit splits the instruction into words to find heredocs: blanks
+// outside quotes separate words, a backslash escapes the next byte whatever
+// the file's escape is, and "<<" keeps the blanks after it, so `<<  EOF` is
+// one word.
+std::vector<RawWord> HeredocWords(std::string_view text) {
+  std::vector<RawWord> words;
   size_t i = 0;
-  while (i < w.size() && w[i] >= '0' && w[i] <= '9') ++i;
-  if (w.substr(i, 2) != "<<") return "";
-  i += 2;
-  *strip_tabs = i < w.size() && w[i] == '-';
-  if (*strip_tabs) ++i;
-  std::string_view name = w.substr(i);
-  if (name.size() >= 2 && (name[0] == '"' || name[0] == '\'') &&
-      name.back() == name[0]) {
-    name = name.substr(1, name.size() - 2);
+  const size_t n = text.size();
+  while (i < n) {
+    while (i < n && IsAsciiSpace(text[i])) ++i;
+    if (i == n) break;
+    RawWord w{i, i};
+    char quote = 0;
+    for (; i < n; ++i) {
+      char c = text[i];
+      if (quote == 0 && IsAsciiSpace(c)) break;
+      if (c == '\\' && quote != '\'') {
+        if (i + 1 < n) ++i;
+      } else if (quote == 0 && (c == '"' || c == '\'')) {
+        quote = c;
+      } else if (c == quote) {
+        quote = 0;
+      } else if (quote == 0 && text.substr(i, 2) == "<<") {
+        ++i;
+        while (i + 1 < n && (text[i + 1] == ' ' || text[i + 1] == '\t')) ++i;
+      }
+    }
+    w.end = i;
+    words.push_back(w);
   }
-  if (name.empty()) return "";
-  for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' &&
-        c != '.') {
-      return "";
+  return words;
+}
+
+// The delimiter word after "<<" as BuildKit reads it: quotes and backslashes
+// removed, one word only. Any quoting makes the body literal.
+bool UnquoteDelimiter(std::string_view w, std::string* name, bool* quoted) {
+  char quote = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    char c = w[i];
+    if (quote == 0 && IsAsciiSpace(c)) return false;
+    if (c == quote) {
+      quote = 0;
+    } else if (quote == 0 && (c == '"' || c == '\'')) {
+      quote = c;
+      *quoted = true;
+    } else if (c == '\\' && quote != '\'' && i + 1 < w.size()) {
+      char next = w[i + 1];
+      if (quote == 0 || next == '"' || next == '$' || next == '\\') {
+        name->push_back(next);
+        ++i;
+      } else {
+        name->push_back(c);
+      }
+    } else if (c != '\\' || quote == '\'') {
+      name->push_back(c);
     }
   }
-  return std::string(name);
+  return quote == 0 && !name->empty();
+}
+
+// `<<EOF`, `<<-EOF`, `2<<"EOF"`, `<< EOF`, `<<EO"F"` (BuildKit's
+// `^(\d*)<<(-?)\s*([^<]*)$`): fills the heredoc's name, strip_tabs and
+// expand, or returns false.
+bool ReadHeredocWord(std::string_view w, Heredoc* h) {
+  size_t i = 0;
+  while (i < w.size() && w[i] >= '0' && w[i] <= '9') ++i;
+  if (w.substr(i, 2) != "<<") return false;
+  i += 2;
+  h->strip_tabs = i < w.size() && w[i] == '-';
+  if (h->strip_tabs) ++i;
+  while (i < w.size() && IsAsciiSpace(w[i])) ++i;
+  std::string_view rest = w.substr(i);
+  if (rest.find('<') != std::string_view::npos) return false;
+  bool quoted = false;
+  if (!UnquoteDelimiter(rest, &h->name, &quoted)) return false;
+  h->expand = !quoted;
+  return true;
 }
 
 class Parser {
@@ -269,6 +372,7 @@ class Parser {
  private:
   Status ReadDirectives();
   bool NextLogical(Logical* lg);
+  bool Continues(Logical& lg, size_t line_start, int line);
   Status AddInstruction(const Logical& lg);
   Status FillArgs(Instruction& ins, const Logical& lg, const Head& head);
   Status CheckArgs(const Instruction& ins);
@@ -309,7 +413,7 @@ Status Parser::ReadDirectives() {
   bool buildkit_done = false;
   for (size_t i = 0; i < cf_.lines.size() && !buildkit_done; ++i) {
     std::string_view t = cf_.lines[i];
-    t.remove_prefix(LeadingSpace(t));
+    t.remove_prefix(LeadingBlank(t));
     const int line = static_cast<int>(i) + 1;
     std::string_view value;
     bool podman_escape = !podman_done && MatchPodmanEscape(t, &value);
@@ -343,25 +447,36 @@ Status Parser::ReadDirectives() {
   return Ok{};
 }
 
+bool Parser::Continues(Logical& lg, size_t line_start, int line) {
+  bool doubled = false;
+  bool more = TrimContinuation(lg, line_start, cf_.escape, &doubled);
+  // At the end of the file the two read it alike.
+  if (doubled && next_ < cf_.lines.size()) {
+    cf_.doubled_escape_lines.push_back(line);
+  }
+  return more;
+}
+
 bool Parser::NextLogical(Logical* out) {
   const auto& lines = cf_.lines;
   while (next_ < lines.size()) {
     int line = static_cast<int>(++next_);
     std::string_view raw = lines[next_ - 1];
-    size_t lead = LeadingSpace(raw);
+    size_t lead = LeadingBlank(raw);
     std::string_view body = raw.substr(lead);
     if (!body.empty() && body[0] == '#') continue;
     Logical lg;
     lg.start_line = line;
     Append(lg, body, line, static_cast<int>(lead) + 1);
-    bool more = TrimContinuation(lg, cf_.escape);
+    bool more = Continues(lg, 0, line);
     if (!more && lg.text.empty()) continue;
     while (more && next_ < lines.size()) {
       line = static_cast<int>(++next_);
       raw = lines[next_ - 1];
       if (IsEmptyContinuation(raw)) continue;
+      size_t start = lg.text.size();
       Append(lg, raw, line, 1);
-      more = TrimContinuation(lg, cf_.escape);
+      more = Continues(lg, start, line);
     }
     lg.end_line = static_cast<int>(next_);
     *out = std::move(lg);
@@ -371,9 +486,8 @@ bool Parser::NextLogical(Logical* out) {
 }
 
 Status Parser::AddInstruction(const Logical& lg) {
-  size_t b = LeadingSpace(lg.text);
-  size_t e = lg.text.size();
-  while (e > b && IsAsciiSpace(lg.text[e - 1])) --e;
+  size_t b = LeadingBlank(lg.text);
+  size_t e = TrimmedEnd(lg.text, b);
   if (b == e) return Ok{};  // only an escape: nothing to run
 
   Instruction ins;
@@ -501,12 +615,10 @@ Status Parser::ReadExecForm(Instruction& ins) {
 void Parser::ReadHeredocs(Instruction& ins) {
   const std::string& k = ins.Effective();
   if (ins.exec_form || (k != "RUN" && k != "COPY" && k != "ADD")) return;
-  for (const RawWord& w : SplitWords(ins.args, cf_.escape)) {
+  for (const RawWord& w : HeredocWords(ins.args)) {
     Heredoc h;
-    h.name =
-        HeredocName(std::string_view(ins.args).substr(w.begin, w.end - w.begin),
-                    &h.strip_tabs);
-    if (h.name.empty()) continue;
+    std::string_view word(ins.args.data() + w.begin, w.end - w.begin);
+    if (!ReadHeredocWord(word, &h)) continue;
     h.args_offset = w.begin;
     h.start_line = static_cast<int>(next_) + 1;
     h.end_line = ins.end_line;

@@ -33,6 +33,7 @@ struct InstructionFlag {
 struct Heredoc {
   std::string name;         // the delimiter word, unquoted
   bool strip_tabs = false;  // "<<-"
+  bool expand = true;       // false when the delimiter was quoted: literal body
   size_t args_offset = 0;   // offset of the "<<" word in Instruction::args
   std::string content;      // body lines as in the file, each ending in '\n'
   int start_line = 0;       // line of the first body line
@@ -84,6 +85,9 @@ struct Containerfile {
   // directive comes first; 0 when there is none.
   int ignored_escape_line = 0;
   char ignored_escape = 0;
+  // Lines ending in two escapes (`\\`): podman continues them, BuildKit
+  // ends the instruction there, so the next line means different things.
+  std::vector<int> doubled_escape_lines;
   std::vector<Instruction> instructions;
   std::vector<std::string> lines;  // the file's lines, for excerpts
 };

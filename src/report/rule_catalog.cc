@@ -32,6 +32,13 @@ constexpr RuleInfo kRules[] = {
      "a copied file stays in its layer even when a later step deletes it",
      "mount the file with RUN --mount=type=secret for the step that needs "
      "it"},
+    {"doubled-escape-at-line-end", S::kMedium,
+     "line ends in two escapes and continues",
+     "podman takes the last escape as a line continuation and joins the next "
+     "line to the instruction; BuildKit keeps the escaped escape and starts a "
+     "new instruction, so the two build different things",
+     "end a continued line with a single escape; keep a literal escape away "
+     "from the end of the line"},
     {"download-credentials-from-variable", S::kLow,
      "download credential taken from a build variable",
      "ARG and ENV values are stored in the image config or history, so a "
