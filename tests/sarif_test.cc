@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-SarifOptions Options() { return {"/src/project", "/src/project/ctx"}; }
+SarifOptions Options() { return {"/src/project"}; }
 
 const json& FirstRun(const json& log) { return log["runs"][0]; }
 

@@ -189,7 +189,7 @@ TEST(Policy, SuppressesAndOverridesButNeverDrops) {
   verbose.verbose = true;
   EXPECT_NE(RenderText(r, verbose).find("    suppressed: config: test key\n"),
             std::string::npos);
-  nlohmann::json sarif = ToSarif(r, {"/", "/"});
+  nlohmann::json sarif = ToSarif(r, SarifOptions{"/"});
   EXPECT_EQ(sarif["runs"][0]["results"][2]["suppressions"],
             nlohmann::json::parse(
                 R"([{"kind": "external", "justification": "config: test key"}])"));

@@ -47,15 +47,14 @@ namespace fs = std::filesystem;
 namespace {
 
 // Text to stderr for people; JSON or SARIF to stdout, JSON to the --report
-// file. SARIF paths of context files start at `context`.
-int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false,
-         const std::string& context = ".") {
+// file.
+int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false) {
   TextStyle style{GetDiagSettings().color, common.verbosity > 0, lint_shown};
   std::cerr << RenderText(report, style);
   std::string json = ToJson(report).dump(2) + "\n";
   if (common.format == "json") std::cout << json << std::flush;
   if (common.format == "sarif") {
-    SarifOptions sarif{fs::current_path(), fs::path(context)};
+    SarifOptions sarif{fs::current_path()};
     std::cout << ToSarif(report, sarif).dump(2) << "\n" << std::flush;
   }
   if (common.report_file) {
@@ -489,7 +488,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   } else {
     state.report.image->tags = inv->tags;
   }
-  int emitted = Emit(state.report, common, lint_shown, inv->context);
+  int emitted = Emit(state.report, common, lint_shown);
   HandleIntermediateImages(podman, intermediate, common.prune_intermediate);
   if (code == kExitPass && !inv->tags.empty()) {
     PrintNote("tagged " + image_id.substr(0, 19) + " as " + inv->tags.front() +
@@ -607,7 +606,7 @@ int RunLint(const CommonOptions& common_in, const std::vector<std::string>& args
     report.errors.push_back("a Containerfile could not be read or parsed");
   }
   int code = GateExit(report);
-  int emitted = Emit(report, common, false, inv->context);
+  int emitted = Emit(report, common, false);
   return code != kExitPass ? code : emitted;
 }
 

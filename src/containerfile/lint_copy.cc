@@ -232,8 +232,12 @@ void CopyRules::ContextFiles(const Instruction& ins, const Source& src,
             "; add it to " + walker_->IgnoreName(),
         "add /" + path + " to " + walker_->IgnoreName() +
             ", and mount it with RUN --mount=type=secret where it is needed");
+    // The file as the user names it (the context joined, like the
+    // Containerfile's path); no line of its own: the message names the COPY.
     f.origin = Origin::kContext;
-    f.path = path;
+    f.path = (input_.context / path).lexically_normal().generic_string();
+    f.line = 0;
+    f.column = 0;
   }
   if (r.truncated) {
     Finding& f =

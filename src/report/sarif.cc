@@ -69,13 +69,10 @@ json Location(const Finding& f, const SarifOptions& options) {
   json physical;
   if (IsImageOrigin(f.origin)) {
     physical["artifactLocation"] = ImageArtifact(f);
-  } else if (f.origin == Origin::kContext) {
-    physical["artifactLocation"] = SourceArtifact(options.context_dir / f.path, options);
   } else {
     physical["artifactLocation"] = SourceArtifact(f.path, options);
   }
-  // A context finding's line is that of the COPY, not of the context file.
-  if (f.line > 0 && f.origin != Origin::kContext) {
+  if (f.line > 0) {
     json region = {{"startLine", f.line}};
     if (f.column > 0) region["startColumn"] = f.column;
     physical["region"] = region;

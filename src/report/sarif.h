@@ -22,8 +22,7 @@
 namespace safebuild {
 
 struct SarifOptions {
-  std::filesystem::path base_dir;     // absolute; %SRCROOT%, usually the cwd
-  std::filesystem::path context_dir;  // where context finding paths start
+  std::filesystem::path base_dir;  // absolute; %SRCROOT%, usually the cwd
 };
 
 nlohmann::json ToSarif(const Report& report, const SarifOptions& options);

@@ -6,7 +6,7 @@
 #include "sample_report.h"
 
 int main() {
-  safebuild::SarifOptions options{"/src/project", "/src/project/ctx"};
+  safebuild::SarifOptions options{"/src/project"};
   std::cout << safebuild::ToSarif(safebuild::test::SampleReport(), options).dump(2) << "\n";
   return 0;
 }

@@ -26,9 +26,7 @@ inline Report SampleReport() {
   Finding ctx;
   ctx.rule = "context-credential-file";
   ctx.origin = Origin::kContext;
-  ctx.path = "secrets/my key.pem";
-  ctx.line = 5;
-  ctx.column = 6;
+  ctx.path = "/src/project/ctx/secrets/my key.pem";
   ctx.message = "secrets/my key.pem (private-key) is sent into the image";
   r.findings.push_back(ctx);
   Finding cfg;
