@@ -401,6 +401,23 @@ TEST(Lint, ReportsCredentialFilesThatCopyDotSendsFromTheContext) {
   EXPECT_EQ(hits[2]->path, in_context("src/id_rsa"));
 }
 
+TEST(Lint, ReportsCopyingAFileOfNoTellingNameThatHoldsASecret) {
+  TempDir ctx;
+  std::string token = fake::Make(Kind::kPypiToken);
+  ctx.Write("pip.conf", "[global]\nindex-url = https://__token__:" + token +
+                            "@pypi.example.invalid/simple\n");
+  ctx.Write("plain.conf", "[global]\nindex-url = https://pypi.example.invalid/simple\n");
+  std::vector<Finding> findings = LintText(
+      "FROM a\nCOPY pip.conf /etc/pip.conf\nCOPY plain.conf /etc/x.conf\n", {}, ctx.path());
+  const Finding& f = Only(findings, "copy-credential-file");
+  EXPECT_EQ(Where(f), "2:6");
+  EXPECT_EQ(f.severity, Severity::kHigh);
+  EXPECT_NE(f.message.find("COPY puts pip.conf into the image; it holds a secret ("),
+            std::string::npos);
+  EXPECT_EQ(f.message.find(token), std::string::npos);
+  EXPECT_EQ(f.excerpt.find(token), std::string::npos);
+}
+
 TEST(Lint, DoesNotReportContextFilesTheIgnoreFileExcludes) {
   TempDir ctx;
   ctx.Write(".npmrc");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +25,8 @@ namespace fs = std::filesystem;
 
 constexpr int kMaxDepth = 32;
 constexpr size_t kMaxEntries = 100000;
+// A file named as a COPY source is read up to this size for secrets.
+constexpr size_t kMaxSourceBytes = 1u << 20;
 
 struct Source {
   std::string text;
@@ -170,6 +173,36 @@ std::optional<std::string> ContextDir(const fs::path& context,
   return clean;
 }
 
+// The regular file inside the context that a COPY source names, or nullopt
+// (a glob, a directory, a link, or a path that leaves the context).
+std::optional<fs::path> ContextFile(const fs::path& context, std::string_view src) {
+  std::string clean = CleanPath(src);
+  if (clean.size() > 1 && clean[0] == '/') clean.erase(0, 1);
+  if (clean.empty() || clean == "." || clean == ".." || StartsWith(clean, "../") ||
+      clean.find_first_of("*?[\\") != std::string::npos) {
+    return std::nullopt;
+  }
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(context / clean, ec))) return std::nullopt;
+  fs::path root = fs::canonical(context, ec);
+  fs::path real = ec ? fs::path() : fs::canonical(context / clean, ec);
+  if (ec) return std::nullopt;
+  auto [r, p] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  if (r != root.end()) return std::nullopt;
+  return real;
+}
+
+// The first secret the detector finds in the start of `file`, or "".
+std::string FirstSecretRule(const fs::path& file, std::string_view name,
+                            const Detector& detector) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(kMaxSourceBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  std::vector<Match> found = detector.Scan(head, name);
+  return found.empty() ? "" : found.front().rule;
+}
+
 class CopyRules {
  public:
   CopyRules(const LintInput& input, FindingSink& sink)
@@ -212,6 +245,17 @@ void CopyRules::Run(const Instruction& ins) {
       continue;
     }
     if (from != nullptr || input_.context.empty()) continue;
+    // A file of no telling name (pip.conf, settings.xml) that holds one.
+    if (std::optional<fs::path> file = ContextFile(input_.context, src.text)) {
+      std::string secret = FirstSecretRule(*file, CleanPath(src.text), sink_.detector());
+      if (!secret.empty()) {
+        sink_.Add("copy-credential-file", Severity::kHigh, src.pos,
+                  kw + " puts " + src.text + " into the image; it holds a secret (" +
+                      secret + ")",
+                  MountFix(src.text, dest));
+      }
+      continue;
+    }
     if (std::optional<std::string> dir = ContextDir(input_.context, src.text)) {
       ContextFiles(ins, src, *dir);
     }
