@@ -315,6 +315,10 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
 
 std::vector<Found> Detector::Impl::FindAllPatterns(
     std::string_view text, std::string_view path) const {
+  // Most texts hold no candidate at all: decide that before looking at the
+  // path, which costs more than the prefilter on short texts.
+  const std::vector<int> candidates = CandidatePatterns(text);
+  if (candidates.empty()) return {};
   // Key=value rules do not apply to lockfiles (hashes next to package
   // names) nor to binaries (string tables glue names and words together);
   // in source code only quoted values count.
@@ -328,7 +332,7 @@ std::vector<Found> Detector::Impl::FindAllPatterns(
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;
-  for (int index : CandidatePatterns(text)) {
+  for (int index : candidates) {
     if (skip_by_name && detect::BuiltinPatterns()[index].by_name) continue;
     FindAll(static_cast<size_t>(index), text, kind, &found);
   }
