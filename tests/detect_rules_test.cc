@@ -126,5 +126,20 @@ TEST(Detector, ReportsTheEncodedDockerConfigOfAKubernetesSecret) {
   EXPECT_TRUE(Detector::Default().Scan("  .dockerconfigjson: " + placeholder + "\n").empty());
 }
 
+// Lines of Debian changelogs and NEWS files that read like assignments.
+TEST(Detector, ChangelogFileNamesAndEncodedPhrasesAreNoAssignments) {
+  for (const char* text :
+       {" man/{readpassphrase.3 => readpassphrase.3bsd}   |  0\n",
+        "15. src/sltoken.c: _pSLparse_error: Use the line number\n",
+        "4. src/sltoken.c:SLang_load_object: Do not reset it.\n",
+        "security/sasl/digest/AuthRealmChoices.java: DigestMD5Client has not checked\n",
+        "pkcs11:token=Root%20CA%20Certificates;serial=1%3AROOTS%3ADEFAULT;model=1%2E0\n"}) {
+    EXPECT_TRUE(Detector::Default().Scan(text, "usr/share/doc/x/changelog").empty()) << text;
+  }
+  // A secret-named key of a config file still counts.
+  std::string password = fake::Make(fake::Kind::kPassword);
+  EXPECT_FALSE(Detector::Default().Scan("db_password: " + password + "\n", "app.yml").empty());
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -442,8 +442,31 @@ bool IsBadgeQuery(const Candidate& c) {
          EndsWith(path, ".gif");
 }
 
+// "sltoken.c: parse_error", "AuthChoices.java: DigestClient", "man/{pass.3
+// => pass.3bsd}": a changelog names a source or manual file, and what
+// follows is a function, a class or a new name, not a password.
+bool NameIsSourceFile(std::string_view name) {
+  static constexpr std::string_view kExtensions[] = {
+      "c",  "h",  "cc", "cpp", "cxx", "hpp", "java", "kt",  "scala", "py", "rb",
+      "pl", "pm", "php", "js", "ts",  "go",  "rs",   "cs",  "swift", "sh", "md",
+      "rst", "txt", "adoc", "html", "htm", "1", "2", "3", "4", "5", "6", "7", "8"};
+  size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return false;
+  std::string ext = ToLower(name.substr(dot + 1));
+  for (std::string_view e : kExtensions) {
+    if (ext == e) return true;
+  }
+  return false;
+}
+
+// "token=Root%20CA%20Certificates" (a PKCS#11 URI): percent-encoded words.
+bool IsEncodedPhrase(std::string_view v) {
+  return v.find("%20") != std::string_view::npos;
+}
+
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
+  if (NameIsSourceFile(c.name)) return false;
   // "PASS: test name" is a test log's verdict, not a password.
   if (c.name == "PASS") return false;
   // Sample values of examples and tests; a credential file there still
@@ -457,7 +480,7 @@ bool ValidateGeneric(Candidate& c) {
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
-  return !v.empty() && !IsExpressionOrFlag(c) && !MentionsSecret(v) &&
+  return !v.empty() && !IsExpressionOrFlag(c) && !MentionsSecret(v) && !IsEncodedPhrase(v) &&
          (PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c));
 }
 
