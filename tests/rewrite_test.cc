@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -147,17 +150,17 @@ TEST(Rewrite, EscapeDirectiveCommentsAndBackslashesAreKept) {
   RewriteResult r = MustRewrite("# escape=`\n"
                                 "FROM busybox\n"
                                 "# a comment\n"
-                                "ENV A=1 `\n"
-                                "    DB_PASSWORD=" + pw + "\n"
                                 "RUN echo C:\\path\\not\\escapes `\n"
-                                "    && true\n");
+                                "    && true\n"
+                                "ENV A=1 `\n"
+                                "    DB_PASSWORD=" + pw + "\n");
   EXPECT_EQ(r.text,
             "# escape=`\n"
             "FROM busybox\n"
             "# a comment\n"
-            "ENV A=1\n"
             "RUN echo C:\\path\\not\\escapes `\n"
-            "    && true\n");
+            "    && true\n"
+            "ENV A=1\n");
   ExpectIdempotent(r);
 }
 
@@ -179,6 +182,76 @@ TEST(Rewrite, CopiedThenDeletedCredentialFileBecomesATargetMount) {
   ASSERT_EQ(r.changes.size(), 1u);
   EXPECT_EQ(r.changes[0].rule, "rewrite-copied-credential");
   ExpectIdempotent(r, o);
+}
+
+// A context directory of its own, removed afterwards.
+class ContextDir {
+ public:
+  ContextDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("rewrite-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(path_);
+  }
+  ~ContextDir() { std::filesystem::remove_all(path_); }
+  void Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ / name) << text;
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+TEST(Rewrite, CopiedFileThatHoldsASecretIsMountedThoughItsNameIsNoCredentials) {
+  ContextDir ctx;
+  // URL userinfo is percent-encoded.
+  std::string pass;
+  for (char c : fake::Make(fake::Kind::kPassword)) {
+    static const char kHex[] = "0123456789ABCDEF";
+    bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' ||
+                 c == '_' || c == '~';
+    pass += plain ? std::string(1, c)
+                  : std::string{'%', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
+  }
+  ctx.Write("pip.conf", "[global]\nindex-url = https://deploy:" + pass + "@pypi.invalid/simple\n");
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY pip.conf /etc/pip.conf\n"
+                                "RUN grep -q index-url /etc/pip.conf && rm /etc/pip.conf\n",
+                                o);
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf test -s /etc/pip.conf || "
+            "{ echo 'secret pip.conf is missing or empty' >&2; exit 1; }; "
+            "grep -q index-url /etc/pip.conf\n");
+  EXPECT_EQ(r.ignore_lines, std::vector<std::string>{"pip.conf"});
+}
+
+TEST(Rewrite, CredentialFileSentByCopyOfTheContextIsMountedAndIgnored) {
+  ContextDir ctx;
+  ctx.Write(".npmrc", "//registry.npmjs.org/:_authToken=" + fake::Make(fake::Kind::kNpmToken) +
+                          "\n");
+  ctx.Write("package.json", "{}\n");
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "WORKDIR /app\n"
+                                "COPY . .\n"
+                                "RUN npm ci && rm /app/.npmrc\n",
+                                o);
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "WORKDIR /app\n"
+            "COPY . .\n"
+            "RUN --mount=type=secret,id=npmrc,target=/app/.npmrc test -s /app/.npmrc || "
+            "{ echo 'secret npmrc is missing or empty' >&2; exit 1; }; npm ci\n");
+  EXPECT_EQ(r.ignore_lines, std::vector<std::string>{".npmrc"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "COPY . sends .npmrc (line 3): the rm of /app/.npmrc removed; the file is left out "
+            "of the build context (ignore file); mounted as secret npmrc at /app/.npmrc");
 }
 
 TEST(Rewrite, RmInsideALongerRunIsCutOut) {
@@ -467,6 +540,159 @@ TEST(Rewrite, DerivedCredentialInTheLastOfSeveralStagesIsLeftWithTheReason) {
   EXPECT_EQ(r.skipped[0].message,
             "RUN at line 5 writes .npmrc with a secret; the file has several stages already: "
             "move that step into a build stage by hand");
+}
+
+// --- rewrite-run-literal ------------------------------------------------------
+
+const char kNpmPrelude[] =
+    "test -s /run/secrets/NPM_TOKEN || { echo 'secret NPM_TOKEN is missing or empty' >&2; "
+    "exit 1; }; export NPM_TOKEN=\"$(cat /run/secrets/NPM_TOKEN)\"; ";
+
+TEST(Rewrite, TokenWrittenInARunLineMovesIntoASecretNamedAfterItsKind) {
+  std::string token = fake::Make(fake::Kind::kNpmToken);
+  RewriteResult r = MustRewrite(
+      "FROM busybox\n"
+      "RUN npm config set //registry.npmjs.org/:_authToken=" + token + " && npm ci\n");
+  EXPECT_EQ(r.text, std::string("FROM busybox\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNpmPrelude +
+                        "npm config set //registry.npmjs.org/:_authToken=\"${NPM_TOKEN}\" && "
+                        "npm ci\n");
+  ASSERT_FALSE(r.changes.empty());
+  EXPECT_EQ(r.changes[0].rule, "rewrite-run-literal");
+  EXPECT_EQ(r.changes[0].line, 2);
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=NPM_TOKEN,type=env,env=NPM_TOKEN"});
+  EXPECT_EQ(r.secrets[0].value, token);
+  ASSERT_FALSE(r.advice.empty());
+  EXPECT_NE(r.advice[0].find("rotate the secret written in RUN at line 2"), std::string::npos);
+  EXPECT_NE(r.advice[0].find("environment variable NPM_TOKEN"), std::string::npos);
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, EnvThatCopiesTheSecretArgGoesWithIt) {
+  std::string token = fake::Make(fake::Kind::kNpmToken);
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", token}};
+  RewriteResult r = MustRewrite(
+      "FROM busybox\n"
+      "ARG NPM_TOKEN\n"
+      "ENV NPM_TOKEN=${NPM_TOKEN} MODE=prod\n"
+      "RUN test -n \"$NPM_TOKEN\" && make\n",
+      o);
+  EXPECT_EQ(r.text, std::string("FROM busybox\n"
+                                "ENV MODE=prod\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNpmPrelude + "test -n \"$NPM_TOKEN\" && make\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[0].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
+  EXPECT_EQ(r.changes[0].line, 3);
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, SecretDefaultOfAnArgBeforeFromMovesIntoTheStagesSecret) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteOptions o;
+  o.require_values = true;
+  RewriteResult r = MustRewrite("ARG GH_TOKEN=" + token + " BASE=busybox\n"
+                                "FROM $BASE\n"
+                                "ARG GH_TOKEN\n"
+                                "RUN echo ${#GH_TOKEN}\n",
+                                o);
+  EXPECT_EQ(r.text, std::string("ARG BASE=busybox\n"
+                                "FROM $BASE\n"
+                                "RUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo ${#GH_TOKEN}\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, token);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, "");
+  EXPECT_EQ(r.changes[0].message, "ARG GH_TOKEN: secret default removed");
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, RunLiteralIsQuotedForWhereItStood) {
+  std::string a = fake::Make(fake::Kind::kStripeSecretKey);
+  std::string b = fake::Make(fake::Kind::kGithubToken);
+  std::string c = fake::Make(fake::Kind::kPassword);
+  RewriteResult r = MustRewrite(
+      "FROM busybox\n"
+      "RUN export STRIPE_KEY=" + a + " && \\\n"
+      "    echo 'Authorization: token " + b + "' > /dev/null && \\\n"
+      "    wget --user=deploy --password=\"" + c + "\" http://h.invalid/x\n");
+  EXPECT_EQ(r.text.find(a), std::string::npos);
+  EXPECT_EQ(r.text.find(b), std::string::npos);
+  EXPECT_EQ(r.text.find(c), std::string::npos);
+  EXPECT_NE(r.text.find("export STRIPE_KEY=\"${STRIPE_KEY}\" && \\\n"), std::string::npos);
+  EXPECT_NE(r.text.find("'Authorization: token '\"${GITHUB_CLASSIC_TOKEN}\"''"),
+            std::string::npos);
+  EXPECT_NE(r.text.find("--password=\"${PASSWORD}\" http"), std::string::npos);
+  ASSERT_EQ(r.secrets.size(), 3u);
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, PasswordOfCurlUserAndTokenOfAGitUrlMoveIntoSecrets) {
+  std::string pass = fake::Make(fake::Kind::kPassword);
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "RUN curl -fsS -u deploy:" + pass + " http://h.invalid/x -o /x\n"
+      "RUN git clone https://" + token + "@h.invalid/org/repo.git /src\n");
+  EXPECT_NE(r.text.find("curl -fsS -u deploy:\"${PASSWORD}\" http://h.invalid/x"),
+            std::string::npos);
+  EXPECT_NE(r.text.find("git clone https://\"${GITHUB_CLASSIC_TOKEN}\"@h.invalid/org"),
+            std::string::npos);
+  EXPECT_EQ(r.text.find(pass), std::string::npos);
+  EXPECT_EQ(r.text.find(token), std::string::npos);
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, RunLiteralInExecFormIsLeftWithTheReason) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  std::string text = "FROM busybox\nRUN [\"sh\", \"-c\", \"echo " + token + " | wc -c\"]\n";
+  RewriteResult r = MustRewrite(text);
+  EXPECT_EQ(r.text, text);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].rule, "rewrite-run-literal");
+  EXPECT_EQ(r.skipped[0].line, 2);
+  EXPECT_NE(r.skipped[0].message.find("left as is: the RUN is in exec form or has a heredoc"),
+            std::string::npos);
+  EXPECT_EQ(r.skipped[0].message.find(token), std::string::npos);
+}
+
+// --- unused build arguments, copied files with secrets, line origins ---------
+
+TEST(Rewrite, SecretBuildArgThatNoArgDeclaresIsDropped) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", token}, {"VERSION", "1.2"}};
+  RewriteResult r = MustRewrite("FROM busybox\nRUN echo hi\n", o);
+  EXPECT_FALSE(r.changed);
+  EXPECT_EQ(r.unused_build_args, std::vector<std::string>{"GH_TOKEN"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-unused-build-arg");
+  EXPECT_EQ(r.changes[0].message,
+            "--build-arg GH_TOKEN dropped: no ARG declares it, so podman does not use it (it "
+            "warns that it was not consumed) and it reaches no layer or history");
+}
+
+TEST(Rewrite, LinesOfTheRewriteMapBackToTheOriginal) {
+  std::string token = fake::Make(fake::Kind::kNpmToken);
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", token}};
+  RewriteResult r = MustRewrite(
+      "FROM busybox\n"             // 1
+      "ARG NPM_TOKEN\n"            // 2, removed
+      "WORKDIR /app\n"             // 3
+      "RUN echo \"//r/:_authToken=$NPM_TOKEN\" > /root/.npmrc && make\n"  // 4
+      "CMD [\"/app/run\"]\n",      // 5, moved to the image stage
+      o);
+  ASSERT_TRUE(r.changed);
+  // FROM … AS safebuild-base, WORKDIR, "", FROM … AS safebuild-build, RUN,
+  // then the image stage: "", FROM, COPY, CMD.
+  EXPECT_EQ(r.line_origin, (std::vector<int>{1, 3, 0, 0, 4, 0, 0, 0, 5}));
+  EXPECT_EQ(r.OriginalLine(5), 4);
+  EXPECT_EQ(r.OriginalLine(7), 0);
+  EXPECT_EQ(r.OriginalLine(99), 0);
 }
 
 TEST(Rewrite, CleanFileIsUnchanged) {

@@ -400,7 +400,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   // Rewrite step (--rewrite, fix_command.cc): suggest the fix, or build from
   // a rewritten copy with secret --build-args turned into --secrets.
   BuildRewrite as_given{inv->passthrough, ContainerfilesFor(inv->files, inv->context),
-                        ReadStdinIfNeeded(inv->files), ResolveBuildArgs(*inv)};
+                        ReadStdinIfNeeded(inv->files), ResolveBuildArgs(*inv), {}, {}, {}};
   auto rewritten = PrepareBuildRewrite(common, *inv, std::move(as_given), *scratch);
   if (!rewritten) {
     PrintError(rewritten.error());
@@ -416,11 +416,14 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
                                 configured->end());
 
   LintRequest lint{rewritten->files, inv->context, rewritten->build_args,
-                   rewritten->stdin_text, inv->ignorefile.value_or("")};
+                   rewritten->stdin_text,
+                   rewritten->ignore_file.empty() ? inv->ignorefile.value_or("")
+                                                  : rewritten->ignore_file};
   bool parse_failed = false;
   std::vector<std::string> lint_secrets;  // hidden in podman's output too
   std::vector<Finding> lint_findings = LintAll(lint, parse_failed, &lint_secrets);
   const Scrubber scrub_lint_secrets(lint_secrets);
+  MapRewrittenFindings(*rewritten, lint_findings);
   if (!ApplyProjectPolicy(common, inv->context, lint_findings)) return kExitUsage;
   Report lint_report = LintReport(common, lint_findings);
   bool lint_shown = !lint_report.findings.empty();

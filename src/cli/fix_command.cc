@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "cli/secret_sources.h"
+#include "containerfile/ignore_lookup.h"
 #include "containerfile/parser.h"
 #include "containerfile/preprocess.h"
 #include "containerfile/source_file.h"
@@ -270,6 +272,10 @@ std::vector<std::string> RewriteArgs(const std::vector<std::string>& args,
     } else if (StartsWith(a, "--file=") || (StartsWith(a, "-f") && a.size() > 2 && a[2] != '-')) {
       out.push_back("--file=" + file);
       have_file = true;
+    } else if (a == "--ignorefile" && pair) {
+      ++i;  // the copy's own ignore file replaces it
+    } else if (StartsWith(a, "--ignorefile=")) {
+      continue;
     } else if (a == "--build-arg" && pair) {
       if (!dropped(args[i + 1])) out.insert(out.end(), {a, args[i + 1]});
       ++i;
@@ -281,6 +287,27 @@ std::vector<std::string> RewriteArgs(const std::vector<std::string>& args,
   }
   if (!have_file) out.insert(out.begin(), {"--file", file});
   return out;
+}
+
+// The ignore file for the rewritten copy: the one podman would apply to
+// the user's file (next to it or in the context; a copy elsewhere would
+// miss it) plus the files the rewrite mounts instead of copying.
+Expected<std::string> CopyIgnoreFile(const BuildInvocation& inv, const std::string& file,
+                                     const RewriteResult& r, const TempDir& scratch) {
+  IgnoreLookup found = FindIgnoreFile(inv.context, file == "-" ? "<stdin>" : file,
+                                      inv.ignorefile.value_or(""));
+  std::string text;
+  if (!found.path.empty()) {
+    std::ifstream in(found.path, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!text.empty() && text.back() != '\n') text += '\n';
+  }
+  for (const auto& line : r.ignore_lines) text += line + "\n";
+  // Named as the user's, for the messages that name it.
+  std::string name = fs::path(found.name).filename().string();
+  fs::path path = scratch.path() / (name.empty() ? ".containerignore" : name);
+  if (auto st = ReplaceFile(path, text, 0600); !st) return Fail(st.error());
+  return path.string();
 }
 
 // The --secret/--ssh flags of the apply mode: known values go into 0600
@@ -346,6 +373,38 @@ bool IsRemote(const std::string& context) {
          StartsWith(context, "git@");
 }
 
+std::string ApplyHeading(const RewriteResult& r, const std::string& shown) {
+  if (r.changed) return "building from a rewritten copy of " + shown + " (it is not changed):\n";
+  if (!r.unused_build_args.empty()) {
+    return "building " + shown + " with a changed podman command:\n";
+  }
+  return "building " + shown + " as it is; nothing in it can be rewritten:\n";
+}
+
+// `build` without the --build-args named in `drop`.
+BuildRewrite WithoutBuildArgs(BuildRewrite build, const std::set<std::string>& drop) {
+  if (drop.empty()) return build;
+  std::vector<std::string> args;
+  auto dropped = [&](const std::string& kv) { return drop.count(kv.substr(0, kv.find('='))); };
+  for (size_t i = 0; i < build.passthrough.size(); ++i) {
+    const std::string& a = build.passthrough[i];
+    if (a == "--") {
+      args.insert(args.end(), build.passthrough.begin() + static_cast<long>(i),
+                  build.passthrough.end());
+      break;
+    }
+    if (a == "--build-arg" && i + 1 < build.passthrough.size()) {
+      const std::string& kv = build.passthrough[++i];
+      if (!dropped(kv)) args.insert(args.end(), {a, kv});
+    } else if (!StartsWith(a, "--build-arg=") || !dropped(a.substr(12))) {
+      args.push_back(a);
+    }
+  }
+  build.passthrough = std::move(args);
+  std::erase_if(build.build_args, [&](const auto& kv) { return drop.count(kv.first) > 0; });
+  return build;
+}
+
 }  // namespace
 
 Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
@@ -371,40 +430,118 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
       result = RewriteContainerfile(*text, name, options);
     }
   }
-  if (!result || (!result->changed && result->skipped.empty())) return original;
+  if (!result || (!result->changed && result->skipped.empty() &&
+                  result->unused_build_args.empty())) {
+    return original;
+  }
   std::string shown = file == "-" ? "<stdin>" : file;
   bool quiet = GetDiagSettings().verbosity < 0;  // -q: the plan is a note
   if (!apply && quiet) return original;
   if (!apply) {
-    std::cerr << "safebuild fix would rewrite " << shown
-              << " ('safebuild fix --diff' shows it; --rewrite=apply builds from it):\n";
+    std::cerr << (result->changed || !result->unused_build_args.empty()
+                      ? "safebuild fix would rewrite " + shown +
+                            " ('safebuild fix --diff' shows it; --rewrite=apply builds from it):\n"
+                      : "safebuild fix cannot rewrite " + shown + ":\n");
     PrintPlan(*result, shown);
     return original;
   }
-  if (!quiet) {
-    std::cerr << "building from a rewritten copy of " << shown << " (it is not changed):\n";
-    PrintPlan(*result, shown);
-  }
-  if (!result->changed) return original;
+  if (!quiet) std::cerr << ApplyHeading(*result, shown);
+  if (!quiet) PrintPlan(*result, shown);
+  std::set<std::string> drop(result->unused_build_args.begin(),
+                             result->unused_build_args.end());
+  if (!result->changed) return WithoutBuildArgs(std::move(original), drop);
 
   fs::path copy = scratch.path() / "Containerfile";
   if (auto st = ReplaceFile(copy, result->text, 0600); !st) return Fail(st.error());
   Policy config = LoadConfig(common, inv.context, IsRemote(inv.context));
   auto flags = ApplyFlags(*result, scratch, ConfiguredIds(config));
   if (!flags) return Fail(flags.error());
-  std::set<std::string> drop;
   for (const auto& need : result->secrets) {
     if (!need.replaces_build_arg.empty()) drop.insert(need.replaces_build_arg);
   }
+  auto ignore = CopyIgnoreFile(inv, file, *result, scratch);
+  if (!ignore) return Fail(ignore.error());
   BuildRewrite out;
   out.passthrough = *flags;
+  out.passthrough.insert(out.passthrough.end(), {"--ignorefile", *ignore});
+  out.ignore_file = *ignore;
   auto rest = RewriteArgs(inv.passthrough, copy.string(), drop);
   out.passthrough.insert(out.passthrough.end(), rest.begin(), rest.end());
   out.files = {copy.string()};
+  out.rewritten_from = shown;
+  out.line_origin = result->line_origin;
   for (const auto& kv : original.build_args) {
     if (!drop.count(kv.first)) out.build_args.push_back(kv);
   }
   return out;
+}
+
+namespace {
+
+// The user's line of 1-based `line` of the rewritten copy, 0 when added.
+int OriginOf(const BuildRewrite& build, int line) {
+  size_t at = static_cast<size_t>(line) - 1;
+  return line > 0 && at < build.line_origin.size() ? build.line_origin[at] : 0;
+}
+
+// "COPY'S_PATH:N" in a message becomes the user's file and line.
+void MapMessage(const BuildRewrite& build, std::string& message) {
+  const std::string prefix = build.files.front() + ":";
+  for (size_t at = message.find(prefix); at != std::string::npos;
+       at = message.find(prefix, at + 1)) {
+    size_t digits = at + prefix.size();
+    size_t end = digits;
+    auto digit = [&](size_t k) { return std::isdigit(static_cast<unsigned char>(message[k])); };
+    while (end < message.size() && end - digits < 9 && digit(end) != 0) ++end;
+    if (end == digits) continue;
+    int from = OriginOf(build, std::stoi(message.substr(digits, end - digits)));
+    std::string mapped = build.rewritten_from +
+                         (from > 0 ? ":" + std::to_string(from) : " (a line the rewrite added)");
+    message.replace(at, end - at, mapped);
+  }
+}
+
+// A finding in line `f.line` of the copy, pointed at the user's line.
+void MapLine(const BuildRewrite& build, const std::vector<std::string>& mine,
+             const std::vector<std::string>& copied, Finding& f) {
+  int from = OriginOf(build, f.line);
+  if (from == 0) {
+    f.message += " (in a line the rewrite added)";
+    f.line = 0;
+    f.column = 0;
+    return;
+  }
+  size_t a = static_cast<size_t>(from) - 1;
+  size_t b = static_cast<size_t>(f.line) - 1;
+  f.line = from;
+  if (a < mine.size() && b < copied.size() && mine[a] == copied[b]) return;
+  // The columns are those of the rewritten line, which the excerpt shows.
+  f.column = 0;
+  f.message += " (in this line as rewritten)";
+}
+
+std::vector<std::string> LinesOf(const std::string& file) {
+  auto text = ReadContainerfile(file);
+  return text ? Split(*text, '\n') : std::vector<std::string>();
+}
+
+}  // namespace
+
+void MapRewrittenFindings(const BuildRewrite& build, std::vector<Finding>& findings) {
+  if (build.rewritten_from.empty() || build.files.size() != 1) return;
+  const std::string& copy = build.files.front();
+  std::vector<std::string> mine = LinesOf(build.rewritten_from);
+  std::vector<std::string> copied = LinesOf(copy);
+  for (Finding& f : findings) {
+    MapMessage(build, f.message);
+    if (f.origin == Origin::kContext && f.line > 0) {
+      f.line = OriginOf(build, f.line);  // the COPY that sends the file
+      f.column = f.line > 0 ? f.column : 0;
+    }
+    if (f.origin != Origin::kContainerfile || f.path != copy) continue;
+    f.path = build.rewritten_from;
+    if (f.line > 0) MapLine(build, mine, copied, f);
+  }
 }
 
 Expected<std::vector<std::string>> ConfiguredSecretFlags(const CommonOptions& common,

@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "podman/build_args.h"
 #include "podman/podman.h"
+#include "report/finding.h"
 #include "util/expected.h"
 #include "util/temp_dir.h"
 
@@ -25,7 +26,16 @@ struct BuildRewrite {
   std::vector<std::string> files;         // the Containerfiles to lint
   std::optional<std::string> stdin_text;  // for "-f -"
   std::vector<std::pair<std::string, std::string>> build_args;  // for lint
+  // apply: the user's file as shown, and for each line of the rewritten
+  // copy the user's line it came from (0: added by the rewrite).
+  std::string rewritten_from;
+  std::vector<int> line_origin;
+  std::string ignore_file;  // apply: the copy's --ignorefile
 };
+
+/// Points the lint findings of a rewritten copy at the user's file and
+/// line; a finding in a line the rewrite added says so.
+void MapRewrittenFindings(const BuildRewrite& build, std::vector<Finding>& findings);
 
 /// `apply` writes the rewritten file into `scratch`, turns secret
 /// --build-args into --secrets whose values sit in 0600 files there (never

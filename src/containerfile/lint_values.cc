@@ -206,9 +206,11 @@ void LintBuildArgs(const BuildArgSecrets& secrets, FindingSink& sink) {
     std::optional<SourcePos> at = DeclaringArg(sink.file(), name);
     std::string message =
         "--build-arg " + name + " carries a secret (" + s.rule + "); ";
-    if (!at) message += "no ARG declares it, but once one does ";
+    // podman 4.3 ignores an argument no ARG declares (it warns that it was
+    // not consumed): it reaches no layer, config or history entry.
+    if (!at) message += "no ARG declares it, so podman ignores it, but once one does ";
     message += "podman records it in history (`|1 " + name + "=…`)";
-    Finding& f = sink.Add("build-arg-secret", s.severity,
+    Finding& f = sink.Add("build-arg-secret", at ? s.severity : Severity::kLow,
                           at.value_or(SourcePos{1, 1}), std::move(message),
                           ArgFix(name) + " and drop --build-arg " + name);
     f.fingerprint = s.fingerprint;

@@ -6,14 +6,18 @@
 // COPY and the `rm`. An SSH key that only serves `git`/`ssh` becomes the
 // build's SSH agent (`--mount=type=ssh`, `--ssh default`) instead. A file
 // that is never deleted is left alone: the image may need it at run time.
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <regex>
 #include <string>
 #include <vector>
 
 #include "containerfile/ignore_file.h"
+#include "containerfile/lint.h"
 #include "containerfile/words.h"
 #include "detect/detector.h"
 #include "rewrite/rewrite_internal.h"
@@ -27,6 +31,7 @@ struct CopyOf {
   std::string src;   // context path as written
   std::string dest;  // absolute path of the file in the image
   std::string rule;  // credential file rule
+  bool whole_context = false;  // `COPY . DIR`: the COPY stays
 };
 
 std::string Basename(const std::string& p) {
@@ -34,8 +39,22 @@ std::string Basename(const std::string& p) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
+// A context file that holds a secret (pip.conf with index-url credentials,
+// say) though its name is no credential file's; read up to 64 KiB.
+bool HoldsSecret(const std::string& context, const std::string& src) {
+  fs::path p = fs::path(context) / CleanPath(src);
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(p, ec)) || fs::file_size(p, ec) > 65536) {
+    return false;
+  }
+  std::ifstream in(p, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return !Detector::Default().Scan(text, src).empty();
+}
+
 // "COPY SRC /abs/dest" of one credential file from the context, else none.
-std::optional<CopyOf> CredentialCopy(const Instruction& ins, char escape) {
+std::optional<CopyOf> CredentialCopy(const Instruction& ins, char escape,
+                                     const std::string& context) {
   if (ins.keyword != "COPY" || ins.exec_form || !ins.heredocs.empty()) return std::nullopt;
   for (const auto& f : ins.flags) {
     if (f.name == "from") return std::nullopt;
@@ -48,6 +67,7 @@ std::optional<CopyOf> CredentialCopy(const Instruction& ins, char escape) {
   c.dest = UnquoteWord(args.substr(raw[1].begin, raw[1].end - raw[1].begin), escape).text;
   if (c.src.find_first_of("*?[") != std::string::npos) return std::nullopt;
   c.rule = CredentialFileRule(c.src);
+  if (c.rule.empty() && HoldsSecret(context, c.src)) c.rule = "credential-content";
   if (c.rule.empty()) return std::nullopt;
   if (EndsWith(c.dest, "/")) c.dest += Basename(c.src);
   return c;
@@ -125,7 +145,8 @@ std::string Guard(const std::string& test, const std::string& what) {
 void RewriteCopy(State& st, size_t index, const CopyOf& c) {
   const auto& all = st.file.instructions;
   const Instruction& copy = all[index];
-  std::string at = "COPY " + c.src + " (line " + std::to_string(copy.start_line) + ")";
+  std::string at = (c.whole_context ? "COPY . sends " : "COPY ") + c.src + " (line " +
+                   std::to_string(copy.start_line) + ")";
   if (!StartsWith(c.dest, "/")) {
     st.Skip(copy.start_line, kRuleCopy, at + " left as is: the destination is relative");
     return;
@@ -185,7 +206,7 @@ void RewriteCopy(State& st, size_t index, const CopyOf& c) {
                Guard("test -s " + c.dest, "secret " + id + " is missing or empty"));
     }
   }
-  st.edits[index].remove = true;
+  if (!c.whole_context) st.edits[index].remove = true;
   if (cut.whole) {
     st.edits[deleter].remove = true;
   } else {
@@ -204,7 +225,52 @@ void RewriteCopy(State& st, size_t index, const CopyOf& c) {
   fs::path src = fs::path(st.options.context) / clean;
   st.Need({id, SecretNeed::kFile, src.lexically_normal().string(), std::nullopt, ""});
   st.Change(copy.start_line, kRuleCopy,
-            at + " and its rm removed; mounted as secret " + id + " at " + c.dest);
+            at + (c.whole_context ? ": the rm of " + c.dest + " removed; the file is left "
+                                    "out of the build context (ignore file)"
+                                  : " and its rm removed") +
+                "; mounted as secret " + id + " at " + c.dest);
+}
+
+// The directory `COPY . DEST` fills: DEST when absolute, else under the
+// stage's last literal WORKDIR; "" when unknowable.
+std::string CopyDestDir(const State& st, size_t index, const std::string& dest) {
+  if (StartsWith(dest, "/")) return CleanPath(dest);
+  std::string workdir = "/";
+  const auto& all = st.file.instructions;
+  for (size_t j = 0; j < index; ++j) {
+    if (all[j].stage != all[index].stage || all[j].keyword != "WORKDIR") continue;
+    std::string dir(Trim(all[j].args));
+    if (dir.find('$') != std::string::npos) return "";
+    workdir = StartsWith(dir, "/") ? dir : workdir + "/" + dir;
+  }
+  return CleanPath(workdir + "/" + dest);
+}
+
+// Credential files of the context that `COPY . DIR` sends into the image,
+// as lint finds them (the ignore file applied).
+void RewriteContextCopies(State& st) {
+  const auto& all = st.file.instructions;
+  bool copies_context = std::any_of(all.begin(), all.end(), [&](const Instruction& ins) {
+    return ins.keyword == "COPY" && (StartsWith(ins.args, ". ") || StartsWith(ins.args, "./ "));
+  });
+  if (!copies_context || st.options.context.empty()) return;
+  LintInput input;
+  input.file = &st.file;
+  input.context = st.options.context;
+  for (const Finding& f : Lint(input, Detector::Default())) {
+    if (f.rule != "context-credential-file" || f.origin != Origin::kContext) continue;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const Instruction& ins = all[i];
+      if (ins.start_line != f.line || ins.keyword != "COPY" || !ins.flags.empty()) continue;
+      std::vector<RawWord> raw = SplitWords(ins.args, st.file.escape);
+      if (raw.size() != 2) continue;
+      std::string dest = ins.args.substr(raw[1].begin, raw[1].end - raw[1].begin);
+      std::string dir = CopyDestDir(st, i, dest);
+      if (dir.empty()) continue;
+      CopyOf c{f.path, CleanPath(dir + "/" + f.path), CredentialFileRule(f.path), true};
+      RewriteCopy(st, i, c);
+    }
+  }
 }
 
 }  // namespace
@@ -212,8 +278,11 @@ void RewriteCopy(State& st, size_t index, const CopyOf& c) {
 void RewriteCopiedCredentials(State& st) {
   const auto& all = st.file.instructions;
   for (size_t i = 0; i < all.size(); ++i) {
-    if (auto c = CredentialCopy(all[i], st.file.escape)) RewriteCopy(st, i, *c);
+    if (auto c = CredentialCopy(all[i], st.file.escape, st.options.context)) {
+      RewriteCopy(st, i, *c);
+    }
   }
+  RewriteContextCopies(st);
 }
 
 }  // namespace safebuild::rewrite

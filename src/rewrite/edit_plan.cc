@@ -85,34 +85,54 @@ std::vector<std::string> Replacement(const Instruction& ins, const InstructionEd
   return out;
 }
 
+// The original line of each line Replacement() gives, 0 for added ones.
+std::vector<int> ReplacementOrigins(const Instruction& ins, const InstructionEdit& e,
+                                    bool in_tail = false) {
+  std::vector<int> out(in_tail ? 0 : e.before.size(), 0);
+  if (e.remove || (e.moved && !in_tail)) return out;
+  if (e.replace) {
+    out.push_back(ins.start_line);
+    return out;
+  }
+  for (int l = ins.start_line; l <= ins.end_line; ++l) out.push_back(l);
+  return out;
+}
+
 bool InFile(const Instruction& ins, const Lines& file) {
   return ins.start_line >= 1 && ins.end_line <= static_cast<int>(file.lines.size());
 }
 
 // The tail, rendered before any line moves: moved instructions are read
 // from their original place.
-std::vector<std::string> RenderTail(const State& st, const Lines& file) {
+std::vector<std::string> RenderTail(const State& st, const Lines& file,
+                                    std::vector<int>& origins) {
   std::vector<std::string> out;
   for (const auto& item : st.tail) {
     if (!item.instruction) {
       out.push_back(item.text);
+      origins.push_back(0);
       continue;
     }
     const Instruction& ins = st.file.instructions[*item.instruction];
     if (!InFile(ins, file)) continue;
     auto it = st.edits.find(*item.instruction);
-    std::vector<std::string> lines =
-        Replacement(ins, it == st.edits.end() ? InstructionEdit{} : it->second, file, true);
+    const InstructionEdit& e = it == st.edits.end() ? InstructionEdit{} : it->second;
+    std::vector<std::string> lines = Replacement(ins, e, file, true);
+    std::vector<int> from = ReplacementOrigins(ins, e, true);
     out.insert(out.end(), lines.begin(), lines.end());
+    origins.insert(origins.end(), from.begin(), from.end());
   }
   return out;
 }
 
 }  // namespace
 
-std::string RenderEdits(std::string_view text, const State& st) {
+std::string RenderEdits(std::string_view text, const State& st, std::vector<int>& origins) {
   Lines file = SplitLines(text);
-  std::vector<std::string> tail = RenderTail(st, file);
+  origins.clear();
+  for (size_t l = 1; l <= file.lines.size(); ++l) origins.push_back(static_cast<int>(l));
+  std::vector<int> tail_origins;
+  std::vector<std::string> tail = RenderTail(st, file, tail_origins);
   // Back to front, so earlier line numbers stay valid.
   for (auto it = st.edits.rbegin(); it != st.edits.rend(); ++it) {
     const Instruction& ins = st.file.instructions[it->first];
@@ -122,10 +142,14 @@ std::string RenderEdits(std::string_view text, const State& st) {
     auto end = file.lines.begin() + ins.end_line;
     file.lines.erase(begin, end);
     file.lines.insert(file.lines.begin() + (ins.start_line - 1), repl.begin(), repl.end());
+    std::vector<int> from = ReplacementOrigins(ins, it->second);
+    origins.erase(origins.begin() + (ins.start_line - 1), origins.begin() + ins.end_line);
+    origins.insert(origins.begin() + (ins.start_line - 1), from.begin(), from.end());
   }
   if (!tail.empty()) {
     file.final_newline = true;
     file.lines.insert(file.lines.end(), tail.begin(), tail.end());
+    origins.insert(origins.end(), tail_origins.begin(), tail_origins.end());
   }
   return JoinLines(file);
 }

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <string>
 
+#include "containerfile/lint.h"
 #include "containerfile/parser.h"
+#include "detect/detector.h"
 #include "rewrite/rewrite_internal.h"
 #include "util/text.h"
 
@@ -63,6 +65,32 @@ std::string Unsafe(const Containerfile& cf, const PodmanVersion& target) {
   return "";
 }
 
+bool HasNote(const RewriteResult& r, int line) {
+  auto at = [line](const RewriteNote& n) { return n.line == line; };
+  return std::any_of(r.changes.begin(), r.changes.end(), at) ||
+         std::any_of(r.skipped.begin(), r.skipped.end(), at);
+}
+
+// What would still block the rewritten file and no rule took up: said, so
+// that nothing is left silently.
+void ReportLeftovers(const std::string& out, const std::string& path,
+                     const std::vector<int>& origins, RewriteResult& result) {
+  auto parsed = ParseContainerfile(out, path);
+  if (!parsed) return;
+  LintInput input;
+  input.file = &*parsed;
+  for (const Finding& f : Lint(input, Detector::Default())) {
+    if (f.origin != Origin::kContainerfile || f.severity < Severity::kHigh || f.line <= 0) {
+      continue;
+    }
+    size_t at = static_cast<size_t>(f.line) - 1;
+    int line = at < origins.size() ? origins[at] : 0;
+    if (line == 0 || HasNote(result, line)) continue;
+    result.skipped.push_back(
+        {line, "rewrite", "left as is, no rewrite applies: " + f.message + " [" + f.rule + "]"});
+  }
+}
+
 }  // namespace
 }  // namespace rewrite
 
@@ -99,12 +127,14 @@ Expected<RewriteResult> RewriteContainerfile(std::string_view text, const std::s
     result.skipped.push_back({0, "rewrite", "file left as is: " + why});
     return result;
   }
-  rewrite::State st{*parsed, options, result, {}, {}};
+  rewrite::State st{*parsed, options, result, {}, {}, {}};
   rewrite::RewriteSecretVariables(st);
   rewrite::RewriteCopiedCredentials(st);
   rewrite::RewriteDownloads(st);
+  rewrite::RewriteRunLiterals(st);
   rewrite::RewriteToMultiStage(st);
-  std::string out = rewrite::RenderEdits(text, st);
+  std::vector<int> origins;
+  std::string out = rewrite::RenderEdits(text, st, origins);
   // A rewrite that podman could not read would be worse than none.
   if (auto again = ParseContainerfile(out, path); !again) {
     RewriteResult refused;
@@ -113,9 +143,17 @@ Expected<RewriteResult> RewriteContainerfile(std::string_view text, const std::s
                                              "does not parse (" + again.error() + ")"});
     return refused;
   }
+  rewrite::ReportLeftovers(out, path, origins, result);
   result.text = std::move(out);
   result.changed = result.text != text;
+  result.line_origin = std::move(origins);
   return result;
+}
+
+int RewriteResult::OriginalLine(int line) const {
+  if (!changed) return line;
+  if (line < 1 || line > static_cast<int>(line_origin.size())) return 0;
+  return line_origin[static_cast<size_t>(line) - 1];
 }
 
 std::vector<std::string> BuildFlags(const std::vector<SecretNeed>& needs) {

@@ -6,6 +6,9 @@
 //   rewrite-copied-credential  COPY of a credential file used, then `rm`'d
 //   rewrite-ssh-key          an SSH key copied in for `git clone`
 //   rewrite-download-credentials  curl credentials in a URL or header
+//   rewrite-run-literal      any other secret literal in a RUN line
+//   rewrite-unused-build-arg a secret --build-arg that no ARG declares:
+//                            podman 4.3 records it nowhere, it is dropped
 //   rewrite-multi-stage      a single stage whose secret steps leave derived
 //                            credentials becomes a build stage + a final
 //                            stage that copies only the artifacts
@@ -82,6 +85,14 @@ struct RewriteResult {
   std::vector<SecretNeed> secrets;
   std::vector<std::string> advice;
   std::vector<std::string> ignore_lines;  // for .containerignore
+  // Secret --build-args that no ARG declares: podman ignores them; the
+  // build leaves them out.
+  std::vector<std::string> unused_build_args;
+  // For each line of `text`, the 1-based line of the original it came
+  // from; 0 for a line the rewrite added.
+  std::vector<int> line_origin;
+  /// The original line of 1-based `line` of `text`, 0 when it was added.
+  int OriginalLine(int line) const;
 };
 
 /// Rewrites `text`. Fails only when the file cannot be parsed; a file that

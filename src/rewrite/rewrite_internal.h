@@ -41,6 +41,9 @@ struct State {
   RewriteResult& result;
   std::map<size_t, InstructionEdit> edits;  // by instruction index
   std::vector<TailItem> tail;               // after the last line
+  // Secret defaults of ARGs before the first FROM, taken out of the file:
+  // the value of a stage's `ARG NAME` that inherits one.
+  std::map<std::string, std::string> global_defaults;
 
   void Change(int line, std::string rule, std::string message) {
     result.changes.push_back({line, std::move(rule), std::move(message)});
@@ -60,6 +63,8 @@ inline constexpr char kRuleCopy[] = "rewrite-copied-credential";
 inline constexpr char kRuleSsh[] = "rewrite-ssh-key";
 inline constexpr char kRuleDownload[] = "rewrite-download-credentials";
 inline constexpr char kRuleStages[] = "rewrite-multi-stage";
+inline constexpr char kRuleRunLiteral[] = "rewrite-run-literal";
+inline constexpr char kRuleUnusedArg[] = "rewrite-unused-build-arg";
 
 /// True when `text` names the variable: `$NAME` or `${NAME…}`.
 bool ReferencesVariable(std::string_view text, std::string_view name);
@@ -71,10 +76,13 @@ bool IsEditableRun(const Instruction& ins);
 void RewriteSecretVariables(State& st);
 void RewriteCopiedCredentials(State& st);
 void RewriteDownloads(State& st);
+// After the download rules: what they moved is not moved twice.
+void RewriteRunLiterals(State& st);
 // Runs last: it reads the secret mounts the other families added.
 void RewriteToMultiStage(State& st);
 
-/// Applies the edits to `text` (the file the parser read).
-std::string RenderEdits(std::string_view text, const State& st);
+/// Applies the edits to `text` (the file the parser read); `origins` gets
+/// the line of `text` each line of the result came from, 0 for added ones.
+std::string RenderEdits(std::string_view text, const State& st, std::vector<int>& origins);
 
 }  // namespace safebuild::rewrite

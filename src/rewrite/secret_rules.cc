@@ -57,8 +57,25 @@ std::string SecretPrelude(const State& st, const std::string& name) {
 // reason the variable cannot be rewritten.
 struct Users {
   std::vector<size_t> runs;
+  std::vector<size_t> aliases;  // ENV NAME=$NAME that carry it on
   std::string problem;
 };
+
+// `ENV NAME=$NAME` (or `${NAME}`), the usual way to hand an ARG to the
+// steps (and the container) that follow, with nothing else naming it.
+bool IsEnvAlias(const State& st, const Instruction& ins, const std::string& name) {
+  if (ins.keyword != "ENV") return false;
+  bool alias = false;
+  for (const auto& kv : SplitKeyValues(ins, st.file.escape)) {
+    bool copies = kv.key == name && (kv.value == "$" + name || kv.value == "${" + name + "}");
+    if (copies) {
+      alias = true;
+    } else if (ReferencesVariable(kv.value, name)) {
+      return false;
+    }
+  }
+  return alias;
+}
 
 Users FindUsers(const State& st, size_t index, const std::string& name, bool implicit) {
   const auto& all = st.file.instructions;
@@ -70,6 +87,8 @@ Users FindUsers(const State& st, size_t index, const std::string& name, bool imp
     if (ins.keyword == "SHELL") {
       u.problem = "SHELL at line " + std::to_string(ins.start_line) +
                   " changes the shell the secret prelude is written for";
+    } else if (named && IsEnvAlias(st, ins, name) && !st.edits.count(j)) {
+      u.aliases.push_back(j);
     } else if (named && ins.Effective() != "RUN") {
       u.problem = ins.keyword + " at line " + std::to_string(ins.start_line) +
                   " uses $" + name + " outside RUN";
@@ -107,10 +126,38 @@ struct PairPlan {
   bool remove = false;
 };
 
+std::string KeptPairs(const Instruction& ins, const std::vector<KeyValue>& pairs,
+                      const std::vector<bool>& removed);
+std::string RebuiltInstruction(const State& st, const Instruction& ins, std::string kept);
+
+// Takes `ENV NAME=$NAME` out of each alias; the value stays out of the
+// config, and a container that needs it gets it at run time.
+void DropAliases(State& st, const Users& users, const std::string& name) {
+  for (size_t j : users.aliases) {
+    const Instruction& ins = st.file.instructions[j];
+    std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
+    std::vector<bool> removed(pairs.size(), false);
+    for (size_t k = 0; k < pairs.size(); ++k) removed[k] = pairs[k].key == name;
+    std::string kept = KeptPairs(ins, pairs, removed);
+    if (kept.empty()) {
+      st.edits[j].remove = true;
+    } else {
+      st.edits[j].replace = RebuiltInstruction(st, ins, kept);
+    }
+    st.Change(ins.start_line, kRuleArg, "ENV " + name + "=$" + name + " removed with the ARG");
+    st.Advise("if the container needs " + name + " at run time, pass it then: printf %s \"$" +
+              name + "\" | podman secret create " + ToLower(name) + " - && podman run --secret " +
+              ToLower(name) + ",type=env,target=" + name + " IMAGE");
+  }
+}
+
 // ARG NAME (value from --build-arg or none): a build secret on its RUNs.
 bool ArgToSecret(State& st, size_t index, const KeyValue& kv) {
   const Instruction& ins = st.file.instructions[index];
   std::optional<std::string> value = BuildArgValue(st.options, kv.key);
+  if (auto g = st.global_defaults.find(kv.key); !value && g != st.global_defaults.end()) {
+    value = g->second;
+  }
   bool secret = value ? (ValueIsSecret(kv.key, *value) || NameSuggestsSecret(kv.key))
                       : NameSuggestsSecret(kv.key) && !st.options.require_values;
   if (!secret || (value && value->empty())) return false;
@@ -120,7 +167,10 @@ bool ArgToSecret(State& st, size_t index, const KeyValue& kv) {
     return false;
   }
   for (size_t j : users.runs) st.Mount(j, SecretMount(st, kv.key), SecretPrelude(st, kv.key));
-  SecretNeed need{kv.key, SecretNeed::kEnv, kv.key, value, kv.key};
+  DropAliases(st, users, kv.key);
+  bool from_default = st.global_defaults.count(kv.key) > 0 &&
+                      !BuildArgValue(st.options, kv.key).has_value();
+  SecretNeed need{kv.key, SecretNeed::kEnv, kv.key, value, from_default ? "" : kv.key};
   st.Need(need);
   st.Change(ins.start_line, kRuleArg,
             "ARG " + kv.key + " removed; " +
@@ -138,13 +188,16 @@ bool LiteralToSecret(State& st, size_t index, const KeyValue& kv) {
     if (auto bv = BuildArgValue(st.options, kv.key)) value = bv;
   }
   Users users;
-  if (ins.keyword != "LABEL") users = FindUsers(st, index, kv.key, false);
+  // A tool may read an ENV or ARG from its environment without the script
+  // naming it (pip reads PIP_INDEX_URL): every later RUN of the stage gets it.
+  if (ins.keyword != "LABEL") users = FindUsers(st, index, kv.key, true);
   if (!users.problem.empty()) {
     st.Skip(ins.start_line, kRuleLiteral,
             ins.keyword + " " + kv.key + " left as is: " + users.problem);
     return false;
   }
   for (size_t j : users.runs) st.Mount(j, SecretMount(st, kv.key), SecretPrelude(st, kv.key));
+  DropAliases(st, users, kv.key);
   std::string what = ins.keyword + " " + kv.key;
   if (!users.runs.empty()) {
     st.Need({kv.key, SecretNeed::kEnv, kv.key, value, ""});
@@ -197,12 +250,53 @@ void RewriteInstruction(State& st, size_t index) {
     if (kv.has_value && ValueIsSecret(kv.key, kv.value)) {
       removed[k] = LiteralToSecret(st, index, kv);
     } else if (ins.keyword == "ARG" &&
-               (!kv.has_value || BuildArgValue(st.options, kv.key).has_value())) {
+               (!kv.has_value || BuildArgValue(st.options, kv.key).has_value() ||
+                st.global_defaults.count(kv.key) > 0)) {
       // A harmless default overridden by a --build-arg still carries the
       // build argument's value into the history.
       removed[k] = ArgToSecret(st, index, kv);
     }
     any = any || removed[k];
+  }
+  if (!any) return;
+  std::string kept = KeptPairs(ins, pairs, removed);
+  if (kept.empty()) {
+    st.edits[index].remove = true;
+  } else {
+    st.edits[index].replace = RebuiltInstruction(st, ins, kept);
+  }
+}
+
+bool UsedByFrom(const State& st, const std::string& name) {
+  for (const auto& ins : st.file.instructions) {
+    if (ins.keyword == "FROM" && ReferencesVariable(ins.args, name)) return true;
+  }
+  return false;
+}
+
+// An ARG before the first FROM with a secret default: a stage that
+// redeclares it gets the value, so the default leaves the file and those
+// stages read it from a secret (ArgToSecret). One that a FROM line uses
+// is left alone.
+void RewriteGlobalArg(State& st, size_t index) {
+  const Instruction& ins = st.file.instructions[index];
+  std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
+  std::vector<bool> removed(pairs.size(), false);
+  bool any = false;
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    const KeyValue& kv = pairs[k];
+    if (!kv.has_value || !ValueIsSecret(kv.key, kv.value)) continue;
+    if (UsedByFrom(st, kv.key)) {
+      st.Skip(ins.start_line, kRuleLiteral,
+              "ARG " + kv.key + " left as is: a FROM line uses it");
+      continue;
+    }
+    std::optional<std::string> given = BuildArgValue(st.options, kv.key);
+    st.global_defaults[kv.key] = given ? *given : kv.value;
+    removed[k] = any = true;
+    st.Change(ins.start_line, kRuleLiteral, "ARG " + kv.key + ": secret default removed");
+    st.Advise("rotate the value of ARG " + kv.key + " (line " +
+              std::to_string(ins.start_line) + "): it was written in the Containerfile");
   }
   if (!any) return;
   std::string kept = KeptPairs(ins, pairs, removed);
@@ -228,13 +322,39 @@ bool ReferencesVariable(std::string_view text, std::string_view name) {
   return false;
 }
 
+namespace {
+
+void DropUnusedBuildArgs(State& st) {
+  std::vector<std::string> declared;
+  for (const auto& ins : st.file.instructions) {
+    if (ins.Effective() != "ARG") continue;
+    for (const auto& kv : SplitKeyValues(ins, st.file.escape)) declared.push_back(kv.key);
+  }
+  auto& dropped = st.result.unused_build_args;
+  for (const auto& [name, value] : st.options.build_args) {
+    bool known = std::find(declared.begin(), declared.end(), name) != declared.end() ||
+                 std::find(dropped.begin(), dropped.end(), name) != dropped.end();
+    if (known || value.empty()) continue;
+    if (!ValueIsSecret(name, value) && !NameSuggestsSecret(name)) continue;
+    dropped.push_back(name);
+    st.Change(0, kRuleUnusedArg,
+              "--build-arg " + name + " dropped: no ARG declares it, so podman does not use "
+              "it (it warns that it was not consumed) and it reaches no layer or history");
+  }
+}
+
+}  // namespace
+
 void RewriteSecretVariables(State& st) {
+  DropUnusedBuildArgs(st);
   const auto& all = st.file.instructions;
   for (size_t i = 0; i < all.size(); ++i) {
     const std::string& kw = all[i].keyword;
     if (kw != "ARG" && kw != "ENV" && kw != "LABEL") continue;
-    // An ARG before the first FROM only feeds FROM lines.
-    if (all[i].stage < 0) continue;
+    if (all[i].stage < 0) {
+      if (kw == "ARG") RewriteGlobalArg(st, i);
+      continue;
+    }
     RewriteInstruction(st, i);
   }
 }

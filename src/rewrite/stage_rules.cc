@@ -107,7 +107,10 @@ bool IsUnder(const std::string& path, const std::string& dir) {
 struct SecretUse {
   std::vector<std::string> vars;
   std::vector<std::string> files;
-  bool any() const { return !vars.empty() || !files.empty(); }
+  // Literals that another rule replaces with a secret's variable: the
+  // instruction's text still holds them.
+  std::vector<std::string> literals;
+  bool any() const { return !vars.empty() || !files.empty() || !literals.empty(); }
 };
 
 void AddMount(const std::string& value, SecretUse& use) {
@@ -134,6 +137,7 @@ SecretUse SecretsOf(const State& st, size_t index) {
   }
   if (auto it = st.edits.find(index); it != st.edits.end()) {
     for (const auto& m : it->second.mounts) AddMount(m.substr(std::string("--mount=").size()), use);
+    for (const auto& sub : it->second.substitutions) use.literals.push_back(sub.first);
   }
   return use;
 }
@@ -144,6 +148,9 @@ bool References(const std::string& segment, const SecretUse& use) {
   }
   for (const auto& f : use.files) {
     if (segment.find(f) != std::string::npos) return true;
+  }
+  for (const auto& l : use.literals) {
+    if (!l.empty() && segment.find(l) != std::string::npos) return true;
   }
   return false;
 }
@@ -219,6 +226,24 @@ bool RemovedLater(const std::vector<std::string>& segs, size_t from, const std::
   return false;
 }
 
+// `seg` with every "${#NAME}" (a length, not the value) made harmless.
+std::string WithoutLengths(std::string seg) {
+  for (size_t at = seg.find("${#"); at != std::string::npos; at = seg.find("${#", at)) {
+    seg.replace(at, 3, "${length_of_");
+  }
+  return seg;
+}
+
+// The last command of a pipeline ("||" is no pipe; quotes are not looked at).
+std::string LastInPipeline(const std::string& seg) {
+  for (size_t at = seg.size(); at-- > 0;) {
+    bool pipe = seg[at] == '|' && (at == 0 || seg[at - 1] != '|') &&
+                (at + 1 >= seg.size() || seg[at + 1] != '|');
+    if (pipe) return seg.substr(at + 1);
+  }
+  return seg;
+}
+
 struct Derived {
   size_t index = 0;  // the RUN
   std::string path;  // absolute, "" when unknowable
@@ -235,10 +260,13 @@ std::vector<Derived> DerivedCredentials(const State& st, size_t index, const Wal
   for (size_t k = 0; k < segs.size(); ++k) {
     const std::string& seg = segs[k];
     bool refs = References(seg, use);
+    // What the last command of a pipeline writes (`echo $T | wc -c > f`
+    // writes a count, not the value).
+    bool value = References(WithoutLengths(seg), use) && WritesValue(LastInPipeline(seg));
     for (const auto& t : Targets(seg, use)) {
       if (StartsWith(t, "/dev/") || RemovedLater(segs, k, t)) continue;
       std::string path = Resolve(t, w);
-      if (IsCredentialPath(path.empty() ? t : path) || (refs && WritesValue(seg))) {
+      if (IsCredentialPath(path.empty() ? t : path) || value) {
         out.push_back({index, path, t});
       }
     }

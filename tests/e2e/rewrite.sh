@@ -534,6 +534,294 @@ CF
   stop_sshd
 }
 
+# --- Leaky files of the kinds users write, built with --rewrite=apply only:
+# each must build, pass the scan and hold its secrets nowhere (layers,
+# config, history, safebuild's output), and the user's file stays as is.
+
+# apply_passes TAG SECRET… [-- PODMAN BUILD ARGS…]
+apply_passes() {
+  local tag=$1; shift
+  local secrets=() s
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do secrets+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  cp "$CTX/Containerfile" "$E2E_TMP/as-written"
+  sb "${SB_OPTS[@]}" --rewrite=apply build "${STORE[@]}" "$@" -t "$tag" "$CTX"
+  expect_rc 0
+  expect_image_exists "$tag"
+  cmp -s "$CTX/Containerfile" "$E2E_TMP/as-written" || fail "the user's file was changed"
+  for s in "${secrets[@]}"; do
+    expect_no_leak "$s"
+    expect_secret_nowhere "$tag" "$s"
+  done
+}
+
+test_held_out_env_token_used_by_a_later_run() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+ENV GITHUB_TOKEN=$tok
+WORKDIR /app
+RUN echo "fetched with a token of \${#GITHUB_TOKEN} characters" > /app/out.txt
+CMD ["cat", "/app/out.txt"]
+CF
+  apply_passes localhost/ho-env:1 "$tok"
+  [ "$(image_file_sum localhost/ho-env:1 /app/out.txt)" = \
+    "$(echo "fetched with a token of 40 characters" | sha256sum | cut -d' ' -f1)" ] ||
+    fail "the RUN did not see the token"
+}
+
+test_held_out_arg_handed_on_by_env() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+ARG NPM_TOKEN
+ENV NPM_TOKEN=${NPM_TOKEN}
+WORKDIR /app
+RUN test -n "$NPM_TOKEN" && echo "len=${#NPM_TOKEN}" > /app/ok.txt
+CMD ["cat", "/app/ok.txt"]
+CF
+  apply_passes localhost/ho-alias:1 "$tok" -- --build-arg "NPM_TOKEN=$tok"
+  grep -q 'ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG' "$ERR" || fail "no alias note"
+  [ "$(image_file_sum localhost/ho-alias:1 /app/ok.txt)" = \
+    "$(echo "len=${#tok}" | sha256sum | cut -d' ' -f1)" ] || fail "the RUN did not see the token"
+}
+
+test_held_out_secret_default_of_an_arg_before_from() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+ARG GH_TOKEN=$tok
+FROM localhost/busybox
+ARG GH_TOKEN
+RUN echo "len=\${#GH_TOKEN}" > /artifact.txt
+CF
+  apply_passes localhost/ho-global:1 "$tok"
+  [ "$(image_file_sum localhost/ho-global:1 /artifact.txt)" = \
+    "$(echo "len=40" | sha256sum | cut -d' ' -f1)" ] || fail "the RUN did not see the token"
+}
+
+test_held_out_arg_with_a_secret_default() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+ARG NPM_TOKEN=$tok
+RUN test -n "\$NPM_TOKEN" && echo "len=\${#NPM_TOKEN}" > /artifact.txt
+CF
+  apply_passes localhost/ho-argdef:1 "$tok"
+  grep -q 'rotate the value of ARG NPM_TOKEN' "$ERR" || fail "no rotation advice"
+}
+
+test_held_out_copied_npmrc_read_by_two_steps_then_removed() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//registry.npmjs.org/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+WORKDIR /app
+COPY .npmrc /root/.npmrc
+RUN grep -q _authToken /root/.npmrc && echo installed > /app/installed.txt
+RUN grep -q registry.npmjs.org /root/.npmrc && echo audited >> /app/installed.txt
+RUN rm -f /root/.npmrc
+CF
+  apply_passes localhost/ho-npmrc:1 "$tok"
+  [ "$(image_file_sum localhost/ho-npmrc:1 /app/installed.txt)" = \
+    "$(printf 'installed\naudited\n' | sha256sum | cut -d' ' -f1)" ] ||
+    fail "the steps did not read the mounted .npmrc"
+}
+
+test_held_out_pip_conf_with_index_url_credentials() {
+  new_context
+  local pass; pass=$("$FAKE" PASSWORD | jq -Rr '@uri')
+  printf '[global]\nindex-url = https://deploy:%s@pypi.example.invalid/simple\n' "$pass" \
+    > "$CTX/pip.conf"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY pip.conf /etc/pip.conf
+RUN grep -q index-url /etc/pip.conf && echo installed > /installed.txt && rm /etc/pip.conf
+CF
+  apply_passes localhost/ho-pip:1 "$pass"
+  grep -q 'mounted as secret pip.conf at /etc/pip.conf' "$ERR" || fail "no copy rewrite note"
+}
+
+test_held_out_netrc_copied_for_a_download() {
+  new_context
+  local pass; pass=$("$FAKE" PASSWORD)
+  printf 'machine files.example.invalid login deploy password %s\n' "$pass" > "$CTX/.netrc"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY .netrc /root/.netrc
+RUN grep -q files.example.invalid /root/.netrc && echo fetched > /fetched.txt
+RUN rm /root/.netrc
+CF
+  apply_passes localhost/ho-netrc:1 "$pass"
+}
+
+test_held_out_curl_user_password_reaches_the_server() {
+  new_context
+  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
+  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
+  start_http_server
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+RUN curl -fsS -u deploy:$HTTP_PASS http://127.0.0.1:$HTTP_PORT/pkg -o /artifact.txt
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  apply_passes localhost/ho-curlu:1 "$HTTP_PASS" -- --network host
+  [ "$(image_file_sum localhost/ho-curlu:1 /artifact.txt)" = \
+    "$(sha256sum < "$E2E_TMP/served" | cut -d' ' -f1)" ] || fail "not the served file"
+  grep -q 'moved into secret PASSWORD' "$ERR" || fail "no run-literal note"
+  grep -q 'rotate the secret written in RUN at line 2' "$ERR" || fail "no rotation advice"
+  SB_OPTS=()
+  stop_http_server
+}
+
+test_held_out_several_secrets_in_one_file() {
+  new_context
+  local a b c; a=$("$FAKE" GITHUB_TOKEN); b=$("$FAKE" NPM_TOKEN); c=$("$FAKE" AWS_SECRET_ACCESS_KEY)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+ARG GH_TOKEN
+ENV NPM_TOKEN=$b
+ENV AWS_SECRET_ACCESS_KEY=$c
+RUN echo "\${#GH_TOKEN} \${#NPM_TOKEN}" > /a.txt
+RUN test -n "\$AWS_SECRET_ACCESS_KEY" && echo aws >> /a.txt
+CF
+  apply_passes localhost/ho-several:1 "$a" "$b" "$c" -- --build-arg "GH_TOKEN=$a"
+  [ "$(image_file_sum localhost/ho-several:1 /a.txt)" = \
+    "$(printf '40 40\naws\n' | sha256sum | cut -d' ' -f1)" ] || fail "the RUNs did not see all three"
+}
+
+test_held_out_multi_stage_builder_uses_the_secret() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox AS builder
+ARG GH_TOKEN
+WORKDIR /src
+RUN echo "fetched with ${#GH_TOKEN} chars" > /src/app.txt
+FROM localhost/busybox
+COPY --from=builder /src/app.txt /app.txt
+CMD ["cat", "/app.txt"]
+CF
+  apply_passes localhost/ho-multi:1 "$tok" -- --build-arg "GH_TOKEN=$tok"
+  local id found=0
+  for id in $(sed -n 's/.*now: podman rmi //p' "$ERR"); do
+    dump_image "$id"
+    if grep -aqF -- "$tok" "$E2E_TMP/dump/all"; then found=1; fi
+  done
+  [ "$found" = 0 ] || fail "the builder stage's image holds the token"
+}
+
+test_held_out_npm_config_set_with_an_inline_token() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  # A stand-in for npm: `config set` appends to ~/.npmrc, `ci` reads it.
+  cat > "$CTX/npm" <<'SH'
+#!/bin/sh
+HOME=/root; mkdir -p /root
+case "$1" in
+  config) echo "$3" >> "$HOME/.npmrc" ;;
+  ci) grep -q _authToken "$HOME/.npmrc" && echo installed > /app/installed.txt ;;
+esac
+SH
+  chmod +x "$CTX/npm"
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+WORKDIR /app
+COPY npm /usr/local/bin/npm
+RUN npm config set //registry.npmjs.org/:_authToken=$tok && npm ci
+CMD ["cat", "/app/installed.txt"]
+CF
+  apply_passes localhost/ho-npmset:1 "$tok"
+  grep -q 'rewrite-run-literal: RUN at line 4: the secret (run-writes-credentials) moved into secret NPM_TOKEN' \
+    "$ERR" || fail "no run-literal note"
+  grep -qF -- '--secret id=NPM_TOKEN,type=env,env=NPM_TOKEN' "$ERR" || fail "flag not shown"
+  grep -q 'rewrite-multi-stage: split into stages' "$ERR" || fail "~/.npmrc not left behind"
+  [ -n "$(image_file_sum localhost/ho-npmset:1 /app/installed.txt)" ] || fail "npm ci did not run"
+  sb fix --target-version 4.3 "$CTX"
+  expect_rc 0
+  grep -q 'rotate the secret written in RUN at line 4' "$ERR" || fail "fix gives no advice"
+  expect_no_leak "$tok"
+}
+
+test_held_out_inline_export_of_a_key() {
+  new_context
+  local key; key=$("$FAKE" STRIPE_SECRET_KEY)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+RUN export STRIPE_KEY=$key && echo "\${#STRIPE_KEY}" > /len.txt
+CF
+  apply_passes localhost/ho-export:1 "$key"
+  [ "$(image_file_sum localhost/ho-export:1 /len.txt)" = \
+    "$(echo "${#key}" | sha256sum | cut -d' ' -f1)" ] || fail "the RUN did not see the key"
+}
+
+test_held_out_copy_of_the_whole_context_with_an_npmrc() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//registry.npmjs.org/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  echo '{"name": "ctx"}' > "$CTX/package.json"
+  echo 'notes.txt' > "$CTX/.containerignore"
+  echo 'stays out' > "$CTX/notes.txt"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+WORKDIR /app
+COPY . .
+RUN grep -q _authToken /app/.npmrc && echo installed > /app/installed.txt
+RUN rm /app/.npmrc
+CF
+  apply_passes localhost/ho-ctx:1 "$tok"
+  grep -q 'COPY . sends .npmrc (line 3): the rm of /app/.npmrc removed' "$ERR" ||
+    fail "no context copy note"
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/ho-ctx:1)
+  [ -s "$mnt/app/installed.txt" ] || fail "the RUN did not read the mounted .npmrc"
+  [ -e "$mnt/app/package.json" ] || fail "the rest of the context was not copied"
+  [ -e "$mnt/app/notes.txt" ] && fail "the user's .containerignore was not applied"
+  "${PODMAN[@]}" image unmount localhost/ho-ctx:1 >/dev/null
+}
+
+test_undeclared_secret_build_arg_is_dropped_under_apply() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  printf 'FROM localhost/busybox\nRUN echo hi > /a.txt\n' > "$CTX/Containerfile"
+  apply_passes localhost/ho-unused:1 "$tok" -- --build-arg "GH_TOKEN=$tok"
+  grep -q 'rewrite-unused-build-arg: --build-arg GH_TOKEN dropped' "$ERR" || fail "no drop note"
+  if grep -q 'were not consumed' "$ERR"; then fail "podman still got the build arg"; fi
+  # Without apply it is only a warning: the build passes.
+  sb build "${STORE[@]}" --build-arg "GH_TOKEN=$tok" -t localhost/ho-unused:2 "$CTX"
+  expect_rc 0
+  grep -q 'low: --build-arg GH_TOKEN carries a secret.*no ARG declares it' "$ERR" ||
+    fail "no warning"
+  expect_no_leak "$tok"
+}
+
+test_findings_under_apply_name_the_users_file_and_line() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//registry.npmjs.org/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  # Line 5 prints what it read from the credential into the image: the
+  # rewrite cannot help, and says so at the user's line.
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+# comment
+COPY .npmrc /root/.npmrc
+RUN echo first > /first.txt
+RUN grep -c _authToken /root/.npmrc > /count.txt
+RUN rm /root/.npmrc
+CF
+  sb --rewrite=apply build "${STORE[@]}" -t localhost/ho-map:1 "$CTX"
+  expect_rc 65
+  grep -qF "$CTX/Containerfile:5: high: RUN copies the secret mounted at /root/.npmrc" "$ERR" ||
+    fail "finding not at the user's line: $(grep -F 'RUN copies' "$ERR")"
+  grep -qF "$CTX/Containerfile:5: not rewritten (rewrite): left as is" "$ERR" ||
+    fail "no reason at the user's line"
+  if grep -q "$TMPDIR/safebuild" "$ERR"; then fail "a finding names the private copy"; fi
+  expect_no_leak "$tok"
+}
+
 # E2E_ONLY=PATTERN runs only the cases whose names match.
 for t in $(declare -F | awk '{print $3}' | grep '^test_' | grep -e "${E2E_ONLY:-.}"); do
   run_case "$t"
