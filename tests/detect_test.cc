@@ -411,6 +411,50 @@ TEST(Detector, IgnoresUrlsWithoutRealPasswords) {
   ExpectNone("https://registry.example.org:5000/v2/ http://[::1]:8080/");
 }
 
+// Passwords as people type them into a URL, without percent-encoding: the
+// userinfo ends at the last "@" before the host, whatever it holds.
+TEST(Detector, ReportsUrlPasswordsWithRawHashPercentAtAndSlash) {
+  auto part = [] { return fake::Random(fake::kBase62, 7) + "9"; };
+  const std::string a = part();
+  const std::string b = part();
+  const std::pair<std::string, std::string> cases[] = {
+      {"https://deploy:", a + "#" + b},
+      {"https://deploy:", a + "%q" + b},
+      {"https://deploy:", a + "%" + b + "%"},
+      {"https://deploy:", a + "@" + b},
+      {"https://deploy:", a + "/" + b},
+      {"https://deploy:", a + "#@/%" + b},
+      {"https://deploy:", "#" + a},
+  };
+  for (const auto& [prefix, password] : cases) {
+    ExpectOnly("RUN git clone " + prefix + password + "@git.example.org/o/r.git && make",
+               "url-credentials", Severity::kHigh, password);
+    ExpectOnly(prefix + password + "@git.example.org", "url-credentials", Severity::kHigh,
+               password);
+    ExpectOnly("url = \"" + prefix + password + "@10.0.0.7:8443/x@y#frag\"\n",
+               "url-credentials", Severity::kHigh, password);
+  }
+  // The host's own path may hold "@" again (npm scopes): it is not the password's.
+  ExpectOnly("https://ci:" + a + "@registry.example.org/@scope/pkg/-/pkg-1.0.tgz",
+             "url-credentials", Severity::kHigh, a);
+  ExpectOnly("https://ci:" + a + "@h.example.org/p#x@y", "url-credentials", Severity::kHigh, a);
+}
+
+TEST(Detector, IgnoresUrlsWhoseAtAndColonAreNoPassword) {
+  ExpectNone("see https://example.org/docs/page#section and https://example.org/a%20b/c%2Fd\n");
+  ExpectNone("git clone git@github.com:org/repo.git; ssh://git@github.com:22/org/repo.git\n");
+  ExpectNone("ssh://deploy@host.example.org:2222/srv/repo.git#main@v1\n");
+  ExpectNone("http://localhost:8080/users/@me http://127.0.0.1:5000/#/login@home\n");
+  ExpectNone("https://registry.npmjs.org:443/@babel%2fcore https://h:8443?next=a@b.c\n");
+  ExpectNone("mongodb://h1:27017,h2:27017/db?replicaSet=rs0&authSource=admin@x\n");
+  ExpectNone("https://www.npmjs.com/package/@babel/core https://maps.example.com/@51.5,-0.1\n");
+  ExpectNone("file://C:/Users/someone/docs/notes@home.txt\n");
+  ExpectNone("cvs://:pserver:anoncvs@sources.redhat.com:/cvs/src\n");
+  ExpectNone("https://user:${PASS}@example.org https://user:${PASS}#x@example.org\n");
+  ExpectNone("https://user:$PASS@example.org https://u:%PASSWORD%@example.org\n");
+  ExpectNone("https://user:<password>@example.org/x@y https://u:p@ss@example.org\n");
+}
+
 TEST(Detector, ReportsNetrcPasswordOnOneLineOrSeveral) {
   std::string one = Fake(Kind::kPassword);
   ExpectOnly("machine github.com login bob password " + one + "\n",

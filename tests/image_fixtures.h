@@ -128,8 +128,11 @@ inline std::string MakeTar(const std::vector<TarMember>& members,
 }
 
 // A pax tar with one sparse file of `size` bytes holding `data` at `offset`.
-inline std::string MakeSparseTar(const std::string& name, int64_t size,
-                                 int64_t offset, const std::string& data) {
+// A pax tar of one sparse file of `size` bytes: zeros but for `pieces`
+// (offset, bytes), in order and apart. The tar holds only the pieces.
+inline std::string MakeSparseTar(
+    const std::string& name, int64_t size,
+    const std::vector<std::pair<int64_t, std::string>>& pieces) {
   std::string out;
   archive* a = archive_write_new();
   archive_write_set_format_pax(a);
@@ -139,16 +142,36 @@ inline std::string MakeSparseTar(const std::string& name, int64_t size,
   archive_entry_set_filetype(e, AE_IFREG);
   archive_entry_set_perm(e, 0644);
   archive_entry_set_size(e, size);
-  archive_entry_sparse_add_entry(e, offset, static_cast<int64_t>(data.size()));
+  for (const auto& [offset, data] : pieces) {
+    archive_entry_sparse_add_entry(e, offset, static_cast<int64_t>(data.size()));
+  }
   EXPECT_GE(archive_write_header(a, e), ARCHIVE_WARN)
       << archive_error_string(a);
-  // The writer takes the logical bytes and drops the holes itself.
-  std::string logical = std::string(static_cast<size_t>(offset), '\0') + data;
-  archive_write_data(a, logical.data(), logical.size());
+  // The writer takes the logical bytes and drops the holes itself; the
+  // zeros go in pieces, so a file of gigabytes costs no memory here.
+  const std::string zeros(1 << 20, '\0');
+  int64_t at = 0;
+  auto zeros_to = [&](int64_t end) {
+    for (; at < end; at += std::min<int64_t>(end - at, zeros.size())) {
+      archive_write_data(a, zeros.data(),
+                         static_cast<size_t>(std::min<int64_t>(end - at, zeros.size())));
+    }
+  };
+  for (const auto& [offset, data] : pieces) {
+    zeros_to(offset);
+    archive_write_data(a, data.data(), data.size());
+    at += static_cast<int64_t>(data.size());
+  }
+  // The hole after the last piece is the writer's to fill.
   archive_entry_free(e);
   archive_write_close(a);
   archive_write_free(a);
   return out;
+}
+
+inline std::string MakeSparseTar(const std::string& name, int64_t size,
+                                 int64_t offset, const std::string& data) {
+  return MakeSparseTar(name, size, {{offset, data}});
 }
 
 // Compresses bytes as one stream (libarchive's "raw" format).
@@ -193,7 +216,7 @@ inline TempDir MakeTempDir() {
 struct ReadEntries {
   std::vector<LayerEntry> entries;
   std::vector<std::string> contents;
-  std::vector<bool> truncated;
+  std::vector<int> windows;  // how many windows each entry came in
 
   const LayerEntry* Find(const std::string& path) const {
     for (const LayerEntry& e : entries) {
@@ -208,10 +231,16 @@ inline Expected<ReadEntries> ReadAll(const fs::path& blob,
   ReadEntries out;
   Status s = ReadLayer(
       blob, limits,
-      [&out](const LayerEntry& e, std::string_view content, bool truncated) {
-        out.entries.push_back(e);
-        out.contents.emplace_back(content);
-        out.truncated.push_back(truncated);
+      [&out](const LayerEntry& e, const ContentWindow& w) {
+        if (w.offset == 0) {
+          out.entries.push_back(e);
+          out.contents.emplace_back();
+          out.windows.push_back(0);
+        }
+        // Each window starts with what the one before it ended with.
+        EXPECT_EQ(w.offset + w.fresh, out.contents.back().size());
+        out.contents.back().append(w.bytes.substr(w.fresh));
+        ++out.windows.back();
         return true;
       });
   if (!s) return Fail(s.error());

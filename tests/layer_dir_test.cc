@@ -30,7 +30,7 @@ struct DirEntries {
 
 Expected<DirEntries> ReadDir(const fs::path& dir, const LayerLimits& limits = {}) {
   DirEntries out;
-  Status s = ReadLayerDir(dir, limits, [&](const LayerEntry& e, std::string_view c, bool) {
+  Status s = ReadLayerDir(dir, limits, [&](const LayerEntry& e, const ContentWindow& w) {
     std::string kind = e.is_opaque ? "opaque" : e.is_whiteout ? "whiteout" : "other";
     if (!e.is_opaque && !e.is_whiteout) {
       if (e.type == LayerEntry::Type::kFile) kind = "file";
@@ -39,7 +39,7 @@ Expected<DirEntries> ReadDir(const fs::path& dir, const LayerLimits& limits = {}
     }
     std::string key = e.path + (e.is_opaque ? "#opq" : "");
     out.kinds[key] = kind;
-    if (e.type == LayerEntry::Type::kFile) out.contents[e.path] = std::string(c);
+    if (e.type == LayerEntry::Type::kFile) out.contents[e.path] += w.bytes.substr(w.fresh);
     return true;
   });
   if (!s) return Fail(s.error());
@@ -119,19 +119,26 @@ TEST_F(LayerDirTest, NeverFollowsSymlinksOutOfTheDirectory) {
   EXPECT_TRUE(got->contents.empty());
 }
 
-TEST_F(LayerDirTest, LargeFileIsReadUpToTheLimitAndMarkedTruncated) {
+TEST_F(LayerDirTest, LargeFileComesInWindowsWithEveryByte) {
   fs::path d = Dir("diff");
-  test::WriteFile(d / "big", std::string(100, 'x'));
+  std::string big;
+  for (int i = 0; i < 100; ++i) big += static_cast<char>('a' + i % 26);
+  test::WriteFile(d / "big", big);
   LayerLimits limits;
-  limits.max_file_bytes = 10;
-  std::vector<bool> truncated;
-  Status s = ReadLayerDir(d, limits, [&](const LayerEntry&, std::string_view c, bool t) {
-    EXPECT_EQ(c, std::string(10, 'x'));
-    truncated.push_back(t);
+  limits.window = {10, 2};
+  std::vector<uint64_t> offsets;
+  std::string got;
+  Status s = ReadLayerDir(d, limits, [&](const LayerEntry& e, const ContentWindow& w) {
+    EXPECT_EQ(e.size, 100u);
+    EXPECT_EQ(w.bytes, std::string_view(big).substr(w.offset, w.bytes.size()));
+    offsets.push_back(w.offset);
+    got += w.bytes.substr(w.fresh);
     return true;
   });
   ASSERT_TRUE(s) << s.error();
-  EXPECT_EQ(truncated, std::vector<bool>{true});
+  EXPECT_EQ(got, big);
+  ASSERT_EQ(offsets.size(), 10u);
+  EXPECT_EQ(offsets[1], 8u);
 }
 
 TEST_F(LayerDirTest, EntryLimitIsAnError) {

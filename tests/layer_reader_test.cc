@@ -60,7 +60,7 @@ TEST_F(ReadLayerTest, ReportsFilesDirectoriesAndSymlinksWithContent) {
   EXPECT_EQ(r.entries[1].path, "/app/.npmrc");
   EXPECT_EQ(r.entries[1].size, 7u);
   EXPECT_EQ(r.contents[1], "token=1");
-  EXPECT_FALSE(r.truncated[1]);
+  EXPECT_EQ(r.windows[1], 1);
   EXPECT_EQ(r.entries[2].type, Type::kSymlink);
   EXPECT_EQ(r.entries[2].link_target, "/etc/shadow");
   EXPECT_EQ(r.contents[2], "");
@@ -174,34 +174,152 @@ TEST_F(ReadLayerTest, LongNamesSurvive) {
   }
 }
 
-TEST_F(ReadLayerTest, FileOverTheLimitIsCutAndTheNextEntryStillRead) {
+TEST_F(ReadLayerTest, FileLargerThanAWindowComesInWindowsWithEveryByte) {
   LayerLimits limits;
-  limits.max_file_bytes = 10;
-  ReadEntries r =
-      Read(MakeTar({File("big", std::string(100000, 'x')),
-                    File("exact", "0123456789"), File("small", "ok")},
-                   Filter::kGzip),
-           limits);
+  limits.window = {10, 2};
+  std::string big;
+  for (int i = 0; i < 1000; ++i) big += static_cast<char>('a' + i % 26);
+  ReadEntries r = Read(MakeTar({File("big", big), File("exact", "0123456789ab"),
+                                File("small", "ok")},
+                               Filter::kGzip),
+                       limits);
   ASSERT_EQ(r.entries.size(), 3u);
-  EXPECT_EQ(r.contents[0], std::string(10, 'x'));
-  EXPECT_TRUE(r.truncated[0]);
-  EXPECT_EQ(r.entries[0].size, 100000u);
-  EXPECT_EQ(r.contents[1], "0123456789");
-  EXPECT_FALSE(r.truncated[1]);
+  EXPECT_EQ(r.contents[0], big);
+  EXPECT_EQ(r.windows[0], 100);
+  EXPECT_EQ(r.entries[0].size, 1000u);
+  EXPECT_EQ(r.contents[1], "0123456789ab");  // step + overlap: still one window
+  EXPECT_EQ(r.windows[1], 1);
   EXPECT_EQ(r.contents[2], "ok");
 }
 
-TEST_F(ReadLayerTest, SparseFileReadsAsZerosAndDataUpToTheLimit) {
+// Short holes come as zeros; a long one is left out of the windows, its
+// length in `gap`.
+TEST_F(ReadLayerTest, SparseFileReadsAsZerosToItsLastByte) {
   LayerLimits limits;
-  limits.max_file_bytes = 1 << 20;
-  std::string tar = MakeSparseTar("sparse", int64_t{1} << 40, 8192, "KEY=v");
-  ReadEntries r = Read(tar, limits);
-  ASSERT_EQ(r.entries.size(), 1u);
-  EXPECT_EQ(r.entries[0].size, uint64_t{1} << 40);
-  EXPECT_TRUE(r.truncated[0]);
-  ASSERT_EQ(r.contents[0].size(), size_t{1} << 20);
-  EXPECT_EQ(r.contents[0].substr(8190, 9),
-            std::string(2, '\0') + "KEY=v" + std::string(2, '\0'));
+  limits.window = {1 << 20, 4096};
+  const int64_t size = int64_t{40} << 20;
+  std::string tar = MakeSparseTar("sparse", size, {{8192, "KEY=v"}, {size - 5, "tail!"}});
+  fs::path blob = Write(tar);
+  uint64_t total = 0;
+  int gaps = 0;
+  std::string head;
+  std::string tail;
+  Status s = ReadLayer(blob, limits, [&](const LayerEntry& e, const ContentWindow& w) {
+    EXPECT_EQ(e.size, static_cast<uint64_t>(size));
+    total += w.gap + (w.bytes.size() - w.fresh);
+    gaps += w.gap > 0;
+    if (w.offset == 0) head = std::string(w.bytes.substr(8190, 9));
+    if (w.last) tail = std::string(w.bytes.substr(w.bytes.size() - 6));
+    return true;
+  });
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(total, static_cast<uint64_t>(size));
+  EXPECT_EQ(gaps, 1);
+  EXPECT_EQ(head, std::string(2, '\0') + "KEY=v" + std::string(2, '\0'));
+  EXPECT_EQ(tail, std::string(1, '\0') + "tail!");
+}
+
+// The windows of a file: each `step` bytes of its own, `overlap` bytes of
+// its neighbours on either side, and the own parts tile the file.
+TEST(WindowCutter, OwnPartsTileTheFileAndEachWindowHasItsContext) {
+  std::string file;
+  for (int i = 0; i < 95; ++i) file += (i % 10 == 9) ? '\n' : static_cast<char>('0' + i % 10);
+  WindowCutter cutter({20, 3});
+  size_t at = 0;
+  auto read = [&](char* buf, size_t size) -> Expected<ReadPiece> {
+    size_t n = std::min<size_t>({size, 7, file.size() - at});  // short reads too
+    file.copy(buf, n, at);
+    at += n;
+    return ReadPiece{n, 0};
+  };
+  std::vector<ContentWindow> got;
+  std::vector<std::string> bytes;
+  bool stopped = true;
+  Status s = cutter.Run(read, [&](const ContentWindow& w) {
+    got.push_back(w);
+    bytes.emplace_back(w.bytes);
+    return true;
+  }, &stopped);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_FALSE(stopped);
+  ASSERT_EQ(got.size(), 5u);
+  uint64_t own = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const ContentWindow& w = got[i];
+    EXPECT_EQ(bytes[i], file.substr(w.offset, bytes[i].size())) << i;
+    EXPECT_EQ(w.own_begin, own) << i;
+    EXPECT_EQ(w.own_begin - w.offset, i == 0 ? 0u : 3u) << i;
+    EXPECT_EQ(w.offset + bytes[i].size() - w.own_end, w.last ? 0u : 3u) << i;
+    EXPECT_EQ(w.line, 1 + w.offset / 10) << i;  // a newline ends every tenth byte
+    EXPECT_EQ(w.last, i + 1 == got.size()) << i;
+    own = w.own_end;
+  }
+  EXPECT_EQ(own, file.size());
+  EXPECT_EQ(got[1].offset, 17u);
+  EXPECT_EQ(got[1].fresh, 6u);
+}
+
+TEST(WindowCutter, LongHoleIsLeftOutWithItsZerosAroundTheData) {
+  // data, a hole of 1000, data, a hole of 20 (short: read as zeros), data,
+  // and a hole of 500 to the end.
+  std::vector<ReadPiece> pieces = {{5, 0}, {0, 1000}, {5, 0}, {0, 20}, {5, 0}, {0, 500}};
+  std::string file = "AAAA\n" + std::string(1000, '\0') + "BBBB\n" + std::string(20, '\0') +
+                     "CCCC\n" + std::string(500, '\0');
+  size_t next = 0;
+  size_t at = 0;
+  auto read = [&](char* buf, size_t size) -> Expected<ReadPiece> {
+    if (next == pieces.size()) return ReadPiece{};
+    ReadPiece p = pieces[next];
+    if (p.bytes > 0) {
+      p.bytes = std::min(p.bytes, size);
+      file.copy(buf, p.bytes, at);
+      pieces[next].bytes -= p.bytes;
+      if (pieces[next].bytes == 0) ++next;
+    } else {
+      ++next;
+    }
+    at += p.bytes + p.zeros;
+    return p;
+  };
+  WindowCutter cutter({20, 3});
+  uint64_t own = 0;
+  uint64_t covered = 0;
+  int gaps = 0;
+  bool last = false;
+  bool stopped = false;
+  Status s = cutter.Run(read, [&](const ContentWindow& w) {
+    EXPECT_EQ(w.bytes, std::string_view(file).substr(w.offset, w.bytes.size()));
+    EXPECT_GE(w.own_begin, own);
+    EXPECT_EQ(w.line, 1 + std::count(file.begin(), file.begin() + w.offset, '\n'));
+    own = w.own_end;
+    covered += w.gap + w.bytes.size() - w.fresh;
+    gaps += w.gap > 0;
+    last = w.last;
+    return true;
+  }, &stopped);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_TRUE(last);
+  EXPECT_EQ(covered, file.size());
+  EXPECT_EQ(own, file.size());
+  EXPECT_EQ(gaps, 2);  // 1000 - 2*3 and 500 - 2*3 zeros were never handed on
+}
+
+TEST(WindowCutter, EmptyFileIsOneEmptyWindowAndAReadErrorIsAnError) {
+  WindowCutter cutter({20, 3});
+  int windows = 0;
+  bool stopped = false;
+  auto count = [&](const ContentWindow& w) {
+    EXPECT_TRUE(w.whole());
+    ++windows;
+    return true;
+  };
+  Status s = cutter.Run([](char*, size_t) -> Expected<ReadPiece> { return ReadPiece{}; },
+                        count, &stopped);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(windows, 1);
+  Status bad = cutter.Run([](char*, size_t) -> Expected<ReadPiece> { return Fail("read"); },
+                          count, &stopped);
+  EXPECT_FALSE(bad);
 }
 
 TEST_F(ReadLayerTest, TooManyEntriesIsAnError) {
@@ -217,7 +335,7 @@ TEST_F(ReadLayerTest, CallbackReturningFalseStopsTheWalk) {
   fs::path blob = Write(MakeTar({File("a"), File("b"), File("c")}));
   int seen = 0;
   Status s =
-      ReadLayer(blob, {}, [&seen](const LayerEntry&, std::string_view, bool) {
+      ReadLayer(blob, {}, [&seen](const LayerEntry&, const ContentWindow&) {
         return ++seen < 2;
       });
   EXPECT_TRUE(s.ok());

@@ -129,8 +129,8 @@ LayerStack StackOf(const TempDir& dir, const std::vector<std::string>& tars) {
     fs::path blob = dir.path() / ("layer" + std::to_string(i));
     WriteFile(blob, tars[i]);
     Status st =
-        ReadLayer(blob, {}, [&](const LayerEntry& e, std::string_view, bool) {
-          s.Record(static_cast<int>(i), e);
+        ReadLayer(blob, {}, [&](const LayerEntry& e, const ContentWindow& w) {
+          if (w.offset == 0) s.Record(static_cast<int>(i), e);
           return true;
         });
     EXPECT_TRUE(st.ok()) << st.error();

@@ -194,9 +194,50 @@ bool IsExampleUrlPassword(std::string_view password) {
   });
 }
 
+bool IsHostChar(char c) {
+  return IsAlnum(c) || std::string_view("._~%-[]").find(c) != std::string_view::npos;
+}
+
+// People type a password into a URL as it is ("https://u:p@ss#1@host/"),
+// so the pattern takes everything up to the last "@" before a host. The
+// userinfo really ends at the first "@" whose host is followed by the end
+// of the URL, a port, a path, a query or a fragment: a path may hold "@"
+// again ("https://u:pw@host/@scope/pkg"), a password's "@" is followed by
+// more of the password.
+size_t UserinfoEnd(std::string_view text, size_t begin, size_t end) {
+  for (size_t at = text.find('@', begin); at < end; at = text.find('@', at + 1)) {
+    size_t host_end = at + 1;
+    while (host_end < text.size() && IsHostChar(text[host_end])) ++host_end;
+    if (host_end == at + 1) continue;
+    if (host_end == text.size() ||
+        std::string_view(":/?#\"'`()<>|\\ \t\r\n").find(text[host_end]) !=
+            std::string_view::npos) {
+      return at;
+    }
+  }
+  return end;
+}
+
+// "host:8080/path@v1" is a host, a port and a path, "host:/srv/x@y" a path:
+// neither is a user and password.
+bool LooksLikePortOrPath(std::string_view password) {
+  size_t digits = 0;
+  while (digits < password.size() && password[digits] >= '0' && password[digits] <= '9') {
+    ++digits;
+  }
+  if (digits > 0 && digits <= 5 &&
+      (digits == password.size() ||
+       std::string_view("/?#,;").find(password[digits]) != std::string_view::npos)) {
+    return true;
+  }
+  return !password.empty() && password[0] == '/';
+}
+
 bool ValidateUrlPassword(Candidate& c) {
   // The match starts at "://": a scheme must come before it.
   if (c.match_begin == 0 || !IsAlnum(c.text[c.match_begin - 1])) return false;
+  c.end = UserinfoEnd(c.text, c.begin, c.end);
+  if (LooksLikePortOrPath(c.value())) return false;
   // In .git-credentials a short password is still a password.
   const bool in_credential_file = !c.credential_file.empty();
   size_t min = in_credential_file ? 1 : kMinPassword;
@@ -555,7 +596,7 @@ constexpr Pattern kContextPatterns[] = {
      kNonWord, 0, ValidateNetrc, false},
     {"url-credentials", kHigh, "password in a URL", "://",
      R"(://([A-Za-z0-9._~%!$&*+,;={}<>-]*):)"
-     R"(([A-Za-z0-9._~%!$&*+,;={}<>^-]*)@[A-Za-z0-9\[])",
+     R"(([^\s:"'`\\()\[\]|]*)@[A-Za-z0-9\[])",
      kAnything, 1, ValidateUrlPassword, false},
     {"connection-string-password", kHigh, "password in a connection string",
      "(?i:password|pwd)",

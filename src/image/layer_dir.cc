@@ -37,11 +37,67 @@ bool IsOpaque(int fd) {
   return false;
 }
 
+// Reads a file that may be sparse: SEEK_DATA and SEEK_HOLE tell where its
+// holes are, so they are reported as runs of zeros instead of read. Where
+// the file system cannot tell, the whole file is data.
+class HoleAwareFile {
+ public:
+  explicit HoleAwareFile(int fd) : fd_(fd) {}
+
+  Expected<ReadPiece> Read(char* buf, size_t size) {
+    if (pos_ == data_end_ && !Locate()) return Fail("seek");
+    if (pos_ < data_at_) {
+      ReadPiece hole{0, data_at_ - pos_};
+      pos_ = data_at_;
+      return hole;
+    }
+    size_t want = std::min({size, kChunk, static_cast<size_t>(data_end_ - pos_)});
+    while (true) {
+      ssize_t n = pread(fd_, buf, want, static_cast<off_t>(pos_));
+      if (n >= 0) {
+        pos_ += static_cast<uint64_t>(n);
+        // A file that shrank while being read ends here.
+        if (n == 0) data_end_ = data_at_ = pos_;
+        return ReadPiece{static_cast<size_t>(n), 0};
+      }
+      if (errno != EINTR) return Fail("read");
+    }
+  }
+
+ private:
+  // Finds the next data at or after pos_, and where it ends.
+  bool Locate() {
+    off_t data = lseek(fd_, static_cast<off_t>(pos_), SEEK_DATA);
+    if (data < 0 && errno == ENXIO) {
+      // No data after pos_: a hole to the end of the file, as it is now.
+      struct stat st;
+      if (fstat(fd_, &st) != 0) return false;
+      data_at_ = std::max<uint64_t>(pos_, static_cast<uint64_t>(st.st_size));
+      data_end_ = data_at_ + kChunk;  // a read there finds the end
+      return true;
+    }
+    if (data < 0) {  // SEEK_DATA unsupported: all data
+      data_at_ = pos_;
+      data_end_ = UINT64_MAX;
+      return true;
+    }
+    off_t hole = lseek(fd_, data, SEEK_HOLE);
+    data_at_ = static_cast<uint64_t>(data);
+    data_end_ = hole > data ? static_cast<uint64_t>(hole) : UINT64_MAX;
+    return true;
+  }
+
+  int fd_;
+  uint64_t pos_ = 0;
+  uint64_t data_at_ = 0;   // where the current data run starts
+  uint64_t data_end_ = 0;  // and ends (the next hole, or the end of the file)
+};
+
 class DirWalk {
  public:
   DirWalk(const std::filesystem::path& root, const LayerLimits& limits,
           const EntryCallback& on_entry)
-      : root_(root), limits_(limits), on_entry_(on_entry) {}
+      : root_(root), limits_(limits), on_entry_(on_entry), cutter_(limits.window) {}
 
   Status Run();
 
@@ -49,8 +105,11 @@ class DirWalk {
   Status WalkDir(int fd, const std::string& path, int depth);
   Status Visit(int dir_fd, const char* name, const std::string& path, int depth);
   Status VisitDir(int dir_fd, const char* name, const std::string& path, int depth);
-  Status ReadFile(int dir_fd, const char* name, const struct stat& st, bool* truncated);
-  Status Emit(const LayerEntry& entry, std::string_view content, bool truncated);
+  Status VisitFile(int dir_fd, const char* name, const std::string& path,
+                   const struct stat& st);
+  Status ReadFile(int dir_fd, const char* name, const struct stat& st, const LayerEntry& entry);
+  Status Count();
+  Status Emit(const LayerEntry& entry);
   Status Error(const std::string& path, const std::string& what) const {
     return Fail("layer directory " + root_.string() + ": " + path + ": " + what + ": " +
                 std::generic_category().message(errno));
@@ -59,27 +118,32 @@ class DirWalk {
   const std::filesystem::path& root_;
   const LayerLimits& limits_;
   const EntryCallback& on_entry_;
-  std::string content_;
+  WindowCutter cutter_;
   uint64_t count_ = 0;
   bool stopped_ = false;
 };
 
-Status DirWalk::Emit(const LayerEntry& entry, std::string_view content, bool truncated) {
+Status DirWalk::Count() {
   if (++count_ > limits_.max_entries) {
     errno = 0;
     return Fail("layer directory " + root_.string() + ": more than " +
                 std::to_string(limits_.max_entries) + " entries");
   }
-  if (!on_entry_(entry, content, truncated)) stopped_ = true;
+  return Ok{};
+}
+
+// An entry without content.
+Status DirWalk::Emit(const LayerEntry& entry) {
+  if (Status s = Count(); !s) return s;
+  if (!on_entry_(entry, ContentWindow{})) stopped_ = true;
   return Ok{};
 }
 
 // Opens the name as found by lstat; O_NOFOLLOW and the inode check catch a
-// file swapped for a symlink or another file in between.
+// file swapped for a symlink or another file in between. The bytes go on
+// window by window, to the last one.
 Status DirWalk::ReadFile(int dir_fd, const char* name, const struct stat& st,
-                         bool* truncated) {
-  content_.clear();
-  *truncated = false;
+                         const LayerEntry& entry) {
   Fd fd(openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) return Fail("open");
   struct stat now;
@@ -88,24 +152,29 @@ Status DirWalk::ReadFile(int dir_fd, const char* name, const struct stat& st,
     errno = EAGAIN;
     return Fail("changed while being read");
   }
-  while (true) {
-    uint64_t room = limits_.max_file_bytes - content_.size();
-    size_t want = static_cast<size_t>(std::min<uint64_t>(room, kChunk));
-    if (want == 0) {
-      char probe;
-      ssize_t n = read(fd.get(), &probe, 1);
-      if (n < 0) return Fail("read");
-      *truncated = n > 0;
-      return Ok{};
-    }
-    size_t old = content_.size();
-    content_.resize(old + want);
-    ssize_t n = read(fd.get(), content_.data() + old, want);
-    content_.resize(old + static_cast<size_t>(std::max<ssize_t>(n, 0)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Fail("read");
-    if (n == 0) return Ok{};
+  HoleAwareFile file(fd.get());
+  auto read_some = [&file](char* buf, size_t size) { return file.Read(buf, size); };
+  auto window = [&](const ContentWindow& w) { return on_entry_(entry, w); };
+  bool stopped = false;
+  Status s = cutter_.Run(read_some, window, &stopped);
+  stopped_ = stopped_ || stopped;
+  return s;
+}
+
+Status DirWalk::VisitFile(int dir_fd, const char* name, const std::string& path,
+                          const struct stat& st) {
+  LayerEntry entry;
+  entry.type = LayerEntry::Type::kFile;
+  entry.path = path;
+  entry.size = static_cast<uint64_t>(st.st_size);
+  // Some drivers (vfs diffs, aufs, layers unpacked by other tools) keep
+  // deletions as ".wh.NAME" files, as a layer tar spells them.
+  ClassifyWhiteout(entry);
+  if (Status s = Count(); !s) return s;
+  if (Status s = ReadFile(dir_fd, name, st, entry); !s) {
+    return Error(path, "cannot read (" + s.error() + ")");
   }
+  return Ok{};
 }
 
 Status DirWalk::VisitDir(int dir_fd, const char* name, const std::string& path, int depth) {
@@ -118,11 +187,11 @@ Status DirWalk::VisitDir(int dir_fd, const char* name, const std::string& path, 
   LayerEntry entry;
   entry.type = LayerEntry::Type::kDir;
   entry.path = path;
-  if (Status s = Emit(entry, {}, false); !s || stopped_) return s;
+  if (Status s = Emit(entry); !s || stopped_) return s;
   if (IsOpaque(fd.get())) {
     // The same two entries a layer tar has: the directory and its marker.
     entry.is_opaque = true;
-    if (Status s = Emit(entry, {}, false); !s || stopped_) return s;
+    if (Status s = Emit(entry); !s || stopped_) return s;
   }
   return WalkDir(fd.release(), path, depth + 1);
 }
@@ -131,17 +200,10 @@ Status DirWalk::Visit(int dir_fd, const char* name, const std::string& path, int
   struct stat st;
   if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return Error(path, "cannot stat");
   if (S_ISDIR(st.st_mode)) return VisitDir(dir_fd, name, path, depth);
+  if (S_ISREG(st.st_mode)) return VisitFile(dir_fd, name, path, st);
   LayerEntry entry;
   entry.path = path;
-  bool truncated = false;
-  content_.clear();
-  if (S_ISREG(st.st_mode)) {
-    entry.type = LayerEntry::Type::kFile;
-    entry.size = static_cast<uint64_t>(st.st_size);
-    if (Status s = ReadFile(dir_fd, name, st, &truncated); !s) {
-      return Error(path, "cannot read (" + s.error() + ")");
-    }
-  } else if (S_ISLNK(st.st_mode)) {
+  if (S_ISLNK(st.st_mode)) {
     entry.type = LayerEntry::Type::kSymlink;
     std::string target(PATH_MAX, '\0');
     ssize_t n = readlinkat(dir_fd, name, target.data(), target.size());
@@ -151,10 +213,8 @@ Status DirWalk::Visit(int dir_fd, const char* name, const std::string& path, int
   } else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 0 && minor(st.st_rdev) == 0) {
     entry.is_whiteout = true;
   }
-  // Some drivers (vfs diffs, aufs, layers unpacked by other tools) keep
-  // deletions as ".wh.NAME" files, as a layer tar spells them.
-  ClassifyWhiteout(entry);
-  return Emit(entry, content_, truncated);
+  ClassifyWhiteout(entry);  // ".wh.NAME" as a symlink or device, as in a tar
+  return Emit(entry);
 }
 
 // Takes ownership of `fd`.

@@ -19,8 +19,8 @@
 namespace safebuild {
 
 /// Calls `on_entry` for each entry below `dir` (not `dir` itself), with the
-/// same meaning of content and truncation as ReadLayer. An entry that cannot
-/// be opened or read is an error: a partial layer never looks clean.
+/// same windows of content as ReadLayer. An entry that cannot be opened or
+/// read is an error: a partial layer never looks clean.
 Status ReadLayerDir(const std::filesystem::path& dir, const LayerLimits& limits,
                     const EntryCallback& on_entry);
 

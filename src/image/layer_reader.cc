@@ -16,6 +16,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -109,24 +110,24 @@ LayerEntry Describe(archive_entry* e) {
   return entry;
 }
 
-// Reads one layer; one content buffer serves every entry.
+// Reads one layer; one window buffer serves every entry.
 class LayerStream {
  public:
   LayerStream(const std::filesystem::path& blob, const LayerLimits& limits)
-      : blob_(blob), limits_(limits) {}
+      : blob_(blob), limits_(limits), cutter_(limits.window) {}
 
   Status Run(const EntryCallback& on_entry);
 
  private:
   Status Open();
-  Status ReadContent(bool* truncated);
+  Status Content(const LayerEntry& entry, const EntryCallback& on_entry, bool* stopped);
   Status CheckEnd(int64_t last_entry_end);
   Status Error(const std::string& what) const;
 
   const std::filesystem::path& blob_;
   const LayerLimits& limits_;
+  WindowCutter cutter_;
   ReaderPtr a_;
-  std::string content_;
   std::string member_;  // name of the entry being read, for messages
 };
 
@@ -148,28 +149,63 @@ Status LayerStream::Open() {
   return Ok{};
 }
 
-// Fills content_ with at most max_file_bytes and says whether more followed.
-Status LayerStream::ReadContent(bool* truncated) {
-  content_.clear();
-  *truncated = false;
-  const uint64_t max = limits_.max_file_bytes;
-  while (true) {
-    uint64_t room = max - content_.size();
-    if (room == 0) {
-      char probe;
-      la_ssize_t n = archive_read_data(a_.get(), &probe, 1);
-      if (n < 0) return Error("corrupt data");
-      *truncated = n > 0;
-      return Ok{};
+// One entry's data as libarchive's blocks: each at its offset in the file,
+// so the holes of a sparse entry show as gaps between them, and the end of
+// the last block may still be short of the entry's size.
+class BlockReader {
+ public:
+  BlockReader(archive* a, uint64_t size) : a_(a), size_(size) {}
+
+  Expected<ReadPiece> Read(char* buf, size_t size) {
+    while (left_ == 0 && !end_) {
+      const void* block = nullptr;
+      size_t n = 0;
+      la_int64_t offset = 0;
+      int r = archive_read_data_block(a_, &block, &n, &offset);
+      if (r == ARCHIVE_EOF) {
+        end_ = true;
+      } else if (r < ARCHIVE_WARN || offset < 0 || static_cast<uint64_t>(offset) < pos_) {
+        return Fail("corrupt data");
+      } else {
+        block_ = static_cast<const char*>(block);
+        left_ = n;
+        block_at_ = static_cast<uint64_t>(offset);
+      }
     }
-    size_t old = content_.size();
-    size_t want = static_cast<size_t>(std::min<uint64_t>(room, kChunk));
-    content_.resize(old + want);
-    la_ssize_t n = archive_read_data(a_.get(), content_.data() + old, want);
-    content_.resize(old + static_cast<size_t>(std::max<la_ssize_t>(n, 0)));
-    if (n < 0) return Error("corrupt data");
-    if (n == 0) return Ok{};
+    uint64_t data_at = end_ ? std::max(size_, pos_) : block_at_;
+    if (pos_ < data_at) {
+      ReadPiece hole{0, data_at - pos_};
+      pos_ = data_at;
+      return hole;
+    }
+    size_t n = std::min(size, left_);
+    if (n == 0) return ReadPiece{};  // the end
+    std::memcpy(buf, block_, n);
+    block_ += n;
+    left_ -= n;
+    pos_ += n;
+    block_at_ += n;
+    return ReadPiece{n, 0};
   }
+
+ private:
+  archive* a_;
+  uint64_t size_;
+  uint64_t pos_ = 0;  // in the file, holes included
+  const char* block_ = nullptr;
+  size_t left_ = 0;
+  uint64_t block_at_ = 0;
+  bool end_ = false;
+};
+
+// Hands the entry's bytes on, window by window, to the last byte.
+Status LayerStream::Content(const LayerEntry& entry, const EntryCallback& on_entry,
+                            bool* stopped) {
+  BlockReader blocks(a_.get(), entry.size);
+  auto read = [&blocks](char* buf, size_t size) { return blocks.Read(buf, size); };
+  auto window = [&](const ContentWindow& w) { return on_entry(entry, w); };
+  Status s = cutter_.Run(read, window, stopped);
+  return s ? s : Error(s.error());
 }
 
 // libarchive also ends quietly when the stream stops at a block boundary;
@@ -200,12 +236,13 @@ Status LayerStream::Run(const EntryCallback& on_entry) {
     }
     member_ = EntryName(e);
     LayerEntry entry = Describe(e);
-    bool truncated = false;
-    content_.clear();
+    bool stopped = false;
     if (entry.type == LayerEntry::Type::kFile) {
-      if (Status s = ReadContent(&truncated); !s) return s;
+      if (Status s = Content(entry, on_entry, &stopped); !s) return s;
+    } else {
+      stopped = !on_entry(entry, ContentWindow{});
     }
-    if (!on_entry(entry, content_, truncated)) return Ok{};
+    if (stopped) return Ok{};
     if (archive_read_data_skip(a_.get()) != ARCHIVE_OK) {
       return Error("corrupt data");
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "image/content_windows.h"
 #include "util/expected.h"
 
 namespace safebuild {
@@ -26,17 +27,17 @@ struct LayerEntry {
 };
 
 struct LayerLimits {
-  uint64_t max_file_bytes = 256ull << 20;  // larger files: scanned in part
-  uint64_t max_entries = 2'000'000;        // more: an error, not a partial scan
+  WindowSize window;                // files larger than a window come in windows
+  uint64_t max_entries = 2'000'000;  // more: an error, not a partial scan
 };
 
-/// Calls `on_entry` for each entry. For regular files `content` holds the
-/// file's bytes (at most limits.max_file_bytes, `truncated` says if cut);
-/// for other entries it is empty. Returning false from the callback stops.
-/// A corrupt or truncated stream is an error, never a silent end.
-using EntryCallback = std::function<bool(const LayerEntry& entry,
-                                         std::string_view content,
-                                         bool truncated)>;
+/// Calls `on_entry` for each entry. A regular file comes in one or more
+/// windows of its bytes, in order (see content_windows.h), every byte of
+/// it in some window; other entries come once, with an empty window.
+/// Returning false from the callback stops. A corrupt or truncated stream
+/// is an error, never a silent end.
+using EntryCallback =
+    std::function<bool(const LayerEntry& entry, const ContentWindow& window)>;
 Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
                  const EntryCallback& on_entry);
 

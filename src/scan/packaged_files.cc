@@ -34,16 +34,31 @@ bool IsDpkgSumsPath(std::string_view path) {
          path.find('/', kDpkgInfo.size()) == std::string_view::npos;
 }
 
-std::string Md5Hex(std::string_view content) {
+struct Md5Stream::State {
   boost::uuids::detail::md5 hash;
-  hash.process_bytes(content.data(), content.size());
+};
+
+Md5Stream::Md5Stream() : state_(std::make_unique<State>()) {}
+Md5Stream::~Md5Stream() = default;
+
+void Md5Stream::Add(std::string_view bytes) {
+  state_->hash.process_bytes(bytes.data(), bytes.size());
+}
+
+std::string Md5Stream::Hex() {
   boost::uuids::detail::md5::digest_type digest;
-  hash.get_digest(digest);
+  state_->hash.get_digest(digest);
   std::string hex(32, '0');
   for (int i = 0; i < 4; ++i) {
     std::snprintf(hex.data() + 8 * i, 9, "%08x", static_cast<unsigned>(digest[i]));
   }
   return hex;
+}
+
+std::string Md5Hex(std::string_view content) {
+  Md5Stream md5;
+  md5.Add(content);
+  return md5.Hex();
 }
 
 void PackagedFiles::AddSums(std::string_view path, std::string_view text) {

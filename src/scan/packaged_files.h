@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,19 @@ bool IsDpkgSumsPath(std::string_view path);
 
 /// The MD5 of `content`, 32 lower-case hex digits.
 std::string Md5Hex(std::string_view content);
+
+/// The same MD5 of a file read in pieces.
+class Md5Stream {
+ public:
+  Md5Stream();
+  ~Md5Stream();
+  void Add(std::string_view bytes);
+  std::string Hex();  // ends the stream
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 class PackagedFiles {
  public:

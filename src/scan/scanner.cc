@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -116,6 +117,7 @@ struct LayerResult {
   std::vector<std::pair<uint64_t, LayerEntry>> links;  // hardlinks, resolved last
   std::vector<LayerEntry> entries;
   std::vector<std::pair<std::string, std::string>> dpkg_sums;  // path, content
+  std::map<uint64_t, std::string> file_md5;  // entry -> MD5, of files read in windows
   ScanStats stats;
 };
 
@@ -135,11 +137,48 @@ void AddHardlinkFindings(const LayerEntry& link,
   by_path[link.path] = std::move(copies);
 }
 
+// A secret in a stored (uncompressed) member shows in the archive's own
+// bytes too; it is reported once, at the member, the more precise place.
+bool SeenDeeper(const Finding& f, const std::vector<Finding>& all) {
+  std::string prefix = f.member.empty() ? "" : f.member + "!";
+  return std::any_of(all.begin(), all.end(), [&](const Finding& g) {
+    return g.member.size() > f.member.size() && StartsWith(g.member, prefix) &&
+           g.rule == f.rule && g.fingerprint == f.fingerprint;
+  });
+}
+
+// Each entry's findings, from all of its windows and members, in line order;
+// a file read in windows gets its MD5 only now that all of it is read.
+void SortAndDedupe(LayerResult& r) {
+  // The file's own findings by line (its windows finish in any order), then
+  // its members' in the order the archive holds them.
+  auto key = [](const std::pair<uint64_t, Finding>& p) {
+    bool member = !p.second.member.empty();
+    return std::make_tuple(p.first, member, member ? 0 : p.second.line);
+  };
+  std::stable_sort(r.findings.begin(), r.findings.end(),
+                   [&](const auto& a, const auto& b) { return key(a) < key(b); });
+  std::vector<std::pair<uint64_t, Finding>> kept;
+  for (size_t begin = 0, end = 0; begin < r.findings.size(); begin = end) {
+    std::vector<Finding> group;
+    for (end = begin; end < r.findings.size() && r.findings[end].first == r.findings[begin].first;
+         ++end) {
+      group.push_back(r.findings[end].second);
+    }
+    auto md5 = r.file_md5.find(r.findings[begin].first);
+    for (Finding& f : group) {
+      if (SeenDeeper(f, group)) continue;
+      if (md5 != r.file_md5.end()) f.content_md5 = md5->second;
+      kept.emplace_back(r.findings[begin].first, f);
+    }
+  }
+  r.findings = std::move(kept);
+}
+
 // The layer's findings in entry order, hardlinks resolved against what the
 // entries before them held.
 std::vector<Finding> OrderedFindings(LayerResult& r) {
-  std::stable_sort(r.findings.begin(), r.findings.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  SortAndDedupe(r);
   std::vector<Finding> out;
   std::map<std::string, std::vector<Finding>> by_path;
   size_t next = 0;
@@ -158,16 +197,6 @@ std::vector<Finding> OrderedFindings(LayerResult& r) {
   return out;
 }
 
-// A secret in a stored (uncompressed) member shows in the archive's own
-// bytes too; it is reported once, at the member, the more precise place.
-bool SeenDeeper(const Finding& f, const std::vector<Finding>& all) {
-  std::string prefix = f.member.empty() ? "" : f.member + "!";
-  return std::any_of(all.begin(), all.end(), [&](const Finding& g) {
-    return g.member.size() > f.member.size() && StartsWith(g.member, prefix) &&
-           g.rule == f.rule && g.fingerprint == f.fingerprint;
-  });
-}
-
 void AddMatches(const Detector& detector, std::string_view content, const std::string& path,
                 const std::string& member, const LayerRef& ref, std::vector<Finding>& out) {
   for (const Match& m : detector.Scan(content, member.empty() ? path : member)) {
@@ -179,13 +208,22 @@ void AddMatches(const Detector& detector, std::string_view content, const std::s
   }
 }
 
-// One layer file: its own bytes, then every member when it is an archive.
-std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
-                              const LayerRef& ref, const Detector& detector,
-                              const ScanOptions& options, ScanStats& stats) {
-  std::vector<Finding> found;
-  AddMatches(detector, content, path, "", ref, found);
-  if (options.nested.max_depth < 1 || !IsNestedArchive(path, content)) return found;
+// One window of a file larger than a window.
+void AddWindowMatches(const Detector& detector, const ContentWindow& window,
+                      const std::string& path, const LayerRef& ref, std::vector<Finding>& out) {
+  for (const Match& m : ScanWindow(detector, window, path)) {
+    Finding f = FromMatch(m, Origin::kLayer, path);
+    f.line = m.line;
+    f.layer = ref;
+    out.push_back(std::move(f));
+  }
+}
+
+// Every member, at every level, when `content` is an archive.
+void AddMembers(const std::string& path, std::string_view content, const LayerRef& ref,
+                const Detector& detector, const ScanOptions& options, ScanStats& stats,
+                std::vector<Finding>& found) {
+  if (options.nested.max_depth < 1 || !IsNestedArchive(path, content)) return;
   NestedResult nested = WalkNested(
       path, content, options.nested,
       [&](const std::string& member, std::string_view bytes) {
@@ -196,11 +234,16 @@ std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
   for (const NestedSkip& s : nested.skipped) {
     stats.skipped.push_back({std::string(ToString(s.reason)), path, s.member, ref.index});
   }
-  std::vector<Finding> kept;
-  for (const Finding& f : found) {
-    if (!SeenDeeper(f, found)) kept.push_back(f);
-  }
-  return kept;
+}
+
+// One layer file: its own bytes, then every member when it is an archive.
+std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
+                              const LayerRef& ref, const Detector& detector,
+                              const ScanOptions& options, ScanStats& stats) {
+  std::vector<Finding> found;
+  AddMatches(detector, content, path, "", ref, found);
+  AddMembers(path, content, ref, detector, options, stats, found);
+  return found;
 }
 
 // The file's MD5 on each of its findings, for the package check.
@@ -211,12 +254,20 @@ std::vector<Finding> WithContentSum(std::vector<Finding> found, std::string_view
   return found;
 }
 
-// One file waiting for a free thread to scan it.
+// One file, or one window of a large file, waiting for a free thread.
 struct FileJob {
   size_t layer = 0;
   uint64_t seq = 0;
   std::string path;
   std::string content;
+  ContentWindow place;  // where `content` lies in the file; its bytes unset
+};
+
+// What the reading thread keeps of the large file it is reading.
+struct LargeFile {
+  std::unique_ptr<Md5Stream> md5;
+  bool collect = false;  // an archive, kept whole to open it at its end
+  std::string archive;
 };
 
 // Reads the layers and scans their files with `jobs` threads. Each thread
@@ -241,8 +292,14 @@ class ScanRun {
 
   void Work();
   void ReadOne(size_t index);
-  void Scan(size_t layer, uint64_t seq, const std::string& path, std::string_view content);
-  bool Enqueue(size_t layer, uint64_t seq, const std::string& path, std::string_view content);
+  bool OnEntry(size_t index, uint64_t& seq, LargeFile& large, const LayerEntry& e,
+               const ContentWindow& w);
+  void StartLarge(size_t index, LargeFile& large, const LayerEntry& e, const ContentWindow& w);
+  void ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
+                     const ContentWindow& w);
+  void Scan(size_t layer, uint64_t seq, const std::string& path, const ContentWindow& w);
+  void Record(size_t layer, uint64_t seq, std::vector<Finding> found, ScanStats& stats);
+  bool Enqueue(size_t layer, uint64_t seq, const std::string& path, const ContentWindow& w);
   bool Pop(FileJob& job);
   void LayerRead(size_t layer);
   void QueuedFileScanned(size_t layer);
@@ -262,11 +319,8 @@ class ScanRun {
   std::vector<bool> read_ = std::vector<bool>(image_.layers.size());        // fully read
 };
 
-void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
-                   std::string_view content) {
-  ScanStats stats;
-  std::vector<Finding> found =
-      WithContentSum(ScanFile(path, content, refs_[layer], detector_, options_, stats), content);
+void ScanRun::Record(size_t layer, uint64_t seq, std::vector<Finding> found,
+                     ScanStats& stats) {
   if (found.empty() && stats.archives == 0 && stats.skipped.empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   LayerResult& r = results_[layer];
@@ -276,15 +330,30 @@ void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
   for (auto& s : stats.skipped) r.stats.skipped.push_back(std::move(s));
 }
 
+void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
+                   const ContentWindow& w) {
+  ScanStats stats;
+  std::vector<Finding> found;
+  if (w.whole()) {
+    found = WithContentSum(ScanFile(path, w.bytes, refs_[layer], detector_, options_, stats),
+                           w.bytes);
+  } else {
+    AddWindowMatches(detector_, w, path, refs_[layer], found);
+  }
+  Record(layer, seq, std::move(found), stats);
+}
+
 bool ScanRun::Enqueue(size_t layer, uint64_t seq, const std::string& path,
-                      std::string_view content) {
+                      const ContentWindow& w) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (queue_.size() >= kMaxQueuedFiles || queued_bytes_ + content.size() > kMaxQueuedBytes) {
+    if (queue_.size() >= kMaxQueuedFiles || queued_bytes_ + w.bytes.size() > kMaxQueuedBytes) {
       return false;
     }
-    queue_.push_back(FileJob{layer, seq, path, std::string(content)});
-    queued_bytes_ += content.size();
+    ContentWindow place = w;
+    place.bytes = {};
+    queue_.push_back(FileJob{layer, seq, path, std::string(w.bytes), place});
+    queued_bytes_ += w.bytes.size();
     ++pending_[layer];
   }
   ready_.notify_one();
@@ -323,19 +392,57 @@ void ScanRun::QueuedFileScanned(size_t layer) {
   if (done && options_.progress != nullptr) options_.progress->layers_done.fetch_add(1);
 }
 
-void ScanRun::ReadOne(size_t index) {
-  const LayerBlob& layer = image_.layers[index];
+// The first window of a file larger than one: counted, its MD5 begun, and
+// an archive small enough kept whole to be opened at the end.
+void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
+                         const ContentWindow& w) {
   LayerResult& result = results_[index];
-  LayerLimits limits;
-  limits.max_file_bytes = options_.max_file_bytes;
-  uint64_t seq = 0;
-  bool stopped = false;
-  // Only this thread touches entries, links and the file counters.
-  auto on_entry = [&](const LayerEntry& e, std::string_view content, bool truncated) {
-    if (options_.cancelled && options_.cancelled()) {
-      stopped = true;
-      return false;
-    }
+  ++result.stats.truncated;
+  large.md5 = std::make_unique<Md5Stream>();
+  large.archive.clear();
+  large.collect = options_.nested.max_depth >= 1 && IsNestedArchive(e.path, w.bytes);
+  if (large.collect && e.size > options_.max_archive_bytes) {
+    large.collect = false;
+    std::lock_guard<std::mutex> lock(mutex_);
+    result.stats.skipped.push_back({"size", e.path, "", image_.layers[index].index});
+  }
+}
+
+void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
+                            const ContentWindow& w) {
+  std::string_view fresh = w.bytes.substr(w.fresh);
+  // A hole left out is zeros never seen: no MD5 to compare with a package's,
+  // so the file's findings stay reported.
+  if (w.gap > 0) large.md5.reset();
+  if (large.md5 != nullptr) large.md5->Add(fresh);
+  if (large.collect && (w.gap > 0 || large.archive.size() + fresh.size() >
+                                         options_.max_archive_bytes)) {
+    // Sparse, or it grew past its size while being read.
+    large.collect = false;
+    large.archive = std::string();
+    std::lock_guard<std::mutex> lock(mutex_);
+    results_[index].stats.skipped.push_back({"size", e.path, "", image_.layers[index].index});
+  }
+  if (large.collect) large.archive.append(fresh);
+  if (!Enqueue(index, seq, e.path, w)) Scan(index, seq, e.path, w);
+  if (!w.last) return;
+  if (large.md5 != nullptr) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    results_[index].file_md5[seq] = large.md5->Hex();
+  }
+  if (!large.collect) return;
+  ScanStats stats;
+  std::vector<Finding> found;
+  AddMembers(e.path, large.archive, refs_[index], detector_, options_, stats, found);
+  large.archive = std::string();
+  Record(index, seq, std::move(found), stats);
+}
+
+// Only the reading thread touches entries, links and the file counters.
+bool ScanRun::OnEntry(size_t index, uint64_t& seq, LargeFile& large, const LayerEntry& e,
+                      const ContentWindow& w) {
+  LayerResult& result = results_[index];
+  if (w.offset == 0) {
     ++seq;
     result.entries.push_back(e);
     if (e.type == LayerEntry::Type::kHardlink) {
@@ -346,20 +453,40 @@ void ScanRun::ReadOne(size_t index) {
     // Whiteout markers are empty in honest layers; bytes in one are still in
     // the image, so they are scanned like any file.
     if (e.type != LayerEntry::Type::kFile) return true;
-    if (IsDpkgSumsPath(e.path) && !truncated) result.dpkg_sums.emplace_back(e.path, content);
     ++result.stats.files;
-    result.stats.bytes += content.size();
     if (options_.progress != nullptr) {
       options_.progress->files.fetch_add(1, std::memory_order_relaxed);
-      options_.progress->bytes.fetch_add(content.size(), std::memory_order_relaxed);
     }
-    if (truncated) {
-      ++result.stats.truncated;
-      std::lock_guard<std::mutex> lock(mutex_);
-      result.stats.skipped.push_back({"size", e.path, "", layer.index});
-    }
-    if (!Enqueue(index, seq, e.path, content)) Scan(index, seq, e.path, content);
+  }
+  uint64_t fresh = w.gap + (w.bytes.size() - w.fresh);  // a hole's zeros count as read
+  result.stats.bytes += fresh;
+  if (options_.progress != nullptr) {
+    options_.progress->bytes.fetch_add(fresh, std::memory_order_relaxed);
+  }
+  if (w.whole()) {
+    if (IsDpkgSumsPath(e.path)) result.dpkg_sums.emplace_back(e.path, w.bytes);
+    if (!Enqueue(index, seq, e.path, w)) Scan(index, seq, e.path, w);
     return true;
+  }
+  if (w.offset == 0) StartLarge(index, large, e, w);
+  ContinueLarge(index, seq, large, e, w);
+  return true;
+}
+
+void ScanRun::ReadOne(size_t index) {
+  const LayerBlob& layer = image_.layers[index];
+  LayerResult& result = results_[index];
+  LayerLimits limits;
+  limits.window = options_.window;
+  uint64_t seq = 0;
+  LargeFile large;
+  bool stopped = false;
+  auto on_entry = [&](const LayerEntry& e, const ContentWindow& w) {
+    if (options_.cancelled && options_.cancelled()) {
+      stopped = true;
+      return false;
+    }
+    return OnEntry(index, seq, large, e, w);
   };
   // A layer from podman's overlay storage is a directory, not a blob.
   Status status = layer.dir.empty() ? ReadLayer(layer.file, limits, on_entry)
@@ -375,7 +502,8 @@ void ScanRun::ReadOne(size_t index) {
 void ScanRun::Work() {
   for (size_t i = next_layer_++; i < image_.layers.size(); i = next_layer_++) ReadOne(i);
   for (FileJob job; Pop(job);) {
-    Scan(job.layer, job.seq, job.path, job.content);
+    job.place.bytes = job.content;
+    Scan(job.layer, job.seq, job.path, job.place);
     QueuedFileScanned(job.layer);
   }
 }
@@ -392,6 +520,20 @@ std::vector<LayerResult> ScanRun::Run() {
 }
 
 }  // namespace
+
+std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& window,
+                              std::string_view path) {
+  std::vector<Match> out;
+  for (Match& m : detector.Scan(window.bytes, path)) {
+    uint64_t at = window.offset + m.offset;
+    if (at < window.own_begin || at >= window.own_end) continue;
+    m.offset = static_cast<size_t>(at);
+    uint64_t line = window.line + static_cast<uint64_t>(m.line) - 1;
+    m.line = static_cast<int>(std::min<uint64_t>(line, INT_MAX));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
 
 std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detector) {
   std::vector<Finding> out;

@@ -2,6 +2,18 @@
 // history entry, and every file of every layer, also files a later layer
 // deleted. A layer that cannot be read fails the whole scan: a partial scan
 // never looks clean.
+//
+// Every byte of every file is scanned. A file larger than one window (16
+// MiB and the overlap) is scanned window by window (see
+// image/content_windows.h), so memory stays bounded whatever its size.
+// What needs the whole file works on such a file within limits: an archive
+// up to max_archive_bytes is still read whole and opened (a larger one is
+// named in `skipped` with reason "size", its bytes scanned as they are);
+// the detector's sniffs of the first bytes (binary, UTF-16) run on each
+// window, so a UTF-16 file is decoded window by window (little-endian
+// without a mark is recognised in every window, big-endian only in the
+// first, which holds its mark; later ones get the plain token scan); a
+// line longer than a window is seen a window at a time.
 #pragma once
 
 #include <atomic>
@@ -10,6 +22,7 @@
 #include <vector>
 
 #include "detect/detector.h"
+#include "image/content_windows.h"
 #include "image/layout.h"
 #include "report/finding.h"
 #include "report/report.h"
@@ -28,7 +41,8 @@ struct ScanProgress {
 
 struct ScanOptions {
   int jobs = 2;                            // threads: read layers, then scan files
-  uint64_t max_file_bytes = 256ull << 20;  // per file; the rest is counted
+  WindowSize window;                       // larger files: scanned in windows
+  uint64_t max_archive_bytes = 64ull << 20;  // larger ones (past a window): not opened
   NestedLimits nested;                     // archives in layers; depth 0: off
   ScanProgress* progress = nullptr;        // updated as files are read
   std::function<bool()> cancelled;         // polled; true ends the scan with an error
@@ -41,6 +55,12 @@ struct ScanOutput {
 
 Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detector,
                                const ScanOptions& options = {});
+
+/// The matches of one window of a file, with offsets and lines in the
+/// whole file: only those starting in the window's own part, so that a
+/// secret in the overlap of two windows is found once.
+std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& window,
+                              std::string_view path);
 
 /// The config and history part alone (no layer reads).
 std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detector);

@@ -372,7 +372,52 @@ test_remote_image_with_credentials_and_tls() {
   stop_registry
 }
 
+# A 100 MiB file with a token across the first 16 MiB window boundary and
+# one in its last bytes: both found once, at their lines, from storage and
+# from an archive, with the whole process under 256 MiB.
+test_large_file_is_scanned_to_its_last_byte() {
+  new_context
+  local t1 t2
+  t1=$("$FAKE" GITHUB_TOKEN)
+  t2=$("$FAKE" NPM_TOKEN)
+  python3 - "$CTX/big.bin" "$t1" "$t2" <<'PY'
+import sys
+size = 100 << 20
+first = ("\ntoken=%s\n" % sys.argv[2]).encode()
+last = ("\nnpm_auth=%s\n" % sys.argv[3]).encode()
+with open(sys.argv[1], "wb") as f:
+    f.truncate(size)
+    f.seek((16 << 20) - 20)
+    f.write(first)
+    f.seek(size - len(last))
+    f.write(last)
+PY
+  printf 'FROM localhost/busybox\nCOPY big.bin /data/big.bin\n' > "$CTX/Containerfile"
+  "${PODMAN[@]}" build -q -t localhost/big:1 "$CTX" >/dev/null 2>&1 ||
+    { fail "podman build failed"; return; }
+  rm -f "$CTX/big.bin"
+  "${PODMAN[@]}" save -q --format oci-archive -o "$CTX.oci.tar" localhost/big:1 ||
+    { fail "podman save failed"; return; }
+  local source rss
+  for source in "${STORE[*]} localhost/big:1" "oci-archive:$CTX.oci.tar"; do
+    # shellcheck disable=SC2086
+    /usr/bin/time -f %M -o "$CTX.rss" "$SAFEBUILD" --format json scan $source \
+      >"$OUT" 2>"$ERR"
+    RC=$?
+    expect_rc 65
+    expect_json '[.findings[] | select(.path=="/data/big.bin") | [.rule, .line]]
+      == [["github-classic-token", 2], ["npm-token", 4]]' "both tokens once ($source)"
+    expect_json '.stats.truncated == 1 and .complete == true' "read in windows ($source)"
+    rss=$(tail -1 "$CTX.rss")
+    [ "$rss" -lt $((256 * 1024)) ] || fail "peak RSS ${rss} KiB ($source)"
+    echo "    $source: peak RSS ${rss} KiB"
+  done
+  expect_no_leak "$t1"
+  expect_no_leak "$t2"
+}
+
 run_case test_storage_scan_matches_the_export
+run_case test_large_file_is_scanned_to_its_last_byte
 run_case test_baseline_survives_a_rebuild
 run_case test_vfs_storage_falls_back_to_the_export
 run_case test_unreadable_layer_file_falls_back_to_the_export

@@ -38,10 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(),
                                                                 static_cast<long>(size));
   safebuild::LayerLimits limits;
-  limits.max_file_bytes = 1 << 20;
+  limits.window = {1 << 20, 4 << 10};
   limits.max_entries = 10'000;
   (void)safebuild::ReadLayer(file, limits,
-                             [](const safebuild::LayerEntry&, std::string_view, bool) {
+                             [](const safebuild::LayerEntry&, const safebuild::ContentWindow&) {
                                return true;
                              });
   return 0;

@@ -1,0 +1,288 @@
+// Files larger than a window are scanned to their last byte, each secret
+// found once at its line, in bounded memory: sparse files of hundreds of
+// MiB and a GiB, in a layer tar and in an overlay layer directory.
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fake_secret.h"
+#include "image/layer_dir.h"
+#include "image_fixtures.h"
+#include "scan/scanner.h"
+#include "util/fd.h"
+
+namespace safebuild {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr uint64_t kMiB = 1 << 20;
+
+// Peak resident memory of this process so far (each test runs alone).
+// AddressSanitizer's shadow and quarantine would count too: under it the
+// bound is not measured.
+uint64_t PeakRssBytes() {
+#if defined(__SANITIZE_ADDRESS__)
+  return 0;
+#else
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+#endif
+}
+
+// One secret planted in a file of zeros: its offset, and its line (every
+// piece starts and ends with a newline).
+struct Planted {
+  uint64_t offset;  // of the token itself
+  std::string token;
+  int line;
+};
+
+// Three tokens: across the first window boundary, inside the second
+// window's leading overlap (in two windows' bytes, owned by one), and at
+// the very end of the file.
+std::vector<Planted> PlantTokens(uint64_t size) {
+  const uint64_t step = WindowSize{}.step;
+  std::vector<Planted> out;
+  const std::vector<uint64_t> piece_at = {step - 20, step + 1000, 0};
+  int line = 1;
+  for (size_t i = 0; i < piece_at.size(); ++i) {
+    std::string tok = fake::Make(fake::Kind::kGithubToken);
+    std::string piece = "\ntoken=" + tok + "\n";
+    uint64_t at = piece_at[i] == 0 ? size - piece.size() : piece_at[i];
+    ++line;
+    out.push_back({at + 7, tok, line});
+    ++line;
+  }
+  return out;
+}
+
+std::vector<std::pair<int64_t, std::string>> Pieces(const std::vector<Planted>& planted) {
+  std::vector<std::pair<int64_t, std::string>> pieces;
+  for (const Planted& p : planted) {
+    pieces.emplace_back(static_cast<int64_t>(p.offset - 7), "\ntoken=" + p.token + "\n");
+  }
+  return pieces;
+}
+
+void WriteSparseFile(const fs::path& path, uint64_t size, const std::vector<Planted>& planted) {
+  Fd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  ASSERT_GE(fd.get(), 0);
+  ASSERT_EQ(ftruncate(fd.get(), static_cast<off_t>(size)), 0);
+  for (const auto& [offset, bytes] : Pieces(planted)) {
+    ASSERT_EQ(pwrite(fd.get(), bytes.data(), bytes.size(), offset),
+              static_cast<ssize_t>(bytes.size()));
+  }
+}
+
+// "line fingerprint" of each finding, and the same for what was planted.
+std::vector<std::string> Found(const ScanOutput& out) {
+  std::vector<std::string> lines;
+  for (const Finding& f : out.findings) {
+    EXPECT_EQ(f.path, "/data/big.bin");
+    lines.push_back(std::to_string(f.line) + " " + f.redacted);
+  }
+  return lines;
+}
+
+std::vector<std::string> Wanted(const std::vector<Planted>& planted) {
+  std::vector<std::string> lines;
+  for (const Planted& p : planted) {
+    lines.push_back(std::to_string(p.line) + " " + p.token.substr(0, 4) + "…");
+  }
+  return lines;
+}
+
+// A gzip layer tar of one file of `size` bytes that is not sparse: zeros
+// written out, so every byte is decompressed and read. The layer is small.
+std::string DenseGzipLayer(uint64_t size, const std::vector<Planted>& planted) {
+  std::string out;
+  archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  archive_write_add_filter_gzip(a);
+  archive_write_open(a, &out, nullptr, test::AppendToString, nullptr);
+  archive_entry* e = archive_entry_new();
+  archive_entry_set_pathname(e, "data/big.bin");
+  archive_entry_set_filetype(e, AE_IFREG);
+  archive_entry_set_perm(e, 0644);
+  archive_entry_set_size(e, static_cast<int64_t>(size));
+  EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+  const std::string zeros(kMiB, '\0');
+  uint64_t at = 0;
+  auto zeros_to = [&](uint64_t end) {
+    while (at < end) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(end - at, zeros.size()));
+      archive_write_data(a, zeros.data(), n);
+      at += n;
+    }
+  };
+  for (const auto& [offset, bytes] : Pieces(planted)) {
+    zeros_to(static_cast<uint64_t>(offset));
+    archive_write_data(a, bytes.data(), bytes.size());
+    at += bytes.size();
+  }
+  zeros_to(size);
+  archive_entry_free(e);
+  archive_write_close(a);
+  archive_write_free(a);
+  return out;
+}
+
+class LargeFileScanTest : public ::testing::Test {
+ protected:
+  // The scan of one image whose only layer is the directory `dir`.
+  ScanOutput ScanDir(const fs::path& dir) {
+    OpenedImage image;
+    image.config = nlohmann::json::object();
+    LayerBlob layer;
+    layer.dir = dir;
+    image.layers.push_back(layer);
+    auto out = ScanImage(image, Detector::Default());
+    EXPECT_TRUE(out) << out.error();
+    return out ? *out : ScanOutput{};
+  }
+
+  ScanOutput ScanTar(uint64_t size, const std::vector<Planted>& planted, bool sparse = true) {
+    test::OciLayout layout(tmp_.path() / "oci");
+    std::string tar = sparse ? test::MakeSparseTar("data/big.bin", static_cast<int64_t>(size),
+                                                   Pieces(planted))
+                             : DenseGzipLayer(size, planted);
+    EXPECT_LT(tar.size(), 2 * kMiB);  // holes and compressed zeros take little room
+    std::string media = "application/vnd.oci.image.layer.v1.tar";
+    if (!sparse) media += "+gzip";
+    layout.WriteIndex({layout.AddImage({layout.AddBlob(media, tar)})});
+    auto image = OpenOciLayout(tmp_.path() / "oci", "");
+    EXPECT_TRUE(image) << image.error();
+    if (!image) return {};
+    auto out = ScanImage(*image, Detector::Default());
+    EXPECT_TRUE(out) << out.error();
+    return out ? *out : ScanOutput{};
+  }
+
+  TempDir tmp_ = test::MakeTempDir();
+};
+
+// The whole scan holds a window per reading thread and a bounded queue,
+// whatever the file size; 128 MiB leaves room for the detector's caches.
+constexpr uint64_t kMaxRss = 128 * kMiB;
+
+TEST_F(LargeFileScanTest, SecretsPast300MibInALayerTarAreFoundOnceAtTheirLines) {
+  const uint64_t size = 300 * kMiB;
+  std::vector<Planted> planted = PlantTokens(size);
+  ScanOutput out = ScanTar(size, planted);
+  EXPECT_EQ(Found(out), Wanted(planted));
+  EXPECT_EQ(out.stats.bytes, size);
+  EXPECT_EQ(out.stats.truncated, 1u);
+  EXPECT_TRUE(out.stats.skipped.empty());
+  EXPECT_LT(PeakRssBytes(), kMaxRss);
+}
+
+// Not sparse: all 300 MiB are decompressed, read and scanned.
+TEST_F(LargeFileScanTest, SecretsPast300MibOfWrittenZerosAreFoundOnceInBoundedMemory) {
+  const uint64_t size = 300 * kMiB;
+  std::vector<Planted> planted = PlantTokens(size);
+  ScanOutput out = ScanTar(size, planted, false);
+  EXPECT_EQ(Found(out), Wanted(planted));
+  EXPECT_EQ(out.stats.bytes, size);
+  EXPECT_EQ(out.stats.truncated, 1u);
+  EXPECT_LT(PeakRssBytes(), kMaxRss);
+}
+
+// A TiB of holes costs no more than its data: bounded time, every byte
+// accounted for.
+TEST_F(LargeFileScanTest, SecretAtTheEndOfATibSparseFileIsFoundQuickly) {
+  const uint64_t size = uint64_t{1} << 40;
+  std::vector<Planted> planted = PlantTokens(size);
+  ScanOutput out = ScanTar(size, planted);
+  EXPECT_EQ(Found(out), Wanted(planted));
+  EXPECT_EQ(out.stats.bytes, size);
+  EXPECT_LT(PeakRssBytes(), kMaxRss);
+}
+
+TEST_F(LargeFileScanTest, SecretsPast1GibInAnOverlayDirAreFoundOnceAtTheirLines) {
+  const uint64_t size = 1024 * kMiB;
+  std::vector<Planted> planted = PlantTokens(size);
+  fs::create_directories(tmp_.path() / "diff/data");
+  WriteSparseFile(tmp_.path() / "diff/data/big.bin", size, planted);
+  ScanOutput out = ScanDir(tmp_.path() / "diff");
+  EXPECT_EQ(Found(out), Wanted(planted));
+  EXPECT_EQ(out.stats.bytes, size);
+  EXPECT_EQ(out.stats.truncated, 1u);
+  EXPECT_LT(PeakRssBytes(), kMaxRss);
+}
+
+TEST_F(LargeFileScanTest, WindowsGiveEachSecretOnceAtItsOffsetInTheFile) {
+  const uint64_t size = 40 * kMiB;
+  std::vector<Planted> planted = PlantTokens(size);
+  fs::create_directories(tmp_.path() / "diff/data");
+  WriteSparseFile(tmp_.path() / "diff/data/big.bin", size, planted);
+  std::vector<std::pair<uint64_t, int>> got;  // offset, line
+  int windows = 0;
+  Status s = ReadLayerDir(tmp_.path() / "diff", {}, [&](const LayerEntry& e,
+                                                        const ContentWindow& w) {
+    if (e.type != LayerEntry::Type::kFile) return true;
+    ++windows;
+    for (const Match& m : ScanWindow(Detector::Default(), w, e.path)) {
+      got.emplace_back(m.offset, m.line);
+    }
+    return true;
+  });
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(windows, 3);
+  std::vector<std::pair<uint64_t, int>> want;
+  for (const Planted& p : planted) want.emplace_back(p.offset, p.line);
+  EXPECT_EQ(got, want);
+}
+
+// A 2048-bit RSA key in PEM (about 1.7 KiB), made by openssl.
+std::string MakeRsaKey(const fs::path& dir) {
+  fs::path file = dir / "rsa.pem";
+  std::string cmd = "openssl genrsa -out '" + file.string() + "' 2048 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) return "";
+  std::ifstream in(file, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// A window boundary inside a private key: the overlap holds it whole.
+TEST_F(LargeFileScanTest, PrivateKeyAcrossAWindowBoundaryIsFoundOnce) {
+  std::string key = MakeRsaKey(tmp_.path());
+  ASSERT_GT(key.size(), 1500u) << "openssl could not make a key";
+  std::string text = std::string(2000, 'a') + "\n" + key + std::string(5000, 'b');
+  WindowCutter cutter({2100, 2048});  // boundaries at 2100, 4200, ...
+  size_t at = 0;
+  auto read = [&](char* buf, size_t n) -> safebuild::Expected<ReadPiece> {
+    n = std::min(n, text.size() - at);
+    text.copy(buf, n, at);
+    at += n;
+    return ReadPiece{n, 0};
+  };
+  std::vector<Match> got;
+  int windows = 0;
+  bool stopped = false;
+  Status s = cutter.Run(read, [&](const ContentWindow& w) {
+    ++windows;
+    for (Match& m : ScanWindow(Detector::Default(), w, "/k")) got.push_back(m);
+    return true;
+  }, &stopped);
+  ASSERT_TRUE(s) << s.error();
+  EXPECT_EQ(windows, 4);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].rule, "private-key");
+  EXPECT_EQ(got[0].offset, 2001u);
+  EXPECT_EQ(got[0].line, 2);
+}
+
+}  // namespace
+}  // namespace safebuild
