@@ -402,6 +402,8 @@ TEST(Lint, ReportsCredentialFilesThatCopyDotSendsFromTheContext) {
   EXPECT_EQ(hits[0]->origin, Origin::kContext);
   EXPECT_EQ(Where(*hits[0]), "0:0");
   EXPECT_EQ(hits[0]->excerpt, "");
+  ASSERT_TRUE(hits[0]->instruction.has_value());  // the COPY that sends it
+  EXPECT_EQ(hits[0]->instruction->line, 2);
   EXPECT_EQ(hits[0]->severity, Severity::kHigh);
   EXPECT_EQ(
       hits[0]->message,

@@ -534,9 +534,10 @@ void MapRewrittenFindings(const BuildRewrite& build, std::vector<Finding>& findi
   std::vector<std::string> copied = LinesOf(copy);
   for (Finding& f : findings) {
     MapMessage(build, f.message);
-    if (f.origin == Origin::kContext && f.line > 0) {
-      f.line = OriginOf(build, f.line);  // the COPY that sends the file
-      f.column = f.line > 0 ? f.column : 0;
+    // A context finding names the COPY that sends the file.
+    if (f.origin == Origin::kContext && f.instruction && f.instruction->file == copy) {
+      f.instruction->file = build.rewritten_from;
+      f.instruction->line = OriginOf(build, f.instruction->line);
     }
     if (f.origin != Origin::kContainerfile || f.path != copy) continue;
     f.path = build.rewritten_from;

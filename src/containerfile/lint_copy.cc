@@ -282,6 +282,7 @@ void CopyRules::ContextFiles(const Instruction& ins, const Source& src,
     f.path = (input_.context / path).lexically_normal().generic_string();
     f.line = 0;
     f.column = 0;
+    f.instruction = SourceRef{sink_.file().path, ins.start_line};
   }
   if (r.truncated) {
     Finding& f =

@@ -115,7 +115,8 @@ void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) 
   }
   out << "\n";
   if (f.instruction) {
-    out << "    made by " << f.instruction->file << ":" << f.instruction->line << "\n";
+    const char* verb = f.origin == Origin::kContext ? "sent by " : "made by ";
+    out << "    " << verb << f.instruction->file << ":" << f.instruction->line << "\n";
   }
   if (!f.excerpt.empty()) {
     std::string num = std::to_string(f.line);

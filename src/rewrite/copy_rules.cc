@@ -258,16 +258,26 @@ void RewriteContextCopies(State& st) {
   input.file = &st.file;
   input.context = st.options.context;
   for (const Finding& f : Lint(input, Detector::Default())) {
-    if (f.rule != "context-credential-file" || f.origin != Origin::kContext) continue;
+    if (f.rule != "context-credential-file" || f.origin != Origin::kContext ||
+        !f.instruction) {
+      continue;
+    }
+    // Lint names the file with the context joined, and the COPY that sends it.
+    const std::string rel =
+        std::filesystem::path(f.path)
+            .lexically_relative(std::filesystem::path(st.options.context).lexically_normal())
+            .generic_string();
     for (size_t i = 0; i < all.size(); ++i) {
       const Instruction& ins = all[i];
-      if (ins.start_line != f.line || ins.keyword != "COPY" || !ins.flags.empty()) continue;
+      if (ins.start_line != f.instruction->line || ins.keyword != "COPY" || !ins.flags.empty()) {
+        continue;
+      }
       std::vector<RawWord> raw = SplitWords(ins.args, st.file.escape);
       if (raw.size() != 2) continue;
       std::string dest = ins.args.substr(raw[1].begin, raw[1].end - raw[1].begin);
       std::string dir = CopyDestDir(st, i, dest);
       if (dir.empty()) continue;
-      CopyOf c{f.path, CleanPath(dir + "/" + f.path), CredentialFileRule(f.path), true};
+      CopyOf c{rel, CleanPath(dir + "/" + rel), CredentialFileRule(rel), true};
       RewriteCopy(st, i, c);
     }
   }
