@@ -50,12 +50,12 @@ bool HasUpper(std::string_view s) {
 Status CheckImageName(std::string_view name) {
   // A digest names content that exists; a build makes new content.
   if (name.find('@') != std::string_view::npos) {
-    return Error("invalid reference format: a build tag cannot name a digest");
+    return Fail("invalid reference format: a build tag cannot name a digest");
   }
   size_t domain_len = DomainLength(name);
   std::string_view rest = domain_len == 0 ? name : name.substr(domain_len + 1);
   if (domain_len != 0 && !RE2::FullMatch(name.substr(0, domain_len), DomainPattern())) {
-    return Error("invalid reference format");
+    return Fail("invalid reference format");
   }
   std::string path;
   if (!RE2::FullMatch(rest, RemainderPattern(), &path)) {
@@ -66,8 +66,8 @@ Status CheckImageName(std::string_view name) {
     bool case_only = HasUpper(rest.substr(0, end)) &&
                      RE2::FullMatch(lower + std::string(rest.substr(lower.size())),
                                     RemainderPattern());
-    return Error(case_only ? "invalid reference format: repository name must be lowercase"
-                           : "invalid reference format");
+    return Fail(case_only ? "invalid reference format: repository name must be lowercase"
+                          : "invalid reference format");
   }
   // The limit applies to the normalised name (docker.io/library/NAME).
   size_t normalised = domain_len != 0 ? domain_len + 1 + path.size()
@@ -75,7 +75,7 @@ Status CheckImageName(std::string_view name) {
                           ? kDefaultDomain.size() + path.size()
                           : kDefaultDomain.size() + kOfficialPrefix.size() + path.size();
   if (normalised > kMaxNameLength) {
-    return Error("invalid reference format: repository name must not be more than 255 "
+    return Fail("invalid reference format: repository name must not be more than 255 "
                  "characters");
   }
   return Ok{};
