@@ -17,10 +17,16 @@
 namespace safebuild {
 namespace {
 
-TEST(BuiltinPatterns, EachCompilesWithAtMostThreeGroupsAndAUniqueShape) {
+// The detector's own options: any byte sequence, no logging.
+RE2::Options Latin1() {
   RE2::Options options;
   options.set_encoding(RE2::Options::EncodingLatin1);
   options.set_log_errors(false);
+  return options;
+}
+
+TEST(BuiltinPatterns, EachCompilesWithAtMostThreeGroupsAndAUniqueShape) {
+  const RE2::Options options = Latin1();
   std::set<std::string> seen;
   for (const detect::Pattern& p : detect::BuiltinPatterns()) {
     RE2 re(p.regex, options);
@@ -51,10 +57,9 @@ std::vector<std::string> KeywordLiterals(std::string_view keywords) {
 // decide, not fail: every pattern is run over such texts and its validator
 // called on each match, as the detector calls it.
 TEST(BuiltinPatterns, ValidatorsDecideOnDegenerateMatches) {
-  RE2::Options options;
-  options.set_encoding(RE2::Options::EncodingLatin1);
-  options.set_log_errors(false);
-  constexpr std::array<char, 12> kFills = {'A', '0', 'a', 'f', '%', '-', '_', '.', '=', '/', '$', '+'};
+  const RE2::Options options = Latin1();
+  constexpr std::array<char, 12> kFills = {'A', '0', 'a', 'f', '%', '-',
+                                           '_', '.', '=', '/', '$', '+'};
   constexpr std::array<size_t, 10> kLengths = {0, 1, 8, 16, 32, 40, 49, 64, 81, 200};
   size_t validated = 0;
   for (const detect::Pattern& p : detect::BuiltinPatterns()) {

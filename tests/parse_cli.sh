@@ -79,7 +79,8 @@ check "parse of a file without FROM prints it" "0 ARG" \
 # Containerfile.in: cpp runs first, as podman does; line numbers are those
 # of the file each line came from.
 if command -v cpp >/dev/null; then
-  printf '#define TOKEN_ARG ARG APP_TOKEN\nFROM busybox\nTOKEN_ARG\n#include "env.inc"\nRUN true\n' \
+  printf '%s\n' '#define TOKEN_ARG ARG APP_TOKEN' 'FROM busybox' 'TOKEN_ARG' \
+    '#include "env.inc"' 'RUN true' \
     >"$work/Containerfile.in"
   printf 'ENV A=1\n' >"$work/env.inc"
   run parse -f Containerfile.in .

@@ -691,7 +691,8 @@ RUN test -n "\$AWS_SECRET_ACCESS_KEY" && echo aws >> /a.txt
 CF
   apply_passes localhost/ho-several:1 "$a" "$b" "$c" -- --build-arg "GH_TOKEN=$a"
   [ "$(image_file_sum localhost/ho-several:1 /a.txt)" = \
-    "$(printf '40 40\naws\n' | sha256sum | cut -d' ' -f1)" ] || fail "the RUNs did not see all three"
+    "$(printf '40 40\naws\n' | sha256sum | cut -d' ' -f1)" ] ||
+    fail "the RUNs did not see all three"
 }
 
 test_held_out_multi_stage_builder_uses_the_secret() {
@@ -736,8 +737,8 @@ RUN npm config set //registry.npmjs.org/:_authToken=$tok && npm ci
 CMD ["cat", "/app/installed.txt"]
 CF
   apply_passes localhost/ho-npmset:1 "$tok"
-  grep -q 'rewrite-run-literal: RUN at line 4: the secret (run-writes-credentials) moved into secret NPM_TOKEN' \
-    "$ERR" || fail "no run-literal note"
+  local note='rewrite-run-literal: RUN at line 4: the secret (run-writes-credentials)'
+  grep -q "$note moved into secret NPM_TOKEN" "$ERR" || fail "no run-literal note"
   grep -qF -- '--secret id=NPM_TOKEN,type=env,env=NPM_TOKEN' "$ERR" || fail "flag not shown"
   grep -q 'rewrite-multi-stage: split into stages' "$ERR" || fail "~/.npmrc not left behind"
   [ -n "$(image_file_sum localhost/ho-npmset:1 /app/installed.txt)" ] || fail "npm ci did not run"
