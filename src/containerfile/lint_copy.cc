@@ -148,48 +148,54 @@ const ContextWalker::Result& ContextWalker::Walk(const std::string& rel_dir) {
   return r;
 }
 
-// The context directory a COPY source names ("" for the root), or nullopt
-// when the source is not a directory inside the context.
-std::optional<std::string> ContextDir(const fs::path& context,
-                                      std::string_view src) {
+// A COPY source as a path from the context's root ("/x" is "x").
+std::string FromContextRoot(std::string_view src) {
   std::string clean = CleanPath(src);
-  if (clean.size() > 1 && clean[0] == '/') {
-    clean.erase(0, 1);  // relative to the context
-  }
-  if (clean == "." || clean == "/" || clean == "*") return std::string();
-  if (clean == ".." || StartsWith(clean, "../")) return std::nullopt;
-  if (clean.find_first_of("*?[\\") != std::string::npos) return std::nullopt;
-  std::error_code ec;
-  if (!fs::is_directory(fs::symlink_status(context / clean, ec))) {
-    return std::nullopt;
-  }
-  // A symlink on the way ("link/sub") must not lead out of the context.
-  fs::path root = fs::canonical(context, ec);
-  fs::path real = ec ? fs::path() : fs::canonical(context / clean, ec);
-  if (ec) return std::nullopt;
-  auto [r, p] =
-      std::mismatch(root.begin(), root.end(), real.begin(), real.end());
-  if (r != root.end()) return std::nullopt;
+  if (clean.size() > 1 && clean[0] == '/') clean.erase(0, 1);
   return clean;
 }
 
-// The regular file inside the context that a COPY source names, or nullopt
-// (a glob, a directory, a link, or a path that leaves the context).
-std::optional<fs::path> ContextFile(const fs::path& context, std::string_view src) {
-  std::string clean = CleanPath(src);
-  if (clean.size() > 1 && clean[0] == '/') clean.erase(0, 1);
-  if (clean.empty() || clean == "." || clean == ".." || StartsWith(clean, "../") ||
-      clean.find_first_of("*?[\\") != std::string::npos) {
-    return std::nullopt;
-  }
+// No glob and no climbing out: a path this rule can follow.
+bool IsPlainInContext(const std::string& clean) {
+  return clean != ".." && !StartsWith(clean, "../") &&
+         clean.find_first_of("*?[\\") == std::string::npos;
+}
+
+// The real path of `clean` when nothing on the way (a symlink, "link/sub")
+// leads out of the context.
+std::optional<fs::path> RealInside(const fs::path& context, const std::string& clean) {
   std::error_code ec;
-  if (!fs::is_regular_file(fs::symlink_status(context / clean, ec))) return std::nullopt;
   fs::path root = fs::canonical(context, ec);
   fs::path real = ec ? fs::path() : fs::canonical(context / clean, ec);
   if (ec) return std::nullopt;
   auto [r, p] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
   if (r != root.end()) return std::nullopt;
   return real;
+}
+
+// The context directory a COPY source names ("" for the root), or nullopt
+// when the source is not a directory inside the context.
+std::optional<std::string> ContextDir(const fs::path& context, std::string_view src) {
+  std::string clean = FromContextRoot(src);
+  if (clean == "." || clean == "/" || clean == "*") return std::string();
+  std::error_code ec;
+  if (!IsPlainInContext(clean) || !fs::is_directory(fs::symlink_status(context / clean, ec)) ||
+      !RealInside(context, clean)) {
+    return std::nullopt;
+  }
+  return clean;
+}
+
+// The regular file inside the context that a COPY source names, or nullopt
+// (a glob, a directory, a link, or a path that leaves the context).
+std::optional<fs::path> ContextFile(const fs::path& context, std::string_view src) {
+  std::string clean = FromContextRoot(src);
+  std::error_code ec;
+  if (clean.empty() || clean == "." || !IsPlainInContext(clean) ||
+      !fs::is_regular_file(fs::symlink_status(context / clean, ec))) {
+    return std::nullopt;
+  }
+  return RealInside(context, clean);
 }
 
 // The first secret the detector finds in the start of `file`, or "".
