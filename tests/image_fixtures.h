@@ -50,7 +50,7 @@ inline TarMember Fifo(std::string name) {
   return {TarMember::Kind::kFifo, std::move(name), ""};
 }
 
-enum class Filter { kNone, kGzip, kZstd };
+enum class Filter { kNone, kGzip, kZstd, kXz, kBzip2 };
 enum class Format { kUstar, kPax, kGnu };
 
 inline la_ssize_t AppendToString(archive*, void* out, const void* buf,
@@ -62,6 +62,8 @@ inline la_ssize_t AppendToString(archive*, void* out, const void* buf,
 inline void AddFilter(archive* a, Filter filter) {
   if (filter == Filter::kGzip) archive_write_add_filter_gzip(a);
   if (filter == Filter::kZstd) archive_write_add_filter_zstd(a);
+  if (filter == Filter::kXz) archive_write_add_filter_xz(a);
+  if (filter == Filter::kBzip2) archive_write_add_filter_bzip2(a);
 }
 
 inline void SetFormat(archive* a, Format format) {

@@ -86,6 +86,38 @@ TEST(NestedTest, TarGzAndTgzAndTarAreOpened) {
   }
 }
 
+TEST(NestedTest, TarsCompressedWithXzBzip2OrZstdAreOpened) {
+  std::string tar = test::MakeTar({File("etc/.pgpass", "db:5432:*:app:pw\n")});
+  for (auto [name, filter] : {std::pair<std::string, Filter>{"a.tar.xz", Filter::kXz},
+                              {"a.txz", Filter::kXz},
+                              {"a.tar.bz2", Filter::kBzip2},
+                              {"a.tbz2", Filter::kBzip2},
+                              {"a.tar.zst", Filter::kZstd},
+                              {"renamed.bin", Filter::kXz},
+                              {"renamed.dat", Filter::kBzip2},
+                              {"renamed", Filter::kZstd}}) {
+    Walked w = Walk(name, test::Compress(tar, filter));
+    EXPECT_EQ(w.members, (Strings{"etc/.pgpass"})) << name;
+    EXPECT_EQ(w.contents, (Strings{"db:5432:*:app:pw\n"})) << name;
+    EXPECT_TRUE(w.result.skipped.empty()) << name;
+  }
+}
+
+TEST(NestedTest, PlainXzBzip2AndZstdStreamsAreOneMemberEach) {
+  for (auto [name, filter] : {std::pair<std::string, Filter>{"/srv/dump.sql.xz", Filter::kXz},
+                              {"/srv/dump.sql.bz2", Filter::kBzip2},
+                              {"/srv/dump.sql.zst", Filter::kZstd}}) {
+    Walked w = Walk(name, test::Compress("INSERT INTO keys VALUES ('x');\n", filter));
+    EXPECT_EQ(w.members, (Strings{"dump.sql"})) << name;
+    EXPECT_EQ(w.contents, (Strings{"INSERT INTO keys VALUES ('x');\n"})) << name;
+    EXPECT_TRUE(IsNestedArchive("/srv/data", test::Compress("a", filter))) << name;
+  }
+}
+
+TEST(NestedTest, TextThatStartsLikeBzip2IsNoArchive) {
+  EXPECT_FALSE(IsNestedArchive("/x/notes.txt", "BZh9 is how bzip2 files begin\n"));
+}
+
 TEST(NestedTest, PlainGzipIsOneMemberNamedAsGunzipWould) {
   Walked w = Walk("/usr/share/doc/x/notes.txt.gz", test::Compress("hello\n", Filter::kGzip));
   EXPECT_EQ(w.members, (Strings{"notes.txt"}));
@@ -196,10 +228,20 @@ TEST(NestedTest, CorruptZipIsUnreadable) {
   EXPECT_EQ(w.result.skipped[0].reason, SkipReason::kUnreadable);
 }
 
-TEST(NestedTest, FileNamedLikeAnArchiveThatIsNoneIsUnreadable) {
-  Walked w = Walk("/x/notreally.jar", "just text, not a zip\n");
+TEST(NestedTest, BinaryFileNamedLikeAnArchiveThatIsNoneIsUnreadable) {
+  Walked w = Walk("/x/notreally.jar", std::string("\x01\x02no zip\0here", 13));
   EXPECT_TRUE(w.members.empty());
   EXPECT_EQ(w.Skips(), (Strings{"unreadable:"}));
+}
+
+// dpkg keeps /var/lib/dpkg/alternatives/builtins.7.gz, a text file: its
+// bytes were scanned as they are, nothing went unread.
+TEST(NestedTest, TextFileNamedLikeAnArchiveIsNoSkip) {
+  for (const char* name : {"/var/lib/dpkg/alternatives/builtins.7.gz", "/x/notes.jar"}) {
+    Walked w = Walk(name, "manual\n/usr/share/man/man7/builtins.7.gz\r\n\tpath\f\n");
+    EXPECT_TRUE(w.members.empty()) << name;
+    EXPECT_TRUE(w.result.skipped.empty()) << name;
+  }
 }
 
 TEST(NestedTest, ArchiveIsRecognisedByMagicOrName) {
@@ -271,7 +313,8 @@ TEST_F(NestedScanTest, StoredMemberIsReportedOnceAtTheMember) {
 
 TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
   std::string zip = MakeZip({{"zeros.bin", std::string(64u << 20, '\0')}});
-  ScanOutput out = ScanLayer({File("bomb.zip", zip), File("fake.whl", "not a zip")});
+  const std::string not_zip("\x03not a zip\x00", 11);
+  ScanOutput out = ScanLayer({File("bomb.zip", zip), File("fake.whl", not_zip)});
   Report report;
   report.stats = out.stats;
   nlohmann::json j = ToJson(report);

@@ -14,8 +14,11 @@ namespace safebuild {
 namespace {
 
 constexpr size_t kChunk = 64 << 10;
-constexpr std::array<std::string_view, 8> kArchiveSuffixes = {
-    ".zip", ".jar", ".war", ".ear", ".whl", ".tar", ".tgz", ".gz"};
+constexpr std::array<std::string_view, 16> kArchiveSuffixes = {
+    ".zip", ".jar", ".war", ".ear", ".whl", ".tar", ".tgz", ".gz",
+    ".xz",  ".txz", ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg"};
+// Suffixes of one compressed stream, dropped from the member's name.
+constexpr std::array<std::string_view, 4> kStreamSuffixes = {".gz", ".xz", ".bz2", ".zst"};
 
 struct ReaderDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -41,11 +44,16 @@ std::string_view BaseName(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-// A plain .gz holds one unnamed stream: it is named after the file, less
-// the suffix, as gunzip would name it.
+// A plain .gz (.xz, .bz2, .zst) holds one unnamed stream: it is named after
+// the file, less the suffix, as gunzip would name it.
 std::string RawMemberName(std::string_view archive_name) {
   std::string base(BaseName(archive_name));
-  if (EndsWith(Lower(base), ".gz") && base.size() > 3) base.resize(base.size() - 3);
+  for (std::string_view suffix : kStreamSuffixes) {
+    if (EndsWith(Lower(base), suffix) && base.size() > suffix.size()) {
+      base.resize(base.size() - suffix.size());
+      break;
+    }
+  }
   return base;
 }
 
@@ -56,6 +64,9 @@ ReaderPtr NewReader(bool raw_only = false) {
   ReaderPtr a(archive_read_new());
   if (a == nullptr) return a;
   archive_read_support_filter_gzip(a.get());
+  archive_read_support_filter_xz(a.get());
+  archive_read_support_filter_bzip2(a.get());
+  archive_read_support_filter_zstd(a.get());
   if (!raw_only) {
     archive_read_support_format_zip(a.get());
     archive_read_support_format_tar(a.get());
@@ -69,6 +80,18 @@ ReaderPtr NewReader(bool raw_only = false) {
 bool IsUnwrappedRaw(archive* a) {
   return archive_format(a) == ARCHIVE_FORMAT_RAW &&
          archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+}
+
+// Text a person or a tool wrote: no control bytes but blanks and line
+// ends. Such bytes under an archive's name were scanned in full as what
+// they are (dpkg names its alternatives files after the man page they
+// select, "builtins.7.gz"); binary bytes under that name may be an archive
+// libarchive cannot open, whose members would go unread.
+bool IsPlainText(std::string_view content) {
+  return std::none_of(content.begin(), content.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f;
+  });
 }
 
 // gzip of an empty file: libarchive finds no entry in it, yet nothing is
@@ -205,8 +228,11 @@ void Walker::Walk(std::string_view name, const std::string& prefix, std::string_
     }
     if (r == ARCHIVE_EOF) return;
     if (first && (r < ARCHIVE_WARN || IsUnwrappedRaw(a.get()))) {
-      // The name promised an archive and the bytes are none: say so.
-      if (r < ARCHIVE_WARN || HasArchiveSuffix(name)) Skip(SkipReason::kUnreadable, prefix);
+      // The name promised an archive and the bytes are none: say so,
+      // unless they are plain text, already scanned in full.
+      if (r < ARCHIVE_WARN || (HasArchiveSuffix(name) && !IsPlainText(content))) {
+        Skip(SkipReason::kUnreadable, prefix);
+      }
       return;
     }
     if (r < ARCHIVE_WARN) {
@@ -240,6 +266,11 @@ std::string_view ToString(SkipReason reason) {
 bool IsNestedArchive(std::string_view name, std::string_view content) {
   if (content.empty()) return false;
   if (StartsWith(content, "PK\x03\x04") || StartsWith(content, "\x1f\x8b")) return true;
+  if (StartsWith(content, "\xfd" "7zXZ") || StartsWith(content, "\x28\xb5\x2f\xfd")) return true;
+  // "BZh", a block size digit, then the block magic (pi in BCD).
+  if (content.size() >= 10 && StartsWith(content, "BZh") && content.substr(4, 6) == "1AY&SY") {
+    return true;
+  }
   if (content.size() >= 262 && content.substr(257, 5) == "ustar") return true;
   return HasArchiveSuffix(name);
 }

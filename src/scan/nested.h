@@ -1,6 +1,7 @@
 // Archives inside a layer: a jar, wheel or tarball that carries a secret is
 // as leaky as the file itself. A file whose name or first bytes say zip
-// (also jar, war, whl), tar, or gzip (tar.gz, tgz, a plain .gz) is opened
+// (also jar, war, whl, egg), tar, or a compressed stream (gzip, xz, bzip2,
+// zstd: tar.gz, tgz, tar.xz, a plain .gz, .zst, ...) is opened
 // with libarchive from memory, and every regular member is handed to the
 // caller; members that are archives again are opened in turn, to a bounded
 // depth. Bombs are bounded three ways: a cap on each member, a budget for
