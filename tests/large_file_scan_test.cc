@@ -284,5 +284,41 @@ TEST_F(LargeFileScanTest, PrivateKeyAcrossAWindowBoundaryIsFoundOnce) {
   EXPECT_EQ(got[0].line, 2);
 }
 
+// UTF-16 text, either byte order, mark only at the start of the file:
+// every window is read as the text it holds, not just the first.
+TEST_F(LargeFileScanTest, Utf16TextIsDecodedInEveryWindow) {
+  std::vector<std::string> tokens;
+  std::string plain = "# exported settings\n";
+  for (int i = 0; i < 3; ++i) {
+    plain += std::string(3000, 'x') + "\n";
+    tokens.push_back(fake::Make(fake::Kind::kGithubToken));
+    plain += "GH_TOKEN=" + tokens.back() + "\n";
+  }
+  for (bool big : {false, true}) {
+    std::string text = big ? "\xFE\xFF" : "\xFF\xFE";
+    for (char c : plain) text += big ? std::string(1, '\0') + c : std::string(1, c) + '\0';
+    WindowCutter cutter({6000, 1000});
+    size_t at = 0;
+    auto read = [&](char* buf, size_t n) -> safebuild::Expected<ReadPiece> {
+      n = std::min(n, text.size() - at);
+      text.copy(buf, n, at);
+      at += n;
+      return ReadPiece{n, 0};
+    };
+    std::vector<uint64_t> got;
+    bool stopped = false;
+    Status s = cutter.Run(read, [&](const ContentWindow& w) {
+      for (const Match& m : ScanWindow(Detector::Default(), w, "/settings.txt")) {
+        got.push_back(m.offset);
+      }
+      return true;
+    }, &stopped);
+    ASSERT_TRUE(s) << s.error();
+    std::vector<uint64_t> want;
+    for (const std::string& t : tokens) want.push_back(2 + 2 * plain.find(t));
+    EXPECT_EQ(got, want) << "big endian: " << big;
+  }
+}
+
 }  // namespace
 }  // namespace safebuild

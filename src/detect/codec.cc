@@ -107,20 +107,24 @@ std::optional<Utf16Layout> DetectUtf16(std::string_view text) {
   if (text[0] == '\xFF' && text[1] == '\xFE') return Utf16Layout{2, false};
   if (text[0] == '\xFE' && text[1] == '\xFF') return Utf16Layout{2, true};
   // Without a mark: the first units are ASCII text with NUL high bytes. A
-  // binary has NULs too, but not at every odd offset next to text.
+  // binary has NULs too, but not at every other offset next to text. A
+  // big file's later windows carry no mark even when the file did.
   constexpr size_t kSniffUnits = 2048;
   size_t units = std::min(text.size() / 2, kSniffUnits);
-  size_t ascii = 0;
+  size_t little = 0;
+  size_t big = 0;
+  auto printable = [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r';
+  };
   for (size_t i = 0; i < units; ++i) {
-    unsigned char low = static_cast<unsigned char>(text[2 * i]);
-    bool printable = (low >= 0x20 && low < 0x7F) || low == '\t' ||
-                     low == '\n' || low == '\r';
-    ascii += printable && text[2 * i + 1] == '\0';
+    little += printable(text[2 * i]) && text[2 * i + 1] == '\0';
+    big += text[2 * i] == '\0' && printable(text[2 * i + 1]);
   }
   constexpr size_t kMinUnits = 4;
-  if (units >= kMinUnits && ascii * 10 >= units * 9) {
-    return Utf16Layout{0, false};
-  }
+  if (units < kMinUnits) return std::nullopt;
+  if (little * 10 >= units * 9) return Utf16Layout{0, false};
+  if (big * 10 >= units * 9) return Utf16Layout{0, true};
   return std::nullopt;
 }
 
