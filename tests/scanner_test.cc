@@ -149,6 +149,24 @@ TEST_F(ScannerTest, ReadsEnvLabelsCmdAndHistory) {
   EXPECT_EQ(Find(out, "Env/PATH"), nullptr);
 }
 
+// `podman build --annotation` writes the manifest, MAINTAINER the config's
+// author: both travel with the image.
+TEST_F(ScannerTest, ReadsTheManifestAnnotationsAndTheAuthor) {
+  std::string npm = FakeSecret("NPM_TOKEN");
+  std::string tok = FakeSecret("GITHUB_TOKEN");
+  OpenedImage image;
+  image.annotations = {{"org.opencontainers.image.base.digest", "sha256:" + std::string(64, 'a')},
+                       {"ci.npm", npm}};
+  image.config = {{"author", "ops " + tok}};
+  std::vector<Finding> found = ScanConfig(image, Detector::Default());
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].path, "Annotations/ci.npm");
+  EXPECT_EQ(found[0].rule, "npm-token");
+  EXPECT_EQ(found[0].origin, Origin::kConfig);
+  EXPECT_EQ(found[1].path, "Author");
+  EXPECT_EQ(found[1].rule, "github-classic-token");
+}
+
 TEST_F(ScannerTest, CorruptLayerFailsTheScan) {
   test::OciLayout layout(tmp_->path() / "img");
   std::string zstd = test::Compress(test::MakeTar({File("a", std::string(100000, 'x'))}),

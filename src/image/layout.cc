@@ -450,6 +450,9 @@ Expected<OpenedImage> ReadOciImage(const fs::path& dir, const json& manifest) {
   OpenedImage image;
   image.id = cd->digest;
   image.config = std::move(*cj);
+  if (const json* a = Member(manifest, "annotations"); a != nullptr && a->is_object()) {
+    image.annotations = *a;
+  }
   for (const json& l : *layers) {
     int index = static_cast<int>(image.layers.size());
     Expected<LayerBlob> layer = OciLayer(dir, l, index, where);

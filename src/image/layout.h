@@ -32,6 +32,9 @@ struct LayerBlob {
 struct OpenedImage {
   std::string id;                  // config digest, "sha256:…"
   nlohmann::json config;           // the image config
+  // The manifest's annotations (`podman build --annotation`): pushed and
+  // pulled with the image, as readable as its labels.
+  nlohmann::json annotations = nlohmann::json::object();
   std::vector<LayerBlob> layers;
 };
 

@@ -50,6 +50,9 @@ json OciConfig(const json& inspect, const json& diff_ids) {
     config["config"] = inspect["Config"];
   }
   config["history"] = inspect.contains("History") ? inspect["History"] : json::array();
+  if (inspect.contains("Author") && inspect["Author"].is_string()) {
+    config["author"] = inspect["Author"];
+  }
   return config;
 }
 
@@ -75,6 +78,9 @@ Expected<OpenedImage> OpenOverlayImage(const json& inspect) {
   OpenedImage image;
   image.id = "sha256:" + StringAt(inspect, "Id");
   image.config = OciConfig(inspect, ids);
+  if (inspect.contains("Annotations") && inspect["Annotations"].is_object()) {
+    image.annotations = inspect["Annotations"];
+  }
   for (size_t i = 0; i < dirs.size(); ++i) {
     if (access(dirs[i].c_str(), R_OK | X_OK) != 0) {
       return Fail("cannot read the layer directory " + dirs[i]);

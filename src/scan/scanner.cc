@@ -68,12 +68,13 @@ void ScanEnv(const nlohmann::json& cfg, const Detector& detector, std::vector<Fi
   }
 }
 
-void ScanLabels(const nlohmann::json& labels, const Detector& detector,
-                std::vector<Finding>& out) {
+// Labels, or the manifest's annotations: each KEY=VALUE under PREFIX/KEY.
+void ScanLabels(const nlohmann::json& labels, const std::string& prefix,
+                const Detector& detector, std::vector<Finding>& out) {
   if (!labels.is_object()) return;
   for (const auto& [key, value] : labels.items()) {
     if (!value.is_string()) continue;
-    ScanConfigText(detector, key + "=" + value.get<std::string>(), "Labels/" + key, out);
+    ScanConfigText(detector, key + "=" + value.get<std::string>(), prefix + "/" + key, out);
   }
 }
 
@@ -542,7 +543,12 @@ std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detect
                         ? image.config["config"]
                         : empty;
   ScanEnv(cfg, detector, out);
-  if (cfg.contains("Labels")) ScanLabels(cfg["Labels"], detector, out);
+  if (cfg.contains("Labels")) ScanLabels(cfg["Labels"], "Labels", detector, out);
+  ScanLabels(image.annotations, "Annotations", detector, out);
+  // MAINTAINER, `buildah commit --author`.
+  if (image.config.contains("author") && image.config["author"].is_string()) {
+    ScanConfigText(detector, image.config["author"].get<std::string>(), "Author", out);
+  }
   for (const char* field : {"Cmd", "Entrypoint", "OnBuild", "Shell"}) {
     ScanStringList(cfg, field, detector, out);
   }

@@ -341,6 +341,33 @@ test_containerfile_in_is_linted_after_cpp_at_the_included_line() {
   expect_no_leak "$tok"
 }
 
+# `--annotation` lands in the manifest, MAINTAINER in the config's author:
+# both are pulled with the image, so both are read (from storage and from
+# an oci-archive), and the image is never tagged.
+test_annotation_and_author_are_read() {
+  new_context
+  local tok npm; tok=$("$FAKE" GITHUB_TOKEN); npm=$("$FAKE" NPM_TOKEN)
+  printf 'FROM localhost/busybox\nMAINTAINER ops %s\nRUN echo hi > /x\n' "$tok" \
+    > "$CTX/Containerfile"
+  sb --keep-failed --format json build "${STORE[@]}" --annotation "ci.npm=$npm" \
+    --iidfile "$CTX.iid" -t localhost/ann:1 "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="config" and .path=="Annotations/ci.npm"
+    and .rule=="npm-token")] | length == 1' "annotation from storage"
+  expect_json '[.findings[] | select(.origin=="config" and .path=="Author"
+    and .rule=="github-classic-token")] | length == 1' "author from storage"
+  expect_no_image localhost/ann:1
+  local id; id=$(cat "$CTX.iid")
+  "${PODMAN[@]}" save -q --format oci-archive -o "$CTX.oci.tar" "$id" || fail "save oci"
+  sb --format json scan "oci-archive:$CTX.oci.tar"
+  expect_rc 65
+  expect_json '[.findings[] | select(.path=="Annotations/ci.npm")] | length == 1' \
+    "annotation from the oci-archive"
+  expect_no_leak "$tok"
+  expect_no_leak "$npm"
+  "${PODMAN[@]}" rmi -f "$id" >/dev/null
+}
+
 for t in $(declare -F | awk '{print $3}' | grep -E '^test_'); do
   run_case "$t"
 done
