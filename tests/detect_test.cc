@@ -1266,6 +1266,37 @@ TEST(Detector, DoesNotTakeBinaryForUtf16) {
   EXPECT_FALSE(detect::DetectUtf16(binary).has_value());
 }
 
+// A .NET assembly keeps its string literals as UTF-16LE inside the binary,
+// at any alignment. The token is reported at its bytes there, with the
+// fingerprint and redaction of the text it spells.
+TEST(Detector, ReportsTokensInUtf16StringsInsideABinary) {
+  std::string token = Fake(Kind::kGithubToken);
+  for (size_t pad : {0u, 1u}) {
+    std::string binary("MZ\x90\0\x03\0\0\0", 8);
+    for (int i = 0; i < 3000; ++i) binary.push_back(static_cast<char>((i * 7) % 251));
+    binary.append(pad, '\x01');
+    const size_t at = binary.size();
+    binary += Utf16(token, false, false);
+    binary += std::string("\0\0\x05", 3) + Utf16("Authorization", false, false);
+    std::vector<Match> m = Scan(binary, "/app/Service.dll");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " pad=" << pad;
+    EXPECT_EQ(m[0].rule, "github-classic-token");
+    EXPECT_EQ(m[0].offset, at);
+    EXPECT_EQ(m[0].length, 2 * token.size());
+    EXPECT_EQ(m[0].fingerprint, Fingerprint("github-classic-token", token));
+    EXPECT_EQ(m[0].redacted, Redact(token));
+  }
+}
+
+// Key=value rules stay off in binaries, in their UTF-16 strings too: a
+// resource string "Password=%s" is a format, not a secret.
+TEST(Detector, KeyValueRulesStayOffInUtf16StringsOfABinary) {
+  std::string binary("\x7f" "ELF\x02\x01\x01\0", 8);
+  binary += Utf16("DB_PASSWORD=" + Fake(Kind::kPassword) + "\n", false, false);
+  binary += std::string(16, '\0');
+  EXPECT_TRUE(Scan(binary, "/usr/lib/libapp.so").empty());
+}
+
 // ---------------------------------------------------------------------------
 // LooksLikeSecret, IsPlaceholder, CredentialFileRule
 

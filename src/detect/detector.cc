@@ -20,6 +20,8 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
 #include "detect/codec.h"
 #include "detect/filters.h"
@@ -205,6 +207,63 @@ bool Validate(const Pattern& p, Candidate& c) {
 #endif
 }
 
+// UTF-16LE strings inside a binary: a .NET assembly keeps every string
+// literal so, Windows resources too. Runs of printable units, each on a
+// line of its own in a narrow text, with where each run began.
+struct WideRuns {
+  std::string text;
+  std::vector<std::pair<size_t, size_t>> starts;  // (offset in text, in the binary)
+
+  size_t InBinary(size_t offset) const {
+    auto it = std::upper_bound(starts.begin(), starts.end(), std::make_pair(offset, SIZE_MAX));
+    --it;  // the first run starts at 0
+    return it->second + 2 * (offset - it->first);
+  }
+};
+
+// Shorter runs are mostly chance pairs of a byte and a zero.
+constexpr size_t kMinWideRun = 8;
+
+// The next run at or after `from`, as [begin, end) in bytes; {n, n} when
+// there is none. Kept apart from the copying so that the loop over every
+// byte of a binary stays in registers.
+std::pair<size_t, size_t> NextWideRun(const unsigned char* p, size_t n, size_t from) {
+  constexpr size_t kMinBytes = 2 * kMinWideRun;
+  size_t i = from;
+  while (i + 1 < n) {
+    // A run starting anywhere in [i, i + kMinBytes - 2] holds both of the
+    // bytes at i + kMinBytes - 2 and i + kMinBytes - 1, one zero and one
+    // not: unless that is so, no run starts there.
+    if (i + kMinBytes <= n && (p[i + kMinBytes - 2] == 0) == (p[i + kMinBytes - 1] == 0)) {
+      i += kMinBytes - 1;
+      continue;
+    }
+    if (p[i + 1] != 0 || p[i] < 0x20 || p[i] >= 0x7F) {
+      ++i;
+      continue;
+    }
+    size_t j = i + 2;
+    while (j + 1 < n && p[j + 1] == 0 && p[j] >= 0x20 && p[j] < 0x7F) j += 2;
+    if ((j - i) / 2 >= kMinWideRun) return {i, j};
+    // Inside a run every other byte is a zero: no run of the other
+    // alignment starts there.
+    i = j;
+  }
+  return {n, n};
+}
+
+WideRuns FindWideRuns(std::string_view bin) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bin.data());
+  WideRuns w;
+  for (auto [i, j] = NextWideRun(p, bin.size(), 0); i < bin.size();
+       std::tie(i, j) = NextWideRun(p, bin.size(), j)) {
+    w.starts.emplace_back(w.text.size(), i);
+    for (size_t k = i; k < j; k += 2) w.text.push_back(bin[k]);
+    w.text.push_back('\n');
+  }
+  return w;
+}
+
 }  // namespace
 
 struct Detector::Impl {
@@ -225,8 +284,8 @@ struct Detector::Impl {
   std::vector<int> CandidatePatterns(std::string_view text) const;
   void FindAll(size_t index, std::string_view text, const Candidate& kind,
                std::vector<Found>* found) const;
-  std::vector<Found> FindAllPatterns(std::string_view text,
-                                     std::string_view path) const;
+  std::vector<Found> FindAllPatterns(std::string_view text, std::string_view path,
+                                     bool in_binary = false) const;
 };
 
 Detector::Impl::Impl() {
@@ -314,7 +373,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
 }
 
 std::vector<Found> Detector::Impl::FindAllPatterns(
-    std::string_view text, std::string_view path) const {
+    std::string_view text, std::string_view path, bool in_binary) const {
   // Most texts hold no candidate at all: decide that before looking at the
   // path, which costs more than the prefilter on short texts.
   const std::vector<int> candidates = CandidatePatterns(text);
@@ -323,7 +382,7 @@ std::vector<Found> Detector::Impl::FindAllPatterns(
   // names) nor to binaries (string tables glue names and words together);
   // in source code only quoted values count.
   const bool skip_by_name =
-      detect::IsHashManifest(path) || detect::LooksBinary(text);
+      in_binary || detect::IsHashManifest(path) || detect::LooksBinary(text);
   Candidate kind;
   kind.in_source_code = detect::IsSourceCodePath(path);
   std::string_view base = path.substr(path.rfind('/') + 1);
@@ -360,7 +419,29 @@ std::vector<Match> Detector::Scan(std::string_view text,
     }
     return matches;
   }
-  return ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
+  std::vector<Match> matches =
+      ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
+  if (detect::LooksBinary(text)) AddWideMatches(text, path, matches);
+  return matches;
+}
+
+void Detector::AddWideMatches(std::string_view binary, std::string_view path,
+                              std::vector<Match>& matches) const {
+  WideRuns wide = FindWideRuns(binary);
+  if (wide.text.empty()) return;
+  std::vector<Match> more = ToMatches(
+      wide.text, ResolveOverlaps(impl_->FindAllPatterns(wide.text, path, true)));
+  if (more.empty()) return;
+  for (Match& m : more) {
+    m.offset = wide.InBinary(m.offset);
+    m.length *= 2;
+    LineCol at = LineColAt(binary, m.offset);
+    m.line = at.line;
+    m.column = at.column;
+    matches.push_back(std::move(m));
+  }
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const Match& a, const Match& b) { return a.offset < b.offset; });
 }
 
 bool Detector::LooksLikeSecret(std::string_view value) const {

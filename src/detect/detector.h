@@ -41,10 +41,10 @@ class Detector {
   /// and checksum lists (package-lock.json, go.sum, …), and in source code
   /// (*.py, *.js, …) they take only quoted values; in a credential file
   /// (.pgpass, .my.cnf, .pypirc, .git-credentials, …) a weak password is
-  /// reported too. UTF-16 text (a byte order mark, or LE without one) is
-  /// scanned as the text it holds; offsets and lengths stay byte positions
-  /// in `text`. Binary text (a NUL in its first 8000 bytes) gets token
-  /// formats and keys only.
+  /// reported too. UTF-16 text (a byte order mark, or none) is scanned as
+  /// the text it holds; offsets and lengths stay byte positions in `text`.
+  /// Binary text (a NUL in its first 8000 bytes) gets token formats and
+  /// keys only, in its bytes and in the UTF-16LE strings it holds.
   /// Matches are sorted by offset and do not overlap.
   std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
 
@@ -55,6 +55,8 @@ class Detector {
   bool LooksLikeSecret(std::string_view value) const;
 
  private:
+  void AddWideMatches(std::string_view binary, std::string_view path,
+                      std::vector<Match>& matches) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
