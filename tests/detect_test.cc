@@ -1266,6 +1266,54 @@ TEST(Detector, DoesNotTakeBinaryForUtf16) {
   EXPECT_FALSE(detect::DetectUtf16(binary).has_value());
 }
 
+// A token encoded once (an env value, a Kubernetes Secret's data) is found
+// at the encoded span, with the token's own fingerprint.
+TEST(Detector, ReportsTokensHiddenInBase64) {
+  std::string gh = Fake(Kind::kGithubToken);
+  std::string npm = fake::Make(fake::Kind::kNpmToken);
+  std::string env = "# deploy\nGH_CREDS=" + Base64(gh) + "\n";
+  std::vector<Match> m = Scan(env, "/app/.env.production");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+  EXPECT_EQ(m[0].offset, env.find(Base64(gh)));
+  EXPECT_EQ(m[0].length, Base64(gh).size());
+  EXPECT_EQ(m[0].line, 2);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint("github-classic-token", gh));
+  EXPECT_EQ(m[0].redacted, Redact(gh));
+  EXPECT_NE(m[0].description.find("base64"), std::string::npos);
+
+  std::string secret = "apiVersion: v1\nkind: Secret\ndata:\n  gh: " + Base64(gh) +
+                       "\n  npmrc: " + Base64("//registry.npmjs.org/:_authToken=" + npm + "\n") +
+                       "\n";
+  m = Scan(secret, "/deploy/secret.yaml");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].line, 4);
+  EXPECT_EQ(m[1].line, 5);
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, npm));
+}
+
+// Long base64 that is no text (an image, a font), long identifiers and
+// digests, and encoded key=value text with no token format: not findings.
+TEST(Detector, DecodedBase64OnlyCountsForTokenFormats) {
+  std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  png += fake::Random(fake::kBase64, 300);
+  ExpectNone("background: url(data:image/png;base64," + Base64(png) + ");");
+  ExpectNone("class AbstractSingletonProxyFactoryBeanConfigurationProvider {}");
+  ExpectNone("sha256:" + std::string(64, 'a') + " " + fake::Random("0123456789abcdef", 64));
+  ExpectNone("X=" + Base64("password=" + fake::Random(fake::kBase62, 20)));
+}
+
+// A token glued into a longer base64 run at any alignment: "user:token".
+TEST(Detector, ReportsTokenInsideEncodedUserColonToken) {
+  std::string gl = fake::Make(fake::kTokenFormats[0]);
+  for (std::string user : {"u", "ci", "bot"}) {
+    std::string text = "creds: " + Base64(user + ":" + gl) + "\n";
+    std::vector<Match> m = Scan(text, "/etc/app/config.yml");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " user=" << user;
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, gl));
+  }
+}
+
 // A .NET assembly keeps its string literals as UTF-16LE inside the binary,
 // at any alignment. The token is reported at its bytes there, with the
 // fingerprint and redaction of the text it spells.

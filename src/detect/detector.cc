@@ -264,6 +264,70 @@ WideRuns FindWideRuns(std::string_view bin) {
   return w;
 }
 
+// Base64 that may hide a token: a Kubernetes Secret's data, an HTTP Basic
+// "user:token", a value encoded once to keep it off a command line. The
+// shortest token is 20 characters, 28 in base64.
+constexpr size_t kMinBase64Run = 28;
+// Decoded text is scanned only when its start is printable: most long
+// base64 runs are images, fonts or compressed data.
+constexpr size_t kBase64Sniff = 12;
+
+// Standard and URL-safe alphabets; a table, as every byte of text is
+// looked up.
+constexpr std::array<bool, 256> kBase64Chars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<size_t>(c)] = true;
+  for (char c : {'+', '/', '-', '_'}) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+bool IsPrintableText(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r';
+  });
+}
+
+// Every run of base64 characters (and its padding) long enough to hold a
+// token, as [begin, end).
+std::vector<std::pair<size_t, size_t>> Base64Runs(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  std::vector<std::pair<size_t, size_t>> runs;
+  // The byte before i is never a base64 character, so a run starting at
+  // or after i and long enough holds the byte at `probe`: when that is no
+  // base64 character, no such run starts before it.
+  size_t i = 0;
+  while (i + kMinBase64Run <= n) {
+    size_t probe = i + kMinBase64Run - 1;
+    if (!kBase64Chars[p[probe]]) {
+      i = probe + 1;
+      continue;
+    }
+    size_t begin = probe;
+    while (begin > i && kBase64Chars[p[begin - 1]]) --begin;
+    size_t j = probe;
+    while (j < n && kBase64Chars[p[j]]) ++j;
+    size_t end = j;
+    while (end < n && end - j < 2 && p[end] == '=') ++end;
+    if (j - begin >= kMinBase64Run) runs.emplace_back(begin, end);
+    i = end;
+  }
+  return runs;
+}
+
+// The text a base64 run decodes to, when it is printable text.
+std::optional<std::string> DecodedText(std::string_view run) {
+  std::string_view head = run.substr(0, kBase64Sniff);
+  std::optional<std::string> start = detect::Base64Decode(head.substr(0, head.size() / 4 * 4));
+  if (!start || !IsPrintableText(*start)) return std::nullopt;
+  std::optional<std::string> all = detect::Base64Decode(run);
+  if (!all || !IsPrintableText(*all)) return std::nullopt;
+  return all;
+}
+
 }  // namespace
 
 struct Detector::Impl {
@@ -421,8 +485,45 @@ std::vector<Match> Detector::Scan(std::string_view text,
   }
   std::vector<Match> matches =
       ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
-  if (detect::LooksBinary(text)) AddWideMatches(text, path, matches);
+  if (detect::LooksBinary(text)) {
+    AddWideMatches(text, path, matches);
+  } else {
+    AddBase64Matches(text, path, matches);
+  }
   return matches;
+}
+
+void Detector::AddBase64Matches(std::string_view text, std::string_view path,
+                                std::vector<Match>& matches) const {
+  const size_t before = matches.size();
+  for (auto [begin, end] : Base64Runs(text)) {
+    // The run itself was a finding (a token's own characters).
+    bool seen = std::any_of(matches.begin(), matches.begin() + static_cast<long>(before),
+                            [&](const Match& m) {
+                              return m.offset < end && m.offset + m.length > begin;
+                            });
+    if (seen) continue;
+    std::optional<std::string> plain = DecodedText(text.substr(begin, end - begin));
+    if (!plain) continue;
+    std::vector<Match> found =
+        ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, true)));
+    if (found.empty()) continue;
+    // One finding per run: it covers the whole encoded span.
+    auto best = std::max_element(found.begin(), found.end(), [](const Match& a, const Match& b) {
+      return a.severity < b.severity;
+    });
+    Match m = std::move(*best);
+    m.description += " (base64-encoded)";
+    m.offset = begin;
+    m.length = end - begin;
+    LineCol at = LineColAt(text, begin);
+    m.line = at.line;
+    m.column = at.column;
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() == before) return;
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const Match& a, const Match& b) { return a.offset < b.offset; });
 }
 
 void Detector::AddWideMatches(std::string_view binary, std::string_view path,

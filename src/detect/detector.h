@@ -44,7 +44,9 @@ class Detector {
   /// reported too. UTF-16 text (a byte order mark, or none) is scanned as
   /// the text it holds; offsets and lengths stay byte positions in `text`.
   /// Binary text (a NUL in its first 8000 bytes) gets token formats and
-  /// keys only, in its bytes and in the UTF-16LE strings it holds.
+  /// keys only, in its bytes and in the UTF-16LE strings it holds. In
+  /// text, a base64 run that decodes to text is searched for token formats
+  /// and keys too (reported at the encoded span).
   /// Matches are sorted by offset and do not overlap.
   std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
 
@@ -57,6 +59,8 @@ class Detector {
  private:
   void AddWideMatches(std::string_view binary, std::string_view path,
                       std::vector<Match>& matches) const;
+  void AddBase64Matches(std::string_view text, std::string_view path,
+                        std::vector<Match>& matches) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
