@@ -61,6 +61,36 @@ Expected<ImageSource> OpenRemote(const std::string& name, const RemoteOptions& r
   return src;
 }
 
+// Messages name an archive's member as "PATH member NAME"; the user named
+// the archive by its reference ("oci-archive:PATH:REF"), so they use that.
+std::string NameArchive(std::string message, const std::string& path,
+                        const std::string& reference) {
+  const std::string from = path + " member ";
+  const std::string to = reference + " member ";
+  for (size_t at = 0; (at = message.find(from, at)) != std::string::npos; at += to.size()) {
+    message.replace(at, from.size(), to);
+  }
+  return message;
+}
+
+// An uncompressed archive is read in place, its blobs as byte ranges of
+// the archive file; a compressed one (or one with a sparse member) is
+// unpacked into the scratch directory first.
+Expected<OpenedImage> OpenArchive(const ImageRef& ref, const TempDir& scratch) {
+  bool oci = ref.kind == ImageRef::Kind::kOciArchive;
+  auto index = ArchiveIndex::Build(ref.path);
+  if (!index) return Fail(index.error());
+  if (index->needs_unpack().empty()) {
+    return oci ? OpenOciArchive(*index, ref.tag) : OpenDockerArchive(*index);
+  }
+  PrintVerbose("unpacking " + ref.path + " (" + index->needs_unpack() + ")");
+  auto dir = scratch.path() / "archive";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (auto st = UnpackArchive(ref.path, dir); !st) return Fail(st.error());
+  return oci ? OpenOciLayout(dir, ref.tag) : OpenDockerArchiveDir(dir);
+}
+
 }  // namespace
 
 Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman& podman,
@@ -78,26 +108,28 @@ Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman
       opened = OpenOciLayout(ref->path, ref->tag);
       break;
     case ImageRef::Kind::kOciArchive:
-    case ImageRef::Kind::kDockerArchive: {
-      auto dir = scratch.path() / "archive";
-      std::error_code ec;
-      std::filesystem::create_directories(dir, ec);
-      if (auto st = UnpackArchive(ref->path, dir); !st) return Fail(st.error());
-      opened = ref->kind == ImageRef::Kind::kOciArchive ? OpenOciLayout(dir, ref->tag)
-                                                        : OpenDockerArchiveDir(dir);
+    case ImageRef::Kind::kDockerArchive:
+      opened = OpenArchive(*ref, scratch);
+      if (!opened) return Fail(NameArchive(opened.error(), ref->path, reference));
       break;
-    }
   }
   if (!opened) return Fail(opened.error());
   ImageSource src;
   src.id = opened->id;
   src.image = std::move(*opened);
+  if (ref->kind == ImageRef::Kind::kOciArchive || ref->kind == ImageRef::Kind::kDockerArchive) {
+    src.archive = ref->path;
+    src.reference = reference;
+  }
   return src;
 }
 
 Expected<ScanOutput> ScanImageSource(ImageSource& src, const Podman& podman,
                                      const TempDir& scratch, const ScanOptions& options) {
   auto scanned = ScanImage(src.image, Detector::Default(), options);
+  if (!scanned && !src.archive.empty()) {
+    return Fail(NameArchive(scanned.error(), src.archive, src.reference));
+  }
   if (scanned || !src.in_place || (options.cancelled && options.cancelled())) return scanned;
   PrintNote("cannot read " + src.id.substr(0, 19) + " in podman's storage (" +
             scanned.error() + "); exporting it instead");

@@ -1,7 +1,8 @@
 // Turns an image reference into an opened image on disk: local images are
 // read in place from podman's overlay storage or exported by podman into a
-// private directory, archives are unpacked there, remote images are copied
-// there by skopeo, OCI layout directories are read in place.
+// private directory, uncompressed archives and OCI layout directories are
+// read in place, compressed archives are unpacked into that directory,
+// remote images are copied there by skopeo.
 #pragma once
 
 #include <string>
@@ -20,6 +21,8 @@ struct ImageSource {
   std::string id;                 // podman's image ID for local images
   std::vector<std::string> tags;  // local RepoTags
   bool in_place = false;          // layers read from podman's storage directories
+  std::string archive;            // an archive read in place: its path, and
+  std::string reference;          // the reference that named it
 };
 
 Expected<ImageSource> OpenImageSource(const std::string& reference, const Podman& podman,

@@ -16,6 +16,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -25,7 +26,6 @@
 namespace safebuild {
 namespace {
 
-constexpr size_t kChunk = 64 << 10;
 constexpr std::string_view kWhiteoutPrefix = ".wh.";
 constexpr std::string_view kMetaPrefix = ".wh..wh.";
 constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
@@ -113,7 +113,7 @@ LayerEntry Describe(archive_entry* e) {
 // Reads one layer; one window buffer serves every entry.
 class LayerStream {
  public:
-  LayerStream(const std::filesystem::path& blob, const LayerLimits& limits)
+  LayerStream(const FileRange& blob, const LayerLimits& limits)
       : blob_(blob), limits_(limits), cutter_(limits.window) {}
 
   Status Run(const EntryCallback& on_entry);
@@ -124,28 +124,51 @@ class LayerStream {
   Status CheckEnd(int64_t last_entry_end);
   Status Error(const std::string& what) const;
 
-  const std::filesystem::path& blob_;
+  static la_ssize_t ReadBlock(archive* a, void* self, const void** buf);
+  static la_int64_t SkipBytes(archive* a, void* self, la_int64_t request);
+
+  const FileRange& blob_;
   const LayerLimits& limits_;
   WindowCutter cutter_;
+  RangeReader file_;
   ReaderPtr a_;
   std::string member_;  // name of the entry being read, for messages
 };
 
 Status LayerStream::Error(const std::string& what) const {
-  std::string msg = "layer " + blob_.string() + ": " + what;
+  std::string msg = "layer " + blob_.Name() + ": " + what;
   if (!member_.empty()) msg += " in member '" + member_ + "'";
   const char* detail = a_ == nullptr ? nullptr : archive_error_string(a_.get());
   if (detail != nullptr) msg += std::string(": ") + detail;
   return Fail(msg);
 }
 
+// The blob's bytes come from the range reader, so a layer inside an
+// archive is read where it lies.
+la_ssize_t LayerStream::ReadBlock(archive* a, void* self, const void** buf) {
+  Expected<std::string_view> block = static_cast<LayerStream*>(self)->file_.Read();
+  if (!block) {
+    archive_set_error(a, EIO, "%s", block.error().c_str());
+    return -1;
+  }
+  *buf = block->data();
+  return static_cast<la_ssize_t>(block->size());
+}
+
+la_int64_t LayerStream::SkipBytes(archive*, void* self, la_int64_t request) {
+  if (request <= 0) return 0;
+  uint64_t done = static_cast<LayerStream*>(self)->file_.Skip(static_cast<uint64_t>(request));
+  return static_cast<la_int64_t>(done);
+}
+
 Status LayerStream::Open() {
+  if (Status s = file_.Open(blob_); !s) return Fail("layer " + s.error());
   a_ = NewTarReader();
   if (a_ == nullptr) return Error("cannot create an archive reader");
-  if (archive_read_open_filename(a_.get(), blob_.c_str(), kChunk) !=
-      ARCHIVE_OK) {
-    return Error("cannot read");
-  }
+  archive_read_set_callback_data(a_.get(), this);
+  archive_read_set_read_callback(a_.get(), ReadBlock);
+  archive_read_set_skip_callback(a_.get(), SkipBytes);
+  if (archive_read_open1(a_.get()) != ARCHIVE_OK) return Error("cannot read");
   return Ok{};
 }
 
@@ -214,7 +237,7 @@ Status LayerStream::Content(const LayerEntry& entry, const EntryCallback& on_ent
 // be cut between frames without any decoder noticing).
 Status LayerStream::CheckEnd(int64_t last_entry_end) {
   if (archive_filter_bytes(a_.get(), 0) > last_entry_end) return Ok{};
-  return Fail("layer " + blob_.string() +
+  return Fail("layer " + blob_.Name() +
               ": ends without the end-of-archive blocks (truncated?)");
 }
 
@@ -231,7 +254,7 @@ Status LayerStream::Run(const EntryCallback& on_entry) {
     // valid in the current locale); anything worse must not be skipped.
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return Error("corrupt archive");
     if (++count > limits_.max_entries) {
-      return Fail("layer " + blob_.string() + ": more than " +
+      return Fail("layer " + blob_.Name() + ": more than " +
                   std::to_string(limits_.max_entries) + " entries");
     }
     member_ = EntryName(e);
@@ -273,9 +296,14 @@ std::string NormalizeLayerPath(std::string_view name) {
   return out;
 }
 
-Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
+Status ReadLayer(const FileRange& blob, const LayerLimits& limits,
                  const EntryCallback& on_entry) {
   return LayerStream(blob, limits).Run(on_entry);
+}
+
+Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
+                 const EntryCallback& on_entry) {
+  return ReadLayer(FileRange{blob, 0, std::nullopt, ""}, limits, on_entry);
 }
 
 }  // namespace safebuild

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "image/content_windows.h"
+#include "image/file_range.h"
 #include "util/expected.h"
 
 namespace safebuild {
@@ -38,6 +39,8 @@ struct LayerLimits {
 /// is an error, never a silent end.
 using EntryCallback =
     std::function<bool(const LayerEntry& entry, const ContentWindow& window)>;
+Status ReadLayer(const FileRange& blob, const LayerLimits& limits,
+                 const EntryCallback& on_entry);
 Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
                  const EntryCallback& on_entry);
 

@@ -39,8 +39,12 @@ const LayerStack::Layer* LayerStack::Find(int layer) const {
 // Only later layers can hide content: whiteouts and opaque markers act on
 // what lies below their own layer, never on their siblings.
 bool LayerStack::IsVisible(int layer, const std::string& path) const {
+  return IsVisibleBelow(layer, path, max_layer_ + 1);
+}
+
+bool LayerStack::IsVisibleBelow(int layer, const std::string& path, int below) const {
   const std::vector<std::string> ancestors = Ancestors(path);
-  for (int upper = layer + 1; upper <= max_layer_; ++upper) {
+  for (int upper = layer + 1; upper < below && upper <= max_layer_; ++upper) {
     const Layer* l = Find(upper);
     if (l == nullptr) continue;
     if (l->entries.count(path) != 0 || l->whiteouts.count(path) != 0 ||
@@ -59,6 +63,14 @@ bool LayerStack::IsVisible(int layer, const std::string& path) const {
     }
   }
   return true;
+}
+
+int LayerStack::NewestWriter(const std::string& path, int below) const {
+  for (int layer = std::min(below, max_layer_ + 1) - 1; layer >= 0; --layer) {
+    const Layer* l = Find(layer);
+    if (l != nullptr && l->entries.count(path) != 0) return layer;
+  }
+  return -1;
 }
 
 }  // namespace safebuild

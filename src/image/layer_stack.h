@@ -27,6 +27,14 @@ class LayerStack {
   /// filesystem shows.
   bool IsVisible(int layer, const std::string& path) const;
 
+  /// True when the content written at `path` by `layer` is what the layers
+  /// below `below` show, whatever `below` and later layers do.
+  bool IsVisibleBelow(int layer, const std::string& path, int below) const;
+
+  /// The newest layer under `below` with an entry at `path` other than a
+  /// whiteout, or -1: where a hardlink of layer `below` finds its target.
+  int NewestWriter(const std::string& path, int below) const;
+
  private:
   struct Layer {
     std::unordered_map<std::string, LayerEntry::Type> entries;

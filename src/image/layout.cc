@@ -47,31 +47,6 @@ std::string ErrnoText() { return std::generic_category().message(errno); }
 
 // ---------------------------------------------------------------- files
 
-// Reads a whole regular file of at most `max` bytes; never follows a
-// symlink and never blocks on a FIFO.
-Expected<std::string> ReadSmallFile(const fs::path& path, uint64_t max) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
-  if (fd.get() < 0) return Fail(path.string() + ": " + ErrnoText());
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0)
-    return Fail(path.string() + ": " + ErrnoText());
-  if (!S_ISREG(st.st_mode)) return Fail(path.string() + ": not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > max) {
-    return Fail(path.string() + ": larger than " + std::to_string(max) +
-                " bytes");
-  }
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::read(fd.get(), data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Fail(path.string() + ": " + ErrnoText());
-    if (n == 0) return Fail(path.string() + ": file shrank while read");
-    done += static_cast<size_t>(n);
-  }
-  return data;
-}
-
 std::string Sha256Hex(std::string_view bytes) {
   static const bool ready = sodium_init() >= 0;
   (void)ready;
@@ -96,12 +71,6 @@ Expected<json> ParseJson(const std::string& text, const std::string& what) {
   if (too_deep) return Fail(what + ": JSON nested too deeply");
   if (j.is_discarded()) return Fail(what + ": not valid JSON");
   return j;
-}
-
-Expected<json> ReadJsonFile(const fs::path& path) {
-  Expected<std::string> text = ReadSmallFile(path, kMaxJsonBytes);
-  if (!text) return Fail(text.error());
-  return ParseJson(*text, path.string());
 }
 
 // Go's encoding/json, which podman uses, also folds "ſ" to "s" and the
@@ -214,23 +183,45 @@ Expected<fs::path> BlobPath(const fs::path& dir, const Descriptor& d) {
   return p;
 }
 
+// Where a layout's files are: a directory, or the members of an archive
+// read in place. Each lookup checks what it names and returns its bytes'
+// place; reading them is the same for both.
+class ImageFiles {
+ public:
+  virtual ~ImageFiles() = default;
+  /// The archive or directory, for messages.
+  virtual std::string Where() const = 0;
+  /// A document at the top: "index.json" or "manifest.json".
+  virtual Expected<FileRange> Top(const std::string& name) const = 0;
+  /// The blob of a checked descriptor, of its declared size.
+  virtual Expected<FileRange> Blob(const Descriptor& d) const = 0;
+  /// A file that manifest.json names by a relative path.
+  virtual Expected<FileRange> Named(const json& name) const = 0;
+};
+
+Expected<json> ReadJsonRange(const FileRange& range) {
+  Expected<std::string> text = ReadFileRange(range, kMaxJsonBytes);
+  if (!text) return Fail(text.error());
+  return ParseJson(*text, range.Name());
+}
+
 // Reads a small blob and checks it against its digest.
-Expected<std::string> ReadVerifiedBlob(const fs::path& dir,
+Expected<std::string> ReadVerifiedBlob(const ImageFiles& files,
                                        const Descriptor& d) {
-  Expected<fs::path> path = BlobPath(dir, d);
-  if (!path) return Fail(path.error());
-  Expected<std::string> data = ReadSmallFile(*path, kMaxJsonBytes);
+  Expected<FileRange> range = files.Blob(d);
+  if (!range) return Fail(range.error());
+  Expected<std::string> data = ReadFileRange(*range, kMaxJsonBytes);
   if (!data) return data;
   if ("sha256:" + Sha256Hex(*data) != d.digest) {
-    return Fail(path->string() + ": content does not match digest " + d.digest);
+    return Fail(range->Name() + ": content does not match digest " + d.digest);
   }
   return data;
 }
 
-Expected<json> ReadJsonBlob(const fs::path& dir, const Descriptor& d) {
-  Expected<std::string> data = ReadVerifiedBlob(dir, d);
+Expected<json> ReadJsonBlob(const ImageFiles& files, const Descriptor& d) {
+  Expected<std::string> data = ReadVerifiedBlob(files, d);
   if (!data) return Fail(data.error());
-  return ParseJson(*data, dir.string() + ": blob " + d.digest);
+  return ParseJson(*data, files.Where() + ": blob " + d.digest);
 }
 
 // ---------------------------------------------------------------- OCI index
@@ -318,12 +309,12 @@ bool IsManifestType(std::string_view t) {
 }
 
 // Follows nested indexes down to an image manifest.
-Expected<json> ResolveManifest(const fs::path& dir, const Descriptor& d,
+Expected<json> ResolveManifest(const ImageFiles& files, const Descriptor& d,
                                int depth) {
-  std::string where = dir.string() + ": blob " + d.digest;
+  std::string where = files.Where() + ": blob " + d.digest;
   if (depth > kMaxIndexDepth)
     return Fail(where + ": indexes nested too deeply");
-  Expected<json> doc = ReadJsonBlob(dir, d);
+  Expected<json> doc = ReadJsonBlob(files, d);
   if (!doc) return doc;
   std::string type =
       d.media_type.empty() ? StringMember(*doc, "mediaType") : d.media_type;
@@ -333,7 +324,7 @@ Expected<json> ResolveManifest(const fs::path& dir, const Descriptor& d,
   if (IsIndexType(type)) {
     Expected<Descriptor> next = PickPlatform(*doc, where);
     if (!next) return Fail(next.error());
-    return ResolveManifest(dir, *next, depth + 1);
+    return ResolveManifest(files, *next, depth + 1);
   }
   if (!IsManifestType(type) && !(type.empty() && Member(*doc, "layers"))) {
     return Fail(where + ": unsupported manifest media type '" + type + "'");
@@ -412,7 +403,14 @@ Status Finish(OpenedImage& image, const std::string& where) {
   return Ok{};
 }
 
-Expected<LayerBlob> OciLayer(const fs::path& dir, const json& j, int index,
+void PlaceBlob(LayerBlob& layer, const FileRange& range) {
+  layer.file = range.file;
+  layer.offset = range.offset;
+  layer.size = range.size;
+  layer.member = range.member;
+}
+
+Expected<LayerBlob> OciLayer(const ImageFiles& files, const json& j, int index,
                              const std::string& where) {
   Expected<Descriptor> d = ParseDescriptor(j, where);
   if (!d) return Fail(d.error());
@@ -421,19 +419,19 @@ Expected<LayerBlob> OciLayer(const fs::path& dir, const json& j, int index,
     return Fail(where + ": layer " + d->digest +
                 " has unsupported media type '" + d->media_type + "'");
   }
-  Expected<fs::path> file = BlobPath(dir, *d);
-  if (!file) return Fail(file.error());
+  Expected<FileRange> range = files.Blob(*d);
+  if (!range) return Fail(range.error());
   LayerBlob layer;
   layer.index = index;
   layer.digest = d->digest;
   layer.media_type = d->media_type;
   layer.compression = type->compression;
-  layer.file = *file;
+  PlaceBlob(layer, *range);
   return layer;
 }
 
-Expected<OpenedImage> ReadOciImage(const fs::path& dir, const json& manifest) {
-  const std::string where = dir.string();
+Expected<OpenedImage> ReadOciImage(const ImageFiles& files, const json& manifest) {
+  const std::string where = files.Where();
   const json* config = Member(manifest, "config");
   const json* layers = Member(manifest, "layers");
   if (config == nullptr || layers == nullptr || !layers->is_array()) {
@@ -445,7 +443,7 @@ Expected<OpenedImage> ReadOciImage(const fs::path& dir, const json& manifest) {
     return Fail(where + ": not a container image: config media type '" +
                 cd->media_type + "'");
   }
-  Expected<json> cj = ReadJsonBlob(dir, *cd);
+  Expected<json> cj = ReadJsonBlob(files, *cd);
   if (!cj) return Fail(cj.error());
   OpenedImage image;
   image.id = cd->digest;
@@ -455,7 +453,7 @@ Expected<OpenedImage> ReadOciImage(const fs::path& dir, const json& manifest) {
   }
   for (const json& l : *layers) {
     int index = static_cast<int>(image.layers.size());
-    Expected<LayerBlob> layer = OciLayer(dir, l, index, where);
+    Expected<LayerBlob> layer = OciLayer(files, l, index, where);
     if (!layer) return Fail(layer.error());
     image.layers.push_back(std::move(*layer));
   }
@@ -493,13 +491,13 @@ Expected<fs::path> ArchiveMember(const fs::path& dir, const json& name) {
   return p;
 }
 
-Expected<Compression> SniffCompression(const fs::path& file) {
-  Fd fd(::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (fd.get() < 0) return Fail(file.string() + ": " + ErrnoText());
+Expected<Compression> SniffCompression(const FileRange& range) {
+  FileRange head = range;
+  head.size = std::min<uint64_t>(4, range.size.value_or(0));
+  Expected<std::string> bytes = ReadFileRange(head, 4);
+  if (!bytes) return Fail(bytes.error());
   unsigned char magic[4] = {};
-  if (::read(fd.get(), magic, sizeof magic) < 0) {
-    return Fail(file.string() + ": " + ErrnoText());
-  }
+  std::memcpy(magic, bytes->data(), bytes->size());
   if (magic[0] == 0x1f && magic[1] == 0x8b) return Compression::kGzip;
   if (magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f &&
       magic[3] == 0xfd) {
@@ -529,18 +527,18 @@ std::string DigestFromName(const std::string& name) {
   return IsSha256Digest(digest) ? digest : "";
 }
 
-Expected<LayerBlob> DockerLayer(const fs::path& dir, const json& name,
+Expected<LayerBlob> DockerLayer(const ImageFiles& files, const json& name,
                                 int index) {
-  Expected<fs::path> file = ArchiveMember(dir, name);
-  if (!file) return Fail(file.error());
-  Expected<Compression> c = SniffCompression(*file);
+  Expected<FileRange> range = files.Named(name);
+  if (!range) return Fail(range.error());
+  Expected<Compression> c = SniffCompression(*range);
   if (!c) return Fail(c.error());
   LayerBlob layer;
   layer.index = index;
   layer.digest = DigestFromName(name.get<std::string>());
   layer.compression = *c;
   layer.media_type = std::string(DockerMediaType(*c));
-  layer.file = *file;
+  PlaceBlob(layer, *range);
   return layer;
 }
 
@@ -564,24 +562,119 @@ Expected<DockerEntry> FirstDockerImage(const json& manifest,
   return entry;
 }
 
+// ---------------------------------------------------------------- sources
+
+class DirFiles : public ImageFiles {
+ public:
+  explicit DirFiles(const fs::path& dir) : dir_(dir) {}
+  std::string Where() const override { return dir_.string(); }
+  Expected<FileRange> Top(const std::string& name) const override {
+    return FileRange{dir_ / name, 0, std::nullopt, ""};
+  }
+  Expected<FileRange> Blob(const Descriptor& d) const override {
+    Expected<fs::path> p = BlobPath(dir_, d);
+    if (!p) return Fail(p.error());
+    return FileRange{*p, 0, d.size, ""};
+  }
+  Expected<FileRange> Named(const json& name) const override {
+    Expected<fs::path> p = ArchiveMember(dir_, name);
+    if (!p) return Fail(p.error());
+    std::error_code ec;
+    uint64_t size = fs::file_size(*p, ec);
+    if (ec) return Fail(p->string() + ": " + ec.message());
+    return FileRange{*p, 0, size, ""};
+  }
+
+ private:
+  const fs::path& dir_;
+};
+
+// The members of an archive, by the same names and with the same checks
+// as the files of an unpacked one.
+class ArchiveFiles : public ImageFiles {
+ public:
+  explicit ArchiveFiles(const ArchiveIndex& index) : index_(index) {}
+  std::string Where() const override { return index_.path().string(); }
+  Expected<FileRange> Top(const std::string& name) const override {
+    std::optional<FileRange> r = index_.Find(name);
+    if (!r) return Fail(Where() + ": no " + name + " in the archive");
+    return *r;
+  }
+  Expected<FileRange> Blob(const Descriptor& d) const override {
+    std::optional<FileRange> r = index_.Find("blobs/sha256/" + d.digest.substr(7));
+    if (!r) return Fail(Where() + ": blob " + d.digest + " is missing");
+    if (*r->size != d.size) {
+      return Fail(Where() + ": blob " + d.digest + " has " + std::to_string(*r->size) +
+                  " bytes, its descriptor says " + std::to_string(d.size));
+    }
+    return *r;
+  }
+  Expected<FileRange> Named(const json& name) const override {
+    std::string n = name.is_string() ? name.get<std::string>() : "";
+    if (n.empty() || n.find('\0') != std::string::npos) {
+      return Fail(Where() + ": invalid file name '" + n + "' in manifest.json");
+    }
+    Expected<std::string> key = ArchiveMemberName(n);
+    if (!key || key->empty()) {
+      return Fail(Where() + ": file name '" + n + "' in manifest.json leaves the archive");
+    }
+    std::optional<FileRange> r = index_.Find(*key);
+    if (!r) return Fail(Where() + ": '" + n + "' is missing or not a regular file");
+    return *r;
+  }
+
+ private:
+  const ArchiveIndex& index_;
+};
+
+Expected<OpenedImage> OpenOci(const ImageFiles& files, const std::string& ref) {
+  Expected<FileRange> top = files.Top("index.json");
+  if (!top) return Fail(top.error());
+  Expected<json> index = ReadJsonRange(*top);
+  if (!index) return Fail(index.error());
+  Expected<Descriptor> pick = PickManifest(*index, ref, files.Where());
+  if (!pick) return Fail(pick.error());
+  Expected<json> manifest = ResolveManifest(files, *pick, 0);
+  if (!manifest) return Fail(manifest.error());
+  return ReadOciImage(files, *manifest);
+}
+
+Expected<OpenedImage> OpenDocker(const ImageFiles& files) {
+  const std::string where = files.Where();
+  Expected<FileRange> top = files.Top("manifest.json");
+  if (!top) return Fail(top.error());
+  Expected<json> manifest = ReadJsonRange(*top);
+  if (!manifest) return Fail(manifest.error());
+  Expected<DockerEntry> entry = FirstDockerImage(*manifest, where);
+  if (!entry) return Fail(entry.error());
+  Expected<FileRange> config_file = files.Named(*entry->config);
+  if (!config_file) return Fail(config_file.error());
+  Expected<std::string> config = ReadFileRange(*config_file, kMaxJsonBytes);
+  if (!config) return Fail(config.error());
+  Expected<json> cj = ParseJson(*config, config_file->Name());
+  if (!cj) return Fail(cj.error());
+  OpenedImage image;
+  image.id = "sha256:" + Sha256Hex(*config);
+  image.config = std::move(*cj);
+  for (const json& name : *entry->layers) {
+    int index = static_cast<int>(image.layers.size());
+    Expected<LayerBlob> layer = DockerLayer(files, name, index);
+    if (!layer) return Fail(layer.error());
+    image.layers.push_back(std::move(*layer));
+  }
+  if (Status s = Finish(image, where); !s) return Fail(s.error());
+  for (LayerBlob& l : image.layers) {
+    if (l.digest.empty() && l.compression == Compression::kNone)
+      l.digest = l.diff_id;
+  }
+  return image;
+}
+
 // ---------------------------------------------------------------- unpack
 
 struct UnpackDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
 };
-
-// The member name as a relative path, or "" for the top directory itself.
-Expected<std::string> SafeRelativeName(const std::string& name) {
-  if (name.empty()) return Fail("empty member name");
-  if (name.front() == '/') return Fail("absolute member name");
-  std::string out;
-  for (const std::string& part : Split(name, '/')) {
-    if (part == "..") return Fail("member name climbs out with '..'");
-    if (part.empty() || part == ".") continue;
-    out += (out.empty() ? "" : "/") + part;
-  }
-  return out;
-}
 
 class Unpacker {
  public:
@@ -674,7 +767,7 @@ Status Unpacker::Extract(archive_entry* e) {
       archive_entry_filetype(e) != AE_IFREG) {
     return Ok{};  // directories are made as needed; links are never made
   }
-  Expected<std::string> rel = SafeRelativeName(member_);
+  Expected<std::string> rel = ArchiveMemberName(member_);
   if (!rel) return Error(rel.error());
   if (rel->empty()) return Error("a regular file with no name");
   uint64_t declared = archive_entry_size_is_set(e) && archive_entry_size(e) > 0
@@ -711,42 +804,24 @@ Status Unpacker::Run() {
 
 Expected<OpenedImage> OpenOciLayout(const fs::path& dir,
                                     const std::string& ref) {
-  Expected<json> index = ReadJsonFile(dir / "index.json");
-  if (!index) return Fail(index.error());
-  Expected<Descriptor> top = PickManifest(*index, ref, dir.string());
-  if (!top) return Fail(top.error());
-  Expected<json> manifest = ResolveManifest(dir, *top, 0);
-  if (!manifest) return Fail(manifest.error());
-  return ReadOciImage(dir, *manifest);
+  return OpenOci(DirFiles(dir), ref);
 }
 
 Expected<OpenedImage> OpenDockerArchiveDir(const fs::path& dir) {
-  const std::string where = dir.string();
-  Expected<json> manifest = ReadJsonFile(dir / "manifest.json");
-  if (!manifest) return Fail(manifest.error());
-  Expected<DockerEntry> entry = FirstDockerImage(*manifest, where);
-  if (!entry) return Fail(entry.error());
-  Expected<fs::path> config_file = ArchiveMember(dir, *entry->config);
-  if (!config_file) return Fail(config_file.error());
-  Expected<std::string> config = ReadSmallFile(*config_file, kMaxJsonBytes);
-  if (!config) return Fail(config.error());
-  Expected<json> cj = ParseJson(*config, config_file->string());
-  if (!cj) return Fail(cj.error());
-  OpenedImage image;
-  image.id = "sha256:" + Sha256Hex(*config);
-  image.config = std::move(*cj);
-  for (const json& name : *entry->layers) {
-    int index = static_cast<int>(image.layers.size());
-    Expected<LayerBlob> layer = DockerLayer(dir, name, index);
-    if (!layer) return Fail(layer.error());
-    image.layers.push_back(std::move(*layer));
-  }
-  if (Status s = Finish(image, where); !s) return Fail(s.error());
-  for (LayerBlob& l : image.layers) {
-    if (l.digest.empty() && l.compression == Compression::kNone)
-      l.digest = l.diff_id;
-  }
-  return image;
+  return OpenDocker(DirFiles(dir));
+}
+
+Expected<OpenedImage> OpenOciArchive(const ArchiveIndex& archive,
+                                     const std::string& ref) {
+  return OpenOci(ArchiveFiles(archive), ref);
+}
+
+Expected<OpenedImage> OpenDockerArchive(const ArchiveIndex& archive) {
+  return OpenDocker(ArchiveFiles(archive));
+}
+
+FileRange BlobRange(const LayerBlob& layer) {
+  return FileRange{layer.file, layer.offset, layer.size, layer.member};
 }
 
 Status UnpackArchive(const fs::path& archive, const fs::path& dest,

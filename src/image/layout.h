@@ -1,16 +1,21 @@
 // Opens an image stored as an OCI layout directory, an OCI archive or a
-// docker archive, and describes its config and layers. Archives are unpacked
-// into a private directory, blobs only, by validated names: nothing in an
-// archive decides where a file is written.
+// docker archive, and describes its config and layers. An uncompressed
+// archive is read in place (see archive_index.h): each blob is a byte range
+// of the archive file. Others are unpacked into a private directory, blobs
+// only, by validated names: nothing in an archive decides where a file is
+// written.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "image/archive_index.h"
+#include "image/file_range.h"
 #include "util/expected.h"
 
 namespace safebuild {
@@ -23,7 +28,10 @@ struct LayerBlob {
   std::string diff_id;             // from config rootfs.diff_ids, may be ""
   std::string media_type;
   Compression compression = Compression::kNone;
-  std::filesystem::path file;      // the blob on disk
+  std::filesystem::path file;      // the blob on disk, or the archive holding it
+  uint64_t offset = 0;             // in an archive: where the blob's bytes start
+  std::optional<uint64_t> size;    // and how many; none: all of `file`
+  std::string member;              // in an archive: the blob's member name
   std::filesystem::path dir;       // or: the layer unpacked (overlay diff)
   std::string created_by;          // history entry of this layer, may be ""
   int history_index = -1;          // index into config history, -1 unknown
@@ -46,6 +54,15 @@ Expected<OpenedImage> OpenOciLayout(const std::filesystem::path& dir,
 
 /// Reads an unpacked docker-archive (manifest.json at the top).
 Expected<OpenedImage> OpenDockerArchiveDir(const std::filesystem::path& dir);
+
+/// The same two forms read in place from an indexed archive; the layers'
+/// `file` is the archive, with the offset and size of their member.
+Expected<OpenedImage> OpenOciArchive(const ArchiveIndex& archive,
+                                     const std::string& ref);
+Expected<OpenedImage> OpenDockerArchive(const ArchiveIndex& archive);
+
+/// Where a layer's bytes are.
+FileRange BlobRange(const LayerBlob& layer);
 
 struct UnpackLimits {
   uint64_t max_entries = 100'000;

@@ -18,7 +18,8 @@ namespace safebuild {
 // Something the scan did not read in full: a limit cut it, or it could not
 // be read. Never dropped silently: counted and named in the report.
 struct Skipped {
-  std::string reason;  // "size", "ratio", "depth", "entries", "unreadable"
+  std::string reason;  // "size", "ratio", "depth", "entries", "unreadable",
+                       // "broken-link" (a hardlink to a deleted file)
   std::string path;    // the layer file
   std::string member;  // inside a nested archive; "" for the file itself
   int layer = 0;

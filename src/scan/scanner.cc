@@ -6,9 +6,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 #include <tuple>
 
 #include "image/layer_dir.h"
@@ -176,13 +178,37 @@ void SortAndDedupe(LayerResult& r) {
   r.findings = std::move(kept);
 }
 
-// The layer's findings in entry order, hardlinks resolved against what the
-// entries before them held.
-std::vector<Finding> OrderedFindings(LayerResult& r) {
+using FindingsByPath = std::map<std::string, std::vector<Finding>>;
+
+// The findings of the file a hardlink reaches in a lower layer, or null.
+using LowerTarget = std::function<const std::vector<Finding>*(const LayerEntry& link)>;
+
+// A link to a lower layer's file shows that file's content under the
+// link's own path, in the link's layer.
+void AddLowerLinkFindings(const LayerEntry& link, const std::vector<Finding>* target,
+                          const LayerRef& ref, FindingsByPath& by_path,
+                          std::vector<Finding>& out) {
+  if (target == nullptr || target->empty()) return;
+  std::vector<Finding> copies = *target;
+  for (Finding& f : copies) {
+    f.path = link.path;
+    f.layer = ref;
+    out.push_back(f);
+  }
+  by_path[link.path] = std::move(copies);
+}
+
+// The layer's findings in entry order. A hardlink resolves against the
+// entries before it in its layer, as a tar reader does, or else against
+// the lower layers (`lower`). `by_path` gets the layer's findings by path,
+// links included, for the links of later layers.
+std::vector<Finding> OrderedFindings(LayerResult& r, const LowerTarget& lower,
+                                     const LayerRef& ref, FindingsByPath& by_path) {
   SortAndDedupe(r);
   std::vector<Finding> out;
-  std::map<std::string, std::vector<Finding>> by_path;
+  std::unordered_set<std::string> written;  // entries before the link, not whiteouts
   size_t next = 0;
+  size_t next_entry = 0;
   auto take_until = [&](uint64_t seq) {
     for (; next < r.findings.size() && r.findings[next].first < seq; ++next) {
       Finding& f = r.findings[next].second;
@@ -192,7 +218,16 @@ std::vector<Finding> OrderedFindings(LayerResult& r) {
   };
   for (const auto& [seq, link] : r.links) {
     take_until(seq);
-    AddHardlinkFindings(link, by_path, out);
+    // Entry k is the one numbered k + 1; the link itself is left out.
+    for (; next_entry + 1 < seq && next_entry < r.entries.size(); ++next_entry) {
+      const LayerEntry& e = r.entries[next_entry];
+      if (!e.is_whiteout && !e.is_opaque) written.insert(e.path);
+    }
+    if (written.count(link.link_target) != 0) {
+      AddHardlinkFindings(link, by_path, out);
+    } else {
+      AddLowerLinkFindings(link, lower(link), ref, by_path, out);
+    }
   }
   take_until(UINT64_MAX);
   return out;
@@ -490,7 +525,7 @@ void ScanRun::ReadOne(size_t index) {
     return OnEntry(index, seq, large, e, w);
   };
   // A layer from podman's overlay storage is a directory, not a blob.
-  Status status = layer.dir.empty() ? ReadLayer(layer.file, limits, on_entry)
+  Status status = layer.dir.empty() ? ReadLayer(BlobRange(layer), limits, on_entry)
                                     : ReadLayerDir(layer.dir, limits, on_entry);
   if (status && stopped) status = Fail("the scan was interrupted");
   {
@@ -571,7 +606,9 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
     for (const auto& e : results[i].entries) stack.Record(static_cast<int>(i), e);
   }
   out.stats.layers = static_cast<int>(image.layers.size());
-  for (auto& r : results) {
+  std::vector<FindingsByPath> by_path(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    LayerResult& r = results[i];
     out.stats.files += r.stats.files;
     out.stats.bytes += r.stats.bytes;
     out.stats.truncated += r.stats.truncated;
@@ -583,7 +620,19 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
       return std::tie(a.path, a.member, a.reason) < std::tie(b.path, b.member, b.reason);
     });
     for (auto& s : r.stats.skipped) out.stats.skipped.push_back(std::move(s));
-    for (Finding& f : OrderedFindings(r)) {
+    int below = static_cast<int>(i);
+    // The newest lower layer's file, unless a layer between deleted it: then
+    // the link is broken (named, never silent).
+    LowerTarget lower = [&](const LayerEntry& link) -> const std::vector<Finding>* {
+      int j = stack.NewestWriter(link.link_target, below);
+      if (j < 0 || !stack.IsVisibleBelow(j, link.link_target, below)) {
+        out.stats.skipped.push_back({"broken-link", link.path, "", image.layers[i].index});
+        return nullptr;
+      }
+      auto it = by_path[static_cast<size_t>(j)].find(link.link_target);
+      return it == by_path[static_cast<size_t>(j)].end() ? nullptr : &it->second;
+    };
+    for (Finding& f : OrderedFindings(r, lower, RefOf(image.layers[i], detector), by_path[i])) {
       f.deleted = !stack.IsVisible(f.layer->index, f.path);
       out.findings.push_back(std::move(f));
     }

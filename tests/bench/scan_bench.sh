@@ -18,6 +18,11 @@
 #
 #   scan_bench.sh SAFEBUILD BENCH_PATTERNS
 #     (both built in the build directory: safebuild, tests/bench-patterns)
+#
+# SAFEBUILD_BENCH_ONLY=archive measures only the oci-archive scan and
+# gzip -dc (minutes less: no storage scan, ripgrep, cat or secretlint).
+# SAFEBUILD_BENCH_BEFORE=BINARY also measures an earlier safebuild on the
+# same archive, in the same run, for a before/after comparison.
 set -euo pipefail
 safebuild=$(realpath "$1")
 patterns_bin=$(realpath "$2")
@@ -28,6 +33,8 @@ npm_packages=(@babel/core@7.29.17 @mui/material@5.18.0 aws-sdk@2.1693.0 date-fns
   react-dom@18.3.1 rxjs@7.8.2 three@0.187.0 typescript@5.9.3 webpack@5.113.0)
 secretlint_packages=(secretlint@13.0.6 @secretlint/secretlint-rule-preset-recommend@13.1.0)
 sample_every=${SAFEBUILD_BENCH_SAMPLE_EVERY:-40}  # secretlint reads 1 file in N
+only=${SAFEBUILD_BENCH_ONLY:-}
+before=${SAFEBUILD_BENCH_BEFORE:+$(realpath "$SAFEBUILD_BENCH_BEFORE")}
 
 mkdir -p "$cache"
 work=$(mktemp -d /var/tmp/safebuild-bench.XXXXXX)
@@ -123,6 +130,30 @@ measure() {
       r / 1024, (w > 0 ? b / 1048576 / w : 0) }')")
 }
 
+# The archive line and the decompression limit alone (SAFEBUILD_BENCH_ONLY).
+archive_only() {
+  local w_archive c_archive
+  cat "$work/image.tar" "$@" >/dev/null  # warm the page cache
+  if [ -n "$before" ]; then
+    measure "earlier safebuild, from oci-archive (gzip)" "$before" --format json \
+      --report "$work/before.json" scan "oci-archive:$work/image.tar"
+  fi
+  measure "safebuild scan, from oci-archive (gzip)" "$safebuild" --format json \
+    --report "$work/archive.json" scan "oci-archive:$work/image.tar"
+  w_archive=$wall c_archive=$cpu
+  measure "gzip -dc of the layers (decompression limit)" \
+    sh -c 'for l in "$@"; do gzip -dc "$l"; done' sh "$@"
+  echo
+  printf '%-44s %8s %9s %6s %9s %9s\n' "" "wall s" "user+sys" "cores" "RSS MiB" "MiB/s"
+  printf '%s\n' "${rows[@]}"
+  echo
+  awk -v a="$w_archive" -v b="$wall" -v ca="$c_archive" -v cb="$cpu" 'BEGIN {
+    t = "archive within 1.2x of gzip -dc (" a " s vs " b " s; cpu " ca " vs " cb ")"
+    printf "%-72s %s\n", t, (a <= 1.2 * b ? "met" : "MISSED") }'
+  echo "findings: $(jq '.findings | length' "$work/archive.json")" \
+    "${before:+(earlier: $(jq '.findings | length' "$work/before.json"))}"
+}
+
 main() {
   build_image
   mapfile -t dirs < <(layer_dirs)
@@ -138,6 +169,11 @@ main() {
     sed "s|sha256:|$work/blobs/blobs/sha256/|")
   "$patterns_bin" >"$work/patterns.txt"
   find "${dirs[@]}" -type f -print0 | xargs -0 cat >/dev/null  # warm the page cache
+
+  if [ "$only" = archive ]; then
+    archive_only "${layers[@]}"
+    return
+  fi
 
   # Wall times depend on what else the machine runs; CPU times (user+sys)
   # are printed next to them for that reason.

@@ -416,7 +416,143 @@ PY
   expect_no_leak "$t2"
 }
 
+# An image crafted here, as no build makes it: layer 1 hard-links
+# /keep/link to /app/token.txt of layer 0 and whites the original out, so
+# the token is visible only through the link. LAYOUT gets an OCI layout
+# (layer 0 gzip, layer 1 uncompressed), LAYOUT.oci.tar the same as an
+# oci-archive and LAYOUT.docker.tar as a docker-archive.
+cross_layer_link_image() {
+  LAYOUT="$CTX/layout"
+  python3 - "$LAYOUT" "$1" <<'PY'
+import gzip, hashlib, io, json, os, sys, tarfile
+out, token = sys.argv[1], sys.argv[2]
+def tar(entries):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, kind, data in entries:
+            info = tarfile.TarInfo(name)
+            if kind == "dir":
+                info.type, info.mode = tarfile.DIRTYPE, 0o755
+            elif kind == "link":
+                info.type, info.linkname = tarfile.LNKTYPE, data
+            else:
+                info.size = len(data)
+            t.addfile(info, io.BytesIO(data) if kind == "file" else None)
+    return buf.getvalue()
+layers = [tar([("app", "dir", b""), ("app/token.txt", "file", b"token=%s\n" % token.encode())]),
+          tar([("keep", "dir", b""), ("keep/link", "link", "app/token.txt"),
+               ("app/.wh.token.txt", "file", b"")])]
+blobs = {}
+def blob(data):
+    digest = hashlib.sha256(data).hexdigest()
+    blobs[digest] = data
+    return "sha256:" + digest
+config = {"architecture": "amd64", "os": "linux", "config": {},
+          "rootfs": {"type": "layers",
+                     "diff_ids": ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]},
+          "history": [{"created_by": "COPY token.txt /app/"}, {"created_by": "crafted link"}]}
+gz = gzip.compress(layers[0], mtime=0)
+descs = [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gz),
+          "size": len(gz)},
+         {"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": blob(layers[1]),
+          "size": len(layers[1])}]
+cfg = json.dumps(config).encode()
+manifest = json.dumps({"schemaVersion": 2,
+                       "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                       "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                  "digest": blob(cfg), "size": len(cfg)},
+                       "layers": descs}).encode()
+index = {"schemaVersion": 2, "manifests": [{
+    "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": blob(manifest),
+    "size": len(manifest),
+    "annotations": {"org.opencontainers.image.ref.name": "links"}}]}
+os.makedirs(out + "/blobs/sha256")
+for digest, data in blobs.items():
+    open(out + "/blobs/sha256/" + digest, "wb").write(data)
+open(out + "/index.json", "w").write(json.dumps(index))
+open(out + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+with tarfile.open(out + ".oci.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for name in ["oci-layout", "index.json"] + ["blobs/sha256/" + d for d in blobs]:
+        t.add(out + "/" + name, name)
+docker = [{"Config": "config.json", "RepoTags": ["localhost/links:1"],
+           "Layers": ["l0/layer.tar", "l1/layer.tar"]}]
+with tarfile.open(out + ".docker.tar", "w", format=tarfile.PAX_FORMAT) as t:
+    for name, data in [("manifest.json", json.dumps(docker).encode()), ("config.json", cfg),
+                       ("l0/layer.tar", layers[0]), ("l1/layer.tar", layers[1])]:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+PY
+}
+
+# Each source kind reports the token at the link, in layer 1, visible, and
+# the original in layer 0 as deleted.
+test_cross_layer_hardlink_in_every_source_kind() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cross_layer_link_image "$tok" || { fail "cannot craft the image"; return; }
+  local src want got
+  want=$'/app/token.txt 0 true
+/keep/link 1 false'
+  for src in "oci:$LAYOUT:links" "oci-archive:$LAYOUT.oci.tar" \
+             "docker-archive:$LAYOUT.docker.tar"; do
+    sb --format json scan "$src"
+    expect_rc 65
+    got=$(jq -r '.findings[] | select(.origin=="layer")
+      | "\(.path) \(.layer.index) \(.deleted)"' "$OUT" | sort)
+    [ "$got" = "$want" ] || fail "$src: $got"
+    expect_no_leak "$tok"
+  done
+  # In storage the link would be a plain file of layer 1's directory, but
+  # podman 4.3 refuses to store such a layer (it links to the target in the
+  # layer's own directory): then only that refusal is checked.
+  if ! "${PODMAN[@]}" load -q -i "$LAYOUT.oci.tar" >/dev/null 2>"$CTX.load.err"; then
+    grep -q "processing tar file" "$CTX.load.err" ||
+      fail "podman load failed otherwise: $(tail -3 "$CTX.load.err")"
+    echo "    podman cannot store the image; storage not checked"
+    return
+  fi
+  local id; id=$("${PODMAN[@]}" images -q --filter reference='*links*' | head -1)
+  sb --format json scan "${STORE[@]}" "$id"
+  expect_rc 65
+  expect_json '[.findings[] | select(.path=="/keep/link" and .layer.index==1
+    and .deleted==false)] | length == 1' "link from storage"
+  expect_no_leak "$tok"
+  "${PODMAN[@]}" rmi -f "$id" >/dev/null 2>&1
+}
+
+# An archive read in place: cut short, or naming a blob it does not hold,
+# fails with 66 and says so, naming the archive.
+test_damaged_archive_is_a_clear_error() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cross_layer_link_image "$tok" || { fail "cannot craft the image"; return; }
+  local tar="$LAYOUT.oci.tar" size
+  size=$(stat -c %s "$tar")
+  head -c $((size / 2)) "$tar" > "$CTX/cut.tar"
+  sb --format json scan "oci-archive:$CTX/cut.tar"
+  expect_rc 66
+  expect_json '.complete == false' "incomplete"
+  grep -q "cut.tar.*truncated" "$ERR" || fail "no truncation named: $(cat "$ERR")"
+  local manifest layer
+  manifest=$(jq -r '.manifests[0].digest' "$LAYOUT/index.json" | cut -d: -f2)
+  layer=$(jq -r '.layers[1].digest' "$LAYOUT/blobs/sha256/$manifest" | cut -d: -f2)
+  python3 - "$tar" "$CTX/missing.tar" "blobs/sha256/$layer" <<'PY'
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as src, tarfile.open(sys.argv[2], "w") as dst:
+    for m in src.getmembers():
+        if m.name != sys.argv[3]:
+            dst.addfile(m, src.extractfile(m))
+PY
+  sb --format json scan "oci-archive:$CTX/missing.tar"
+  expect_rc 66
+  grep -q "missing.tar: blob sha256:$layer is missing" "$ERR" ||
+    fail "missing blob not named: $(cat "$ERR")"
+}
+
 run_case test_storage_scan_matches_the_export
+run_case test_cross_layer_hardlink_in_every_source_kind
+run_case test_damaged_archive_is_a_clear_error
 run_case test_large_file_is_scanned_to_its_last_byte
 run_case test_baseline_survives_a_rebuild
 run_case test_vfs_storage_falls_back_to_the_export
