@@ -30,7 +30,7 @@ class Lexer {
   void CopyBalanced(char open, char close);
   void Operator();
   void EndWord();
-  void EndCommand(bool same_pipeline);
+  void EndCommand(bool same_pipeline, const std::string& op, size_t at);
 
   const Segment& s_;
   std::string_view text_;
@@ -38,6 +38,10 @@ class Lexer {
   Segment word_;
   bool in_word_ = false;
   std::string redirect_;  // pending: the next word is its target
+  size_t word_begin_ = 0;  // where the word being read starts
+  size_t token_at_ = 0;    // where the token being read starts
+  std::string last_op_;    // the control operator read last
+  size_t last_op_at_ = 0;
   ShellCommand cmd_;
   int pipeline_ = 0;
   std::vector<ShellCommand> out_;
@@ -47,9 +51,11 @@ std::vector<ShellCommand> Lexer::Run() {
   while (i_ < text_.size()) {
     char c = text_[i_];
     char next = i_ + 1 < text_.size() ? text_[i_ + 1] : '\0';
+    token_at_ = i_;
+    if (!in_word_) word_begin_ = i_;
     if (c == '\n') {
       EndWord();
-      EndCommand(false);
+      EndCommand(false, "\n", i_);
       ++i_;
     } else if (c == ' ' || c == '\t' || c == '\r') {
       EndWord();
@@ -75,8 +81,9 @@ std::vector<ShellCommand> Lexer::Run() {
       Put(i_++);
     }
   }
+  token_at_ = text_.size();
   EndWord();
-  EndCommand(false);
+  EndCommand(false, "", text_.size());
   return std::move(out_);
 }
 
@@ -146,7 +153,7 @@ void Lexer::Operator() {
     return;
   }
   EndWord();
-  EndCommand(op == "|" || op == "|&");
+  EndCommand(op == "|" || op == "|&", op, token_at_);
 }
 
 void Lexer::EndWord() {
@@ -157,16 +164,24 @@ void Lexer::EndWord() {
     redirect_.clear();
   } else {
     cmd_.words.push_back(std::move(word_));
+    cmd_.raw_begin.push_back(word_begin_);
+    cmd_.raw_end.push_back(token_at_);
   }
   word_ = Segment{};
   in_word_ = false;
 }
 
-void Lexer::EndCommand(bool same_pipeline) {
+void Lexer::EndCommand(bool same_pipeline, const std::string& op, size_t at) {
   if (!cmd_.words.empty() || !cmd_.redirects.empty()) {
     cmd_.pipeline = pipeline_;
+    cmd_.op_before = last_op_;
+    cmd_.op_before_at = last_op_at_;
+    cmd_.op_after = op;
+    cmd_.op_after_at = at;
     out_.push_back(std::move(cmd_));
   }
+  last_op_ = op;
+  last_op_at_ = at;
   cmd_ = ShellCommand{};
   redirect_.clear();
   if (!same_pipeline) ++pipeline_;

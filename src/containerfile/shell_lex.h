@@ -23,6 +23,16 @@ struct ShellCommand {
   std::vector<ShellRedirect> redirects;
   int pipeline = 0;  // commands joined by "|" share it
   SourcePos pos;     // of the first word or redirection
+  // Byte ranges [begin, end) in the script text of each word as written,
+  // quotes included, for edits that cut words out.
+  std::vector<size_t> raw_begin;
+  std::vector<size_t> raw_end;
+  // The control operators around the command ("&&", "||", ";", "|", "&",
+  // "(", ")", "\n"; "" at either end of the script) and where they start.
+  std::string op_before;
+  std::string op_after;
+  size_t op_before_at = 0;
+  size_t op_after_at = 0;
 
   /// Index of the command word: after `NAME=value` assignments and wrappers
   /// such as sudo and env; words.size() when there is none.

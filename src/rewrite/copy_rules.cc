@@ -3,21 +3,25 @@
 // rewrite mounts it as a build secret at the same path (`target=`) on each
 // RUN step from the COPY up to and including the one that deleted it (a tool
 // such as npm finds ~/.npmrc without the script naming it), and drops the
-// COPY and the `rm`. An SSH key that only serves `git`/`ssh` becomes the
-// build's SSH agent (`--mount=type=ssh`, `--ssh default`) instead. A file
-// that is never deleted is left alone: the image may need it at run time.
+// COPY; its rm/chmod/chown operands leave those steps (file_commands.cc),
+// a chmod's mode and a chown's owner moving onto the mount. An SSH key that
+// only serves `git`/`ssh` becomes the build's SSH agent instead
+// (`--mount=type=ssh`, `--ssh default=KEY`: podman loads the key file). A
+// file that is never deleted is left alone: the image may need it at run
+// time.
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "containerfile/ignore_file.h"
 #include "containerfile/lint.h"
+#include "containerfile/shell_lex.h"
 #include "containerfile/words.h"
 #include "detect/detector.h"
 #include "rewrite/rewrite_internal.h"
@@ -73,58 +77,18 @@ std::optional<CopyOf> CredentialCopy(const Instruction& ins, char escape,
   return c;
 }
 
-std::string RegexEscape(const std::string& s) {
-  static const std::string kSpecial = R"(\^$.|?*+()[]{}/)";
-  std::string out;
-  for (char c : s) {
-    if (kSpecial.find(c) != std::string::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-std::string RmPattern(const std::string& dest) {
-  return R"(rm(\s+-[A-Za-z]+)*\s+)" + RegexEscape(dest);
-}
-
-// How the `rm` of `dest` leaves RUN `ins`: the whole step, or a piece of
-// text to cut ("" when the step does not remove it as we can undo).
-struct RmCut {
-  bool whole = false;
-  std::string text;
-};
-
-RmCut FindRm(const Instruction& ins, const std::string& dest) {
-  std::string rm = RmPattern(dest);
-  if (std::regex_match(std::string(Trim(ins.args)), std::regex(rm + R"(\s*)"))) {
-    return {true, ""};
-  }
-  // "… && rm X" / "…; rm X" (followed by another command or the end), or
-  // a leading "rm X && …".
-  std::smatch m;
-  std::string args = ins.args;
-  std::regex trailing(R"(\s*(&&|;)\s*)" + rm + R"((?=\s*(&&|;|$)))");
-  if (std::regex_search(args, m, trailing)) return {false, m.str(0)};
-  std::regex leading("^\\s*" + rm + R"(\s*(&&|;)\s*)");
-  if (std::regex_search(args, m, leading)) return {false, std::string(Trim(m.str(0))) + " "};
-  return {};
-}
-
-// The substitution works on file lines; the cut must lie within one.
-bool InFileLines(const State& st, const Instruction& ins, const std::string& text) {
-  for (int l = ins.start_line; l <= ins.end_line; ++l) {
-    if (st.file.lines[l - 1].find(text) != std::string::npos) return true;
+bool UsesGitOrSsh(const Instruction& ins) {
+  for (const ShellCommand& cmd : LexCommands(ArgsSegment(ins))) {
+    std::string name = cmd.Name();
+    if (name == "git" || name == "ssh" || name == "scp" || name == "sftp" || name == "rsync" ||
+        name == "ssh-add") {
+      return true;
+    }
+    for (const auto& w : cmd.words) {
+      if (StartsWith(w.text, "GIT_SSH_COMMAND=")) return true;
+    }
   }
   return false;
-}
-
-bool RemovesFile(const Instruction& ins, const std::string& dest) {
-  if (ins.keyword != "RUN" || ins.args.find(dest) == std::string::npos) return false;
-  return std::regex_search(ins.args, std::regex(R"((^|[\s;&|])rm\s)"));
-}
-
-bool UsesGitOrSsh(const Instruction& ins) {
-  return std::regex_search(ins.args, std::regex(R"((^|[\s;&|])(git|ssh|scp)\s)"));
 }
 
 std::string SecretId(const std::string& src) {
@@ -142,84 +106,170 @@ std::string Guard(const std::string& test, const std::string& what) {
   return test + " || { echo '" + what + "' >&2; exit 1; }; ";
 }
 
-void RewriteCopy(State& st, size_t index, const CopyOf& c) {
+// What `~` reads as in RUN `index`: /root while the stage runs as root
+// with no HOME of its own, else unknown ("").
+std::string HomeAt(const State& st, size_t index) {
+  const auto& all = st.file.instructions;
+  for (size_t j = 0; j < index; ++j) {
+    if (all[j].stage != all[index].stage) continue;
+    std::string user(Trim(all[j].args));
+    if (all[j].keyword == "USER" && user != "root" && user != "0" && user != "0:0") return "";
+    if (all[j].keyword == "ENV" && all[j].args.find("HOME") != std::string::npos) return "";
+  }
+  return "/root";
+}
+
+// The copied files each RUN loses (as mounts or not at all). The rm, chmod
+// and chown edits are made once every COPY is known: a command whose every
+// operand goes is dropped whole.
+using Drops = std::map<size_t, std::vector<MountedFile>>;
+
+void ApplyDrops(State& st, const Drops& drops) {
+  for (const auto& [j, files] : drops) {
+    const Instruction& run = st.file.instructions[j];
+    OperandDrop od = DropFileOperands(run, files, HomeAt(st, j));
+    InstructionEdit& e = st.edits[j];
+    e.remove = e.remove || od.empty;
+    e.cuts.insert(e.cuts.end(), od.cuts.begin(), od.cuts.end());
+  }
+}
+
+// The mode COPY gives the file: the context file's own.
+int ContextMode(const State& st, const std::string& src) {
+  std::error_code ec;
+  auto status = fs::status(fs::path(st.options.context) / CleanPath(src), ec);
+  if (ec || !fs::is_regular_file(status)) return 0644;
+  return static_cast<int>(status.permissions() & fs::perms::mask) & 0777;
+}
+
+std::string Octal(int mode) {
+  std::string out;
+  for (int shift = 9; shift >= 0; shift -= 3) out += static_cast<char>('0' + ((mode >> shift) & 7));
+  return out;
+}
+
+std::string MountAttrs(const FileAttrs& a) {
+  std::string out;
+  if (a.mode_set) out += ",mode=" + Octal(a.mode);
+  if (a.uid >= 0) out += ",uid=" + std::to_string(a.uid);
+  if (a.gid >= 0) out += ",gid=" + std::to_string(a.gid);
+  return out;
+}
+
+// podman loads a key file into an agent of its own (`--ssh default=KEY`)
+// only when no passphrase protects it.
+bool LoadableKey(const fs::path& key) {
+  std::error_code ec;
+  if (!fs::is_regular_file(key, ec) || fs::file_size(key, ec) > 65536) return false;
+  std::ifstream in(key, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find("ENCRYPTED") != std::string::npos) return false;
+  if (text.find("BEGIN OPENSSH PRIVATE KEY") == std::string::npos) {
+    return text.find("PRIVATE KEY-----") != std::string::npos;
+  }
+  // "openssh-key-v1\0", cipher "none", kdf "none", in base64.
+  return text.find("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ") != std::string::npos;
+}
+
+// The build's agent: one podman loads from the key file itself when it
+// can, else the user's own (`--ssh default`). Returns what serves the key.
+std::string NeedSshAgent(State& st, const std::string& clean) {
+  fs::path key = (fs::absolute(st.options.context) / clean).lexically_normal();
+  if (LoadableKey(key)) {
+    st.Need({"default", SecretNeed::kSsh, "default=" + key.string(), std::nullopt, ""});
+    return "an agent podman loads from " + clean;
+  }
+  st.Need({"default", SecretNeed::kSsh, "default", std::nullopt, ""});
+  st.Advise("load the key into an agent before the build: eval \"$(ssh-agent)\" && "
+            "ssh-add " + clean);
+  return "the build's ssh agent";
+}
+
+// The RUNs from the COPY up to the one that removes `dest`; empty when no
+// RUN of the stage removes it.
+std::vector<size_t> UsersOf(const State& st, size_t index, const std::string& dest) {
+  const auto& all = st.file.instructions;
+  std::vector<size_t> users;
+  for (size_t j = index + 1; j < all.size() && all[j].stage == all[index].stage; ++j) {
+    if (all[j].keyword != "RUN") continue;
+    users.push_back(j);
+    if (RemovesPath(all[j], dest, HomeAt(st, j))) return users;
+  }
+  return {};
+}
+
+// Why the file cannot leave the users' rm/chmod/chown commands, or "".
+std::string TryDrops(const State& st, const Drops& drops, const std::vector<size_t>& users,
+                     const MountedFile& file) {
+  for (size_t j : users) {
+    auto it = drops.find(j);
+    std::vector<MountedFile> files = it == drops.end() ? std::vector<MountedFile>() : it->second;
+    files.push_back(file);
+    OperandDrop od = DropFileOperands(st.file.instructions[j], files, HomeAt(st, j));
+    if (!od.error.empty()) {
+      return "line " + std::to_string(st.file.instructions[j].start_line) + ": " + od.error;
+    }
+  }
+  return "";
+}
+
+void RewriteCopy(State& st, Drops& drops, size_t index, const CopyOf& c) {
   const auto& all = st.file.instructions;
   const Instruction& copy = all[index];
   std::string at = (c.whole_context ? "COPY . sends " : "COPY ") + c.src + " (line " +
                    std::to_string(copy.start_line) + ")";
-  if (!StartsWith(c.dest, "/")) {
-    st.Skip(copy.start_line, kRuleCopy, at + " left as is: the destination is relative");
-    return;
-  }
-  std::vector<size_t> users;
-  size_t deleter = 0;
-  for (size_t j = index + 1; j < all.size() && all[j].stage == copy.stage; ++j) {
-    if (all[j].keyword != "RUN") continue;
-    users.push_back(j);
-    if (RemovesFile(all[j], c.dest)) {
-      deleter = j;
-      break;
-    }
-  }
-  if (deleter == 0) {
-    st.Skip(copy.start_line, kRuleCopy,
-            at + " left as is: no later RUN removes " + c.dest +
+  auto skip = [&](const std::string& why) {
+    st.Skip(copy.start_line, kRuleCopy, at + " left as is: " + why);
+  };
+  if (!StartsWith(c.dest, "/")) return skip("the destination is relative");
+  std::vector<size_t> users = UsersOf(st, index, c.dest);
+  if (users.empty()) {
+    return skip("no later RUN removes " + c.dest +
                 ", so the image may need it at run time (use podman run --secret)");
-    return;
   }
   for (size_t j : users) {
     if (!IsEditableRun(all[j])) {
-      st.Skip(copy.start_line, kRuleCopy, at + " left as is: RUN at line " +
-                                              std::to_string(all[j].start_line) +
-                                              " is in exec form or has a heredoc");
-      return;
+      return skip("RUN at line " + std::to_string(all[j].start_line) +
+                  " is in exec form or has a heredoc");
     }
   }
-  RmCut cut = FindRm(all[deleter], c.dest);
-  if (!cut.whole && cut.text.empty()) {
-    st.Skip(copy.start_line, kRuleCopy,
-            at + " left as is: cannot take the rm of " + c.dest + " out of line " +
-                std::to_string(all[deleter].start_line));
-    return;
-  }
-  if (!cut.whole && !InFileLines(st, all[deleter], cut.text)) {
-    st.Skip(copy.start_line, kRuleCopy,
-            at + " left as is: the rm of " + c.dest + " spans a line continuation");
-    return;
-  }
-  if (cut.whole) users.pop_back();
-
   bool named = false;
   bool git = false;
+  FileAttrs attrs;
+  attrs.mode = ContextMode(st, c.src);
   for (size_t j : users) {
-    named = named || all[j].args.find(c.dest) != std::string::npos;
+    // A step that writes next to the key (known_hosts) needs its directory,
+    // which the mount makes and the agent does not.
+    std::string dir = fs::path(c.dest).parent_path().string();
+    named = named || NamesPath(all[j], c.dest, c.dest, HomeAt(st, j)) ||
+            (dir != "/" && NamesPath(all[j], dir, c.dest, HomeAt(st, j)));
     git = git || UsesGitOrSsh(all[j]);
   }
   bool ssh = c.rule == "credential-file-ssh-key" && git && !named;
+  for (size_t j : users) {
+    std::string why = ssh ? "" : FileAttrsOf(all[j], c.dest, HomeAt(st, j), attrs);
+    if (!why.empty()) return skip("line " + std::to_string(all[j].start_line) + ": " + why);
+  }
+  MountedFile file{c.dest, !ssh};
+  if (std::string why = TryDrops(st, drops, users, file); !why.empty()) return skip(why);
+  for (size_t j : users) drops[j].push_back(file);
+
   std::string id = SecretId(c.src);
   for (size_t j : users) {
     if (ssh) {
       st.Mount(j, "--mount=type=ssh",
                Guard("test -S \"$SSH_AUTH_SOCK\"", "no ssh agent: build with --ssh default"));
     } else {
-      st.Mount(j, "--mount=type=secret,id=" + id + ",target=" + c.dest,
+      st.Mount(j, "--mount=type=secret,id=" + id + ",target=" + c.dest + MountAttrs(attrs),
                Guard("test -s " + c.dest, "secret " + id + " is missing or empty"));
     }
   }
   if (!c.whole_context) st.edits[index].remove = true;
-  if (cut.whole) {
-    st.edits[deleter].remove = true;
-  } else {
-    st.edits[deleter].substitutions.emplace_back(cut.text, "");
-  }
   std::string clean = CleanPath(c.src);
   st.result.ignore_lines.push_back(clean);
   if (ssh) {
-    st.Need({"default", SecretNeed::kSsh, "default", std::nullopt, ""});
-    st.Change(copy.start_line, kRuleSsh,
-              at + " and its rm removed; git/ssh use the build's ssh agent");
-    st.Advise("load the key into an agent before the build: eval \"$(ssh-agent)\" && "
-              "ssh-add " + clean);
+    std::string agent = NeedSshAgent(st, clean);
+    st.Change(copy.start_line, kRuleSsh, at + " and its rm removed; git/ssh use " + agent);
     return;
   }
   fs::path src = fs::path(st.options.context) / clean;
@@ -228,7 +278,8 @@ void RewriteCopy(State& st, size_t index, const CopyOf& c) {
             at + (c.whole_context ? ": the rm of " + c.dest + " removed; the file is left "
                                     "out of the build context (ignore file)"
                                   : " and its rm removed") +
-                "; mounted as secret " + id + " at " + c.dest);
+                "; mounted as secret " + id + " at " + c.dest +
+                (attrs.mode_set ? " with mode " + Octal(attrs.mode) : ""));
 }
 
 // The directory `COPY . DEST` fills: DEST when absolute, else under the
@@ -248,7 +299,7 @@ std::string CopyDestDir(const State& st, size_t index, const std::string& dest) 
 
 // Credential files of the context that `COPY . DIR` sends into the image,
 // as lint finds them (the ignore file applied).
-void RewriteContextCopies(State& st) {
+void RewriteContextCopies(State& st, Drops& drops) {
   const auto& all = st.file.instructions;
   bool copies_context = std::any_of(all.begin(), all.end(), [&](const Instruction& ins) {
     return ins.keyword == "COPY" && (StartsWith(ins.args, ". ") || StartsWith(ins.args, "./ "));
@@ -278,7 +329,7 @@ void RewriteContextCopies(State& st) {
       std::string dir = CopyDestDir(st, i, dest);
       if (dir.empty()) continue;
       CopyOf c{rel, CleanPath(dir + "/" + rel), CredentialFileRule(rel), true};
-      RewriteCopy(st, i, c);
+      RewriteCopy(st, drops, i, c);
     }
   }
 }
@@ -287,12 +338,14 @@ void RewriteContextCopies(State& st) {
 
 void RewriteCopiedCredentials(State& st) {
   const auto& all = st.file.instructions;
+  Drops drops;
   for (size_t i = 0; i < all.size(); ++i) {
     if (auto c = CredentialCopy(all[i], st.file.escape, st.options.context)) {
-      RewriteCopy(st, i, *c);
+      RewriteCopy(st, drops, i, *c);
     }
   }
-  RewriteContextCopies(st);
+  RewriteContextCopies(st, drops);
+  ApplyDrops(st, drops);
 }
 
 }  // namespace safebuild::rewrite

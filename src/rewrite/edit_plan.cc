@@ -47,54 +47,93 @@ void InsertAt(std::string& line, int column, const std::string& text) {
   line.insert(at, text);
 }
 
-std::vector<std::string> EditedRun(const Instruction& ins, const InstructionEdit& e,
-                                   std::vector<std::string> lines) {
+// A RUN's lines after its edits, each with the original line it came from.
+struct EditedLines {
+  std::vector<std::string> lines;
+  std::vector<int> origins;
+};
+
+// A line that cuts left holding nothing but blanks and the continuation.
+bool OnlyContinuation(const std::string& line, char escape) {
+  size_t end = line.size();
+  if (end > 0 && line[end - 1] == escape) --end;
+  return line.find_first_not_of(" \t", 0) >= end;
+}
+
+void ApplyCuts(const Instruction& ins, const InstructionEdit& e, char escape, EditedLines& out) {
   int first = ins.start_line;
+  std::vector<InstructionEdit::Cut> cuts = e.cuts;
+  // Right to left, so that the columns of the others stay valid.
+  std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) {
+    return a.line != b.line ? a.line > b.line : a.column > b.column;
+  });
+  std::vector<bool> cut(out.lines.size(), false);
+  for (const auto& c : cuts) {
+    if (c.line < first || c.line - first >= static_cast<int>(out.lines.size())) continue;
+    std::string& line = out.lines[c.line - first];
+    size_t at = std::min(line.size(), static_cast<size_t>(std::max(c.column, 1) - 1));
+    line.replace(at, c.length, c.text);
+    cut[c.line - first] = true;
+  }
+  // A continuation line emptied by a cut goes, unless it holds the keyword,
+  // the script's start (the prelude's place) or the end.
+  int keep_a = ins.keyword_pos.line - first;
+  int keep_b = ins.PosOf(0).line - first;
+  for (int i = static_cast<int>(out.lines.size()) - 2; i >= 0; --i) {
+    if (!cut[i] || i == keep_a || i == keep_b || !OnlyContinuation(out.lines[i], escape)) {
+      continue;
+    }
+    out.lines.erase(out.lines.begin() + i);
+    out.origins.erase(out.origins.begin() + i);
+  }
+}
+
+EditedLines EditedRun(const Instruction& ins, const InstructionEdit& e,
+                      std::vector<std::string> lines, char escape) {
+  int first = ins.start_line;
+  EditedLines out{std::move(lines), {}};
+  for (int l = ins.start_line; l <= ins.end_line; ++l) out.origins.push_back(l);
+  ApplyCuts(ins, e, escape, out);
   std::string prelude;
   for (const auto& p : e.preludes) prelude += p;
   SourcePos script = ins.PosOf(0);
   std::string flags;
   for (const auto& m : e.mounts) flags += " " + m;
+  // The keyword's and the script's lines are never dropped: these indexes
+  // still hold.
   // The script starts after the keyword; insert it first so the keyword's
   // column stays valid when both are on one line.
-  if (!prelude.empty()) InsertAt(lines[script.line - first], script.column, prelude);
+  if (!prelude.empty()) InsertAt(out.lines[script.line - first], script.column, prelude);
   int keyword_end = ins.keyword_pos.column + static_cast<int>(ins.keyword.size());
-  if (!flags.empty()) InsertAt(lines[ins.keyword_pos.line - first], keyword_end, flags);
+  if (!flags.empty()) InsertAt(out.lines[ins.keyword_pos.line - first], keyword_end, flags);
   for (const auto& [from, to] : e.substitutions) {
-    for (auto& line : lines) {
+    for (auto& line : out.lines) {
       size_t at = line.find(from);
       if (at == std::string::npos) continue;
       line.replace(at, from.size(), to);
       break;
     }
   }
-  return lines;
-}
-
-std::vector<std::string> Replacement(const Instruction& ins, const InstructionEdit& e,
-                                     const Lines& file, bool in_tail = false) {
-  std::vector<std::string> out = in_tail ? std::vector<std::string>() : e.before;
-  if (e.remove || (e.moved && !in_tail)) return out;
-  auto begin = file.lines.begin() + (ins.start_line - 1);
-  auto end = file.lines.begin() + ins.end_line;
-  std::vector<std::string> lines =
-      e.replace ? std::vector<std::string>{*e.replace}
-                : EditedRun(ins, e, std::vector<std::string>(begin, end));
-  if (!lines.empty()) lines.back() += e.append;
-  out.insert(out.end(), lines.begin(), lines.end());
   return out;
 }
 
-// The original line of each line Replacement() gives, 0 for added ones.
-std::vector<int> ReplacementOrigins(const Instruction& ins, const InstructionEdit& e,
-                                    bool in_tail = false) {
-  std::vector<int> out(in_tail ? 0 : e.before.size(), 0);
-  if (e.remove || (e.moved && !in_tail)) return out;
-  if (e.replace) {
-    out.push_back(ins.start_line);
-    return out;
+// The lines that stand for instruction `ins` with its edits, and the
+// original line of each (0 for added ones).
+EditedLines Replacement(const Instruction& ins, const InstructionEdit& e, const Lines& file,
+                        char escape, bool in_tail = false) {
+  EditedLines out;
+  if (!in_tail) {
+    out.lines = e.before;
+    out.origins.assign(e.before.size(), 0);
   }
-  for (int l = ins.start_line; l <= ins.end_line; ++l) out.push_back(l);
+  if (e.remove || (e.moved && !in_tail)) return out;
+  auto begin = file.lines.begin() + (ins.start_line - 1);
+  auto end = file.lines.begin() + ins.end_line;
+  EditedLines edited = e.replace ? EditedLines{{*e.replace}, {ins.start_line}}
+                                 : EditedRun(ins, e, std::vector<std::string>(begin, end), escape);
+  if (!edited.lines.empty()) edited.lines.back() += e.append;
+  out.lines.insert(out.lines.end(), edited.lines.begin(), edited.lines.end());
+  out.origins.insert(out.origins.end(), edited.origins.begin(), edited.origins.end());
   return out;
 }
 
@@ -117,10 +156,9 @@ std::vector<std::string> RenderTail(const State& st, const Lines& file,
     if (!InFile(ins, file)) continue;
     auto it = st.edits.find(*item.instruction);
     const InstructionEdit& e = it == st.edits.end() ? InstructionEdit{} : it->second;
-    std::vector<std::string> lines = Replacement(ins, e, file, true);
-    std::vector<int> from = ReplacementOrigins(ins, e, true);
-    out.insert(out.end(), lines.begin(), lines.end());
-    origins.insert(origins.end(), from.begin(), from.end());
+    EditedLines r = Replacement(ins, e, file, st.file.escape, true);
+    out.insert(out.end(), r.lines.begin(), r.lines.end());
+    origins.insert(origins.end(), r.origins.begin(), r.origins.end());
   }
   return out;
 }
@@ -137,14 +175,13 @@ std::string RenderEdits(std::string_view text, const State& st, std::vector<int>
   for (auto it = st.edits.rbegin(); it != st.edits.rend(); ++it) {
     const Instruction& ins = st.file.instructions[it->first];
     if (!InFile(ins, file)) continue;
-    std::vector<std::string> repl = Replacement(ins, it->second, file);
+    EditedLines r = Replacement(ins, it->second, file, st.file.escape);
     auto begin = file.lines.begin() + (ins.start_line - 1);
     auto end = file.lines.begin() + ins.end_line;
     file.lines.erase(begin, end);
-    file.lines.insert(file.lines.begin() + (ins.start_line - 1), repl.begin(), repl.end());
-    std::vector<int> from = ReplacementOrigins(ins, it->second);
+    file.lines.insert(file.lines.begin() + (ins.start_line - 1), r.lines.begin(), r.lines.end());
     origins.erase(origins.begin() + (ins.start_line - 1), origins.begin() + ins.end_line);
-    origins.insert(origins.begin() + (ins.start_line - 1), from.begin(), from.end());
+    origins.insert(origins.begin() + (ins.start_line - 1), r.origins.begin(), r.origins.end());
   }
   if (!tail.empty()) {
     file.final_newline = true;

@@ -23,6 +23,15 @@ struct InstructionEdit {
   // Text replaced (first occurrence) in the instruction's lines, after
   // mounts and preludes are in.
   std::vector<std::pair<std::string, std::string>> substitutions;
+  // Bytes of the original lines replaced by position (1-based line and
+  // column), before anything else goes in; cuts do not overlap.
+  struct Cut {
+    int line = 0;
+    int column = 0;
+    size_t length = 0;
+    std::string text;
+  };
+  std::vector<Cut> cuts;
   std::vector<std::string> before;  // whole lines put before the instruction
   std::string append;               // added to its last line
   bool moved = false;  // rendered in the tail instead of its own place
@@ -71,6 +80,49 @@ bool ReferencesVariable(std::string_view text, std::string_view name);
 
 /// Is RUN `ins` one we can edit: shell form, no heredoc, not ONBUILD.
 bool IsEditableRun(const Instruction& ins);
+
+/// A copied file that the rewrite takes out of the image: a read-only
+/// mount at `path`, or no file at all (an SSH key the agent serves).
+struct MountedFile {
+  std::string path;  // absolute, clean
+  bool mounted = true;
+};
+
+/// How a RUN changes when the rm, chmod and chown operands naming such
+/// files leave it (file_commands.cc).
+struct OperandDrop {
+  std::vector<InstructionEdit::Cut> cuts;
+  bool empty = false;  // nothing is left of the script: the RUN goes
+  std::string error;   // why it cannot be done safely; "" when it can
+};
+OperandDrop DropFileOperands(const Instruction& run, const std::vector<MountedFile>& files,
+                             const std::string& home);
+
+/// Does an rm of `run` remove `path` (by name, or a directory with -r)?
+/// `home` is what `~` and `$HOME` read as, "" when unknown.
+bool RemovesPath(const Instruction& run, const std::string& path, const std::string& home);
+
+/// Does a word of `run` hold `needle` (a path, or a part of one), leaving
+/// out the rm, chmod and chown operands that name `file`?
+bool NamesPath(const Instruction& run, const std::string& needle, const std::string& file,
+               const std::string& home);
+
+/// The mode and owner a file ends with, for its mount.
+struct FileAttrs {
+  int mode = 0644;  // starts as the copied file's mode
+  bool mode_set = false;
+  int uid = -1;
+  int gid = -1;
+};
+
+/// Applies the chmod/chown commands of `run` that name `path`; the reason
+/// when one cannot be worked out, else "".
+std::string FileAttrsOf(const Instruction& run, const std::string& path,
+                        const std::string& home, FileAttrs& attrs);
+/// chmod's MODE (octal or `[ugoa]*[-+=][rwx]*,…`) applied to `mode`.
+std::optional<int> ApplyChmod(const std::string& spec, int mode);
+/// chown's OWNER[:GROUP] (numeric ids or root) into `attrs`; "" or why not.
+std::string ApplyChown(const std::string& spec, FileAttrs& attrs);
 
 /// Rule families; each records edits into `st`.
 void RewriteSecretVariables(State& st);
