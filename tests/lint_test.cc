@@ -551,6 +551,29 @@ TEST(Lint, GivesLowAdviceForDownloadCredentialsFromVariables) {
   EXPECT_EQ(Where(*hits[1]), "3:42");
 }
 
+TEST(Lint, DoesNotReportDownloadCredentialsReadFromASecretMount) {
+  // The rewrite's own form, and one with podman 5.8's env= mount.
+  std::vector<Finding> findings = LintText(
+      "FROM a\n"
+      "RUN --mount=type=secret,id=T export T=\"$(cat /run/secrets/T)\"; "
+      "curl -u \"ci:$T\" https://example.invalid/\n"
+      "RUN --mount=type=secret,id=P,env=P curl https://ci:${P}@example.invalid/\n"
+      "RUN curl -u \"ci:$OTHER\" https://example.invalid/\n");
+  std::vector<const Finding*> hits =
+      WithRule(findings, "download-credentials-from-variable");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]->line, 4);
+}
+
+TEST(Lint, DoesNotTakeAGitUrlSettingForAnAssignment) {
+  // "credential.https:" + "//127.0.0.1:9.helper=…" is no key and value.
+  EXPECT_TRUE(LintText("FROM a\nRUN export GIT_CONFIG_PARAMETERS=\""
+                       "'credential.https://127.0.0.1:9.helper=' "
+                       "'credential.https://127.0.0.1:9.helper=!f() { echo "
+                       "\\\"password=\\$(cat /run/secrets/P)\\\"; }; f'\"; git fetch\n")
+                  .empty());
+}
+
 TEST(Lint, DoesNotReportDownloadsWithoutCredentials) {
   EXPECT_TRUE(LintText("FROM a\nRUN curl -fsSL -H 'Accept: application/json' "
                        "https://example.invalid/x.tgz | tar xz\n")
@@ -620,6 +643,40 @@ TEST(Lint, ReportsWritingACredentialFile) {
             "RUN writes credentials to ~/.npmrc (credential-file-npmrc); the "
             "file stays in "
             "the image layer");
+}
+
+TEST(Lint, CredentialFileOfABuildStageTheImageDoesNotTakeIsOnlyInfo) {
+  const std::string build =
+      "FROM a AS build\nARG NPM_TOKEN\n"
+      "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > ~/.npmrc "
+      "&& npm ci\n";
+  std::vector<Finding> findings = LintText(build + "FROM b\nCOPY --from=build /app /app\n");
+  const Finding& f = Only(findings, "run-writes-credentials");
+  EXPECT_EQ(f.severity, Severity::kInfo);
+  EXPECT_EQ(f.message,
+            "RUN writes credentials to ~/.npmrc (credential-file-npmrc) in a build stage "
+            "whose files the image does not take (its own image in local storage keeps it)");
+  // Copied, inherited, or written by a user whose home is not known.
+  for (const std::string& rest :
+       {std::string("FROM b\nCOPY --from=build /root /root\n"),
+        std::string("FROM b\nCOPY --from=0 / /\n"), std::string("FROM build\n"),
+        std::string("FROM build AS two\nFROM b\nCOPY --from=two /root/.npmrc /x\n")}) {
+    std::vector<Finding> kept = LintText(build + rest);
+    EXPECT_EQ(Only(kept, "run-writes-credentials").severity, Severity::kMedium) << rest;
+  }
+  // Removed by a later step of the stage: a copy of the stage lacks it,
+  // a stage built on it keeps the layer.
+  const std::string removed = "FROM a AS build\nWORKDIR /app\nRUN echo \"$T\" > .npmrc\n"
+                              "RUN rm -f /app/.npmrc\n";
+  EXPECT_EQ(Only(LintText(removed + "FROM b\nCOPY --from=build /app /app\n"),
+                 "run-writes-credentials").severity,
+            Severity::kInfo);
+  EXPECT_EQ(Only(LintText(removed + "FROM build\n"), "run-writes-credentials").severity,
+            Severity::kMedium);
+  std::vector<Finding> as_user =
+      LintText("FROM a AS build\nUSER app\nRUN echo \"$T\" > ~/.npmrc\n"
+               "FROM b\nCOPY --from=build /app /app\n");
+  EXPECT_EQ(Only(as_user, "run-writes-credentials").severity, Severity::kMedium);
 }
 
 TEST(Lint, ReportsWritingALiteralTokenAtTheToken) {

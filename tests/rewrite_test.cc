@@ -11,7 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "containerfile/lint.h"
+#include "containerfile/parser.h"
+#include "detect/detector.h"
+#include "containerfile/shell_lex.h"
 #include "fake_secret.h"
+#include "util/text.h"
 
 namespace safebuild {
 namespace {
@@ -276,6 +281,256 @@ TEST(Rewrite, SshKeyForGitCloneBecomesTheSshAgent) {
   EXPECT_EQ(BuildFlags(r.secrets), std::vector<std::string>{"--ssh default"});
   ASSERT_EQ(r.changes.size(), 1u);
   EXPECT_EQ(r.changes[0].rule, "rewrite-ssh-key");
+}
+
+const char kNpmrcMount[] =
+    "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc test -s /root/.npmrc || { echo "
+    "'secret npmrc is missing or empty' >&2; exit 1; }; ";
+
+// The RUN that `script` becomes once the copied /root/.npmrc is a mount.
+std::string RunAfterCopy(const std::string& script) {
+  RewriteResult r = MustRewrite("FROM busybox\nCOPY .npmrc /root/.npmrc\nRUN " + script + "\n");
+  EXPECT_TRUE(r.skipped.empty()) << r.skipped[0].message;
+  ExpectIdempotent(r);
+  const std::string head = std::string("FROM busybox\n") + kNpmrcMount;
+  if (!StartsWith(r.text, head)) return r.text;
+  return r.text.substr(head.size(), r.text.size() - head.size() - 1);
+}
+
+TEST(Rewrite, RmOperandsOfTheMountedFileLeaveTheShellListValidAndMeaningTheSame) {
+  // The rm always succeeded, so it goes with the operator that keeps the
+  // connector between its neighbours.
+  EXPECT_EQ(RunAfterCopy("npm ci && rm /root/.npmrc"), "npm ci");
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -f /root/.npmrc && echo ok"), "npm ci && echo ok");
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -rf /root/.npmrc; echo ok"), "npm ci; echo ok");
+  EXPECT_EQ(RunAfterCopy("npm ci; rm -f /root/.npmrc && echo ok"), "npm ci; echo ok");
+  EXPECT_EQ(RunAfterCopy("npm ci;rm /root/.npmrc;echo ok"), "npm ci;echo ok");
+  // Last after `;`: the list's status was rm's, 0; `true` keeps it.
+  EXPECT_EQ(RunAfterCopy("npm ci; rm /root/.npmrc"), "npm ci; true");
+  EXPECT_EQ(RunAfterCopy("rm -f /root/.npmrc && npm ci"), "npm ci");
+  // Other operands stay; quotes, `--`, ~ and $HOME are read as the shell does.
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -rf /tmp/cache '/root/.npmrc' /tmp/b && echo ok"),
+            "npm ci && rm -rf /tmp/cache /tmp/b && echo ok");
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -- \"/root/.npmrc\" && echo ok"), "npm ci && echo ok");
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -f ~/.npmrc $HOME/.npmrc"), "npm ci");
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -f ${HOME}/.npmrc /tmp/a"), "npm ci && rm -f /tmp/a");
+  // Two rm commands in a row go as one.
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -f /root/.npmrc && rm -f /root/.npmrc && echo ok"),
+            "npm ci && echo ok");
+  EXPECT_EQ(RunAfterCopy("(npm ci && rm /root/.npmrc) && echo ok"), "(npm ci) && echo ok");
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -f /root/.npmrc 2>/dev/null"), "npm ci");
+  // A longer path that merely starts with the file's is another file.
+  EXPECT_EQ(RunAfterCopy("npm ci && rm -f /root/.npmrc.bak /root/.npmrc"),
+            "npm ci && rm -f /root/.npmrc.bak");
+}
+
+TEST(Rewrite, ShellLexerGivesTheRawSpanOfEachWordAndTheOperatorsAroundEachCommand) {
+  Segment script;
+  script.text = "a && rm -f '/x y' \"$H\"/z 2>/dev/null; (b) || c";
+  for (size_t i = 0; i < script.text.size(); ++i) {
+    script.pos.push_back({1, static_cast<int>(i) + 1});
+  }
+  std::vector<ShellCommand> cmds = LexCommands(script);
+  ASSERT_EQ(cmds.size(), 4u);
+  const ShellCommand& rm = cmds[1];
+  ASSERT_EQ(rm.words.size(), 4u);
+  auto raw = [&](size_t i) {
+    return script.text.substr(rm.raw_begin[i], rm.raw_end[i] - rm.raw_begin[i]);
+  };
+  EXPECT_EQ(raw(2), "'/x y'");
+  EXPECT_EQ(raw(3), "\"$H\"/z");
+  EXPECT_EQ(rm.words[2].text, "/x y");
+  EXPECT_EQ(rm.op_before, "&&");
+  EXPECT_EQ(rm.op_before_at, 2u);
+  EXPECT_EQ(rm.op_after, ";");
+  EXPECT_EQ(script.text.substr(rm.op_after_at, 1), ";");
+  EXPECT_EQ(cmds[0].op_before, "");
+  EXPECT_EQ(cmds[2].op_before, "(");
+  EXPECT_EQ(cmds[2].op_after, ")");
+  EXPECT_EQ(cmds[3].op_before, "||");
+  EXPECT_EQ(cmds[3].op_after, "");
+}
+
+TEST(Rewrite, RmOnALineOfItsOwnGoesWithThatLine) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY .npmrc /root/.npmrc\n"
+                                "RUN npm ci \\\n"
+                                "    && rm -f /root/.npmrc \\\n"
+                                "    && echo ok\n"
+                                "RUN echo next\n");
+  EXPECT_EQ(r.text, std::string("FROM busybox\n") + kNpmrcMount +
+                        "npm ci \\\n"
+                        "    && echo ok\n"
+                        "RUN echo next\n");
+  EXPECT_EQ(r.line_origin, (std::vector<int>{1, 3, 5, 6}));
+  ExpectIdempotent(r);
+  // Last on its line: the continuation must not swallow the next RUN.
+  r = MustRewrite("FROM busybox\n"
+                  "COPY .npmrc /root/.npmrc\n"
+                  "RUN npm ci && \\\n"
+                  "    rm -f /root/.npmrc\n"
+                  "RUN echo next\n");
+  EXPECT_EQ(r.text, std::string("FROM busybox\n") + kNpmrcMount +
+                        "npm ci && \\\n"
+                        "    true\n"
+                        "RUN echo next\n");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, RmOfTwoCopiedFilesInOneCommandGoesWhole) {
+  ContextDir ctx;
+  ctx.Write(".netrc", "machine h.invalid login u password " +
+                          fake::Make(fake::Kind::kPassword) + "\n");
+  ctx.Write("pip.conf", "[global]\nindex-url = https://u:" + fake::Make(fake::Kind::kGithubToken) +
+                            "@pypi.invalid/simple\n");
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "COPY .netrc /root/.netrc\n"
+      "COPY pip.conf /etc/pip.conf\n"
+      "RUN curl -s --netrc file:///etc/passwd -o /f.txt && grep -q index-url /etc/pip.conf "
+      "&& rm /root/.netrc /etc/pip.conf\n",
+      o);
+  EXPECT_EQ(r.text,
+            "FROM tools\n"
+            "RUN --mount=type=secret,id=netrc,target=/root/.netrc "
+            "--mount=type=secret,id=pip.conf,target=/etc/pip.conf "
+            "test -s /root/.netrc || { echo 'secret netrc is missing or empty' >&2; exit 1; }; "
+            "test -s /etc/pip.conf || { echo 'secret pip.conf is missing or empty' >&2; exit 1; "
+            "}; curl -s --netrc file:///etc/passwd -o /f.txt && grep -q index-url /etc/pip.conf\n");
+  EXPECT_EQ(r.changes.size(), 2u);
+  EXPECT_TRUE(r.skipped.empty());
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, RmThatCannotGoSafelyLeavesTheCopyWithTheReason) {
+  auto reason = [](const std::string& script) {
+    RewriteResult r =
+        MustRewrite("FROM busybox\nCOPY .npmrc /root/.npmrc\nRUN " + script + "\n");
+    EXPECT_FALSE(r.changed) << script;
+    return r.skipped.empty() ? std::string() : r.skipped[0].message;
+  };
+  EXPECT_EQ(reason("npm ci && rm /root/.npmrc || echo failed"),
+            "COPY .npmrc (line 2) left as is: line 3: rm is joined by `||`; only && and ; "
+            "lists are edited");
+  EXPECT_EQ(reason("npm ci | rm -f /root/.npmrc"),
+            "COPY .npmrc (line 2) left as is: line 3: rm is joined by `|`; only && and ; "
+            "lists are edited");
+  EXPECT_EQ(reason("npm ci && (rm /root/.npmrc)"),
+            "COPY .npmrc (line 2) left as is: line 3: rm is alone in a subshell");
+  EXPECT_EQ(reason("npm ci && rm -rf /root"),
+            "COPY .npmrc (line 2) left as is: line 3: rm `/root` reaches /root/.npmrc, which "
+            "becomes a read-only mount");
+  EXPECT_EQ(reason("npm ci && rm -f /root/.npmrc > /log"),
+            "COPY .npmrc (line 2) left as is: line 3: rm writes to `/log`, so it cannot go");
+}
+
+TEST(Rewrite, ChmodAndChownOfTheMountedFileBecomeItsModeAndOwner) {
+  ContextDir ctx;
+  ctx.Write(".netrc", "machine h.invalid login u password x\n");
+  std::filesystem::permissions(ctx.path() + "/.netrc", std::filesystem::perms(0644));
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite("FROM tools\n"
+                                "COPY .netrc /root/.netrc\n"
+                                "RUN chown root:0 /root/.netrc && chmod go-rwx,u-w /root/.netrc\n"
+                                "RUN curl --netrc -o /f http://h.invalid/f && rm /root/.netrc\n",
+                                o);
+  const std::string mount =
+      "RUN --mount=type=secret,id=netrc,target=/root/.netrc,mode=0400,uid=0,gid=0 test -s "
+      "/root/.netrc || { echo 'secret netrc is missing or empty' >&2; exit 1; }; ";
+  EXPECT_EQ(r.text, "FROM tools\n" + mount + "curl --netrc -o /f http://h.invalid/f\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "COPY .netrc (line 2) and its rm removed; mounted as secret netrc at /root/.netrc "
+            "with mode 0400");
+  ExpectIdempotent(r, o);
+
+  r = MustRewrite("FROM tools\n"
+                  "COPY .netrc /root/.netrc\n"
+                  "RUN chmod 600 /root/.netrc /tmp/a && curl --netrc -o /f http://h.invalid/f"
+                  " && rm /root/.netrc\n",
+                  o);
+  EXPECT_NE(r.text.find("target=/root/.netrc,mode=0600 test -s"), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("; chmod 600 /tmp/a && curl --netrc -o /f http://h.invalid/f\n"),
+            std::string::npos)
+      << r.text;
+  // A mode that depends on the umask is not guessed.
+  r = MustRewrite("FROM tools\nCOPY .netrc /root/.netrc\n"
+                  "RUN chmod +r /root/.netrc && rm /root/.netrc\n",
+                  o);
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "COPY .netrc (line 2) left as is: line 3: chmod `+r` is not a mode safebuild can "
+            "work out");
+}
+
+// Not a key: the OpenSSH header with the cipher in clear, and filler.
+std::string FakeOpensshKey(const std::string& cipher_b64) {
+  return "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA" + cipher_b64 +
+         fake::Make(fake::Kind::kPassword) + "\n-----END OPENSSH PRIVATE KEY-----\n";
+}
+
+TEST(Rewrite, SshKeyNamedOnlyByChmodAndRmIsServedFromTheKeyFileByTheBuildsAgent) {
+  ContextDir ctx;
+  ctx.Write("id_ed25519", FakeOpensshKey("BG5vbmUAAAAEbm9uZQ"));
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "COPY id_ed25519 /root/.ssh/\n"
+      "RUN chmod 600 /root/.ssh/id_ed25519 && (GIT_SSH_COMMAND=\"ssh -o ConnectTimeout=2\" "
+      "git clone ssh://git@127.0.0.1:9/r.git /src || mkdir -p /src) && "
+      "rm -f /root/.ssh/id_ed25519\n",
+      o);
+  EXPECT_EQ(r.text,
+            "FROM tools\n"
+            "RUN --mount=type=ssh test -S \"$SSH_AUTH_SOCK\" || { echo 'no ssh agent: build "
+            "with --ssh default' >&2; exit 1; }; (GIT_SSH_COMMAND=\"ssh -o ConnectTimeout=2\" "
+            "git clone ssh://git@127.0.0.1:9/r.git /src || mkdir -p /src)\n");
+  std::string key = (std::filesystem::absolute(ctx.path()) / "id_ed25519").string();
+  EXPECT_EQ(BuildFlags(r.secrets), std::vector<std::string>{"--ssh default=" + key});
+  EXPECT_TRUE(r.advice.empty());
+  ExpectIdempotent(r, o);
+
+  // A key with a passphrase needs the user's agent.
+  ctx.Write("id_ed25519", FakeOpensshKey("CmFlczI1Ni1jdHIAAAAGYmNyeXB0"));
+  r = MustRewrite("FROM tools\nCOPY id_ed25519 /root/.ssh/id_ed25519\n"
+                  "RUN git clone git@h.invalid:a/b.git /src && rm /root/.ssh/id_ed25519\n",
+                  o);
+  EXPECT_EQ(BuildFlags(r.secrets), std::vector<std::string>{"--ssh default"});
+  EXPECT_EQ(r.advice.size(), 1u);
+}
+
+TEST(Rewrite, SshKeyThatTheCommandNamesIsMountedWhereItNamesItWithMode0600) {
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "COPY id_rsa /keys/id_rsa\n"
+      "RUN chmod 0600 /keys/id_rsa && GIT_SSH_COMMAND='ssh -i /keys/id_rsa' "
+      "git clone git@h.invalid:a/b.git /src; rm -f /keys/id_rsa\n");
+  EXPECT_EQ(r.text,
+            "FROM tools\n"
+            "RUN --mount=type=secret,id=id_rsa,target=/keys/id_rsa,mode=0600 test -s "
+            "/keys/id_rsa || { echo 'secret id_rsa is missing or empty' >&2; exit 1; }; "
+            "GIT_SSH_COMMAND='ssh -i /keys/id_rsa' git clone git@h.invalid:a/b.git /src; true\n");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, SshKeyWhoseDirectoryTheStepWritesToIsMountedThere) {
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "COPY id_rsa /root/.ssh/id_rsa\n"
+      "RUN chmod 700 /root/.ssh && ssh-keyscan h.invalid >> ~/.ssh/known_hosts && "
+      "git clone git@h.invalid:a/b.git /src && rm /root/.ssh/id_rsa\n");
+  EXPECT_EQ(r.text,
+            "FROM tools\n"
+            "RUN --mount=type=secret,id=id_rsa,target=/root/.ssh/id_rsa test -s /root/.ssh/id_rsa "
+            "|| { echo 'secret id_rsa is missing or empty' >&2; exit 1; }; chmod 700 /root/.ssh "
+            "&& ssh-keyscan h.invalid >> ~/.ssh/known_hosts && git clone git@h.invalid:a/b.git "
+            "/src\n");
+  ExpectIdempotent(r);
 }
 
 TEST(Rewrite, CredentialFileThatStaysInTheImageIsLeftWithTheReason) {
@@ -639,8 +894,9 @@ TEST(Rewrite, PasswordOfCurlUserAndTokenOfAGitUrlMoveIntoSecrets) {
       "RUN git clone https://" + token + "@h.invalid/org/repo.git /src\n");
   EXPECT_NE(r.text.find("curl -fsS -u deploy:\"${PASSWORD}\" http://h.invalid/x"),
             std::string::npos);
-  EXPECT_NE(r.text.find("git clone https://\"${GITHUB_CLASSIC_TOKEN}\"@h.invalid/org"),
-            std::string::npos);
+  // git would keep a token of its URL in .git/config: a helper gives it.
+  EXPECT_NE(r.text.find("git clone https://h.invalid/org"), std::string::npos);
+  EXPECT_NE(r.text.find("username=\\$(cat /run/secrets/GIT_TOKEN)"), std::string::npos);
   EXPECT_EQ(r.text.find(pass), std::string::npos);
   EXPECT_EQ(r.text.find(token), std::string::npos);
   ExpectIdempotent(r);
@@ -693,6 +949,160 @@ TEST(Rewrite, LinesOfTheRewriteMapBackToTheOriginal) {
   EXPECT_EQ(r.OriginalLine(5), 4);
   EXPECT_EQ(r.OriginalLine(7), 0);
   EXPECT_EQ(r.OriginalLine(99), 0);
+}
+
+// The helper GIT_CONFIG_PARAMETERS gives git for `scope`, printing `answer`.
+std::string GitHelper(const std::string& scope, const std::string& answer) {
+  std::string key = "'credential." + scope + ".helper=";
+  return "export GIT_CONFIG_PARAMETERS=\"${GIT_CONFIG_PARAMETERS:+$GIT_CONFIG_PARAMETERS }" +
+         key + "' " + key + "!f() { test \\\"\\$1\\\" = get || exit 0; " + answer +
+         " }; f'\"; ";
+}
+
+TEST(Rewrite, GitCloneTokenLeavesTheUrlForAHelperThatReadsTheSecret) {
+  std::string token = fake::Make(fake::Kind::kGitlabToken);
+  RewriteResult r = MustRewrite("FROM tools\n"
+                                "RUN git clone https://oauth2:" + token +
+                                "@git.example:8443/g/r.git /src\n");
+  EXPECT_EQ(r.text,
+            "FROM tools\n"
+            "RUN --mount=type=secret,id=GIT_PASSWORD test -s /run/secrets/GIT_PASSWORD || "
+            "{ echo 'secret GIT_PASSWORD is missing or empty' >&2; exit 1; }; " +
+                GitHelper("https://git.example:8443",
+                          "echo \\\"password=\\$(cat /run/secrets/GIT_PASSWORD)\\\";") +
+                "git clone https://oauth2@git.example:8443/g/r.git /src\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].id, "GIT_PASSWORD");
+  EXPECT_EQ(r.secrets[0].value, token);
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].rule, "rewrite-download-credentials");
+  EXPECT_EQ(r.changes[0].line, 2);
+  EXPECT_TRUE(r.skipped.empty());
+  EXPECT_EQ(r.text.find(token), std::string::npos);
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, GitTokenAsUserIsAnsweredAsTheUserName) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM tools\nRUN git ls-remote https://" + token +
+                                "@github.com/o/r.git\n");
+  EXPECT_NE(r.text.find("git ls-remote https://github.com/o/r.git\n"), std::string::npos);
+  EXPECT_NE(r.text.find(GitHelper("https://github.com",
+                                  "echo \\\"username=\\$(cat /run/secrets/GIT_TOKEN)\\\"; "
+                                  "echo password=;")),
+            std::string::npos);
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].id, "GIT_TOKEN");
+  EXPECT_EQ(r.secrets[0].value, token);
+}
+
+TEST(Rewrite, GitRemoteWithAnArgTokenIsGivenToTheLaterGitStepsOfTheStage) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", token}};
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "ARG GH_TOKEN\n"
+      "RUN git -C /src remote add origin \"https://ci:${GH_TOKEN}@git.example/r.git\"\n"
+      "RUN echo unrelated\n"
+      "RUN git -C /src fetch origin\n",
+      o);
+  std::vector<std::string> lines = Split(r.text, '\n');
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines[1], std::string("RUN --mount=type=secret,id=GH_TOKEN ") + kArgPrelude +
+                          GitHelper("https://git.example",
+                                    "echo \\\"password=\\${GH_TOKEN}\\\";") +
+                          "git -C /src remote add origin \"https://ci@git.example/r.git\"");
+  EXPECT_EQ(lines[2], "RUN echo unrelated");
+  // The later step does not name the variable: its helper reads the mount.
+  EXPECT_EQ(lines[3], "RUN --mount=type=secret,id=GH_TOKEN test -s /run/secrets/GH_TOKEN || "
+                      "{ echo 'secret GH_TOKEN is missing or empty' >&2; exit 1; }; " +
+                          GitHelper("https://git.example",
+                                    "echo \\\"password=\\$(cat /run/secrets/GH_TOKEN)\\\";") +
+                          "git -C /src fetch origin");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].id, "GH_TOKEN");
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, GitUrlOfAShellVariableIsLeftAsIsWithTheReason) {
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "RUN T=$(cat /run/secrets/t) && git clone https://ci:$T@git.example/r.git /src\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "the credentials of the git URL to git.example left as is: it comes from $T, which "
+            "no ARG or ENV declares: git's credential helper cannot read a shell variable");
+}
+
+TEST(Rewrite, UrlThatAStepPrintsIsNotTakenForAGitUrl) {
+  RewriteOptions o;
+  o.build_args = {{"GIT_TOKEN", fake::Make(fake::Kind::kGithubToken)}};
+  RewriteResult r = MustRewrite(
+      "FROM tools\n"
+      "ARG GIT_TOKEN\n"
+      "RUN git config --global credential.helper store && "
+      "printf 'https://ci:%s@git.example\\n' \"$GIT_TOKEN\" > /root/.git-credentials\n",
+      o);
+  EXPECT_EQ(r.text.find("GIT_CONFIG_PARAMETERS"), std::string::npos);
+  EXPECT_NE(r.text.find("printf 'https://ci:%s@git.example\\n'"), std::string::npos);
+}
+
+// Lint of the rewritten text: what it still reports at low or above.
+std::vector<std::string> LintFindings(const std::string& text) {
+  auto parsed = ParseContainerfile(text, "Containerfile");
+  EXPECT_TRUE(parsed.ok());
+  std::vector<std::string> out;
+  if (!parsed.ok()) return out;
+  LintInput input;
+  input.file = &*parsed;
+  for (const Finding& f : Lint(input, Detector::Default())) {
+    if (f.severity >= Severity::kLow) out.push_back(std::to_string(f.line) + " " + f.rule);
+  }
+  return out;
+}
+
+TEST(Rewrite, RewrittenLinesRaiseNoLintFinding) {
+  std::string gh = fake::Make(fake::Kind::kGithubToken);
+  std::string gl = fake::Make(fake::Kind::kGitlabToken);
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", gh}};
+  const std::vector<std::string> files = {
+      "FROM tools\nRUN git clone https://oauth2:" + gl + "@git.example/g/r.git /src\n",
+      "FROM tools\nARG GH_TOKEN\n"
+      "RUN git clone https://x:${GH_TOKEN}@github.com/o/r.git /src && git -C /src pull\n",
+      "FROM tools\nARG GH_TOKEN\nRUN curl -fsS https://ci:$GH_TOKEN@files.example/a -o /a\n",
+      "FROM tools\nARG GH_TOKEN\nRUN wget --password=\"$GH_TOKEN\" http://files.example/a\n",
+  };
+  for (const std::string& file : files) {
+    std::vector<std::string> before = LintFindings(file);
+    EXPECT_FALSE(before.empty()) << file;
+    RewriteResult r = MustRewrite(file, o);
+    EXPECT_TRUE(r.changed) << file;
+    EXPECT_EQ(LintFindings(r.text), std::vector<std::string>()) << r.text;
+  }
+}
+
+TEST(Rewrite, UnchangedLineKeepsItsFindingAfterTheRewrite) {
+  std::string gh = fake::Make(fake::Kind::kGithubToken);
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", gh}};
+  // Line 4 takes the password from a shell variable the rewrite does not
+  // touch: still reported, at its line of the rewritten file (3).
+  RewriteResult r = MustRewrite(
+      "FROM tools\nARG GH_TOKEN\nRUN echo \"$GH_TOKEN\" | wc -c\n"
+      "RUN P=x; curl -u ci:$P https://files.example/a\n",
+      o);
+  EXPECT_EQ(LintFindings(r.text),
+            std::vector<std::string>{"3 download-credentials-from-variable"});
+}
+
+TEST(Rewrite, NetrcQuotesAPasswordThatCurlWouldReadAsAComment) {
+  RewriteResult r = MustRewrite(
+      "FROM tools\nRUN curl -fsS \"http://ci:%23pa%20ss%22w@h.invalid:8080/a\" -o /a\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, "machine h.invalid login ci password \"#pa ss\\\"w\"\n");
 }
 
 TEST(Rewrite, CleanFileIsUnchanged) {

@@ -347,12 +347,14 @@ std::string TargetOf(const std::vector<std::string>& passthrough) {
 }
 
 // Names the Containerfile line behind each image finding, when the image was
-// built from one file as the user wrote it (not stdin, not a rewritten or
-// preprocessed copy, whose lines are not the user's).
-void AttributeToSource(const std::vector<std::string>& built_from,
-                       const std::vector<std::string>& given,
+// built from one file as the user wrote it (not stdin, not a preprocessed
+// copy, whose lines are not the user's), or from the rewritten copy of one,
+// whose lines are mapped back to the user's.
+void AttributeToSource(const BuildRewrite& built, const std::vector<std::string>& given,
                        const std::vector<std::string>& passthrough, ScanState& state) {
-  if (!state.source || built_from.size() != 1 || built_from != given) return;
+  const std::vector<std::string>& built_from = built.files;
+  bool rewritten = !built.rewritten_from.empty();
+  if (!state.source || built_from.size() != 1 || (!rewritten && built_from != given)) return;
   const std::string& file = built_from.front();
   if (file == "-" || file.ends_with(".in")) return;
   auto text = ReadContainerfile(file);
@@ -361,6 +363,7 @@ void AttributeToSource(const std::vector<std::string>& built_from,
   auto map = MapHistoryToInstructions(*parsed, state.source->image.config["history"],
                                       TargetOf(passthrough));
   AttributeToInstructions(map, state.report.findings);
+  MapRewrittenFindings(built, state.report.findings);
 }
 
 int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) {
@@ -472,7 +475,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   state.report.fail_on = common.fail_on;
   ScanInto(image_id, podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
-  AttributeToSource(rewritten->files, ContainerfilesFor(inv->files, inv->context),
+  AttributeToSource(*rewritten, ContainerfilesFor(inv->files, inv->context),
                     inv->passthrough, state);
   state.report.findings.insert(state.report.findings.begin(), lint_report.findings.begin(),
                                lint_report.findings.end());

@@ -520,6 +520,15 @@ void MapLine(const BuildRewrite& build, const std::vector<std::string>& mine,
   f.message += " (in this line as rewritten)";
 }
 
+// The instruction of the copy that `f` names, pointed at the user's line;
+// one the rewrite added (a COPY of the final stage of a split build, say)
+// keeps line 0 and says so.
+void MapInstruction(const BuildRewrite& build, Finding& f) {
+  f.instruction->file = build.rewritten_from;
+  f.instruction->line = OriginOf(build, f.instruction->line);
+  if (f.instruction->line == 0) f.message += " (made by an instruction the rewrite added)";
+}
+
 std::vector<std::string> LinesOf(const std::string& file) {
   auto text = ReadContainerfile(file);
   return text ? Split(*text, '\n') : std::vector<std::string>();
@@ -534,11 +543,9 @@ void MapRewrittenFindings(const BuildRewrite& build, std::vector<Finding>& findi
   std::vector<std::string> copied = LinesOf(copy);
   for (Finding& f : findings) {
     MapMessage(build, f.message);
-    // A context finding names the COPY that sends the file.
-    if (f.origin == Origin::kContext && f.instruction && f.instruction->file == copy) {
-      f.instruction->file = build.rewritten_from;
-      f.instruction->line = OriginOf(build, f.instruction->line);
-    }
+    // A context finding names the COPY that sends the file; an image
+    // finding, the instruction that made its layer or history entry.
+    if (f.instruction && f.instruction->file == copy) MapInstruction(build, f);
     if (f.origin != Origin::kContainerfile || f.path != copy) continue;
     f.path = build.rewritten_from;
     if (f.line > 0) MapLine(build, mine, copied, f);

@@ -104,11 +104,49 @@ class CommandRules {
   std::unordered_map<std::string, size_t> removed_at_;
 };
 
+// The variable `text` is: "$NAME", "${NAME}" or "${NAME…}", else "".
+std::string VariableName(std::string_view text) {
+  size_t at = text.starts_with("${") ? 2 : text.starts_with("$") ? 1 : 0;
+  if (at == 0) return "";
+  size_t end = at;
+  while (end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '_')) {
+    ++end;
+  }
+  return std::string(text.substr(at, end - at));
+}
+
+// Does the instruction set `name` from a secret mount: `env=NAME` on the
+// mount, or `NAME="$(cat /run/secrets/…)"` in its script (the rewrite's
+// own prelude)? Then the value is no build variable.
+bool SetFromSecretMount(const Instruction& ins, const std::string& name) {
+  if (name.empty()) return false;
+  for (const auto& f : ins.flags) {
+    if (f.name != "mount" || f.value.find("type=secret") == std::string::npos) continue;
+    for (const auto& part : Split(f.value, ',')) {
+      if (part == "env=" + name) return true;
+    }
+  }
+  for (const char* form : {"=\"$(cat /run/secrets/", "=$(cat /run/secrets/"}) {
+    std::string assign = name + form;
+    for (size_t at = ins.args.find(assign); at != std::string::npos;
+         at = ins.args.find(assign, at + 1)) {
+      bool word_start = at == 0 || std::string_view(" \t;&|(").find(ins.args[at - 1]) !=
+                                       std::string_view::npos;
+      if (word_start) return true;
+    }
+  }
+  return false;
+}
+
 // A credential handed to a download: low when it comes from a variable,
 // else as serious as the detector says.
 void CommandRules::Credential(std::string_view rule, const Segment& cred,
                               const std::string& what) {
   if (cred.text.empty()) return;
+  if (IsVariableReference(cred.text) && SetFromSecretMount(ins_, VariableName(cred.text))) {
+    return;
+  }
   if (IsVariableReference(cred.text)) {
     sink_.Add("download-credentials-from-variable", Severity::kLow,
               cred.PosOf(0),
@@ -467,6 +505,44 @@ CredentialStore StoreOf(const ShellCommand& cmd) {
   return {};
 }
 
+// Does a later RUN of the stage of `ins` remove `written` (the same path,
+// or one of the same name when either is relative)?
+bool RemovedLaterInStage(const Containerfile& file, const Instruction& ins,
+                         const std::string& written) {
+  std::string want = HomeRelative(written);
+  std::string base = want.substr(want.rfind('/') + 1);
+  bool relative = !want.starts_with("/") && !want.starts_with("~/");
+  bool after = false;
+  for (const Instruction& other : file.instructions) {
+    if (&other == &ins) after = true;
+    if (!after || &other == &ins || other.stage != ins.stage) continue;
+    if (other.Effective() != "RUN" || other.exec_form) continue;
+    for (const ShellCommand& c : LexCommands(ArgsSegment(other))) {
+      std::string name = c.Name();
+      if (name != "rm" && name != "shred" && name != "unlink") continue;
+      for (std::string_view w : Operands(c)) {
+        std::string got = HomeRelative(w);
+        bool loose = relative || (!got.starts_with("/") && !got.starts_with("~/"));
+        if (got == want || (loose && got.substr(got.rfind('/') + 1) == base)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+// No USER (but root) before `ins` in its stage: "~" is /root.
+bool RunsAsRoot(const Containerfile& file, const Instruction& ins) {
+  bool root = true;
+  for (const Instruction& other : file.instructions) {
+    if (&other == &ins) break;
+    if (other.stage != ins.stage || other.Effective() != "USER") continue;
+    std::string_view spec = Trim(other.args);
+    std::string_view user = spec.substr(0, spec.find(':'));
+    root = user == "root" || user == "0";
+  }
+  return root;
+}
+
 void CommandRules::CredentialWrites(size_t i) {
   const ShellCommand& cmd = commands_[i];
   for (size_t t = 0; t < mounts_.size(); ++t) {
@@ -486,6 +562,17 @@ void CommandRules::CredentialWrites(size_t i) {
                       fix);
       return;
     }
+  }
+  // A build stage's file reaches the image only through the stages that
+  // build on it or copy it (a split build's, for one).
+  std::string file = store.file;
+  if (file.starts_with("~/") && RunsAsRoot(sink_.file(), ins_)) file = "/root/" + file.substr(2);
+  if (!StageFileReachesImage(sink_.file(), ins_.stage, file,
+                             !RemovedLaterInStage(sink_.file(), ins_, store.file))) {
+    sink_.Add("run-writes-credentials", Severity::kInfo, cmd.pos,
+              keyword_ + " " + store.what + " in a build stage whose files the image "
+              "does not take (its own image in local storage keeps it)", fix);
+    return;
   }
   sink_.Add("run-writes-credentials", Severity::kMedium, cmd.pos, message, fix);
 }

@@ -107,5 +107,11 @@ void LintCommands(const Instruction& ins, std::vector<ScannedText>& scanned,
 void LintCopies(const LintInput& input, FindingSink& sink);  // lint_copy.cc
 void LintFinalStage(FindingSink& sink);                      // lint_stages.cc
 void LintBeforeFirstFrom(FindingSink& sink);                 // lint_stages.cc
+/// Can `path` (absolute, or relative: unknown, so any) written in stage
+/// `stage` reach the image: the stage is the last one, a stage that does
+/// is built FROM it, or (unless the stage removes it, `copies` false) such
+/// a stage copies a directory holding it with `COPY --from`. lint_stages.cc
+bool StageFileReachesImage(const Containerfile& file, int stage, const std::string& path,
+                           bool copies = true);
 
 }  // namespace safebuild::lint

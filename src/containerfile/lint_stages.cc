@@ -5,8 +5,11 @@
 // names reach the image. A secret mount alone does not fire: used where it
 // is mounted, it leaves nothing behind (see secret-mount-copied and
 // run-writes-credentials for the steps that do).
+#include <iterator>
 #include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "containerfile/lint_internal.h"
 #include "containerfile/secret_names.h"
@@ -57,6 +60,68 @@ std::set<std::string> SecretArgs(const Containerfile& file, int stage) {
 }
 
 }  // namespace
+
+namespace {
+
+// The stage's name (FROM … AS NAME, lower case), "" without one.
+std::string StageName(const Instruction& from) {
+  std::istringstream in(from.args);
+  std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+  return words.size() == 3 && ToLower(words[1]) == "as" ? ToLower(words[2]) : "";
+}
+
+// Does `ref` (a FROM image or a --from value) name stage `stage`?
+bool NamesStage(const Containerfile& file, const std::string& ref, int stage) {
+  if (ref == std::to_string(stage)) return true;
+  for (const Instruction& ins : file.instructions) {
+    if (ins.keyword == "FROM" && ins.stage == stage) {
+      std::string name = StageName(ins);
+      return !name.empty() && ToLower(ref) == name;
+    }
+  }
+  return false;
+}
+
+// Does the COPY --from source `src` hold `path`? Unknown shapes do.
+bool SourceHolds(std::string src, const std::string& path) {
+  if (path.empty() || path[0] != '/' || src.find_first_of("$*?[") != std::string::npos) {
+    return true;
+  }
+  while (src.size() > 1 && src.back() == '/') src.pop_back();
+  return src == "/" || src == "." || path == src || StartsWith(path, src + "/");
+}
+
+}  // namespace
+
+bool StageFileReachesImage(const Containerfile& file, int stage, const std::string& path,
+                           bool copies) {
+  if (file.instructions.empty() || stage < 0) return true;
+  const int final_stage = file.instructions.back().stage;
+  if (stage >= final_stage) return true;
+  for (const Instruction& ins : file.instructions) {
+    if (ins.stage <= stage) continue;
+    if (ins.keyword == "FROM") {
+      std::istringstream in(ins.args);
+      std::string image;
+      in >> image;
+      if (NamesStage(file, image, stage) &&
+          StageFileReachesImage(file, ins.stage, path, copies)) {
+        return true;
+      }
+      continue;
+    }
+    if (!copies || (ins.Effective() != "COPY" && ins.Effective() != "ADD")) continue;
+    for (const auto& f : ins.flags) {
+      if (f.name != "from" || !NamesStage(file, f.value, stage)) continue;
+      std::istringstream in(ins.args);
+      std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+      bool holds = ins.exec_form || words.size() < 2;  // JSON form: not read, so yes
+      for (size_t k = 0; !holds && k + 1 < words.size(); ++k) holds = SourceHolds(words[k], path);
+      if (holds && StageFileReachesImage(file, ins.stage, path)) return true;
+    }
+  }
+  return false;
+}
 
 void LintFinalStage(FindingSink& sink) {
   const Containerfile& file = sink.file();

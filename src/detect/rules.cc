@@ -508,6 +508,9 @@ bool IsEncodedPhrase(std::string_view v) {
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
   if (NameIsSourceFile(c.name)) return false;
+  // "credential.https://host.helper": the ':' ends a URL's scheme, not a
+  // key (git's per-URL settings name the URL in the key).
+  if (c.begin > 0 && c.text[c.begin - 1] == ':' && c.value().starts_with("//")) return false;
   // "PASS: test name" is a test log's verdict, not a password.
   if (c.name == "PASS") return false;
   // Sample values of examples and tests; a credential file there still

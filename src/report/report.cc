@@ -116,7 +116,9 @@ void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) 
   out << "\n";
   if (f.instruction) {
     const char* verb = f.origin == Origin::kContext ? "sent by " : "made by ";
-    out << "    " << verb << f.instruction->file << ":" << f.instruction->line << "\n";
+    out << "    " << verb << f.instruction->file;
+    if (f.instruction->line > 0) out << ":" << f.instruction->line;
+    out << "\n";
   }
   if (!f.excerpt.empty()) {
     std::string num = std::to_string(f.line);

@@ -127,8 +127,9 @@ json ResultJson(const Finding& f, const RuleEntry& e, const SarifOptions& option
     r["suppressions"] = json::array({{{"kind", kind}, {"justification", f.suppressed}}});
   }
   if (f.instruction) {
-    json physical = {{"artifactLocation", SourceArtifact(f.instruction->file, options)},
-                     {"region", {{"startLine", f.instruction->line}}}};
+    json physical = {{"artifactLocation", SourceArtifact(f.instruction->file, options)}};
+    // SARIF lines start at 1: an instruction the rewrite added has none.
+    if (f.instruction->line > 0) physical["region"] = {{"startLine", f.instruction->line}};
     r["relatedLocations"] = json::array(
         {{{"id", 1},
           {"physicalLocation", physical},

@@ -5,11 +5,27 @@
 // (`-H @file`, curl 7.55 and later). Values that come from a variable
 // (`$TOKEN`) are left to the ARG/ENV rules. wget and other clients are not
 // rewritten: busybox wget reads neither a netrc file nor a header file.
+//
+// git stores the URL it clones, fetches or adds a remote from in
+// .git/config, credentials and all, so a secret mount alone does not keep
+// the token out of the image. The URL loses its credentials and git gets
+// them from a credential helper set through GIT_CONFIG_PARAMETERS (the
+// environment `git -c` uses; every git version reads it, none writes it
+// to a file), scoped to the URL's scheme and host, that prints the
+// password from the secret mount or the variable. It needs only sh and cat
+// in the image, and covers submodules and the later git steps of the
+// stage, which fetch from the remote the URL named.
+#include <algorithm>
 #include <cctype>
+#include <map>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "containerfile/secret_names.h"
+#include "containerfile/segment.h"
+#include "containerfile/shell_lex.h"
+#include "detect/detector.h"
 #include "rewrite/rewrite_internal.h"
 #include "util/text.h"
 
@@ -39,6 +55,20 @@ std::string Decode(const std::string& s) {
   return out;
 }
 
+// A netrc token: curl reads one that starts with '#' as a comment and
+// splits at blanks, so such a value is written quoted (curl 7.84 and later).
+std::string NetrcToken(const std::string& value) {
+  bool plain = !value.empty() && value[0] != '#' && value[0] != '"' &&
+               value.find_first_of(" \t\n\\") == std::string::npos;
+  if (plain) return value;
+  std::string out = "\"";
+  for (char c : value) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 bool UsesCurl(const Instruction& ins) {
   return std::regex_search(ins.args, std::regex(R"((^|[\s;&|(])curl\s)"));
 }
@@ -56,8 +86,8 @@ void RewriteUrls(State& st, size_t index, std::string& netrc) {
       std::string from = m.str(1) + m.str(2) + m.str(3) + ":" + m.str(4) + "@";
       std::string to = std::string("--netrc-file ") + kNetrc + " " + m.str(1) + m.str(2);
       st.edits[index].substitutions.emplace_back(from, to);
-      netrc += "machine " + m.str(5) + " login " + Decode(m.str(3)) + " password " +
-               Decode(m.str(4)) + "\n";
+      netrc += "machine " + m.str(5) + " login " + NetrcToken(Decode(m.str(3))) +
+               " password " + NetrcToken(Decode(m.str(4))) + "\n";
       st.Mount(index, "--mount=type=secret,id=netrc", Guard(kNetrc, "netrc"));
       st.Change(l, kRuleDownload, "credentials of the URL to " + m.str(5) +
                                       " moved into secret netrc (--netrc-file)");
@@ -85,9 +115,224 @@ void RewriteHeaders(State& st, size_t index, std::string& header) {
   }
 }
 
+bool UsesGit(const Instruction& ins) {
+  static const std::regex kGit(R"((^|[\s;&|(/])git\s)");
+  return std::regex_search(ins.args, kGit);
+}
+
+// A credential that git is given in a URL, and how its helper prints it.
+struct GitCredential {
+  std::string scope;   // "https://host:port", what credential.<url> matches
+  std::string user;    // the URL's user when it also has a password
+  std::string source;  // shell text that gives the value inside "…"
+  std::string variable;   // the variable it came from, "" for a literal
+  std::string secret_id;  // the secret it is read from, "" for a variable
+  std::string value;      // a literal's value (URL-decoded, as git sends it)
+};
+
+// GIT_CONFIG_PARAMETERS for `creds`: per scope, the helper list is reset
+// (so no `credential.helper store` of the image writes the token down) and
+// a helper that answers `get` from the value.
+std::string GitHelperPrelude(const std::vector<GitCredential>& creds) {
+  std::string params;
+  for (const GitCredential& c : creds) {
+    std::string answer = c.user.empty()
+                             ? "echo \"username=" + c.source + "\"; echo password=; "
+                             : "echo \"password=" + c.source + "\"; ";
+    std::string key = "credential." + c.scope + ".helper=";
+    params += " '" + key + "' '" + key + "!f() { test \"$1\" = get || exit 0; " + answer +
+              "}; f'";
+  }
+  std::string quoted;  // for "…" in the RUN's shell
+  for (char ch : params.substr(1)) {
+    if (ch == '"' || ch == '$' || ch == '\\' || ch == '`') quoted += '\\';
+    quoted += ch;
+  }
+  return "export GIT_CONFIG_PARAMETERS=\"${GIT_CONFIG_PARAMETERS:+$GIT_CONFIG_PARAMETERS }" +
+         quoted + "\"; ";
+}
+
+// The variable `text` names: "$NAME" or "${NAME}", else "".
+std::string VariableOf(const std::string& text) {
+  static const std::regex kVar(R"(\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kVar)) return "";
+  bool braced = text[1] == '{';
+  return braced == (text.back() == '}') ? m.str(1) : "";
+}
+
+// ARG or ENV `name` declared in the stage of `index` before it: the RUN's
+// environment has it, so git's helper can read it.
+bool DeclaredBefore(const State& st, size_t index, const std::string& name) {
+  const auto& all = st.file.instructions;
+  for (size_t j = 0; j < index; ++j) {
+    if (all[j].stage != all[index].stage) continue;
+    if (all[j].keyword != "ARG" && all[j].keyword != "ENV") continue;
+    for (const auto& kv : SplitKeyValues(all[j], st.file.escape)) {
+      if (kv.key == name) return true;
+    }
+  }
+  return false;
+}
+
+// Is the word after "://" (no password) a credential: a literal that looks
+// like a secret, or a variable with a secret's name.
+bool UserIsCredential(const State& st, const std::string& user) {
+  std::string var = VariableOf(user);
+  if (!var.empty()) return NameSuggestsSecret(var) || std::any_of(
+      st.result.secrets.begin(), st.result.secrets.end(),
+      [&](const SecretNeed& n) { return n.id == var; });
+  return user.find('$') == std::string::npos && Detector::Default().LooksLikeSecret(user);
+}
+
+// Is byte `at` of the RUN's script in an argument of a git command (not a
+// curl, a printf or an echo of the same script)?
+bool GitOwnsUrl(const Instruction& ins, size_t at) {
+  for (const ShellCommand& cmd : LexCommands(ArgsSegment(ins))) {
+    if (cmd.Name() != "git") continue;
+    for (size_t k = cmd.NameIndex() + 1; k < cmd.raw_begin.size(); ++k) {
+      if (cmd.raw_begin[k] <= at && at < cmd.raw_end[k]) return true;
+    }
+  }
+  return false;
+}
+
+struct GitState {
+  std::map<std::string, std::string> id_of;  // literal value -> secret id
+  // Per stage, the credentials its git steps so far were given.
+  std::map<int, std::vector<GitCredential>> by_stage;
+};
+
+std::string GitSecretId(State& st, GitState& gs, const std::string& value, bool token) {
+  if (auto it = gs.id_of.find(value); it != gs.id_of.end()) return it->second;
+  std::string base = token ? "GIT_TOKEN" : "GIT_PASSWORD";
+  std::string id = base;
+  auto taken = [&](const std::string& name) {
+    bool given = std::any_of(gs.id_of.begin(), gs.id_of.end(),
+                             [&](const auto& kv) { return kv.second == name; });
+    return given || std::any_of(st.result.secrets.begin(), st.result.secrets.end(),
+                                [&](const SecretNeed& n) { return n.id == name; });
+  };
+  for (int n = 2; taken(id); ++n) id = base + "_" + std::to_string(n);
+  gs.id_of[value] = id;
+  return id;
+}
+
+// The credential of one URL match, or the reason it stays; sets `c`.
+std::string ReadCredential(State& st, GitState& gs, size_t index, const std::smatch& m,
+                           GitCredential& c) {
+  std::string user = m.str(2);
+  std::string cred = m[3].matched ? m.str(3) : user;
+  c.user = m[3].matched ? user : "";
+  c.scope = m.str(1) + m.str(4);
+  std::string var = VariableOf(cred);
+  if (!var.empty()) {
+    if (!DeclaredBefore(st, index, var)) {
+      return "it comes from $" + var + ", which no ARG or ENV declares: git's credential "
+             "helper cannot read a shell variable";
+    }
+    c.variable = var;
+    c.source = "${" + var + "}";
+    return "";
+  }
+  if (cred.find('$') != std::string::npos) return "cannot tell what the credential is";
+  c.secret_id = GitSecretId(st, gs, cred, c.user.empty());
+  c.value = Decode(cred);
+  c.source = "$(cat /run/secrets/" + c.secret_id + ")";
+  return "";
+}
+
+// Gives RUN `index` the helpers for `creds` (and the mounts they read).
+void AddGitHelpers(State& st, size_t index, std::vector<GitCredential> creds) {
+  const Instruction& ins = st.file.instructions[index];
+  for (GitCredential& c : creds) {
+    // A later step that does not name the variable: its secret is mounted
+    // only where named, so the helper reads the mount.
+    bool secret_var = !c.variable.empty() && !ReferencesVariable(ins.args, c.variable) &&
+                      std::any_of(st.result.secrets.begin(), st.result.secrets.end(),
+                                  [&](const SecretNeed& n) { return n.id == c.variable; });
+    if (secret_var) {
+      c.secret_id = c.variable;
+      c.source = "$(cat /run/secrets/" + c.variable + ")";
+    }
+    if (c.secret_id.empty()) continue;
+    std::string file = "/run/secrets/" + c.secret_id;
+    st.Mount(index, "--mount=type=secret,id=" + c.secret_id, Guard(file, c.secret_id));
+  }
+  std::string prelude = GitHelperPrelude(creds);
+  auto& preludes = st.edits[index].preludes;
+  if (std::find(preludes.begin(), preludes.end(), prelude) == preludes.end()) {
+    preludes.push_back(prelude);
+  }
+}
+
+// The URLs with credentials that RUN `index` gives git lose them; the
+// credentials go to a helper. Returns those of this step.
+std::vector<GitCredential> RewriteGitUrls(State& st, GitState& gs, size_t index) {
+  const Instruction& ins = st.file.instructions[index];
+  static const std::regex kUrl(
+      R"((https?://)([^/@:\s"'$]+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?))"
+      R"((?::([^/@\s"'$]+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?))?@([^/@\s"'$:]+(?::[0-9]+)?))");
+  std::vector<GitCredential> found;
+  for (int l = ins.start_line; l <= ins.end_line; ++l) {
+    const std::string& line = st.file.lines[l - 1];
+    for (std::sregex_iterator it(line.begin(), line.end(), kUrl), end; it != end; ++it) {
+      const std::smatch& m = *it;
+      size_t at = ins.args.find(m.str(0));
+      if (at == std::string::npos || !GitOwnsUrl(ins, at)) continue;
+      if (!m[3].matched && !UserIsCredential(st, m.str(2))) continue;
+      GitCredential c;
+      if (std::string why = ReadCredential(st, gs, index, m, c); !why.empty()) {
+        st.Skip(l, kRuleDownload, "the credentials of the git URL to " + m.str(4) +
+                                      " left as is: " + why);
+        continue;
+      }
+      bool same_scope = std::any_of(found.begin(), found.end(), [&](const GitCredential& o) {
+        return o.scope == c.scope && o.source != c.source;
+      });
+      if (same_scope) {
+        st.Skip(l, kRuleDownload, "a second credential for " + c.scope + " left as is");
+        continue;
+      }
+      if (!c.secret_id.empty()) {
+        st.Need({c.secret_id, SecretNeed::kEnv, c.secret_id, c.value, ""});
+      }
+      std::string kept = c.user.empty() ? "" : c.user + "@";
+      st.edits[index].substitutions.emplace_back(m.str(0), m.str(1) + kept + m.str(4));
+      st.Change(l, kRuleDownload, "credentials of the git URL to " + m.str(4) +
+                                      " moved out of the URL (git keeps it in .git/config) into "
+                                      "a credential helper that reads " +
+                                      (c.variable.empty() ? "secret " + c.secret_id
+                                                          : "$" + c.variable));
+      found.push_back(c);
+    }
+  }
+  return found;
+}
+
+void RewriteGit(State& st) {
+  const auto& all = st.file.instructions;
+  GitState gs;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (!IsEditableRun(all[i]) || !UsesGit(all[i])) continue;
+    std::vector<GitCredential> here = RewriteGitUrls(st, gs, i);
+    std::vector<GitCredential>& stage = gs.by_stage[all[i].stage];
+    // A remote added with credentials is fetched from by later steps.
+    std::vector<GitCredential> creds = stage;
+    for (const auto& c : here) {
+      bool known = std::any_of(creds.begin(), creds.end(),
+                               [&](const GitCredential& o) { return o.scope == c.scope; });
+      if (!known) creds.push_back(c);
+      if (!known) stage.push_back(c);
+    }
+    if (!creds.empty()) AddGitHelpers(st, i, creds);
+  }
+}
+
 }  // namespace
 
 void RewriteDownloads(State& st) {
+  RewriteGit(st);
   const auto& all = st.file.instructions;
   std::string netrc;
   std::string header;

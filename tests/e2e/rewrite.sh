@@ -20,11 +20,12 @@ make_base_image
 make_tool_image() {
   local rootfs="$E2E_TMP/rootfs" bin lib
   mkdir -p "$rootfs/usr/bin" "$rootfs/usr/lib/git-core" "$rootfs/root"
-  for bin in /usr/bin/curl /usr/bin/git /usr/bin/ssh; do
+  for bin in /usr/bin/curl /usr/bin/git /usr/bin/ssh /usr/lib/git-core/git-remote-http; do
     cp "$bin" "$rootfs/usr/bin/"
     for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do cp -L --parents "$lib" "$rootfs"; done
   done
   cp /usr/bin/git "$rootfs/usr/lib/git-core/git"
+  mv "$rootfs/usr/bin/git-remote-http" "$rootfs/usr/lib/git-core/"
   echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
   tar -C "$rootfs" -cf "$E2E_TMP/tools.tar" .
   "${PODMAN[@]}" import -q "$E2E_TMP/tools.tar" localhost/tools:latest >/dev/null
@@ -458,6 +459,7 @@ CF
 # with a host key and authorized_keys made here. Sets SSH_PORT, SSH_DIR.
 start_sshd() {
   SSH_DIR="$E2E_TMP/ssh"
+  rm -rf "$SSH_DIR"  # a fresh one for each case
   mkdir -p "$SSH_DIR" /run/sshd
   ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/host_key"
   ssh-keygen -q -t ed25519 -N '' -C rw-test -f "$SSH_DIR/id_ed25519"
@@ -495,6 +497,7 @@ stop_sshd() {
 # The servers go before the storage does, whatever way the run ends.
 stop_servers_and_clean_up() {
   stop_http_server
+  stop_git_server
   stop_sshd
   [ -n "${SSH_AGENT_PID:-}" ] && kill "$SSH_AGENT_PID" 2>/dev/null
   cleanup
@@ -659,6 +662,111 @@ CF
   apply_passes localhost/ho-netrc:1 "$pass"
 }
 
+# One rm of two copied credentials at the end of a && list: both become
+# mounts, the rm goes whole and the list stays valid.
+test_held_out_rm_of_two_copied_credentials_in_one_command() {
+  new_context
+  local pass tok
+  pass=$("$FAKE" PASSWORD); tok=$("$FAKE" PASSWORD | jq -Rr '@uri')
+  printf 'machine files.example.invalid login deploy password %s\n' "$pass" > "$CTX/.netrc"
+  printf '[global]\nindex-url = https://deploy:%s@pypi.example.invalid/simple\n' "$tok" \
+    > "$CTX/pip.conf"
+  # The RUN is one line, as written.
+  local run='RUN curl -s --netrc file:///etc/passwd -o /fetched.txt'
+  run+=' && grep -q index-url /etc/pip.conf && rm /root/.netrc /etc/pip.conf'
+  printf 'FROM localhost/tools\nCOPY .netrc /root/.netrc\nCOPY pip.conf /etc/pip.conf\n%s\n' \
+    "$run" > "$CTX/Containerfile"
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  apply_passes localhost/ho-rm2:1 "$pass" "$tok"
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/ho-rm2:1)
+  grep -q '^root:' "$mnt/fetched.txt" || fail "curl did not run"
+  "${PODMAN[@]}" image unmount localhost/ho-rm2:1 >/dev/null
+  grep -q 'mounted as secret netrc at /root/.netrc' "$ERR" || fail "no .netrc note"
+  grep -q 'mounted as secret pip.conf at /etc/pip.conf' "$ERR" || fail "no pip.conf note"
+  SB_OPTS=()
+}
+
+# chmod of a copied credential: the mount is read-only, so the mode moves
+# onto it; the rm on a line of its own goes with that line.
+test_held_out_chmod_of_a_copied_credential_becomes_the_mount_mode() {
+  new_context
+  local pass; pass=$("$FAKE" PASSWORD)
+  printf 'machine files.example.invalid login deploy password %s\n' "$pass" > "$CTX/.netrc"
+  chmod 644 "$CTX/.netrc"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY .netrc /root/.netrc
+RUN chmod 600 /root/.netrc && test "$(stat -c %a /root/.netrc)" = 600 && echo 600 > /mode.txt \
+    && rm -f -- "/root/.netrc" \
+    && echo done >> /mode.txt
+CF
+  apply_passes localhost/ho-chmod:1 "$pass"
+  [ "$(image_file_sum localhost/ho-chmod:1 /mode.txt)" = \
+    "$(printf '600\ndone\n' | sha256sum | cut -d' ' -f1)" ] || fail "the mount has not mode 600"
+  grep -q 'mounted as secret netrc at /root/.netrc with mode 0600' "$ERR" || fail "no mode note"
+}
+
+# The held-out SSH case: chmod, a clone that cannot connect and falls back,
+# rm -f; no agent runs: podman serves the key file through --ssh default=KEY.
+test_held_out_ssh_key_chmod_clone_or_fall_back_then_rm() {
+  new_context
+  ssh-keygen -q -t ed25519 -N '' -C ho-ssh -f "$CTX/id_ed25519"
+  local key_body; key_body=$(sed -n 2p "$CTX/id_ed25519")
+  # The RUN is one line, as written.
+  local run='RUN chmod 600 /root/.ssh/id_ed25519 && (GIT_SSH_COMMAND="ssh'
+  run+=' -o StrictHostKeyChecking=no -o ConnectTimeout=2" git clone'
+  run+=' ssh://git@127.0.0.1:9/repo.git /src || mkdir -p /src) && rm -f /root/.ssh/id_ed25519'
+  printf 'FROM localhost/tools\nCOPY id_ed25519 /root/.ssh/id_ed25519\n%s\n' "$run" \
+    > "$CTX/Containerfile"
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  local agent=${SSH_AUTH_SOCK:-}
+  unset SSH_AUTH_SOCK
+  apply_passes localhost/ho-sshfb:1 "$key_body"
+  [ -z "$agent" ] || export SSH_AUTH_SOCK=$agent
+  grep -q -- "--ssh default=$CTX/id_ed25519" "$ERR" || fail "--ssh default=KEY not used"
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/ho-sshfb:1)
+  [ -d "$mnt/src" ] || fail "the RUN did not fall back to mkdir"
+  [ -e "$mnt/root/.ssh/id_ed25519" ] && fail "the key file is in the image"
+  "${PODMAN[@]}" image unmount localhost/ho-sshfb:1 >/dev/null
+  SB_OPTS=()
+}
+
+# A real clone over ssh from the test's sshd with the key served from its
+# file (no agent of the user's), and one through `ssh -i KEY`, which keeps
+# the key at that path as a 0600 secret mount.
+test_held_out_ssh_key_clones_from_its_file_or_from_the_path_ssh_names() {
+  new_context
+  start_sshd
+  cp "$SSH_DIR/id_ed25519" "$CTX/id_ed25519"
+  chmod 644 "$CTX/id_ed25519"
+  local key_body; key_body=$(sed -n 2p "$SSH_DIR/id_ed25519")
+  local ssh="ssh -oStrictHostKeyChecking=no -oUserKnownHostsFile=/dev/null -p $SSH_PORT"
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+COPY id_ed25519 /root/.ssh/
+RUN chmod 600 /root/.ssh/id_ed25519 && GIT_SSH_COMMAND="$ssh" \\
+    git clone -q ssh://root@127.0.0.1$SSH_DIR/repo.git /src && cp /src/artifact.txt /a1.txt && \\
+    rm -rf /src /root/.ssh/id_ed25519
+COPY id_ed25519 /keys/deploy_key
+RUN chmod 0600 /keys/deploy_key && GIT_SSH_COMMAND="$ssh -i /keys/deploy_key" \\
+    git clone -q ssh://root@127.0.0.1$SSH_DIR/repo.git /src && cp /src/artifact.txt /a2.txt
+RUN rm -rf /src; rm /keys/deploy_key
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  local agent=${SSH_AUTH_SOCK:-}
+  unset SSH_AUTH_SOCK
+  apply_passes localhost/ho-sshkey:1 "$key_body" -- --network host
+  [ -z "$agent" ] || export SSH_AUTH_SOCK=$agent
+  local want; want=$(sha256sum < "$SSH_DIR/work/artifact.txt" | cut -d' ' -f1)
+  [ "$(image_file_sum localhost/ho-sshkey:1 /a1.txt)" = "$want" ] || fail "no clone via --ssh"
+  [ "$(image_file_sum localhost/ho-sshkey:1 /a2.txt)" = "$want" ] || fail "no clone via ssh -i"
+  grep -q 'rewrite-ssh-key' "$ERR" || fail "no ssh rewrite note"
+  grep -q 'mounted as secret id_ed25519 at /keys/deploy_key with mode 0600' "$ERR" ||
+    fail "the key ssh -i names is not mounted with mode 0600"
+  SB_OPTS=()
+  stop_sshd
+}
+
 test_held_out_curl_user_password_reaches_the_server() {
   new_context
   export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
@@ -820,6 +928,152 @@ CF
   grep -qF "$CTX/Containerfile:5: not rewritten (rewrite): left as is" "$ERR" ||
     fail "no reason at the user's line"
   if grep -q "$TMPDIR/safebuild" "$ERR"; then fail "a finding names the private copy"; fi
+  expect_no_leak "$tok"
+}
+
+# A bare git repository holding artifact.txt, served over smart HTTP
+# (git http-backend) on 127.0.0.1 to requests whose Basic credentials are
+# $GIT_USER:$GIT_PASS, 401 to the rest; stops by itself after 10 minutes.
+# Sets GIT_PORT.
+start_git_server() {
+  local dir="$E2E_TMP/git"
+  rm -rf "$dir" && mkdir -p "$dir"
+  git init -q --bare "$dir/repo.git"
+  git init -q "$dir/work"
+  echo "cloned-over-http $RANDOM" > "$dir/work/artifact.txt"
+  git -C "$dir/work" add artifact.txt
+  git -C "$dir/work" -c user.name=t -c user.email=t@example.invalid commit -qm one
+  git -C "$dir/work" push -q "$dir/repo.git" HEAD:refs/heads/main
+  git -C "$dir/repo.git" symbolic-ref HEAD refs/heads/main
+  cat > "$dir/server.py" <<'PY'
+import base64, http.server, os, subprocess, sys, threading
+want = "Basic " + base64.b64encode(
+    f"{os.environ['GIT_USER']}:{os.environ['GIT_PASS']}".encode()).decode()
+class Handler(http.server.BaseHTTPRequestHandler):
+    def serve(self):
+        if self.headers.get("Authorization") != want:
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="git"')
+            self.end_headers()
+            return
+        path, _, query = self.path.partition("?")
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        env = {"GIT_PROJECT_ROOT": sys.argv[1], "GIT_HTTP_EXPORT_ALL": "1",
+               "PATH_INFO": path, "QUERY_STRING": query, "REQUEST_METHOD": self.command,
+               "REMOTE_USER": "git", "CONTENT_TYPE": self.headers.get("Content-Type", ""),
+               "CONTENT_LENGTH": str(len(body)), "PATH": os.environ["PATH"]}
+        out = subprocess.run(["git", "http-backend"], input=body, env=env,
+                             capture_output=True).stdout
+        head, _, rest = out.partition(b"\r\n\r\n")
+        status, headers = 200, []
+        for line in head.split(b"\r\n"):
+            k, _, v = line.decode().partition(":")
+            if k.lower() == "status":
+                status = int(v.split()[0])
+            elif k:
+                headers.append((k, v.strip()))
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(rest)))
+        self.end_headers()
+        self.wfile.write(rest)
+    do_GET = do_POST = serve
+    def log_message(self, *args):
+        pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+with open(sys.argv[2], "w") as f:
+    f.write(str(server.server_address[1]))
+threading.Timer(600, server.shutdown).start()
+server.serve_forever()
+PY
+  rm -f "$dir/port"
+  /usr/bin/python3 "$dir/server.py" "$dir" "$dir/port" &
+  GIT_SERVER_PID=$!
+  for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
+  GIT_PORT=$(cat "$dir/port")
+  git ls-remote "http://127.0.0.1:$GIT_PORT/repo.git" >/dev/null 2>&1 &&
+    fail "the git server answers without credentials"
+}
+
+stop_git_server() {
+  [ -n "${GIT_SERVER_PID:-}" ] || return 0
+  kill "$GIT_SERVER_PID" 2>/dev/null
+  wait "$GIT_SERVER_PID" 2>/dev/null
+  GIT_SERVER_PID=""
+}
+
+# git keeps the URL it clones from in .git/config: the token must reach
+# the server, yet no file of the image may hold it.
+test_git_clone_token_in_the_url_reaches_the_server_through_a_helper() {
+  new_context
+  export GIT_USER=oauth2 GIT_PASS
+  GIT_PASS=$("$FAKE" GITLAB_TOKEN)
+  start_git_server
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+RUN git clone -q http://oauth2:$GIT_PASS@127.0.0.1:$GIT_PORT/repo.git /src && \\
+    cp /src/artifact.txt /artifact.txt
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  build_both localhost/rw-git:1 --network host
+  expect_no_leak "$GIT_PASS"
+  expect_secret_in_original "$GIT_PASS"
+  expect_secret_nowhere localhost/rw-git:1 "$GIT_PASS"
+  expect_same_artifact localhost/rw-git:1
+  [ "$(image_file_sum localhost/rw-git:1 /artifact.txt)" = \
+    "$(sha256sum < "$E2E_TMP/git/work/artifact.txt" | cut -d' ' -f1)" ] || fail "not the clone"
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/rw-git:1)
+  grep -q "url = http://oauth2@127.0.0.1:$GIT_PORT/repo.git" "$mnt/src/.git/config" ||
+    fail "the remote is not the URL without its token"
+  "${PODMAN[@]}" image unmount localhost/rw-git:1 >/dev/null
+  grep -q 'credentials of the git URL to 127.0.0.1' "$ERR" || fail "no git rewrite note"
+  SB_OPTS=()
+  stop_git_server
+}
+
+# The token of an ARG, in a remote added in one step and fetched from in
+# the next, with `credential.helper store` set in the image: the helper
+# of the rewrite replaces it, so ~/.git-credentials is never written.
+test_git_remote_with_an_arg_token_is_fetched_by_a_later_step() {
+  new_context
+  export GIT_USER=ci GIT_PASS
+  GIT_PASS=$("$FAKE" GITHUB_TOKEN)
+  start_git_server
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+ARG GH_TOKEN
+RUN git config --global credential.helper store && git init -q /src && \\
+    git -C /src remote add origin "http://ci:\${GH_TOKEN}@127.0.0.1:$GIT_PORT/repo.git"
+RUN git -C /src fetch -q origin main && git -C /src show FETCH_HEAD:artifact.txt > /artifact.txt
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  apply_passes localhost/rw-git2:1 "$GIT_PASS" -- --network host --build-arg "GH_TOKEN=$GIT_PASS"
+  [ "$(image_file_sum localhost/rw-git2:1 /artifact.txt)" = \
+    "$(sha256sum < "$E2E_TMP/git/work/artifact.txt" | cut -d' ' -f1)" ] || fail "not fetched"
+  SB_OPTS=()
+  stop_git_server
+}
+
+# An image finding of a build from the rewritten copy names the user's
+# file and line (the rewrite took out the ARG above it).
+test_image_finding_under_apply_is_made_by_the_users_line() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+# the step at line 5 writes the token into the image
+ARG GH_TOKEN
+RUN echo one > /one.txt
+RUN echo "$GH_TOKEN" > /token.txt
+CF
+  sb --format json --rewrite=apply build "${STORE[@]}" --build-arg "GH_TOKEN=$tok" \
+    -t localhost/rw-made:1 "$CTX"
+  expect_rc 65
+  expect_json "[.findings[] | select(.path == \"/token.txt\")] | length == 1 and
+     (.[0].instruction == {\"file\": \"$CTX/Containerfile\", \"line\": 5})" \
+    "made by the user's line 5"
+  grep -qF "made by $CTX/Containerfile:5" "$ERR" || fail "text report not at line 5"
   expect_no_leak "$tok"
 }
 
