@@ -241,7 +241,8 @@ main() {
   echo "findings (storage scan; the archive scan found" \
     "$(jq '.findings | length' "$work/archive.json")):"
   jq -r '.findings[] | "  \(.severity)\t\(.rule)\t\(.path)\(if .member then "!" + .member
-    else "" end):\(.line // "-")\t\(.redacted)"' "$work/storage.json"
+    else "" end):\(.line // "-")\t\(.redacted)\(if .suppressed then "\t(suppressed: " +
+    (.suppression // "" | tostring) + ")" else "" end)"' "$work/storage.json"
   jq -r '"complete: \(.complete), stats: \(.stats | tostring)"' "$work/storage.json"
 }
 
