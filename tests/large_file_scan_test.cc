@@ -255,12 +255,11 @@ std::string MakeRsaKey(const fs::path& dir) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// A window boundary inside a private key: the overlap holds it whole.
-TEST_F(LargeFileScanTest, PrivateKeyAcrossAWindowBoundaryIsFoundOnce) {
-  std::string key = MakeRsaKey(tmp_.path());
-  ASSERT_GT(key.size(), 1500u) << "openssl could not make a key";
-  std::string text = std::string(2000, 'a') + "\n" + key + std::string(5000, 'b');
-  WindowCutter cutter({2100, 2048});  // boundaries at 2100, 4200, ...
+// `text` cut into windows of `size` as a file's bytes would be, each
+// window scanned; `windows` gets how many there were.
+std::vector<Match> ScanInWindows(const std::string& text, WindowSize size, std::string_view path,
+                                 int* windows = nullptr) {
+  WindowCutter cutter(size);
   size_t at = 0;
   auto read = [&](char* buf, size_t n) -> safebuild::Expected<ReadPiece> {
     n = std::min(n, text.size() - at);
@@ -269,14 +268,26 @@ TEST_F(LargeFileScanTest, PrivateKeyAcrossAWindowBoundaryIsFoundOnce) {
     return ReadPiece{n, 0};
   };
   std::vector<Match> got;
-  int windows = 0;
+  int count = 0;
   bool stopped = false;
   Status s = cutter.Run(read, [&](const ContentWindow& w) {
-    ++windows;
-    for (Match& m : ScanWindow(Detector::Default(), w, "/k")) got.push_back(m);
+    ++count;
+    for (Match& m : ScanWindow(Detector::Default(), w, path)) got.push_back(std::move(m));
     return true;
   }, &stopped);
-  ASSERT_TRUE(s) << s.error();
+  EXPECT_TRUE(s) << s.error();
+  if (windows != nullptr) *windows = count;
+  return got;
+}
+
+// A window boundary inside a private key: the overlap holds it whole.
+TEST_F(LargeFileScanTest, PrivateKeyAcrossAWindowBoundaryIsFoundOnce) {
+  std::string key = MakeRsaKey(tmp_.path());
+  ASSERT_GT(key.size(), 1500u) << "openssl could not make a key";
+  std::string text = std::string(2000, 'a') + "\n" + key + std::string(5000, 'b');
+  int windows = 0;
+  // Boundaries at 2100, 4200, ...
+  std::vector<Match> got = ScanInWindows(text, {2100, 2048}, "/k", &windows);
   EXPECT_EQ(windows, 4);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].rule, "private-key");
@@ -297,23 +308,10 @@ TEST_F(LargeFileScanTest, Utf16TextIsDecodedInEveryWindow) {
   for (bool big : {false, true}) {
     std::string text = big ? "\xFE\xFF" : "\xFF\xFE";
     for (char c : plain) text += big ? std::string(1, '\0') + c : std::string(1, c) + '\0';
-    WindowCutter cutter({6000, 1000});
-    size_t at = 0;
-    auto read = [&](char* buf, size_t n) -> safebuild::Expected<ReadPiece> {
-      n = std::min(n, text.size() - at);
-      text.copy(buf, n, at);
-      at += n;
-      return ReadPiece{n, 0};
-    };
     std::vector<uint64_t> got;
-    bool stopped = false;
-    Status s = cutter.Run(read, [&](const ContentWindow& w) {
-      for (const Match& m : ScanWindow(Detector::Default(), w, "/settings.txt")) {
-        got.push_back(m.offset);
-      }
-      return true;
-    }, &stopped);
-    ASSERT_TRUE(s) << s.error();
+    for (const Match& m : ScanInWindows(text, {6000, 1000}, "/settings.txt")) {
+      got.push_back(m.offset);
+    }
     std::vector<uint64_t> want;
     for (const std::string& t : tokens) want.push_back(2 + 2 * plain.find(t));
     EXPECT_EQ(got, want) << "big endian: " << big;

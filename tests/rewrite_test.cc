@@ -754,27 +754,29 @@ TEST(Rewrite, NamedArtifactsReplaceTheHeuristics) {
   ExpectIdempotent(r, o);
 }
 
-TEST(Rewrite, SystemPackagesAfterTheSplitLeaveTheFileAsOneStage) {
-  RewriteResult r = MustRewrite(
-      "FROM debian\nWORKDIR /app\n"
-      "RUN --mount=type=secret,id=npm npm config set //r/:_authToken $(cat /run/secrets/npm)\n"
-      "RUN apt-get install -y curl\n");
+// The rewrite leaves the file as it is, with this one reason.
+void ExpectLeftAsIs(const std::string& containerfile, const std::string& reason) {
+  RewriteResult r = MustRewrite(containerfile);
   EXPECT_FALSE(r.changed);
   ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_EQ(r.skipped[0].message,
-            "RUN at line 3 writes ~/.npmrc with a secret; left as one stage: RUN at line 4 "
-            "installs system packages, which no artifact would carry");
+  EXPECT_EQ(r.skipped[0].message, reason);
+}
+
+TEST(Rewrite, SystemPackagesAfterTheSplitLeaveTheFileAsOneStage) {
+  ExpectLeftAsIs(
+      "FROM debian\nWORKDIR /app\n"
+      "RUN --mount=type=secret,id=npm npm config set //r/:_authToken $(cat /run/secrets/npm)\n"
+      "RUN apt-get install -y curl\n",
+      "RUN at line 3 writes ~/.npmrc with a secret; left as one stage: RUN at line 4 "
+      "installs system packages, which no artifact would carry");
 }
 
 TEST(Rewrite, NonRootUserLeavesTheFileAsOneStage) {
-  RewriteResult r = MustRewrite(
+  ExpectLeftAsIs(
       "FROM node\nUSER node\nWORKDIR /app\n"
-      "RUN --mount=type=secret,id=npm cp /run/secrets/npm /app/.npmrc && npm ci\n");
-  EXPECT_FALSE(r.changed);
-  ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_EQ(r.skipped[0].message,
-            "RUN at line 4 writes /app/.npmrc with a secret; left as one stage: USER at line "
-            "2: the copied files would change owner");
+      "RUN --mount=type=secret,id=npm cp /run/secrets/npm /app/.npmrc && npm ci\n",
+      "RUN at line 4 writes /app/.npmrc with a secret; left as one stage: USER at line "
+      "2: the copied files would change owner");
 }
 
 TEST(Rewrite, CredentialRemovedInTheSameRunNeedsNoSplit) {
@@ -787,14 +789,11 @@ TEST(Rewrite, CredentialRemovedInTheSameRunNeedsNoSplit) {
 }
 
 TEST(Rewrite, DerivedCredentialInTheLastOfSeveralStagesIsLeftWithTheReason) {
-  RewriteResult r = MustRewrite(
+  ExpectLeftAsIs(
       "FROM node AS deps\nRUN true\nFROM node\nWORKDIR /app\n"
-      "RUN --mount=type=secret,id=npm cp /run/secrets/npm .npmrc && npm ci\n");
-  EXPECT_FALSE(r.changed);
-  ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_EQ(r.skipped[0].message,
-            "RUN at line 5 writes .npmrc with a secret; the file has several stages already: "
-            "move that step into a build stage by hand");
+      "RUN --mount=type=secret,id=npm cp /run/secrets/npm .npmrc && npm ci\n",
+      "RUN at line 5 writes .npmrc with a secret; the file has several stages already: "
+      "move that step into a build stage by hand");
 }
 
 // --- rewrite-run-literal ------------------------------------------------------
@@ -1026,14 +1025,11 @@ TEST(Rewrite, GitRemoteWithAnArgTokenIsGivenToTheLaterGitStepsOfTheStage) {
 }
 
 TEST(Rewrite, GitUrlOfAShellVariableIsLeftAsIsWithTheReason) {
-  RewriteResult r = MustRewrite(
+  ExpectLeftAsIs(
       "FROM tools\n"
-      "RUN T=$(cat /run/secrets/t) && git clone https://ci:$T@git.example/r.git /src\n");
-  EXPECT_FALSE(r.changed);
-  ASSERT_EQ(r.skipped.size(), 1u);
-  EXPECT_EQ(r.skipped[0].message,
-            "the credentials of the git URL to git.example left as is: it comes from $T, which "
-            "no ARG or ENV declares: git's credential helper cannot read a shell variable");
+      "RUN T=$(cat /run/secrets/t) && git clone https://ci:$T@git.example/r.git /src\n",
+      "the credentials of the git URL to git.example left as is: it comes from $T, which "
+      "no ARG or ENV declares: git's credential helper cannot read a shell variable");
 }
 
 TEST(Rewrite, UrlThatAStepPrintsIsNotTakenForAGitUrl) {
