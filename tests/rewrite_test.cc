@@ -36,7 +36,7 @@ void ExpectIdempotent(const RewriteResult& once, const RewriteOptions& options =
 
 const char kArgPrelude[] =
     "test -s /run/secrets/GH_TOKEN || { echo 'secret GH_TOKEN is missing or empty' >&2; "
-    "exit 1; }; export GH_TOKEN=\"$(cat /run/secrets/GH_TOKEN)\"; ";
+    "exit 1; }; GH_TOKEN=\"$(cat /run/secrets/GH_TOKEN)\" || exit 1; export GH_TOKEN; ";
 
 TEST(Rewrite, ArgWithSecretBuildArgBecomesSecretMountOnTheRunThatUsesIt) {
   std::string token = fake::Make(fake::Kind::kGithubToken);
@@ -71,11 +71,11 @@ TEST(Rewrite, ArgThatNoRunNamesIsMountedOnEveryLaterRunOfItsStage) {
   EXPECT_EQ(r.text,
             "FROM busybox AS a\n"
             "RUN --mount=type=secret,id=NPM_TOKEN test -s /run/secrets/NPM_TOKEN || { echo "
-            "'secret NPM_TOKEN is missing or empty' >&2; exit 1; }; export NPM_TOKEN=\"$(cat "
-            "/run/secrets/NPM_TOKEN)\"; npm ci\n"
+            "'secret NPM_TOKEN is missing or empty' >&2; exit 1; }; NPM_TOKEN=\"$(cat "
+            "/run/secrets/NPM_TOKEN)\" || exit 1; export NPM_TOKEN; npm ci\n"
             "RUN --mount=type=secret,id=NPM_TOKEN test -s /run/secrets/NPM_TOKEN || { echo "
-            "'secret NPM_TOKEN is missing or empty' >&2; exit 1; }; export NPM_TOKEN=\"$(cat "
-            "/run/secrets/NPM_TOKEN)\"; npm test\n"
+            "'secret NPM_TOKEN is missing or empty' >&2; exit 1; }; NPM_TOKEN=\"$(cat "
+            "/run/secrets/NPM_TOKEN)\" || exit 1; export NPM_TOKEN; npm test\n"
             "FROM busybox\nRUN true\n");
   ExpectIdempotent(r);
 }
@@ -122,8 +122,9 @@ TEST(Rewrite, SecretLiteralsInEnvAndLabelAreRemovedKeepingTheOtherPairs) {
             "ENV A=1 B=\"two words\"\n"
             "RUN --mount=type=secret,id=AWS_ACCESS_KEY_ID test -s "
             "/run/secrets/AWS_ACCESS_KEY_ID || { echo 'secret AWS_ACCESS_KEY_ID is missing or "
-            "empty' >&2; exit 1; }; export AWS_ACCESS_KEY_ID=\"$(cat "
-            "/run/secrets/AWS_ACCESS_KEY_ID)\"; echo \"$AWS_ACCESS_KEY_ID\" | wc -c\n");
+            "empty' >&2; exit 1; }; AWS_ACCESS_KEY_ID=\"$(cat "
+            "/run/secrets/AWS_ACCESS_KEY_ID)\" || exit 1; export AWS_ACCESS_KEY_ID; "
+            "echo \"$AWS_ACCESS_KEY_ID\" | wc -c\n");
   ASSERT_EQ(r.changes.size(), 2u);
   EXPECT_EQ(r.changes[0].rule, "rewrite-literal-secret");
   EXPECT_EQ(r.changes[0].message,
@@ -625,8 +626,33 @@ TEST(Rewrite, CurlAuthorizationHeaderMovesIntoAHeaderFileSecret) {
 
 std::string Prelude(const std::string& id) {
   return "test -s /run/secrets/" + id + " || { echo 'secret " + id +
-         " is missing or empty' >&2; exit 1; }; export " + id + "=\"$(cat /run/secrets/" + id +
-         ")\"; ";
+         " is missing or empty' >&2; exit 1; }; " + id + "=\"$(cat /run/secrets/" + id +
+         ")\" || exit 1; export " + id + "; ";
+}
+
+// podman mounts a secret as root's 0400 file: a step after USER gets it as
+// its own (numeric) or readable (a name, whose uid only the image knows).
+TEST(Rewrite, SecretMountOfAStepUnderUserIsReadableByThatUser) {
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", fake::Make(fake::Kind::kGithubToken)}};
+  for (auto [user, attrs] : {std::pair<std::string, std::string>{"65534", ",uid=65534"},
+                             {"1000:1001", ",uid=1000,gid=1001"},
+                             {"node", ",mode=0444"},
+                             {"root", ""},
+                             {"0:0", ""}}) {
+    RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nUSER " + user +
+                                      "\nRUN echo ${#GH_TOKEN} > /tmp/len\n",
+                                  o);
+    EXPECT_NE(r.text.find("RUN --mount=type=secret,id=GH_TOKEN" + attrs + " test -s"),
+              std::string::npos)
+        << user << "\n" << r.text;
+    ExpectIdempotent(r, o);
+  }
+  // A USER of an earlier stage does not count.
+  RewriteResult r = MustRewrite(
+      "FROM busybox AS a\nUSER 65534\nFROM busybox\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n", o);
+  EXPECT_NE(r.text.find("RUN --mount=type=secret,id=GH_TOKEN test -s"), std::string::npos)
+      << r.text;
 }
 
 TEST(Rewrite, DerivedNpmrcSplitsTheStageAndTheImageCopiesOnlyTheWorkdir) {
@@ -800,7 +826,7 @@ TEST(Rewrite, DerivedCredentialInTheLastOfSeveralStagesIsLeftWithTheReason) {
 
 const char kNpmPrelude[] =
     "test -s /run/secrets/NPM_TOKEN || { echo 'secret NPM_TOKEN is missing or empty' >&2; "
-    "exit 1; }; export NPM_TOKEN=\"$(cat /run/secrets/NPM_TOKEN)\"; ";
+    "exit 1; }; NPM_TOKEN=\"$(cat /run/secrets/NPM_TOKEN)\" || exit 1; export NPM_TOKEN; ";
 
 TEST(Rewrite, TokenWrittenInARunLineMovesIntoASecretNamedAfterItsKind) {
   std::string token = fake::Make(fake::Kind::kNpmToken);

@@ -30,8 +30,44 @@ void State::Advise(std::string text) {
   }
 }
 
-void State::Mount(size_t index, const std::string& mount, const std::string& prelude) {
+namespace {
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// What a secret mount needs for the user a step runs as. podman mounts a
+// secret as root's 0400 file: a step after `USER 65534` could not read it,
+// and `V="$(cat …)"` would leave V empty. A numeric user gets the file as
+// its own; a user name (its uid is only in the image's /etc/passwd) gets
+// it readable by all, which is only that step's processes.
+std::string RunUserAttrs(const Containerfile& file, size_t index) {
+  std::string user;
+  for (size_t i = index; i-- > 0;) {
+    const Instruction& ins = file.instructions[i];
+    if (ins.keyword == "FROM") break;
+    if (ins.keyword == "USER") {
+      user = std::string(Trim(ins.args));
+      break;
+    }
+  }
+  size_t colon = user.find(':');
+  std::string name = user.substr(0, colon);
+  std::string group = colon == std::string::npos ? "" : user.substr(colon + 1);
+  if (name.empty() || name == "root" || name == "0") return "";
+  if (!AllDigits(name)) return ",mode=0444";
+  return ",uid=" + name + (AllDigits(group) ? ",gid=" + group : "");
+}
+
+}  // namespace
+
+void State::Mount(size_t index, const std::string& given, const std::string& prelude) {
   const Instruction& ins = file.instructions[index];
+  std::string mount = given;
+  if (StartsWith(mount, "--mount=type=secret,") && mount.find(",uid=") == std::string::npos &&
+      mount.find(",mode=") == std::string::npos) {
+    mount += RunUserAttrs(file, index);
+  }
   // Already mounted (by hand, or by an earlier rule): leave the step as is.
   std::string wanted = mount.substr(std::string("--mount=").size());
   for (const auto& f : ins.flags) {

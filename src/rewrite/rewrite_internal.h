@@ -62,7 +62,8 @@ struct State {
   }
   void Need(SecretNeed need);
   void Advise(std::string text);
-  // Adds a mount (and its prelude) to RUN `index` unless it is already there.
+  // Adds a mount (and its prelude) to RUN `index` unless it is already there;
+  // a secret mount becomes readable by the stage's USER, when it names one.
   void Mount(size_t index, const std::string& mount, const std::string& prelude);
 };
 

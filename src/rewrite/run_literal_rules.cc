@@ -191,7 +191,7 @@ void MoveLiteral(State& st, Literals& lit, size_t index, const Finding& f) {
   std::string file = "/run/secrets/" + name;
   st.Mount(index, mount,
            "test -s " + file + " || { echo 'secret " + name + " is missing or empty' >&2; "
-           "exit 1; }; export " + name + "=\"$(cat " + file + ")\"; ");
+           "exit 1; }; " + name + "=\"$(cat " + file + ")\" || exit 1; export " + name + "; ");
   st.edits[index].substitutions.emplace_back(value, Reference(name, QuoteBefore(ins.args, *at)));
   st.Need({name, SecretNeed::kEnv, name, value, ""});
   st.Change(f.line, kRuleRunLiteral,

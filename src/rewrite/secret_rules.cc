@@ -44,13 +44,16 @@ std::string SecretMount(const State& st, const std::string& name) {
 }
 
 // Fails the step when the secret is missing or empty, then exports it as
-// the variable the ARG or ENV used to provide.
+// the variable the ARG or ENV used to provide. `export V="$(cat …)"` would
+// hide a cat that fails (a file the step's user cannot read): the
+// assignment comes first, so that its status counts.
 std::string SecretPrelude(const State& st, const std::string& name) {
   std::string fail = " || { echo 'secret " + name +
                      " is missing or empty' >&2; exit 1; }; ";
   if (SupportsSecretEnvMount(st.options.target)) return "test -n \"$" + name + "\"" + fail;
   std::string file = "/run/secrets/" + name;
-  return "test -s " + file + fail + "export " + name + "=\"$(cat " + file + ")\"; ";
+  return "test -s " + file + fail + name + "=\"$(cat " + file + ")\" || exit 1; export " + name +
+         "; ";
 }
 
 // The RUN steps after `index` in its stage that get the secret, or the

@@ -574,6 +574,27 @@ CF
     fail "the RUN did not see the token"
 }
 
+# A step after USER reads the secret too (podman mounts it as root's 0400
+# file): the value arrives, never an empty one; a numeric user and a name.
+test_held_out_secret_read_by_a_non_root_user() {
+  local user want
+  want=$(echo "len=40" | sha256sum | cut -d' ' -f1)
+  for user in 65534 nobody; do
+    new_context
+    local tok; tok=$("$FAKE" GITHUB_TOKEN)
+    cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+ARG GH_TOKEN
+RUN mkdir /work && chown 65534:65534 /work && echo 'nobody:x:65534:65534::/:/bin/sh' >> /etc/passwd
+USER $user
+RUN echo "len=\${#GH_TOKEN}" > /work/len.txt
+CF
+    apply_passes "localhost/ho-user-$user:1" "$tok" -- --build-arg "GH_TOKEN=$tok"
+    [ "$(image_file_sum "localhost/ho-user-$user:1" /work/len.txt)" = "$want" ] ||
+      fail "USER $user did not read the secret"
+  done
+}
+
 test_held_out_arg_handed_on_by_env() {
   new_context
   local tok; tok=$("$FAKE" NPM_TOKEN)
