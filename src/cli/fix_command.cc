@@ -1,6 +1,7 @@
 // `safebuild fix` and the rewrite step of `build`. fix prints the rewrite,
 // a diff of it, or writes it over the file (a temporary file renamed in the
-// same directory, the original kept as FILE.bak). The build step never
+// same directory, the original kept as FILE.bak, or, when it holds a
+// secret, in the user's state directory). The build step never
 // touches the user's file: apply writes the rewrite into the run's private
 // TempDir, and every secret value it hands to podman goes into a 0600 file
 // there (wiped and removed with the directory), never onto a command line.
@@ -12,6 +13,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -150,12 +152,51 @@ std::optional<std::string> DefaultFile(const std::string& context) {
   return std::nullopt;
 }
 
-Status WriteWithBackup(const std::string& file, const std::string& before,
-                       const std::string& after) {
+// Where backups that hold a secret go: $XDG_STATE_HOME/safebuild/backups,
+// else ~/.local/state/safebuild/backups; "" when neither is known.
+fs::path PrivateBackupDir() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  const char* home = std::getenv("HOME");
+  if (state != nullptr && *state == '/') return fs::path(state) / "safebuild" / "backups";
+  if (home != nullptr && *home == '/') return fs::path(home) / ".local/state/safebuild/backups";
+  return {};
+}
+
+// The original goes beside the file as FILE.bak, unless it holds a secret:
+// a backup in the build context is what `COPY .` sends into the image, so
+// that one is kept, 0600, in a 0700 directory of the user's own.
+Expected<std::string> WriteBackup(const std::string& file, const std::string& before,
+                                  mode_t mode) {
+  if (Detector::Default().Scan(before, file).empty()) {
+    if (auto b = ReplaceFile(file + ".bak", before, mode); !b) return Fail(b.error());
+    return file + ".bak";
+  }
+  fs::path dir = PrivateBackupDir();
+  std::error_code ec;
+  if (dir.empty() || (fs::create_directories(dir, ec), ec)) {
+    return Fail("cannot keep a backup of " + file + " outside the build context (" +
+                (dir.empty() ? std::string("no HOME") : dir.string() + ": " + ec.message()) +
+                "); it holds a secret, so it is not written beside the file");
+  }
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  std::string stamp = std::to_string(::time(nullptr));
+  fs::path backup = dir / (fs::path(file).filename().string() + "." + stamp + ".bak");
+  for (int n = 1; fs::exists(backup); ++n) {
+    backup = dir / (fs::path(file).filename().string() + "." + stamp + "-" + std::to_string(n) +
+                    ".bak");
+  }
+  if (auto b = ReplaceFile(backup.string(), before, 0600); !b) return Fail(b.error());
+  return backup.string();
+}
+
+Expected<std::string> WriteWithBackup(const std::string& file, const std::string& before,
+                                      const std::string& after) {
   struct stat st {};
   mode_t mode = ::stat(file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
-  if (auto b = ReplaceFile(file + ".bak", before, mode); !b) return b;
-  return ReplaceFile(file, after, mode);
+  auto backup = WriteBackup(file, before, mode);
+  if (!backup) return backup;
+  if (auto w = ReplaceFile(file, after, mode); !w) return Fail(w.error());
+  return backup;
 }
 
 int FixUsageError(const std::string& message) {
@@ -200,11 +241,12 @@ int FixOne(const std::string& file, const FixArgs& fa, const RewriteOptions& opt
   if (!result->changed) {
     PrintNote("nothing to rewrite in " + file);
   } else if (fa.write) {
-    if (auto st = WriteWithBackup(file, *text, result->text); !st) {
-      PrintError(st.error());
+    auto backup = WriteWithBackup(file, *text, result->text);
+    if (!backup) {
+      PrintError(backup.error());
       return kExitInternal;
     }
-    PrintNote("rewrote " + file + " (the original is in " + file + ".bak)");
+    PrintNote("rewrote " + file + " (the original is in " + *backup + ")");
   }
   return kExitPass;
 }

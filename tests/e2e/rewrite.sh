@@ -345,6 +345,30 @@ CF
   [ "$got" = "v=1.4 len=40" ] || fail "the build args did not arrive: $got"
 }
 
+# The original of a file that held a secret is no backup in the build
+# context, where `COPY .` would send it into the image: it is kept 0600 in
+# the user's state directory, and the build of the rewritten file passes.
+test_fix_write_keeps_a_secret_backup_out_of_the_context() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  printf 'FROM localhost/busybox\nENV GH_TOKEN=%s\nCOPY . /app/\n' "$tok" > "$CTX/Containerfile"
+  cp "$CTX/Containerfile" "$E2E_TMP/secret-original"
+  local state="$E2E_TMP/state"
+  XDG_STATE_HOME=$state sb fix --write --target-version 4.3 "$CTX"
+  expect_rc 0
+  [ ! -e "$CTX/Containerfile.bak" ] || fail "a backup with the secret is in the context"
+  local backup; backup=$(ls "$state"/safebuild/backups/Containerfile.*.bak 2>/dev/null)
+  [ -n "$backup" ] || fail "no backup in the state directory"
+  cmp -s "$backup" "$E2E_TMP/secret-original" || fail "backup differs"
+  [ "$(stat -c %a "$backup")" = 600 ] || fail "backup mode $(stat -c %a "$backup")"
+  [ "$(stat -c %a "$state/safebuild/backups")" = 700 ] || fail "backup directory not 0700"
+  grep -qF "$backup" "$ERR" || fail "the note does not name the backup"
+  expect_no_leak "$tok"
+  sb build "${STORE[@]}" -t localhost/rw-bak:1 "$CTX"
+  expect_rc 0
+  expect_secret_nowhere localhost/rw-bak:1 "$tok"
+}
+
 test_fix_write_rewrites_every_file_given_with_f() {
   new_context
   printf 'FROM localhost/busybox\nARG NPM_TOKEN\nRUN echo "$NPM_TOKEN" | wc -c\n' \
