@@ -537,6 +537,25 @@ TEST(Detector, ReportsBearerTokenInCurlAndWgetHeaders) {
              "bearer-token", Severity::kHigh, other);
 }
 
+// The example token of jwt.io (and its "admin" variant), copied into many
+// READMEs: a documented example, not a secret. Another JWT still counts.
+TEST(Detector, IgnoresJwtIoExampleToken) {
+  auto jwt = [](const std::string& payload_json) {
+    std::string payload = Base64(payload_json);
+    while (!payload.empty() && payload.back() == '=') payload.pop_back();
+    return "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9." + payload + "." +
+           fake::Random(fake::kBase62, 43);
+  };
+  for (const char* payload : {"{\"sub\":\"1234567890\",\"name\":\"John Doe\",\"iat\":1516239022}",
+                              "{\"sub\":\"1234567890\",\"name\":\"John Doe\",\"admin\":true}"}) {
+    std::string example = jwt(payload);
+    ExpectNone("curl -H 'Authorization: Bearer " + example + "' https://api.example.org/");
+    ExpectNone("token: " + example + "\n", "/app/README.md");
+  }
+  std::string other = jwt("{\"sub\":\"svc-deploy-1\",\"iat\":1716239022}");
+  EXPECT_FALSE(Scan("curl -H 'Authorization: Bearer " + other + "' https://x.org").empty());
+}
+
 TEST(Detector, IgnoresBearerTokenFromVariable) {
   ExpectNone("curl -H \"Authorization: Bearer $TOKEN\" https://example.org");
   ExpectNone("curl -H \"Authorization: Bearer ${TOKEN}\" https://x.org");

@@ -86,7 +86,10 @@ constexpr std::string_view kPlaceholderFragments[] = {
     "placeholder", "replace_me", "replace-me", "replaceme", "yourtoken",
     "yourpassword", "yoursecret", "yourkey", "goes_here", "goes-here",
     "insert_", "insert-", "notreal", "not_real", "not-real", "not_a_",
-    "not-a-", "do_not_use", "do-not-use"};
+    "not-a-", "do_not_use", "do-not-use",
+    // jwt.io's example token, in countless READMEs: its payload starts
+    // {"sub":"1234567890","name":"John Doe"," whatever its signature.
+    "eyjzdwiioiixmjm0nty3odkwiiwibmftzsi6ikpvag4grg9liiwi"};
 
 // Short words that mark a test value only as a whole segment ("my-fake-key",
 // "sk_test_…"): as bare substrings they would hit random tokens too often.
