@@ -1333,6 +1333,32 @@ TEST(Detector, ReportsTokenInsideEncodedUserColonToken) {
   }
 }
 
+// marshal writes a str as a type byte, its length and its bytes, and the
+// next object's type byte right after: often a letter, which a token's
+// word boundary rejects. The strings of a .pyc are read on their own.
+TEST(Detector, ReportsTokensInTheStringsOfACompiledPythonFile) {
+  std::string key_id = Fake(Kind::kAwsAccessKeyId);
+  std::string gh = Fake(Kind::kGithubToken);
+  std::string pyc("\xcb\r\r\n\0\0\0\0\0\0\0\0\0\0\0\0\xe3", 17);
+  pyc += std::string(20, '\0');
+  const size_t key_at = pyc.size() + 2;
+  pyc += std::string("\xda") + static_cast<char>(key_id.size()) + key_id + "Z\x06KEY_ID";
+  const size_t gh_at = pyc.size() + 5;
+  pyc += std::string("\xe1", 1) + static_cast<char>(gh.size()) + std::string(3, '\0') + gh +
+         "N)\x02";
+  std::vector<Match> m = Scan(pyc, "/app/__pycache__/settings.cpython-311.pyc");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "aws-access-key-id");
+  EXPECT_EQ(m[0].offset, key_at);
+  EXPECT_EQ(m[0].length, key_id.size());
+  EXPECT_EQ(m[0].fingerprint, Fingerprint("aws-access-key-id", key_id));
+  EXPECT_EQ(m[1].rule, "github-classic-token");
+  EXPECT_EQ(m[1].offset, gh_at);
+  // The same bytes in a file that is no .pyc: the letters after the tokens
+  // leave them unreported, as in any other binary.
+  EXPECT_EQ(RulesOf(Scan(pyc, "/usr/lib/libx.so")), "");
+}
+
 // A .NET assembly keeps its string literals as UTF-16LE inside the binary,
 // at any alignment. The token is reported at its bytes there, with the
 // fingerprint and redaction of the text it spells.

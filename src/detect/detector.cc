@@ -207,17 +207,24 @@ bool Validate(const Pattern& p, Candidate& c) {
 #endif
 }
 
-// UTF-16LE strings inside a binary: a .NET assembly keeps every string
-// literal so, Windows resources too. Runs of printable units, each on a
-// line of its own in a narrow text, with where each run began.
-struct WideRuns {
+// Strings taken out of a binary, each on a line of its own in a narrow
+// text, with where each began: UTF-16LE runs (a .NET assembly keeps every
+// string literal so, Windows resources too; `unit` 2) or the strings of a
+// compiled Python file (`unit` 1).
+struct BinaryStrings {
   std::string text;
   std::vector<std::pair<size_t, size_t>> starts;  // (offset in text, in the binary)
+  size_t unit = 1;                                // bytes per character
 
+  void Add(std::string_view bin, size_t begin, size_t end) {
+    starts.emplace_back(text.size(), begin);
+    for (size_t k = begin; k < end; k += unit) text.push_back(bin[k]);
+    text.push_back('\n');
+  }
   size_t InBinary(size_t offset) const {
     auto it = std::upper_bound(starts.begin(), starts.end(), std::make_pair(offset, SIZE_MAX));
-    --it;  // the first run starts at 0
-    return it->second + 2 * (offset - it->first);
+    --it;  // the first string starts at 0
+    return it->second + unit * (offset - it->first);
   }
 };
 
@@ -252,16 +259,62 @@ std::pair<size_t, size_t> NextWideRun(const unsigned char* p, size_t n, size_t f
   return {n, n};
 }
 
-WideRuns FindWideRuns(std::string_view bin) {
+BinaryStrings FindWideRuns(std::string_view bin) {
   const auto* p = reinterpret_cast<const unsigned char*>(bin.data());
-  WideRuns w;
+  BinaryStrings w;
+  w.unit = 2;
   for (auto [i, j] = NextWideRun(p, bin.size(), 0); i < bin.size();
        std::tie(i, j) = NextWideRun(p, bin.size(), j)) {
-    w.starts.emplace_back(w.text.size(), i);
-    for (size_t k = i; k < j; k += 2) w.text.push_back(bin[k]);
-    w.text.push_back('\n');
+    w.Add(bin, i, j);
   }
   return w;
+}
+
+bool EndsWithPyc(std::string_view path) {
+  return path.size() > 4 && (path.substr(path.size() - 4) == ".pyc" ||
+                             path.substr(path.size() - 4) == ".pyo");
+}
+
+// The str and bytes objects of a compiled Python file (marshal format): a
+// type byte, a length (one byte for short ASCII, else four, little-endian)
+// and exactly that many bytes. The next object's type byte follows with no
+// separator, often a letter, so a token at a string's end would fail the
+// word boundary its rule needs; read alone, it does not. Only printable
+// strings of the declared length count, which random bytes rarely make.
+BinaryStrings FindPycStrings(std::string_view bin) {
+  constexpr size_t kMinString = 16;
+  constexpr uint32_t kMaxString = 1u << 20;
+  const auto* p = reinterpret_cast<const unsigned char*>(bin.data());
+  const size_t n = bin.size();
+  auto printable = [&](size_t begin, size_t end) {
+    for (size_t k = begin; k < end; ++k) {
+      if (p[k] < 0x20 || p[k] >= 0x7F) return false;
+    }
+    return true;
+  };
+  BinaryStrings out;
+  size_t i = 0;
+  while (i + 2 < n) {
+    const unsigned char type = p[i] & 0x7F;  // 0x80 is marshal's FLAG_REF
+    size_t begin = 0;
+    size_t length = 0;
+    if (type == 'z' || type == 'Z') {  // short ASCII
+      begin = i + 2;
+      length = p[i + 1];
+    } else if ((type == 'a' || type == 'A' || type == 'u' || type == 't' || type == 's') &&
+               i + 5 <= n) {
+      begin = i + 5;
+      length = p[i + 1] | (p[i + 2] << 8) | (p[i + 3] << 16) | (size_t{p[i + 4]} << 24);
+    }
+    if (length >= kMinString && length <= kMaxString && begin + length <= n &&
+        printable(begin, begin + length)) {
+      out.Add(bin, begin, begin + length);
+      i = begin + length;
+    } else {
+      ++i;
+    }
+  }
+  return out;
 }
 
 // Base64 that may hide a token: a Kubernetes Secret's data, an HTTP Basic
@@ -486,7 +539,7 @@ std::vector<Match> Detector::Scan(std::string_view text,
   std::vector<Match> matches =
       ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
   if (detect::LooksBinary(text)) {
-    AddWideMatches(text, path, matches);
+    AddBinaryStringMatches(text, path, matches);
   } else {
     AddBase64Matches(text, path, matches);
   }
@@ -526,21 +579,30 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                    [](const Match& a, const Match& b) { return a.offset < b.offset; });
 }
 
-void Detector::AddWideMatches(std::string_view binary, std::string_view path,
-                              std::vector<Match>& matches) const {
-  WideRuns wide = FindWideRuns(binary);
-  if (wide.text.empty()) return;
-  std::vector<Match> more = ToMatches(
-      wide.text, ResolveOverlaps(impl_->FindAllPatterns(wide.text, path, true)));
-  if (more.empty()) return;
-  for (Match& m : more) {
-    m.offset = wide.InBinary(m.offset);
-    m.length *= 2;
-    LineCol at = LineColAt(binary, m.offset);
-    m.line = at.line;
-    m.column = at.column;
-    matches.push_back(std::move(m));
+void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view path,
+                                      std::vector<Match>& matches) const {
+  const size_t before = matches.size();
+  for (const BinaryStrings& found :
+       {FindWideRuns(binary), EndsWithPyc(path) ? FindPycStrings(binary) : BinaryStrings{}}) {
+    if (found.text.empty()) continue;
+    for (Match& m : ToMatches(found.text, ResolveOverlaps(impl_->FindAllPatterns(
+                                              found.text, path, true)))) {
+      m.offset = found.InBinary(m.offset);
+      m.length *= found.unit;
+      // Found in the bytes as they are already (a token with a boundary).
+      bool seen = std::any_of(matches.begin(), matches.begin() + static_cast<long>(before),
+                              [&](const Match& o) {
+                                return o.offset < m.offset + m.length &&
+                                       m.offset < o.offset + o.length;
+                              });
+      if (seen) continue;
+      LineCol at = LineColAt(binary, m.offset);
+      m.line = at.line;
+      m.column = at.column;
+      matches.push_back(std::move(m));
+    }
   }
+  if (matches.size() == before) return;
   std::stable_sort(matches.begin(), matches.end(),
                    [](const Match& a, const Match& b) { return a.offset < b.offset; });
 }

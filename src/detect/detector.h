@@ -44,7 +44,8 @@ class Detector {
   /// reported too. UTF-16 text (a byte order mark, or none) is scanned as
   /// the text it holds; offsets and lengths stay byte positions in `text`.
   /// Binary text (a NUL in its first 8000 bytes) gets token formats and
-  /// keys only, in its bytes and in the UTF-16LE strings it holds. In
+  /// keys only, in its bytes, in the UTF-16LE strings it holds and, in a
+  /// compiled Python file, in its length-prefixed strings. In
   /// text, a base64 run that decodes to text is searched for token formats
   /// and keys too (reported at the encoded span).
   /// Matches are sorted by offset and do not overlap.
@@ -57,8 +58,8 @@ class Detector {
   bool LooksLikeSecret(std::string_view value) const;
 
  private:
-  void AddWideMatches(std::string_view binary, std::string_view path,
-                      std::vector<Match>& matches) const;
+  void AddBinaryStringMatches(std::string_view binary, std::string_view path,
+                              std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,
                         std::vector<Match>& matches) const;
   struct Impl;
