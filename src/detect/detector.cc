@@ -549,7 +549,10 @@ std::vector<Match> Detector::Scan(std::string_view text,
 void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {
   const size_t before = matches.size();
-  for (auto [begin, end] : Base64Runs(text)) {
+  for (const auto& run : Base64Runs(text)) {
+    // Named, not bound: clang 14 lets no lambda capture a structured binding.
+    const size_t begin = run.first;
+    const size_t end = run.second;
     // The run itself was a finding (a token's own characters).
     bool seen = std::any_of(matches.begin(), matches.begin() + static_cast<long>(before),
                             [&](const Match& m) {
