@@ -546,6 +546,29 @@ std::vector<Match> Detector::Scan(std::string_view text,
   return matches;
 }
 
+namespace {
+
+// Whether one of the first `count` matches covers a byte of [begin, end).
+bool Covered(const std::vector<Match>& matches, size_t count, size_t begin, size_t end) {
+  return std::any_of(matches.begin(), matches.begin() + static_cast<long>(count),
+                     [&](const Match& m) { return m.offset < end && begin < m.offset + m.length; });
+}
+
+// A match found in decoded or extracted text, placed at `offset` of `text`.
+void PlaceAt(Match& m, std::string_view text, size_t offset) {
+  m.offset = offset;
+  LineCol at = LineColAt(text, offset);
+  m.line = at.line;
+  m.column = at.column;
+}
+
+void SortByOffset(std::vector<Match>& matches) {
+  std::stable_sort(matches.begin(), matches.end(),
+                   [](const Match& a, const Match& b) { return a.offset < b.offset; });
+}
+
+}  // namespace
+
 void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {
   const size_t before = matches.size();
@@ -554,11 +577,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     const size_t begin = run.first;
     const size_t end = run.second;
     // The run itself was a finding (a token's own characters).
-    bool seen = std::any_of(matches.begin(), matches.begin() + static_cast<long>(before),
-                            [&](const Match& m) {
-                              return m.offset < end && m.offset + m.length > begin;
-                            });
-    if (seen) continue;
+    if (Covered(matches, before, begin, end)) continue;
     std::optional<std::string> plain = DecodedText(text.substr(begin, end - begin));
     if (!plain) continue;
     std::vector<Match> found =
@@ -570,16 +589,11 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     });
     Match m = std::move(*best);
     m.description += " (base64-encoded)";
-    m.offset = begin;
     m.length = end - begin;
-    LineCol at = LineColAt(text, begin);
-    m.line = at.line;
-    m.column = at.column;
+    PlaceAt(m, text, begin);
     matches.push_back(std::move(m));
   }
-  if (matches.size() == before) return;
-  std::stable_sort(matches.begin(), matches.end(),
-                   [](const Match& a, const Match& b) { return a.offset < b.offset; });
+  if (matches.size() != before) SortByOffset(matches);
 }
 
 void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view path,
@@ -590,24 +604,15 @@ void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view 
     if (found.text.empty()) continue;
     for (Match& m : ToMatches(found.text, ResolveOverlaps(impl_->FindAllPatterns(
                                               found.text, path, true)))) {
-      m.offset = found.InBinary(m.offset);
+      const size_t at = found.InBinary(m.offset);
       m.length *= found.unit;
       // Found in the bytes as they are already (a token with a boundary).
-      bool seen = std::any_of(matches.begin(), matches.begin() + static_cast<long>(before),
-                              [&](const Match& o) {
-                                return o.offset < m.offset + m.length &&
-                                       m.offset < o.offset + o.length;
-                              });
-      if (seen) continue;
-      LineCol at = LineColAt(binary, m.offset);
-      m.line = at.line;
-      m.column = at.column;
+      if (Covered(matches, before, at, at + m.length)) continue;
+      PlaceAt(m, binary, at);
       matches.push_back(std::move(m));
     }
   }
-  if (matches.size() == before) return;
-  std::stable_sort(matches.begin(), matches.end(),
-                   [](const Match& a, const Match& b) { return a.offset < b.offset; });
+  if (matches.size() != before) SortByOffset(matches);
 }
 
 bool Detector::LooksLikeSecret(std::string_view value) const {
