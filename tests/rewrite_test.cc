@@ -750,6 +750,35 @@ TEST(Rewrite, PipConfigSetCopiesTheInstallPrefixAndPathsTheCommandNames) {
   ExpectIdempotent(r);
 }
 
+// buildah makes a WORKDIR only for a later step that works in it: one that
+// no step of the build stage uses is no artifact (COPY --from would fail).
+TEST(Rewrite, AWorkdirNoBuildStepUsesIsNotCopied) {
+  RewriteResult r = MustRewrite(
+      "FROM python:3.12\n"
+      "RUN --mount=type=secret,id=pw printf '[global]\\nindex-url = https://ci:%s@p/simple\\n' "
+      "\"$(cat /run/secrets/pw)\" > /etc/pip.conf && pip install mypkg\n"
+      "WORKDIR /srv\n"
+      "CMD [\"python3\", \"-m\", \"mypkg\"]\n");
+  EXPECT_EQ(r.text,
+            "FROM python:3.12 AS safebuild-base\n"
+            "\n"
+            "FROM safebuild-base AS safebuild-build\n"
+            "RUN --mount=type=secret,id=pw printf "
+            "'[global]\\nindex-url = https://ci:%s@p/simple\\n' "
+            "\"$(cat /run/secrets/pw)\" > /etc/pip.conf && pip install mypkg\n"
+            "WORKDIR /srv\n"
+            "\n"
+            "FROM safebuild-base\n"
+            "COPY --from=safebuild-build /usr/local /usr/local\n"
+            "WORKDIR /srv\n"
+            "CMD [\"python3\", \"-m\", \"mypkg\"]\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_NE(r.changes[0].message.find("the image copies only /usr/local (pip install)"),
+            std::string::npos)
+      << r.changes[0].message;
+  ExpectIdempotent(r);
+}
+
 TEST(Rewrite, NamedArtifactsReplaceTheHeuristics) {
   std::string text =
       "FROM busybox\n"

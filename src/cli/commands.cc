@@ -46,11 +46,8 @@ namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
 
-// Text to stderr for people; JSON or SARIF to stdout, JSON to the --report
-// file.
-int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false) {
-  TextStyle style{GetDiagSettings().color, common.verbosity > 0, lint_shown};
-  std::cerr << RenderText(report, style);
+// The report as data: JSON or SARIF on stdout, JSON to the --report file.
+int EmitData(const Report& report, const CommonOptions& common) {
   std::string json = ToJson(report).dump(2) + "\n";
   if (common.format == "json") std::cout << json << std::flush;
   if (common.format == "sarif") {
@@ -64,6 +61,13 @@ int Emit(const Report& report, const CommonOptions& common, bool lint_shown = fa
     }
   }
   return kExitPass;
+}
+
+// Text to stderr for people, then the report as data.
+int Emit(const Report& report, const CommonOptions& common, bool lint_shown = false) {
+  TextStyle style{GetDiagSettings().color, common.verbosity > 0, lint_shown};
+  std::cerr << RenderText(report, style);
+  return EmitData(report, common);
 }
 
 // Applies the project policy (--config FILE, else .safebuild.json in a
@@ -394,6 +398,17 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     auto r = podman.Run(help, passthrough_run);
     return r ? r->exit_code : kExitInternal;
   }
+  // A broken --baseline stops the build before podman runs, as a bad flag
+  // does: after the build it would leave an unscanned image in storage.
+  std::optional<Baseline> baseline;
+  if (common.baseline_file) {
+    auto loaded = Baseline::Load(*common.baseline_file);
+    if (!loaded) {
+      PrintError(loaded.error());
+      return kExitUsage;
+    }
+    baseline = std::move(*loaded);
+  }
   auto scratch = TempDir::Create();
   if (!scratch) {
     PrintError(scratch.error());
@@ -459,7 +474,14 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   }
   if (PendingSignal() != 0) return InterruptedExit();
   if (built->exit_code != 0) {
-    PrintError("podman build failed (exit " + std::to_string(built->exit_code) + ")");
+    // The lint findings were shown; the report still goes out as data (JSON,
+    // SARIF, --report), so that a CI step that uploads it gets them and why
+    // there is no image.
+    std::string error = "podman build failed (exit " + std::to_string(built->exit_code) + ")";
+    PrintError(error);
+    lint_report.complete = false;
+    lint_report.errors.push_back(error);
+    EmitData(lint_report, common);
     return built->exit_code;
   }
   std::string image_id = ReadIidFile(iid);
@@ -481,7 +503,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
                                lint_report.findings.end());
   Normalize(state.report.findings);
   if (!ApplyProjectPolicy(common, inv->context, state.report.findings)) return kExitUsage;
-  if (!ApplyBaselineOption(common, state.report)) return kExitUsage;
+  if (baseline) state.report.baselined = baseline->Remove(state.report.findings);
   if (!state.report.image) state.report.image = ReportImage{image_id, {}};
   int code = GateExit(state.report);
 

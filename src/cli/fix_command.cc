@@ -189,13 +189,18 @@ Expected<std::string> WriteBackup(const std::string& file, const std::string& be
   return backup.string();
 }
 
+// A Containerfile that is a symlink is written through: the file it names
+// gets the new text and the link stays a link, as an editor would do.
 Expected<std::string> WriteWithBackup(const std::string& file, const std::string& before,
                                       const std::string& after) {
   struct stat st {};
   mode_t mode = ::stat(file.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+  std::error_code ec;
+  fs::path target = fs::is_symlink(file, ec) ? fs::canonical(file, ec) : fs::path(file);
+  if (ec) return Fail("cannot resolve the symlink " + file + ": " + ec.message());
   auto backup = WriteBackup(file, before, mode);
   if (!backup) return backup;
-  if (auto w = ReplaceFile(file, after, mode); !w) return Fail(w.error());
+  if (auto w = ReplaceFile(target, after, mode); !w) return Fail(w.error());
   return backup;
 }
 

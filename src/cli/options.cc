@@ -101,7 +101,17 @@ Status ApplyEnvironment(CommonOptions& common) {
     return Fail(std::string("environment: ") + e.what());
   }
   vm.erase("keep-failed");
-  return Apply(vm, common);
+  // One variable at a time, so that a bad value names the variable.
+  for (const auto& kv : vm) {
+    po::variables_map one;
+    one.insert(kv);
+    if (auto st = Apply(one, common); !st) {
+      std::string var = "SAFEBUILD_" + ToUpper(kv.first);
+      for (char& c : var) c = c == '-' ? '_' : c;
+      return Fail(var + ": " + st.error());
+    }
+  }
+  return Ok{};
 }
 
 Expected<po::parsed_options> ParseKnown(const std::vector<std::string>& args,

@@ -19,6 +19,8 @@
 #include <map>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace bp = boost::process;
 
 namespace safebuild {
@@ -204,7 +206,7 @@ Expected<RunResult> Podman::Run(const std::vector<std::string>& args,
       std::string e = err.get();
       if (result.exit_code != 0) {
         return Fail("podman " + Join(args) + " failed (exit " +
-                    std::to_string(result.exit_code) + "): " + e);
+                    std::to_string(result.exit_code) + "): " + std::string(Trim(e)));
       }
       return result;
     }

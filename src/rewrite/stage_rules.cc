@@ -410,15 +410,21 @@ void ChooseArtifacts(const State& st, Plan& p, const Walk& last) {
       found.emplace_back(path, "--artifact");
     }
   } else {
-    if (last.workdir_set) found.emplace_back(last.workdir, "WORKDIR");
+    // The last WORKDIR is an artifact when a step of the build stage works
+    // in it; one that no later step uses is not even made by buildah.
+    bool workdir_used = false;
     Walk w;
     for (size_t j = p.from; j < p.end; ++j) {
       Step(w, all[j]);
-      if (all[j].keyword == "CMD" || all[j].keyword == "ENTRYPOINT") {
-        AddCommandPaths(st, all[j], p.split, found);
+      const std::string& k = all[j].keyword;
+      if (k == "CMD" || k == "ENTRYPOINT") AddCommandPaths(st, all[j], p.split, found);
+      if (j >= p.split && k == "RUN") AddPrefixes(all[j], w, found);
+      if (j >= p.split && (k == "RUN" || k == "COPY" || k == "ADD") && w.workdir_set &&
+          w.workdir == last.workdir) {
+        workdir_used = true;
       }
-      if (j >= p.split && all[j].keyword == "RUN") AddPrefixes(all[j], w, found);
     }
+    if (workdir_used) found.insert(found.begin(), {last.workdir, "WORKDIR"});
   }
   p.artifacts = Outermost(found);
   for (const auto& a : p.artifacts) {
@@ -538,6 +544,9 @@ void ReportSplit(State& st, const Plan& p) {
             "split into stages: from here the steps that use secrets run in stage " +
                 std::string(kBuildStage) + ", which keeps " + creds +
                 "; the image copies only " + Joined(p.artifacts, true));
+  // A build under --rewrite=apply says after the build which stage images
+  // stay, or that --prune-intermediate removed them.
+  if (st.options.require_values) return;
   st.Advise("the build stage keeps " + creds + " in local storage: build with "
             "safebuild --prune-intermediate build … to remove its images afterwards");
 }

@@ -182,6 +182,24 @@ CF
   grep -q 'nothing to rewrite' "$ERR" || fail "no 'nothing to rewrite' note"
 }
 
+# A Containerfile that is a symlink is written through, as an editor does:
+# the link stays, the file it names is rewritten.
+test_fix_write_follows_a_symlinked_containerfile() {
+  new_context
+  mkdir -p "$CTX/real"
+  printf 'FROM localhost/busybox\nARG NPM_TOKEN\nRUN echo "$NPM_TOKEN" | wc -c\n' \
+    > "$CTX/real/Containerfile"
+  cp "$CTX/real/Containerfile" "$CTX/original"
+  ln -s real/Containerfile "$CTX/Containerfile"
+  sb fix --write --target-version 4.3 "$CTX"
+  expect_rc 0
+  [ -L "$CTX/Containerfile" ] || fail "the symlink was replaced by a file"
+  [ "$(readlink "$CTX/Containerfile")" = real/Containerfile ] || fail "the link changed"
+  grep -q -- '--mount=type=secret,id=NPM_TOKEN' "$CTX/real/Containerfile" ||
+    fail "the link's target was not rewritten"
+  cmp -s "$CTX/Containerfile.bak" "$CTX/original" || fail "backup differs"
+}
+
 test_fix_prints_a_diff_and_the_flags() {
   new_context
   printf 'FROM localhost/busybox\nARG GH_TOKEN\nRUN echo $GH_TOKEN\n' > "$CTX/Containerfile"
@@ -267,6 +285,8 @@ test_prune_intermediate_removes_the_build_stage_images() {
   expect_no_leak "$tok"
   grep -qE 'removed ([1-9][0-9]*) of \1 intermediate image' "$ERR" ||
     fail "no prune note: $(grep -i intermediate "$ERR")"
+  grep -q 'advice: .*build with safebuild --prune-intermediate' "$ERR" &&
+    fail "advised --prune-intermediate, which was given"
   "${PODMAN[@]}" images -a -q --no-trunc | sort > "$E2E_TMP/after"
   local added; added=$(comm -13 "$E2E_TMP/before" "$E2E_TMP/after")
   [ -n "$added" ] || fail "the build added no image"

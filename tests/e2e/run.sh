@@ -210,8 +210,35 @@ test_podman_failure_exit_code_passes_through() {
   # The cached COPY layer holds the token and was never scanned.
   [ "$(image_count)" = "$before" ] || fail "the failed build left cached layer images"
   expect_no_leak "$tok"
+  # The report still goes out, with the lint findings and why there is no image.
+  sb --format json --report "$CTX.report.json" build "${STORE[@]}" -t localhost/broken:1 "$CTX"
+  expect_rc 3
+  expect_json '.complete == false and .verdict == "fail"' "incomplete report"
+  expect_json '.errors == ["podman build failed (exit 3)"]' "the build's error, one line"
+  expect_json '[.findings[] | select(.origin=="containerfile" and .line==2)] | length >= 1' \
+    "lint finding on the COPY of .npmrc"
+  cmp -s "$OUT" "$CTX.report.json" || fail "--report differs from stdout"
+  expect_no_leak "$tok"
+  sb --format sarif build "${STORE[@]}" -t localhost/broken:1 "$CTX"
+  expect_rc 3
+  expect_json '.runs[0].invocations[0].executionSuccessful == false' "SARIF says it failed"
   sb build "${STORE[@]}" --no-such-flag "$CTX"
   expect_rc 125
+}
+
+test_bad_baseline_stops_the_build_before_podman_runs() {
+  new_context
+  local arg; arg=$("$FAKE" GITHUB_TOKEN)
+  printf '{x' > "$CTX.baseline.json"
+  printf 'FROM localhost/busybox\nARG T\nRUN echo "$T" | wc -c\n' > "$CTX/Containerfile"
+  local before; before=$(image_count)
+  sb --baseline "$CTX.baseline.json" build "${STORE[@]}" --build-arg "T=$arg" \
+    -t localhost/bl:1 "$CTX"
+  expect_rc 64
+  grep -q "$CTX.baseline.json" "$ERR" || fail "the error names the baseline file"
+  [ "$(image_count)" = "$before" ] || fail "podman built although the baseline is broken"
+  grep -q "STEP 1/" "$ERR" && fail "podman ran"
+  expect_no_leak "$arg"
 }
 
 test_blocked_image_is_removed_unless_kept() {
@@ -368,7 +395,8 @@ test_annotation_and_author_are_read() {
   "${PODMAN[@]}" rmi -f "$id" >/dev/null
 }
 
-for t in $(declare -F | awk '{print $3}' | grep -E '^test_'); do
+# E2E_ONLY=PATTERN runs only the cases whose names match.
+for t in $(declare -F | awk '{print $3}' | grep -E '^test_' | grep -e "${E2E_ONLY:-.}"); do
   run_case "$t"
 done
 finish

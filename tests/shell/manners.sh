@@ -164,4 +164,13 @@ lint nowhere|lint: no Containerfile or Dockerfile in nowhere
 init --stack cobol p|init: --stack must be node, python, go or maven, not "cobol"
 EOF
 
+# A bad value from the environment names the variable.
+SAFEBUILD_FORMAT=yaml sb -q lint p
+expect_eq "SAFEBUILD_FORMAT=yaml" "$RC:$ERR" \
+  "64:safebuild: error: SAFEBUILD_FORMAT: --format must be text, json or sarif, not \"yaml\""
+SAFEBUILD_FAIL_ON=extreme sb -q lint p
+expect_eq "SAFEBUILD_FAIL_ON=extreme" "$RC:$ERR" \
+  "64:safebuild: error: SAFEBUILD_FAIL_ON: --fail-on must be info, low, medium, high or\
+ critical, not \"extreme\""
+
 finish manners
