@@ -295,6 +295,23 @@ TEST_F(LargeFileScanTest, PrivateKeyAcrossAWindowBoundaryIsFoundOnce) {
   EXPECT_EQ(got[0].line, 2);
 }
 
+// A minified line longer than a window: each token's column counts from
+// the start of its line, not of the window that holds it.
+TEST_F(LargeFileScanTest, ColumnsOnALineLongerThanAWindowCountFromTheLineStart) {
+  std::string a = fake::Make(fake::Kind::kGithubToken);
+  std::string b = fake::Make(fake::Kind::kGithubToken);
+  std::string line2 = std::string(3000, 'x') + " " + a + " " + std::string(6000, 'y') + " " + b;
+  std::string text = "first\n" + line2 + "\n" + std::string(2500, 'z') + " " + a + "\n";
+  int windows = 0;
+  std::vector<Match> got = ScanInWindows(text, {2100, 256}, "/app.min.js", &windows);
+  EXPECT_GE(windows, 5);
+  std::vector<std::pair<int, int>> lines_and_columns;
+  for (const Match& m : got) lines_and_columns.emplace_back(m.line, m.column);
+  const int b_column = static_cast<int>(3000 + 1 + a.size() + 1 + 6000 + 1) + 1;
+  EXPECT_EQ(lines_and_columns,
+            (std::vector<std::pair<int, int>>{{2, 3002}, {2, b_column}, {3, 2502}}));
+}
+
 // UTF-16 text, either byte order, mark only at the start of the file:
 // every window is read as the text it holds, not just the first.
 TEST_F(LargeFileScanTest, Utf16TextIsDecodedInEveryWindow) {

@@ -219,6 +219,12 @@ TEST_F(ReadLayerTest, SparseFileReadsAsZerosToItsLastByte) {
   EXPECT_EQ(tail, std::string(1, '\0') + "tail!");
 }
 
+// The 1-based column, in bytes, of `offset` in `file`.
+uint64_t ColumnAt(const std::string& file, uint64_t offset) {
+  size_t newline = offset == 0 ? std::string::npos : file.rfind('\n', offset - 1);
+  return newline == std::string::npos ? offset + 1 : offset - newline;
+}
+
 // The windows of a file: each `step` bytes of its own, `overlap` bytes of
 // its neighbours on either side, and the own parts tile the file.
 TEST(WindowCutter, OwnPartsTileTheFileAndEachWindowHasItsContext) {
@@ -251,6 +257,7 @@ TEST(WindowCutter, OwnPartsTileTheFileAndEachWindowHasItsContext) {
     EXPECT_EQ(w.own_begin - w.offset, i == 0 ? 0u : 3u) << i;
     EXPECT_EQ(w.offset + bytes[i].size() - w.own_end, w.last ? 0u : 3u) << i;
     EXPECT_EQ(w.line, 1 + w.offset / 10) << i;  // a newline ends every tenth byte
+    EXPECT_EQ(w.column, ColumnAt(file, w.offset)) << i;
     EXPECT_EQ(w.last, i + 1 == got.size()) << i;
     own = w.own_end;
   }
@@ -291,6 +298,7 @@ TEST(WindowCutter, LongHoleIsLeftOutWithItsZerosAroundTheData) {
     EXPECT_EQ(w.bytes, std::string_view(file).substr(w.offset, w.bytes.size()));
     EXPECT_GE(w.own_begin, own);
     EXPECT_EQ(w.line, 1 + std::count(file.begin(), file.begin() + w.offset, '\n'));
+    EXPECT_EQ(w.column, ColumnAt(file, w.offset));
     own = w.own_end;
     covered += w.gap + w.bytes.size() - w.fresh;
     gaps += w.gap > 0;

@@ -132,6 +132,15 @@ TEST_F(ScannerTest, FileStillVisibleIsNotDeleted) {
   EXPECT_EQ(f->rule, "gitlab-token");
 }
 
+TEST_F(ScannerTest, LayerFindingsHaveTheirLineAndColumn) {
+  std::string tok = FakeSecret("GITLAB_TOKEN");
+  auto out = Scan({{{File("etc/app.js", "var a=1;\nvar t=\"" + tok + "\";\n")}, "RUN x"}});
+  const Finding* f = Find(out, "/etc/app.js");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->line, 2);
+  EXPECT_EQ(f->column, 8);
+}
+
 TEST_F(ScannerTest, ReadsEnvLabelsCmdAndHistory) {
   std::string key = FakeSecret("AWS_ACCESS_KEY_ID");
   std::string tok = FakeSecret("GITHUB_TOKEN");

@@ -18,6 +18,15 @@ uint64_t CountLines(std::string_view bytes) {
   return n;
 }
 
+// Moves `w`'s line and column past `bytes` and `zeros` zero bytes after them.
+void MovePast(ContentWindow& w, std::string_view bytes, uint64_t zeros) {
+  w.line += CountLines(bytes);
+  size_t last_newline = bytes.rfind('\n');
+  w.column = last_newline == std::string_view::npos ? w.column + bytes.size()
+                                                    : bytes.size() - last_newline;
+  w.column += zeros;
+}
+
 }  // namespace
 
 // A step no longer than the overlap would never move on.
@@ -90,7 +99,7 @@ Status WindowCutter::Run(const ReadFn& read, const WindowFn& on_window, bool* st
     if (w.last) return Ok{};
     if (ends) {
       // Past the hole, with its trailing zeros still to come.
-      w.line += CountLines(w.bytes);
+      MovePast(w, w.bytes, jump_);
       w.offset += len + jump_;
       w.gap = jump_;
       w.fresh = 0;
@@ -102,7 +111,7 @@ Status WindowCutter::Run(const ReadFn& read, const WindowFn& on_window, bool* st
       continue;
     }
     size_t keep_from = len - 2 * overlap;
-    w.line += CountLines(std::string_view(buf_.get(), keep_from));
+    MovePast(w, std::string_view(buf_.get(), keep_from), 0);
     std::memmove(buf_.get(), buf_.get() + keep_from, used_ - keep_from);
     used_ -= keep_from;
     w.offset += keep_from;

@@ -37,6 +37,7 @@ struct ContentWindow {
   uint64_t own_begin = 0;  // matches starting in [own_begin, own_end) are
   uint64_t own_end = 0;    // this window's to report
   uint64_t line = 1;       // 1-based line number of bytes[0]
+  uint64_t column = 1;     // and its 1-based column, in bytes
   size_t fresh = 0;        // bytes[fresh..] were in no earlier window
   uint64_t gap = 0;        // zeros of a hole left out just before bytes[0]
   bool last = true;

@@ -239,6 +239,7 @@ void AddMatches(const Detector& detector, std::string_view content, const std::s
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.member = member;
     f.line = m.line;
+    f.column = m.column;
     f.layer = ref;
     out.push_back(std::move(f));
   }
@@ -250,6 +251,7 @@ void AddWindowMatches(const Detector& detector, const ContentWindow& window,
   for (const Match& m : ScanWindow(detector, window, path)) {
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.line = m.line;
+    f.column = m.column;
     f.layer = ref;
     out.push_back(std::move(f));
   }
@@ -565,7 +567,10 @@ std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& win
     if (at < window.own_begin || at >= window.own_end) continue;
     m.offset = static_cast<size_t>(at);
     uint64_t line = window.line + static_cast<uint64_t>(m.line) - 1;
+    // Only the window's first line can start before the window.
+    uint64_t column = static_cast<uint64_t>(m.column) + (m.line == 1 ? window.column - 1 : 0);
     m.line = static_cast<int>(std::min<uint64_t>(line, INT_MAX));
+    m.column = static_cast<int>(std::min<uint64_t>(column, INT_MAX));
     out.push_back(std::move(m));
   }
   return out;
