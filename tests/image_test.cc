@@ -86,6 +86,19 @@ TEST_F(OciLayoutTest, ReferencePicksTheManifestByItsRefName) {
   EXPECT_EQ(image->layers.size(), 2u);
 }
 
+// The index's descriptor of the image carries annotations of its own.
+TEST_F(OciLayoutTest, AnnotationsOfTheIndexDescriptorJoinTheManifests) {
+  json manifest = Named(layout_.AddImage({GzipLayer({})}), "app:1");
+  manifest["annotations"]["ci.note"] = "from the index";
+  manifest["annotations"]["ci.same"] = "index value";
+  layout_.WriteIndex({manifest});
+  Expected<OpenedImage> image = Open();
+  ASSERT_TRUE(image.ok()) << image.error();
+  EXPECT_EQ(image->annotations["org.opencontainers.image.ref.name"], "app:1");
+  EXPECT_EQ(image->annotations["ci.note"], "from the index");
+  EXPECT_EQ(image->annotations["ci.same"], "index value");
+}
+
 TEST_F(OciLayoutTest, SeveralImagesWithoutAReferenceListTheNames) {
   layout_.WriteIndex({Named(layout_.AddImage({}), "one"),
                       Named(layout_.AddImage({GzipLayer({})}), "two")});

@@ -176,6 +176,28 @@ TEST_F(ScannerTest, ReadsTheManifestAnnotationsAndTheAuthor) {
   EXPECT_EQ(found[1].rule, "github-classic-token");
 }
 
+// Every string field of the config travels with the image too.
+TEST_F(ScannerTest, ReadsWorkingDirUserStopSignalVolumesAndPorts) {
+  std::vector<std::string> toks;
+  for (int i = 0; i < 5; ++i) toks.push_back(FakeSecret("GITLAB_TOKEN"));
+  OpenedImage image;
+  image.config = {{"config",
+                   {{"WorkingDir", "/srv/" + toks[0]},
+                    {"User", toks[1]},
+                    {"StopSignal", toks[2]},
+                    {"Volumes", {{"/data/" + toks[3], nlohmann::json::object()}}},
+                    {"ExposedPorts", {{"8080/tcp", nlohmann::json::object()},
+                                      {toks[4], nlohmann::json::object()}}}}}};
+  std::vector<Finding> found = ScanConfig(image, Detector::Default());
+  std::vector<std::string> paths;
+  for (const Finding& f : found) paths.push_back(f.path + " " + f.rule);
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "ExposedPorts gitlab-token", "StopSignal gitlab-token",
+                       "User gitlab-token", "Volumes gitlab-token",
+                       "WorkingDir gitlab-token"}));
+}
+
 TEST_F(ScannerTest, CorruptLayerFailsTheScan) {
   test::OciLayout layout(tmp_->path() / "img");
   std::string zstd = test::Compress(test::MakeTar({File("a", std::string(100000, 'x'))}),

@@ -627,6 +627,23 @@ class ArchiveFiles : public ImageFiles {
   const ArchiveIndex& index_;
 };
 
+// The annotations of the index's descriptor of the image are the image's
+// too (`podman manifest annotate`, OCI tools): a key the manifest also has
+// with another value is kept as "KEY (index.json)".
+void AddDescriptorAnnotations(const Descriptor& d, OpenedImage& image) {
+  const json* ann = d.raw == nullptr ? nullptr : Member(*d.raw, "annotations");
+  if (ann == nullptr || !ann->is_object()) return;
+  if (!image.annotations.is_object()) image.annotations = json::object();
+  for (const auto& item : ann->items()) {
+    auto same = image.annotations.find(item.key());
+    if (same == image.annotations.end()) {
+      image.annotations[item.key()] = item.value();
+    } else if (*same != item.value()) {
+      image.annotations[item.key() + " (index.json)"] = item.value();
+    }
+  }
+}
+
 Expected<OpenedImage> OpenOci(const ImageFiles& files, const std::string& ref) {
   Expected<FileRange> top = files.Top("index.json");
   if (!top) return Fail(top.error());
@@ -636,7 +653,9 @@ Expected<OpenedImage> OpenOci(const ImageFiles& files, const std::string& ref) {
   if (!pick) return Fail(pick.error());
   Expected<json> manifest = ResolveManifest(files, *pick, 0);
   if (!manifest) return Fail(manifest.error());
-  return ReadOciImage(files, *manifest);
+  Expected<OpenedImage> image = ReadOciImage(files, *manifest);
+  if (image) AddDescriptorAnnotations(*pick, *image);
+  return image;
 }
 
 Expected<OpenedImage> OpenDocker(const ImageFiles& files) {

@@ -592,6 +592,16 @@ std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detect
   for (const char* field : {"Cmd", "Entrypoint", "OnBuild", "Shell"}) {
     ScanStringList(cfg, field, detector, out);
   }
+  for (const char* field : {"WorkingDir", "User", "StopSignal"}) {
+    if (cfg.contains(field) && cfg[field].is_string()) {
+      ScanConfigText(detector, cfg[field].get<std::string>(), field, out);
+    }
+  }
+  // Named by the field alone: the key is the value that may be the secret.
+  for (const char* field : {"Volumes", "ExposedPorts"}) {
+    if (!cfg.contains(field) || !cfg[field].is_object()) continue;
+    for (const auto& item : cfg[field].items()) ScanConfigText(detector, item.key(), field, out);
+  }
   if (cfg.contains("Healthcheck") && cfg["Healthcheck"].contains("Test")) {
     ScanConfigText(detector, JoinStrings(cfg["Healthcheck"]["Test"]), "Healthcheck", out);
   }
