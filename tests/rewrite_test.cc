@@ -939,6 +939,28 @@ TEST(Rewrite, RunLiteralIsQuotedForWhereItStood) {
   ExpectIdempotent(r);
 }
 
+// The same literal twice in one RUN (a fallback after ||), once in "…" and
+// once in '…': both places read the one secret, each quoted for its place.
+TEST(Rewrite, TheSameLiteralTwiceInOneRunMovesEveryPlace) {
+  std::string tok = fake::Make(fake::Kind::kGitlabToken);
+  RewriteResult r = MustRewrite(
+      "FROM busybox\n"
+      "RUN wget -q --header \"PRIVATE-TOKEN: " + tok + "\" -O /p http://h.invalid/a || \\\n"
+      "    wget -q --header 'X-Token: " + tok + "' -O /p http://h.invalid/b\n");
+  EXPECT_EQ(r.text.find(tok), std::string::npos) << r.text;
+  EXPECT_NE(r.text.find("--header \"PRIVATE-TOKEN: ${GITLAB_TOKEN}\" -O /p"), std::string::npos)
+      << r.text;
+  EXPECT_NE(r.text.find("--header 'X-Token: '\"${GITLAB_TOKEN}\"'' -O /p"), std::string::npos)
+      << r.text;
+  const std::string mount = "--mount=type=secret,id=GITLAB_TOKEN";
+  ASSERT_NE(r.text.find(mount), std::string::npos);
+  EXPECT_EQ(r.text.find(mount, r.text.find(mount) + 1), std::string::npos) << "mounted twice";
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, tok);
+  EXPECT_TRUE(r.skipped.empty());
+  ExpectIdempotent(r);
+}
+
 TEST(Rewrite, PasswordOfCurlUserAndTokenOfAGitUrlMoveIntoSecrets) {
   std::string pass = fake::Make(fake::Kind::kPassword);
   std::string token = fake::Make(fake::Kind::kGithubToken);

@@ -13,6 +13,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "containerfile/lint.h"
@@ -128,13 +129,23 @@ std::optional<size_t> ArgsOffset(const Instruction& ins, int line, int column) {
   return std::nullopt;
 }
 
-bool AlreadyMoved(const State& st, size_t index, const std::string& value) {
+size_t CountOf(std::string_view text, const std::string& value) {
+  size_t n = 0;
+  for (size_t at = text.find(value); at != std::string_view::npos;
+       at = text.find(value, at + value.size())) {
+    ++n;
+  }
+  return n;
+}
+
+// True when the edits of RUN `index` already replace every place `value`
+// stands in it (the same literal may stand twice: `a || b` fallbacks).
+bool AllMoved(const State& st, size_t index, const std::string& value) {
   auto it = st.edits.find(index);
   if (it == st.edits.end()) return false;
-  for (const auto& [from, to] : it->second.substitutions) {
-    if (from.find(value) != std::string::npos) return true;
-  }
-  return false;
+  size_t moved = 0;
+  for (const auto& [from, to] : it->second.substitutions) moved += CountOf(from, value);
+  return moved >= CountOf(st.file.instructions[index].args, value);
 }
 
 bool InOneLine(const State& st, const Instruction& ins, const std::string& value) {
@@ -147,6 +158,16 @@ bool InOneLine(const State& st, const Instruction& ins, const std::string& value
 struct Literals {
   std::map<std::string, std::string> name_of;  // value → secret id
   std::vector<std::string> taken;              // ids in use
+  // Each place moved: RUN index, byte of its args, length. Two rules may
+  // find the same place (a header and the token format in it).
+  std::vector<std::tuple<size_t, size_t, size_t>> moved;
+
+  bool Covers(size_t index, size_t at) const {
+    return std::any_of(moved.begin(), moved.end(), [&](const auto& m) {
+      return std::get<0>(m) == index && std::get<1>(m) <= at &&
+             at < std::get<1>(m) + std::get<2>(m);
+    });
+  }
 };
 
 std::string UniqueName(Literals& lit, std::string name) {
@@ -174,7 +195,8 @@ void MoveLiteral(State& st, Literals& lit, size_t index, const Finding& f) {
   std::string value = at ? ValueAt(ins.args, *at) : "";
   // The extent must be the one lint saw: same redacted form.
   if (at && Redact(value) != f.redacted) value.clear();
-  if (!value.empty() && AlreadyMoved(st, index, value)) return;
+  if (at && lit.Covers(index, *at)) return;
+  if (!value.empty() && AllMoved(st, index, value)) return;
   std::string where = "RUN at line " + std::to_string(f.line);
   if (std::string why = Problem(st, ins, value); !why.empty()) {
     st.Skip(f.line, kRuleRunLiteral,
@@ -187,6 +209,7 @@ void MoveLiteral(State& st, Literals& lit, size_t index, const Finding& f) {
                          ? known->second
                          : UniqueName(lit, NameFor(ins.args, *at, value));
   lit.name_of[value] = name;
+  lit.moved.emplace_back(index, *at, value.size());
   std::string mount = "--mount=type=secret,id=" + name;
   std::string file = "/run/secrets/" + name;
   st.Mount(index, mount,
