@@ -817,6 +817,40 @@ void ExpectLeftAsIs(const std::string& containerfile, const std::string& reason)
   EXPECT_EQ(r.skipped[0].message, reason);
 }
 
+TEST(Rewrite, AnOnbuildSecretIsLeftWithWhyNoRuleTakesIt) {
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "ONBUILD RUN curl -H \"Authorization: token " + tok +
+                                "\" http://h.invalid/x\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].line, 2);
+  EXPECT_NE(r.skipped[0].message.find("left as is: an ONBUILD step runs in the later builds "
+                                      "FROM this image"),
+            std::string::npos)
+      << r.skipped[0].message;
+}
+
+// A credential written in a stage whose files the image copies: the ARG
+// becomes a secret, and the file left behind is named with the reason.
+TEST(Rewrite, ACredentialFileThatAnotherStageCopiesIsNamed) {
+  RewriteResult r = MustRewrite(
+      "FROM node AS deps\n"
+      "ARG NPM_TOKEN\n"
+      "WORKDIR /app\n"
+      "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+      "FROM busybox\n"
+      "COPY --from=deps /app /app\n");
+  EXPECT_TRUE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].line, 4);
+  EXPECT_NE(r.skipped[0].message.find("the credential file this step writes reaches the "
+                                      "image"),
+            std::string::npos)
+      << r.skipped[0].message;
+  EXPECT_NE(r.skipped[0].message.find("[run-writes-credentials]"), std::string::npos);
+}
+
 TEST(Rewrite, SystemPackagesAfterTheSplitLeaveTheFileAsOneStage) {
   ExpectLeftAsIs(
       "FROM debian\nWORKDIR /app\n"

@@ -107,8 +107,36 @@ bool HasNote(const RewriteResult& r, int line) {
          std::any_of(r.skipped.begin(), r.skipped.end(), at);
 }
 
-// What would still block the rewritten file and no rule took up: said, so
-// that nothing is left silently.
+// Why no rule takes up a secret that lint still finds (`rule`) in `ins`.
+std::string WhyLeft(const Instruction* ins, const std::string& rule) {
+  std::string keyword = ins == nullptr ? "" : ins->keyword;
+  if (rule == "run-writes-credentials") {
+    return "the credential file this step writes reaches the image (through a later "
+           "step, FROM or COPY --from), and no rewrite rule can split this file into a "
+           "build stage: remove the file in the same RUN after its last use";
+  }
+  if (keyword == "ONBUILD") {
+    return "an ONBUILD step runs in the later builds FROM this image, which this rewrite "
+           "does not see: rotate the secret and give those builds a --secret";
+  }
+  if (keyword == "RUN") {
+    return "no rewrite rule knows this use of the secret: rotate it, mount it with "
+           "RUN --mount=type=secret and pass it with --secret";
+  }
+  return "no rewrite rule takes a secret in " + (keyword.empty() ? "this line" : keyword) +
+         ": rotate it and pass it at build or run time instead";
+}
+
+const Instruction* InstructionAt(const Containerfile& file, int line) {
+  for (const auto& ins : file.instructions) {
+    if (ins.start_line <= line && line <= ins.end_line) return &ins;
+  }
+  return nullptr;
+}
+
+// What would still block the rewritten file and no rule took up, and a
+// credential file that a RUN leaves for the image: said, with why, so that
+// nothing is left silently.
 void ReportLeftovers(const std::string& out, const std::string& path,
                      const std::vector<int>& origins, RewriteResult& result) {
   auto parsed = ParseContainerfile(out, path);
@@ -116,14 +144,15 @@ void ReportLeftovers(const std::string& out, const std::string& path,
   LintInput input;
   input.file = &*parsed;
   for (const Finding& f : Lint(input, Detector::Default())) {
-    if (f.origin != Origin::kContainerfile || f.severity < Severity::kHigh || f.line <= 0) {
-      continue;
-    }
+    bool leaks = f.severity >= Severity::kHigh ||
+                 (f.rule == "run-writes-credentials" && f.severity >= Severity::kMedium);
+    if (f.origin != Origin::kContainerfile || !leaks || f.line <= 0) continue;
     size_t at = static_cast<size_t>(f.line) - 1;
     int line = at < origins.size() ? origins[at] : 0;
     if (line == 0 || HasNote(result, line)) continue;
-    result.skipped.push_back(
-        {line, "rewrite", "left as is, no rewrite applies: " + f.message + " [" + f.rule + "]"});
+    result.skipped.push_back({line, "rewrite",
+                              "left as is: " + WhyLeft(InstructionAt(*parsed, f.line), f.rule) + " (" +
+                                  f.message + ") [" + f.rule + "]"});
   }
 }
 
