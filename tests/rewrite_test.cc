@@ -831,17 +831,46 @@ TEST(Rewrite, AnOnbuildSecretIsLeftWithWhyNoRuleTakesIt) {
       << r.skipped[0].message;
 }
 
-// A credential written in a stage whose files the image copies: the ARG
-// becomes a secret, and the file left behind is named with the reason.
-TEST(Rewrite, ACredentialFileThatAnotherStageCopiesIsNamed) {
+// A credential written in a stage whose directory a later stage copies:
+// removed at the end of its stage, so that COPY --from no longer takes it.
+TEST(Rewrite, ACredentialFileOfAStageThatIsCopiedIsRemovedAtTheEndOfTheStage) {
   RewriteResult r = MustRewrite(
       "FROM node AS deps\n"
       "ARG NPM_TOKEN\n"
       "WORKDIR /app\n"
       "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+      "\n"
       "FROM busybox\n"
       "COPY --from=deps /app /app\n");
+  EXPECT_EQ(r.text,
+            "FROM node AS deps\n"
+            "WORKDIR /app\n"
+            "RUN --mount=type=secret,id=NPM_TOKEN " + Prelude("NPM_TOKEN") +
+            "echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+            "\n"
+            "RUN rm -f /app/.npmrc\n"
+            "\n"
+            "FROM busybox\n"
+            "COPY --from=deps /app /app\n");
+  EXPECT_TRUE(r.skipped.empty());
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[1].rule, "rewrite-multi-stage");
+  EXPECT_EQ(r.changes[1].line, 4);
+  ExpectIdempotent(r);
+}
+
+// A stage that the image is built FROM passes its layers on: a later rm
+// would not help, so the file is named with the reason.
+TEST(Rewrite, ACredentialFileOfAStageTheImageIsBuiltFromIsNamed) {
+  RewriteResult r = MustRewrite(
+      "FROM node AS deps\n"
+      "ARG NPM_TOKEN\n"
+      "WORKDIR /app\n"
+      "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+      "FROM deps\n"
+      "CMD [\"node\"]\n");
   EXPECT_TRUE(r.changed);
+  EXPECT_EQ(r.text.find("rm -f"), std::string::npos);
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].line, 4);
   EXPECT_NE(r.skipped[0].message.find("the credential file this step writes reaches the "

@@ -24,11 +24,13 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "containerfile/lint_internal.h"
 #include "containerfile/words.h"
 #include "detect/detector.h"
 #include "rewrite/rewrite_internal.h"
@@ -551,11 +553,66 @@ void ReportSplit(State& st, const Plan& p) {
             "safebuild --prune-intermediate build … to remove its images afterwards");
 }
 
+// Does a RUN after `index` in its stage remove `path` (`rm -f PATH`)?
+bool RemovedLaterInStage(const State& st, size_t index, const std::string& path) {
+  const auto& all = st.file.instructions;
+  for (size_t j = index + 1; j < all.size() && all[j].stage == all[index].stage; ++j) {
+    if (all[j].keyword != "RUN") continue;
+    for (const auto& seg : Segments(all[j].args)) {
+      std::vector<std::string> words = Split(std::string(Trim(seg)), ' ');
+      if (words.empty() || words[0] != "rm") continue;
+      if (std::find(words.begin(), words.end(), path) != words.end()) return true;
+    }
+  }
+  return false;
+}
+
+// A credential file that a RUN of an earlier stage writes with a secret
+// and that reaches the image only through `COPY --from` of that stage: a
+// `RUN rm -f` at the end of the stage keeps it out of the copy. The
+// stage's own image in local storage still holds it. A stage that another
+// one is built FROM passes its layers on: that is left to the reason.
+void RemoveCopiedCredentials(State& st) {
+  const auto& all = st.file.instructions;
+  const int last_stage = all.back().stage;
+  std::map<size_t, std::vector<std::string>> remove_before;  // next stage's FROM → paths
+  Walk w;
+  for (size_t j = 0; j < all.size(); ++j) {
+    if (all[j].keyword == "FROM") w = Walk{};
+    Step(w, all[j]);
+    const int stage = all[j].stage;
+    if (stage < 0 || stage == last_stage || all[j].keyword != "RUN") continue;
+    size_t next = j;
+    while (next < all.size() && all[next].stage == stage) ++next;
+    for (const Derived& d : DerivedCredentials(st, j, w)) {
+      if (d.path.empty() || RemovedLaterInStage(st, j, d.path) ||
+          lint::StageFileReachesImage(st.file, stage, d.path, false) ||
+          !lint::StageFileReachesImage(st.file, stage, d.path, true)) {
+        continue;
+      }
+      auto& paths = remove_before[next];
+      if (std::find(paths.begin(), paths.end(), d.path) != paths.end()) continue;
+      paths.push_back(d.path);
+      st.Change(all[j].start_line, kRuleStages,
+                "RUN at line " + LineOf(st, j) + " writes " + d.raw + " with a secret in a "
+                "stage that a later COPY --from takes: removed at the end of the stage, "
+                "whose own image in local storage keeps it");
+    }
+  }
+  for (const auto& [next, paths] : remove_before) {
+    std::string rm = "RUN rm -f";
+    for (const auto& p : paths) rm += " " + p;
+    auto& before = st.edits[next].before;
+    before.insert(before.begin(), {rm, ""});
+  }
+}
+
 }  // namespace
 
 void RewriteToMultiStage(State& st) {
   const auto& all = st.file.instructions;
   if (all.empty() || all.back().stage < 0) return;
+  RemoveCopiedCredentials(st);
   int last_stage = all.back().stage;
   Plan p;
   p.end = all.size();

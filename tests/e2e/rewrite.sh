@@ -889,6 +889,31 @@ CF
   [ "$found" = 0 ] || fail "the builder stage's image holds the token"
 }
 
+# A credential written in a stage that the image copies with COPY --from:
+# removed at the end of that stage, the copy holds the build's output only.
+test_held_out_credential_of_a_copied_stage_is_removed_before_the_copy() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox AS deps
+ARG NPM_TOKEN
+WORKDIR /app
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc \
+ && grep -q _authToken .npmrc && echo installed > /app/installed.txt
+
+FROM localhost/busybox
+COPY --from=deps /app /app
+CMD ["cat", "/app/installed.txt"]
+CF
+  apply_passes localhost/ho-copied:1 "$tok" -- --build-arg "NPM_TOKEN=$tok"
+  grep -q 'removed at the end of the stage' "$ERR" || fail "no note of the removal"
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/ho-copied:1) || fail "image mount"
+  [ "$(cat "$mnt/app/installed.txt" 2>/dev/null)" = installed ] ||
+    fail "the stage's output did not reach the image"
+  [ ! -e "$mnt/app/.npmrc" ] || fail ".npmrc reached the image"
+  "${PODMAN[@]}" image unmount localhost/ho-copied:1 >/dev/null
+}
+
 test_held_out_npm_config_set_with_an_inline_token() {
   new_context
   local tok; tok=$("$FAKE" NPM_TOKEN)
