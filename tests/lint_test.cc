@@ -628,6 +628,78 @@ TEST(Lint, DoesNotReportAMountedSecretCopyThatIsDeletedInTheSameRun) {
           .empty());
 }
 
+// A count, a checksum, a test or a size of the secret is no copy of it;
+// each of these wrote such a file and was taken for one.
+TEST(Lint, DoesNotReportWritingWhatIsDerivedFromAMountedSecret) {
+  for (const std::string cmd : {
+           "grep -c foo /run/secrets/tok > /tmp/count",
+           "grep -qs foo /run/secrets/tok > /tmp/out",
+           "grep --files-with-matches foo /run/secrets/tok > /tmp/out",
+           "grep -A1 -l foo /run/secrets/tok > /tmp/out",
+           "wc -l /run/secrets/tok > /tmp/lines",
+           "wc -c < /run/secrets/tok > /tmp/len",
+           "sha256sum /run/secrets/tok > /tmp/sum",
+           "md5sum /run/secrets/tok >> /tmp/sums",
+           "cksum /run/secrets/tok > /tmp/sum",
+           "test -s /run/secrets/tok > /tmp/out",
+           "[ -f /run/secrets/tok ] > /tmp/out",
+           "stat -c %s /run/secrets/tok > /tmp/size",
+           "ls -l /run/secrets/ > /tmp/list",
+           "cat /run/secrets/tok | wc -c > /tmp/len",
+           "cat /run/secrets/tok | sha256sum | tee /tmp/sum",
+           "head -c 8 /run/secrets/tok | sha256sum > /tmp/sum",
+           "echo /run/secrets/tok > /tmp/path",
+           "cat /run/secrets/tok | echo done > /tmp/done",
+           "echo \"len=$(wc -c < /run/secrets/tok)\" > /tmp/len",
+           "echo \"sum=`sha256sum /run/secrets/tok`\" > /tmp/sum",
+           "echo \"len=$(cat /run/secrets/tok | wc -c)\" > /tmp/len",
+       }) {
+    EXPECT_TRUE(
+        WithRule(LintText("FROM a\nRUN --mount=type=secret,id=tok " + cmd + "\n"),
+                 "secret-mount-copied")
+            .empty())
+        << cmd;
+  }
+}
+
+// What holds the secret, or can give it back: its bytes, a part of them,
+// an encoding, lines of it, the names a checksum's -c reads from it, or its
+// value in a command's arguments.
+TEST(Lint, ReportsWritingTheMountedSecretOrWhatGivesItBack) {
+  for (const std::string cmd : {
+           "cat /run/secrets/tok > /tmp/copy",
+           "cp /run/secrets/tok /tmp/copy",
+           "install -m 600 /run/secrets/tok /tmp/copy",
+           "dd if=/run/secrets/tok of=/tmp/copy",
+           "cat /run/secrets/tok | tee /tmp/copy",
+           "tee /tmp/copy < /run/secrets/tok",
+           "base64 /run/secrets/tok > /tmp/b64",
+           "cat /run/secrets/tok | base64 | tee /tmp/b64",
+           "head -c 8 /run/secrets/tok > /tmp/part",
+           "tail -n 1 /run/secrets/tok > /tmp/part",
+           "sed 's/^/x/' /run/secrets/tok > /tmp/edit",
+           "awk '{print $1}' /run/secrets/tok > /tmp/field",
+           "grep foo /run/secrets/tok > /tmp/lines",
+           "grep -e c /run/secrets/tok > /tmp/lines",
+           "sha256sum -c /run/secrets/tok > /tmp/names",
+           "wc --files0-from=/run/secrets/tok > /tmp/names",
+           "echo \"$(cat /run/secrets/tok)\" > /tmp/copy",
+           "echo \"$(< /run/secrets/tok)\" > /tmp/copy",
+           "echo `cat /run/secrets/tok` > /tmp/copy",
+           "echo \"export T=$(cat /run/secrets/tok)\" >> /etc/profile",
+           "printf '%s' \"$(echo $(echo $(cat /run/secrets/tok)))\" > /tmp/copy",
+           "wc -c \"$(cat /run/secrets/tok)\" > /tmp/out",
+           "echo \"$(cat /run/secrets/tok | wc -c; cat /run/secrets/tok)\" > /tmp/copy",
+           "echo \"$(sha256sum /run/secrets/tok | cat - /run/secrets/tok)\" > /tmp/copy",
+           "T=$(cat /run/secrets/tok) sh -c 'echo $T' > /tmp/copy",
+           "sha256sum /run/secrets/tok | cat - /run/secrets/tok > /tmp/both",
+       }) {
+    std::vector<Finding> findings =
+        LintText("FROM a\nRUN --mount=type=secret,id=tok " + cmd + "\n");
+    EXPECT_EQ(WithRule(findings, "secret-mount-copied").size(), 1u) << cmd;
+  }
+}
+
 // --- run-writes-credentials
 // ---------------------------------------------------
 

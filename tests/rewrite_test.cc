@@ -21,10 +21,20 @@
 namespace safebuild {
 namespace {
 
-RewriteResult MustRewrite(const std::string& text, RewriteOptions options = {}) {
+// As `fix` rewrites: the users of the base images are not known.
+RewriteResult RewriteAsFix(const std::string& text, const RewriteOptions& options = {}) {
   auto r = RewriteContainerfile(text, "Containerfile", options);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
   return r.ok() ? *r : RewriteResult{};
+}
+
+// As a build rewrites, which asks podman for the user of each base image:
+// here root's (busybox's), unless the test names one.
+RewriteResult MustRewrite(const std::string& text, RewriteOptions options = {}) {
+  for (const BaseImage& base : BaseImages(text, options)) {
+    options.base_users.try_emplace(base.ref, "");
+  }
+  return RewriteAsFix(text, options);
 }
 
 // Rewriting the rewrite must change nothing.
@@ -655,6 +665,126 @@ TEST(Rewrite, SecretMountOfAStepUnderUserIsReadableByThatUser) {
       << r.text;
 }
 
+// The mount's attributes in the rewrite of `text` (the RUN that reads
+// GH_TOKEN last): what follows "id=GH_TOKEN" up to the next space.
+std::string GhTokenMountAttrs(const RewriteResult& r) {
+  const std::string mount = "--mount=type=secret,id=GH_TOKEN";
+  size_t at = r.text.rfind(mount);
+  if (at == std::string::npos) return "<no mount>";
+  at += mount.size();
+  return r.text.substr(at, r.text.find(' ', at) - at);
+}
+
+RewriteOptions WithGhToken() {
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", fake::Make(fake::Kind::kGithubToken)}};
+  return o;
+}
+
+// A base image made with USER 65534 (or podman import --change 'USER …')
+// runs its steps as that user though the file names none: the build asks
+// podman, and the mount follows as it does for a USER in the file.
+TEST(Rewrite, SecretMountOfAStepRunAsTheBaseImagesUserIsReadableByThatUser) {
+  const std::string file = "FROM localhost/base\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN} > /tmp/len\n";
+  for (auto [user, attrs] : {std::pair<std::string, std::string>{"65534", ",uid=65534"},
+                             {"1000:1001", ",uid=1000,gid=1001"},
+                             {"app", ",mode=0444"},
+                             {"", ""},
+                             {"root", ""},
+                             {"0", ""}}) {
+    RewriteOptions o = WithGhToken();
+    o.base_users = {{"localhost/base", user}};
+    RewriteResult r = MustRewrite(file, o);
+    EXPECT_EQ(GhTokenMountAttrs(r), attrs) << "base user \"" << user << "\"\n" << r.text;
+    ExpectIdempotent(r, o);
+  }
+  // A USER in the file decides over the base image's.
+  RewriteOptions o = WithGhToken();
+  o.base_users = {{"localhost/base", "65534"}};
+  EXPECT_EQ(GhTokenMountAttrs(MustRewrite(
+                "FROM localhost/base\nUSER root\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n", o)),
+            "");
+}
+
+// `fix` asks no podman, and a build may not have the base image yet: the
+// step's user is not known, so the mount is readable by any user of that
+// step. scratch has no users but root.
+TEST(Rewrite, SecretMountOfAStepWhoseUserIsNotKnownIsReadableByAll) {
+  RewriteOptions o = WithGhToken();
+  RewriteResult r =
+      RewriteAsFix("FROM localhost/base\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN} > /len\n", o);
+  EXPECT_EQ(r.text, "FROM localhost/base\nRUN --mount=type=secret,id=GH_TOKEN,mode=0444 " +
+                        Prelude("GH_TOKEN") + "echo ${#GH_TOKEN} > /len\n");
+  RewriteResult again = RewriteAsFix(r.text, o);
+  EXPECT_EQ(again.text, r.text);
+  EXPECT_FALSE(again.changed);
+  // Another base, not known either; a USER root in the file is known.
+  o.base_users = {{"localhost/other", "65534"}};
+  EXPECT_EQ(GhTokenMountAttrs(RewriteAsFix(
+                "FROM localhost/base\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n", o)),
+            ",mode=0444");
+  EXPECT_EQ(GhTokenMountAttrs(RewriteAsFix(
+                "FROM localhost/base\nUSER 0\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n", o)),
+            "");
+  EXPECT_EQ(GhTokenMountAttrs(RewriteAsFix(
+                "FROM scratch\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n", o)),
+            "");
+}
+
+// FROM NAME starts where stage NAME ended: with its last USER, else with
+// the user it started with itself.
+TEST(Rewrite, StageBuiltOnAnEarlierStageRunsAsThatStagesUser) {
+  RewriteOptions o = WithGhToken();
+  o.base_users = {{"localhost/base", "65534"}, {"localhost/root", ""}};
+  const std::string tail = "ARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n";
+  EXPECT_EQ(GhTokenMountAttrs(MustRewrite(
+                "FROM localhost/root AS build\nUSER 1000\nRUN true\nFROM build\n" + tail, o)),
+            ",uid=1000");
+  EXPECT_EQ(GhTokenMountAttrs(MustRewrite(
+                "FROM localhost/base AS Build\nRUN true\nFROM build AS two\nFROM two\n" + tail,
+                o)),
+            ",uid=65534");
+  // A later USER root, in either stage, and a stage of another name.
+  EXPECT_EQ(GhTokenMountAttrs(MustRewrite(
+                "FROM localhost/base AS build\nUSER root\nFROM build\n" + tail, o)),
+            "");
+  EXPECT_EQ(GhTokenMountAttrs(MustRewrite(
+                "FROM localhost/base AS build\nFROM localhost/root\n" + tail, o)),
+            "");
+  // An unknown base under the earlier stage.
+  EXPECT_EQ(GhTokenMountAttrs(RewriteAsFix(
+                "FROM localhost/x AS build\nFROM build\n" + tail, o)),
+            ",mode=0444");
+}
+
+TEST(Rewrite, BaseImagesAreTheFromImagesWithTheirArgsPutIn) {
+  RewriteOptions o;
+  o.build_args = {{"TAG", "2"}};
+  std::vector<BaseImage> bases = BaseImages(
+      "ARG REG=localhost\nARG TAG=1\nARG UNSET\n"
+      "FROM ${REG}/a:$TAG AS a\n"
+      "FROM a AS b\n"
+      "FROM --platform=linux/arm64 $REG/c\n"
+      "FROM --platform=$BUILDPLATFORM localhost/d\n"
+      "FROM scratch\n"
+      "FROM ${UNSET:-localhost/e}\n"
+      "FROM $UNSET\n"
+      "FROM ${REG%host}/f\n",
+      o);
+  std::vector<std::string> got;
+  for (const auto& b : bases) got.push_back(b.ref + "|" + b.platform);
+  EXPECT_EQ(got, (std::vector<std::string>{"localhost/a:2|", "localhost/c|linux/arm64",
+                                           "localhost/d|?", "localhost/e|"}));
+  // The user of FROM ${REG}/a:$TAG is looked up by what it expands to.
+  o.build_args.emplace_back("GH_TOKEN", fake::Make(fake::Kind::kGithubToken));
+  o.base_users = {{"localhost/a:2", "65534"}};
+  EXPECT_EQ(GhTokenMountAttrs(MustRewrite(
+                "ARG REG=localhost\nARG TAG=1\nFROM ${REG}/a:$TAG\nARG GH_TOKEN\n"
+                "RUN echo ${#GH_TOKEN}\n",
+                o)),
+            ",uid=65534");
+}
+
 TEST(Rewrite, DerivedNpmrcSplitsTheStageAndTheImageCopiesOnlyTheWorkdir) {
   RewriteResult r = MustRewrite(
       "FROM node:20\n"
@@ -982,6 +1112,62 @@ TEST(Rewrite, SecretDefaultOfAnArgBeforeFromMovesIntoTheStagesSecret) {
   ExpectIdempotent(r, o);
 }
 
+// `ARG GH_TOKEN` before FROM only hands the build argument to the stages
+// that declare it again; once they read a secret, it is left over.
+TEST(Rewrite, GlobalArgThatOnlyStagesNowReadingASecretDeclaredGoesToo) {
+  RewriteOptions o = WithGhToken();
+  RewriteResult r = MustRewrite("# the token of the build\n"
+                                "ARG GH_TOKEN\n"
+                                "ARG MODE=prod GH_TOKEN=none\n"
+                                "FROM busybox\n"
+                                "# the stage's own\n"
+                                "ARG GH_TOKEN\n"
+                                "RUN echo ${#GH_TOKEN}\n"
+                                "FROM busybox AS two\n"
+                                "ARG GH_TOKEN MODE\n"
+                                "RUN echo $MODE\n",
+                                o);
+  EXPECT_EQ(r.text, std::string("# the token of the build\n"
+                                "ARG MODE=prod\n"
+                                "FROM busybox\n"
+                                "# the stage's own\n"
+                                "RUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo ${#GH_TOKEN}\n"
+                        "FROM busybox AS two\n"
+                        "ARG MODE\n"
+                        "RUN --mount=type=secret,id=GH_TOKEN " + kArgPrelude + "echo $MODE\n");
+  std::vector<std::string> notes;
+  for (const auto& c : r.changes) notes.push_back(std::to_string(c.line) + " " + c.message);
+  EXPECT_EQ(notes, (std::vector<std::string>{
+                       "6 ARG GH_TOKEN removed; RUN at line 7 read it from a secret mount",
+                       "9 ARG GH_TOKEN removed; RUN at line 10 read it from a secret mount",
+                       "2 ARG GH_TOKEN removed: every stage that declared it reads a secret now",
+                       "3 ARG GH_TOKEN removed: every stage that declared it reads a secret now"}));
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, GlobalArgThatAStageOrAFromStillUsesStays) {
+  RewriteOptions o = WithGhToken();
+  // The second stage's ARG cannot become a secret (SHELL), so it still
+  // takes the global one.
+  RewriteResult r = MustRewrite("ARG GH_TOKEN\n"
+                                "FROM busybox\n"
+                                "ARG GH_TOKEN\n"
+                                "RUN echo ${#GH_TOKEN}\n"
+                                "FROM busybox\n"
+                                "ARG GH_TOKEN\n"
+                                "SHELL [\"/bin/bash\", \"-c\"]\n"
+                                "RUN echo ${#GH_TOKEN}\n",
+                                o);
+  EXPECT_EQ(r.text.substr(0, 25), "ARG GH_TOKEN\nFROM busybox");
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].line, 6);
+  // A FROM line that uses it; a global ARG no stage declared was never used.
+  r = MustRewrite("ARG GH_TOKEN\nFROM busybox:${GH_TOKEN:-1}\nARG GH_TOKEN\nRUN true\n", o);
+  EXPECT_EQ(r.text.substr(0, 13), "ARG GH_TOKEN\n");
+  EXPECT_FALSE(MustRewrite("ARG GH_TOKEN\nFROM busybox\nRUN true\n", o).changed);
+}
+
 TEST(Rewrite, RunLiteralIsQuotedForWhereItStood) {
   std::string a = fake::Make(fake::Kind::kStripeSecretKey);
   std::string b = fake::Make(fake::Kind::kGithubToken);
@@ -1068,6 +1254,22 @@ TEST(Rewrite, SecretBuildArgThatNoArgDeclaresIsDropped) {
   EXPECT_EQ(r.changes[0].message,
             "--build-arg GH_TOKEN dropped: no ARG declares it, so podman does not use it (it "
             "warns that it was not consumed) and it reaches no layer or history");
+}
+
+// podman hands a build argument that only a global ARG declares to no step
+// (the history holds no `|1 GH_TOKEN=…`); a FROM line that uses it does.
+TEST(Rewrite, SecretBuildArgThatOnlyAnUnusedGlobalArgDeclaresIsDropped) {
+  RewriteOptions o = WithGhToken();
+  RewriteResult r = MustRewrite("ARG GH_TOKEN\nFROM busybox\nRUN echo hi\n", o);
+  EXPECT_FALSE(r.changed);
+  EXPECT_EQ(r.unused_build_args, std::vector<std::string>{"GH_TOKEN"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "--build-arg GH_TOKEN dropped: only an ARG before the first FROM declares it, and "
+            "no stage declares it again or FROM line uses it, so it reaches no step, layer or "
+            "history");
+  EXPECT_TRUE(
+      MustRewrite("ARG GH_TOKEN\nFROM busybox:$GH_TOKEN\nRUN true\n", o).unused_build_args.empty());
 }
 
 TEST(Rewrite, LinesOfTheRewriteMapBackToTheOriginal) {
@@ -1239,6 +1441,257 @@ TEST(Rewrite, NetrcQuotesAPasswordThatCurlWouldReadAsAComment) {
       "FROM tools\nRUN curl -fsS \"http://ci:%23pa%20ss%22w@h.invalid:8080/a\" -o /a\n");
   ASSERT_EQ(r.secrets.size(), 1u);
   EXPECT_EQ(r.secrets[0].value, "machine h.invalid login ci password \"#pa ss\\\"w\"\n");
+}
+
+// The one reason the rewrite of `text` gives for what it left as is; the
+// file must come back unchanged.
+std::string SkipReason(const std::string& text, const RewriteOptions& o = {}) {
+  RewriteResult r = MustRewrite(text, o);
+  EXPECT_FALSE(r.changed) << r.text;
+  EXPECT_EQ(r.skipped.size(), 1u);
+  return r.skipped.empty() ? "" : r.skipped[0].message;
+}
+
+const char kAppNpmrcGuard[] =
+    "test -s /app/.npmrc || { echo 'secret npmrc is missing or empty' >&2; exit 1; }; ";
+
+TEST(Rewrite, CredentialAmongSeveralSourcesLeavesTheCopyWhichKeepsTheRestAndItsFlags) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY --chown=1000:1000 package.json .npmrc /app/\n"
+                                "RUN npm ci && rm /app/.npmrc\n");
+  EXPECT_EQ(r.text, std::string("FROM busybox\n"
+                                "COPY --chown=1000:1000 package.json /app/\n"
+                                "RUN --mount=type=secret,id=npmrc,target=/app/.npmrc,uid=1000,"
+                                "gid=1000 ") +
+                        kAppNpmrcGuard + "npm ci\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "COPY .npmrc (line 2) and its rm removed; mounted as secret npmrc at /app/.npmrc");
+  ExpectIdempotent(r);
+  // The one source left still goes into the directory.
+  r = MustRewrite("FROM busybox\nCOPY a.json .npmrc b.json /app\nRUN npm ci; rm /app/.npmrc\n");
+  EXPECT_EQ(r.text.substr(0, r.text.find('\n', 14) + 1), "FROM busybox\nCOPY a.json b.json /app\n");
+  r = MustRewrite("FROM busybox\nCOPY .npmrc a.json /app\nRUN npm ci; rm /app/.npmrc\n");
+  EXPECT_EQ(r.text.substr(0, r.text.find('\n', 14) + 1), "FROM busybox\nCOPY a.json /app/\n");
+}
+
+TEST(Rewrite, GlobThatMatchesOnlyTheCredentialLeavesTheCopyAndOneThatMatchesMoreIsIgnored) {
+  ContextDir ctx;
+  ctx.Write(".npmrc", "//registry.npmjs.org/:_authToken=" + fake::Make(fake::Kind::kNpmToken));
+  ctx.Write("package.json", "{}\n");
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "WORKDIR /app\n"
+                                "COPY package*.json .npmrc* ./\n"
+                                "RUN npm ci && rm -f .npmrc\n",
+                                o);
+  EXPECT_EQ(r.text, std::string("FROM busybox\n"
+                                "WORKDIR /app\n"
+                                "COPY package*.json ./\n"
+                                "RUN --mount=type=secret,id=npmrc,target=/app/.npmrc ") +
+                        kAppNpmrcGuard + "npm ci\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message, "COPY .npmrc* sends .npmrc (line 3) and its rm removed; "
+                                  "mounted as secret npmrc at /app/.npmrc");
+  ExpectIdempotent(r, o);
+  // `*` sends package.json too: the COPY stays, .npmrc leaves the context.
+  r = MustRewrite("FROM busybox\nCOPY * /app/\nRUN npm ci && rm /app/.npmrc\n", o);
+  EXPECT_EQ(r.text, std::string("FROM busybox\nCOPY * /app/\n"
+                                "RUN --mount=type=secret,id=npmrc,target=/app/.npmrc ") +
+                        kAppNpmrcGuard + "npm ci\n");
+  EXPECT_EQ(r.ignore_lines, std::vector<std::string>{".npmrc"});
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "COPY * sends .npmrc (line 2): the rm of /app/.npmrc removed; the file is left out "
+            "of the build context (ignore file); mounted as secret npmrc at /app/.npmrc");
+}
+
+TEST(Rewrite, RelativeDestinationIsMountedUnderTheWorkdirItResolvesTo) {
+  auto mount_of = [](const std::string& text, RewriteOptions o = {}) {
+    RewriteResult r = MustRewrite(text, o);
+    size_t at = r.text.find("target=");
+    EXPECT_TRUE(r.skipped.empty()) << (r.skipped.empty() ? "" : r.skipped[0].message);
+    return at == std::string::npos ? r.text : r.text.substr(at, r.text.find(' ', at) - at);
+  };
+  EXPECT_EQ(mount_of("FROM busybox\nWORKDIR /app\nCOPY .npmrc .\nRUN npm ci && rm .npmrc\n"),
+            "target=/app/.npmrc");
+  EXPECT_EQ(mount_of("FROM busybox\nWORKDIR /srv\nWORKDIR app\nCOPY .npmrc ./\n"
+                     "RUN npm ci && rm /srv/app/.npmrc\n"),
+            "target=/srv/app/.npmrc");
+  EXPECT_EQ(mount_of("FROM busybox\nENV HOME_DIR=/home/app\nWORKDIR ${HOME_DIR}/src\n"
+                     "COPY .npmrc ../\nRUN npm ci && rm ../.npmrc\n"),
+            "target=/home/app/.npmrc");
+  RewriteOptions o;
+  o.build_args = {{"DIR", "/opt/given"}};
+  EXPECT_EQ(mount_of("FROM busybox\nARG DIR=/opt/default\nWORKDIR $DIR\nCOPY .npmrc .\n"
+                     "RUN npm ci && rm -f $DIR/.npmrc .npmrc\n",
+                     o),
+            "target=/opt/given/.npmrc");
+  // A stage built FROM an earlier one starts in its WORKDIR.
+  EXPECT_EQ(mount_of("FROM scratch AS base\nWORKDIR /w\nFROM base\nCOPY .npmrc .\n"
+                     "RUN npm ci && rm .npmrc\n"),
+            "target=/w/.npmrc");
+}
+
+TEST(Rewrite, CopyThatCannotBeRewrittenSaysWhichLineFileAndWhy) {
+  EXPECT_EQ(SkipReason("FROM node:20\nCOPY .npmrc .\nRUN npm ci && rm .npmrc\n"),
+            "COPY .npmrc (line 2) left as is: its destination . is relative and the WORKDIR of "
+            "base image node:20 (line 1) is not known");
+  EXPECT_EQ(SkipReason("FROM busybox AS a\nFROM busybox\nCOPY --from=a /root/.npmrc /r/\n"
+                       "RUN rm /r/.npmrc\n"),
+            "COPY /root/.npmrc (line 3) left as is: it copies from a, not from the build "
+            "context: mount the credential in the stage that uses it");
+  EXPECT_EQ(SkipReason("FROM busybox\nWORKDIR $APP\nCOPY .npmrc ./\nRUN rm .npmrc\n"),
+            "COPY .npmrc (line 3) left as is: its destination ./ is relative and WORKDIR at "
+            "line 2: $APP has no value safebuild knows");
+}
+
+TEST(Rewrite, AddOfALocalFileIsRewrittenAsTheCopyItIs) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "ADD .npmrc /root/.npmrc\n"
+                                "ADD --chown=node:node --chmod=640 .netrc /home/node/.netrc\n"
+                                "RUN npm ci && rm ~/.npmrc /home/node/.netrc\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=npmrc,target=/root/.npmrc "
+            "--mount=type=secret,id=netrc,target=/home/node/.netrc,mode=0444 "
+            "test -s /root/.npmrc || { echo 'secret npmrc is missing or empty' >&2; exit 1; }; "
+            "test -s /home/node/.netrc || { echo 'secret netrc is missing or empty' >&2; exit 1; "
+            "}; npm ci\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[0].message,
+            "ADD .npmrc (line 2) and its rm removed; mounted as secret npmrc at /root/.npmrc");
+  EXPECT_EQ(r.changes[1].message,
+            "ADD .netrc (line 3) and its rm removed; mounted as secret netrc at "
+            "/home/node/.netrc with mode 0444 (readable by all: the uid of --chown=node:node "
+            "is not known)");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, AddOfAnArchiveThatHoldsACredentialIsLeftWithTheReason) {
+  ContextDir ctx;
+  // A gzip stream's first bytes are enough: ADD unpacks by content.
+  ctx.Write("deps.tar.gz", std::string("\x1f\x8b\x08\x00", 4) + "not really");
+  ctx.Write(".npmrc.tar.gz", std::string("\x1f\x8b\x08\x00", 4) + "not really");
+  RewriteOptions o;
+  o.context = ctx.path();
+  RewriteResult r = MustRewrite("FROM busybox\nADD .npmrc.tar.gz /app/\nRUN rm /app/.npmrc\n", o);
+  EXPECT_FALSE(r.changed);
+  EXPECT_EQ(SkipReason("FROM busybox\nADD .npmrc.tar.gz /app/\nRUN rm /app/.npmrc\n", o),
+            "ADD .npmrc.tar.gz (line 2) left as is: ADD unpacks the archive .npmrc.tar.gz; a "
+            "file unpacked from it cannot become a secret mount (COPY the credential on its "
+            "own, or RUN --mount=type=secret,id=X,target=/tmp/.npmrc.tar.gz and unpack it "
+            "there)");
+}
+
+TEST(Rewrite, AddOfAUrlWithCredentialsBecomesADownloadWithThemFromASecretHeader) {
+  std::string pass = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "WORKDIR /opt\n"
+                                "ADD --chown=1000:1000 https://ci:" + pass +
+                                "@dl.example.invalid/v1/tool.tgz?raw=1 pkg/\n");
+  const std::string h = "/run/secrets/add_auth";
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "WORKDIR /opt\n"
+            "RUN --mount=type=secret,id=add_auth test -s " + h + " || { echo 'secret add_auth "
+            "is missing or empty' >&2; exit 1; }; mkdir -p \"pkg\" && if command -v curl "
+            ">/dev/null 2>&1; then curl -fsSL -H @" + h + " -o \"pkg/tool.tgz\" "
+            "\"https://dl.example.invalid/v1/tool.tgz?raw=1\"; elif command -v wget >/dev/null "
+            "2>&1; then wget -q --header \"$(cat " + h + ")\" -O \"pkg/tool.tgz\" "
+            "\"https://dl.example.invalid/v1/tool.tgz?raw=1\"; else echo 'ADD of "
+            "https://dl.example.invalid/v1/tool.tgz?raw=1 became a download, and the image has "
+            "neither curl nor wget' >&2; false; fi && chmod 600 \"pkg/tool.tgz\" && chown "
+            "1000:1000 \"pkg/tool.tgz\"\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  std::string basic = "ci:" + pass;
+  EXPECT_EQ(r.secrets[0].id, "add_auth");
+  ASSERT_TRUE(r.secrets[0].value.has_value());
+  EXPECT_EQ(*r.secrets[0].value, "Authorization: Basic " + fake::Base64(basic) + "\n");
+  EXPECT_EQ(r.changes[0].message,
+            "ADD of the URL to dl.example.invalid with credentials became a RUN that downloads "
+            "it (curl or wget of the image) with them from secret add_auth");
+  ExpectIdempotent(r);
+  // The credentials of a variable are the ARG rule's to refuse.
+  EXPECT_EQ(SkipReason("FROM busybox\nARG T\nADD https://ci:${T}@h.invalid/f /f\n"),
+            "ADD of the URL to h.invalid (line 3) left as is: its credentials come from a "
+            "variable, which only a RUN can read from a secret");
+}
+
+TEST(Rewrite, RmOfADirectoryMadeOnlyForTheCredentialGoesWithIt) {
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "COPY config.json /root/.docker/config.json\n"
+                                "RUN grep -q auths /root/.docker/config.json\n"
+                                "RUN rm -rf /root/.docker /tmp/x\n");
+  EXPECT_EQ(r.text,
+            "FROM busybox\n"
+            "RUN --mount=type=secret,id=config.json,target=/root/.docker/config.json test -s "
+            "/root/.docker/config.json || { echo 'secret config.json is missing or empty' >&2; "
+            "exit 1; }; grep -q auths /root/.docker/config.json\n"
+            "RUN --mount=type=secret,id=config.json,target=/root/.docker/config.json test -s "
+            "/root/.docker/config.json || { echo 'secret config.json is missing or empty' >&2; "
+            "exit 1; }; rm -rf /tmp/x\n");
+  ExpectIdempotent(r);
+  // Another file goes into the directory: its rm must stay, and cannot.
+  EXPECT_EQ(SkipReason("FROM busybox\nCOPY config.json /root/.docker/config.json\n"
+                       "RUN echo x > /root/.docker/other && rm -rf /root/.docker\n"),
+            "COPY config.json (line 2) left as is: line 3: rm `/root/.docker` reaches "
+            "/root/.docker/config.json, which becomes a read-only mount");
+  EXPECT_EQ(SkipReason("FROM busybox\nCOPY .npmrc /root/.npmrc\nRUN npm ci && rm -rf /root\n"),
+            "COPY .npmrc (line 2) left as is: line 3: rm `/root` reaches /root/.npmrc, which "
+            "becomes a read-only mount");
+}
+
+TEST(Rewrite, TwoSshKeysForTwoHostsAreBothServed) {
+  ContextDir ctx;
+  std::filesystem::create_directories(ctx.path() + "/a");
+  std::filesystem::create_directories(ctx.path() + "/b");
+  ctx.Write("a/id_ed25519", FakeOpensshKey("BG5vbmUAAAAEbm9uZQ"));
+  ctx.Write("b/id_ed25519", FakeOpensshKey("BG5vbmUAAAAEbm9uZQ"));
+  RewriteOptions o;
+  o.context = ctx.path();
+  // Through the agent: one agent podman loads with both keys.
+  RewriteResult r = MustRewrite("FROM tools\n"
+                                "COPY a/id_ed25519 /root/.ssh/key_a\n"
+                                "COPY b/id_ed25519 /root/.ssh/key_b\n"
+                                "RUN git clone git@a.invalid:x/a.git /a && "
+                                "git clone git@b.invalid:x/b.git /b && rm -rf /root/.ssh\n",
+                                o);
+  std::string dir = std::filesystem::absolute(ctx.path()).string();
+  EXPECT_EQ(BuildFlags(r.secrets), std::vector<std::string>{"--ssh default=" + dir +
+                                                            "/a/id_ed25519," + dir +
+                                                            "/b/id_ed25519"});
+  EXPECT_EQ(r.text, "FROM tools\n"
+                    "RUN --mount=type=ssh test -S \"$SSH_AUTH_SOCK\" || { echo 'no ssh agent: "
+                    "build with --ssh default' >&2; exit 1; }; git clone git@a.invalid:x/a.git /a "
+                    "&& git clone git@b.invalid:x/b.git /b\n");
+  // Named by `ssh -i`: each key is mounted where the command reads it,
+  // each a secret of its own though both files are named id_ed25519.
+  const std::string named =
+      "FROM tools\n"
+      "COPY a/id_ed25519 /root/.ssh/key_a\n"
+      "COPY b/id_ed25519 /root/.ssh/key_b\n"
+      "RUN GIT_SSH_COMMAND='ssh -i /root/.ssh/key_a' git clone git@a.invalid:x/a.git"
+      " /a && GIT_SSH_COMMAND='ssh -i ~/.ssh/key_b' git clone git@b.invalid:x/b.git"
+      " /b && rm /root/.ssh/key_a /root/.ssh/key_b\n";
+  // As `fix` writes it, the step's user not known: a key keeps podman's
+  // root-only 0400, which ssh accepts, not 0444, which ssh ignores.
+  RewriteResult fixed = RewriteAsFix(named, o);
+  EXPECT_NE(fixed.text.find("--mount=type=secret,id=id_ed25519,target=/root/.ssh/key_a "),
+            std::string::npos)
+      << fixed.text;
+  EXPECT_EQ(fixed.text.find("mode=0444"), std::string::npos) << fixed.text;
+  r = MustRewrite(named, o);
+  EXPECT_NE(r.text.find("--mount=type=secret,id=id_ed25519,target=/root/.ssh/key_a "
+                        "--mount=type=secret,id=id_ed25519_2,target=/root/.ssh/key_b "),
+            std::string::npos)
+      << r.text;
+  EXPECT_EQ(BuildFlags(r.secrets),
+            (std::vector<std::string>{
+                "--secret id=id_ed25519,type=file,src=" + dir + "/a/id_ed25519",
+                "--secret id=id_ed25519_2,type=file,src=" + dir + "/b/id_ed25519"}));
+  ExpectIdempotent(r, o);
 }
 
 TEST(Rewrite, CleanFileIsUnchanged) {

@@ -20,6 +20,7 @@
 #include <iterator>
 #include <set>
 
+#include "cli/base_users.h"
 #include "cli/diag.h"
 #include "cli/exit_codes.h"
 #include "cli/secret_sources.h"
@@ -468,12 +469,18 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
   bool apply = common.rewrite == "apply";
   // Written for podman 4.3 first; podman is asked for its version only when
   // there is something to rewrite, and a newer one gets its own syntax.
-  RewriteOptions options{PodmanVersion{}, original.build_args, apply, inv.context, {}};
+  RewriteOptions options{PodmanVersion{}, original.build_args, apply, inv.context, {}, {}};
   std::string name = file == "-" ? "<stdin>" : file;
   auto result = RewriteContainerfile(*text, name, options);
   if (result && result->changed) {
     options.target = DetectVersion(common);
-    if (SupportsSecretEnvMount(options.target)) {
+    // The base images podman builds from tell which user reads each
+    // secret mount; `fix` and `suggest`, which build nothing, do not ask.
+    if (apply) {
+      Podman podman({common.podman, inv.global_flags});
+      options.base_users = BaseUsers(podman, BaseImages(*text, options), inv.passthrough);
+    }
+    if (SupportsSecretEnvMount(options.target) || apply) {
       result = RewriteContainerfile(*text, name, options);
     }
   }

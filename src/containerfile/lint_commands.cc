@@ -399,11 +399,153 @@ bool CommandRules::PipelineRefersTo(size_t target, int pipeline) const {
   return refers_[target][static_cast<size_t>(pipeline)] != 0;
 }
 
+// How the secret mounted at a path reaches a command: it names the file
+// (`cat /run/secrets/x`, `< /run/secrets/x`), or holds its value, read by a
+// command substitution that prints it (`"$(cat /run/secrets/x)"`).
+struct SecretFlow {
+  bool path = false;
+  bool value = false;
+};
+
+constexpr int kMaxSubstitutionDepth = 8;
+
+bool PrintsSecret(const ShellCommand& cmd, const std::string& target, bool from_stdin,
+                  int depth);
+
+// Does the script of a command substitution print the secret?
+bool ScriptPrintsSecret(const Segment& script, const std::string& target, int depth) {
+  if (depth > kMaxSubstitutionDepth) return true;  // too deep to tell: it may
+  std::vector<ShellCommand> commands = LexCommands(script);
+  bool flowing = false;  // does the pipe into the command carry it?
+  for (size_t i = 0; i < commands.size(); ++i) {
+    bool piped = i > 0 && commands[i].pipeline == commands[i - 1].pipeline;
+    flowing = PrintsSecret(commands[i], target, piped && flowing, depth);
+    // What a pipeline prints is what its last command prints.
+    bool last = i + 1 == commands.size() || commands[i + 1].pipeline != commands[i].pipeline;
+    if (flowing && last) return true;
+  }
+  return false;
+}
+
+// The closing byte of the substitution that opens at `open` of `w` ("$("
+// or "`"); w.size() when it does not close.
+size_t SubstitutionClose(std::string_view w, size_t open) {
+  if (w[open] == '`') return std::min(w.find('`', open + 1), w.size());
+  int depth = 0;
+  for (size_t i = open + 1; i < w.size(); ++i) {
+    if (w[i] == '(') ++depth;
+    if (w[i] == ')' && --depth == 0) return i;
+  }
+  return w.size();
+}
+
+SecretFlow WordFlow(const Segment& word, const std::string& target, int depth) {
+  SecretFlow flow;
+  const std::string& w = word.text;
+  std::string outside;  // the word without its substitutions
+  for (size_t i = 0; i < w.size();) {
+    size_t open = w.compare(i, 2, "$(") == 0 ? 2 : w[i] == '`' ? 1 : 0;
+    if (open == 0) {
+      outside += w[i++];
+      continue;
+    }
+    size_t close = SubstitutionClose(w, i);
+    Segment inner = word.Sub(i + open, close - std::min(close, i + open));
+    if (RefersTo(inner.text, target) && ScriptPrintsSecret(inner, target, depth + 1)) {
+      flow.value = true;
+    }
+    outside += ' ';
+    i = close + 1;
+  }
+  flow.path = RefersTo(outside, target);
+  return flow;
+}
+
+bool IsChecksum(const std::string& name) {
+  static constexpr std::string_view kSums[] = {
+      "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
+      "b2sum",  "cksum",   "sum",       "shasum"};
+  return std::find(std::begin(kSums), std::end(kSums), name) != std::end(kSums);
+}
+
+// grep's modes that print a count, a file name or nothing instead of the
+// lines: -c, -q, -l, -L, also in a cluster (-qs) or spelled out.
+bool GrepSummarizes(const ShellCommand& cmd) {
+  for (size_t j = cmd.NameIndex() + 1; j < cmd.words.size(); ++j) {
+    std::string_view w = cmd.words[j].text;
+    if (w == "--") break;
+    if (w == "--count" || w == "--quiet" || w == "--silent" || w == "--files-with-matches" ||
+        w == "--files-without-match") {
+      return true;
+    }
+    if (w.size() < 2 || w[0] != '-' || w[1] == '-') continue;
+    for (char c : w.substr(1)) {
+      if (c == 'c' || c == 'q' || c == 'l' || c == 'L') return true;
+      // The rest of the cluster is this option's value.
+      if (std::string_view("efmABCdD").find(c) != std::string_view::npos) break;
+    }
+  }
+  return false;
+}
+
+bool HasOption(const ShellCommand& cmd, std::initializer_list<std::string_view> names) {
+  for (size_t j = cmd.NameIndex() + 1; j < cmd.words.size(); ++j) {
+    std::string_view w = cmd.words[j].text;
+    for (std::string_view n : names) {
+      if (w == n || (StartsWith(n, "--") && StartsWith(w, std::string(n) + "="))) return true;
+    }
+  }
+  return false;
+}
+
+// Commands whose output tells something about what they read (a count, a
+// checksum, a yes or no, a size) but holds none of it. A checksum's -c mode
+// prints the file names the input lists, and --files0-from prints them too.
+bool Summarizes(const ShellCommand& cmd) {
+  const std::string name = cmd.Name();
+  if (IsChecksum(name)) return !HasOption(cmd, {"-c", "--check"});
+  if (name == "wc") return !HasOption(cmd, {"--files0-from"});
+  if (name == "test" || name == "[" || name == "[[" || name == "stat" || name == "ls") {
+    return true;
+  }
+  if (name == "grep" || name == "egrep" || name == "fgrep") return GrepSummarizes(cmd);
+  return false;
+}
+
+// Does what `cmd` prints or writes hold the secret mounted at `target`?
+// `from_stdin`: the pipe into it carries the secret. A command that prints
+// its arguments only (echo, printf) prints the path, not the file; one that
+// summarizes what it reads prints neither, unless the value itself stands
+// in its arguments.
+bool PrintsSecret(const ShellCommand& cmd, const std::string& target, bool from_stdin,
+                  int depth) {
+  SecretFlow flow;
+  auto add = [&flow](SecretFlow f) {
+    flow.path = flow.path || f.path;
+    flow.value = flow.value || f.value;
+  };
+  for (const Segment& w : cmd.words) add(WordFlow(w, target, depth));
+  for (const ShellRedirect& r : cmd.redirects) {
+    SecretFlow f = WordFlow(r.target, target, depth);
+    // Only an input redirection reads the file it names.
+    if (r.op != "<" && r.op != "<&") f.path = false;
+    add(f);
+  }
+  if (flow.value) return true;
+  const std::string name = cmd.Name();
+  if (name == "echo" || name == "printf") return false;
+  return (flow.path || from_stdin) && !Summarizes(cmd);
+}
+
 void CommandRules::SecretMountCopies() {
-  for (size_t i = 0; i < commands_.size(); ++i) {
-    const ShellCommand& cmd = commands_[i];
-    for (size_t t = 0; t < mounts_.size(); ++t) {
-      if (!PipelineRefersTo(t, cmd.pipeline)) continue;
+  for (size_t t = 0; t < mounts_.size(); ++t) {
+    bool flowing = false;  // does the pipe into the command carry the secret?
+    for (size_t i = 0; i < commands_.size(); ++i) {
+      const ShellCommand& cmd = commands_[i];
+      bool piped = i > 0 && cmd.pipeline == commands_[i - 1].pipeline;
+      flowing = PipelineRefersTo(t, cmd.pipeline) &&
+                PrintsSecret(cmd, mounts_[t], piped && flowing, 0);
+      if (!flowing) continue;
       for (const std::string& dest : WrittenFiles(cmd)) {
         if (RefersTo(dest, mounts_[t]) || RemovedLater(i, dest)) continue;
         sink_.Add("secret-mount-copied", Severity::kHigh, cmd.pos,

@@ -101,8 +101,10 @@ constexpr RuleInfo kRules[] = {
      "use RUN --mount=type=secret,id=ID and read the value from "
      "/run/secrets/ID"},
     {"secret-mount-copied", S::kHigh, "mounted secret copied into the image",
-     "copying /run/secrets/… to another path writes the secret into the "
-     "layer that the mount was meant to keep it out of",
+     "copying /run/secrets/… to another path (cp, cat, tee, dd, base64, "
+     "head, sed, $(cat …) into a file) writes the secret into the layer that "
+     "the mount was meant to keep it out of; a count, checksum or test of it "
+     "(wc, sha256sum, grep -c, test -s) is no copy",
      "read the secret from /run/secrets in the step that needs it; do not "
      "copy it"},
     {"secret-name-in-env", S::kLow, "ENV that names a secret",

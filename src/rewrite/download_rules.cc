@@ -15,8 +15,19 @@
 // password from the secret mount or the variable. It needs only sh and cat
 // in the image, and covers submodules and the later git steps of the
 // stage, which fetch from the remote the URL named.
+//
+// `ADD https://user:token@host/f /dest` is fetched by podman itself, and
+// the image history records the URL, credentials and all. No ADD flag
+// takes credentials from a secret, so the ADD becomes a RUN that downloads
+// the file with an `Authorization: Basic` header (what ADD sends) read from
+// a secret file: with curl (`-H @file`) when the image has it, else wget
+// (GNU or busybox, `--header`), else the step fails saying that the image
+// has neither. ADD's result is kept: the path, mode 0600 (or --chmod), the
+// --chown owner. The rewrite cannot see into the base image, so it does
+// not refuse: a build that fails says why.
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <regex>
 #include <string>
@@ -25,6 +36,7 @@
 #include "containerfile/secret_names.h"
 #include "containerfile/segment.h"
 #include "containerfile/shell_lex.h"
+#include "containerfile/words.h"
 #include "detect/detector.h"
 #include "rewrite/rewrite_internal.h"
 #include "util/text.h"
@@ -329,10 +341,164 @@ void RewriteGit(State& st) {
   }
 }
 
+std::string Base64(const std::string& in) {
+  static const char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(in[i])); };
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    size_t left = in.size() - i;
+    uint32_t n = byte(i) << 16 | (left > 1 ? byte(i + 1) << 8 : 0) | (left > 2 ? byte(i + 2) : 0);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += left > 1 ? kAlphabet[(n >> 6) & 63] : '=';
+    out += left > 2 ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+// `text` inside "…" of the shell: $VAR still expands, as it did in ADD.
+std::string DoubleQuoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\' || c == '`') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// An ADD of a URL with credentials, read: the reason when it cannot be
+// rewritten, "" when it can (or when it is no such ADD: `url` stays empty).
+struct AddUrl {
+  std::string url;     // without the credentials
+  std::string host;
+  std::string header;  // "Authorization: Basic …\n"
+  std::string dest;    // the file, as the RUN writes it
+  std::string chown;
+  std::string mode = "600";
+};
+
+std::string ReadAddUrl(const State& st, size_t index, AddUrl& add) {
+  const Instruction& ins = st.file.instructions[index];
+  if (ins.keyword != "ADD" || !ins.heredocs.empty()) return "";
+  static const std::regex kUrl(R"(^(https?://)([^/@:\s]+)(?::([^/@\s]*))?@([^/\s]+)(.*)$)");
+  std::vector<std::string> words;
+  if (ins.exec_form) {
+    words = ins.exec;
+  } else {
+    for (const RawWord& w : SplitWords(ins.args, st.file.escape)) {
+      std::string_view raw = std::string_view(ins.args).substr(w.begin, w.end - w.begin);
+      words.push_back(UnquoteWord(raw, st.file.escape).text);
+    }
+  }
+  // A user alone (https://git@host/…) is a credential only when it looks
+  // like a token.
+  auto credentials = [&](const std::string& w, std::smatch& m) {
+    return std::regex_match(w, m, kUrl) &&
+           (m[3].matched || Detector::Default().LooksLikeSecret(m.str(2)));
+  };
+  std::smatch m;
+  size_t urls = 0;
+  for (size_t k = 0; k + 1 < words.size(); ++k) {
+    if (credentials(words[k], m)) ++urls;
+  }
+  if (urls == 0) return "";
+  if (!credentials(words[0], m) || words.size() != 2) {
+    return "ADD has other sources besides the URL with credentials";
+  }
+  std::string user = m.str(2);
+  std::string pass = m[3].matched ? m.str(3) : "";
+  add.host = m.str(4);
+  add.url = m.str(1) + m.str(4) + m.str(5);
+  if ((user + pass).find('$') != std::string::npos) {
+    return "its credentials come from a variable, which only a RUN can read from a secret";
+  }
+  add.header = "Authorization: Basic " + Base64(Decode(user) + ":" + Decode(pass)) + "\n";
+  add.dest = words[1];
+  if (ins.exec_form) return "it is in JSON form";
+  for (const auto& f : ins.flags) {
+    if (f.name == "chown") {
+      add.chown = f.value;
+    } else if (f.name == "chmod") {
+      add.mode = f.value;
+    } else if (f.name != "link") {
+      return "its flag --" + f.name + " is not one safebuild rewrites";
+    }
+  }
+  for (size_t j = index; j-- > 0 && st.file.instructions[j].stage == ins.stage;) {
+    const Instruction& u = st.file.instructions[j];
+    std::string who(Trim(u.args));
+    if (u.keyword == "USER" && who != "root" && who != "0" && who != "0:0") {
+      return "a RUN after USER " + who + " could not write where ADD (as root) does";
+    }
+  }
+  if (EndsWith(add.dest, "/")) {
+    std::string path = add.url.substr(0, add.url.find_first_of("?#"));
+    std::string name = path.substr(path.find_last_of('/') + 1);
+    if (name.empty() || path.find('/', m.str(1).size()) == std::string::npos) {
+      return "the file name cannot be told from the URL";
+    }
+    add.dest += name;
+  }
+  return "";
+}
+
+// The secret that holds `header`: one per distinct value.
+std::string AddSecretId(State& st, const std::string& header) {
+  std::string id = "add_auth";
+  for (int n = 2;; ++n) {
+    auto it = std::find_if(st.result.secrets.begin(), st.result.secrets.end(),
+                           [&](const SecretNeed& s) { return s.id == id; });
+    if (it == st.result.secrets.end() || it->value == header) break;
+    id = "add_auth_" + std::to_string(n);
+  }
+  st.Need({id, SecretNeed::kFile, id, header, ""});
+  return id;
+}
+
+void RewriteAddUrl(State& st, size_t index) {
+  const Instruction& ins = st.file.instructions[index];
+  AddUrl add;
+  std::string why = ReadAddUrl(st, index, add);
+  if (add.url.empty()) return;
+  if (!why.empty()) {
+    st.Skip(ins.start_line, kRuleDownload, "ADD of the URL to " + add.host + " (" +
+                                              "line " + std::to_string(ins.start_line) +
+                                              ") left as is: " + why);
+    return;
+  }
+  std::string id = AddSecretId(st, add.header);
+  std::string file = "/run/secrets/" + id;
+  std::string dest = DoubleQuoted(add.dest);
+  std::string url = DoubleQuoted(add.url);
+  std::string run = "RUN --mount=type=secret,id=" + id + RunUserAttrs(st, index) + " " +
+                    Guard(file, id);
+  size_t slash = add.dest.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    run += "mkdir -p " + DoubleQuoted(add.dest.substr(0, slash)) + " && ";
+  }
+  std::string shown = add.url;
+  for (char& c : shown) c = c == '\'' ? '"' : c;
+  run += "if command -v curl >/dev/null 2>&1; then curl -fsSL -H @" + file + " -o " + dest +
+         " " + url + "; elif command -v wget >/dev/null 2>&1; then wget -q --header \"$(cat " +
+         file + ")\" -O " + dest + " " + url + "; else echo 'ADD of " + shown +
+         " became a download, and the image has neither curl nor wget' >&2; false; fi && "
+         "chmod " + add.mode + " " + dest;
+  if (!add.chown.empty()) run += " && chown " + add.chown + " " + dest;
+  st.edits[index].replace = run;
+  st.Change(ins.start_line, kRuleDownload,
+            "ADD of the URL to " + add.host + " with credentials became a RUN that downloads "
+            "it (curl or wget of the image) with them from secret " + id);
+  st.Advise("write the line `Authorization: Basic BASE64` (BASE64 of user:password) to a "
+            "file named " + id + " (chmod 600); rotate the credentials of the ADD URL to " +
+            add.host + ": they were in the Containerfile");
+}
+
 }  // namespace
 
 void RewriteDownloads(State& st) {
   RewriteGit(st);
+  for (size_t i = 0; i < st.file.instructions.size(); ++i) RewriteAddUrl(st, i);
   const auto& all = st.file.instructions;
   std::string netrc;
   std::string header;

@@ -71,16 +71,31 @@ FileCommand Parse(const ShellCommand& cmd) {
   return fc;
 }
 
-// The word as an absolute clean path: `~/` and `$HOME/` read as `home`;
-// "" when it depends on anything else.
-std::string Resolve(std::string w, const std::string& home) {
+// The word as an absolute clean path: `~/` and `$HOME/` read as the
+// home, a relative path as under the working directory; "" when it
+// depends on anything else.
+std::string Resolve(std::string w, const RunDirs& dirs) {
   for (const char* prefix : {"~/", "$HOME/", "${HOME}/"}) {
-    if (!home.empty() && StartsWith(w, prefix)) {
-      w = home + "/" + w.substr(std::string(prefix).size());
+    if (!dirs.home.empty() && StartsWith(w, prefix)) {
+      w = dirs.home + "/" + w.substr(std::string(prefix).size());
     }
   }
+  bool relative = !w.empty() && w[0] != '/' && w[0] != '~' && w[0] != '-';
+  if (relative && !dirs.cwd.empty()) w = dirs.cwd + "/" + w;
   if (!StartsWith(w, "/") || w.find_first_of("$`") != std::string::npos) return "";
   return CleanPath(w);
+}
+
+// The directories each command of `cmds` runs with: after a `cd` (or
+// pushd, popd), the working directory is no longer known.
+std::vector<RunDirs> DirsOf(const std::vector<ShellCommand>& cmds, RunDirs dirs) {
+  std::vector<RunDirs> out;
+  for (const ShellCommand& cmd : cmds) {
+    out.push_back(dirs);
+    std::string name = cmd.Name();
+    if (name == "cd" || name == "pushd" || name == "popd") dirs.cwd.clear();
+  }
+  return out;
 }
 
 bool IsGlob(const std::string& w) { return w.find_first_of("*?[") != std::string::npos; }
@@ -89,9 +104,15 @@ bool IsAncestor(const std::string& dir, const std::string& path) {
   return dir == "/" || StartsWith(path, dir + "/");
 }
 
-const MountedFile* Named(const std::vector<MountedFile>& files, const std::string& path) {
+// A file of `files` that `path` names: the file itself, or, for an `rm -r`,
+// the directory made only to hold it or one below that.
+const MountedFile* Named(const std::vector<MountedFile>& files, const std::string& path,
+                         bool recursive) {
   for (const auto& f : files) {
-    if (!path.empty() && f.path == path) return &f;
+    if (path.empty()) continue;
+    if (f.path == path) return &f;
+    bool in_holder = !f.holder.empty() && (path == f.holder || IsAncestor(f.holder, path));
+    if (recursive && in_holder && IsAncestor(path, f.path)) return &f;
   }
   return nullptr;
 }
@@ -139,8 +160,9 @@ std::string Quote(const std::string& w) { return "`" + w + "`"; }
 
 class Dropper {
  public:
-  Dropper(const Instruction& run, const std::vector<MountedFile>& files, const std::string& home)
-      : run_(run), files_(files), home_(home), cmds_(LexCommands(ArgsSegment(run))) {}
+  Dropper(const Instruction& run, const std::vector<MountedFile>& files, const RunDirs& dirs)
+      : run_(run), files_(files), cmds_(LexCommands(ArgsSegment(run))),
+        dirs_(DirsOf(cmds_, dirs)) {}
 
   OperandDrop Run();
 
@@ -161,8 +183,8 @@ class Dropper {
 
   const Instruction& run_;
   const std::vector<MountedFile>& files_;
-  const std::string& home_;
   std::vector<ShellCommand> cmds_;
+  std::vector<RunDirs> dirs_;
   std::vector<bool> gone_;
   OperandDrop out_;
 };
@@ -174,8 +196,8 @@ bool Dropper::Command(size_t k) {
   std::vector<size_t> drop;
   for (size_t i : fc.operands) {
     const std::string& w = cmd.words[i].text;
-    std::string path = Resolve(w, home_);
-    if (Named(files_, path)) {
+    std::string path = Resolve(w, dirs_[k]);
+    if (Named(files_, path, fc.recursive && fc.kind == Kind::kRm)) {
       drop.push_back(i);
       continue;
     }
@@ -343,33 +365,53 @@ std::optional<int> ApplyChmod(const std::string& spec, int mode) {
 }
 
 OperandDrop DropFileOperands(const Instruction& run, const std::vector<MountedFile>& files,
-                             const std::string& home) {
-  return Dropper(run, files, home).Run();
+                             const RunDirs& dirs) {
+  return Dropper(run, files, dirs).Run();
 }
 
-bool RemovesPath(const Instruction& run, const std::string& path, const std::string& home) {
-  for (const ShellCommand& cmd : LexCommands(ArgsSegment(run))) {
+bool RemovesPath(const Instruction& run, const std::string& path, const RunDirs& dirs) {
+  std::vector<ShellCommand> cmds = LexCommands(ArgsSegment(run));
+  std::vector<RunDirs> at = DirsOf(cmds, dirs);
+  for (size_t k = 0; k < cmds.size(); ++k) {
+    const ShellCommand& cmd = cmds[k];
     FileCommand fc = Parse(cmd);
     if (fc.kind != Kind::kRm) continue;
     for (size_t i : fc.operands) {
-      std::string p = Resolve(cmd.words[i].text, home);
+      std::string p = Resolve(cmd.words[i].text, at[k]);
       if (p == path || (fc.recursive && !p.empty() && IsAncestor(p, path))) return true;
     }
   }
   return false;
 }
 
+// `needle` as a command would write it from the home: "~/.ssh/key".
+std::string FromHome(const std::string& needle, const std::string& home) {
+  if (home.empty() || !StartsWith(needle, home + "/")) return "";
+  return "~" + needle.substr(home.size());
+}
+
 bool NamesPath(const Instruction& run, const std::string& needle, const std::string& file,
-               const std::string& home) {
-  auto names = [&](const std::string& w) {
-    return w.find(needle) != std::string::npos ||
-           Resolve(w, home).find(needle) != std::string::npos;
-  };
-  for (const ShellCommand& cmd : LexCommands(ArgsSegment(run))) {
+               const RunDirs& dirs) {
+  std::vector<ShellCommand> cmds = LexCommands(ArgsSegment(run));
+  std::vector<RunDirs> at = DirsOf(cmds, dirs);
+  std::string tilde = FromHome(needle, dirs.home);
+  for (size_t k = 0; k < cmds.size(); ++k) {
+    const ShellCommand& cmd = cmds[k];
+    // Inside a word (GIT_SSH_COMMAND='ssh -i ~/.ssh/key'), as written;
+    // a whole word, also relative to the working directory.
+    auto names = [&](const std::string& w) {
+      return w.find(needle) != std::string::npos ||
+             Resolve(w, {dirs.home, ""}).find(needle) != std::string::npos ||
+             Resolve(w, at[k]) == needle ||
+             (!tilde.empty() && w.find(tilde) != std::string::npos);
+    };
     FileCommand fc = Parse(cmd);
     for (size_t i = 0; i < cmd.words.size(); ++i) {
       bool operand = std::find(fc.operands.begin(), fc.operands.end(), i) != fc.operands.end();
-      if (operand && Resolve(cmd.words[i].text, home) == file) continue;
+      std::string path = Resolve(cmd.words[i].text, at[k]);
+      if (operand && path == file) continue;
+      // `rm -r` of a directory the file is in removes it; it uses nothing.
+      if (operand && fc.kind == Kind::kRm && !path.empty() && IsAncestor(path, file)) continue;
       if (names(cmd.words[i].text)) return true;
     }
     for (const auto& r : cmd.redirects) {
@@ -380,12 +422,15 @@ bool NamesPath(const Instruction& run, const std::string& needle, const std::str
 }
 
 std::string FileAttrsOf(const Instruction& run, const std::string& path,
-                        const std::string& home, FileAttrs& attrs) {
-  for (const ShellCommand& cmd : LexCommands(ArgsSegment(run))) {
+                        const RunDirs& dirs, FileAttrs& attrs) {
+  std::vector<ShellCommand> cmds = LexCommands(ArgsSegment(run));
+  std::vector<RunDirs> at = DirsOf(cmds, dirs);
+  for (size_t k = 0; k < cmds.size(); ++k) {
+    const ShellCommand& cmd = cmds[k];
     FileCommand fc = Parse(cmd);
     if (fc.kind != Kind::kChmod && fc.kind != Kind::kChown) continue;
     bool names = std::any_of(fc.operands.begin(), fc.operands.end(), [&](size_t i) {
-      return Resolve(cmd.words[i].text, home) == path;
+      return Resolve(cmd.words[i].text, at[k]) == path;
     });
     if (!names) continue;
     if (fc.kind == Kind::kChmod) {
@@ -426,6 +471,36 @@ std::string ApplyChown(const std::string& spec, FileAttrs& attrs) {
     attrs.gid = *gid;
   }
   return "";
+}
+
+bool NamesOtherUnder(const Instruction& run, const std::string& dir, const std::string& file,
+                     const RunDirs& dirs) {
+  std::vector<ShellCommand> cmds = LexCommands(ArgsSegment(run));
+  std::vector<RunDirs> at = DirsOf(cmds, dirs);
+  auto names = [&](const std::string& w, const RunDirs& d) {
+    std::string p = Resolve(w, d);
+    if (p == file) return false;
+    if (p == dir || StartsWith(p, dir + "/")) return true;
+    for (size_t i = w.find(dir + "/"); i != std::string::npos; i = w.find(dir + "/", i + 1)) {
+      size_t end = w.find_first_of(" \t'\";:,=", i);
+      if (CleanPath(w.substr(i, end == std::string::npos ? end : end - i)) != file) return true;
+    }
+    return false;
+  };
+  for (size_t k = 0; k < cmds.size(); ++k) {
+    const ShellCommand& cmd = cmds[k];
+    std::string name = cmd.Name();
+    // Removing, making or setting the mode of the directory puts nothing in it.
+    bool quiet = name == "rm" || name == "mkdir" || name == "chmod" || name == "chown";
+    size_t count = quiet ? 0 : cmd.words.size();
+    for (size_t i = 0; i < count; ++i) {
+      if (names(cmd.words[i].text, at[k])) return true;
+    }
+    for (const auto& r : cmd.redirects) {
+      if (names(r.target.text, at[k])) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace safebuild::rewrite

@@ -32,31 +32,29 @@ void State::Advise(std::string text) {
 
 namespace {
 
-bool AllDigits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+// A mount's value without the owner and mode, which only decide who reads it.
+std::string MountKey(const std::string& value) {
+  std::string key;
+  for (const auto& part : Split(value, ',')) {
+    if (StartsWith(part, "uid=") || StartsWith(part, "gid=") || StartsWith(part, "mode=")) {
+      continue;
+    }
+    key += (key.empty() ? "" : ",") + part;
+  }
+  return key;
 }
 
-// What a secret mount needs for the user a step runs as. podman mounts a
-// secret as root's 0400 file: a step after `USER 65534` could not read it,
-// and `V="$(cat …)"` would leave V empty. A numeric user gets the file as
-// its own; a user name (its uid is only in the image's /etc/passwd) gets
-// it readable by all, which is only that step's processes.
-std::string RunUserAttrs(const Containerfile& file, size_t index) {
-  std::string user;
-  for (size_t i = index; i-- > 0;) {
-    const Instruction& ins = file.instructions[i];
-    if (ins.keyword == "FROM") break;
-    if (ins.keyword == "USER") {
-      user = std::string(Trim(ins.args));
-      break;
-    }
+// A secret mount whose target is a key file that its reader checks the
+// mode of: anything in a .ssh directory, PEM keys, .pgpass.
+bool IsPrivateKeyMount(const std::string& mount) {
+  for (const auto& part : Split(mount, ',')) {
+    if (!StartsWith(part, "target=")) continue;
+    std::string target = part.substr(7);
+    std::string rule = CredentialFileRule(target);
+    return target.find("/.ssh/") != std::string::npos || rule == "credential-file-ssh-key" ||
+           rule == "credential-file-private-key" || rule == "credential-file-pgpass";
   }
-  size_t colon = user.find(':');
-  std::string name = user.substr(0, colon);
-  std::string group = colon == std::string::npos ? "" : user.substr(colon + 1);
-  if (name.empty() || name == "root" || name == "0") return "";
-  if (!AllDigits(name)) return ",mode=0444";
-  return ",uid=" + name + (AllDigits(group) ? ",gid=" + group : "");
+  return false;
 }
 
 }  // namespace
@@ -66,12 +64,15 @@ void State::Mount(size_t index, const std::string& given, const std::string& pre
   std::string mount = given;
   if (StartsWith(mount, "--mount=type=secret,") && mount.find(",uid=") == std::string::npos &&
       mount.find(",mode=") == std::string::npos) {
-    mount += RunUserAttrs(file, index);
+    std::string attrs = RunUserAttrs(*this, index);
+    // ssh and libpq ignore a key file that others can read: a key keeps
+    // podman's root-only 0400 rather than 0444 for a user not known.
+    if (attrs != ",mode=0444" || !IsPrivateKeyMount(mount)) mount += attrs;
   }
   // Already mounted (by hand, or by an earlier rule): leave the step as is.
-  std::string wanted = mount.substr(std::string("--mount=").size());
+  std::string wanted = MountKey(mount.substr(std::string("--mount=").size()));
   for (const auto& f : ins.flags) {
-    if (f.name == "mount" && f.value == wanted) return;
+    if (f.name == "mount" && MountKey(f.value) == wanted) return;
   }
   InstructionEdit& e = edits[index];
   if (std::find(e.mounts.begin(), e.mounts.end(), mount) != e.mounts.end()) return;

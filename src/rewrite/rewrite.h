@@ -20,6 +20,7 @@
 // after a guard that fails the build when the secret is missing or empty.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,7 +58,24 @@ struct RewriteOptions {
   // What the final stage of a split build copies (`fix --artifact`); empty:
   // chosen by the heuristics of stage_rules.cc.
   std::vector<std::string> artifacts;
+  // The config User of each base image, by the reference BaseImages gives
+  // ("" and "0": root), as podman tells it. A step whose stage starts from
+  // an image not named here runs as a user not known: its secret mounts
+  // are made readable by all (mode=0444) rather than left root's 0400.
+  std::map<std::string, std::string> base_users;
 };
+
+/// An image a stage starts from (not an earlier stage, not scratch): the
+/// FROM reference and its --platform ("" when it has none, "?" when it
+/// holds a variable not known), global ARGs and --build-args put in.
+struct BaseImage {
+  std::string ref;
+  std::string platform;
+};
+
+/// The base images of `text`, for the build to look up their users; a
+/// reference whose variables have no value is left out.
+std::vector<BaseImage> BaseImages(std::string_view text, const RewriteOptions& options);
 
 /// One `--secret` (or `--ssh`) the rewritten file needs at build time.
 struct SecretNeed {

@@ -76,6 +76,11 @@ inline constexpr char kRuleStages[] = "rewrite-multi-stage";
 inline constexpr char kRuleRunLiteral[] = "rewrite-run-literal";
 inline constexpr char kRuleUnusedArg[] = "rewrite-unused-build-arg";
 
+/// What a secret mount of RUN `index` adds so that the step's user can read
+/// it: ",uid=N[,gid=G]", ",mode=0444" (a user name, or one not known), or
+/// "" for root (run_user.cc).
+std::string RunUserAttrs(const State& st, size_t index);
+
 /// True when `text` names the variable: `$NAME` or `${NAME…}`.
 bool ReferencesVariable(std::string_view text, std::string_view name);
 
@@ -87,6 +92,17 @@ bool IsEditableRun(const Instruction& ins);
 struct MountedFile {
   std::string path;  // absolute, clean
   bool mounted = true;
+  // A directory made only to hold the file (/root/.docker): an `rm -r` of
+  // it, or of one below it, goes with the file. "" when there is none.
+  std::string holder;
+};
+
+/// What `~` and a relative path of a RUN read as: the stage's HOME and
+/// WORKDIR, "" when unknown. After a `cd` in the script, relative paths
+/// are unknown.
+struct RunDirs {
+  std::string home;
+  std::string cwd;
 };
 
 /// How a RUN changes when the rm, chmod and chown operands naming such
@@ -97,16 +113,20 @@ struct OperandDrop {
   std::string error;   // why it cannot be done safely; "" when it can
 };
 OperandDrop DropFileOperands(const Instruction& run, const std::vector<MountedFile>& files,
-                             const std::string& home);
+                             const RunDirs& dirs);
 
 /// Does an rm of `run` remove `path` (by name, or a directory with -r)?
-/// `home` is what `~` and `$HOME` read as, "" when unknown.
-bool RemovesPath(const Instruction& run, const std::string& path, const std::string& home);
+bool RemovesPath(const Instruction& run, const std::string& path, const RunDirs& dirs);
 
 /// Does a word of `run` hold `needle` (a path, or a part of one), leaving
 /// out the rm, chmod and chown operands that name `file`?
 bool NamesPath(const Instruction& run, const std::string& needle, const std::string& file,
-               const std::string& home);
+               const RunDirs& dirs);
+
+/// Does a word or redirection of `run` name `dir` or a path under it other
+/// than `file` (leaving out what rm, mkdir, chmod and chown are given)?
+bool NamesOtherUnder(const Instruction& run, const std::string& dir, const std::string& file,
+                     const RunDirs& dirs);
 
 /// The mode and owner a file ends with, for its mount.
 struct FileAttrs {
@@ -119,7 +139,7 @@ struct FileAttrs {
 /// Applies the chmod/chown commands of `run` that name `path`; the reason
 /// when one cannot be worked out, else "".
 std::string FileAttrsOf(const Instruction& run, const std::string& path,
-                        const std::string& home, FileAttrs& attrs);
+                        const RunDirs& dirs, FileAttrs& attrs);
 /// chmod's MODE (octal or `[ugoa]*[-+=][rwx]*,…`) applied to `mode`.
 std::optional<int> ApplyChmod(const std::string& spec, int mode);
 /// chown's OWNER[:GROUP] (numeric ids or root) into `attrs`; "" or why not.

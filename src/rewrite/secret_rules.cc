@@ -8,7 +8,9 @@
 // names come from a build secret, the rest belong in a run-time secret.
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -243,11 +245,32 @@ std::string RebuiltInstruction(const State& st, const Instruction& ins, std::str
   return first.substr(0, std::min(kw_end, first.size())) + " " + kept;
 }
 
-void RewriteInstruction(State& st, size_t index) {
+// The ARG names of the stages: those whose value now comes from a secret,
+// and those a stage still declares. A global ARG of the first kind and not
+// of the second reaches no step any more.
+struct StageArgs {
+  std::set<std::string> moved;
+  std::set<std::string> kept;
+};
+
+// Takes the removed pairs out of instruction `index`: the whole line when
+// none is left.
+void RemovePairs(State& st, size_t index, const std::vector<KeyValue>& pairs,
+                 const std::vector<bool>& removed) {
+  if (std::find(removed.begin(), removed.end(), true) == removed.end()) return;
+  const Instruction& ins = st.file.instructions[index];
+  std::string kept = KeptPairs(ins, pairs, removed);
+  if (kept.empty()) {
+    st.edits[index].remove = true;
+  } else {
+    st.edits[index].replace = RebuiltInstruction(st, ins, kept);
+  }
+}
+
+void RewriteInstruction(State& st, size_t index, StageArgs& args) {
   const Instruction& ins = st.file.instructions[index];
   std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
   std::vector<bool> removed(pairs.size(), false);
-  bool any = false;
   for (size_t k = 0; k < pairs.size(); ++k) {
     const KeyValue& kv = pairs[k];
     if (kv.has_value && ValueIsSecret(kv.key, kv.value)) {
@@ -259,15 +282,9 @@ void RewriteInstruction(State& st, size_t index) {
       // build argument's value into the history.
       removed[k] = ArgToSecret(st, index, kv);
     }
-    any = any || removed[k];
+    if (ins.keyword == "ARG") (removed[k] ? args.moved : args.kept).insert(kv.key);
   }
-  if (!any) return;
-  std::string kept = KeptPairs(ins, pairs, removed);
-  if (kept.empty()) {
-    st.edits[index].remove = true;
-  } else {
-    st.edits[index].replace = RebuiltInstruction(st, ins, kept);
-  }
+  RemovePairs(st, index, pairs, removed);
 }
 
 bool UsedByFrom(const State& st, const std::string& name) {
@@ -281,11 +298,10 @@ bool UsedByFrom(const State& st, const std::string& name) {
 // redeclares it gets the value, so the default leaves the file and those
 // stages read it from a secret (ArgToSecret). One that a FROM line uses
 // is left alone.
-void RewriteGlobalArg(State& st, size_t index) {
+std::vector<bool> RewriteGlobalArg(State& st, size_t index) {
   const Instruction& ins = st.file.instructions[index];
   std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
   std::vector<bool> removed(pairs.size(), false);
-  bool any = false;
   for (size_t k = 0; k < pairs.size(); ++k) {
     const KeyValue& kv = pairs[k];
     if (!kv.has_value || !ValueIsSecret(kv.key, kv.value)) continue;
@@ -296,17 +312,33 @@ void RewriteGlobalArg(State& st, size_t index) {
     }
     std::optional<std::string> given = BuildArgValue(st.options, kv.key);
     st.global_defaults[kv.key] = given ? *given : kv.value;
-    removed[k] = any = true;
+    removed[k] = true;
     st.Change(ins.start_line, kRuleLiteral, "ARG " + kv.key + ": secret default removed");
     st.Advise("rotate the value of ARG " + kv.key + " (line " +
               std::to_string(ins.start_line) + "): it was written in the Containerfile");
   }
-  if (!any) return;
-  std::string kept = KeptPairs(ins, pairs, removed);
-  if (kept.empty()) {
-    st.edits[index].remove = true;
-  } else {
-    st.edits[index].replace = RebuiltInstruction(st, ins, kept);
+  return removed;
+}
+
+// A global ARG reaches a step only through a stage that declares it again
+// (or a FROM line): once every such declaration has become a secret, the
+// global one is left over, and goes too. Its comment lines stay.
+void DropLeftoverGlobalArgs(State& st, const std::map<size_t, std::vector<bool>>& globals,
+                            const StageArgs& args) {
+  for (auto [index, removed] : globals) {
+    const Instruction& ins = st.file.instructions[index];
+    std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
+    for (size_t k = 0; k < pairs.size() && k < removed.size(); ++k) {
+      const std::string& name = pairs[k].key;
+      if (removed[k] || !args.moved.count(name) || args.kept.count(name) ||
+          UsedByFrom(st, name)) {
+        continue;
+      }
+      removed[k] = true;
+      st.Change(ins.start_line, kRuleArg,
+                "ARG " + name + " removed: every stage that declared it reads a secret now");
+    }
+    RemovePairs(st, index, pairs, removed);
   }
 }
 
@@ -327,22 +359,37 @@ bool ReferencesVariable(std::string_view text, std::string_view name) {
 
 namespace {
 
+// A build argument reaches a step through an ARG of its stage, and a FROM
+// line through an ARG before the first FROM; a global ARG that neither a
+// stage declares again nor a FROM line uses takes it nowhere.
 void DropUnusedBuildArgs(State& st) {
-  std::vector<std::string> declared;
+  std::set<std::string> used;
+  std::set<std::string> global_only;
   for (const auto& ins : st.file.instructions) {
     if (ins.Effective() != "ARG") continue;
-    for (const auto& kv : SplitKeyValues(ins, st.file.escape)) declared.push_back(kv.key);
+    for (const auto& kv : SplitKeyValues(ins, st.file.escape)) {
+      if (ins.stage >= 0 || UsedByFrom(st, kv.key)) {
+        used.insert(kv.key);
+      } else {
+        global_only.insert(kv.key);
+      }
+    }
   }
   auto& dropped = st.result.unused_build_args;
   for (const auto& [name, value] : st.options.build_args) {
-    bool known = std::find(declared.begin(), declared.end(), name) != declared.end() ||
+    bool known = used.count(name) > 0 ||
                  std::find(dropped.begin(), dropped.end(), name) != dropped.end();
     if (known || value.empty()) continue;
     if (!ValueIsSecret(name, value) && !NameSuggestsSecret(name)) continue;
     dropped.push_back(name);
     st.Change(0, kRuleUnusedArg,
-              "--build-arg " + name + " dropped: no ARG declares it, so podman does not use "
-              "it (it warns that it was not consumed) and it reaches no layer or history");
+              global_only.count(name) > 0
+                  ? "--build-arg " + name + " dropped: only an ARG before the first FROM "
+                    "declares it, and no stage declares it again or FROM line uses it, so "
+                    "it reaches no step, layer or history"
+                  : "--build-arg " + name + " dropped: no ARG declares it, so podman does "
+                    "not use it (it warns that it was not consumed) and it reaches no layer "
+                    "or history");
   }
 }
 
@@ -351,15 +398,18 @@ void DropUnusedBuildArgs(State& st) {
 void RewriteSecretVariables(State& st) {
   DropUnusedBuildArgs(st);
   const auto& all = st.file.instructions;
+  std::map<size_t, std::vector<bool>> globals;  // global ARGs: the pairs removed
+  StageArgs args;
   for (size_t i = 0; i < all.size(); ++i) {
     const std::string& kw = all[i].keyword;
     if (kw != "ARG" && kw != "ENV" && kw != "LABEL") continue;
     if (all[i].stage < 0) {
-      if (kw == "ARG") RewriteGlobalArg(st, i);
+      if (kw == "ARG") globals[i] = RewriteGlobalArg(st, i);
       continue;
     }
-    RewriteInstruction(st, i);
+    RewriteInstruction(st, i, args);
   }
+  DropLeftoverGlobalArgs(st, globals, args);
 }
 
 }  // namespace safebuild::rewrite

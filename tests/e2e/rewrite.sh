@@ -639,6 +639,43 @@ CF
   done
 }
 
+# The start of the value's sha256: proof that the step read the value
+# itself, short enough to be no secret in the image.
+value_tag() { printf '%s' "$1" | sha256sum | cut -c1-12; }
+
+# A base image whose config runs its steps as another user, the file naming
+# none: a numeric one (podman import --change 'USER 65534') and a name (a
+# base built with USER app), under a stage that starts FROM an earlier one.
+test_held_out_secret_read_by_the_base_images_user() {
+  local rootfs="$E2E_TMP/rootfs-user" tok want
+  rm -rf "$rootfs" && mkdir -p "$rootfs" && tar -C "$rootfs" -xf "$E2E_TMP/busybox.tar"
+  chmod 1777 "$rootfs/tmp"
+  echo 'app:x:1234:1234::/tmp:/bin/sh' > "$rootfs/etc/passwd"
+  tar -C "$rootfs" -cf "$E2E_TMP/user.tar" .
+  "${PODMAN[@]}" import -q --change 'USER 65534' "$E2E_TMP/user.tar" localhost/base-65534 \
+    >/dev/null || fail "podman import --change failed"
+  "${PODMAN[@]}" import -q --change 'USER app' "$E2E_TMP/user.tar" localhost/base-app \
+    >/dev/null || fail "podman import --change failed"
+  tok=$("$FAKE" GITHUB_TOKEN)
+  want=$(value_tag "$tok" | sha256sum | cut -d' ' -f1)
+  local base
+  for base in 65534 app; do
+    new_context
+    cat > "$CTX/Containerfile" <<CF
+FROM localhost/base-$base AS deps
+RUN echo deps > /tmp/deps.txt
+FROM deps
+ARG GH_TOKEN
+RUN printf '%s' "\$GH_TOKEN" | sha256sum | cut -c1-12 > /tmp/tag.txt
+CF
+    apply_passes "localhost/ho-base-$base:1" "$tok" -- --build-arg "GH_TOKEN=$tok"
+    [ "$(image_file_sum "localhost/ho-base-$base:1" /tmp/tag.txt)" = "$want" ] ||
+      fail "the base image's user $base did not read the secret"
+  done
+  grep -qF -- '--mount=type=secret,id=GH_TOKEN,mode=0444' "$E2E_TMP/as-written" &&
+    fail "the user's file holds the rewrite"
+}
+
 test_held_out_arg_handed_on_by_env() {
   new_context
   local tok; tok=$("$FAKE" NPM_TOKEN)
@@ -654,6 +691,72 @@ CF
   grep -q 'ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG' "$ERR" || fail "no alias note"
   [ "$(image_file_sum localhost/ho-alias:1 /app/ok.txt)" = \
     "$(echo "len=${#tok}" | sha256sum | cut -d' ' -f1)" ] || fail "the RUN did not see the token"
+}
+
+# `ARG GH_TOKEN` before FROM, declared again by the stage: both go (the
+# comments stay), the build passes, and a second rewrite changes nothing.
+# One that no stage declares takes the build argument nowhere: it is dropped.
+test_held_out_global_arg_left_over_after_the_rewrite() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+# the token of the build
+ARG GH_TOKEN
+FROM localhost/busybox
+ARG GH_TOKEN
+RUN printf '%s' "$GH_TOKEN" | sha256sum | cut -c1-12 > /tag.txt
+CF
+  apply_passes localhost/ho-leftover:1 "$tok" -- --build-arg "GH_TOKEN=$tok"
+  grep -q 'Containerfile:2: rewrite-arg-secret: ARG GH_TOKEN removed: every stage' "$ERR" ||
+    fail "no note on the global ARG"
+  [ "$(image_file_sum localhost/ho-leftover:1 /tag.txt)" = \
+    "$(value_tag "$tok" | sha256sum | cut -d' ' -f1)" ] || fail "the RUN did not read the token"
+  sb fix --write --target-version 4.3 --build-arg "GH_TOKEN=$tok" "$CTX"
+  expect_rc 0
+  if grep -q '^ARG' "$CTX/Containerfile"; then fail "an ARG GH_TOKEN is left"; fi
+  grep -q '^# the token of the build$' "$CTX/Containerfile" || fail "the comment went"
+  cp "$CTX/Containerfile" "$CTX/once"
+  sb fix --write --target-version 4.3 --build-arg "GH_TOKEN=$tok" "$CTX"
+  cmp -s "$CTX/Containerfile" "$CTX/once" || fail "the second rewrite changed the file"
+  expect_no_leak "$tok"
+
+  new_context
+  printf 'ARG GH_TOKEN\nFROM localhost/busybox\nRUN echo built > /built.txt\n' \
+    > "$CTX/Containerfile"
+  apply_passes localhost/ho-global-only:1 "$tok" -- --build-arg "GH_TOKEN=$tok"
+  grep -q 'dropped: only an ARG before the first FROM declares it' "$ERR" ||
+    fail "the build argument was not dropped"
+}
+
+# A count, a checksum and a test of a secret are no copy of it: neither
+# the user's own secret mount nor the one of a copied credential file that
+# the rewrite makes blocks the build.
+test_held_out_derived_values_of_a_secret_do_not_block() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//registry.example.invalid/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY .npmrc /root/.npmrc
+RUN grep -c _authToken /root/.npmrc > /count && wc -l /root/.npmrc > /lines && rm /root/.npmrc
+CF
+  apply_passes localhost/ho-derived:1 "$tok"
+  [ "$(image_file_sum localhost/ho-derived:1 /count)" = "$(echo 1 | sha256sum | cut -d' ' -f1)" ] ||
+    fail "grep -c did not read the mounted file"
+  new_context
+  printf '%s' "$tok" > "$E2E_TMP/tok-$$"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+RUN --mount=type=secret,id=tok test -s /run/secrets/tok && wc -c < /run/secrets/tok > /len && \
+    sha256sum /run/secrets/tok | cut -c1-12 > /tag && [ -f /run/secrets/tok ] > /checked
+CF
+  sb build "${STORE[@]}" --secret "id=tok,src=$E2E_TMP/tok-$$" -t localhost/ho-derived-2:1 "$CTX"
+  rm -f "$E2E_TMP/tok-$$"
+  expect_rc 0
+  expect_image_exists localhost/ho-derived-2:1
+  [ "$(image_file_sum localhost/ho-derived-2:1 /len)" = \
+    "$(echo "${#tok}" | sha256sum | cut -d' ' -f1)" ] || fail "the secret was not read"
+  expect_secret_nowhere localhost/ho-derived-2:1 "$tok"
 }
 
 test_held_out_secret_default_of_an_arg_before_from() {
@@ -1008,7 +1111,7 @@ FROM localhost/busybox
 # comment
 COPY .npmrc /root/.npmrc
 RUN echo first > /first.txt
-RUN grep -c _authToken /root/.npmrc > /count.txt
+RUN grep _authToken /root/.npmrc > /found.txt
 RUN rm /root/.npmrc
 CF
   sb --rewrite=apply build "${STORE[@]}" -t localhost/ho-map:1 "$CTX"
@@ -1165,6 +1268,164 @@ CF
     "made by the user's line 5"
   grep -qF "made by $CTX/Containerfile:5" "$ERR" || fail "text report not at line 5"
   expect_no_leak "$tok"
+}
+
+# A COPY of several sources under a WORKDIR, with --chown, and a glob that
+# only the credential matches: the credential leaves each, the rest stays.
+test_held_out_copy_of_several_sources_keeps_the_other_sources() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//registry.npmjs.org/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  echo '{"name": "several"}' > "$CTX/package.json"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+WORKDIR /app
+COPY --chown=1000:1000 package.json .npmrc ./
+RUN grep -q _authToken .npmrc && stat -c %u package.json > owner.txt && rm .npmrc
+COPY package*.json .npmrc* /copy2/
+RUN grep -q _authToken /copy2/.npmrc && rm -f /copy2/.npmrc
+CF
+  apply_passes localhost/ho-sources:1 "$tok"
+  grep -q 'COPY .npmrc (line 3) and its rm removed; mounted as secret npmrc at /app/.npmrc' \
+    "$ERR" || fail "no note for the COPY of several sources"
+  grep -q 'COPY .npmrc\* sends .npmrc (line 5) and its rm removed' "$ERR" || fail "no glob note"
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/ho-sources:1)
+  [ "$(cat "$mnt/app/owner.txt")" = 1000 ] || fail "--chown of the other source lost"
+  [ -e "$mnt/app/package.json" ] && [ -e "$mnt/copy2/package.json" ] ||
+    fail "the other sources were not copied"
+  "${PODMAN[@]}" image unmount localhost/ho-sources:1 >/dev/null
+  # Under a WORKDIR only the base image knows, the COPY stays, with why.
+  printf 'FROM localhost/busybox\nCOPY .npmrc .\nRUN grep -q _authToken .npmrc && rm .npmrc\n' \
+    > "$CTX/Containerfile"
+  sb --rewrite=apply build "${STORE[@]}" -t localhost/ho-sources:2 "$CTX"
+  expect_rc 65
+  grep -qF "COPY .npmrc (line 2) left as is: its destination . is relative and the WORKDIR of \
+base image localhost/busybox (line 1) is not known" "$ERR" || fail "no reason for the refusal"
+  expect_no_leak "$tok"
+}
+
+# ADD of a local file is a copy; with --chown its mount is the owner's.
+test_kind_c_add_of_a_local_credential_becomes_a_target_mount() {
+  new_context
+  local tok pass; tok=$("$FAKE" NPM_TOKEN); pass=$("$FAKE" PASSWORD)
+  printf '//registry.example.invalid/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  printf 'machine h.invalid login u password %s\n' "$pass" > "$CTX/.netrc"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+ADD .npmrc /root/.npmrc
+ADD --chown=1000:1000 .netrc /home/u/.netrc
+RUN grep -q _authToken /root/.npmrc && stat -c %u /home/u/.netrc > /artifact.txt && \
+    rm /root/.npmrc /home/u/.netrc
+CF
+  build_both localhost/rw-add:1
+  expect_no_leak "$tok"
+  expect_no_leak "$pass"
+  expect_secret_in_original "$tok"
+  expect_secret_nowhere localhost/rw-add:1 "$tok"
+  expect_secret_nowhere localhost/rw-add:1 "$pass"
+  expect_same_artifact localhost/rw-add:1
+  grep -q 'ADD .netrc (line 3) and its rm removed; mounted as secret netrc' "$ERR" ||
+    fail "no ADD note"
+}
+
+# ADD of a URL with credentials: a RUN downloads it with them from a
+# secret, with curl (tools) or busybox wget (busybox); the file keeps
+# ADD's mode 0600 and its --chown owner.
+test_kind_d_add_of_a_url_with_credentials_downloads_with_them_from_a_secret() {
+  new_context
+  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
+  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
+  start_http_server
+  local enc base; enc=$(jq -rn --arg p "$HTTP_PASS" '$p|@uri')
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  for base in tools busybox; do
+    cat > "$CTX/Containerfile" <<CF
+FROM localhost/$base
+ADD --chown=1000:1000 http://deploy:$enc@127.0.0.1:$HTTP_PORT/dl/tool.tgz /opt/
+RUN stat -c '%a %u' /opt/tool.tgz > /artifact.txt && cat /opt/tool.tgz >> /artifact.txt
+CF
+    build_both "localhost/rw-addurl-$base:1" --network host
+    expect_no_leak "$HTTP_PASS"
+    expect_no_leak "$enc"
+    expect_secret_nowhere "localhost/rw-addurl-$base:1" "$enc"
+    expect_secret_nowhere "localhost/rw-addurl-$base:1" "$HTTP_PASS"
+    expect_same_artifact "localhost/rw-addurl-$base:1"
+    [ "$(image_file_sum "localhost/rw-addurl-$base:1" /artifact.txt)" = \
+      "$({ echo '600 1000'; cat "$E2E_TMP/served"; } | sha256sum | cut -d' ' -f1)" ] ||
+      fail "$base: not the served file with mode 600 and owner 1000"
+    grep -q 'ADD of the URL to 127.0.0.1:[0-9]* with credentials became a RUN' "$ERR" ||
+      fail "no ADD URL note"
+  done
+  SB_OPTS=()
+  stop_http_server
+}
+
+# rm -rf of the directory that only held the credential goes with it.
+test_held_out_rm_of_the_credentials_own_directory() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  printf '{"auths": {"registry.example.invalid": {"auth": "%s"}}}\n' \
+    "$(printf 'ci:%s' "$tok" | base64 -w0)" > "$CTX/config.json"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY config.json /root/.docker/config.json
+RUN grep -c auths /root/.docker/config.json > /artifact.txt
+RUN rm -rf /root/.docker
+CF
+  build_both localhost/rw-holder:1
+  expect_secret_nowhere localhost/rw-holder:1 "$(printf 'ci:%s' "$tok" | base64 -w0)"
+  expect_same_artifact localhost/rw-holder:1
+  local mnt; mnt=$("${PODMAN[@]}" image mount localhost/rw-holder:1)
+  [ -s "$mnt/root/.docker/config.json" ] && fail "the credential is in the image"
+  "${PODMAN[@]}" image unmount localhost/rw-holder:1 >/dev/null
+}
+
+# Two keys in one build, each at the path `ssh -i` names (a secret mount
+# each), then at ssh's default paths, served by the one agent podman loads
+# with both (the server accepts only the second key there).
+test_held_out_two_ssh_keys_in_one_build() {
+  new_context
+  start_sshd
+  ssh-keygen -q -t ed25519 -N '' -C other -f "$CTX/key_a"
+  cp "$SSH_DIR/id_ed25519" "$CTX/key_b"
+  local ssh="ssh -oStrictHostKeyChecking=no -oUserKnownHostsFile=/dev/null -p $SSH_PORT"
+  local url="ssh://root@127.0.0.1$SSH_DIR/repo.git" only="-oIdentitiesOnly=yes"
+  cat "$CTX/key_a.pub" >> "$SSH_DIR/authorized_keys"
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+COPY key_a /root/.ssh/key_a
+COPY key_b /root/.ssh/key_b
+RUN GIT_SSH_COMMAND="$ssh $only -i /root/.ssh/key_a" git clone -q $url /a && \
+    GIT_SSH_COMMAND="$ssh $only -i ~/.ssh/key_b" git clone -q $url /b && \
+    cat /a/artifact.txt /b/artifact.txt > /a1.txt && rm -rf /a /b /root/.ssh
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  local agent=${SSH_AUTH_SOCK:-}
+  unset SSH_AUTH_SOCK
+  apply_passes localhost/ho-twokeys:1 "$(sed -n 2p "$CTX/key_a")" "$(sed -n 2p "$CTX/key_b")" \
+    -- --network host
+  local want; want=$(cat "$SSH_DIR/work/artifact.txt" "$SSH_DIR/work/artifact.txt" | sha256sum)
+  [ "$(image_file_sum localhost/ho-twokeys:1 /a1.txt)" = "${want%% *}" ] ||
+    fail "no clone with each key"
+  grep -q 'mounted as secret key_b at /root/.ssh/key_b' "$ERR" || fail "key_b not mounted"
+  cp "$SSH_DIR/id_ed25519.pub" "$SSH_DIR/authorized_keys"
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+COPY key_a /root/.ssh/id_ed25519
+COPY key_b /root/.ssh/id_rsa
+RUN GIT_SSH_COMMAND="$ssh" git clone -q $url /src && cp /src/artifact.txt /a2.txt && \
+    rm -rf /src /root/.ssh
+CF
+  apply_passes localhost/ho-twokeys:2 "$(sed -n 2p "$CTX/key_a")" "$(sed -n 2p "$CTX/key_b")" \
+    -- --network host
+  [ -z "$agent" ] || export SSH_AUTH_SOCK=$agent
+  want=$(sha256sum < "$SSH_DIR/work/artifact.txt")
+  [ "$(image_file_sum localhost/ho-twokeys:2 /a2.txt)" = "${want%% *}" ] ||
+    fail "no clone through the agent"
+  grep -q 'COPY key_b (line 3) and its rm removed; git/ssh use an agent podman loads from key_b' \
+    "$ERR" || fail "key_b not in the agent"
+  SB_OPTS=()
+  stop_sshd
 }
 
 # E2E_ONLY=PATTERN runs only the cases whose names match.
