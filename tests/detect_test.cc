@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <cctype>
@@ -1311,6 +1313,25 @@ TEST(Detector, ReportsTokensHiddenInBase64) {
   EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, npm));
 }
 
+// A base64 value under a secret-sounding key is one finding: the token it
+// decodes to, with that token's fingerprint, not the generic rule's
+// finding on the encoded text.
+TEST(Detector, PrefersTheDecodedTokenToTheGenericRuleOfItsKey) {
+  std::string gh = Fake(Kind::kGithubToken);
+  std::string yaml = "app:\n  token: " + Base64(gh) + "\n  password: \"" +
+                     Base64(Fake(Kind::kPassword)) + "\"\n";
+  std::vector<Match> m = Scan(yaml, "/etc/app/config.yml");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+  EXPECT_EQ(m[0].line, 2);
+  EXPECT_EQ(m[0].offset, yaml.find(Base64(gh)));
+  EXPECT_EQ(m[0].fingerprint, Fingerprint("github-classic-token", gh));
+  EXPECT_EQ(m[0].redacted, Redact(gh));
+  // Encoded text that holds no token format stays the generic finding.
+  EXPECT_EQ(m[1].rule, "generic-secret-assignment");
+  EXPECT_EQ(m[1].line, 3);
+}
+
 // Long base64 that is no text (an image, a font), long identifiers and
 // digests, and encoded key=value text with no token format: not findings.
 TEST(Detector, DecodedBase64OnlyCountsForTokenFormats) {
@@ -1357,6 +1378,102 @@ TEST(Detector, ReportsTokensInTheStringsOfACompiledPythonFile) {
   // The same bytes in a file that is no .pyc: the letters after the tokens
   // leave them unreported, as in any other binary.
   EXPECT_EQ(RulesOf(Scan(pyc, "/usr/lib/libx.so")), "");
+}
+
+// `source` compiled by the python3 of this machine, as pip and the
+// interpreter write __pycache__ files.
+std::string CompilePython(const std::string& source) {
+  auto dir = TempDir::Create("pyc-test");
+  EXPECT_TRUE(dir) << dir.error();
+  if (!dir) return "";
+  const std::filesystem::path py = dir->path() / "settings.py";
+  const std::filesystem::path pyc = dir->path() / "settings.pyc";
+  std::ofstream(py) << source;
+  const std::string command =
+      "python3 -c 'import py_compile, sys; py_compile.compile(sys.argv[1], sys.argv[2], "
+      "doraise=True)' " + py.string() + " " + pyc.string();
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return ReadFile(pyc);
+}
+
+// `n` random characters that change class at every step, as the values a
+// .pyc pairs with a nearby name must (see IsPycValue): no chance that a
+// draw reads as words.
+std::string Alternating(std::string_view symbols, size_t n) {
+  const std::string_view classes[] = {"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789",
+                                      "abcdefghijklmnopqrstuvwxyz", symbols};
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += fake::Random(classes[i % 4], 1);
+  return out;
+}
+
+// In a .pyc a name and the value assigned to it are two strings of one
+// code object (a constant, and a name or a keyword argument's name), with
+// other strings in between: the value is read as assigned to the name, so
+// the rules that need a key name see both.
+TEST(Detector, ReadsValuesOfACompiledPythonFileWithTheirNames) {
+  std::string secret = Alternating("+/", 40);  // an AWS secret access key's alphabet
+  std::string key_id = Fake(Kind::kAwsAccessKeyId);
+  std::string password = Alternating("!#^~", 22);
+  std::string build = Alternating("-_", 24);
+  std::string pyc = CompilePython(
+      "import os\n"
+      "REGION = 'eu-west-1'\n"
+      "AWS_ACCESS_KEY_ID = '" + key_id + "'\n"
+      "aws_secret_access_key = '" + secret + "'\n"
+      "def connect(db):\n"
+      "    return db.open(user='app', password=os.environ.get('X'))\n"
+      "def fallback(db):\n"
+      "    return db.open(user='app', password='" + password + "')\n"
+      "def build_id():\n"
+      "    return '" + build + "'\n");
+  ASSERT_FALSE(pyc.empty());
+  std::vector<Match> m = Scan(pyc, "/app/__pycache__/settings.cpython-311.pyc");
+  ASSERT_EQ(m.size(), 3u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "aws-access-key-id");
+  EXPECT_EQ(m[1].rule, "aws-secret-access-key");
+  EXPECT_EQ(m[1].offset, pyc.find(secret));
+  EXPECT_EQ(m[1].length, secret.size());
+  EXPECT_EQ(m[1].fingerprint, Fingerprint("aws-secret-access-key", secret));
+  EXPECT_EQ(m[1].redacted, Redact(secret));
+  // "password" is written once, in connect(); fallback() refers back to it.
+  // The random build ID is in a code object of its own, with no such name.
+  EXPECT_EQ(m[2].rule, "generic-secret-assignment");
+  EXPECT_EQ(m[2].offset, pyc.find(password));
+  EXPECT_EQ(m[2].fingerprint, Fingerprint("generic-secret-assignment", password));
+}
+
+// The same values under names that say nothing of a secret, and a secret
+// name with no value near it, are no finding.
+TEST(Detector, IgnoresValuesOfACompiledPythonFileWithoutASecretName) {
+  std::string pyc = CompilePython(
+      "import hashlib\n"
+      "BUILD_ID = '" + Alternating("-_", 24) + "'\n"
+      "CACHE_KEY = '" + Alternating("+/", 40) + "'\n"
+      "def check(token):\n"
+      "    \"Compares the token with the stored one.\"\n"
+      "    return hashlib.sha256(token.encode()).hexdigest() == 'x'\n");
+  ASSERT_FALSE(pyc.empty());
+  EXPECT_EQ(RulesOf(Scan(pyc, "/app/__pycache__/check.cpython-311.pyc")), "");
+}
+
+// The marshal reader yields every string, a back-reference as the string
+// it names, each with its code object; other data is not marshal.
+TEST(PycStrings, ReadsStringsReferencesAndCodeObjects) {
+  std::string pyc = CompilePython(
+      "def a(password):\n    return password\n"
+      "def b(password):\n    return 'literal-' + password\n");
+  ASSERT_FALSE(pyc.empty());
+  std::optional<std::vector<detect::PycString>> strings = detect::ReadPycStrings(pyc);
+  ASSERT_TRUE(strings);
+  std::map<std::string, std::set<uint32_t>> codes;
+  for (const detect::PycString& s : *strings) {
+    codes[pyc.substr(s.offset, s.length)].insert(s.code);
+  }
+  EXPECT_EQ(codes["password"].size(), 2u);  // in a() and, by reference, in b()
+  EXPECT_EQ(codes["literal-"].size(), 1u);
+  EXPECT_FALSE(detect::ReadPycStrings(pyc.substr(0, pyc.size() - 3)));
+  EXPECT_FALSE(detect::ReadPycStrings("not a compiled file at all"));
 }
 
 // A .NET assembly keeps its string literals as UTF-16LE inside the binary,

@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "fake_secret.h"
 #include "image_fixtures.h"
 #include "report/report.h"
+#include "scan/packaged_files.h"
 #include "scan/scanner.h"
 
 namespace safebuild {
@@ -253,6 +255,73 @@ TEST(NestedTest, ArchiveIsRecognisedByMagicOrName) {
   EXPECT_FALSE(IsNestedArchive("/x/empty.zip", ""));
 }
 
+// An ar archive ("!<arch>", 60-byte member headers, even padding): a
+// Debian package is one, holding debian-binary, control.tar.* and
+// data.tar.*.
+std::string MakeAr(const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string out = "!<arch>\n";
+  for (const auto& [name, data] : members) {
+    char header[61];
+    std::snprintf(header, sizeof header, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name.c_str(), "0",
+                  "0", "0", "100644", data.size());
+    out.append(header, 60);
+    out += data;
+    if (data.size() % 2 != 0) out += '\n';
+  }
+  return out;
+}
+
+std::string MakeDeb(const std::string& data_tar_xz) {
+  std::string control = test::Compress(
+      test::MakeTar({File("./control", "Package: mytool\nVersion: 1.0\n")}), Filter::kXz);
+  return MakeAr({{"debian-binary", "2.0\n"},
+                 {"control.tar.xz", control},
+                 {"data.tar.xz", data_tar_xz}});
+}
+
+TEST(NestedTest, DebianPackageIsOpenedThroughItsDataTar) {
+  std::string conf = "token: " + fake::Make(fake::Kind::kGitlabToken) + "\n";
+  std::string data = test::Compress(
+      test::MakeTar({File("./etc/mytool/conf.yml", conf)}), Filter::kXz);
+  std::string deb = MakeDeb(data);
+  EXPECT_TRUE(IsNestedArchive("/var/cache/apt/archives/mytool_1.0_all.deb", deb));
+  EXPECT_TRUE(IsNestedArchive("/tmp/renamed", deb));  // by its magic alone
+  Walked w = Walk("/var/cache/apt/archives/mytool_1.0_all.deb", deb);
+  EXPECT_EQ(w.members, (Strings{"debian-binary", "control.tar.xz", "control.tar.xz!control",
+                                "data.tar.xz", "data.tar.xz!etc/mytool/conf.yml"}));
+  EXPECT_EQ(w.contents.back(), conf);
+  EXPECT_TRUE(w.result.skipped.empty()) << w.Skips().size();
+  EXPECT_EQ(w.result.archives, 3u);  // the ar and its two tar.xz
+}
+
+TEST(NestedTest, StaticLibraryIsAnArArchiveToo) {
+  Walked w = Walk("/usr/lib/libx.a", MakeAr({{"a.o", "\x7f" "ELF object"}, {"b.o", "odd"}}));
+  EXPECT_EQ(w.members, (Strings{"a.o", "b.o"}));
+  EXPECT_EQ(w.contents[1], "odd");
+}
+
+TEST(NestedTest, ArchiveKindsThatAreNotOpenedAreNamedAsUnsupported) {
+  const std::string kinds[] = {
+      std::string("7z\xbc\xaf\x27\x1c\x00\x04", 8) + "rest",
+      std::string("Rar!\x1a\x07\x01\x00", 8) + "rest",
+      std::string("\xed\xab\xee\xdb\x03\x00", 6) + "rpm",
+      "070701" + std::string(104, '0') + "cpio",
+      std::string("\x1f\x9d\x90", 3) + "compress",
+      "hsqs" + std::string(60, '\x01'),
+  };
+  for (const std::string& bytes : kinds) {
+    EXPECT_TRUE(IsNestedArchive("/opt/blob", bytes)) << bytes.substr(0, 4);
+    Walked w = Walk("/opt/blob", bytes);
+    EXPECT_TRUE(w.members.empty());
+    EXPECT_EQ(w.Skips(), (Strings{"unsupported:"})) << bytes.substr(0, 4);
+  }
+  // Inside an archive, the member is named.
+  Walked w = Walk("/opt/a.zip", MakeZip({{"inner.7z", kinds[0]}}));
+  EXPECT_EQ(w.Skips(), (Strings{"unsupported:inner.7z"}));
+  // Text that merely starts with digits is no cpio archive.
+  EXPECT_FALSE(IsNestedArchive("/x/list", "070701 is a date, not an archive\n"));
+}
+
 TEST(NestedTest, MemberNamesAreNormalisedAndNeverAbsolute) {
   Walked w = Walk("x.zip", MakeZip({{"/etc/../../abs.txt", "a"}, {"./a//b/./c", "b"}}));
   EXPECT_EQ(w.members, (Strings{"abs.txt", "a/b/c"}));
@@ -320,7 +389,7 @@ TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
   nlohmann::json j = ToJson(report);
   EXPECT_EQ(j["stats"]["skipped"],
             (nlohmann::json{{"total", 2}, {"size", 0}, {"ratio", 1}, {"depth", 0},
-                            {"entries", 0}, {"unreadable", 1}}));
+                            {"entries", 0}, {"unreadable", 1}, {"unsupported", 0}}));
   std::vector<std::string> listed;
   for (const auto& s : j["skipped"]) {
     listed.push_back(s["reason"].get<std::string>() + " " + s["path"].get<std::string>() +
@@ -332,6 +401,34 @@ TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
   EXPECT_NE(text.find("safebuild: not read in full: 2 (1 ratio, 1 unreadable)\n"),
             std::string::npos)
       << text;
+}
+
+// dpkg's sums vouch for files a package installed, not for a package file
+// left in apt's cache: its members are scanned and reported.
+TEST_F(NestedScanTest, MembersOfADebInAptsCacheAreReportedNotSuppressed) {
+  std::string conf = "token: " + fake::Make(fake::Kind::kGitlabToken) + "\n";
+  std::string data = test::Compress(
+      test::MakeTar({File("./etc/mytool/conf.yml", conf)}), Filter::kXz);
+  std::string sums = Md5Hex(conf) + "  etc/mytool/conf.yml\n";
+  ScanOutput out = ScanLayer({File("var/lib/dpkg/info/mytool.md5sums", sums),
+                              File("etc/mytool/conf.yml", conf),
+                              File("var/cache/apt/archives/mytool_1.0_all.deb", MakeDeb(data))});
+  ASSERT_EQ(out.findings.size(), 2u);
+  const Finding* member = nullptr;
+  const Finding* installed = nullptr;
+  for (const Finding& f : out.findings) (f.member.empty() ? installed : member) = &f;
+  ASSERT_NE(member, nullptr);
+  ASSERT_NE(installed, nullptr);
+  EXPECT_EQ(member->path, "/var/cache/apt/archives/mytool_1.0_all.deb");
+  EXPECT_EQ(member->member, "data.tar.xz!etc/mytool/conf.yml");
+  EXPECT_EQ(member->rule, "gitlab-token");
+  EXPECT_EQ(member->line, 1);
+  EXPECT_TRUE(member->suppressed.empty()) << member->suppressed;
+  // The installed copy, unchanged since dpkg wrote it, came from the
+  // package: suppressed, as before.
+  EXPECT_EQ(installed->path, "/etc/mytool/conf.yml");
+  EXPECT_FALSE(installed->suppressed.empty());
+  EXPECT_TRUE(out.stats.skipped.empty());
 }
 
 TEST_F(NestedScanTest, DepthZeroTurnsNestedScanningOff) {

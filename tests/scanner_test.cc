@@ -6,6 +6,7 @@
 
 #include "fake_secret.h"
 #include "image_fixtures.h"
+#include "util/fingerprint.h"
 #include "util/temp_dir.h"
 
 namespace safebuild {
@@ -196,6 +197,96 @@ TEST_F(ScannerTest, ReadsWorkingDirUserStopSignalVolumesAndPorts) {
                        "ExposedPorts gitlab-token", "StopSignal gitlab-token",
                        "User gitlab-token", "Volumes gitlab-token",
                        "WorkingDir gitlab-token"}));
+}
+
+// The findings whose value is in a name or a link target.
+std::vector<const Finding*> FoundIn(const ScanOutput& out, const std::string& where) {
+  std::vector<const Finding*> found;
+  for (const Finding& f : out.findings) {
+    if (f.found_in == where) found.push_back(&f);
+  }
+  return found;
+}
+
+bool AnyPathHolds(const ScanOutput& out, const std::string& secret) {
+  return std::any_of(out.findings.begin(), out.findings.end(), [&](const Finding& f) {
+    return f.path.find(secret) != std::string::npos;
+  });
+}
+
+TEST_F(ScannerTest, ReportsATokenInAFileNameOnceWithThePathRedacted) {
+  std::string gh = FakeSecret("GITHUB_TOKEN");
+  std::string gl = FakeSecret("GITLAB_TOKEN");
+  auto out = Scan({{{Dir("etc/"), File("etc/" + gh, "x\n"), Dir("etc/app/"),
+                     File("etc/app/" + gh + ".conf", "token: " + gl + "\n")},
+                    "COPY . /etc/"},
+                   {{File("etc/.wh." + gh, "")}, "RUN rm /etc/ghp_*"}});
+  std::vector<const Finding*> names = FoundIn(out, "name");
+  ASSERT_EQ(names.size(), 2u);
+  const Finding* deleted = Find(out, "/etc/" + Redact(gh));
+  ASSERT_NE(deleted, nullptr);
+  EXPECT_EQ(deleted->found_in, "name");
+  EXPECT_EQ(deleted->rule, "github-classic-token");
+  EXPECT_EQ(deleted->fingerprint, Fingerprint("github-classic-token", gh));
+  EXPECT_EQ(deleted->redacted, Redact(gh));
+  EXPECT_EQ(deleted->layer->index, 0);
+  EXPECT_EQ(deleted->line, 0);
+  EXPECT_TRUE(deleted->deleted.value());
+  EXPECT_NE(deleted->message.find("name"), std::string::npos);
+  const Finding* kept = Find(out, "/etc/app/" + Redact(gh) + ".conf");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_FALSE(kept->deleted.value());
+  // The file's content is found too, and its path shown redacted.
+  ASSERT_EQ(out.findings.size(), 3u);
+  EXPECT_FALSE(AnyPathHolds(out, gh));
+}
+
+// A directory named with a key ID: one finding for the name, whichever
+// entries below it and however many layers list it again.
+TEST_F(ScannerTest, ReportsATokenInADirectoryNameOnce) {
+  std::string id = FakeSecret("AWS_ACCESS_KEY_ID");
+  std::string dir = "srv/" + id + "/";
+  auto out = Scan({{{Dir("srv/"), File(dir + "a", "a\n"), File(dir + "b", "b\n")}},
+                   {{Dir(dir), File(dir + "c", "c\n")}}});
+  std::vector<const Finding*> names = FoundIn(out, "name");
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_EQ(names[0]->rule, "aws-access-key-id");
+  EXPECT_EQ(names[0]->path, "/srv/" + Redact(id));
+  EXPECT_EQ(names[0]->layer->index, 0);
+  EXPECT_FALSE(names[0]->deleted.value());
+
+  out = Scan({{{Dir("srv/"), Dir(dir), File(dir + "a", "a\n")}}, {{File("srv/.wh." + id, "")}}});
+  names = FoundIn(out, "name");
+  ASSERT_EQ(names.size(), 1u);
+  EXPECT_TRUE(names[0]->deleted.value());
+}
+
+TEST_F(ScannerTest, ReportsATokenInASymlinkTarget) {
+  std::string gl = FakeSecret("GITLAB_TOKEN");
+  std::string npm = FakeSecret("NPM_TOKEN");
+  auto out = Scan({{{Dir("app/"), Symlink("app/old", "/x/" + gl), Symlink("app/cfg", npm)}},
+                   {{File("app/old", "replaced\n")}}});
+  std::vector<const Finding*> links = FoundIn(out, "link-target");
+  ASSERT_EQ(links.size(), 2u);
+  const Finding* old = Find(out, "/app/old");
+  ASSERT_NE(old, nullptr);
+  EXPECT_EQ(old->rule, "gitlab-token");
+  EXPECT_EQ(old->fingerprint, Fingerprint("gitlab-token", gl));
+  EXPECT_TRUE(old->deleted.value());
+  EXPECT_NE(old->message.find("symlink target"), std::string::npos);
+  const Finding* cfg = Find(out, "/app/cfg");
+  ASSERT_NE(cfg, nullptr);
+  EXPECT_FALSE(cfg->deleted.value());
+}
+
+// Names of packages and their files are no secrets.
+TEST_F(ScannerTest, OrdinaryNamesAndLinksAreNoFindings) {
+  auto out = Scan({{{Dir("usr/lib/x86_64-linux-gnu/"),
+                     File("usr/lib/x86_64-linux-gnu/libssl.so.3", "x"),
+                     Symlink("usr/lib/x86_64-linux-gnu/libssl.so", "libssl.so.3"),
+                     File("app/node_modules/@aws-sdk/credential-provider-ini/package.json", "{}"),
+                     File("etc/ssl/private/ssl-cert-snakeoil.key.example", "")}}});
+  EXPECT_TRUE(out.findings.empty());
 }
 
 TEST_F(ScannerTest, CorruptLayerFailsTheScan) {

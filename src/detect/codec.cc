@@ -202,4 +202,195 @@ std::optional<std::string> Base64Decode(std::string_view in) {
   return out;
 }
 
+namespace {
+
+// The fields of a code object, which marshal writes without type bytes
+// for its integers: `longs` 4-byte integers, eight objects (code, consts,
+// names, … name), the first line number, then `tail` objects.
+struct CodeLayout {
+  int longs = 0;
+  int tail = 0;
+};
+
+// By the magic number, which each Python release moves on.
+std::optional<CodeLayout> LayoutOf(std::string_view pyc) {
+  constexpr size_t kHeader = 16;
+  if (pyc.size() < kHeader || pyc[2] != '\r' || pyc[3] != '\n') return std::nullopt;
+  const unsigned magic = static_cast<unsigned char>(pyc[0]) |
+                         (static_cast<unsigned>(static_cast<unsigned char>(pyc[1])) << 8);
+  if (magic >= 3390 && magic < 3400) return CodeLayout{5, 1};  // 3.7
+  if (magic >= 3400 && magic < 3450) return CodeLayout{6, 1};  // 3.8 to 3.10
+  if (magic >= 3450 && magic < 3600) return CodeLayout{5, 2};  // 3.11 to 3.13
+  return std::nullopt;
+}
+
+// A reader of marshal data that keeps only where the strings are. Every
+// object written with the reference flag takes the next slot of a table,
+// in the order their type bytes come; a reference names a slot.
+class MarshalReader {
+ public:
+  MarshalReader(std::string_view data, CodeLayout layout) : data_(data), layout_(layout) {}
+
+  bool ReadAll(size_t start) {
+    pos_ = start;
+    return Object(0) && pos_ == data_.size();
+  }
+  std::vector<PycString> strings;
+
+ private:
+  static constexpr int kMaxDepth = 200;
+  // A reference repeats the strings of what it names, a string or a tuple
+  // of names alike; hostile data could repeat a large tuple many times.
+  static constexpr size_t kMaxStrings = 1 << 20;
+  struct Slot {  // the strings read while reading the object
+    size_t first = 0;
+    size_t end = 0;
+  };
+
+  bool Skip(size_t n) {
+    if (n > data_.size() - pos_) return false;
+    pos_ += n;
+    return true;
+  }
+  bool Byte(uint32_t& v) {
+    if (pos_ >= data_.size()) return false;
+    v = static_cast<unsigned char>(data_[pos_++]);
+    return true;
+  }
+  bool Long(uint32_t& v) {
+    if (data_.size() - pos_ < 4) return false;
+    v = 0;
+    for (int i = 3; i >= 0; --i) {
+      v = (v << 8) | static_cast<unsigned char>(data_[pos_ + static_cast<size_t>(i)]);
+    }
+    pos_ += 4;
+    return true;
+  }
+  bool Text(uint32_t length) {
+    if (!Skip(length)) return false;
+    strings.push_back({pos_ - length, length, code_, role_});
+    return true;
+  }
+  bool Items(uint32_t n, int depth) {
+    if (n > data_.size() - pos_) return false;  // each item takes a byte at least
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!Object(depth + 1)) return false;
+    }
+    return true;
+  }
+  bool Reference() {
+    uint32_t n = 0;
+    if (!Long(n) || n >= slots_.size()) return false;
+    const Slot named = slots_[n];
+    if (strings.size() + (named.end - named.first) > kMaxStrings) return false;
+    for (size_t i = named.first; i < named.end; ++i) {
+      PycString copy = strings[i];
+      copy.code = code_;
+      copy.role = role_;
+      strings.push_back(copy);
+    }
+    return true;
+  }
+  bool Dict(int depth) {
+    while (pos_ < data_.size() && data_[pos_] != '0') {
+      if (!Object(depth + 1) || !Object(depth + 1)) return false;
+    }
+    return Skip(1);
+  }
+  // The role of the strings in the code object's field `i` of the eight:
+  // code, constants, names, then variable names (3.11: locals and cells,
+  // their kinds; before: locals, free and cell variables), file, name.
+  PycString::Role FieldRole(int i) const {
+    if (i == 1) return PycString::Role::kConstant;
+    const int last_name = layout_.tail == 1 ? 5 : 3;
+    return i >= 2 && i <= last_name ? PycString::Role::kName : PycString::Role::kOther;
+  }
+  bool Code(int depth) {
+    const uint32_t outer = code_;
+    const PycString::Role outer_role = role_;
+    code_ = ++codes_;
+    uint32_t ignored = 0;
+    bool ok = true;
+    for (int i = 0; ok && i < layout_.longs; ++i) ok = Long(ignored);
+    for (int i = 0; ok && i < 8; ++i) {
+      role_ = FieldRole(i);
+      ok = Object(depth + 1);
+    }
+    role_ = PycString::Role::kOther;
+    ok = ok && Long(ignored);
+    for (int i = 0; ok && i < layout_.tail; ++i) ok = Object(depth + 1);
+    code_ = outer;
+    role_ = outer_role;
+    return ok;
+  }
+  bool Object(int depth);
+  bool Value(uint32_t type, int depth);
+
+  std::string_view data_;
+  CodeLayout layout_;
+  size_t pos_ = 0;
+  std::vector<Slot> slots_;
+  uint32_t code_ = 0;
+  uint32_t codes_ = 0;
+  PycString::Role role_ = PycString::Role::kOther;
+};
+
+bool MarshalReader::Object(int depth) {
+  uint32_t type = 0;
+  if (depth > kMaxDepth || !Byte(type)) return false;
+  if ((type & 0x80) == 0) return Value(type, depth);
+  // The slot is taken before what the object holds is read, as Python does.
+  const size_t slot = slots_.size();
+  slots_.push_back({strings.size(), strings.size()});
+  if (!Value(type & 0x7F, depth)) return false;
+  slots_[slot].end = strings.size();
+  return true;
+}
+
+bool MarshalReader::Value(uint32_t type, int depth) {
+  uint32_t n = 0;
+  switch (type) {
+    case '0': case 'N': case 'S': case '.': case 'F': case 'T':
+      return true;
+    case 'i':
+      return Skip(4);
+    case 'I': case 'g':
+      return Skip(8);
+    case 'y':
+      return Skip(16);
+    case 'f':
+      return Byte(n) && Skip(n);
+    case 'x':
+      return Byte(n) && Skip(n) && Byte(n) && Skip(n);
+    case 'l':  // a signed count of 15-bit digits, two bytes each
+      return Long(n) && Skip(2 * static_cast<size_t>(n & 0x80000000u ? 0u - n : n));
+    case 's': case 't': case 'u': case 'a': case 'A':
+      return Long(n) && Text(n);
+    case 'z': case 'Z':
+      return Byte(n) && Text(n);
+    case ')':
+      return Byte(n) && Items(n, depth);
+    case '(': case '[': case '<': case '>':
+      return Long(n) && Items(n, depth);
+    case '{':
+      return Dict(depth);
+    case 'r':
+      return Reference();
+    case 'c':
+      return Code(depth);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<PycString>> ReadPycStrings(std::string_view pyc) {
+  std::optional<CodeLayout> layout = LayoutOf(pyc);
+  if (!layout) return std::nullopt;
+  MarshalReader reader(pyc, *layout);
+  if (!reader.ReadAll(16)) return std::nullopt;
+  return std::move(reader.strings);
+}
+
 }  // namespace safebuild::detect

@@ -1,13 +1,15 @@
 // Encodings the detector must undo or recompute to confirm a finding: the
 // CRC32/base62 checksum GitHub and npm append to their tokens, the Bech32
 // checksum of age keys, base64 (docker config "auth", HTTP Basic) that hides
-// "user:password", and the percent-encoding of URL query values.
+// "user:password", the percent-encoding of URL query values, and the marshal
+// format of compiled Python files, whose strings hold names and values apart.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace safebuild::detect {
 
@@ -47,5 +49,25 @@ std::string NarrowUtf16(std::string_view text, Utf16Layout layout);
 
 /// Standard or URL-safe base64, padding optional; nullopt when malformed.
 std::optional<std::string> Base64Decode(std::string_view in);
+
+/// A str or bytes object of a compiled Python file.
+struct PycString {
+  enum class Role {
+    kConstant,  // in a code object's constants (a literal, a tuple of keyword names)
+    kName,      // a name of a global, an attribute or a local variable
+    kOther,     // outside code objects, or its file, name or line table
+  };
+  size_t offset = 0;  // its first byte in the file
+  size_t length = 0;
+  uint32_t code = 0;  // which code object holds it (0: none), numbered in file order
+  Role role = Role::kOther;
+};
+
+/// The strings of a compiled Python file (marshal data of Python 3.7 to
+/// 3.14, after the 16-byte header), in the order Python reads them; a
+/// back-reference to an earlier string yields that string again where the
+/// reference stands, as names shared by functions are written once.
+/// nullopt for another version or malformed data.
+std::optional<std::vector<PycString>> ReadPycStrings(std::string_view pyc);
 
 }  // namespace safebuild::detect

@@ -106,6 +106,22 @@ std::vector<size_t> RuleRanks() {
   return ranks;
 }
 
+// Which patterns are private keys or token formats: the key patterns
+// (rule "private-key") and those of TokenPatterns(), which BuiltinPatterns()
+// copies, so that the regex text is the very same literal.
+std::vector<bool> ByFormat() {
+  auto patterns = detect::BuiltinPatterns();
+  auto tokens = detect::TokenPatterns();
+  std::vector<bool> out(patterns.size());
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    out[i] = patterns[i].rule == "private-key" ||
+             std::any_of(tokens.begin(), tokens.end(), [&](const Pattern& t) {
+               return t.regex.data() == patterns[i].regex.data();
+             });
+  }
+  return out;
+}
+
 // Keeps the best of each group of overlapping findings; returns the kept
 // ones sorted by offset.
 std::vector<Found> ResolveOverlaps(std::vector<Found> found) {
@@ -135,6 +151,7 @@ bool BeforeHolds(detect::Before before, std::string_view text, size_t start) {
   const char prev = text[start - 1];
   switch (before) {
     case detect::Before::kAnything:
+    case detect::Before::kNonWordOrVerified:  // the validator decides
       return true;
     case detect::Before::kNonWord:
       return !IsWordChar(prev);
@@ -383,6 +400,13 @@ std::optional<std::string> DecodedText(std::string_view run) {
 
 }  // namespace
 
+// Which patterns a text is searched with.
+enum class Subset {
+  kAll,
+  kFormats,   // private keys and token formats: a value that names itself
+  kKeyNames,  // the rules that need a key name (by_name)
+};
+
 struct Detector::Impl {
   std::unique_ptr<RE2> prefilter;
   RE2::Set set{SetOptions(), RE2::UNANCHORED};
@@ -395,6 +419,9 @@ struct Detector::Impl {
   };
   std::unique_ptr<LazyRegex[]> regexes;     // parallel to BuiltinPatterns()
   std::vector<size_t> ranks = RuleRanks();  // parallel to BuiltinPatterns()
+  // Private keys and provider token formats: what a value shows by itself,
+  // with no key name or line around it. Parallel to BuiltinPatterns().
+  std::vector<bool> by_format = ByFormat();
 
   Impl();
   const RE2& Regex(size_t index) const;
@@ -402,7 +429,7 @@ struct Detector::Impl {
   void FindAll(size_t index, std::string_view text, const Candidate& kind,
                std::vector<Found>* found) const;
   std::vector<Found> FindAllPatterns(std::string_view text, std::string_view path,
-                                     bool in_binary = false) const;
+                                     bool in_binary = false, Subset subset = Subset::kAll) const;
 };
 
 Detector::Impl::Impl() {
@@ -477,7 +504,9 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_source_code = kind.in_source_code;
     c.in_netrc_file = kind.in_netrc_file;
     c.in_example_file = kind.in_example_file;
+    c.in_package_doc = kind.in_package_doc;
     c.credential_file = kind.credential_file;
+    c.joined = start > 0 && IsWordChar(text[start - 1]);
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
         Validate(p, c) && c.end > c.begin) {
       found->push_back(
@@ -489,8 +518,8 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
   }
 }
 
-std::vector<Found> Detector::Impl::FindAllPatterns(
-    std::string_view text, std::string_view path, bool in_binary) const {
+std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::string_view path,
+                                                   bool in_binary, Subset subset) const {
   // Most texts hold no candidate at all: decide that before looking at the
   // path, which costs more than the prefilter on short texts.
   const std::vector<int> candidates = CandidatePatterns(text);
@@ -505,11 +534,15 @@ std::vector<Found> Detector::Impl::FindAllPatterns(
   std::string_view base = path.substr(path.rfind('/') + 1);
   kind.in_netrc_file = base == ".netrc" || base == "_netrc";
   kind.in_example_file = detect::IsExampleOrTestPath(path);
+  kind.in_package_doc = detect::IsPackageDocPath(path);
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;
   for (int index : candidates) {
-    if (skip_by_name && detect::BuiltinPatterns()[index].by_name) continue;
+    const bool by_name = detect::BuiltinPatterns()[index].by_name;
+    if (skip_by_name && by_name) continue;
+    if (subset == Subset::kFormats && !by_format[static_cast<size_t>(index)]) continue;
+    if (subset == Subset::kKeyNames && !by_name) continue;
     FindAll(static_cast<size_t>(index), text, kind, &found);
   }
   return found;
@@ -562,6 +595,125 @@ void PlaceAt(Match& m, std::string_view text, size_t offset) {
   m.column = at.column;
 }
 
+// The indices of the first `count` matches that cover a byte of [begin, end).
+std::vector<size_t> CoveringMatches(const std::vector<Match>& matches, size_t count, size_t begin,
+                                    size_t end) {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < count; ++i) {
+    if (matches[i].offset < end && begin < matches[i].offset + matches[i].length) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+// A finding that rests on a key's name alone: a decoded token says more.
+bool IsGeneric(const Match& m) { return m.rule == "generic-secret-assignment"; }
+
+// A string of a compiled Python file that can be a name: of a variable, an
+// attribute, a keyword argument or a dict key ("aws_secret_access_key",
+// "db.password").
+bool IsPycName(std::string_view s) {
+  constexpr size_t kMaxName = 64;
+  if (s.empty() || s.size() > kMaxName || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return IsWordChar(c) || c == '-' || c == '.'; });
+}
+
+// The share of a value's letters and digits that stand in word-like runs:
+// a capital and two or more small letters, or three or more small ones
+// ("_Ed448PrivateKey", "+i6t-use-option": most; a random token: a third).
+double WordShare(std::string_view v) {
+  size_t alnum = 0;
+  size_t in_words = 0;
+  for (size_t i = 0; i < v.size();) {
+    const bool upper = v[i] >= 'A' && v[i] <= 'Z';
+    size_t j = upper ? i + 1 : i;
+    while (j < v.size() && v[j] >= 'a' && v[j] <= 'z') ++j;
+    if (j - i >= 3) in_words += j - i;
+    if (j == i) {
+      alnum += IsWordChar(v[i]) && v[i] != '_' ? 1 : 0;
+      ++i;
+    } else {
+      alnum += j - i;
+      i = j;
+    }
+  }
+  return alnum == 0 ? 1.0 : static_cast<double>(in_words) / static_cast<double>(alnum);
+}
+
+// "%Y-%m-%dT%H:%M": a format string, whatever its randomness.
+bool HasFormatDirectives(std::string_view v) {
+  size_t directives = 0;
+  for (size_t i = v.find('%'); i != std::string_view::npos && i + 1 < v.size();
+       i = v.find('%', i + 1)) {
+    const char c = v[i + 1];
+    directives += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? 1 : 0;
+  }
+  return directives >= 2;
+}
+
+// A constant that can be a secret value: one run of printable characters
+// (without the quote and backslash that would end or escape it in the
+// assignment it is read in) as random as a generated one. A module's
+// constants are also its class names, attribute names and format strings,
+// which a secret-sounding name nearby must not turn into findings: those
+// change character class far less often than random text does, and are
+// made of words.
+bool IsPycValue(std::string_view s) {
+  constexpr size_t kMinValue = 10;
+  constexpr size_t kMaxValue = 1024;
+  constexpr double kMinSwitchRatio = 0.5;
+  constexpr double kMaxWordShare = 0.6;
+  if (s.size() < kMinValue || s.size() > kMaxValue) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return c > ' ' && c < 0x7F && c != '"' && c != '\\'; }) &&
+         detect::ClassSwitchRatio(s) >= kMinSwitchRatio && WordShare(s) < kMaxWordShare &&
+         !HasFormatDirectives(s) && detect::LooksRandom(s) && !detect::NameSuggestsSecret(s);
+}
+
+// How many strings of its code object may stand between a value and the
+// name it is assigned to: a code object lists its constants, then its
+// names, so "key = '…'" puts the constants after the value and the names
+// before the key in between.
+constexpr size_t kPycNameReach = 8;
+
+// A value of a compiled Python file read as assigned to a nearby name: the
+// text `name = "value"` holds the value at `text_begin`.
+struct PycAssignment {
+  size_t text_begin = 0;
+  size_t offset = 0;  // of the value in the file
+  size_t length = 0;
+};
+
+// One line `name = "value"` for each value and each secret-sounding name
+// within reach of it in the same code object.
+std::string PycAssignments(std::string_view pyc, const std::vector<detect::PycString>& strings,
+                           std::vector<PycAssignment>& values) {
+  using Role = detect::PycString::Role;
+  std::map<uint32_t, std::vector<const detect::PycString*>> by_code;
+  for (const detect::PycString& s : strings) {
+    if (s.role != Role::kOther) by_code[s.code].push_back(&s);
+  }
+  std::string text;
+  for (const auto& entry : by_code) {
+    const std::vector<const detect::PycString*>& list = entry.second;
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string_view value = pyc.substr(list[i]->offset, list[i]->length);
+      if (list[i]->role != Role::kConstant || !IsPycValue(value)) continue;
+      const size_t last = std::min(list.size(), i + kPycNameReach + 1);
+      for (size_t j = i > kPycNameReach ? i - kPycNameReach : 0; j < last; ++j) {
+        std::string_view name = pyc.substr(list[j]->offset, list[j]->length);
+        if (j == i || !IsPycName(name) || !detect::NameSuggestsSecret(name)) continue;
+        text.append(name).append(" = \"");
+        values.push_back({text.size(), list[i]->offset, value.size()});
+        text.append(value).append("\"\n");
+      }
+    }
+  }
+  return text;
+}
+
 void SortByOffset(std::vector<Match>& matches) {
   std::stable_sort(matches.begin(), matches.end(),
                    [](const Match& a, const Match& b) { return a.offset < b.offset; });
@@ -572,12 +724,19 @@ void SortByOffset(std::vector<Match>& matches) {
 void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {
   const size_t before = matches.size();
+  std::vector<bool> replaced(before);
   for (const auto& run : Base64Runs(text)) {
     // Named, not bound: clang 14 lets no lambda capture a structured binding.
     const size_t begin = run.first;
     const size_t end = run.second;
-    // The run itself was a finding (a token's own characters).
-    if (Covered(matches, before, begin, end)) continue;
+    // The run itself was a finding: a token's own characters, or a value
+    // under a secret-sounding key, which gives way to what the decoded text
+    // says it is ("token: Z2hwX…" is a GitHub token, once).
+    std::vector<size_t> covering = CoveringMatches(matches, before, begin, end);
+    if (!std::all_of(covering.begin(), covering.end(),
+                     [&](size_t i) { return IsGeneric(matches[i]); })) {
+      continue;
+    }
     std::optional<std::string> plain = DecodedText(text.substr(begin, end - begin));
     if (!plain) continue;
     std::vector<Match> found =
@@ -587,13 +746,23 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     auto best = std::max_element(found.begin(), found.end(), [](const Match& a, const Match& b) {
       return a.severity < b.severity;
     });
+    if (!covering.empty() && IsGeneric(*best)) continue;
+    for (size_t i : covering) replaced[i] = true;
     Match m = std::move(*best);
     m.description += " (base64-encoded)";
     m.length = end - begin;
     PlaceAt(m, text, begin);
     matches.push_back(std::move(m));
   }
-  if (matches.size() != before) SortByOffset(matches);
+  if (matches.size() == before) return;
+  size_t kept = 0;
+  for (size_t i = 0; i < matches.size(); ++i) {
+    if (i < before && replaced[i]) continue;
+    if (kept != i) matches[kept] = std::move(matches[i]);
+    ++kept;
+  }
+  matches.resize(kept);
+  SortByOffset(matches);
 }
 
 void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view path,
@@ -613,6 +782,36 @@ void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view 
     }
   }
   if (matches.size() != before) SortByOffset(matches);
+  if (EndsWithPyc(path)) AddPycAssignmentMatches(binary, path, matches);
+}
+
+void Detector::AddPycAssignmentMatches(std::string_view pyc, std::string_view path,
+                                       std::vector<Match>& matches) const {
+  std::optional<std::vector<detect::PycString>> strings = detect::ReadPycStrings(pyc);
+  if (!strings) return;
+  std::vector<PycAssignment> values;
+  const std::string text = PycAssignments(pyc, *strings, values);
+  if (text.empty()) return;
+  const size_t before = matches.size();
+  const std::vector<Found> found = impl_->FindAllPatterns(text, path, false, Subset::kKeyNames);
+  for (Match& m : ToMatches(text, ResolveOverlaps(found))) {
+    auto it = std::upper_bound(values.begin(), values.end(), m.offset,
+                               [](size_t at, const PycAssignment& a) { return at < a.text_begin; });
+    if (it == values.begin()) continue;
+    --it;
+    // Only what lies in the value is in the file; a name is no secret.
+    if (m.offset + m.length > it->text_begin + it->length) continue;
+    const size_t at = it->offset + (m.offset - it->text_begin);
+    if (Covered(matches, matches.size(), at, at + m.length)) continue;
+    PlaceAt(m, pyc, at);
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() != before) SortByOffset(matches);
+}
+
+std::vector<Match> Detector::ScanName(std::string_view name) const {
+  if (name.empty()) return {};
+  return ToMatches(name, ResolveOverlaps(impl_->FindAllPatterns(name, {}, true, Subset::kFormats)));
 }
 
 bool Detector::LooksLikeSecret(std::string_view value) const {

@@ -45,11 +45,19 @@ class Detector {
   /// the text it holds; offsets and lengths stay byte positions in `text`.
   /// Binary text (a NUL in its first 8000 bytes) gets token formats and
   /// keys only, in its bytes, in the UTF-16LE strings it holds and, in a
-  /// compiled Python file, in its length-prefixed strings. In
+  /// compiled Python file, in its length-prefixed strings; there a value is
+  /// also read as assigned to a secret-sounding name among the strings near
+  /// it in the same code object ("aws_secret_access_key", "password"), for
+  /// the rules that need a key name. In
   /// text, a base64 run that decodes to text is searched for token formats
   /// and keys too (reported at the encoded span).
   /// Matches are sorted by offset and do not overlap.
   std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
+
+  /// Token formats and private keys in a file's path or a symlink's target:
+  /// a name is no key=value text, so the rules that read a key name, and
+  /// those that need a line around the value, do not apply.
+  std::vector<Match> ScanName(std::string_view name) const;
 
   /// True when `value` alone looks like a real secret (a known token format,
   /// a private key, or a high-entropy string that is no placeholder, path,
@@ -60,6 +68,8 @@ class Detector {
  private:
   void AddBinaryStringMatches(std::string_view binary, std::string_view path,
                               std::vector<Match>& matches) const;
+  void AddPycAssignmentMatches(std::string_view pyc, std::string_view path,
+                                std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,
                         std::vector<Match>& matches) const;
   struct Impl;

@@ -749,6 +749,50 @@ bool IsExampleOrTestPath(std::string_view path) {
          EndsWith(stem, "_test");
 }
 
+namespace {
+
+// node_modules/, site-packages/, … or /usr/lib/python3*/: code that a
+// package manager installed, not the image's own.
+bool InThirdPartyTree(std::string_view path) {
+  static constexpr std::string_view kDirs[] = {
+      "/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/"};
+  for (std::string_view dir : kDirs) {
+    if (Contains(path, dir)) return true;
+  }
+  return StartsWith(path, "/usr/lib/python3");
+}
+
+bool IsDocFileName(std::string_view dir, std::string_view base) {
+  static constexpr std::string_view kStems[] = {"readme", "changelog", "history",
+                                                "changes", "news"};
+  static constexpr std::string_view kExtensions[] = {".md", ".markdown", ".rst",
+                                                     ".adoc"};
+  std::string name = ToLower(base);
+  for (std::string_view stem : kStems) {
+    if (StartsWith(name, stem)) return true;
+  }
+  for (std::string_view ext : kExtensions) {
+    if (EndsWith(name, ext)) return true;
+  }
+  const bool in_doc_dir = Contains(dir, "/doc/") || Contains(dir, "/docs/");
+  const bool in_man_dir = Contains(dir, "/man/");
+  return (in_doc_dir && EndsWith(name, ".txt")) || in_man_dir;
+}
+
+}  // namespace
+
+bool IsPackageDocPath(std::string_view path) {
+  // Image paths may come with or without their leading '/'.
+  std::string full = StartsWith(path, "/") ? std::string(path) : "/" + std::string(path);
+  if (StartsWith(full, "/usr/share/doc/") || StartsWith(full, "/usr/share/man/")) {
+    return true;
+  }
+  size_t slash = full.rfind('/');
+  std::string_view dir = std::string_view(full).substr(0, slash + 1);
+  std::string_view base = std::string_view(full).substr(slash + 1);
+  return InThirdPartyTree(dir) && IsDocFileName(dir, base);
+}
+
 bool IsSourceCodePath(std::string_view path) {
   static constexpr std::string_view kExtensions[] = {
       "c", "cc", "cpp", "cxx", "h", "hh", "hpp", "hxx", "inl", "ipp", "tcc",

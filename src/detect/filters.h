@@ -53,6 +53,14 @@ bool MentionsSecret(std::string_view v);
 /// name do not apply; token formats and keys still do.
 bool IsExampleOrTestPath(std::string_view path);
 
+/// Documentation inside a third-party package tree: README*, CHANGELOG*,
+/// HISTORY*, CHANGES*, NEWS*, *.md, *.rst, *.adoc, man pages and text in a
+/// doc/ directory, under node_modules/, site-packages/, dist-packages/,
+/// vendor/ or /usr/lib/python3*, and anything in /usr/share/doc or /usr/share/man. Their
+/// passwords and URLs with credentials are examples written for readers
+/// (see DemoteInPackageDocs).
+bool IsPackageDocPath(std::string_view path);
+
 /// Source code by extension (a source map, "x.js.map", by what it maps):
 /// there a bare value after "token =" is an expression; only a quoted
 /// literal can be a secret.

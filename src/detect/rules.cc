@@ -233,6 +233,17 @@ bool LooksLikePortOrPath(std::string_view password) {
   return !password.empty() && password[0] == '/';
 }
 
+// A README's "https://user:p%40ss@host" or "password = '…'" in a package
+// that npm or pip installed is an example written for readers. A rule that
+// knows no format cannot tell it from a real one, so there it is reported
+// low (seen, not blocking) instead of dropped; token formats, whose
+// checksum or structure proves them, keep their severity everywhere.
+void DemoteInPackageDocs(Candidate& c, std::string_view description) {
+  if (!c.in_package_doc || !c.credential_file.empty()) return;
+  c.severity = std::min(c.severity, Severity::kLow);
+  c.description = description;
+}
+
 bool ValidateUrlPassword(Candidate& c) {
   // The match starts at "://": a scheme must come before it.
   if (c.match_begin == 0 || !IsAlnum(c.text[c.match_begin - 1])) return false;
@@ -250,6 +261,7 @@ bool ValidateUrlPassword(Candidate& c) {
     return false;
   }
   DescribeScheme(c);
+  DemoteInPackageDocs(c, "password in a URL in a package's documentation (an example: low)");
   return true;
 }
 
@@ -280,7 +292,10 @@ bool ValidateConnectionString(Candidate& c) {
     --c.end;
   }
   std::string_view v = c.value();
-  return v.size() >= kMinPassword && IsRealPassword("", v) && !MentionsSecret(v);
+  if (v.size() < kMinPassword || !IsRealPassword("", v) || MentionsSecret(v)) return false;
+  DemoteInPackageDocs(
+      c, "password in a connection string in a package's documentation (an example: low)");
+  return true;
 }
 
 // Splits a .pgpass line at its unescaped colons ("\\:" is a literal one).
@@ -524,8 +539,25 @@ bool ValidateGeneric(Candidate& c) {
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
-  return !v.empty() && !IsExpressionOrFlag(c) && !MentionsSecret(v) && !IsEncodedPhrase(v) &&
-         (PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c));
+  if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
+      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
+    return false;
+  }
+  DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
+  return true;
+}
+
+// "-pVALUE" of a MySQL client: no key name to judge, only the value.
+bool ValidateCommandLinePassword(Candidate& c) {
+  if (c.in_example_file && c.credential_file.empty()) return false;
+  Unquote(c);
+  std::string_view v = c.value();
+  if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || !PassesGenericGate(v)) {
+    return false;
+  }
+  DemoteInPackageDocs(c, "password on a MySQL command line in a package's documentation "
+                         "(an example: low)");
+  return true;
 }
 
 constexpr std::string_view kGenericDescription =
@@ -643,6 +675,20 @@ constexpr Pattern kContextPatterns[] = {
      SB_GENERIC_KEYWORDS,
      "--(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()[ \t]+)" SB_VALUE,
      Before::kSeparator, 1, ValidateGeneric, true},
+    // A Java .properties value continued on the next line:
+    // "spring.datasource.password=\" then "    VALUE".
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     "(" SB_KEYWORD SB_NAME_CHARS R"()[ \t]*[=:][ \t]*\\\r?\n[ \t]*)" SB_VALUE,
+     kAnything, 1, ValidateGeneric, true},
+    // mysql -u root -pVALUE (also mysqldump, mysqladmin, mariadb, …): the
+    // password glued to -p, in shell history and scripts.
+    {"generic-secret-assignment", kHigh, "password on a MySQL command line (-p)",
+     "mysql|mariadb",
+     R"((?:mysql(?:dump|admin|import|show|check|pump|slap|binlog)?|)"
+     R"(mariadb(?:-?(?:dump|admin|import|show|check|slap|binlog))?))"
+     R"([ \t](?:[^\r\n;&|]*?[ \t])?-p)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,

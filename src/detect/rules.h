@@ -27,6 +27,8 @@ struct Candidate {
   bool in_source_code = false;          // the text is a program's source
   bool in_netrc_file = false;           // the text is a .netrc/_netrc file
   bool in_example_file = false;         // example or test data, by path
+  bool joined = false;  // a word character comes just before the match
+  bool in_package_doc = false;  // IsPackageDocPath: a third-party package's docs
   /// The CredentialFileRule of the text's path ("credential-file-pgpass"),
   /// empty for other files: there a weak password is still a finding.
   std::string_view credential_file;
@@ -43,6 +45,11 @@ using Validator = bool (*)(Candidate& c);
 enum class Before {
   kAnything,
   kNonWord,    // start of text or not [A-Za-z0-9_]: "ghp_…", not "xghp_…"
+  /// As kNonWord, or a word character when the token verifies on its own
+  /// (a checksum, or a long distinctive prefix and a random body): SQLite
+  /// and other stores glue a column's text to the one before it
+  /// ("registry_tokennpm_…"). The validator sees Candidate::joined.
+  kNonWordOrVerified,
   kSeparator,  // start of text, whitespace, a quote or ':' ("--password")
   kLineStart,  // only blanks back to the start of the line ("ENV …")
 };

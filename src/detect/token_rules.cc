@@ -11,6 +11,11 @@
 // base62), age (Bech32); where a part decodes to something known (Azure
 // SAS signatures and shared keys to 32 bytes, Grafana and Mapbox keys to
 // JSON), the decoded part is checked instead.
+//
+// A token must not follow a word character, except where it proves itself:
+// a checksum that verifies, or a long prefix no word ends in ("glpat-",
+// "sk_live_") with a random body (Glued). Databases such as SQLite store a
+// row's columns back to back, so "registry_token" runs into "npm_…".
 #include <algorithm>
 #include <string>
 
@@ -57,9 +62,13 @@ bool BodyLooksRandom(std::string_view body) {
 // A token made of a fixed prefix and a random body. Chance puts many a
 // prefix ("EAAB", "dapi", "AKCp") inside long base64 runs (certificates,
 // data URIs, integrity hashes): a token must stand apart from one.
+// Glued to a word, the prefix may be a word's tail ("task_live_…"): then
+// a body that reads as an identifier is taken for the rest of the name.
 bool ValidateToken(Candidate& c) {
   std::string_view v = c.value();
-  return !IsPlaceholder(v) && BodyLooksRandom(TokenBody(v)) &&
+  std::string_view body = TokenBody(v);
+  return !IsPlaceholder(v) && BodyLooksRandom(body) &&
+         !(c.joined && LooksLikeIdentifier(body)) &&
          !InsideBase64Blob(c.text, c.begin, c.end);
 }
 
@@ -101,7 +110,9 @@ bool ValidateChecksummed(Candidate& c, std::string_view unverified) {
   if (IsPlaceholder(v)) return false;
   std::string_view body = v.substr(4);  // "ghp_", "npm_"
   if (Base62ChecksumValid(body)) return true;
-  if (!LooksRandom(body)) return false;
+  // Glued to a word ("cighp_…"), only the checksum tells a token from
+  // chance.
+  if (c.joined || !LooksRandom(body)) return false;
   c.severity = Severity::kHigh;
   c.description = unverified;
   return true;
@@ -227,6 +238,17 @@ constexpr Pattern Token(std::string_view rule, std::string_view description,
           Before::kNonWord, 0,    validate,    false};
 }
 
+// A token that may follow a word character directly: its checksum, or a
+// prefix of five or more characters no word ends in and a random body,
+// still tell it from chance (see Before::kNonWordOrVerified).
+constexpr Pattern Glued(std::string_view rule, std::string_view description,
+                        std::string_view keywords, std::string_view regex,
+                        Validator validate = ValidateToken,
+                        Severity severity = Severity::kCritical) {
+  return {rule,  severity,        description, keywords, regex,
+          Before::kNonWordOrVerified, 0, validate, false};
+}
+
 // A pattern whose value follows a literal key ("AccountKey=", "sig=").
 constexpr Pattern Keyed(std::string_view rule, std::string_view description,
                         std::string_view keywords, std::string_view regex,
@@ -246,64 +268,64 @@ constexpr Severity kHigh = Severity::kHigh;
 
 constexpr Pattern kTokens[] = {
     // GitHub: every prefix of the 2021 format, checksummed.
-    Token("github-classic-token", "GitHub personal access token (classic)",
+    Glued("github-classic-token", "GitHub personal access token (classic)",
           "ghp_", R"((ghp_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
-    Token("github-oauth-token", "GitHub OAuth access token", "gho_",
+    Glued("github-oauth-token", "GitHub OAuth access token", "gho_",
           R"((gho_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
-    Token("github-user-token", "GitHub user-to-server token", "ghu_",
+    Glued("github-user-token", "GitHub user-to-server token", "ghu_",
           R"((ghu_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
-    Token("github-app-token", "GitHub App installation token", "ghs_",
+    Glued("github-app-token", "GitHub App installation token", "ghs_",
           R"((ghs_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
-    Token("github-refresh-token", "GitHub refresh token", "ghr_",
+    Glued("github-refresh-token", "GitHub refresh token", "ghr_",
           R"((ghr_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
-    Token("github-fine-grained-token",
+    Glued("github-fine-grained-token",
           "GitHub fine-grained personal access token", "github_pat_",
           R"((github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}))" SB_END),
     // GitLab: one prefix per token type.
-    Token("gitlab-token", "GitLab personal access token", "glpat-",
+    Glued("gitlab-token", "GitLab personal access token", "glpat-",
           R"((glpat-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?))"),
-    Token("gitlab-oauth-secret", "GitLab OAuth application secret", "gloas-",
+    Glued("gitlab-oauth-secret", "GitLab OAuth application secret", "gloas-",
           R"((gloas-[A-Za-z0-9_-]{40,}))"),
-    Token("gitlab-deploy-token", "GitLab deploy token", "gldt-",
+    Glued("gitlab-deploy-token", "GitLab deploy token", "gldt-",
           R"((gldt-[A-Za-z0-9_-]{20,}))"),
-    Token("gitlab-runner-token", "GitLab runner authentication token", "glrt",
+    Glued("gitlab-runner-token", "GitLab runner authentication token", "glrt",
           R"((glrtr?-[A-Za-z0-9_-]{20,}(?:\.[0-9a-z]{2}\.[0-9a-z]{7,9})?))"),
-    Token("gitlab-runner-registration-token",
+    Glued("gitlab-runner-registration-token",
           "GitLab runner registration token", "GR1348941",
           R"((GR1348941[A-Za-z0-9_-]{20}))" SB_END_URL),
-    Token("gitlab-ci-job-token", "GitLab CI/CD job token", "glcbt-",
+    Glued("gitlab-ci-job-token", "GitLab CI/CD job token", "glcbt-",
           R"((glcbt-[A-Za-z0-9_-]{20,}))"),
-    Token("gitlab-trigger-token", "GitLab pipeline trigger token", "glptt-",
+    Glued("gitlab-trigger-token", "GitLab pipeline trigger token", "glptt-",
           R"((glptt-[A-Za-z0-9_-]{20,}))"),
-    Token("gitlab-feed-token", "GitLab feed token", "glft-",
+    Glued("gitlab-feed-token", "GitLab feed token", "glft-",
           R"((glft-[A-Za-z0-9_-]{20,}))"),
-    Token("gitlab-incoming-mail-token", "GitLab incoming mail token", "glimt-",
+    Glued("gitlab-incoming-mail-token", "GitLab incoming mail token", "glimt-",
           R"((glimt-[A-Za-z0-9_-]{25,}))"),
-    Token("gitlab-agent-token", "GitLab agent for Kubernetes token",
+    Glued("gitlab-agent-token", "GitLab agent for Kubernetes token",
           "glagent-", R"((glagent-[A-Za-z0-9_-]{50,}))"),
-    Token("gitlab-scim-token", "GitLab SCIM token", "glsoat-",
+    Glued("gitlab-scim-token", "GitLab SCIM token", "glsoat-",
           R"((glsoat-[A-Za-z0-9_-]{20,}))"),
-    Token("gitlab-feature-flag-token", "GitLab feature flags client token",
+    Glued("gitlab-feature-flag-token", "GitLab feature flags client token",
           "glffct-", R"((glffct-[A-Za-z0-9_-]{20,}))"),
     // Package registries.
-    Token("npm-token", "npm access token", "npm_",
+    Glued("npm-token", "npm access token", "npm_",
           R"((npm_[A-Za-z0-9]{36}))" SB_END, ValidateNpm),
-    Token("pypi-token", "PyPI API token", "pypi-AgEIcHlwaS5vcmc",
+    Glued("pypi-token", "PyPI API token", "pypi-AgEIcHlwaS5vcmc",
           R"((pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}))"),
-    Token("pypi-test-token", "TestPyPI API token", "pypi-AgENdGVzdC5weXBpLm9yZw",
+    Glued("pypi-test-token", "TestPyPI API token", "pypi-AgENdGVzdC5weXBpLm9yZw",
           R"((pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,}))", ValidateToken,
           kHigh),
-    Token("rubygems-api-key", "RubyGems API key", "rubygems_",
+    Glued("rubygems-api-key", "RubyGems API key", "rubygems_",
           R"((rubygems_[a-f0-9]{48}))" SB_END),
     Token("nuget-api-key", "NuGet API key", "oy2",
           R"((oy2[a-z0-9]{43}))" SB_END, ValidateToken),
-    Token("clojars-token", "Clojars deploy token", "CLOJARS_",
+    Glued("clojars-token", "Clojars deploy token", "CLOJARS_",
           R"((CLOJARS_[a-z0-9]{60}))" SB_END),
-    Token("packagist-token", "Private Packagist token", "packagist_",
+    Glued("packagist-token", "Private Packagist token", "packagist_",
           R"((packagist_[ou][ru]t_[a-f0-9]{68}))" SB_END),
-    Token("dockerhub-pat", "Docker Hub personal access token", "dckr_pat_",
+    Glued("dockerhub-pat", "Docker Hub personal access token", "dckr_pat_",
           R"((dckr_pat_[A-Za-z0-9_-]{27}))" SB_END_URL),
-    Token("dockerhub-oat", "Docker Hub organization access token",
+    Glued("dockerhub-oat", "Docker Hub organization access token",
           "dckr_oat_", R"((dckr_oat_[A-Za-z0-9_-]{32}))" SB_END_URL),
     Token("jfrog-api-key", "JFrog Artifactory API key", "AKCp",
           R"((AKCp[A-Za-z0-9]{69}))" SB_END),
@@ -318,7 +340,7 @@ constexpr Pattern kTokens[] = {
           R"((amzn\.mws\.)" SB_UUID ")" SB_END_URL),
     Token("google-api-key", "Google API key", "AIza",
           R"((AIza[0-9A-Za-z_-]{35}))" SB_END_URL, ValidateToken, kHigh),
-    Token("google-oauth-client-secret", "Google OAuth client secret",
+    Glued("google-oauth-client-secret", "Google OAuth client secret",
           "GOCSPX-", R"((GOCSPX-[A-Za-z0-9_-]{28}))" SB_END_URL),
     Token("google-oauth-access-token", "Google OAuth access token", "ya29.",
           R"((ya29\.[A-Za-z0-9_-]{30,}))", ValidateToken, kHigh),
@@ -343,7 +365,7 @@ constexpr Pattern kTokens[] = {
           R"((doo_v1_[a-f0-9]{64}))" SB_END),
     Token("digitalocean-refresh-token", "DigitalOcean refresh token",
           "dor_v1_", R"((dor_v1_[a-f0-9]{64}))" SB_END),
-    Token("heroku-api-key", "Heroku API key", "HRKU-",
+    Glued("heroku-api-key", "Heroku API key", "HRKU-",
           R"((HRKU-[A-Za-z0-9_-]{58,62}))" SB_END_URL),
     Token("cloudflare-origin-ca-key", "Cloudflare Origin CA key", "v1.0-",
           R"((v1\.0-[a-f0-9]{24}-[a-f0-9]{146}))" SB_END),
@@ -384,7 +406,7 @@ constexpr Pattern kTokens[] = {
     Token("onepassword-secret-key", "1Password account secret key", "A3-",
           R"((A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-)"
           R"([A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}))" SB_END),
-    Token("age-secret-key", "age secret key", "AGE-SECRET-KEY-1",
+    Glued("age-secret-key", "age secret key", "AGE-SECRET-KEY-1",
           R"((AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}))" SB_END,
           ValidateAge),
     Token("infracost-api-token", "Infracost API token", "ico-",
@@ -398,7 +420,7 @@ constexpr Pattern kTokens[] = {
           R"((ATATT[A-Za-z0-9_=-]{150,250}))"),
     Token("buildkite-token", "Buildkite API token", "bkua_",
           R"((bkua_[a-f0-9]{40}))" SB_END),
-    Token("circleci-pat", "CircleCI personal API token", "CCIPAT_",
+    Glued("circleci-pat", "CircleCI personal API token", "CCIPAT_",
           R"((CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}))" SB_END),
     Token("sourcegraph-token", "Sourcegraph access token", "sgp_",
           R"((sgp_(?:[a-f0-9]{16}_)?[a-f0-9]{40}))" SB_END),
@@ -406,9 +428,9 @@ constexpr Pattern kTokens[] = {
           R"((dapi[a-f0-9]{32}(?:-[0-9])?))" SB_END),
     Token("dynatrace-token", "Dynatrace API token", "dt0c01.",
           R"((dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}))" SB_END),
-    Token("linear-api-key", "Linear API key", "lin_api_",
+    Glued("linear-api-key", "Linear API key", "lin_api_",
           R"((lin_api_[A-Za-z0-9]{40}))" SB_END),
-    Token("linear-oauth-token", "Linear OAuth token", "lin_oauth_",
+    Glued("linear-oauth-token", "Linear OAuth token", "lin_oauth_",
           R"((lin_oauth_[a-f0-9]{64}))" SB_END),
     Token("postman-api-key", "Postman API key", "PMAK-",
           R"((PMAK-[a-f0-9]{24}-[a-f0-9]{34}))" SB_END),
@@ -429,9 +451,9 @@ constexpr Pattern kTokens[] = {
           R"((NRRA-[a-f0-9]{42}))" SB_END),
     Keyed("newrelic-license-key", "New Relic license key", "NRAL",
           R"((NRAL))" SB_END, ValidateNewRelicLicense),
-    Token("sentry-org-token", "Sentry organization auth token", "sntrys_",
+    Glued("sentry-org-token", "Sentry organization auth token", "sntrys_",
           R"((sntrys_eyJ[A-Za-z0-9+/=_]{60,}))"),
-    Token("sentry-user-token", "Sentry user auth token", "sntryu_",
+    Glued("sentry-user-token", "Sentry user auth token", "sntryu_",
           R"((sntryu_[a-f0-9]{64}))" SB_END),
     Token("figma-pat", "Figma personal access token", "figd_",
           R"((figd_[A-Za-z0-9_-]{40}))" SB_END_URL),
@@ -461,24 +483,24 @@ constexpr Pattern kTokens[] = {
           R"((pat-(?:na|eu)[0-9]-)" SB_UUID ")" SB_END),
     Token("neon-api-key", "Neon API key", "napi_",
           R"((napi_[a-z0-9]{64}))" SB_END),
-    Token("planetscale-token", "PlanetScale service token", "pscale_tkn_",
+    Glued("planetscale-token", "PlanetScale service token", "pscale_tkn_",
           R"((pscale_tkn_[A-Za-z0-9_.-]{32,64}))"),
-    Token("planetscale-password", "PlanetScale database password",
+    Glued("planetscale-password", "PlanetScale database password",
           "pscale_pw_", R"((pscale_pw_[A-Za-z0-9_.-]{32,64}))"),
-    Token("planetscale-oauth-token", "PlanetScale OAuth token",
+    Glued("planetscale-oauth-token", "PlanetScale OAuth token",
           "pscale_oauth_", R"((pscale_oauth_[A-Za-z0-9_.-]{32,64}))"),
     Token("supabase-access-token", "Supabase access token", "sbp_",
           R"((sbp_[a-f0-9]{40}))" SB_END),
-    Token("supabase-secret-key", "Supabase secret API key", "sb_secret_",
+    Glued("supabase-secret-key", "Supabase secret API key", "sb_secret_",
           R"((sb_secret_[A-Za-z0-9_-]{31,}))"),
     Token("prefect-api-key", "Prefect API key", "pnu_",
           R"((pnu_[A-Za-z0-9]{36}))" SB_END),
     // AI services.
     Token("openai-api-key", "OpenAI API key", "T3BlbkFJ",
           R"((sk-[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}))" SB_END_URL),
-    Token("anthropic-api-key", "Anthropic API key", "sk-ant-api",
+    Glued("anthropic-api-key", "Anthropic API key", "sk-ant-api",
           R"((sk-ant-api[0-9]{2}-[A-Za-z0-9_-]{93}AA))" SB_END_URL),
-    Token("anthropic-admin-key", "Anthropic admin API key", "sk-ant-admin",
+    Glued("anthropic-admin-key", "Anthropic admin API key", "sk-ant-admin",
           R"((sk-ant-admin[0-9]{2}-[A-Za-z0-9_-]{93}AA))" SB_END_URL),
     Token("huggingface-token", "Hugging Face access token", "hf_",
           R"((hf_[A-Za-z]{34}))" SB_END),
@@ -497,12 +519,12 @@ constexpr Pattern kTokens[] = {
     Token("pinecone-api-key", "Pinecone API key", "pcsk_",
           R"((pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,}))" SB_END),
     // Messaging and chat.
-    Token("slack-bot-token", "Slack bot token", "xoxb-",
+    Glued("slack-bot-token", "Slack bot token", "xoxb-",
           R"((xoxb-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{24,}))" SB_END),
-    Token("slack-user-token", "Slack user token", "xoxp-",
+    Glued("slack-user-token", "Slack user token", "xoxp-",
           R"((xoxp-[0-9]{8,13}-[0-9]{8,13}-[0-9]{8,13}-[A-Za-z0-9]{28,}))"
           SB_END),
-    Token("slack-app-token", "Slack app-level token", "xapp-",
+    Glued("slack-app-token", "Slack app-level token", "xapp-",
           R"((xapp-[0-9]+-[A-Z0-9]+-[0-9]+-[A-Za-z0-9]{32,}))" SB_END),
     Token("slack-token", "Slack token", "xox",
           R"(((?:xox[aorse]|xoxe\.xox[bp])-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,5}))"
@@ -531,9 +553,9 @@ constexpr Pattern kTokens[] = {
           R"((key-[0-9a-f]{32}))" SB_END, ValidateToken),
     Keyed("mailchimp-api-key", "Mailchimp API key", "-us",
           R"((-us[0-9]{1,2}))" SB_END, ValidateMailchimp),
-    Token("brevo-api-key", "Brevo (Sendinblue) API key", "xkeysib-",
+    Glued("brevo-api-key", "Brevo (Sendinblue) API key", "xkeysib-",
           R"((xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}))" SB_END),
-    Token("brevo-smtp-key", "Brevo (Sendinblue) SMTP key", "xsmtpsib-",
+    Glued("brevo-smtp-key", "Brevo (Sendinblue) SMTP key", "xsmtpsib-",
           R"((xsmtpsib-[a-f0-9]{64}-[A-Za-z0-9]{16}))" SB_END),
     Keyed("firebase-cloud-messaging-key", "Firebase Cloud Messaging server key",
           ":APA91b", R"((:APA91b[A-Za-z0-9_-]{134}))" SB_END_URL,
@@ -545,39 +567,39 @@ constexpr Pattern kTokens[] = {
     Token("facebook-access-token", "Facebook access token", "EAA",
           R"((EAA[B-Z][A-Za-z0-9]{80,}))" SB_END),
     // Payments and commerce.
-    Token("stripe-secret-key", "Stripe live secret key", "sk_live_",
+    Glued("stripe-secret-key", "Stripe live secret key", "sk_live_",
           R"((sk_live_[A-Za-z0-9]{24,}))" SB_END),
-    Token("stripe-restricted-key", "Stripe live restricted key", "rk_live_",
+    Glued("stripe-restricted-key", "Stripe live restricted key", "rk_live_",
           R"((rk_live_[A-Za-z0-9]{24,}))" SB_END),
-    Token("stripe-webhook-secret", "Stripe webhook signing secret", "whsec_",
+    Glued("stripe-webhook-secret", "Stripe webhook signing secret", "whsec_",
           R"((whsec_[A-Za-z0-9+/=]{32,}))"),
-    Token("square-access-token", "Square access token", "sq0atp-",
+    Glued("square-access-token", "Square access token", "sq0atp-",
           R"((sq0atp-[A-Za-z0-9_-]{22}))" SB_END_URL),
     Token("square-access-token", "Square access token", "EAAA",
           R"((EAAA[A-Za-z0-9_-]{60}))" SB_END_URL),
-    Token("square-oauth-secret", "Square OAuth secret", "sq0csp-",
+    Glued("square-oauth-secret", "Square OAuth secret", "sq0csp-",
           R"((sq0csp-[A-Za-z0-9_-]{43}))" SB_END_URL),
     Token("braintree-access-token", "Braintree access token",
           "access_token$production$",
           R"((access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32}))" SB_END,
           ValidateBraintree),
-    Token("shopify-access-token", "Shopify access token", "shpat_",
+    Glued("shopify-access-token", "Shopify access token", "shpat_",
           R"((shpat_[a-fA-F0-9]{32}))" SB_END),
-    Token("shopify-custom-app-token", "Shopify custom app access token",
+    Glued("shopify-custom-app-token", "Shopify custom app access token",
           "shpca_", R"((shpca_[a-fA-F0-9]{32}))" SB_END),
-    Token("shopify-private-app-token", "Shopify private app access token",
+    Glued("shopify-private-app-token", "Shopify private app access token",
           "shppa_", R"((shppa_[a-fA-F0-9]{32}))" SB_END),
-    Token("shopify-shared-secret", "Shopify shared secret", "shpss_",
+    Glued("shopify-shared-secret", "Shopify shared secret", "shpss_",
           R"((shpss_[a-fA-F0-9]{32}))" SB_END),
     Token("plaid-access-token", "Plaid production access token",
           "access-production-", R"((access-production-)" SB_UUID ")" SB_END),
-    Token("duffel-api-token", "Duffel live API token", "duffel_live_",
+    Glued("duffel-api-token", "Duffel live API token", "duffel_live_",
           R"((duffel_live_[A-Za-z0-9_=-]{43}))" SB_END_URL),
     Token("easypost-api-key", "EasyPost production API key", "EZAK",
           R"((EZAK[A-Za-z0-9]{54}))" SB_END),
-    Token("flutterwave-secret-key", "Flutterwave secret key", "FLWSECK-",
+    Glued("flutterwave-secret-key", "Flutterwave secret key", "FLWSECK-",
           R"((FLWSECK-[a-h0-9]{32}-X))" SB_END),
-    Token("shippo-api-token", "Shippo live API token", "shippo_live_",
+    Glued("shippo-api-token", "Shippo live API token", "shippo_live_",
           R"((shippo_live_[a-f0-9]{40}))" SB_END),
     // Maps, storage and media.
     Token("mapbox-secret-token", "Mapbox secret access token", "sk.eyJ1Ijoi",

@@ -42,6 +42,13 @@ struct ReaderDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
 };
 
+// libarchive may fail with no message (an empty or cut-off input): a null
+// error string, which must not become a std::string.
+std::string ErrorOf(archive* a) {
+  const char* error = archive_error_string(a);
+  return error == nullptr ? "not a readable tar archive" : error;
+}
+
 }  // namespace
 
 // One pass over the headers. libarchive skips member data with lseek on a
@@ -92,7 +99,7 @@ Status ArchiveIndexer::Open() {
   archive_read_support_filter_zstd(a_.get());
   archive_read_support_format_tar(a_.get());
   if (archive_read_open_fd(a_.get(), fd_->get(), 64 << 10) != ARCHIVE_OK) {
-    return Fault(archive_error_string(a_.get()));
+    return Fault(ErrorOf(a_.get()));
   }
   return Ok{};
 }
@@ -141,7 +148,7 @@ Expected<ArchiveIndex> ArchiveIndexer::Run() {
     archive_entry* e = nullptr;
     int r = archive_read_next_header(a_.get(), &e);
     if (r == ARCHIVE_EOF) break;
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return Fault(archive_error_string(a_.get()));
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return Fault(ErrorOf(a_.get()));
     if (archive_filter_code(a_.get(), 0) != ARCHIVE_FILTER_NONE) {
       index_.needs_unpack_ = std::string(archive_filter_name(a_.get(), 0)) + "-compressed";
       return std::move(index_);
@@ -152,7 +159,7 @@ Expected<ArchiveIndex> ArchiveIndexer::Run() {
     if (Status s = Add(e); !s) return Fail(s.error());
     if (!index_.needs_unpack_.empty()) return std::move(index_);
     if (archive_read_data_skip(a_.get()) != ARCHIVE_OK) {
-      return Fault(archive_error_string(a_.get()));
+      return Fault(ErrorOf(a_.get()));
     }
     last_end_ = archive_filter_bytes(a_.get(), 0);
   }

@@ -53,6 +53,10 @@ struct Finding {
   // "" when it is not suppressed. A suppressed finding stays in the report
   // but never fails the gate.
   std::string suppressed;
+  // Layer findings: where the value is when not in the file's content:
+  // "name" in its path (the name of the file or of a directory above it,
+  // which `path` then names), "link-target" in a symlink's target.
+  std::string found_in;
   // Layer findings: the MD5 of the whole layer file that holds the value,
   // to recognise a distribution package's file as shipped. Never reported.
   std::string content_md5;

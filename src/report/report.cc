@@ -23,6 +23,7 @@ nlohmann::json FindingJson(const Finding& f) {
                       {"origin", ToString(f.origin)},
                       {"path", f.path}};
   if (!f.member.empty()) j["member"] = f.member;
+  if (!f.found_in.empty()) j["found_in"] = f.found_in;
   if (f.line > 0) j["line"] = f.line;
   if (f.column > 0) j["column"] = f.column;
   if (f.layer) {
@@ -50,7 +51,8 @@ constexpr size_t kMaxListedSkips = 100;  // the counts stay exact
 // Every reason appears, also at 0, so CI can read a count without a default.
 nlohmann::json SkippedCounts(const ScanStats& stats) {
   nlohmann::json counts = {{"total", stats.skipped.size()}};
-  for (const char* reason : {"size", "ratio", "depth", "entries", "unreadable"}) {
+  for (const char* reason :
+       {"size", "ratio", "depth", "entries", "unreadable", "unsupported"}) {
     counts[reason] = 0;
   }
   for (const Skipped& s : stats.skipped) {

@@ -110,6 +110,7 @@ json RuleJson(const std::string& id, const RuleEntry& e) {
 json ResultProperties(const Finding& f) {
   json p = {{"severity", ToString(f.severity)}, {"origin", ToString(f.origin)}};
   if (!f.redacted.empty()) p["redacted"] = f.redacted;
+  if (!f.found_in.empty()) p["found_in"] = f.found_in;
   if (f.deleted) p["deleted"] = *f.deleted;
   if (f.layer) p["layer"] = {{"index", f.layer->index}, {"digest", f.layer->digest}};
   return p;

@@ -14,9 +14,9 @@ namespace safebuild {
 namespace {
 
 constexpr size_t kChunk = 64 << 10;
-constexpr std::array<std::string_view, 16> kArchiveSuffixes = {
-    ".zip", ".jar", ".war", ".ear", ".whl", ".tar", ".tgz", ".gz",
-    ".xz",  ".txz", ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg"};
+constexpr std::array<std::string_view, 18> kArchiveSuffixes = {
+    ".zip", ".jar", ".war", ".ear", ".whl", ".tar", ".tgz", ".gz",  ".xz",
+    ".txz", ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg", ".deb", ".udeb"};
 // Suffixes of one compressed stream, dropped from the member's name.
 constexpr std::array<std::string_view, 4> kStreamSuffixes = {".gz", ".xz", ".bz2", ".zst"};
 
@@ -70,6 +70,7 @@ ReaderPtr NewReader(bool raw_only = false) {
   if (!raw_only) {
     archive_read_support_format_zip(a.get());
     archive_read_support_format_tar(a.get());
+    archive_read_support_format_ar(a.get());  // .deb packages, static libraries
   }
   archive_read_support_format_raw(a.get());
   return a;
@@ -100,6 +101,44 @@ bool IsPlainText(std::string_view content) {
 bool IsEmptyGzip(std::string_view content) {
   if (!StartsWith(content, "\x1f\x8b") || content.size() > 64) return false;
   return content.substr(content.size() - 4) == std::string_view("\0\0\0\0", 4);
+}
+
+bool AllOctalOrHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  });
+}
+
+// Archive kinds that are not opened, by their first bytes: their members
+// go unread, so the file is named in `skipped` rather than passed over.
+std::string_view UnopenedArchiveKind(std::string_view content) {
+  struct Magic {
+    std::string_view bytes;
+    std::string_view kind;
+  };
+  static constexpr Magic kMagics[] = {
+      {"7z\xbc\xaf\x27\x1c", "7z"},
+      {"Rar!\x1a\x07", "rar"},
+      {"\xed\xab\xee\xdb", "rpm"},
+      {"xar!", "xar"},
+      {std::string_view("MSCF\0\0\0\0", 8), "cab"},
+      {"\x04\x22\x4d\x18", "lz4"},
+      {"LZIP", "lzip"},
+      {"\x1f\x9d", "compress"},
+      {"hsqs", "squashfs"},
+      {std::string_view("\x89LZO\0\r\n\x1a\n", 9), "lzop"}};
+  for (const Magic& m : kMagics) {
+    if (StartsWith(content, m.bytes)) return m.kind;
+  }
+  // cpio's portable headers are ASCII: a magic, then fields of digits.
+  constexpr size_t kCpioHeader = 76;  // odc, the shorter of the two
+  if (content.size() >= kCpioHeader &&
+      (StartsWith(content, "070701") || StartsWith(content, "070702") ||
+       StartsWith(content, "070707")) &&
+      AllOctalOrHex(content.substr(6, kCpioHeader - 6))) {
+    return "cpio";
+  }
+  return {};
 }
 
 class Walker {
@@ -208,6 +247,10 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
 void Walker::Walk(std::string_view name, const std::string& prefix, std::string_view content,
                   int depth, bool raw_only) {
   if (content.empty() || stop_all_ || IsEmptyGzip(content)) return;
+  if (!UnopenedArchiveKind(content).empty()) {
+    Skip(SkipReason::kUnsupported, prefix);
+    return;
+  }
   ReaderPtr a = NewReader(raw_only);
   if (a == nullptr ||
       archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
@@ -257,6 +300,8 @@ std::string_view ToString(SkipReason reason) {
       return "depth";
     case SkipReason::kEntries:
       return "entries";
+    case SkipReason::kUnsupported:
+      return "unsupported";
     case SkipReason::kUnreadable:
       break;
   }
@@ -272,6 +317,8 @@ bool IsNestedArchive(std::string_view name, std::string_view content) {
     return true;
   }
   if (content.size() >= 262 && content.substr(257, 5) == "ustar") return true;
+  if (StartsWith(content, "!<arch>\n")) return true;  // ar: a .deb, a static library
+  if (!UnopenedArchiveKind(content).empty()) return true;
   return HasArchiveSuffix(name);
 }
 

@@ -1,13 +1,15 @@
 // Archives inside a layer: a jar, wheel or tarball that carries a secret is
 // as leaky as the file itself. A file whose name or first bytes say zip
-// (also jar, war, whl, egg), tar, or a compressed stream (gzip, xz, bzip2,
-// zstd: tar.gz, tgz, tar.xz, a plain .gz, .zst, ...) is opened
+// (also jar, war, whl, egg), tar, ar (a .deb, a static library), or a
+// compressed stream (gzip, xz, bzip2, zstd: tar.gz, tgz, tar.xz, a plain
+// .gz, .zst, ...) is opened
 // with libarchive from memory, and every regular member is handed to the
 // caller; members that are archives again are opened in turn, to a bounded
 // depth. Bombs are bounded three ways: a cap on each member, a budget for
 // everything unpacked from one layer file, and a cap on the ratio of unpacked
 // to packed bytes per archive. Whatever a limit cuts, or what cannot be read,
-// is named in `skipped`, never dropped silently.
+// is named in `skipped`, never dropped silently; so is an archive of a kind
+// not opened (7z, rar, rpm, cpio, ...), known by its first bytes.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@ struct NestedLimits {
   uint64_t max_members = 100'000;            // per layer file
 };
 
-enum class SkipReason { kSize, kRatio, kDepth, kEntries, kUnreadable };
+enum class SkipReason { kSize, kRatio, kDepth, kEntries, kUnreadable, kUnsupported };
 std::string_view ToString(SkipReason reason);
 
 struct NestedSkip {
@@ -47,7 +49,8 @@ struct NestedResult {
 using MemberCallback =
     std::function<void(const std::string& member, std::string_view content)>;
 
-/// True when `name` or the leading bytes mark one of the archive kinds above.
+/// True when `name` or the leading bytes mark one of the archive kinds above,
+/// opened or not.
 bool IsNestedArchive(std::string_view name, std::string_view content);
 
 /// Walks the archive held in `content` (the layer file `name`) and calls

@@ -9,7 +9,9 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <tuple>
 
@@ -122,7 +124,63 @@ struct LayerResult {
   std::vector<std::pair<std::string, std::string>> dpkg_sums;  // path, content
   std::map<uint64_t, std::string> file_md5;  // entry -> MD5, of files read in windows
   ScanStats stats;
+  // Secrets in names: (the path whose name holds it, the finding), one per
+  // name, rule and value (see AddNameFindings).
+  std::vector<std::pair<std::string, Finding>> names;
+  std::set<std::string> name_keys;
+  // Each entry path that holds a secret, and the path as the report shows it.
+  std::vector<std::pair<std::string, std::string>> shown_paths;
 };
+
+// `text` with each match cut to its redacted form, as everywhere in a report.
+std::string RedactMatches(std::string_view text, const std::vector<Match>& matches) {
+  std::string out;
+  size_t pos = 0;
+  for (const Match& m : matches) {
+    if (m.offset < pos || m.offset + m.length > text.size()) continue;
+    out.append(text.substr(pos, m.offset - pos));
+    out += m.redacted;
+    pos = m.offset + m.length;
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+void AddNameFinding(const Match& m, std::string named, std::string shown, const char* found_in,
+                    const LayerRef& ref, LayerResult& r) {
+  std::string key = std::string(found_in) + '\n' + named + '\n' + m.rule + '\n' + m.fingerprint;
+  if (!r.name_keys.insert(std::move(key)).second) return;
+  Finding f = FromMatch(m, Origin::kLayer, std::move(shown));
+  f.found_in = found_in;
+  f.message += std::string(found_in) == "name" ? " in a file or directory name"
+                                                : " in a symlink target";
+  f.layer = ref;
+  r.names.emplace_back(std::move(named), std::move(f));
+}
+
+// Token formats and private keys in an entry's path and in a symlink's
+// target: `ln -s /x/glpat-… link`, `mkdir /etc/AKIA…` put the secret in
+// the layer as much as a file's content does. The whole path is scanned,
+// so that a directory's name is found through the entries below it also
+// when the tar has no entry for the directory itself; the finding names
+// the directory (or file) whose name holds the value. A whiteout repeats
+// the name of what a lower layer holds, where it is found.
+void AddNameFindings(const Detector& detector, const LayerEntry& e, const LayerRef& ref,
+                     LayerResult& r) {
+  if (e.is_whiteout || e.is_opaque) return;
+  std::vector<Match> in_path = detector.ScanName(e.path);
+  if (!in_path.empty()) r.shown_paths.emplace_back(e.path, RedactMatches(e.path, in_path));
+  for (const Match& m : in_path) {
+    const size_t end = std::min(e.path.find('/', m.offset + m.length), e.path.size());
+    std::string named = e.path.substr(0, end);
+    std::string shown = RedactMatches(named, in_path);
+    AddNameFinding(m, std::move(named), std::move(shown), "name", ref, r);
+  }
+  if (e.type != LayerEntry::Type::kSymlink) return;
+  for (const Match& m : detector.ScanName(e.link_target)) {
+    AddNameFinding(m, e.path, e.path, "link-target", ref, r);
+  }
+}
 
 // A hardlink's content is its target's: the link gets the target's findings
 // under its own path, so a link that outlives a deleted original is seen.
@@ -483,6 +541,7 @@ bool ScanRun::OnEntry(size_t index, uint64_t& seq, LargeFile& large, const Layer
   if (w.offset == 0) {
     ++seq;
     result.entries.push_back(e);
+    AddNameFindings(detector_, e, refs_[index], result);
     if (e.type == LayerEntry::Type::kHardlink) {
       std::lock_guard<std::mutex> lock(mutex_);
       result.links.emplace_back(seq, e);
@@ -555,6 +614,45 @@ std::vector<LayerResult> ScanRun::Run() {
   for (int j = 0; j < jobs; ++j) threads.emplace_back([this] { Work(); });
   for (auto& t : threads) t.join();
   return std::move(results_);
+}
+
+// The findings in names, one per name at the lowest layer that holds it
+// (a directory is listed again by every layer that writes below it): the
+// name is gone from the final filesystem when none of those layers shows
+// it there.
+void AddNameFindings(std::vector<LayerResult>& results, const LayerStack& stack,
+                     std::vector<Finding>& out) {
+  std::unordered_map<std::string, size_t> first;  // name and value -> index in out
+  for (size_t i = 0; i < results.size(); ++i) {
+    for (auto& [path, f] : results[i].names) {
+      const bool visible = stack.IsVisible(static_cast<int>(i), path);
+      std::string key = f.found_in + '\n' + path + '\n' + f.rule + '\n' + f.fingerprint;
+      auto [it, added] = first.try_emplace(std::move(key), out.size());
+      if (added) {
+        f.deleted = !visible;
+        out.push_back(std::move(f));
+      } else if (visible) {
+        out[it->second].deleted = false;
+      }
+    }
+  }
+}
+
+// A path that holds a secret is shown redacted in every finding and skip.
+void RedactPaths(const std::vector<LayerResult>& results, ScanOutput& out) {
+  std::unordered_map<std::string, std::string> shown;
+  for (const LayerResult& r : results) {
+    for (const auto& [path, redacted] : r.shown_paths) shown.emplace(path, redacted);
+  }
+  if (shown.empty()) return;
+  for (Finding& f : out.findings) {
+    auto it = f.origin == Origin::kLayer ? shown.find(f.path) : shown.end();
+    if (it != shown.end()) f.path = it->second;
+  }
+  for (Skipped& s : out.stats.skipped) {
+    auto it = shown.find(s.path);
+    if (it != shown.end()) s.path = it->second;
+  }
 }
 
 }  // namespace
@@ -652,11 +750,13 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
       out.findings.push_back(std::move(f));
     }
   }
+  AddNameFindings(results, stack, out.findings);
   PackagedFiles packaged;
   for (const auto& r : results) {
     for (const auto& [path, text] : r.dpkg_sums) packaged.AddSums(path, text);
   }
   SuppressPackagedFindings(packaged, out.findings);
+  RedactPaths(results, out);
   return out;
 }
 

@@ -550,7 +550,53 @@ PY
     fail "missing blob not named: $(cat "$ERR")"
 }
 
+# Secrets in names: a file named with a token (deleted by a later RUN), a
+# directory named with a key ID and a symlink whose target holds a token.
+# Each is one finding that says where it was found, with its layer and
+# deleted flag, from storage and from an archive alike; no value appears in
+# the report, not even in a path.
+test_secrets_in_names_and_link_targets() {
+  new_context
+  local gh id gl
+  gh=$("$FAKE" GITHUB_TOKEN)
+  id=$("$FAKE" AWS_ACCESS_KEY_ID)
+  gl=$("$FAKE" GITLAB_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+RUN touch /etc/$gh && mkdir -p /srv/$id && echo x > /srv/$id/conf && ln -s /x/$gl /srv/link
+RUN rm /etc/$gh
+CF
+  "${PODMAN[@]}" build -q -t localhost/names:1 "$CTX" >/dev/null 2>&1 ||
+    { fail "podman build failed"; return; }
+  sb --format json scan "${STORE[@]}" localhost/names:1
+  expect_rc 65
+  cp "$OUT" "$CTX.storage.json"
+  expect_json '[.findings[] | select(.origin=="layer" and .found_in=="name"
+    and .rule=="github-classic-token" and .layer.index==1 and .deleted==true)
+    | .path] == ["/etc/'"${gh:0:4}"'…"]' "token in a deleted file's name"
+  expect_json '[.findings[] | select(.origin=="layer" and .found_in=="name"
+    and .rule=="aws-access-key-id" and .deleted==false) | .path] == ["/srv/'"${id:0:4}"'…"]' \
+    "key ID in a directory name, once"
+  expect_json '[.findings[] | select(.origin=="layer" and .found_in=="link-target"
+    and .rule=="gitlab-token" and .deleted==false) | .path] == ["/srv/link"]' \
+    "token in a symlink target"
+  expect_json '[.findings[] | select(.origin=="layer")] | length == 3' "3 layer findings"
+  "${PODMAN[@]}" save -q --format oci-archive -o "$CTX.oci.tar" localhost/names:1 ||
+    { fail "podman save failed"; return; }
+  sb --format sarif scan "oci-archive:$CTX.oci.tar"
+  expect_rc 65
+  jq -e '[.runs[0].results[] | .properties.found_in // empty] | sort
+    == ["link-target", "name", "name"]' "$OUT" >/dev/null || fail "found_in missing in SARIF"
+  sb --format json scan "oci-archive:$CTX.oci.tar"
+  [ "$(findings_of "$CTX.storage.json")" = "$(findings_of "$OUT")" ] ||
+    fail "storage and archive differ"
+  expect_no_leak "$gh" "$CTX.storage.json"
+  expect_no_leak "$id" "$CTX.storage.json"
+  expect_no_leak "$gl" "$CTX.storage.json"
+}
+
 run_case test_storage_scan_matches_the_export
+run_case test_secrets_in_names_and_link_targets
 run_case test_cross_layer_hardlink_in_every_source_kind
 run_case test_damaged_archive_is_a_clear_error
 run_case test_large_file_is_scanned_to_its_last_byte

@@ -7,6 +7,7 @@
 //
 // A longer run before a release (from the build directory):
 //   ./tests/detect_fuzz -max_total_time=3600 -max_len=65536 ../tests/fuzz/corpus/detect
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -17,9 +18,10 @@
 namespace {
 
 // The first byte picks the path the text is scanned as.
-constexpr std::array<std::string_view, 10> kPaths = {
+constexpr std::array<std::string_view, 11> kPaths = {
     "notes.txt",   "app/main.py",    "package-lock.json", "root/.netrc", "root/.pgpass",
-    "etc/pip.conf", "Env/API_TOKEN", "lib/x.so",          "app/.env",    "config.json"};
+    "etc/pip.conf", "Env/API_TOKEN", "lib/x.so",          "app/.env",    "config.json",
+    "app/__pycache__/settings.cpython-311.pyc"};
 
 }  // namespace
 
@@ -33,5 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (m.offset > text.size() || m.length > text.size() - m.offset) __builtin_trap();
   }
   (void)detector.LooksLikeSecret(text.substr(0, 256));
+  for (const safebuild::Match& m : detector.ScanName(text.substr(0, 4096))) {
+    if (m.offset + m.length > std::min<size_t>(text.size(), 4096)) __builtin_trap();
+  }
   return 0;
 }

@@ -1,13 +1,17 @@
 // Fuzz entry point for the readers of untrusted image bytes: the layer tar
-// reader (gzip, zstd or plain, whiteouts, links) and the nested archive
-// walker (zip, tar, gzip inside a layer). Each input goes through both. The
-// readers must never crash, hang or write anything; errors are fine.
+// reader (gzip, zstd or plain, whiteouts, links), the nested archive walker
+// (zip, tar, gzip inside a layer) and the in-place reader of an oci-archive
+// or docker-archive (the header index, then the image it describes and its
+// layers as byte ranges of the input). Each input goes through all three.
+// The readers must never crash, hang or write anything; errors are fine.
 #include <cstdint>
 #include <fstream>
 #include <memory>
 #include <string_view>
 
+#include "image/archive_index.h"
 #include "image/layer_reader.h"
+#include "image/layout.h"
 #include "scan/nested.h"
 #include "util/temp_dir.h"
 
@@ -24,6 +28,39 @@ const std::filesystem::path& ScratchFile() {
   return file;
 }
 
+bool KeepReading(const safebuild::LayerEntry&, const safebuild::ContentWindow&) {
+  return true;
+}
+
+safebuild::LayerLimits SmallLayerLimits() {
+  safebuild::LayerLimits limits;
+  limits.window = {1 << 20, 4 << 10};
+  limits.max_entries = 10'000;
+  return limits;
+}
+
+// The input as an uncompressed image archive, read in place: its index,
+// a lookup of a few names as a manifest could spell them, then both image
+// forms and every layer they name.
+void ReadArchiveInPlace(const std::filesystem::path& file) {
+  safebuild::ArchiveIndexLimits limits;
+  limits.max_entries = 10'000;
+  safebuild::Expected<safebuild::ArchiveIndex> index =
+      safebuild::ArchiveIndex::Build(file, limits);
+  if (!index || !index->needs_unpack().empty()) return;
+  for (const char* name : {"index.json", "./manifest.json", "blobs//sha256/", "../x", "/x"}) {
+    (void)index->Find(name);
+  }
+  for (auto image : {safebuild::OpenOciArchive(*index, ""),
+                     safebuild::OpenDockerArchive(*index)}) {
+    if (!image) continue;
+    for (const safebuild::LayerBlob& layer : image->layers) {
+      (void)safebuild::ReadLayer(safebuild::BlobRange(layer), SmallLayerLimits(),
+                                 KeepReading);
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -37,12 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::filesystem::path& file = ScratchFile();
   std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(),
                                                                 static_cast<long>(size));
-  safebuild::LayerLimits limits;
-  limits.window = {1 << 20, 4 << 10};
-  limits.max_entries = 10'000;
-  (void)safebuild::ReadLayer(file, limits,
-                             [](const safebuild::LayerEntry&, const safebuild::ContentWindow&) {
-                               return true;
-                             });
+  (void)safebuild::ReadLayer(file, SmallLayerLimits(), KeepReading);
+  ReadArchiveInPlace(file);
   return 0;
 }

@@ -29,16 +29,16 @@ ids=$(cut -d' ' -f1 <<<"$catalogue" | sort -u)
 missing=$(comm -23 <(echo "$used") <(echo "$ids"))
 check "every reported rule is in the catalogue" "" "$missing"
 check "the catalogue has 23 lint rules" 23 "$(wc -l <<<"$lint")"
-# Detector rule ids: Token("id", Keyed("id", and {"id", kCritical/kHigh in
+# Detector rule ids: Token("id", Glued("id", Keyed("id", and {"id", kCritical/kHigh in
 # the pattern tables.
 detected=$(perl -0777 -ne \
-  'while (/\b(?:Token|Keyed)\(\s*"([a-z0-9-]+)",|\{"([a-z0-9-]+)",\s*k(?:Critical|High)/g) {
+  'while (/\b(?:Token|Glued|Keyed)\(\s*"([a-z0-9-]+)",|\{"([a-z0-9-]+)",\s*k(?:Critical|High)/g) {
      print(($1 // $2), "\n") }' \
   "$src"/src/detect/token_rules.cc "$src"/src/detect/rules.cc | sort -u)
 missing=$(comm -23 <(echo "$detected") <(echo "$ids"))
 check "every detector rule is in the catalogue" "" "$missing"
 check "the detector has at least 100 token formats" 1 \
-  "$(($(grep -cE '^    (Token|Keyed)\("' "$src/src/detect/token_rules.cc") >= 100))"
+  "$(($(grep -cE '^    (Token|Glued|Keyed)\("' "$src/src/detect/token_rules.cc") >= 100))"
 page=$(sed -n 's/^\.It Li \([a-z0-9-]*\) Pq \([a-z]*\)$/\1 \2/p' "$src/man/safebuild-rules.7")
 check "safebuild-rules.7 lists the catalogue with its severities" "$catalogue" "$page"
 echo "$pass passed, $fail failed"

@@ -1,0 +1,280 @@
+// Secrets in the places a first scan of real images missed, and the
+// examples it wrongly blocked: tokens glued to the text before them (SQLite
+// stores columns back to back), passwords on a continued .properties line
+// or on a MySQL command line, and the examples in the documentation of
+// third-party packages. Every value is generated at run time.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detect/detector.h"
+#include "detect/filters.h"
+#include "fake_secret.h"
+#include "util/fingerprint.h"
+
+namespace safebuild {
+namespace {
+
+using fake::Kind;
+
+std::vector<Match> Scan(std::string_view text, std::string_view path = {}) {
+  return Detector::Default().Scan(text, path);
+}
+
+std::string RulesOf(const std::vector<Match>& matches) {
+  std::string out;
+  for (const Match& m : matches) out += (out.empty() ? "" : ",") + m.rule;
+  return out;
+}
+
+// The one match of `text`: its rule, severity and exact span.
+void ExpectOne(std::string_view text, std::string_view path, std::string_view rule,
+               Severity severity, std::string_view value) {
+  std::vector<Match> m = Scan(text, path);
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in\n" << text;
+  EXPECT_EQ(m[0].rule, rule);
+  EXPECT_EQ(m[0].severity, severity);
+  EXPECT_EQ(m[0].offset, text.find(value));
+  EXPECT_EQ(m[0].length, value.size());
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, value));
+}
+
+void ExpectNone(std::string_view text, std::string_view path = {}) {
+  std::vector<Match> m = Scan(text, path);
+  EXPECT_TRUE(m.empty()) << RulesOf(m) << " in\n" << text;
+}
+
+std::string FakeFormat(std::string_view rule) {
+  for (const fake::TokenFormat& f : fake::kTokenFormats) {
+    if (f.rule == rule) return fake::Make(f);
+  }
+  ADD_FAILURE() << "no fake format " << rule;
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// Tokens glued to a word
+
+TEST(GluedToken, ChecksummedTokensAreFoundRightAfterLetters) {
+  const std::pair<std::string_view, std::string_view> kinds[] = {
+      {"ghp_", "github-classic-token"}, {"gho_", "github-oauth-token"},
+      {"ghu_", "github-user-token"},    {"ghs_", "github-app-token"},
+      {"ghr_", "github-refresh-token"}, {"npm_", "npm-token"}};
+  for (const auto& [prefix, rule] : kinds) {
+    for (std::string_view before : {"registry_token", "ci", "x9"}) {
+      std::string token = fake::Checksummed(prefix);
+      ExpectOne(std::string(before) + token + "\n", "/root/notes.txt", rule,
+                Severity::kCritical, token);
+    }
+  }
+}
+
+TEST(GluedToken, ChecksummedShapeAfterLettersNeedsItsChecksum) {
+  for (std::string_view prefix : {"ghp_", "npm_"}) {
+    std::string token = fake::Checksummed(prefix);
+    token.back() = token.back() == 'a' ? 'b' : 'a';
+    // Alone, an unverified shape is still reported (one step lower) ...
+    ASSERT_EQ(Scan(token + "\n").size(), 1u);
+    // ... but glued to a word only the checksum tells it from chance.
+    ExpectNone("ci" + token + "\n");
+    ExpectNone("registry_token" + token + "\n");
+  }
+}
+
+TEST(GluedToken, LongDistinctivePrefixesAreFoundRightAfterLetters) {
+  for (std::string_view rule :
+       {"github-fine-grained-token", "gitlab-token", "gitlab-deploy-token",
+        "gitlab-runner-token", "pypi-token", "dockerhub-pat", "slack-bot-token",
+        "slack-user-token", "stripe-secret-key", "stripe-restricted-key",
+        "anthropic-api-key", "shopify-access-token", "age-secret-key"}) {
+    SCOPED_TRACE(std::string(rule));
+    std::string token = FakeFormat(rule);
+    std::vector<Match> m = Scan("deploy_token" + token + "\n");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].rule, rule);
+    EXPECT_EQ(m[0].offset, std::string("deploy_token").size());
+    EXPECT_EQ(m[0].length, token.size());
+  }
+}
+
+TEST(GluedToken, ShortPrefixesKeepTheirWordBoundary) {
+  // Four letters or fewer end many words and identifiers: "MASK…",
+  // "xAIza…" and "dAKIA…" are chance, not tokens.
+  ExpectNone("MASK" + fake::Random("0123456789abcdef", 32) + "\n");
+  ExpectNone("xAIza" + fake::Random(fake::kUrlSafe, 35) + "\n");
+  ExpectNone("dAKIA" + fake::Random(fake::kBase32, 16) + "\n");
+  ExpectNone("xdop_v1_" + fake::Random("0123456789abcdef", 64) + "\n");
+  // Words after a long prefix are no random body.
+  ExpectNone("task_live_UpdateTheCustomerRecordsNow\n");
+}
+
+// An SQLite table row: a record header of serial types, then the columns'
+// bytes back to back, so a key's text runs straight into its value.
+std::string SqliteRow(std::string_view key, std::string_view value) {
+  std::string row("\x00\x00\x0f\x8c\x00\x0d\x01\x04\x03", 9);
+  row += static_cast<char>(13 + 2 * key.size());  // text serial types
+  row += static_cast<char>(13 + 2 * value.size());
+  row += "\x01";  // an integer column
+  row += key;
+  row += value;
+  row += '\x07';
+  return row;
+}
+
+TEST(GluedToken, TokensInASqliteDatabaseAreFoundAtTheirBytes) {
+  std::string npm = fake::Make(Kind::kNpmToken);
+  std::string gh = fake::Make(Kind::kGithubToken);
+  std::string gl = fake::Make(Kind::kGitlabToken);
+  std::string db("SQLite format 3\0\x10\0\x01\x01\0@  ", 24);
+  db += std::string(4072, '\0');
+  db += SqliteRow("registry_token", npm);
+  db += SqliteRow("ci", gh);
+  db += SqliteRow("gitlab", gl);
+  db += std::string(512, '\0');
+  std::vector<Match> m = Scan(db, "/var/lib/app/app.db");
+  ASSERT_EQ(m.size(), 3u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "npm-token");
+  EXPECT_EQ(m[0].offset, db.find(npm));
+  EXPECT_EQ(m[0].length, npm.size());
+  EXPECT_EQ(m[1].rule, "github-classic-token");
+  EXPECT_EQ(m[1].offset, db.find(gh));
+  EXPECT_EQ(m[2].rule, "gitlab-token");
+  EXPECT_EQ(m[2].offset, db.find(gl));
+  EXPECT_EQ(m[2].fingerprint, Fingerprint("gitlab-token", gl));
+}
+
+// ---------------------------------------------------------------------------
+// Passwords the key=value rules missed
+
+TEST(MissedPassword, PropertiesValueOnAContinuationLineIsFound) {
+  std::string pass = fake::Random(fake::kBase62, 18);
+  for (std::string_view eol : {"\n", "\r\n"}) {
+    std::string text = "spring.datasource.url=jdbc:postgresql://db/app" + std::string(eol) +
+                       "spring.datasource.password=\\" + std::string(eol) + "    " + pass +
+                       std::string(eol) + "spring.jpa.show-sql=true" + std::string(eol);
+    ExpectOne(text, "/srv/conf/application.properties", "generic-secret-assignment",
+              Severity::kHigh, pass);
+  }
+  ExpectNone("db.password=\\\n    changeme\n", "/srv/conf/application.properties");
+  ExpectNone("db.password=\\\n    ${DB_PASSWORD}\n", "/srv/conf/application.properties");
+}
+
+TEST(MissedPassword, MysqlPasswordGluedToDashPIsFound) {
+  const std::string kCommands[] = {"mysql -u root -p", "mysqldump -uroot -p",
+                                   "mysqladmin --host=db -u admin -p", "mariadb -p",
+                                   "/usr/bin/mysql -h 10.0.0.5 -P 3306 -u app -p"};
+  for (const std::string& command : kCommands) {
+    SCOPED_TRACE(command);
+    std::string pass = fake::Random(fake::kBase62, 21);
+    ExpectOne("ls\n" + command + pass + " appdb\n", "/root/.bash_history",
+              "generic-secret-assignment", Severity::kHigh, pass);
+    std::string quoted = fake::Random(fake::kBase62, 16);
+    ExpectOne(command + "'" + quoted + "' db > dump.sql\n", "/opt/backup.sh",
+              "generic-secret-assignment", Severity::kHigh, quoted);
+  }
+}
+
+TEST(MissedPassword, MysqlDashPWithoutARealPasswordIsNoFinding) {
+  ExpectNone("mysql -u root -p appdb\n", "/root/.bash_history");
+  ExpectNone("mysql -u root -p\"$MYSQL_ROOT_PASSWORD\" db\n", "/entrypoint.sh");
+  ExpectNone("mysql -uroot -p${MYSQL_PASSWORD} db\n", "/entrypoint.sh");
+  ExpectNone("mysql -u root -ppassword db\n", "/root/.bash_history");
+  ExpectNone("mysql -u root -pchangeme db\n", "/root/.bash_history");
+  ExpectNone("mysql -P3306 --protocol=tcp db\n", "/root/.bash_history");
+  ExpectNone("sshpass -pAbc123Def456Ghi789 ssh host\n", "/root/.bash_history");
+}
+
+TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {
+  std::string pass = fake::Random(fake::kBase62, 20);
+  ExpectOne("PGPASSWORD=" + pass + " psql -h db -U app\n", "/root/.bash_history",
+            "generic-secret-assignment", Severity::kHigh, pass);
+  ExpectNone("PGPASSWORD=$DB_PASS psql -h db -U app\n", "/root/.bash_history");
+}
+
+// ---------------------------------------------------------------------------
+// Examples in third-party package documentation
+
+TEST(PackageDocs, ThirdPartyDocumentationPathsAreRecognised) {
+  for (std::string_view path :
+       {"/app/node_modules/axios/CHANGELOG.md", "app/node_modules/node-forge/README.md",
+        "/usr/lib/python3/dist-packages/requests/README.rst",
+        "/usr/local/lib/python3.12/site-packages/pkg/HISTORY.txt",
+        "/srv/app/vendor/github.com/x/y/docs/usage.txt", "/usr/share/doc/curl/NEWS.gz",
+        "/usr/share/doc/ccache/manual.html", "/usr/share/man/man1/mysql.1.gz",
+        "/usr/lib/python3.11/site-packages/x/CHANGES"}) {
+    EXPECT_TRUE(detect::IsPackageDocPath(path)) << path;
+  }
+  for (std::string_view path :
+       {"/app/README.md", "/app/docs/setup.md", "/app/node_modules/x/index.js",
+        "/app/node_modules/x/.env", "/app/node_modules/x/config.txt",
+        "/usr/lib/python3/dist-packages/x/settings.py", "/etc/app/NEWS.md"}) {
+    EXPECT_FALSE(detect::IsPackageDocPath(path)) << path;
+  }
+}
+
+TEST(PackageDocs, UrlCredentialsInAPackageChangelogAreLowWithAReason) {
+  std::string pass =
+      fake::Random(fake::kBase62, 8) + "4%40" + fake::Random(fake::kBase62, 8) + "2";
+  std::string text = "- Basic auth in URLs is decoded (e.g. `https://user:" + pass +
+                     "@host`), see #10825\n";
+  std::vector<Match> m = Scan(text, "/app/node_modules/axios/CHANGELOG.md");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "url-credentials");
+  EXPECT_EQ(m[0].severity, Severity::kLow);
+  EXPECT_NE(m[0].description.find("documentation"), std::string::npos) << m[0].description;
+  EXPECT_EQ(m[0].offset, text.find(pass));
+  // The same line in the application's own files still blocks.
+  m = Scan(text, "/app/docs/CHANGELOG.md");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].severity, Severity::kHigh);
+}
+
+TEST(PackageDocs, PasswordAssignmentInAPackageReadmeIsLow) {
+  std::string pass = fake::Random(fake::kBase62, 16);
+  std::string text = "```js\nvar password = '" + pass + "';\nvar key = forge.pkcs5(password);\n";
+  for (std::string_view path : {"/app/node_modules/node-forge/README.md",
+                                "/usr/share/doc/python3-x/README",
+                                "/usr/lib/python3/dist-packages/x/README.rst"}) {
+    SCOPED_TRACE(std::string(path));
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].rule, "generic-secret-assignment");
+    EXPECT_EQ(m[0].severity, Severity::kLow);
+    EXPECT_EQ(m[0].offset, text.find(pass));
+  }
+  // In the package's code, and in the application's README, it is high.
+  for (std::string_view path : {"/app/node_modules/node-forge/lib/x.js", "/app/README.md"}) {
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " " << path;
+    EXPECT_EQ(m[0].severity, Severity::kHigh) << path;
+  }
+}
+
+TEST(PackageDocs, ConnectionStringsAndMysqlInPackageDocsAreLow) {
+  std::string pass = fake::Random(fake::kBase62, 14);
+  std::vector<Match> m = Scan("Server=db;Database=app;User Id=sa;Password=" + pass + ";\n",
+                              "/app/vendor/lib/README.md");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "connection-string-password");
+  EXPECT_EQ(m[0].severity, Severity::kLow);
+  m = Scan("$ mysql -u root -p" + pass + " db\n", "/usr/share/man/man1/tool.1");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].severity, Severity::kLow);
+}
+
+TEST(PackageDocs, TokenFormatsInPackageDocsKeepTheirSeverity) {
+  std::string gh = fake::Make(Kind::kGithubToken);
+  std::string slack = fake::Make(Kind::kSlackBotToken);
+  std::string text = "export GH_TOKEN=" + gh + "\nSLACK=" + slack + "\n";
+  std::vector<Match> m = Scan(text, "/app/node_modules/x/README.md");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+  EXPECT_EQ(m[0].severity, Severity::kCritical);
+  EXPECT_EQ(m[1].rule, "slack-bot-token");
+  EXPECT_EQ(m[1].severity, Severity::kCritical);
+}
+
+}  // namespace
+}  // namespace safebuild
