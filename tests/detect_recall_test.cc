@@ -11,6 +11,7 @@
 
 #include "detect/detector.h"
 #include "detect/filters.h"
+#include "detect_test_util.h"
 #include "fake_secret.h"
 #include "util/fingerprint.h"
 
@@ -19,15 +20,8 @@ namespace {
 
 using fake::Kind;
 
-std::vector<Match> Scan(std::string_view text, std::string_view path = {}) {
-  return Detector::Default().Scan(text, path);
-}
-
-std::string RulesOf(const std::vector<Match>& matches) {
-  std::string out;
-  for (const Match& m : matches) out += (out.empty() ? "" : ",") + m.rule;
-  return out;
-}
+using detect_test::RulesOf;
+using detect_test::Scan;
 
 // The one match of `text`: its rule, severity and exact span.
 void ExpectOne(std::string_view text, std::string_view path, std::string_view rule,

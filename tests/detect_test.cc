@@ -22,6 +22,7 @@
 #include "detect/codec.h"
 #include "detect/detector.h"
 #include "detect/filters.h"
+#include "detect_test_util.h"
 #include "fake_secret.h"
 #include "util/fingerprint.h"
 #include "util/temp_dir.h"
@@ -34,15 +35,8 @@ using fake::Kind;
 
 std::string Fake(Kind kind) { return fake::Make(kind); }
 
-std::vector<Match> Scan(std::string_view text, std::string_view path = {}) {
-  return Detector::Default().Scan(text, path);
-}
-
-std::string RulesOf(const std::vector<Match>& matches) {
-  std::string out;
-  for (const Match& m : matches) out += (out.empty() ? "" : ",") + m.rule;
-  return out;
-}
+using detect_test::RulesOf;
+using detect_test::Scan;
 
 std::string Base64(std::string_view in) {
   static constexpr char kDigits[] =

@@ -245,8 +245,9 @@ constexpr Pattern Glued(std::string_view rule, std::string_view description,
                         std::string_view keywords, std::string_view regex,
                         Validator validate = ValidateToken,
                         Severity severity = Severity::kCritical) {
-  return {rule,  severity,        description, keywords, regex,
-          Before::kNonWordOrVerified, 0, validate, false};
+  Pattern p = Token(rule, description, keywords, regex, validate, severity);
+  p.before = Before::kNonWordOrVerified;
+  return p;
 }
 
 // A pattern whose value follows a literal key ("AccountKey=", "sig=").
