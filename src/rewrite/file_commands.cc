@@ -450,23 +450,15 @@ std::string ApplyChown(const std::string& spec, FileAttrs& attrs) {
   size_t sep = spec.find_first_of(":.");
   std::string user = spec.substr(0, sep);
   std::string group = sep == std::string::npos ? "" : spec.substr(sep + 1);
-  auto id = [](const std::string& name) -> std::optional<int> {
-    if (name == "root") return 0;
-    if (name.empty() || name.size() > 9 ||
-        name.find_first_not_of("0123456789") != std::string::npos) {
-      return std::nullopt;
-    }
-    return std::stoi(name);
-  };
   // `USER:` takes the user's login group: known for root alone.
   if (sep != std::string::npos && group.empty()) group = user == "root" ? "root" : "?";
   if (!user.empty()) {
-    auto uid = id(user);
+    auto uid = NumericId(user);
     if (!uid) return "chown " + Quote(spec) + ": the uid of " + user + " is not known";
     attrs.uid = *uid;
   }
   if (!group.empty()) {
-    auto gid = id(group);
+    auto gid = NumericId(group);
     if (!gid) return "chown " + Quote(spec) + ": the gid is not known";
     attrs.gid = *gid;
   }

@@ -81,6 +81,10 @@ inline constexpr char kRuleUnusedArg[] = "rewrite-unused-build-arg";
 /// "" for root (run_user.cc).
 std::string RunUserAttrs(const State& st, size_t index);
 
+/// The number a USER or chown names: "root" is 0, digits their value;
+/// nullopt for another name, whose id only the image's files know.
+std::optional<int> NumericId(std::string_view name);
+
 /// True when `text` names the variable: `$NAME` or `${NAME…}`.
 bool ReferencesVariable(std::string_view text, std::string_view name);
 

@@ -28,10 +28,6 @@ bool IsNameChar(char c) {
          c == '_';
 }
 
-bool AllDigits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
 using Vars = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
 // The global ARGs a FROM line can use, with the build's values put in; a
@@ -155,16 +151,27 @@ std::optional<std::string> UserBefore(const State& st, size_t index, int depth) 
 
 }  // namespace
 
+std::optional<int> NumericId(std::string_view name) {
+  if (name == "root") return 0;
+  if (name.empty() || name.size() > 9 ||
+      name.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return std::stoi(std::string(name));
+}
+
 std::string RunUserAttrs(const State& st, size_t index) {
   std::optional<std::string> user = UserBefore(st, index, 0);
   if (!user) return ",mode=0444";
   size_t colon = user->find(':');
   std::string name = user->substr(0, colon);
-  std::string group = colon == std::string::npos ? "" : user->substr(colon + 1);
-  if (name.empty() || name == "root" || name == "0") return "";
+  std::optional<int> gid =
+      colon == std::string::npos ? std::nullopt : NumericId(user->substr(colon + 1));
+  std::optional<int> uid = NumericId(name);
+  if (name.empty() || uid == 0) return "";
   // A name's uid is only in the image's /etc/passwd.
-  if (!AllDigits(name)) return ",mode=0444";
-  return ",uid=" + name + (AllDigits(group) ? ",gid=" + group : "");
+  if (!uid) return ",mode=0444";
+  return ",uid=" + std::to_string(*uid) + (gid ? ",gid=" + std::to_string(*gid) : "");
 }
 
 }  // namespace rewrite
