@@ -1168,6 +1168,148 @@ TEST(Rewrite, GlobalArgThatAStageOrAFromStillUsesStays) {
   EXPECT_FALSE(MustRewrite("ARG GH_TOKEN\nFROM busybox\nRUN true\n", o).changed);
 }
 
+// A stage's ENV is in the environment of every stage built FROM it, by
+// name (in any case) or index, and of those built FROM them: their steps
+// read the secret that replaces it. A stage built FROM an image does not.
+TEST(Rewrite, EnvSecretFollowsIntoTheStagesBuiltFromItsStage) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  const std::string prelude =
+      "test -s /run/secrets/GITHUB_TOKEN || { echo 'secret GITHUB_TOKEN is missing or empty' "
+      ">&2; exit 1; }; GITHUB_TOKEN=\"$(cat /run/secrets/GITHUB_TOKEN)\" || exit 1; "
+      "export GITHUB_TOKEN; ";
+  const std::string mount = "RUN --mount=type=secret,id=GITHUB_TOKEN ";
+  RewriteResult r = MustRewrite("FROM busybox AS base\n"
+                                "ENV GITHUB_TOKEN=" + token + "\n"
+                                "RUN echo base\n"
+                                "FROM Base AS build\n"
+                                "RUN echo ${#GITHUB_TOKEN} > /len\n"
+                                "FROM busybox\n"
+                                "RUN echo \"$GITHUB_TOKEN\" > /empty\n"
+                                "FROM build\n"
+                                "RUN echo \"$GITHUB_TOKEN\" | sha256sum > /sum\n"
+                                "FROM 0\n"
+                                "RUN test -n \"$GITHUB_TOKEN\"\n");
+  EXPECT_EQ(r.text, "FROM busybox AS base\n"
+                    "RUN echo base\n"
+                    "FROM Base AS build\n" +
+                        mount + prelude + "echo ${#GITHUB_TOKEN} > /len\n"
+                        "FROM busybox\n"
+                        "RUN echo \"$GITHUB_TOKEN\" > /empty\n"
+                        "FROM build\n" +
+                        mount + prelude + "echo \"$GITHUB_TOKEN\" | sha256sum > /sum\n"
+                        "FROM 0\n" +
+                        mount + prelude + "test -n \"$GITHUB_TOKEN\"\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "ENV GITHUB_TOKEN: secret value removed; RUN at line 5, 9, 11 read it from a "
+            "secret mount");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, token);
+  ExpectIdempotent(r);
+}
+
+// `ENV NAME=$NAME` hands the ARG on to the stages built FROM the stage:
+// the ENV goes with the ARG, and their steps read the secret instead.
+TEST(Rewrite, EnvThatCopiesTheSecretArgIsFollowedIntoTheStagesBuiltFromIt) {
+  std::string token = fake::Make(fake::Kind::kNpmToken);
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", token}};
+  o.require_values = true;
+  RewriteResult r = MustRewrite("FROM busybox AS deps\n"
+                                "ARG NPM_TOKEN\n"
+                                "ENV NPM_TOKEN=$NPM_TOKEN\n"
+                                "FROM deps\n"
+                                "RUN npm ci\n",
+                                o);
+  EXPECT_EQ(r.text, std::string("FROM busybox AS deps\n"
+                                "FROM deps\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNpmPrelude + "npm ci\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[0].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
+  EXPECT_EQ(r.changes[1].message,
+            "ARG NPM_TOKEN removed; RUN at line 5 read it from a secret mount");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, "NPM_TOKEN");
+  ExpectIdempotent(r, o);
+  // Without the ENV an ARG stays in its own stage.
+  r = MustRewrite("FROM busybox AS deps\nARG NPM_TOKEN\nRUN true\nFROM deps\nRUN npm ci\n", o);
+  EXPECT_EQ(r.text, std::string("FROM busybox AS deps\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNpmPrelude + "true\nFROM deps\nRUN npm ci\n");
+}
+
+// A stage that sets the ENV anew passes its own value on; a SHELL in a
+// stage the secret reaches leaves the ENV as is, with the reason.
+TEST(Rewrite, EnvSecretStopsWhereALaterStageSetsItAnew) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox AS base\n"
+                                "ENV GITHUB_TOKEN=" + token + "\n"
+                                "FROM base AS two\n"
+                                "ENV GITHUB_TOKEN=none\n"
+                                "RUN echo $GITHUB_TOKEN\n"
+                                "FROM two\n"
+                                "RUN echo $GITHUB_TOKEN\n");
+  EXPECT_EQ(r.text, "FROM busybox AS base\n"
+                    "FROM base AS two\n"
+                    "ENV GITHUB_TOKEN=none\n"
+                    "RUN echo $GITHUB_TOKEN\n"
+                    "FROM two\n"
+                    "RUN echo $GITHUB_TOKEN\n");
+  EXPECT_TRUE(r.secrets.empty());
+  // One that reads the old value needs it: that is no new value.
+  r = MustRewrite("FROM busybox AS base\n"
+                  "ENV GITHUB_TOKEN=" + token + "\n"
+                  "FROM base\n"
+                  "ENV GITHUB_TOKEN=x$GITHUB_TOKEN\n");
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "ENV GITHUB_TOKEN left as is: ENV at line 4 uses $GITHUB_TOKEN outside RUN");
+  r = MustRewrite("FROM busybox AS base\n"
+                  "ENV GITHUB_TOKEN=" + token + "\n"
+                  "FROM base\n"
+                  "SHELL [\"/bin/bash\", \"-c\"]\n"
+                  "RUN echo $GITHUB_TOKEN\n");
+  EXPECT_EQ(r.text.substr(0, 35), "FROM busybox AS base\nENV GITHUB_TOK");
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].line, 2);
+  EXPECT_EQ(r.skipped[0].message,
+            "ENV GITHUB_TOKEN left as is: SHELL at line 4 changes the shell the secret "
+            "prelude is written for");
+}
+
+// One stage's ARG becomes a secret, another's cannot (SHELL): that one
+// still reads the --build-arg, so the build keeps passing it.
+TEST(Rewrite, BuildArgThatAStageLeftAsIsStillReadsIsKept) {
+  RewriteOptions o = WithGhToken();
+  o.require_values = true;
+  const std::string first = "FROM busybox\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n";
+  RewriteResult r = MustRewrite(first +
+                                    "FROM busybox\n"
+                                    "ARG GH_TOKEN\n"
+                                    "SHELL [\"/bin/bash\", \"-c\"]\n"
+                                    "RUN echo ${#GH_TOKEN}\n",
+                                o);
+  EXPECT_EQ(r.text, std::string("FROM busybox\nRUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo ${#GH_TOKEN}\n"
+                        "FROM busybox\n"
+                        "ARG GH_TOKEN\n"
+                        "SHELL [\"/bin/bash\", \"-c\"]\n"
+                        "RUN echo ${#GH_TOKEN}\n");
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].line, 5);
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].value, o.build_args[0].second);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, "");
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=GH_TOKEN,type=env,env=GH_TOKEN"});
+  // When every stage's ARG is rewritten, the secret replaces it.
+  r = MustRewrite(first + "FROM busybox\nARG GH_TOKEN\nRUN echo ${#GH_TOKEN}\n", o);
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, "GH_TOKEN");
+}
+
 TEST(Rewrite, RunLiteralIsQuotedForWhereItStood) {
   std::string a = fake::Make(fake::Kind::kStripeSecretKey);
   std::string b = fake::Make(fake::Kind::kGithubToken);

@@ -5,12 +5,16 @@
 // the variable; when none does, every later RUN of the stage, since a tool may
 // read it from the environment without the script naming it. A secret
 // literal in ENV or LABEL is taken out of the file; ENV values that a RUN
-// names come from a build secret, the rest belong in a run-time secret.
+// names come from a build secret, the rest belong in a run-time secret. An
+// ENV (one that copies an ARG too) is also in the environment of the stages
+// built FROM its stage, so their RUN steps get the secret as well.
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -58,11 +62,14 @@ std::string SecretPrelude(const State& st, const std::string& name) {
          "; ";
 }
 
-// The RUN steps after `index` in its stage that get the secret, or the
-// reason the variable cannot be rewritten.
+// The RUN steps after `index` that get the secret, or the reason the
+// variable cannot be rewritten.
 struct Users {
   std::vector<size_t> runs;
   std::vector<size_t> aliases;  // ENV NAME=$NAME that carry it on
+  // The instructions [first, second) the value reaches: the rest of its
+  // stage, and the stages built FROM it while it is in their environment.
+  std::vector<std::pair<size_t, size_t>> spans;
   std::string problem;
 };
 
@@ -82,13 +89,24 @@ bool IsEnvAlias(const State& st, const Instruction& ins, const std::string& name
   return alias;
 }
 
-Users FindUsers(const State& st, size_t index, const std::string& name, bool implicit) {
+// `ENV NAME=…` with a value of its own: the steps after it read that one.
+// One that reads $NAME is not (`ENV NAME=$NAME:/x` needs the old value).
+bool SetsAnew(const State& st, const Instruction& ins, const std::string& name) {
+  if (ins.keyword != "ENV" || ReferencesVariable(ins.args, name)) return false;
+  auto pairs = SplitKeyValues(ins, st.file.escape);
+  return std::any_of(pairs.begin(), pairs.end(),
+                     [&](const KeyValue& kv) { return kv.key == name; });
+}
+
+// Collects the users of `name` from instruction `begin` to the end of
+// `stage`; true when the value lasts to that end (no ENV sets it anew).
+bool ScanStage(const State& st, size_t begin, int stage, const std::string& name, Users& u) {
   const auto& all = st.file.instructions;
-  Users u;
-  int stage = all[index].stage;
-  for (size_t j = index + 1; j < all.size() && all[j].stage == stage; ++j) {
+  size_t j = begin;
+  for (; j < all.size() && all[j].stage == stage && u.problem.empty(); ++j) {
     const Instruction& ins = all[j];
     bool named = ReferencesVariable(ins.args, name);
+    if (SetsAnew(st, ins, name)) break;
     if (ins.keyword == "SHELL") {
       u.problem = "SHELL at line " + std::to_string(ins.start_line) +
                   " changes the shell the secret prelude is written for";
@@ -100,11 +118,52 @@ Users FindUsers(const State& st, size_t index, const std::string& name, bool imp
     } else if (ins.keyword == "RUN" && named) {
       u.runs.push_back(j);
     }
-    if (!u.problem.empty()) return u;
   }
+  u.spans.emplace_back(begin, j);
+  return u.problem.empty() && (j == all.size() || all[j].stage != stage);
+}
+
+// An ENV lasts into the stages built FROM its stage, and into those built
+// FROM them. A stage is named by its AS name in any case (BuildKit) or its
+// index; podman matches the name exactly and the index of a stage without
+// AS only, so this finds a few more, never fewer. Stages name earlier ones
+// only: one pass in order finds them all.
+void FollowIntoLaterStages(const State& st, size_t index, const std::string& name, Users& u) {
+  const auto& all = st.file.instructions;
+  std::set<int> carrying = {all[index].stage};
+  std::map<std::string, int> by_name;  // AS name (lower case) → stage
+  for (size_t f = 0; f < all.size() && u.problem.empty(); ++f) {
+    if (all[f].keyword != "FROM") continue;
+    std::istringstream in(all[f].args);
+    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+    std::string base = words.empty() ? "" : ToLower(words[0]);
+    auto it = by_name.find(base);
+    int from = it != by_name.end() ? it->second : -1;
+    if (from < 0 && !base.empty() && base.size() < 10 &&
+        base.find_first_not_of("0123456789") == std::string::npos) {
+      from = std::stoi(base);
+    }
+    int stage = all[f].stage;
+    if (words.size() == 3 && ToLower(words[1]) == "as") by_name[ToLower(words[2])] = stage;
+    if (stage <= all[index].stage || from >= stage || carrying.count(from) == 0) continue;
+    if (ScanStage(st, f + 1, stage, name, u)) carrying.insert(stage);
+  }
+}
+
+Users FindUsers(const State& st, size_t index, const std::string& name, bool implicit) {
+  const auto& all = st.file.instructions;
+  Users u;
+  bool lasts = ScanStage(st, index + 1, all[index].stage, name, u);
+  // An ARG reaches the next stages only through an ENV that copies it.
+  if (lasts && (all[index].keyword == "ENV" || !u.aliases.empty())) {
+    FollowIntoLaterStages(st, index, name, u);
+  }
+  if (!u.problem.empty()) return u;
   if (u.runs.empty() && implicit) {
-    for (size_t j = index + 1; j < all.size() && all[j].stage == stage; ++j) {
-      if (all[j].keyword == "RUN") u.runs.push_back(j);
+    for (auto [begin, end] : u.spans) {
+      for (size_t j = begin; j < end; ++j) {
+        if (all[j].keyword == "RUN") u.runs.push_back(j);
+      }
     }
   }
   for (size_t j : u.runs) {
@@ -342,6 +401,18 @@ void DropLeftoverGlobalArgs(State& st, const std::map<size_t, std::vector<bool>>
   }
 }
 
+// A --build-arg still goes to podman while a use of it stays as written:
+// an ARG of a stage that could not be rewritten (a SHELL in it, say), or a
+// FROM line. Dropping it would leave that use an empty value, silently.
+void KeepBuildArgsStillUsed(State& st, const StageArgs& args) {
+  for (SecretNeed& need : st.result.secrets) {
+    const std::string& name = need.replaces_build_arg;
+    if (!name.empty() && (args.kept.count(name) > 0 || UsedByFrom(st, name))) {
+      need.replaces_build_arg.clear();
+    }
+  }
+}
+
 }  // namespace
 
 bool ReferencesVariable(std::string_view text, std::string_view name) {
@@ -410,6 +481,7 @@ void RewriteSecretVariables(State& st) {
     RewriteInstruction(st, i, args);
   }
   DropLeftoverGlobalArgs(st, globals, args);
+  KeepBuildArgsStillUsed(st, args);
 }
 
 }  // namespace safebuild::rewrite

@@ -693,6 +693,42 @@ CF
     "$(echo "len=${#tok}" | sha256sum | cut -d' ' -f1)" ] || fail "the RUN did not see the token"
 }
 
+# An ENV of a stage is in the environment of the stages built FROM it (by
+# index, podman's name of a stage without AS, or name, and on from them):
+# their steps read the secret that replaces it, never an empty value. So
+# do those of a stage built FROM one whose ENV copies an ARG.
+test_held_out_env_of_a_stage_reaches_the_stages_built_from_it() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/busybox
+ENV GITHUB_TOKEN=$tok
+FROM 0 AS build
+RUN printf '%s' "\$GITHUB_TOKEN" | sha256sum | cut -c1-12 > /tag.txt
+FROM build
+RUN echo "len=\${#GITHUB_TOKEN}" > /len.txt
+CF
+  apply_passes localhost/ho-env-stages:1 "$tok"
+  grep -q 'RUN at line 4, 6 read it from a secret mount' "$ERR" || fail "no note on the RUNs"
+  [ "$(image_file_sum localhost/ho-env-stages:1 /tag.txt)" = \
+    "$(value_tag "$tok" | sha256sum | cut -d' ' -f1)" ] || fail "the stage did not read the token"
+  [ "$(image_file_sum localhost/ho-env-stages:1 /len.txt)" = \
+    "$(echo "len=40" | sha256sum | cut -d' ' -f1)" ] || fail "the last stage did not read it"
+
+  new_context
+  tok=$("$FAKE" NPM_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox AS deps
+ARG NPM_TOKEN
+ENV NPM_TOKEN=${NPM_TOKEN}
+FROM deps
+RUN printf '%s' "$NPM_TOKEN" | sha256sum | cut -c1-12 > /tag.txt
+CF
+  apply_passes localhost/ho-alias-stages:1 "$tok" -- --build-arg "NPM_TOKEN=$tok"
+  [ "$(image_file_sum localhost/ho-alias-stages:1 /tag.txt)" = \
+    "$(value_tag "$tok" | sha256sum | cut -d' ' -f1)" ] || fail "the stage did not read the token"
+}
+
 # `ARG GH_TOKEN` before FROM, declared again by the stage: both go (the
 # comments stay), the build passes, and a second rewrite changes nothing.
 # One that no stage declares takes the build argument nowhere: it is dropped.
@@ -1098,6 +1134,34 @@ test_undeclared_secret_build_arg_is_dropped_under_apply() {
   grep -q 'low: --build-arg GH_TOKEN carries a secret.*no ARG declares it' "$ERR" ||
     fail "no warning"
   expect_no_leak "$tok"
+}
+
+# One stage's ARG becomes a secret; another's cannot (SHELL): that stage
+# still reads the --build-arg, so podman still gets it, and both stages
+# read the value. The ARG left as is still blocks the image.
+test_apply_keeps_a_build_arg_that_a_stage_left_as_is_reads() {
+  new_context
+  local tok id want; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox AS one
+ARG GH_TOKEN
+RUN printf '%s' "$GH_TOKEN" | sha256sum | cut -c1-12 > /one.txt
+FROM localhost/busybox
+ARG GH_TOKEN
+SHELL ["/bin/sh", "-c"]
+RUN printf '%s' "$GH_TOKEN" | sha256sum | cut -c1-12 > /two.txt
+COPY --from=one /one.txt /one.txt
+CF
+  sb --rewrite=apply --format json --keep-failed build "${STORE[@]}" \
+    --build-arg "GH_TOKEN=$tok" -t localhost/rw-kept:1 "$CTX"
+  expect_rc 65
+  expect_no_leak "$tok"
+  grep -q 'ARG GH_TOKEN left as is: SHELL at line 6' "$ERR" || fail "no note on the skip"
+  if grep -q 'instead of --build-arg GH_TOKEN' "$ERR"; then fail "the build arg was dropped"; fi
+  id=$(jq -r '.image.id' "$OUT")
+  want=$(value_tag "$tok" | sha256sum | cut -d' ' -f1)
+  [ "$(image_file_sum "$id" /two.txt)" = "$want" ] || fail "the stage left as is read no value"
+  [ "$(image_file_sum "$id" /one.txt)" = "$want" ] || fail "the rewritten stage read no value"
 }
 
 test_findings_under_apply_name_the_users_file_and_line() {
