@@ -581,10 +581,15 @@ std::vector<Match> Detector::Scan(std::string_view text,
 
 namespace {
 
+// Whether match `m` covers a byte of [begin, end).
+bool Overlaps(const Match& m, size_t begin, size_t end) {
+  return m.offset < end && begin < m.offset + m.length;
+}
+
 // Whether one of the first `count` matches covers a byte of [begin, end).
 bool Covered(const std::vector<Match>& matches, size_t count, size_t begin, size_t end) {
   return std::any_of(matches.begin(), matches.begin() + static_cast<long>(count),
-                     [&](const Match& m) { return m.offset < end && begin < m.offset + m.length; });
+                     [&](const Match& m) { return Overlaps(m, begin, end); });
 }
 
 // A match found in decoded or extracted text, placed at `offset` of `text`.
@@ -600,9 +605,7 @@ std::vector<size_t> CoveringMatches(const std::vector<Match>& matches, size_t co
                                     size_t end) {
   std::vector<size_t> out;
   for (size_t i = 0; i < count; ++i) {
-    if (matches[i].offset < end && begin < matches[i].offset + matches[i].length) {
-      out.push_back(i);
-    }
+    if (Overlaps(matches[i], begin, end)) out.push_back(i);
   }
   return out;
 }

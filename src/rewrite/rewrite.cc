@@ -151,9 +151,9 @@ void ReportLeftovers(const std::string& out, const std::string& path,
     size_t at = static_cast<size_t>(f.line) - 1;
     int line = at < origins.size() ? origins[at] : 0;
     if (line == 0 || HasNote(result, line)) continue;
-    result.skipped.push_back({line, "rewrite",
-                              "left as is: " + WhyLeft(InstructionAt(*parsed, f.line), f.rule) + " (" +
-                                  f.message + ") [" + f.rule + "]"});
+    std::string why = WhyLeft(InstructionAt(*parsed, f.line), f.rule);
+    result.skipped.push_back(
+        {line, "rewrite", "left as is: " + why + " (" + f.message + ") [" + f.rule + "]"});
   }
 }
 
