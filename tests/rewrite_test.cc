@@ -989,6 +989,23 @@ TEST(Rewrite, ACredentialFileOfAStageThatIsCopiedIsRemovedAtTheEndOfTheStage) {
   ExpectIdempotent(r);
 }
 
+// A stage built FROM an earlier one works in that one's WORKDIR.
+TEST(Rewrite, ACopiedCredentialIsFoundUnderTheWorkdirOfTheStageItIsBuiltFrom) {
+  RewriteResult r = MustRewrite(
+      "FROM node AS deps\n"
+      "WORKDIR /app\n"
+      "FROM deps AS build\n"
+      "ARG NPM_TOKEN\n"
+      "RUN echo \"//registry.npmjs.org/:_authToken=${NPM_TOKEN}\" > .npmrc && npm ci\n"
+      "\n"
+      "FROM busybox\n"
+      "COPY --from=build /app /app\n");
+  EXPECT_NE(r.text.find("npm ci\n\nRUN rm -f /app/.npmrc\n\nFROM busybox\n"), std::string::npos)
+      << r.text;
+  EXPECT_TRUE(r.skipped.empty());
+  ExpectIdempotent(r);
+}
+
 // A stage that the image is built FROM passes its layers on: a later rm
 // would not help, so the file is named with the reason.
 TEST(Rewrite, ACredentialFileOfAStageTheImageIsBuiltFromIsNamed) {

@@ -200,12 +200,12 @@ std::string WorkdirOf(const State& st, int stage, size_t limit, std::string& why
   return dir.empty() ? "" : CleanPath(dir);
 }
 
+}  // namespace
+
 std::string WorkdirAt(const State& st, size_t index, std::string& why) {
   return WorkdirOf(st, st.file.instructions[index].stage, index, why);
 }
 
-// What `~` reads as in RUN `index`: /root while the stage runs as root
-// with no HOME of its own, else unknown ("").
 std::string HomeAt(const State& st, size_t index) {
   const auto& all = st.file.instructions;
   for (size_t j = 0; j < index; ++j) {
@@ -216,6 +216,8 @@ std::string HomeAt(const State& st, size_t index) {
   }
   return "/root";
 }
+
+namespace {
 
 RunDirs DirsAt(const State& st, size_t index) {
   std::string why;

@@ -101,6 +101,16 @@ struct MountedFile {
   std::string holder;
 };
 
+/// The working directory of instruction `index`: its stage's WORKDIRs
+/// (ARG and ENV values put in) over the one its FROM starts with (an
+/// earlier stage's; / for scratch). "" with the reason in `why` when it
+/// is not known, as a base image's is not (copy_rules.cc).
+std::string WorkdirAt(const State& st, size_t index, std::string& why);
+
+/// What `~` reads as in RUN `index`: /root while the stage runs as root
+/// with no HOME of its own, else unknown ("") (copy_rules.cc).
+std::string HomeAt(const State& st, size_t index);
+
 /// What `~` and a relative path of a RUN read as: the stage's HOME and
 /// WORKDIR, "" when unknown. After a `cd` in the script, relative paths
 /// are unknown.

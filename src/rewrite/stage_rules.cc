@@ -576,12 +576,17 @@ void RemoveCopiedCredentials(State& st) {
   const auto& all = st.file.instructions;
   const int last_stage = all.back().stage;
   std::map<size_t, std::vector<std::string>> remove_before;  // next stage's FROM → paths
-  Walk w;
   for (size_t j = 0; j < all.size(); ++j) {
-    if (all[j].keyword == "FROM") w = Walk{};
-    Step(w, all[j]);
     const int stage = all[j].stage;
     if (stage < 0 || stage == last_stage || all[j].keyword != "RUN") continue;
+    // The directories as the COPY rules read them: a stage built FROM an
+    // earlier one has its WORKDIR, and ARG and ENV values count.
+    std::string why;
+    Walk w;
+    w.workdir = WorkdirAt(st, j, why);
+    w.workdir_known = !w.workdir.empty();
+    w.workdir_set = w.workdir_known;
+    w.root_user = !HomeAt(st, j).empty();
     size_t next = j;
     while (next < all.size() && all[next].stage == stage) ++next;
     for (const Derived& d : DerivedCredentials(st, j, w)) {
