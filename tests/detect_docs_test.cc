@@ -115,7 +115,7 @@ std::string Rules(const std::vector<Match>& found) {
 // dpkg.log lines hold colons between their blanks; only a file made of
 // host:port:db:user:password entries is a .pgpass.
 TEST(DetectorDocs, PgpassRuleNeedsAPgpassShapedFile) {
-  std::string pw = fake::Random(fake::kBase62, 22);
+  std::string pw = fake::Mixed(22);
   std::string log =
       "2024-11-20 09:41:07 install bsdutils:amd64 <none> 1:2.38.1-5\n"
       "2024-11-20 09:41:07 status half-installed bsdutils:amd64 1:2.38.1-5\n"
@@ -123,7 +123,7 @@ TEST(DetectorDocs, PgpassRuleNeedsAPgpassShapedFile) {
       "2024-11-20 09:41:09 startup archives unpack\n"
       "db.internal:5432:app:svc:" + pw + "\n";
   EXPECT_EQ(Rules(ScanAt(log, "/var/log/dpkg.log")), "");
-  std::string pw2 = fake::Random(fake::kBase62, 22);
+  std::string pw2 = fake::Mixed(22);
   std::string pgpass = "# backups\n\ndb1.internal:5432:app:svc:" + pw +
                        "\n*:*:*:replicator:" + pw2 + "\n";
   std::vector<Match> found = ScanAt(pgpass, "/etc/backup/pgpass.conf");
@@ -161,7 +161,7 @@ TEST(DetectorDocs, PaginatorKeysAreNotTokens) {
       "  \"more_results\": \"StreamDescription.HasMoreShards\"}}}\n";
   const std::string path = "/srv/app/node_modules/aws-sdk/apis/kinesis.paginators.json";
   EXPECT_EQ(Rules(ScanAt(json, path)), "");
-  std::string token = fake::Random(fake::kBase62, 24);
+  std::string token = fake::Mixed(24);
   std::string real = "{\"input_token\": \"" + token + "\"}\n";
   std::vector<Match> found = ScanAt(real, path);
   ASSERT_EQ(found.size(), 1u) << Rules(found);
@@ -184,7 +184,7 @@ TEST(DetectorDocs, RandomLettersAreRarelyPascalCaseIdentifiers) {
 }
 
 TEST(DetectorDocs, ValuesInExampleAndTestDataAreNotSecrets) {
-  std::string token = fake::Random(fake::kBase62, 32);
+  std::string token = fake::Mixed(32);
   std::string json = "{\"output\": {\"SessionToken\": \"" + token + "\"}}\n";
   for (const char* path :
        {"/srv/app/node_modules/aws-sdk/apis/sts-2011-06-15.examples.json",
@@ -223,11 +223,11 @@ TEST(DetectorDocs, SourceMapsAreReadAsTheSourcesTheyMap) {
 
 // A status badge's token reads nothing but a public image.
 TEST(DetectorDocs, BadgeTokensInReadmesAreNotSecrets) {
-  std::string token = fake::Random(fake::kBase62, 10);
+  std::string token = fake::Mixed(10);
   std::string readme = "[![codecov](https://codecov.io/gh/o/r/branch/main/graph/badge.svg?token=" +
                        token + ")](https://codecov.io/gh/o/r)\n";
   EXPECT_EQ(Rules(ScanAt(readme, "/srv/app/node_modules/flat-cache/README.md")), "");
-  std::string api_token = fake::Random(fake::kBase62, 24);
+  std::string api_token = fake::Mixed(24);
   std::string curl = "curl https://api.example.org/v1/items?token=" + api_token + "\n";
   std::vector<Match> found = ScanAt(curl, "/srv/app/README.md");
   ASSERT_EQ(found.size(), 1u) << Rules(found);
@@ -247,7 +247,7 @@ TEST(DetectorDocs, UrlCredentialsOfManualsAndTestsAreExamples) {
       "'http://atpass:foo%40bar@127.0.0.1:8080/path?search=foo#bar' : {\n"
       "'http://atslash%2F%40:%2F%40@foo/' : {\n";
   EXPECT_EQ(Rules(ScanAt(test, "/srv/app/node_modules/url/test.js")), "");
-  std::string pw = fake::Random(fake::kBase62, 20);
+  std::string pw = fake::Mixed(20);
   for (const char* path : {"/srv/app/node_modules/url/test.js", "/etc/apt/sources.list"}) {
     std::string text = "'https://deploy:" + pw + "@git.example.org/a.git'\n";
     std::vector<Match> found = ScanAt(text, path);

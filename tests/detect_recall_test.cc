@@ -143,7 +143,7 @@ TEST(GluedToken, TokensInASqliteDatabaseAreFoundAtTheirBytes) {
 // Passwords the key=value rules missed
 
 TEST(MissedPassword, PropertiesValueOnAContinuationLineIsFound) {
-  std::string pass = fake::Random(fake::kBase62, 18);
+  std::string pass = fake::Mixed(18);
   for (std::string_view eol : {"\n", "\r\n"}) {
     std::string text = "spring.datasource.url=jdbc:postgresql://db/app" + std::string(eol) +
                        "spring.datasource.password=\\" + std::string(eol) + "    " + pass +
@@ -161,10 +161,10 @@ TEST(MissedPassword, MysqlPasswordGluedToDashPIsFound) {
                                    "/usr/bin/mysql -h 10.0.0.5 -P 3306 -u app -p"};
   for (const std::string& command : kCommands) {
     SCOPED_TRACE(command);
-    std::string pass = fake::Random(fake::kBase62, 21);
+    std::string pass = fake::Mixed(21);
     ExpectOne("ls\n" + command + pass + " appdb\n", "/root/.bash_history",
               "generic-secret-assignment", Severity::kHigh, pass);
-    std::string quoted = fake::Random(fake::kBase62, 16);
+    std::string quoted = fake::Mixed(16);
     ExpectOne(command + "'" + quoted + "' db > dump.sql\n", "/opt/backup.sh",
               "generic-secret-assignment", Severity::kHigh, quoted);
   }
@@ -181,7 +181,7 @@ TEST(MissedPassword, MysqlDashPWithoutARealPasswordIsNoFinding) {
 }
 
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {
-  std::string pass = fake::Random(fake::kBase62, 20);
+  std::string pass = fake::Mixed(20);
   ExpectOne("PGPASSWORD=" + pass + " psql -h db -U app\n", "/root/.bash_history",
             "generic-secret-assignment", Severity::kHigh, pass);
   ExpectNone("PGPASSWORD=$DB_PASS psql -h db -U app\n", "/root/.bash_history");
@@ -226,7 +226,7 @@ TEST(PackageDocs, UrlCredentialsInAPackageChangelogAreLowWithAReason) {
 }
 
 TEST(PackageDocs, PasswordAssignmentInAPackageReadmeIsLow) {
-  std::string pass = fake::Random(fake::kBase62, 16);
+  std::string pass = fake::Mixed(16);
   std::string text = "```js\nvar password = '" + pass + "';\nvar key = forge.pkcs5(password);\n";
   for (std::string_view path : {"/app/node_modules/node-forge/README.md",
                                 "/usr/share/doc/python3-x/README",
@@ -247,7 +247,7 @@ TEST(PackageDocs, PasswordAssignmentInAPackageReadmeIsLow) {
 }
 
 TEST(PackageDocs, ConnectionStringsAndMysqlInPackageDocsAreLow) {
-  std::string pass = fake::Random(fake::kBase62, 14);
+  std::string pass = fake::Mixed(14);
   std::vector<Match> m = Scan("Server=db;Database=app;User Id=sa;Password=" + pass + ";\n",
                               "/app/vendor/lib/README.md");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);

@@ -390,7 +390,7 @@ TEST(Detector, IgnoresAwsSecretShapeWithoutItsName) {
 // Credentials in URLs, headers and tool config files
 
 TEST(Detector, ReportsOnlyThePasswordOfAUrl) {
-  std::string password = fake::Random(fake::kBase62, 20);
+  std::string password = fake::Mixed(20);
   std::string text =
       "RUN git clone https://deploy:" + password + "@git.example.org/a.git";
   ExpectOnly(text, "url-credentials", Severity::kHigh, password);
@@ -511,7 +511,7 @@ TEST(Detector, IgnoresDockerConfigAuthWithoutPassword) {
 }
 
 TEST(Detector, ReportsBasicAuthorizationHeader) {
-  std::string b64 = Base64("deploy:" + fake::Random(fake::kBase62, 20));
+  std::string b64 = Base64("deploy:" + fake::Mixed(20));
   ExpectOnly("RUN curl --header=\"Authorization: Basic " + b64 +
                  "\" https://example.org/x",
              "basic-auth-header", Severity::kHigh, b64);
@@ -523,11 +523,11 @@ TEST(Detector, IgnoresBasicHeaderWithPlaceholderPassword) {
 }
 
 TEST(Detector, ReportsBearerTokenInCurlAndWgetHeaders) {
-  std::string token = fake::Random(fake::kBase62, 40);
+  std::string token = fake::Mixed(40);
   ExpectOnly("RUN wget --header=\"Authorization: Bearer " + token +
                  "\" https://example.org/f",
              "bearer-token", Severity::kHigh, token);
-  std::string other = fake::Random(fake::kBase62, 32);
+  std::string other = fake::Mixed(32);
   ExpectOnly("RUN curl -H 'Authorization: token " + other +
                  "' https://example.org",
              "bearer-token", Severity::kHigh, other);
@@ -986,7 +986,7 @@ TEST(Detector, IgnoresIntegrityHashContainingAws) {
 }
 
 TEST(Detector, StillReportsTokensAndUrlPasswordsInLockfiles) {
-  std::string password = fake::Random(fake::kBase62, 20);
+  std::string password = fake::Mixed(20);
   std::string text = YarnLock() + "\"private-pkg@^1.0.0\":\n  resolved "
                      "\"https://ci:" + password +
                      "@npm.example.org/private-pkg-1.0.0.tgz\"\n";
@@ -1130,7 +1130,7 @@ TEST(Detector, ReportsPasswordsOfDatabaseConnectionUrls) {
       {"amqp://worker:", "@rabbit:5672/vhost"},
       {"sqlserver://sa:", "@mssql:1433?database=app"}};
   for (const auto& [head, tail] : urls) {
-    std::string pw = fake::Random(fake::kBase62, 20);  // no '@' or '/' to escape
+    std::string pw = fake::Mixed(20);  // no '@' or '/' to escape
     std::string text = "DATABASE_URL=" + std::string(head) + pw + std::string(tail) + "\n";
     SCOPED_TRACE(text);
     std::vector<Match> m = Scan(text);
@@ -1190,7 +1190,7 @@ TEST(Detector, ReportsPgpassPasswordsInThePgpassFile) {
 }
 
 TEST(Detector, ReportsGeneratedPgpassLineInAnyFileButNotLogLines) {
-  std::string pw = fake::Random(fake::kBase62, 22);  // a ':' would need "\\:"
+  std::string pw = fake::Mixed(22);  // a ':' would need "\\:"
   std::string line = "10.0.0.5:5432:billing:svc:" + pw + "\n";
   ExpectOnly(line, "pgpass-password", Severity::kHigh, pw, "/opt/backup/pgpass.conf");
   ExpectNone("12:30:45:INFO:started worker pool\n");
@@ -1263,7 +1263,7 @@ TEST(Detector, ReportsSecretsInUtf16TextAtTheirBytePositions) {
 }
 
 TEST(Detector, ReportsPgpassPasswordInUtf16File) {
-  std::string pw = fake::Random(fake::kBase62, 22);
+  std::string pw = fake::Mixed(22);
   std::string wide = Utf16("db:5432:app:app:" + pw + "\n", false, true);
   std::vector<Match> m = Scan(wide, "C:/Users/u/AppData/Roaming/postgresql/pgpass.conf");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);

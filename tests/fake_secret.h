@@ -7,6 +7,7 @@
 // Header-only: the unit tests and the fake-secret CLI both include it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdint>
@@ -73,6 +74,43 @@ inline std::string Random(std::string_view alphabet, size_t n) {
   std::uniform_int_distribution<size_t> pick(0, alphabet.size() - 1);
   std::string out(n, '\0');
   for (char& c : out) c = alphabet[pick(device)];
+  return out;
+}
+
+/// `n` (8 to 62) different characters of base62 in random order, with at
+/// least one capital, one small letter and one digit: a password as a
+/// generator makes it. Plain Random() over base62 now and then draws only
+/// letters, or repeats enough to look like a word, and a test that needs a
+/// value any entropy gate takes for random would then fail by chance.
+inline std::string Mixed(size_t n) {
+  thread_local std::random_device device;
+  for (;;) {
+    std::string pool(kBase62);
+    std::shuffle(pool.begin(), pool.end(), device);
+    std::string out = pool.substr(0, n);
+    auto has = [&out](int (*is)(int)) {
+      for (unsigned char c : out) {
+        if (is(c)) return true;
+      }
+      return false;
+    };
+    if (has(::isupper) && has(::islower) && has(::isdigit)) return out;
+  }
+}
+
+/// `s` percent-encoded as URL userinfo: all but RFC 3986's unreserved
+/// characters (a bare '#' would start the fragment, a '%' an escape).
+inline std::string UrlEncoded(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += {'%', kHex[u >> 4], kHex[u & 0xF]};
+    }
+  }
   return out;
 }
 

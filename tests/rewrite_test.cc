@@ -221,15 +221,7 @@ class ContextDir {
 
 TEST(Rewrite, CopiedFileThatHoldsASecretIsMountedThoughItsNameIsNoCredentials) {
   ContextDir ctx;
-  // URL userinfo is percent-encoded.
-  std::string pass;
-  for (char c : fake::Make(fake::Kind::kPassword)) {
-    static const char kHex[] = "0123456789ABCDEF";
-    bool plain = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' ||
-                 c == '_' || c == '~';
-    pass += plain ? std::string(1, c)
-                  : std::string{'%', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
-  }
+  std::string pass = fake::UrlEncoded(fake::Make(fake::Kind::kPassword));
   ctx.Write("pip.conf", "[global]\nindex-url = https://deploy:" + pass + "@pypi.invalid/simple\n");
   RewriteOptions o;
   o.context = ctx.path();
@@ -600,7 +592,9 @@ TEST(Rewrite, LengthExpansionCountsAsAUse) {
 }
 
 TEST(Rewrite, CurlUrlCredentialsMoveIntoANetrcSecret) {
-  std::string pw = fake::Make(fake::Kind::kPassword);
+  // Letters and digits: the next test takes the characters that URLs and
+  // netrc treat specially.
+  std::string pw = fake::Mixed(22);
   RewriteResult r = MustRewrite("FROM busybox\n"
                                 "RUN curl -fsSL \"https://deploy:" + pw +
                                 "@files.example.invalid/a.tgz\" -o /a.tgz\n");
@@ -616,6 +610,20 @@ TEST(Rewrite, CurlUrlCredentialsMoveIntoANetrcSecret) {
             std::vector<std::string>{"--secret id=netrc,type=file,src=netrc"});
   ASSERT_EQ(r.changes.size(), 1u);
   EXPECT_EQ(r.changes[0].rule, "rewrite-download-credentials");
+  ExpectIdempotent(r);
+}
+
+TEST(Rewrite, UrlCredentialsAreDecodedAndQuotedForNetrc) {
+  // The URL holds them percent-encoded; curl reads a netrc word that starts
+  // with '#' as a comment, so that one is quoted, its '"' escaped.
+  std::string pw = "#" + fake::Mixed(16) + "%\"";
+  RewriteResult r = MustRewrite("FROM busybox\nRUN curl -fsSL https://" +
+                                fake::UrlEncoded("ci@corp") + ":" + fake::UrlEncoded(pw) +
+                                "@files.example.invalid/a.tgz -o /a.tgz\n");
+  ASSERT_EQ(r.secrets.size(), 1u) << r.text;
+  EXPECT_EQ(r.secrets[0].value, "machine files.example.invalid login ci@corp password \"#" +
+                                    pw.substr(1, 16) + "%\\\"\"\n");
+  EXPECT_EQ(r.text.find('#'), std::string::npos) << r.text;
   ExpectIdempotent(r);
 }
 
