@@ -1112,8 +1112,8 @@ TEST(Rewrite, EnvThatCopiesTheSecretArgGoesWithIt) {
                                 "RUN --mount=type=secret,id=NPM_TOKEN ") +
                         kNpmPrelude + "test -n \"$NPM_TOKEN\" && make\n");
   ASSERT_EQ(r.changes.size(), 2u);
-  EXPECT_EQ(r.changes[0].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
-  EXPECT_EQ(r.changes[0].line, 3);
+  EXPECT_EQ(r.changes[1].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
+  EXPECT_EQ(r.changes[1].line, 3);
   ExpectIdempotent(r, o);
 }
 
@@ -1163,11 +1163,12 @@ TEST(Rewrite, GlobalArgThatOnlyStagesNowReadingASecretDeclaredGoesToo) {
                         "RUN --mount=type=secret,id=GH_TOKEN " + kArgPrelude + "echo $MODE\n");
   std::vector<std::string> notes;
   for (const auto& c : r.changes) notes.push_back(std::to_string(c.line) + " " + c.message);
+  // In file order, whichever rule made them.
   EXPECT_EQ(notes, (std::vector<std::string>{
-                       "6 ARG GH_TOKEN removed; RUN at line 7 read it from a secret mount",
-                       "9 ARG GH_TOKEN removed; RUN at line 10 read it from a secret mount",
                        "2 ARG GH_TOKEN removed: every stage that declared it reads a secret now",
-                       "3 ARG GH_TOKEN removed: every stage that declared it reads a secret now"}));
+                       "3 ARG GH_TOKEN removed: every stage that declared it reads a secret now",
+                       "6 ARG GH_TOKEN removed; RUN at line 7 read it from a secret mount",
+                       "9 ARG GH_TOKEN removed; RUN at line 10 read it from a secret mount"}));
   ExpectIdempotent(r, o);
 }
 
@@ -1251,9 +1252,9 @@ TEST(Rewrite, EnvThatCopiesTheSecretArgIsFollowedIntoTheStagesBuiltFromIt) {
                                 "RUN --mount=type=secret,id=NPM_TOKEN ") +
                         kNpmPrelude + "npm ci\n");
   ASSERT_EQ(r.changes.size(), 2u);
-  EXPECT_EQ(r.changes[0].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
-  EXPECT_EQ(r.changes[1].message,
+  EXPECT_EQ(r.changes[0].message,
             "ARG NPM_TOKEN removed; RUN at line 5 read it from a secret mount");
+  EXPECT_EQ(r.changes[1].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
   ASSERT_EQ(r.secrets.size(), 1u);
   EXPECT_EQ(r.secrets[0].replaces_build_arg, "NPM_TOKEN");
   ExpectIdempotent(r, o);

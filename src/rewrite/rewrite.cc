@@ -210,6 +210,10 @@ Expected<RewriteResult> RewriteContainerfile(std::string_view text, const std::s
     return refused;
   }
   rewrite::ReportLeftovers(out, path, origins, result);
+  // Rules run kind by kind; the user reads the notes in file order.
+  auto by_line = [](const RewriteNote& a, const RewriteNote& b) { return a.line < b.line; };
+  std::stable_sort(result.changes.begin(), result.changes.end(), by_line);
+  std::stable_sort(result.skipped.begin(), result.skipped.end(), by_line);
   result.text = std::move(out);
   result.changed = result.text != text;
   result.line_origin = std::move(origins);
