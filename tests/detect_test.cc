@@ -740,6 +740,32 @@ TEST(Detector, ReportsOnlyTheKeyOfACertificateBundle) {
                                         Keys().certificate.end(), '\n')) + 1);
 }
 
+// CPython's test/certdata, a package's tests/fixtures: keys a package
+// manager installed for a test suite are seen (low), not blocking; the
+// image's own tests and a package's other files are not test data.
+TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
+  REQUIRE_KEYS();
+  std::string text = Keys().certificate + Keys().rsa;
+  for (std::string_view path :
+       {"/usr/lib/python3.11/test/certdata/keycert.pem",
+        "usr/local/lib/python3.12/test/certdata/keycert.pem",
+        "/app/node_modules/ws/test/fixtures/key.pem",
+        "/usr/local/lib/python3.11/site-packages/tornado/test/test.key",
+        "/usr/local/bundle/gems/puma-6.4.0/test/rackup/ssl/server.key",
+        "/root/go/pkg/mod/golang.org/x/crypto@v0.1.0/ssh/testdata/keys.pem"}) {
+    SCOPED_TRACE(path);
+    ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa), path);
+    EXPECT_EQ(Scan(text, path)[0].description,
+              "private key in a package's test data (shipped for its tests: low)");
+  }
+  for (std::string_view path : {"/app/test/fixtures/key.pem", "/srv/tests/server.key",
+                                "/app/node_modules/x/lib/key.pem",
+                                "/usr/lib/python3/dist-packages/certifi/cacert.key"}) {
+    SCOPED_TRACE(path);
+    ExpectOnly(text, "private-key", Severity::kCritical, KeyBlock(Keys().rsa), path);
+  }
+}
+
 // An armored block shaped like a PGP secret key: headers, base64 lines and
 // a checksum line. Random, so no key at all, but the detector reads shape.
 TEST(Detector, ReportsPgpPrivateKeyBlock) {

@@ -505,6 +505,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_netrc_file = kind.in_netrc_file;
     c.in_example_file = kind.in_example_file;
     c.in_package_doc = kind.in_package_doc;
+    c.in_package_tests = kind.in_package_tests;
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
@@ -535,6 +536,7 @@ std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::s
   kind.in_netrc_file = base == ".netrc" || base == "_netrc";
   kind.in_example_file = detect::IsExampleOrTestPath(path);
   kind.in_package_doc = detect::IsPackageDocPath(path);
+  kind.in_package_tests = detect::IsPackageTestDataPath(path);
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;

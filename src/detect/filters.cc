@@ -755,11 +755,17 @@ namespace {
 // package manager installed, not the image's own.
 bool InThirdPartyTree(std::string_view path) {
   static constexpr std::string_view kDirs[] = {
-      "/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/"};
+      "/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/", "/gems/",
+      "/go/pkg/mod/"};
   for (std::string_view dir : kDirs) {
     if (Contains(path, dir)) return true;
   }
-  return StartsWith(path, "/usr/lib/python3");
+  // The Python standard library, from Debian's packages or built from source.
+  return StartsWith(path, "/usr/lib/python3") || StartsWith(path, "/usr/local/lib/python3");
+}
+
+std::string Rooted(std::string_view path) {
+  return StartsWith(path, "/") ? std::string(path) : "/" + std::string(path);
 }
 
 bool IsDocFileName(std::string_view dir, std::string_view base) {
@@ -783,7 +789,7 @@ bool IsDocFileName(std::string_view dir, std::string_view base) {
 
 bool IsPackageDocPath(std::string_view path) {
   // Image paths may come with or without their leading '/'.
-  std::string full = StartsWith(path, "/") ? std::string(path) : "/" + std::string(path);
+  std::string full = Rooted(path);
   if (StartsWith(full, "/usr/share/doc/") || StartsWith(full, "/usr/share/man/")) {
     return true;
   }
@@ -791,6 +797,11 @@ bool IsPackageDocPath(std::string_view path) {
   std::string_view dir = std::string_view(full).substr(0, slash + 1);
   std::string_view base = std::string_view(full).substr(slash + 1);
   return InThirdPartyTree(dir) && IsDocFileName(dir, base);
+}
+
+bool IsPackageTestDataPath(std::string_view path) {
+  std::string full = Rooted(path);
+  return InThirdPartyTree(full.substr(0, full.rfind('/') + 1)) && IsExampleOrTestPath(full);
 }
 
 bool IsSourceCodePath(std::string_view path) {

@@ -56,10 +56,16 @@ bool IsExampleOrTestPath(std::string_view path);
 /// Documentation inside a third-party package tree: README*, CHANGELOG*,
 /// HISTORY*, CHANGES*, NEWS*, *.md, *.rst, *.adoc, man pages and text in a
 /// doc/ directory, under node_modules/, site-packages/, dist-packages/,
-/// vendor/ or /usr/lib/python3*, and anything in /usr/share/doc or /usr/share/man. Their
-/// passwords and URLs with credentials are examples written for readers
-/// (see DemoteInPackageDocs).
+/// vendor/, gems/, go/pkg/mod/ or /usr/{local/,}lib/python3*, and anything in
+/// /usr/share/doc or /usr/share/man. Their passwords and URLs with
+/// credentials are examples written for readers (see DemoteInPackageDocs).
 bool IsPackageDocPath(std::string_view path);
+
+/// Test data inside a third-party package tree (the trees of
+/// IsPackageDocPath): a path that IsExampleOrTestPath takes there, as
+/// CPython's test/certdata/*.pem or a package's tests/fixtures/server.key,
+/// holds keys a package ships for its tests (see DemoteInPackageTests).
+bool IsPackageTestDataPath(std::string_view path);
 
 /// Source code by extension (a source map, "x.js.map", by what it maps):
 /// there a bare value after "token =" is an expression; only a quoted

@@ -57,6 +57,18 @@ bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
   return base64 >= min_base64 && Entropy(sample) >= 3.0;
 }
 
+// CPython's test/certdata/*.pem and a package's tests/fixtures/server.key
+// are keys written for a test suite that npm, pip, gem or dpkg installed,
+// not the image's: reported low (seen, not blocking) instead of dropped,
+// since a key is a key wherever it lies.
+bool DemoteInPackageTests(Candidate& c) {
+  if (c.in_package_tests) {
+    c.severity = std::min(c.severity, Severity::kLow);
+    c.description = "private key in a package's test data (shipped for its tests: low)";
+  }
+  return true;
+}
+
 bool ValidatePrivateKey(Candidate& c) {
   std::string_view v = c.value();
   size_t header_end = v.find("-----", 5);
@@ -66,7 +78,7 @@ bool ValidatePrivateKey(Candidate& c) {
   }
   constexpr size_t kMinBase64 = 64;  // a PKCS#8 Ed25519 key has 64
   std::string_view body = v.substr(header_end + 5, footer - header_end - 5);
-  return PemBodyLooksReal(body, kMinBase64);
+  return PemBodyLooksReal(body, kMinBase64) && DemoteInPackageTests(c);
 }
 
 bool ValidatePutty(Candidate& c) {
@@ -77,7 +89,7 @@ bool ValidatePutty(Candidate& c) {
     return false;
   }
   constexpr size_t kMinBase64 = 40;  // an Ed25519 private blob has 48
-  return PemBodyLooksReal(v.substr(body + 1), kMinBase64);
+  return PemBodyLooksReal(v.substr(body + 1), kMinBase64) && DemoteInPackageTests(c);
 }
 
 // "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----" (RFC 4716 style, ssh.com
@@ -91,7 +103,7 @@ bool ValidateSsh2Key(Candidate& c) {
   }
   constexpr size_t kMinBase64 = 64;
   std::string_view body = v.substr(header_end + 4, footer - header_end - 4);
-  return PemBodyLooksReal(body, kMinBase64);
+  return PemBodyLooksReal(body, kMinBase64) && DemoteInPackageTests(c);
 }
 
 // kubeconfig "client-key-data": base64 of a PEM private key.
