@@ -546,20 +546,61 @@ TEST(Rewrite, CredentialFileThatStaysInTheImageIsLeftWithTheReason) {
 }
 
 TEST(Rewrite, ArgUsedOutsideRunIsLeftWithTheReason) {
-  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nENV T=$GH_TOKEN\nRUN true\n");
+  // Not a copy of the value: the ENV would need the secret itself.
+  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nENV T=x$GH_TOKEN\nRUN true\n");
   EXPECT_FALSE(r.changed);
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].message, "ARG GH_TOKEN left as is: ENV at line 3 uses $GH_TOKEN "
                                   "outside RUN");
 }
 
-TEST(Rewrite, ExecFormRunIsLeftWithTheReason) {
-  RewriteResult r = MustRewrite("FROM busybox\nARG GH_TOKEN\nRUN [\"sh\", \"-c\", \"x\"]\n");
+TEST(Rewrite, ExecFormRunsReadTheSecretThroughAShellPrelude) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  RewriteOptions o;
+  o.build_args = {{"GH_TOKEN", token}};
+  RewriteResult r = MustRewrite("FROM busybox\n"
+                                "ARG GH_TOKEN\n"
+                                "RUN [\"sh\", \"-c\", \"curl -H \\\"token $GH_TOKEN\\\" x\"]\n"
+                                "RUN [\"/usr/local/bin/fetch\", \\\n"
+                                "     \"--all\"]\n",
+                                o);
+  // The script of `sh -c` starts with the prelude; any other argv is run
+  // by a /bin/sh that reads the secret, then execs it ("$@").
+  const std::string prelude =
+      "test -s /run/secrets/GH_TOKEN || { echo 'secret GH_TOKEN is missing or empty' >&2; "
+      "exit 1; }; GH_TOKEN=\\\"$(cat /run/secrets/GH_TOKEN)\\\" || exit 1; export GH_TOKEN; ";
+  EXPECT_EQ(r.text, "FROM busybox\n"
+                    "RUN --mount=type=secret,id=GH_TOKEN [\"sh\", \"-c\", \"" + prelude +
+                        "curl -H \\\"token $GH_TOKEN\\\" x\"]\n"
+                        "RUN --mount=type=secret,id=GH_TOKEN [\"/bin/sh\", \"-c\", \"" +
+                        prelude + "exec \\\"$@\\\"\", \"sh\", \"/usr/local/bin/fetch\", "
+                        "\"--all\"]\n");
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].message,
+            "ARG GH_TOKEN removed; RUN at line 3, 4 read it from a secret mount");
+  auto parsed = ParseContainerfile(r.text, "Containerfile");
+  ASSERT_TRUE(parsed.ok());
+  ASSERT_EQ(parsed->instructions.size(), 3u);
+  EXPECT_TRUE(parsed->instructions[2].exec_form);
+  EXPECT_EQ(parsed->instructions[2].exec.size(), 6u);
+  EXPECT_EQ(parsed->instructions[2].exec[2], std::string(kArgPrelude) + "exec \"$@\"");
+  EXPECT_EQ(parsed->instructions[2].exec[5], "--all");
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, ExecFormRunWithNoShellKnownIsLeftWithTheReason) {
+  RewriteResult r = MustRewrite("FROM scratch\nCOPY fetch /fetch\nARG GH_TOKEN\n"
+                                "RUN [\"/fetch\"]\n");
   EXPECT_FALSE(r.changed);
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_EQ(r.skipped[0].message,
-            "ARG GH_TOKEN left as is: RUN at line 3 is in exec form or has a heredoc; it "
-            "cannot read the secret");
+            "ARG GH_TOKEN left as is: RUN at line 4 is in exec form in a stage that starts "
+            "FROM scratch or a distroless image, where /bin/sh, which would read the secret "
+            "for it, is not known to exist");
+  // A stage built FROM a stage of a base image has its shell.
+  r = MustRewrite("FROM busybox AS b\nFROM b\nARG GH_TOKEN\nRUN [\"/fetch\"]\n");
+  EXPECT_TRUE(r.changed);
+  EXPECT_TRUE(r.skipped.empty());
 }
 
 TEST(Rewrite, HeredocsOnOldPodmanLeaveTheWholeFileAlone) {
@@ -581,6 +622,33 @@ TEST(Rewrite, ContinuationsAndExistingFlagsOfARunAreKept) {
             "    " + std::string(kArgPrelude) + "echo $GH_TOKEN \\\n"
             "    && true\n");
   ExpectIdempotent(r);
+}
+
+TEST(Rewrite, TwoLiteralsOfOneNameAreTwoSecrets) {
+  std::string a = fake::Make(fake::Kind::kGithubToken);
+  std::string b = fake::Make(fake::Kind::kGithubToken);
+  RewriteResult r = MustRewrite("FROM busybox AS one\nENV GH_TOKEN=" + a +
+                                "\nRUN echo $GH_TOKEN\nFROM busybox\nENV GH_TOKEN=" + b +
+                                "\nRUN echo $GH_TOKEN\n");
+  // The step reads GH_TOKEN, from the second secret.
+  const std::string second =
+      "test -s /run/secrets/GH_TOKEN_2 || { echo 'secret GH_TOKEN_2 is missing or empty' >&2; "
+      "exit 1; }; GH_TOKEN=\"$(cat /run/secrets/GH_TOKEN_2)\" || exit 1; export GH_TOKEN; ";
+  EXPECT_EQ(r.text, std::string("FROM busybox AS one\nRUN --mount=type=secret,id=GH_TOKEN ") +
+                        kArgPrelude + "echo $GH_TOKEN\nFROM busybox\n"
+                        "RUN --mount=type=secret,id=GH_TOKEN_2 " + second + "echo $GH_TOKEN\n");
+  ASSERT_EQ(r.secrets.size(), 2u);
+  EXPECT_EQ(r.secrets[0].id, "GH_TOKEN");
+  EXPECT_EQ(r.secrets[0].value, a);
+  EXPECT_EQ(r.secrets[1].id, "GH_TOKEN_2");
+  EXPECT_EQ(r.secrets[1].value, b);
+  ExpectIdempotent(r);
+  // The same value twice is one secret.
+  r = MustRewrite("FROM busybox AS one\nENV GH_TOKEN=" + a +
+                  "\nRUN echo $GH_TOKEN\nFROM busybox\nENV GH_TOKEN=" + a +
+                  "\nRUN echo $GH_TOKEN\n");
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.text.find("GH_TOKEN_2"), std::string::npos) << r.text;
 }
 
 TEST(Rewrite, LengthExpansionCountsAsAUse) {
@@ -1114,6 +1182,145 @@ TEST(Rewrite, EnvThatCopiesTheSecretArgGoesWithIt) {
   ASSERT_EQ(r.changes.size(), 2u);
   EXPECT_EQ(r.changes[1].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
   EXPECT_EQ(r.changes[1].line, 3);
+  ExpectIdempotent(r, o);
+}
+
+const char kNodeAuthPrelude[] =
+    "test -s /run/secrets/NPM_TOKEN || { echo 'secret NPM_TOKEN is missing or empty' >&2; "
+    "exit 1; }; NODE_AUTH_TOKEN=\"$(cat /run/secrets/NPM_TOKEN)\" || exit 1; "
+    "export NODE_AUTH_TOKEN; ";
+
+TEST(Rewrite, EnvThatRenamesTheSecretArgGoesAndLaterRunsReadTheNewName) {
+  std::string token = fake::Make(fake::Kind::kNpmToken);
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", token}};
+  o.require_values = true;
+  RewriteResult r = MustRewrite("FROM localhost/busybox\n"
+                                "ARG NPM_TOKEN\n"
+                                "RUN echo before\n"
+                                "ENV NODE_AUTH_TOKEN=${NPM_TOKEN}\n"
+                                "RUN npm ci\n",
+                                o);
+  // npm reads NODE_AUTH_TOKEN through an .npmrc, unnamed in the RUN: the
+  // steps after the ENV get it, those after the ARG get the ARG's name.
+  EXPECT_EQ(r.text, std::string("FROM localhost/busybox\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNpmPrelude + "echo before\n"
+                        "RUN --mount=type=secret,id=NPM_TOKEN " + kNpmPrelude +
+                        kNodeAuthPrelude + "npm ci\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[0].message,
+            "ARG NPM_TOKEN removed; RUN at line 3, 5 read it from a secret mount");
+  EXPECT_EQ(r.changes[1].line, 4);
+  EXPECT_EQ(r.changes[1].message,
+            "ENV NODE_AUTH_TOKEN=$NPM_TOKEN removed with the ARG: the image's runtime ENV no "
+            "longer holds NODE_AUTH_TOKEN; pass it at run time with podman run --secret");
+  ASSERT_EQ(r.advice.size(), 1u);
+  EXPECT_EQ(r.advice[0],
+            "if the container needs NODE_AUTH_TOKEN at run time, pass it then: printf %s "
+            "\"$NPM_TOKEN\" | podman secret create node_auth_token - && podman run --secret "
+            "node_auth_token,type=env,target=NODE_AUTH_TOKEN IMAGE");
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=NPM_TOKEN,type=env,env=NPM_TOKEN"});
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, "NPM_TOKEN");
+  EXPECT_EQ(r.secrets[0].value, token);
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, RenamingEnvPairLeavesItsLineWithTheOtherPairs) {
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", fake::Make(fake::Kind::kNpmToken)}};
+  for (std::string value : {"$NPM_TOKEN", "\"$NPM_TOKEN\"", "\"${NPM_TOKEN}\""}) {
+    RewriteResult r = MustRewrite("FROM busybox\n"
+                                  "ARG NPM_TOKEN\n"
+                                  "ENV A=1 NODE_AUTH_TOKEN=" + value + " B=\"2 3\"\n"
+                                  "RUN test -n \"$NODE_AUTH_TOKEN\" && npm ci\n",
+                                  o);
+    // No RUN names the ARG: as before the ENV, the step gets it too.
+    EXPECT_EQ(r.text, std::string("FROM busybox\n"
+                                  "ENV A=1 B=\"2 3\"\n"
+                                  "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                          kNpmPrelude + kNodeAuthPrelude +
+                          "test -n \"$NODE_AUTH_TOKEN\" && npm ci\n")
+        << value;
+    ExpectIdempotent(r, o);
+  }
+  // Single quotes keep `$NPM_TOKEN` literal: that ENV is no copy.
+  RewriteResult r = MustRewrite(
+      "FROM busybox\nARG NPM_TOKEN\nENV NODE_AUTH_TOKEN='$NPM_TOKEN'\nRUN npm ci\n", o);
+  EXPECT_FALSE(r.changed);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_EQ(r.skipped[0].message,
+            "ARG NPM_TOKEN left as is: ENV at line 3 uses $NPM_TOKEN outside RUN");
+}
+
+TEST(Rewrite, EnvCopiesUnderSeveralNamesAndOnFromACopyAllGo) {
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", fake::Make(fake::Kind::kNpmToken)}};
+  RewriteResult r = MustRewrite("FROM busybox AS a\n"
+                                "ARG NPM_TOKEN\n"
+                                "ENV NPM_TOKEN=$NPM_TOKEN NODE_AUTH_TOKEN=$NPM_TOKEN X=1\n"
+                                "ENV OTHER=\"${NODE_AUTH_TOKEN}\"\n"
+                                "FROM a\n"
+                                "RUN echo $OTHER\n",
+                                o);
+  EXPECT_EQ(r.text, std::string("FROM busybox AS a\n"
+                                "ENV X=1\n"
+                                "FROM a\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNpmPrelude + kNodeAuthPrelude +
+                        "test -s /run/secrets/NPM_TOKEN || { echo 'secret NPM_TOKEN is missing "
+                        "or empty' >&2; exit 1; }; OTHER=\"$(cat /run/secrets/NPM_TOKEN)\" || "
+                        "exit 1; export OTHER; echo $OTHER\n");
+  ASSERT_EQ(r.changes.size(), 4u);
+  EXPECT_EQ(r.changes[1].message, "ENV NPM_TOKEN=$NPM_TOKEN removed with the ARG");
+  EXPECT_EQ(r.changes[3].line, 4);
+  EXPECT_EQ(r.changes[3].message,
+            "ENV OTHER=$NODE_AUTH_TOKEN removed with the ARG: the image's runtime ENV no "
+            "longer holds OTHER; pass it at run time with podman run --secret");
+  EXPECT_EQ(r.advice.size(), 3u);
+  ExpectIdempotent(r, o);
+}
+
+TEST(Rewrite, RenamedSecretReachesTheStagesBuiltFromItsStage) {
+  RewriteOptions o;
+  o.build_args = {{"NPM_TOKEN", fake::Make(fake::Kind::kNpmToken)}};
+  RewriteResult r = MustRewrite("FROM busybox AS deps\n"
+                                "ARG NPM_TOKEN\n"
+                                "ENV NODE_AUTH_TOKEN=$NPM_TOKEN\n"
+                                "FROM deps AS build\n"
+                                "RUN npm ci\n"
+                                "FROM build\n"
+                                "RUN [\"npm\", \"test\"]\n"
+                                "FROM busybox\n"
+                                "RUN true\n",
+                                o);
+  // The ARG itself stays in its stage; the ENV's name goes on.
+  EXPECT_EQ(r.text, std::string("FROM busybox AS deps\n"
+                                "FROM deps AS build\n"
+                                "RUN --mount=type=secret,id=NPM_TOKEN ") +
+                        kNodeAuthPrelude + "npm ci\n"
+                        "FROM build\n"
+                        "RUN --mount=type=secret,id=NPM_TOKEN [\"/bin/sh\", \"-c\", \"test -s "
+                        "/run/secrets/NPM_TOKEN || { echo 'secret NPM_TOKEN is missing or "
+                        "empty' >&2; exit 1; }; NODE_AUTH_TOKEN=\\\"$(cat "
+                        "/run/secrets/NPM_TOKEN)\\\" || exit 1; export NODE_AUTH_TOKEN; exec "
+                        "\\\"$@\\\"\", \"sh\", \"npm\", \"test\"]\n"
+                        "FROM busybox\n"
+                        "RUN true\n");
+  ASSERT_EQ(r.changes.size(), 2u);
+  EXPECT_EQ(r.changes[0].message,
+            "ARG NPM_TOKEN removed; RUN at line 5, 7 read it from a secret mount");
+  ExpectIdempotent(r, o);
+  // On podman 5.8 the mount sets the new name itself.
+  o.target = {5, 8};
+  r = MustRewrite("FROM busybox\nARG NPM_TOKEN\nENV NODE_AUTH_TOKEN=$NPM_TOKEN\nFROM 0\n"
+                  "RUN npm ci\n", o);
+  EXPECT_EQ(r.text, "FROM busybox\nFROM 0\n"
+                    "RUN --mount=type=secret,id=NPM_TOKEN,env=NODE_AUTH_TOKEN test -n "
+                    "\"$NODE_AUTH_TOKEN\" || { echo 'secret NPM_TOKEN is missing or empty' >&2; "
+                    "exit 1; }; npm ci\n");
   ExpectIdempotent(r, o);
 }
 

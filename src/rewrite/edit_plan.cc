@@ -2,8 +2,11 @@
 // instructions are copied byte for byte. Within a RUN the new flags go right
 // after the keyword and the prelude right before the script, at the column
 // the parser recorded, so continuations and indentation stay as they were.
+// An exec-form RUN has no script to put a prelude before: its JSON array is
+// written anew, on one line, with a shell that runs the prelude first.
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rewrite/rewrite_internal.h"
@@ -45,6 +48,25 @@ std::string JoinLines(const Lines& l) {
 void InsertAt(std::string& line, int column, const std::string& text) {
   size_t at = std::min(line.size(), static_cast<size_t>(std::max(column, 1) - 1));
   line.insert(at, text);
+}
+
+// `text` as a JSON string: quotes, backslashes and control bytes escaped,
+// the other bytes (UTF-8) as they are.
+std::string JsonString(std::string_view text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += std::string("\\u00") + kHex[u >> 4] + kHex[u & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 // A RUN's lines after its edits, each with the original line it came from.
@@ -103,7 +125,18 @@ EditedLines EditedRun(const Instruction& ins, const InstructionEdit& e,
   // still hold.
   // The script starts after the keyword; insert it first so the keyword's
   // column stays valid when both are on one line.
-  if (!prelude.empty()) InsertAt(out.lines[script.line - first], script.column, prelude);
+  if (!prelude.empty() && ins.exec_form) {
+    // The array is written anew on the line it starts on; the lines it
+    // went on over are dropped.
+    size_t at = static_cast<size_t>(script.line - first);
+    std::string& line = out.lines[at];
+    line = line.substr(0, std::min(line.size(), static_cast<size_t>(script.column - 1))) +
+           ExecWithPrelude(ins.exec, prelude);
+    out.lines.resize(at + 1);
+    out.origins.resize(at + 1);
+  } else if (!prelude.empty()) {
+    InsertAt(out.lines[script.line - first], script.column, prelude);
+  }
   int keyword_end = ins.keyword_pos.column + static_cast<int>(ins.keyword.size());
   if (!flags.empty()) InsertAt(out.lines[ins.keyword_pos.line - first], keyword_end, flags);
   for (const auto& [from, to] : e.substitutions) {
@@ -164,6 +197,27 @@ std::vector<std::string> RenderTail(const State& st, const Lines& file,
 }
 
 }  // namespace
+
+bool IsShellScriptArray(const std::vector<std::string>& argv) {
+  if (argv.size() < 3 || argv[1] != "-c") return false;
+  std::string_view shell = argv[0];
+  shell.remove_prefix(std::min(shell.size(), shell.rfind('/') + 1));
+  return shell == "sh" || shell == "bash" || shell == "ash" || shell == "dash";
+}
+
+std::string ExecWithPrelude(const std::vector<std::string>& argv, const std::string& prelude) {
+  std::vector<std::string> words = argv;
+  if (IsShellScriptArray(argv)) {
+    words[2] = prelude + words[2];
+  } else {
+    // "$@" hands on every word as it was, and exec leaves no shell behind.
+    words = {"/bin/sh", "-c", prelude + "exec \"$@\"", "sh"};
+    words.insert(words.end(), argv.begin(), argv.end());
+  }
+  std::string out = "[";
+  for (const auto& w : words) out += (out.size() > 1 ? ", " : "") + JsonString(w);
+  return out + "]";
+}
 
 std::string RenderEdits(std::string_view text, const State& st, std::vector<int>& origins) {
   Lines file = SplitLines(text);

@@ -75,9 +75,13 @@ void State::Mount(size_t index, const std::string& given, const std::string& pre
     if (f.name == "mount" && MountKey(f.value) == wanted) return;
   }
   InstructionEdit& e = edits[index];
-  if (std::find(e.mounts.begin(), e.mounts.end(), mount) != e.mounts.end()) return;
-  e.mounts.push_back(mount);
-  e.preludes.push_back(prelude);
+  // One mount may feed two variables (an ARG and the ENV that renames it).
+  if (std::find(e.mounts.begin(), e.mounts.end(), mount) == e.mounts.end()) {
+    e.mounts.push_back(mount);
+  }
+  if (std::find(e.preludes.begin(), e.preludes.end(), prelude) == e.preludes.end()) {
+    e.preludes.push_back(prelude);
+  }
 }
 
 bool IsEditableRun(const Instruction& ins) {

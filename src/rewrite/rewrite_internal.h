@@ -91,6 +91,15 @@ bool ReferencesVariable(std::string_view text, std::string_view name);
 /// Is RUN `ins` one we can edit: shell form, no heredoc, not ONBUILD.
 bool IsEditableRun(const Instruction& ins);
 
+/// Is the exec-form `argv` a shell running a script: `sh -c SCRIPT …`
+/// (sh, bash, ash or dash, by any path)?
+bool IsShellScriptArray(const std::vector<std::string>& argv);
+
+/// The JSON array that runs `prelude` and then `argv`: the prelude put
+/// before the script of a `sh -c SCRIPT` array, else
+/// `["/bin/sh", "-c", "PRELUDE exec \"$@\"", "sh", argv…]` (edit_plan.cc).
+std::string ExecWithPrelude(const std::vector<std::string>& argv, const std::string& prelude);
+
 /// A copied file that the rewrite takes out of the image: a read-only
 /// mount at `path`, or no file at all (an SSH key the agent serves).
 struct MountedFile {

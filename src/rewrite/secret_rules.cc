@@ -7,7 +7,17 @@
 // literal in ENV or LABEL is taken out of the file; ENV values that a RUN
 // names come from a build secret, the rest belong in a run-time secret. An
 // ENV (one that copies an ARG too) is also in the environment of the stages
-// built FROM its stage, so their RUN steps get the secret as well.
+// built FROM its stage, so their RUN steps get the secret as well. An ENV
+// that copies the value under another name (`ENV NODE_AUTH_TOKEN=$NPM_TOKEN`,
+// read by npm through an .npmrc) goes too, and the steps after it get the
+// secret exported under that name, chosen as for the variable itself.
+// An exec-form RUN gets the secret through a /bin/sh that runs the prelude
+// and then execs its argv (or the prelude goes before the script of a
+// `sh -c SCRIPT` array); one that runs no shell cannot name the variable,
+// only read it from its environment, so it always gets it. A stage is
+// taken to have /bin/sh unless it starts FROM scratch or a distroless image
+// (directly or through earlier stages) with no shell-form RUN before the
+// step: there the RUN is left as is, with the reason.
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -43,9 +53,10 @@ std::optional<std::string> BuildArgValue(const RewriteOptions& o, const std::str
   return std::nullopt;
 }
 
-std::string SecretMount(const State& st, const std::string& name) {
-  std::string m = "--mount=type=secret,id=" + name;
-  if (SupportsSecretEnvMount(st.options.target)) m += ",env=" + name;
+// Secret `id` as variable `var` of the step (the name an ENV gave it).
+std::string SecretMount(const State& st, const std::string& id, const std::string& var) {
+  std::string m = "--mount=type=secret,id=" + id;
+  if (SupportsSecretEnvMount(st.options.target)) m += ",env=" + var;
   return m;
 }
 
@@ -53,40 +64,59 @@ std::string SecretMount(const State& st, const std::string& name) {
 // the variable the ARG or ENV used to provide. `export V="$(cat …)"` would
 // hide a cat that fails (a file the step's user cannot read): the
 // assignment comes first, so that its status counts.
-std::string SecretPrelude(const State& st, const std::string& name) {
-  std::string fail = " || { echo 'secret " + name +
-                     " is missing or empty' >&2; exit 1; }; ";
-  if (SupportsSecretEnvMount(st.options.target)) return "test -n \"$" + name + "\"" + fail;
-  std::string file = "/run/secrets/" + name;
-  return "test -s " + file + fail + name + "=\"$(cat " + file + ")\" || exit 1; export " + name +
+std::string SecretPrelude(const State& st, const std::string& id, const std::string& var) {
+  std::string fail = " || { echo 'secret " + id + " is missing or empty' >&2; exit 1; }; ";
+  if (SupportsSecretEnvMount(st.options.target)) return "test -n \"$" + var + "\"" + fail;
+  std::string file = "/run/secrets/" + id;
+  return "test -s " + file + fail + var + "=\"$(cat " + file + ")\" || exit 1; export " + var +
          "; ";
 }
+
+// `ENV NAME=$FROM`: the value of FROM handed on as NAME (maybe FROM itself).
+struct Alias {
+  size_t index = 0;
+  std::string name;
+  std::string from;
+};
+
+// A RUN that reads the secret under a name an ENV gave it.
+struct Reader {
+  size_t run = 0;
+  std::string var;
+};
 
 // The RUN steps after `index` that get the secret, or the reason the
 // variable cannot be rewritten.
 struct Users {
   std::vector<size_t> runs;
-  std::vector<size_t> aliases;  // ENV NAME=$NAME that carry it on
+  std::vector<Reader> renamed;  // after an ENV that copies it to a new name
+  std::vector<Alias> aliases;   // the ENV pairs that carry it on
   // The instructions [first, second) the value reaches: the rest of its
   // stage, and the stages built FROM it while it is in their environment.
   std::vector<std::pair<size_t, size_t>> spans;
   std::string problem;
 };
 
-// `ENV NAME=$NAME` (or `${NAME}`), the usual way to hand an ARG to the
-// steps (and the container) that follow, with nothing else naming it.
-bool IsEnvAlias(const State& st, const Instruction& ins, const std::string& name) {
-  if (ins.keyword != "ENV") return false;
-  bool alias = false;
+constexpr int kMaxAliasDepth = 16;  // ENV B=$A, ENV C=$B, …
+
+// The names that `ENV NEW=$NAME` (or `${NAME}`, in double quotes or none)
+// pairs of `ins` copy the value to: the usual way to hand an ARG to the
+// steps (and the container) that follow. Empty when a pair uses $NAME in
+// another way (single quotes keep it literal) or sets NAME anew.
+std::vector<std::string> AliasNames(const State& st, const Instruction& ins,
+                                    const std::string& name) {
+  std::vector<std::string> names;
+  if (ins.keyword != "ENV") return names;
   for (const auto& kv : SplitKeyValues(ins, st.file.escape)) {
-    bool copies = kv.key == name && (kv.value == "$" + name || kv.value == "${" + name + "}");
+    bool single = kv.value_offset < ins.args.size() && ins.args[kv.value_offset] == '\'';
+    bool copies = !single && (kv.value == "$" + name || kv.value == "${" + name + "}");
     if (copies) {
-      alias = true;
-    } else if (ReferencesVariable(kv.value, name)) {
-      return false;
+      names.push_back(kv.key);
+    } else if (kv.key == name || ReferencesVariable(kv.value, name)) {
+      return {};
     }
   }
-  return alias;
+  return names;
 }
 
 // `ENV NAME=…` with a value of its own: the steps after it read that one.
@@ -107,11 +137,13 @@ bool ScanStage(const State& st, size_t begin, int stage, const std::string& name
     const Instruction& ins = all[j];
     bool named = ReferencesVariable(ins.args, name);
     if (SetsAnew(st, ins, name)) break;
+    std::vector<std::string> names;
+    if (named && !st.edits.count(j)) names = AliasNames(st, ins, name);
     if (ins.keyword == "SHELL") {
       u.problem = "SHELL at line " + std::to_string(ins.start_line) +
                   " changes the shell the secret prelude is written for";
-    } else if (named && IsEnvAlias(st, ins, name) && !st.edits.count(j)) {
-      u.aliases.push_back(j);
+    } else if (!names.empty()) {
+      for (auto& n : names) u.aliases.push_back({j, n, name});
     } else if (named && ins.Effective() != "RUN") {
       u.problem = ins.keyword + " at line " + std::to_string(ins.start_line) +
                   " uses $" + name + " outside RUN";
@@ -150,30 +182,131 @@ void FollowIntoLaterStages(const State& st, size_t index, const std::string& nam
   }
 }
 
-Users FindUsers(const State& st, size_t index, const std::string& name, bool implicit) {
+// An exec-form RUN that starts no shell: it cannot name the variable, so
+// any use of it is through its environment.
+bool RunsNoShell(const Instruction& ins) {
+  return ins.exec_form && !IsShellScriptArray(ins.exec);
+}
+
+// The stage FROM `base` names (an AS name in any case, or an index) before
+// stage `before`; -1 for an image.
+int StageOf(const State& st, const std::string& base, int before) {
+  if (!base.empty() && base.size() < 10 &&
+      base.find_first_not_of("0123456789") == std::string::npos) {
+    int n = std::stoi(base);
+    return n < before ? n : -1;
+  }
+  int found = -1;
+  for (const auto& ins : st.file.instructions) {
+    if (ins.stage >= before) break;
+    std::istringstream in(ins.args);
+    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+    if (ins.keyword == "FROM" && words.size() == 3 && ToLower(words[1]) == "as" &&
+        ToLower(words[2]) == base) {
+      found = ins.stage;
+    }
+  }
+  return found;
+}
+
+// Has /bin/sh been there before instruction `index`: a shell-form RUN ran
+// in its stage (or a stage it is built FROM), or the stages start from an
+// image other than scratch and distroless ones, which hold no shell.
+bool ShellKnownBefore(const State& st, size_t index, int depth) {
+  const auto& all = st.file.instructions;
+  for (size_t i = index; i-- > 0;) {
+    if (all[i].keyword == "RUN" && !all[i].exec_form) return true;
+    if (all[i].keyword != "FROM") continue;
+    std::istringstream in(all[i].args);
+    std::string base;
+    in >> base;
+    base = ToLower(base);
+    if (base == "scratch" || base.find("distroless") != std::string::npos) return false;
+    int from = StageOf(st, base, all[i].stage);
+    if (from < 0) return true;
+    size_t end = i;
+    while (end > 0 && all[end - 1].stage > from) --end;
+    return depth < kMaxAliasDepth * 4 && ShellKnownBefore(st, end, depth + 1);
+  }
+  return false;
+}
+
+// Why RUN `j` cannot take the secret prelude; "" when it can.
+std::string CannotTakePrelude(const State& st, size_t j) {
+  const Instruction& ins = st.file.instructions[j];
+  std::string at = "RUN at line " + std::to_string(ins.start_line);
+  if (!ins.heredocs.empty()) return at + " has a heredoc; it cannot read the secret";
+  if (!ins.exec_form) return Trim(ins.args).empty() ? at + " is empty" : "";
+  if (ins.exec.empty()) return at + " is an empty exec form";
+  if (IsShellScriptArray(ins.exec) || ShellKnownBefore(st, j, 0)) return "";
+  return at + " is in exec form in a stage that starts FROM scratch or a distroless image, "
+              "where /bin/sh, which would read the secret for it, is not known to exist";
+}
+
+Users FindUsers(const State& st, size_t index, const std::string& name, int depth);
+
+// The steps after each ENV that copies the value to a new name get it
+// under that name, as the variable itself (FindUsers).
+void FollowRenames(const State& st, const std::string& name, int depth, Users& u) {
+  std::vector<Alias> aliases = u.aliases;
+  for (const Alias& a : aliases) {
+    if (a.name == name || !u.problem.empty()) continue;
+    if (depth >= kMaxAliasDepth) {
+      u.problem = "too many ENV steps hand it on under new names";
+      return;
+    }
+    Users sub = FindUsers(st, a.index, a.name, depth + 1);
+    u.problem = sub.problem;
+    for (size_t j : sub.runs) u.renamed.push_back({j, a.name});
+    u.renamed.insert(u.renamed.end(), sub.renamed.begin(), sub.renamed.end());
+    u.aliases.insert(u.aliases.end(), sub.aliases.begin(), sub.aliases.end());
+  }
+}
+
+// A tool may read the variable from its environment without the script
+// naming it (npm reads NODE_AUTH_TOKEN): when no RUN names it, every RUN
+// it reaches gets it; an exec-form one that starts no shell always does.
+Users FindUsers(const State& st, size_t index, const std::string& name, int depth) {
   const auto& all = st.file.instructions;
   Users u;
   bool lasts = ScanStage(st, index + 1, all[index].stage, name, u);
   // An ARG reaches the next stages only through an ENV that copies it.
-  if (lasts && (all[index].keyword == "ENV" || !u.aliases.empty())) {
+  bool copied = std::any_of(u.aliases.begin(), u.aliases.end(),
+                            [&](const Alias& a) { return a.name == name; });
+  if (lasts && (all[index].keyword == "ENV" || copied)) {
     FollowIntoLaterStages(st, index, name, u);
   }
   if (!u.problem.empty()) return u;
-  if (u.runs.empty() && implicit) {
-    for (auto [begin, end] : u.spans) {
-      for (size_t j = begin; j < end; ++j) {
-        if (all[j].keyword == "RUN") u.runs.push_back(j);
-      }
+  std::set<size_t> named(u.runs.begin(), u.runs.end());
+  u.runs.clear();
+  for (auto [begin, end] : u.spans) {
+    for (size_t j = begin; j < end; ++j) {
+      if (all[j].keyword != "RUN") continue;
+      if (named.empty() || named.count(j) > 0 || RunsNoShell(all[j])) u.runs.push_back(j);
     }
   }
   for (size_t j : u.runs) {
-    if (!IsEditableRun(all[j])) {
-      u.problem = "RUN at line " + std::to_string(all[j].start_line) +
-                  " is in exec form or has a heredoc; it cannot read the secret";
-      return u;
-    }
+    u.problem = CannotTakePrelude(st, j);
+    if (!u.problem.empty()) return u;
   }
+  FollowRenames(st, name, depth, u);
   return u;
+}
+
+// Every RUN that gets the secret, under any name, in order.
+std::vector<size_t> AllRuns(const Users& u) {
+  std::set<size_t> runs(u.runs.begin(), u.runs.end());
+  for (const Reader& r : u.renamed) runs.insert(r.run);
+  return {runs.begin(), runs.end()};
+}
+
+// Mounts secret `id` on every RUN of `u`, with the preludes that export it
+// as `var` and under each name an ENV gave it.
+void MountOnRuns(State& st, const Users& u, const std::string& id, const std::string& var) {
+  for (size_t j : u.runs) st.Mount(j, SecretMount(st, id, var), SecretPrelude(st, id, var));
+  for (const Reader& r : u.renamed) {
+    st.Mount(r.run, SecretMount(st, id, r.var), SecretPrelude(st, id, r.var));
+  }
 }
 
 std::string LineList(const State& st, const std::vector<size_t>& runs) {
@@ -193,25 +326,38 @@ struct PairPlan {
 std::string KeptPairs(const Instruction& ins, const std::vector<KeyValue>& pairs,
                       const std::vector<bool>& removed);
 std::string RebuiltInstruction(const State& st, const Instruction& ins, std::string kept);
+void RemovePairs(State& st, size_t index, const std::vector<KeyValue>& pairs,
+                 const std::vector<bool>& removed);
 
-// Takes `ENV NAME=$NAME` out of each alias; the value stays out of the
-// config, and a container that needs it gets it at run time.
-void DropAliases(State& st, const Users& users, const std::string& name) {
-  for (size_t j : users.aliases) {
+// How a container that needs `var` gets the value of secret `id` at run
+// time, now that the image's config does not hold it.
+void AdviseRunTime(State& st, const std::string& var, const std::string& id) {
+  st.Advise("if the container needs " + var + " at run time, pass it then: printf %s \"$" + id +
+            "\" | podman secret create " + ToLower(var) + " - && podman run --secret " +
+            ToLower(var) + ",type=env,target=" + var + " IMAGE");
+}
+
+// Takes the `ENV NAME=$FROM` pairs out of each alias (the other pairs of
+// the line stay); the value stays out of the config, and a container that
+// needs it gets it at run time.
+void DropAliases(State& st, const Users& users, const std::string& id) {
+  std::map<size_t, std::vector<Alias>> by_env;
+  for (const Alias& a : users.aliases) by_env[a.index].push_back(a);
+  for (const auto& [j, aliases] : by_env) {
     const Instruction& ins = st.file.instructions[j];
     std::vector<KeyValue> pairs = SplitKeyValues(ins, st.file.escape);
     std::vector<bool> removed(pairs.size(), false);
-    for (size_t k = 0; k < pairs.size(); ++k) removed[k] = pairs[k].key == name;
-    std::string kept = KeptPairs(ins, pairs, removed);
-    if (kept.empty()) {
-      st.edits[j].remove = true;
-    } else {
-      st.edits[j].replace = RebuiltInstruction(st, ins, kept);
+    for (const Alias& a : aliases) {
+      for (size_t k = 0; k < pairs.size(); ++k) removed[k] = removed[k] || pairs[k].key == a.name;
+      std::string note = "ENV " + a.name + "=$" + a.from + " removed with the ARG";
+      if (a.name != a.from) {
+        note += ": the image's runtime ENV no longer holds " + a.name +
+                "; pass it at run time with podman run --secret";
+      }
+      st.Change(ins.start_line, kRuleArg, note);
+      AdviseRunTime(st, a.name, id);
     }
-    st.Change(ins.start_line, kRuleArg, "ENV " + name + "=$" + name + " removed with the ARG");
-    st.Advise("if the container needs " + name + " at run time, pass it then: printf %s \"$" +
-              name + "\" | podman secret create " + ToLower(name) + " - && podman run --secret " +
-              ToLower(name) + ",type=env,target=" + name + " IMAGE");
+    RemovePairs(st, j, pairs, removed);
   }
 }
 
@@ -225,23 +371,40 @@ bool ArgToSecret(State& st, size_t index, const KeyValue& kv) {
   bool secret = value ? (ValueIsSecret(kv.key, *value) || NameSuggestsSecret(kv.key))
                       : NameSuggestsSecret(kv.key) && !st.options.require_values;
   if (!secret || (value && value->empty())) return false;
-  Users users = FindUsers(st, index, kv.key, true);
+  Users users = FindUsers(st, index, kv.key, 0);
   if (!users.problem.empty()) {
     st.Skip(ins.start_line, kRuleArg, "ARG " + kv.key + " left as is: " + users.problem);
     return false;
   }
-  for (size_t j : users.runs) st.Mount(j, SecretMount(st, kv.key), SecretPrelude(st, kv.key));
+  MountOnRuns(st, users, kv.key, kv.key);
   DropAliases(st, users, kv.key);
+  std::vector<size_t> runs = AllRuns(users);
   bool from_default = st.global_defaults.count(kv.key) > 0 &&
                       !BuildArgValue(st.options, kv.key).has_value();
   SecretNeed need{kv.key, SecretNeed::kEnv, kv.key, value, from_default ? "" : kv.key};
   st.Need(need);
   st.Change(ins.start_line, kRuleArg,
             "ARG " + kv.key + " removed; " +
-                (users.runs.empty() ? std::string("no RUN uses it")
-                                    : "RUN at line " + LineList(st, users.runs) +
-                                          " read it from a secret mount"));
+                (runs.empty() ? std::string("no RUN uses it")
+                              : "RUN at line " + LineList(st, runs) +
+                                    " read it from a secret mount"));
   return true;
+}
+
+// The secret id for literal `value` of variable `name`: the name, unless
+// another literal already took that id with another value (one ENV per
+// stage, each its own token): then NAME_2, NAME_3, … so that each step
+// gets its own value.
+std::string LiteralSecretId(const State& st, const std::string& name,
+                            const std::optional<std::string>& value) {
+  for (int n = 1;; ++n) {
+    std::string id = n == 1 ? name : name + "_" + std::to_string(n);
+    auto have = std::find_if(st.result.secrets.begin(), st.result.secrets.end(),
+                             [&id](const SecretNeed& s) { return s.id == id; });
+    if (have == st.result.secrets.end() || !have->value || !value || *have->value == *value) {
+      return id;
+    }
+  }
 }
 
 // A literal secret value in ARG, ENV or LABEL.
@@ -254,29 +417,25 @@ bool LiteralToSecret(State& st, size_t index, const KeyValue& kv) {
   Users users;
   // A tool may read an ENV or ARG from its environment without the script
   // naming it (pip reads PIP_INDEX_URL): every later RUN of the stage gets it.
-  if (ins.keyword != "LABEL") users = FindUsers(st, index, kv.key, true);
+  if (ins.keyword != "LABEL") users = FindUsers(st, index, kv.key, 0);
   if (!users.problem.empty()) {
     st.Skip(ins.start_line, kRuleLiteral,
             ins.keyword + " " + kv.key + " left as is: " + users.problem);
     return false;
   }
-  for (size_t j : users.runs) st.Mount(j, SecretMount(st, kv.key), SecretPrelude(st, kv.key));
-  DropAliases(st, users, kv.key);
+  const std::string id = LiteralSecretId(st, kv.key, value);
+  MountOnRuns(st, users, id, kv.key);
+  DropAliases(st, users, id);
   std::string what = ins.keyword + " " + kv.key;
-  if (!users.runs.empty()) {
-    st.Need({kv.key, SecretNeed::kEnv, kv.key, value, ""});
+  if (std::vector<size_t> runs = AllRuns(users); !runs.empty()) {
+    st.Need({id, SecretNeed::kEnv, id, value, ""});
     st.Change(ins.start_line, kRuleLiteral,
-              what + ": secret value removed; RUN at line " + LineList(st, users.runs) +
+              what + ": secret value removed; RUN at line " + LineList(st, runs) +
                   " read it from a secret mount");
   } else {
     st.Change(ins.start_line, kRuleLiteral, what + ": secret value removed");
   }
-  if (ins.keyword == "ENV") {
-    st.Advise("if the container needs " + kv.key + " at run time, pass it then: "
-              "printf %s \"$" + kv.key + "\" | podman secret create " + ToLower(kv.key) +
-              " - && podman run --secret " + ToLower(kv.key) + ",type=env,target=" + kv.key +
-              " IMAGE");
-  }
+  if (ins.keyword == "ENV") AdviseRunTime(st, kv.key, kv.key);
   st.Advise("rotate the value of " + what + " (line " + std::to_string(ins.start_line) +
             "): it was written in the Containerfile");
   return true;

@@ -729,6 +729,84 @@ CF
     "$(value_tag "$tok" | sha256sum | cut -d' ' -f1)" ] || fail "the stage did not read the token"
 }
 
+# The original (no rewrite) is blocked.
+expect_original_blocked() {
+  sb build "${STORE[@]}" "$@" -t localhost/ho-original:1 "$CTX"
+  expect_rc 65
+  expect_no_image localhost/ho-original:1
+}
+
+# `ENV NODE_AUTH_TOKEN=${NPM_TOKEN}`: npm reads the new name through its
+# .npmrc, the RUN naming neither (a stand-in npm here), also in a stage
+# built FROM the stage and from an exec-form RUN. The ENV pair goes, the
+# other stays. (A COPY of an .npmrc is blocked by its name alone, whatever
+# it holds: the file is written by a RUN here.)
+test_held_out_arg_renamed_into_the_runtime_env() {
+  new_context
+  local tok want; tok=$("$FAKE" NPM_TOKEN)
+  want=$(value_tag "$tok" | sha256sum | cut -d' ' -f1)
+  cat > "$CTX/npm" <<'SH'
+#!/bin/sh
+var=$(sed -n 's/.*:_authToken=\${\([A-Z_]*\)}$/\1/p' /app/.npmrc)
+eval "value=\${$var}"
+printf %s "$value" | sha256sum | cut -c1-12 > "/app/npm-$1"
+SH
+  chmod +x "$CTX/npm"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox AS deps
+WORKDIR /app
+COPY npm /usr/local/bin/npm
+RUN printf '//registry.example.invalid/:_authToken=${NODE_AUTH_TOKEN}\n' > .npmrc
+ARG NPM_TOKEN
+ENV NODE_AUTH_TOKEN="${NPM_TOKEN}" NODE_ENV=production
+RUN npm ci
+FROM deps
+RUN ["/usr/local/bin/npm", "test"]
+CF
+  expect_original_blocked --build-arg "NPM_TOKEN=$tok"
+  apply_passes localhost/ho-renamed:1 "$tok" -- --build-arg "NPM_TOKEN=$tok"
+  grep -q "the image's runtime ENV no longer holds NODE_AUTH_TOKEN" "$ERR" ||
+    fail "no note on the runtime ENV"
+  grep -q 'podman run --secret node_auth_token,type=env,target=NODE_AUTH_TOKEN' "$ERR" ||
+    fail "no run-time advice"
+  [ "$(image_file_sum localhost/ho-renamed:1 /app/npm-ci)" = "$want" ] ||
+    fail "npm ci did not read NODE_AUTH_TOKEN"
+  [ "$(image_file_sum localhost/ho-renamed:1 /app/npm-test)" = "$want" ] ||
+    fail "the stage built FROM it did not read NODE_AUTH_TOKEN"
+  "${PODMAN[@]}" image inspect localhost/ho-renamed:1 --format '{{.Config.Env}}' > "$E2E_TMP/cfg"
+  grep -q 'NODE_ENV=production' "$E2E_TMP/cfg" || fail "the other ENV pair was lost"
+  if grep -q 'NODE_AUTH_TOKEN' "$E2E_TMP/cfg"; then fail "NODE_AUTH_TOKEN is in the config"; fi
+}
+
+# Exec-form RUN steps read the secret: a `sh -c` script and a program that
+# reads GITHUB_TOKEN from its environment, its argv handed on unchanged.
+test_held_out_exec_form_runs_read_the_secret() {
+  new_context
+  local tok; tok=$("$FAKE" GITHUB_TOKEN)
+  cat > "$CTX/fetch" <<'SH'
+#!/bin/sh
+printf '%s|' "$@" > /args.txt
+printf %s "$GITHUB_TOKEN" | sha256sum | cut -c1-12 > /fetched.txt
+SH
+  chmod +x "$CTX/fetch"
+  cat > "$CTX/Containerfile" <<'CF'
+FROM localhost/busybox
+COPY fetch /usr/local/bin/fetch
+ARG GITHUB_TOKEN
+RUN ["sh", "-c", "echo \"len=${#GITHUB_TOKEN}\" > /len.txt"]
+RUN ["/usr/local/bin/fetch", "--all", "a \"b\" c"]
+CF
+  expect_original_blocked --build-arg "GITHUB_TOKEN=$tok"
+  apply_passes localhost/ho-exec:1 "$tok" -- --build-arg "GITHUB_TOKEN=$tok"
+  grep -q 'RUN at line 4, 5 read it from a secret mount' "$ERR" || fail "no note on the RUNs"
+  [ "$(image_file_sum localhost/ho-exec:1 /len.txt)" = \
+    "$(echo "len=${#tok}" | sha256sum | cut -d' ' -f1)" ] || fail "sh -c did not read the token"
+  [ "$(image_file_sum localhost/ho-exec:1 /fetched.txt)" = \
+    "$(value_tag "$tok" | sha256sum | cut -d' ' -f1)" ] || fail "fetch did not read the token"
+  [ "$(image_file_sum localhost/ho-exec:1 /args.txt)" = \
+    "$(printf '%s' '--all|a "b" c|' | sha256sum | cut -d' ' -f1)" ] || fail "argv changed"
+}
+
 # `ARG GH_TOKEN` before FROM, declared again by the stage: both go (the
 # comments stay), the build passes, and a second rewrite changes nothing.
 # One that no stage declares takes the build argument nowhere: it is dropped.
