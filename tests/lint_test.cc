@@ -431,6 +431,44 @@ TEST(Lint, ReportsCopyingAFileOfNoTellingNameThatHoldsASecret) {
   EXPECT_EQ(f.excerpt.find(token), std::string::npos);
 }
 
+// npm's docs advise `_authToken=${NPM_TOKEN}` in a committed .npmrc: such a
+// file holds no secret, so it is seen (low), not blocking; one line with a
+// literal value, or a token the detector finds, keeps it high.
+TEST(Lint, CredentialFileOfOnlyVariableReferencesIsLow) {
+  TempDir ctx;
+  ctx.Write(".npmrc", "registry=https://npm.example.invalid/\n"
+                      "//npm.example.invalid/:_authToken=${NPM_TOKEN}\nalways-auth=true\n");
+  ctx.Write("app/.env", "# from CI\nexport DB_PASSWORD=\"${DB_PASSWORD}\"\nPORT=8080\n");
+  ctx.Write("literal/.npmrc", "//npm.example.invalid/:_authToken=${NPM_TOKEN}\n"
+                              "//other.invalid/:_password=" + fake::Mixed(16) + "\n");
+  ctx.Write("empty/.npmrc");
+  std::vector<Finding> findings = LintText(
+      "FROM a\nCOPY .npmrc /root/\nCOPY app/.env /app/\nCOPY literal/.npmrc /x/\n"
+      "COPY empty/.npmrc /y/\n",
+      {}, ctx.path());
+  std::vector<const Finding*> hits = WithRule(findings, "copy-credential-file");
+  ASSERT_EQ(hits.size(), 4u);
+  EXPECT_EQ(hits[0]->severity, Severity::kLow);
+  EXPECT_EQ(hits[0]->message,
+            "COPY puts .npmrc (credential-file-npmrc) into the image; its secret-named keys "
+            "take their values from variables, so it holds no secret itself");
+  EXPECT_EQ(hits[0]->fix,
+            "pass the variables it names as build secrets (--secret), never as ARG or ENV");
+  EXPECT_EQ(hits[1]->severity, Severity::kLow);
+  EXPECT_EQ(hits[2]->severity, Severity::kHigh);
+  EXPECT_EQ(hits[3]->severity, Severity::kHigh);
+  // COPY . sends it: the same judgement.
+  findings = LintText("FROM a\nCOPY . /app\n", {}, ctx.path());
+  hits = WithRule(findings, "context-credential-file");
+  ASSERT_EQ(hits.size(), 4u);
+  EXPECT_EQ(hits[0]->path, (ctx.path() / ".npmrc").generic_string());
+  EXPECT_EQ(hits[0]->severity, Severity::kLow);
+  EXPECT_NE(hits[0]->message.find("holds no secret itself"), std::string::npos);
+  EXPECT_EQ(hits[1]->severity, Severity::kLow);   // app/.env
+  EXPECT_EQ(hits[2]->severity, Severity::kHigh);  // empty/.npmrc
+  EXPECT_EQ(hits[3]->severity, Severity::kHigh);  // literal/.npmrc
+}
+
 TEST(Lint, DoesNotReportContextFilesTheIgnoreFileExcludes) {
   TempDir ctx;
   ctx.Write(".npmrc");

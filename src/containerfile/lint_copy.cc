@@ -15,6 +15,7 @@
 #include "containerfile/ignore_file.h"
 #include "containerfile/ignore_lookup.h"
 #include "containerfile/lint_internal.h"
+#include "containerfile/secret_names.h"
 #include "containerfile/words.h"
 #include "util/text.h"
 
@@ -209,6 +210,55 @@ std::string FirstSecretRule(const fs::path& file, std::string_view name,
   return found.empty() ? "" : found.front().rule;
 }
 
+// A .npmrc or .env whose secret-named keys all take their values from the
+// environment (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`, as npm's
+// docs advise) holds no secret itself: the variable it names is what must
+// reach the build safely, and the lint of ARG and ENV looks after that.
+bool HoldsOnlyReferences(const fs::path& file, std::string_view rule) {
+  if (rule != "credential-file-npmrc" && rule != "credential-file-dotenv") return false;
+  std::ifstream in(file, std::ios::binary);
+  std::string text(kMaxSourceBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (static_cast<size_t>(in.gcount()) > kMaxSourceBytes) return false;
+  text.resize(static_cast<size_t>(in.gcount()));
+  bool references = false;
+  for (const std::string& raw : Split(text, '\n')) {
+    std::string_view line = Trim(raw);
+    if (StartsWith(line, "export ")) line = Trim(line.substr(7));
+    size_t eq = line.find('=');
+    if (line.empty() || line[0] == '#' || line[0] == ';' || eq == std::string_view::npos) {
+      continue;
+    }
+    std::string_view key = Trim(line.substr(0, eq));
+    std::string_view value = Trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value[0] == '"' || value[0] == '\'') && value.back() == value[0]) {
+      value = value.substr(1, value.size() - 2);
+    }
+    // npm's "//host/path/:_authToken": the setting is after the last ':'.
+    std::string_view name = key.substr(key.find_last_of(":/") + 1);
+    // "always-auth=true" is a switch, not a credential.
+    static constexpr std::string_view kSwitches[] = {"true", "false", "yes", "no", "0", "1"};
+    bool is_switch = std::find(std::begin(kSwitches), std::end(kSwitches), ToLower(value)) !=
+                     std::end(kSwitches);
+    if (!NameSuggestsSecret(name) || value.empty() || is_switch) continue;
+    if (!IsVariableReference(value)) return false;
+    references = true;
+  }
+  return references;
+}
+
+// A credential file of only ${VAR} references, in which the detector
+// finds nothing either.
+bool HoldsNoSecret(const fs::path& file, std::string_view name, std::string_view rule,
+                   const Detector& detector) {
+  return HoldsOnlyReferences(file, rule) && FirstSecretRule(file, name, detector).empty();
+}
+
+constexpr char kReferencesOnly[] =
+    "; its secret-named keys take their values from variables, so it holds no secret itself";
+constexpr char kReferencesFix[] =
+    "pass the variables it names as build secrets (--secret), never as ARG or ENV";
+
 class CopyRules {
  public:
   CopyRules(const LintInput& input, FindingSink& sink)
@@ -241,6 +291,15 @@ void CopyRules::Run(const Instruction& ins) {
       continue;
     }
     std::string rule = CredentialFileRule(CleanPath(src.text));
+    std::optional<fs::path> file;
+    if (from == nullptr && !input_.context.empty()) file = ContextFile(input_.context, src.text);
+    if (!rule.empty() && file &&
+        HoldsNoSecret(*file, CleanPath(src.text), rule, sink_.detector())) {
+      sink_.Add("copy-credential-file", Severity::kLow, src.pos,
+                kw + " puts " + src.text + " (" + rule + ") into the image" + kReferencesOnly,
+                kReferencesFix);
+      continue;
+    }
     if (!rule.empty()) {
       std::string where = from != nullptr ? " from stage " + from->value : "";
       sink_.Add("copy-credential-file",
@@ -252,7 +311,7 @@ void CopyRules::Run(const Instruction& ins) {
     }
     if (from != nullptr || input_.context.empty()) continue;
     // A file of no telling name (pip.conf, settings.xml) that holds one.
-    if (std::optional<fs::path> file = ContextFile(input_.context, src.text)) {
+    if (file) {
       std::string secret = FirstSecretRule(*file, CleanPath(src.text), sink_.detector());
       if (!secret.empty()) {
         sink_.Add("copy-credential-file", Severity::kHigh, src.pos,
@@ -276,12 +335,15 @@ void CopyRules::ContextFiles(const Instruction& ins, const Source& src,
                          sink_.file().path + ":" +
                          std::to_string(ins.start_line);
   for (const auto& [path, rule] : r.files) {
-    Finding& f = sink_.Add(
-        "context-credential-file", Severity::kHigh, src.pos,
-        path + " (" + rule + ") is sent into the image by " + at +
-            "; add it to " + walker_->IgnoreName(),
-        "add /" + path + " to " + walker_->IgnoreName() +
-            ", and mount it with RUN --mount=type=secret where it is needed");
+    std::string sent = path + " (" + rule + ") is sent into the image by " + at;
+    Finding& f =
+        HoldsNoSecret(input_.context / path, path, rule, sink_.detector())
+            ? sink_.Add("context-credential-file", Severity::kLow, src.pos,
+                        sent + kReferencesOnly, kReferencesFix)
+            : sink_.Add("context-credential-file", Severity::kHigh, src.pos,
+                        sent + "; add it to " + walker_->IgnoreName(),
+                        "add /" + path + " to " + walker_->IgnoreName() +
+                            ", and mount it with RUN --mount=type=secret where it is needed");
     // The file as the user names it (the context joined, like the
     // Containerfile's path); no line of its own: the message names the COPY.
     f.origin = Origin::kContext;

@@ -21,7 +21,8 @@ constexpr RuleInfo kRules[] = {
     {"context-credential-file", S::kHigh,
      "credential file in the build context is copied into the image",
      "COPY . or ADD . sends every context file not excluded by the ignore "
-     "file into a layer, where it stays even if a later step deletes it",
+     "file into a layer, where it stays even if a later step deletes it; "
+     "a .npmrc or .env whose secret-named keys all read variables is low",
      "add the file to .containerignore and mount it with RUN "
      "--mount=type=secret where it is needed"},
     {"context-too-large", S::kInfo, "build context only partly checked",
@@ -29,7 +30,9 @@ constexpr RuleInfo kRules[] = {
      "files beyond the limit were not checked",
      "keep the build context small with .containerignore"},
     {"copy-credential-file", S::kHigh, "COPY or ADD of a credential file",
-     "a copied file stays in its layer even when a later step deletes it",
+     "a copied file stays in its layer even when a later step deletes it; "
+     "a .npmrc or .env whose secret-named keys all read variables "
+     "(${NPM_TOKEN}) holds no secret and is reported low",
      "mount the file with RUN --mount=type=secret for the step that needs "
      "it"},
     {"doubled-escape-at-line-end", S::kMedium,
