@@ -44,6 +44,26 @@ void ExpectIdempotent(const RewriteResult& once, const RewriteOptions& options =
   EXPECT_FALSE(twice.changed);
 }
 
+// Options for a build whose one --build-arg is `name`=`value`; ARGs
+// without a value are not taken for secrets by their name alone.
+RewriteOptions OnlyBuildArg(const std::string& name, const std::string& value) {
+  RewriteOptions o;
+  o.build_args = {{name, value}};
+  o.require_values = true;
+  return o;
+}
+
+// `r` needs one secret, from the environment, in place of --build-arg
+// `name` with `value`.
+void ExpectOneSecretFromBuildArg(const RewriteResult& r, const std::string& name,
+                                 const std::string& value) {
+  EXPECT_EQ(BuildFlags(r.secrets),
+            std::vector<std::string>{"--secret id=" + name + ",type=env,env=" + name});
+  ASSERT_EQ(r.secrets.size(), 1u);
+  EXPECT_EQ(r.secrets[0].replaces_build_arg, name);
+  EXPECT_EQ(r.secrets[0].value, value);
+}
+
 const char kArgPrelude[] =
     "test -s /run/secrets/GH_TOKEN || { echo 'secret GH_TOKEN is missing or empty' >&2; "
     "exit 1; }; GH_TOKEN=\"$(cat /run/secrets/GH_TOKEN)\" || exit 1; export GH_TOKEN; ";
@@ -67,11 +87,7 @@ TEST(Rewrite, ArgWithSecretBuildArgBecomesSecretMountOnTheRunThatUsesIt) {
   EXPECT_EQ(r.changes[0].rule, "rewrite-arg-secret");
   EXPECT_EQ(r.changes[0].message,
             "ARG GH_TOKEN removed; RUN at line 4 read it from a secret mount");
-  EXPECT_EQ(BuildFlags(r.secrets),
-            std::vector<std::string>{"--secret id=GH_TOKEN,type=env,env=GH_TOKEN"});
-  ASSERT_EQ(r.secrets.size(), 1u);
-  EXPECT_EQ(r.secrets[0].replaces_build_arg, "GH_TOKEN");
-  EXPECT_EQ(r.secrets[0].value, token);
+  ExpectOneSecretFromBuildArg(r, "GH_TOKEN", token);
   ExpectIdempotent(r, o);
 }
 
@@ -1192,9 +1208,7 @@ const char kNodeAuthPrelude[] =
 
 TEST(Rewrite, EnvThatRenamesTheSecretArgGoesAndLaterRunsReadTheNewName) {
   std::string token = fake::Make(fake::Kind::kNpmToken);
-  RewriteOptions o;
-  o.build_args = {{"NPM_TOKEN", token}};
-  o.require_values = true;
+  RewriteOptions o = OnlyBuildArg("NPM_TOKEN", token);
   RewriteResult r = MustRewrite("FROM localhost/busybox\n"
                                 "ARG NPM_TOKEN\n"
                                 "RUN echo before\n"
@@ -1220,11 +1234,7 @@ TEST(Rewrite, EnvThatRenamesTheSecretArgGoesAndLaterRunsReadTheNewName) {
             "if the container needs NODE_AUTH_TOKEN at run time, pass it then: printf %s "
             "\"$NPM_TOKEN\" | podman secret create node_auth_token - && podman run --secret "
             "node_auth_token,type=env,target=NODE_AUTH_TOKEN IMAGE");
-  EXPECT_EQ(BuildFlags(r.secrets),
-            std::vector<std::string>{"--secret id=NPM_TOKEN,type=env,env=NPM_TOKEN"});
-  ASSERT_EQ(r.secrets.size(), 1u);
-  EXPECT_EQ(r.secrets[0].replaces_build_arg, "NPM_TOKEN");
-  EXPECT_EQ(r.secrets[0].value, token);
+  ExpectOneSecretFromBuildArg(r, "NPM_TOKEN", token);
   ExpectIdempotent(r, o);
 }
 
@@ -1445,9 +1455,7 @@ TEST(Rewrite, EnvSecretFollowsIntoTheStagesBuiltFromItsStage) {
 // the ENV goes with the ARG, and their steps read the secret instead.
 TEST(Rewrite, EnvThatCopiesTheSecretArgIsFollowedIntoTheStagesBuiltFromIt) {
   std::string token = fake::Make(fake::Kind::kNpmToken);
-  RewriteOptions o;
-  o.build_args = {{"NPM_TOKEN", token}};
-  o.require_values = true;
+  RewriteOptions o = OnlyBuildArg("NPM_TOKEN", token);
   RewriteResult r = MustRewrite("FROM busybox AS deps\n"
                                 "ARG NPM_TOKEN\n"
                                 "ENV NPM_TOKEN=$NPM_TOKEN\n"
