@@ -667,6 +667,23 @@ TEST(Rewrite, TwoLiteralsOfOneNameAreTwoSecrets) {
   EXPECT_EQ(r.text.find("GH_TOKEN_2"), std::string::npos) << r.text;
 }
 
+// The builds FROM the image run an ONBUILD step: without the ENV it would
+// read an empty value there, with no error.
+TEST(Rewrite, EnvSecretThatAnOnbuildStepUsesIsLeftWithTheReason) {
+  std::string token = fake::Make(fake::Kind::kGithubToken);
+  for (std::string trigger : {"ONBUILD RUN echo $GH_TOKEN > /a", "ONBUILD ENV B=${GH_TOKEN}"}) {
+    SCOPED_TRACE(trigger);
+    std::string text = "FROM busybox\nENV GH_TOKEN=" + token + "\n" + trigger + "\nRUN true\n";
+    RewriteResult r = MustRewrite(text);
+    EXPECT_EQ(r.text, text);
+    ASSERT_FALSE(r.skipped.empty());
+    EXPECT_EQ(r.skipped[0].line, 2);
+    EXPECT_EQ(r.skipped[0].message,
+              "ENV GH_TOKEN left as is: ONBUILD at line 3 uses $GH_TOKEN in the builds FROM "
+              "this image, which this rewrite does not see");
+  }
+}
+
 TEST(Rewrite, LengthExpansionCountsAsAUse) {
   std::string token = fake::Make(fake::Kind::kGithubToken);
   RewriteResult r = MustRewrite("FROM busybox\nENV GH_TOKEN=" + token +

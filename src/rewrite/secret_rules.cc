@@ -144,6 +144,11 @@ bool ScanStage(const State& st, size_t begin, int stage, const std::string& name
                   " changes the shell the secret prelude is written for";
     } else if (!names.empty()) {
       for (auto& n : names) u.aliases.push_back({j, n, name});
+    } else if (named && ins.keyword == "ONBUILD") {
+      // Its step runs in the builds FROM this image: gone from the ENV,
+      // the value would reach them empty, and silently.
+      u.problem = "ONBUILD at line " + std::to_string(ins.start_line) + " uses $" + name +
+                  " in the builds FROM this image, which this rewrite does not see";
     } else if (named && ins.Effective() != "RUN") {
       u.problem = ins.keyword + " at line " + std::to_string(ins.start_line) +
                   " uses $" + name + " outside RUN";
