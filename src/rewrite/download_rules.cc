@@ -503,7 +503,7 @@ void RewriteDownloads(State& st) {
   std::string netrc;
   std::string header;
   for (size_t i = 0; i < all.size(); ++i) {
-    if (!IsEditableRun(all[i]) || !UsesCurl(all[i])) continue;
+    if (!IsEditableRunStep(all[i]) || !UsesCurl(all[i])) continue;
     RewriteUrls(st, i, netrc);
     RewriteHeaders(st, i, header);
   }

@@ -138,7 +138,12 @@ EditedLines EditedRun(const Instruction& ins, const InstructionEdit& e,
     InsertAt(out.lines[script.line - first], script.column, prelude);
   }
   int keyword_end = ins.keyword_pos.column + static_cast<int>(ins.keyword.size());
-  if (!flags.empty()) InsertAt(out.lines[ins.keyword_pos.line - first], keyword_end, flags);
+  if (!flags.empty() && ins.keyword == "ONBUILD") {
+    // After "ONBUILD RUN" and its flags: where the script starts.
+    InsertAt(out.lines[script.line - first], script.column, flags.substr(1) + " ");
+  } else if (!flags.empty()) {
+    InsertAt(out.lines[ins.keyword_pos.line - first], keyword_end, flags);
+  }
   for (const auto& [from, to] : e.substitutions) {
     for (auto& line : out.lines) {
       size_t at = line.find(from);

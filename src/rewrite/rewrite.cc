@@ -64,7 +64,8 @@ void State::Mount(size_t index, const std::string& given, const std::string& pre
   std::string mount = given;
   if (StartsWith(mount, "--mount=type=secret,") && mount.find(",uid=") == std::string::npos &&
       mount.find(",mode=") == std::string::npos) {
-    std::string attrs = RunUserAttrs(*this, index);
+    // An ONBUILD step runs as whichever user the later build has then.
+    std::string attrs = ins.keyword == "ONBUILD" ? ",mode=0444" : RunUserAttrs(*this, index);
     // ssh and libpq ignore a key file that others can read: a key keeps
     // podman's root-only 0400 rather than 0444 for a user not known.
     if (attrs != ",mode=0444" || !IsPrivateKeyMount(mount)) mount += attrs;
@@ -82,10 +83,23 @@ void State::Mount(size_t index, const std::string& given, const std::string& pre
   if (std::find(e.preludes.begin(), e.preludes.end(), prelude) == e.preludes.end()) {
     e.preludes.push_back(prelude);
   }
+  if (ins.keyword == "ONBUILD") {
+    size_t id = mount.find(",id=");
+    std::string name = id == std::string::npos
+                           ? mount
+                           : mount.substr(id + 4, mount.find(',', id + 4) - (id + 4));
+    Advise("ONBUILD RUN at line " + std::to_string(ins.start_line) + " reads secret " + name +
+           " from a mount: each build FROM this image runs it and must pass --secret id=" +
+           name + " (this build does not run it)");
+  }
 }
 
 bool IsEditableRun(const Instruction& ins) {
-  return ins.keyword == "RUN" && !ins.exec_form && ins.heredocs.empty() &&
+  return ins.keyword == "RUN" && IsEditableRunStep(ins);
+}
+
+bool IsEditableRunStep(const Instruction& ins) {
+  return ins.Effective() == "RUN" && !ins.exec_form && ins.heredocs.empty() &&
          !Trim(ins.args).empty();
 }
 

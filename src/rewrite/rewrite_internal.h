@@ -91,6 +91,11 @@ bool ReferencesVariable(std::string_view text, std::string_view name);
 /// Is RUN `ins` one we can edit: shell form, no heredoc, not ONBUILD.
 bool IsEditableRun(const Instruction& ins);
 
+/// IsEditableRun, or the same as an ONBUILD trigger (`ONBUILD RUN …`):
+/// for the rules that move a literal out of the step itself, whose mount
+/// the builds FROM the image then need as a --secret.
+bool IsEditableRunStep(const Instruction& ins);
+
 /// Is the exec-form `argv` a shell running a script: `sh -c SCRIPT …`
 /// (sh, bash, ash or dash, by any path)?
 bool IsShellScriptArray(const std::vector<std::string>& argv);

@@ -113,7 +113,7 @@ std::optional<size_t> RunAt(const State& st, int line) {
   const auto& all = st.file.instructions;
   for (size_t i = 0; i < all.size(); ++i) {
     if (all[i].start_line <= line && line <= all[i].end_line) {
-      if (all[i].keyword == "RUN") return i;
+      if (all[i].Effective() == "RUN") return i;
       return std::nullopt;
     }
   }
@@ -181,7 +181,7 @@ std::string UniqueName(Literals& lit, std::string name) {
 
 // Why the literal of finding `f` in RUN `ins` cannot move, "" when it can.
 std::string Problem(const State& st, const Instruction& ins, const std::string& value) {
-  if (!IsEditableRun(ins)) return "the RUN is in exec form or has a heredoc";
+  if (!IsEditableRunStep(ins)) return "the RUN is in exec form or has a heredoc";
   if (value.empty() || value.find('$') != std::string::npos) {
     return "cannot tell where the value ends";
   }

@@ -730,6 +730,38 @@ CF
 }
 
 # The original (no rewrite) is blocked.
+# An ONBUILD RUN with a token in its header: the image keeps the trigger
+# with a secret mount instead, and a later build FROM it that passes
+# --secret runs it and gets the served file.
+test_held_out_onbuild_header_moves_into_a_secret_the_later_builds_pass() {
+  new_context
+  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
+  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
+  start_http_server
+  cat > "$CTX/Containerfile" <<CF
+FROM localhost/tools
+ONBUILD RUN curl -fsS -H "Authorization: Bearer $HTTP_TOKEN" http://127.0.0.1:$HTTP_PORT/a \\
+    -o /artifact.txt
+RUN echo base > /ready.txt
+CF
+  SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
+  expect_original_blocked --format docker
+  apply_passes localhost/ho-onbuild:1 "$HTTP_TOKEN" -- --format docker --network host
+  grep -q 'each build FROM this image runs it and must pass --secret id=auth_header' "$ERR" ||
+    fail "no advice for the later builds"
+  mkdir -p "$CTX/child"
+  printf 'FROM localhost/ho-onbuild:1\nRUN test -s /artifact.txt\n' > "$CTX/child/Containerfile"
+  printf 'Authorization: Bearer %s\n' "$HTTP_TOKEN" > "$E2E_TMP/auth_header"
+  "${PODMAN[@]}" build -q --network host --secret "id=auth_header,src=$E2E_TMP/auth_header" \
+    -t localhost/ho-onbuild-child:1 "$CTX/child" > /dev/null 2>&1 || fail "the later build failed"
+  [ "$(image_file_sum localhost/ho-onbuild-child:1 /artifact.txt)" = \
+    "$(sha256sum < "$E2E_TMP/served" | cut -d' ' -f1)" ] || fail "not the served file"
+  expect_secret_nowhere localhost/ho-onbuild-child:1 "$HTTP_TOKEN"
+  "${PODMAN[@]}" rmi -f localhost/ho-onbuild-child:1 > /dev/null 2>&1
+  SB_OPTS=()
+  stop_http_server
+}
+
 expect_original_blocked() {
   sb build "${STORE[@]}" "$@" -t localhost/ho-original:1 "$CTX"
   expect_rc 65
@@ -739,8 +771,7 @@ expect_original_blocked() {
 # `ENV NODE_AUTH_TOKEN=${NPM_TOKEN}`: npm reads the new name through its
 # .npmrc, the RUN naming neither (a stand-in npm here), also in a stage
 # built FROM the stage and from an exec-form RUN. The ENV pair goes, the
-# other stays. (A COPY of an .npmrc is blocked by its name alone, whatever
-# it holds: the file is written by a RUN here.)
+# other stays. (The .npmrc is written by a RUN here.)
 test_held_out_arg_renamed_into_the_runtime_env() {
   new_context
   local tok want; tok=$("$FAKE" NPM_TOKEN)
