@@ -335,5 +335,71 @@ TEST_F(LargeFileScanTest, Utf16TextIsDecodedInEveryWindow) {
   }
 }
 
+// A tar of `members` files of `filler` zero bytes each, then "secret.env"
+// holding `token`, written to `path` as it is made: the test itself holds
+// no copy.
+void WriteTarOfZeros(const fs::path& path, int members, uint64_t filler,
+                     const std::string& token) {
+  archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  ASSERT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
+  const std::string zeros(kMiB, '\0');
+  auto add = [&](const std::string& name, uint64_t size, const std::string& tail) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, static_cast<int64_t>(size + tail.size()));
+    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+    for (uint64_t at = 0; at < size; at += zeros.size()) {
+      archive_write_data(a, zeros.data(), std::min<uint64_t>(size - at, zeros.size()));
+    }
+    archive_write_data(a, tail.data(), tail.size());
+    archive_entry_free(e);
+  };
+  for (int i = 0; i < members; ++i) add("part" + std::to_string(i) + ".bin", filler, "");
+  add("secret.env", 0, "token=" + token + "\n");
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+// Archives larger than a window are held whole to be opened, each with the
+// member being unpacked from it. Here one of them (56 MiB, a 28 MiB member)
+// with a window per thread and the queue takes about 190 MiB; two reading
+// threads holding one each took 300. They are opened one at a time, and
+// every member of both is still read.
+TEST_F(LargeFileScanTest, LargeArchivesInTwoLayersAreOpenedOneAtATimeInBoundedMemory) {
+  OpenedImage image;
+  image.config = nlohmann::json::object();
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 2; ++i) {
+    fs::path diff = tmp_.path() / ("diff" + std::to_string(i));
+    fs::create_directories(diff / "data");
+    tokens.push_back(fake::Make(fake::Kind::kGithubToken));
+    WriteTarOfZeros(diff / "data/big.tar", 2, 28 * kMiB, tokens.back());
+    LayerBlob layer;
+    layer.index = i;
+    layer.dir = diff;
+    image.layers.push_back(layer);
+  }
+  ScanOptions options;
+  options.jobs = 2;
+  auto out = ScanImage(image, Detector::Default(), options);
+  ASSERT_TRUE(out) << out.error();
+  std::vector<std::string> found;
+  for (const Finding& f : out->findings) {
+    found.push_back(f.path + "!" + f.member + " " + f.redacted);
+  }
+  std::vector<std::string> wanted;
+  for (const std::string& t : tokens) {
+    wanted.push_back("/data/big.tar!secret.env " + t.substr(0, 4) + "…");
+  }
+  EXPECT_EQ(found, wanted);
+  EXPECT_EQ(out->stats.archives, 2u);
+  EXPECT_EQ(out->stats.members, 6u);
+  EXPECT_TRUE(out->stats.skipped.empty());
+  EXPECT_LT(PeakRssBytes(), 240 * kMiB);
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -221,8 +221,58 @@ TEST_F(LayerDirTest, WhiteoutFileInALayerDirectoryMarksTheLowerFileDeleted) {
   std::map<std::string, bool> deleted;
   for (const Finding& f : out->findings) deleted[f.path] = *f.deleted;
   EXPECT_EQ(deleted, (std::map<std::string, bool>{{"/app/kept", false}, {"/app/token", true}}));
-  // The marker is read too: bytes in one would still be in the image.
-  EXPECT_EQ(out->stats.files, 3u);
+  // The marker is read too (bytes in one would still be in the image), but
+  // it is no file of the image: not counted.
+  EXPECT_EQ(out->stats.files, 2u);
+}
+
+// stats.files counts each path that holds a regular file or a hardlink once
+// per layer, never a whiteout or an opaque marker, so that a layer read from
+// podman's storage and the same layer as a tar count the same: there a
+// hardlink is one more name of a file and a deletion a device, here a link
+// entry and a ".wh." file.
+TEST_F(LayerDirTest, FilesAreCountedAlikeInALayerDirectoryAndInTheSameLayerAsATar) {
+  std::vector<fs::path> dirs = {Dir("l0"), Dir("l1")};
+  test::WriteFile(dirs[0] / "app/a", "a\n");
+  ASSERT_EQ(link((dirs[0] / "app/a").c_str(), (dirs[0] / "app/b").c_str()), 0);
+  test::WriteFile(dirs[0] / "app/old", "old\n");
+  test::WriteFile(dirs[0] / "cache/x", "x\n");
+  fs::create_symlink("a", dirs[0] / "app/c");
+  fs::create_directories(dirs[1] / "app");
+  MakeWhiteout(dirs[1] / "app/old");
+  test::WriteFile(dirs[1] / "cache/y", "y\n");
+  MakeOpaque(dirs[1] / "cache");
+  auto from_dirs = OpenOverlayImage(Inspect(dirs));
+  ASSERT_TRUE(from_dirs) << from_dirs.error();
+  auto dir_scan = ScanImage(*from_dirs, Detector::Default());
+  ASSERT_TRUE(dir_scan) << dir_scan.error();
+
+  test::OciLayout layout(tmp_.path() / "oci");
+  auto l0 = layout.AddBlob(test::kTarGzip,
+                           test::Compress(test::MakeTar({test::Dir("app/"), File("app/a", "a\n"),
+                                                         test::Hardlink("app/b", "app/a"),
+                                                         File("app/old", "old\n"),
+                                                         test::Symlink("app/c", "a"),
+                                                         test::Dir("cache/"),
+                                                         File("cache/x", "x\n")}),
+                                          test::Filter::kGzip));
+  // The same path twice in one tar is one file of the layer.
+  auto l1 = layout.AddBlob(test::kTarGzip,
+                           test::Compress(test::MakeTar({test::Dir("app/"), File("app/.wh.old"),
+                                                         test::Dir("cache/"),
+                                                         File("cache/.wh..wh..opq"),
+                                                         File("cache/y", "0\n"),
+                                                         File("cache/y", "y\n")}),
+                                          test::Filter::kGzip));
+  layout.WriteIndex({layout.AddImage({l0, l1})});
+  auto from_tars = OpenOciLayout(tmp_.path() / "oci", "");
+  ASSERT_TRUE(from_tars) << from_tars.error();
+  auto tar_scan = ScanImage(*from_tars, Detector::Default());
+  ASSERT_TRUE(tar_scan) << tar_scan.error();
+
+  // app/a, app/b, app/old and cache/x; then cache/y.
+  EXPECT_EQ(dir_scan->stats.files, 5u);
+  EXPECT_EQ(tar_scan->stats.files, 5u);
 }
 
 // Files of one layer are scanned by several threads; the findings still come

@@ -8,8 +8,10 @@
 #include "fake_secret.h"
 #include "image_fixtures.h"
 #include "report/report.h"
+#include "report/sarif.h"
 #include "scan/packaged_files.h"
 #include "scan/scanner.h"
+#include "util/fingerprint.h"
 
 namespace safebuild {
 namespace {
@@ -339,6 +341,35 @@ TEST(NestedTest, MemberNameThatIsNotUtf8KeepsItsBytes) {
   EXPECT_EQ(w.members, (Strings{"caf\xe9/\xff\xfe.txt"}));
 }
 
+// Every entry, of any type, at every level, as "member own-offset target".
+TEST(NestedTest, EveryEntryNameIsHandedOverAtEveryLevel) {
+  std::string zip = MakeZip({{"conf/app.yml", "a: 1\n"}});
+  std::string tgz = test::Compress(
+      test::MakeTar({test::Dir("./lib/"), File("./lib/inner.jar", zip),
+                     test::Symlink("lib/current", "inner.jar"),
+                     test::Hardlink("lib/again.jar", "lib/inner.jar")}),
+      Filter::kGzip);
+  std::vector<std::string> names;
+  WalkNested("/srv/bundle.tgz", tgz, {}, [](const std::string&, std::string_view) {},
+             [&](const MemberName& n) {
+               names.push_back(n.member + " " + std::to_string(n.own) + " " +
+                               std::string(n.link_target));
+             });
+  EXPECT_EQ(names, (Strings{"lib 0 ", "lib/inner.jar 0 ", "lib/inner.jar!conf/app.yml 14 ",
+                            "lib/current 0 inner.jar", "lib/again.jar 0 "}));
+}
+
+// A plain .gz names its one member after itself: no name of its own.
+TEST(NestedTest, TheOneMemberOfACompressedStreamHasNoNameOfItsOwn) {
+  std::vector<std::string> names;
+  Walked w;
+  WalkNested("/var/log/old.log.gz", test::Compress("line\n", Filter::kGzip), {},
+             [&](const std::string& m, std::string_view) { w.members.push_back(m); },
+             [&](const MemberName& n) { names.push_back(n.member); });
+  EXPECT_EQ(w.members, (Strings{"old.log"}));
+  EXPECT_TRUE(names.empty());
+}
+
 // Through the whole scan: layer file, member, layer and the report.
 class NestedScanTest : public ::testing::Test {
  protected:
@@ -429,6 +460,92 @@ TEST_F(NestedScanTest, MembersOfADebInAptsCacheAreReportedNotSuppressed) {
   EXPECT_EQ(installed->path, "/etc/mytool/conf.yml");
   EXPECT_FALSE(installed->suppressed.empty());
   EXPECT_TRUE(out.stats.skipped.empty());
+}
+
+// Every way the report is printed: JSON, SARIF and text.
+std::string Rendered(const ScanOutput& out) {
+  Report report;
+  report.findings = out.findings;
+  report.stats = out.stats;
+  return ToJson(report).dump() + "\n" + ToSarif(report, SarifOptions{"/src"}).dump() + "\n" +
+         RenderText(report, TextStyle{});
+}
+
+TEST_F(NestedScanTest, TokenInAZipMemberNameIsReportedWithTheMemberRedacted) {
+  std::string gh = fake::Make(fake::Kind::kGithubToken);
+  std::string jar = MakeZip({{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"},
+                             {"conf/" + gh + "/app.properties", "a=1\n"},
+                             {"conf/" + gh + "/other.properties", "b=2\n"}});
+  ScanOutput out = ScanLayer({test::Dir("app/"), File("app/app.jar", jar)});
+  // Deflated, the name is still in the zip's headers: one finding, at the member.
+  ASSERT_EQ(out.findings.size(), 1u);
+  const Finding& f = out.findings[0];
+  EXPECT_EQ(f.path, "/app/app.jar");
+  EXPECT_EQ(f.member, "conf/" + Redact(gh));
+  EXPECT_EQ(f.found_in, "name");
+  EXPECT_EQ(f.rule, "github-classic-token");
+  EXPECT_EQ(f.fingerprint, Fingerprint("github-classic-token", gh));
+  EXPECT_EQ(f.line, 0);
+  EXPECT_EQ(f.layer->index, 0);
+  EXPECT_FALSE(f.deleted.value());
+  EXPECT_NE(f.message.find("name"), std::string::npos);
+  std::string printed = Rendered(out);
+  EXPECT_EQ(printed.find(gh), std::string::npos);
+  EXPECT_NE(printed.find("/app/app.jar!conf/" + Redact(gh)), std::string::npos);
+}
+
+// A tar.gz holding a file named with a token, a symlink to one, and a zip
+// whose member is named with one: each found, at any depth; the content
+// finding of the file named with a token shows its member redacted too.
+TEST_F(NestedScanTest, TokensInMemberNamesAndLinkTargetsOfATarGzAreFoundAtAnyDepth) {
+  std::string gl = fake::Make(fake::Kind::kGitlabToken);
+  std::string npm = fake::Make(fake::Kind::kNpmToken);
+  std::string aws = fake::Make(fake::Kind::kAwsAccessKeyId);
+  std::string gh = fake::Make(fake::Kind::kGithubToken);
+  std::string zip = MakeZip({{"keys/" + aws, "x\n"}});
+  std::string tgz = test::Compress(
+      test::MakeTar({File("./etc/" + gl + ".conf", "token=" + gh + "\n"),
+                     test::Symlink("./etc/npm", "/run/" + npm), File("./lib/deps.zip", zip)}),
+      Filter::kGzip);
+  ScanOutput out = ScanLayer({File("opt/bundle.tar.gz", tgz)});
+  std::vector<std::string> got;
+  for (const Finding& f : out.findings) {
+    got.push_back(f.found_in + " " + f.rule + " " + f.path + "!" + f.member);
+  }
+  EXPECT_EQ(got, (Strings{"name gitlab-token /opt/bundle.tar.gz!etc/" + Redact(gl) + ".conf",
+                          " github-classic-token /opt/bundle.tar.gz!etc/" + Redact(gl) + ".conf",
+                          "link-target npm-token /opt/bundle.tar.gz!etc/npm",
+                          "name aws-access-key-id /opt/bundle.tar.gz!lib/deps.zip!keys/" +
+                              Redact(aws)}));
+  std::string printed = Rendered(out);
+  for (const std::string& secret : {gl, npm, aws, gh}) {
+    EXPECT_EQ(printed.find(secret), std::string::npos) << secret;
+  }
+}
+
+// A skip names its member redacted, as a finding does.
+TEST_F(NestedScanTest, SkippedMemberNamedWithATokenIsShownRedacted) {
+  std::string gh = fake::Make(fake::Kind::kGithubToken);
+  std::string zip = MakeZip({{gh + ".bin", std::string(64u << 20, '\0')}});
+  ScanOutput out = ScanLayer({File("bomb.zip", zip)});
+  ASSERT_EQ(out.stats.skipped.size(), 1u);
+  EXPECT_EQ(out.stats.skipped[0].member, Redact(gh) + ".bin");
+  EXPECT_EQ(Rendered(out).find(gh), std::string::npos);
+}
+
+// Names as real jars, wheels and packages have them are no findings.
+TEST_F(NestedScanTest, OrdinaryMemberNamesAreNoFindings) {
+  std::string jar = MakeZip(
+      {{"META-INF/maven/org.apache.commons/commons-lang3/pom.properties", "version=3.12.0\n"},
+       {"org/apache/commons/lang3/StringUtils$1.class", "\xca\xfe\xba\xbe"},
+       {"com/amazonaws/auth/AWSCredentialsProviderChain.class", "\xca\xfe\xba\xbe"},
+       {"numpy-1.26.4.dist-info/RECORD", "numpy/__init__.py,sha256=abc,100\n"},
+       {"numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so", "\x7f" "ELF"},
+       {"5f/2d7e3c9a1b4e6f8a0c2d4e6f8a0b1c3d5e7f9a.json", "{}"},
+       {"node_modules/@aws-sdk/credential-provider-ini/dist-cjs/index.js", "x"}});
+  ScanOutput out = ScanLayer({File("usr/share/java/app.jar", jar)});
+  EXPECT_TRUE(out.findings.empty());
+  EXPECT_EQ(out.stats.members, 7u);
 }
 
 TEST_F(NestedScanTest, DepthZeroTurnsNestedScanningOff) {

@@ -57,6 +57,14 @@ std::string RawMemberName(std::string_view archive_name) {
   return base;
 }
 
+// A member's name within its archive: normalised, never absolute.
+std::string EntryName(archive_entry* e) {
+  const char* path = archive_entry_pathname(e);
+  std::string name = NormalizeLayerPath(path == nullptr ? "" : path);
+  if (!name.empty() && name[0] == '/') name.erase(0, 1);
+  return name;
+}
+
 // Only formats and filters the nested kinds need: no external programs, no
 // formats whose readers are rarely exercised on hostile bytes.
 // `raw_only` reads a compressed stream as the one unnamed member it holds.
@@ -143,8 +151,9 @@ std::string_view UnopenedArchiveKind(std::string_view content) {
 
 class Walker {
  public:
-  Walker(const NestedLimits& limits, const MemberCallback& on_member)
-      : limits_(limits), on_member_(on_member) {}
+  Walker(const NestedLimits& limits, const MemberCallback& on_member,
+         const NameCallback& on_name)
+      : limits_(limits), on_member_(on_member), on_name_(on_name) {}
 
   void Walk(std::string_view name, const std::string& prefix, std::string_view content,
             int depth, bool raw_only = false);
@@ -169,6 +178,7 @@ class Walker {
 
   const NestedLimits& limits_;
   const MemberCallback& on_member_;
+  const NameCallback& on_name_;
   NestedResult result_;
   uint64_t seen_members_ = 0;
   bool stop_all_ = false;  // the budget is spent or the entry cap reached
@@ -210,16 +220,17 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
     stop_all_ = true;
     return false;
   }
+  const bool raw = archive_format(level.a) == ARCHIVE_FORMAT_RAW;
+  std::string name = raw ? RawMemberName(level.name) : EntryName(e);
+  std::string full = level.prefix.empty() ? name : level.prefix + "!" + name;
+  if (on_name_ && !raw && !name.empty()) {
+    const char* target = archive_entry_filetype(e) == AE_IFLNK ? archive_entry_symlink(e)
+                                                                : nullptr;
+    on_name_(MemberName{full, full.size() - name.size(), target == nullptr ? "" : target});
+  }
   if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != nullptr) {
     return true;  // directories, links and devices carry no bytes of their own
   }
-  std::string name = archive_format(level.a) == ARCHIVE_FORMAT_RAW
-                         ? RawMemberName(level.name)
-                         : NormalizeLayerPath(archive_entry_pathname(e) == nullptr
-                                                  ? ""
-                                                  : archive_entry_pathname(e));
-  if (!name.empty() && name[0] == '/') name.erase(0, 1);
-  std::string full = level.prefix.empty() ? name : level.prefix + "!" + name;
   if (archive_entry_is_data_encrypted(e)) {
     Skip(SkipReason::kUnreadable, full);
     return true;
@@ -323,8 +334,9 @@ bool IsNestedArchive(std::string_view name, std::string_view content) {
 }
 
 NestedResult WalkNested(std::string_view name, std::string_view content,
-                        const NestedLimits& limits, const MemberCallback& on_member) {
-  Walker walker(limits, on_member);
+                        const NestedLimits& limits, const MemberCallback& on_member,
+                        const NameCallback& on_name) {
+  Walker walker(limits, on_member, on_name);
   walker.Walk(name, "", content, 1);
   return std::move(walker.result());
 }

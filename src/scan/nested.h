@@ -49,15 +49,30 @@ struct NestedResult {
 using MemberCallback =
     std::function<void(const std::string& member, std::string_view content)>;
 
+/// One entry of an archive, of any type (file, directory, link), for its
+/// name: a token in a member's name is in the layer as much as one in a
+/// file's name. `member` is the full name ("lib/app.jar!dir/x"), `own`
+/// where the name inside its own archive begins, `link_target` a symlink's
+/// target ("" otherwise). The one member of a compressed stream is named
+/// after the file that holds it, no new text, and is not passed.
+struct MemberName {
+  const std::string& member;
+  size_t own = 0;
+  std::string_view link_target;
+};
+using NameCallback = std::function<void(const MemberName& name)>;
+
 /// True when `name` or the leading bytes mark one of the archive kinds above,
 /// opened or not.
 bool IsNestedArchive(std::string_view name, std::string_view content);
 
 /// Walks the archive held in `content` (the layer file `name`) and calls
 /// `on_member` for every regular member at every level. Content that is not
-/// an archive after all yields nothing and no skip.
+/// an archive after all yields nothing and no skip. `on_name`, when set,
+/// gets every entry's name at every level, before its content.
 NestedResult WalkNested(std::string_view name, std::string_view content,
                         const NestedLimits& limits,
-                        const MemberCallback& on_member);
+                        const MemberCallback& on_member,
+                        const NameCallback& on_name = nullptr);
 
 }  // namespace safebuild

@@ -121,6 +121,7 @@ struct LayerResult {
   std::vector<std::pair<uint64_t, Finding>> findings;
   std::vector<std::pair<uint64_t, LayerEntry>> links;  // hardlinks, resolved last
   std::vector<LayerEntry> entries;
+  std::unordered_set<std::string> counted;  // paths counted in stats.files
   std::vector<std::pair<std::string, std::string>> dpkg_sums;  // path, content
   std::map<uint64_t, std::string> file_md5;  // entry -> MD5, of files read in windows
   ScanStats stats;
@@ -146,16 +147,23 @@ std::string RedactMatches(std::string_view text, const std::vector<Match>& match
   return out;
 }
 
-void AddNameFinding(const Match& m, std::string named, std::string shown, const char* found_in,
-                    const LayerRef& ref, LayerResult& r) {
-  std::string key = std::string(found_in) + '\n' + named + '\n' + m.rule + '\n' + m.fingerprint;
-  if (!r.name_keys.insert(std::move(key)).second) return;
-  Finding f = FromMatch(m, Origin::kLayer, std::move(shown));
+// A finding whose value is in a name (`found_in` "name") or in a symlink's
+// target ("link-target"), at `path`.
+Finding NameFinding(const Match& m, std::string path, const char* found_in,
+                    const LayerRef& ref) {
+  Finding f = FromMatch(m, Origin::kLayer, std::move(path));
   f.found_in = found_in;
   f.message += std::string(found_in) == "name" ? " in a file or directory name"
                                                 : " in a symlink target";
   f.layer = ref;
-  r.names.emplace_back(std::move(named), std::move(f));
+  return f;
+}
+
+void AddNameFinding(const Match& m, std::string named, std::string shown, const char* found_in,
+                    const LayerRef& ref, LayerResult& r) {
+  std::string key = std::string(found_in) + '\n' + named + '\n' + m.rule + '\n' + m.fingerprint;
+  if (!r.name_keys.insert(std::move(key)).second) return;
+  r.names.emplace_back(std::move(named), NameFinding(m, std::move(shown), found_in, ref));
 }
 
 // Token formats and private keys in an entry's path and in a symlink's
@@ -315,15 +323,46 @@ void AddWindowMatches(const Detector& detector, const ContentWindow& window,
   }
 }
 
+// Token formats in the names of an archive's members, at every level, as
+// in a layer entry's path: a finding names the archive file (`path`) and
+// the member up to the part of its name that holds the value, once per
+// name, rule and value (`seen`: a directory's name comes again with every
+// member below it). Its content is the archive's, so it is found, copied
+// to hardlinks and marked deleted with the file's other findings.
+void AddMemberNameFindings(const Detector& detector, const std::string& path,
+                           const MemberName& name, const LayerRef& ref,
+                           std::set<std::string>& seen, std::vector<Finding>& found) {
+  auto add = [&](const Match& m, std::string member, const char* found_in) {
+    std::string key = std::string(found_in) + '\n' + member + '\n' + m.rule + '\n' +
+                      m.fingerprint;
+    if (!seen.insert(std::move(key)).second) return;
+    Finding f = NameFinding(m, path, found_in, ref);
+    f.member = std::move(member);
+    found.push_back(std::move(f));
+  };
+  std::string_view own = std::string_view(name.member).substr(name.own);
+  for (const Match& m : detector.ScanName(own)) {
+    const size_t end = std::min(own.find('/', m.offset + m.length), own.size());
+    add(m, name.member.substr(0, name.own + end), "name");
+  }
+  for (const Match& m : detector.ScanName(name.link_target)) {
+    add(m, name.member, "link-target");
+  }
+}
+
 // Every member, at every level, when `content` is an archive.
 void AddMembers(const std::string& path, std::string_view content, const LayerRef& ref,
                 const Detector& detector, const ScanOptions& options, ScanStats& stats,
                 std::vector<Finding>& found) {
   if (options.nested.max_depth < 1 || !IsNestedArchive(path, content)) return;
+  std::set<std::string> seen_names;
   NestedResult nested = WalkNested(
       path, content, options.nested,
       [&](const std::string& member, std::string_view bytes) {
         AddMatches(detector, bytes, path, member, ref, found);
+      },
+      [&](const MemberName& name) {
+        AddMemberNameFindings(detector, path, name, ref, seen_names, found);
       });
   stats.archives += nested.archives;
   stats.members += nested.members;
@@ -364,6 +403,13 @@ struct LargeFile {
   std::unique_ptr<Md5Stream> md5;
   bool collect = false;  // an archive, kept whole to open it at its end
   std::string archive;
+  std::unique_lock<std::mutex> held;  // the turn to hold one (see ScanRun)
+
+  void Drop() {
+    collect = false;
+    std::string().swap(archive);  // `archive = {}` would keep its buffer
+    if (held.owns_lock()) held.unlock();
+  }
 };
 
 // Reads the layers and scans their files with `jobs` threads. Each thread
@@ -372,6 +418,11 @@ struct LargeFile {
 // queue, or are scanned on the spot when the queue is full. A thread with
 // no layer left scans queued files, so a one-layer image keeps every core
 // busy too, and memory stays bounded by the queue whatever the image size.
+// An archive larger than a window is held whole (up to max_archive_bytes)
+// with the members being unpacked from it: one such archive at a time, as
+// two threads each holding one would nearly double the peak. A thread that
+// meets a second waits for its turn; the holder never waits on anything,
+// and the turn is given back when the file ends, however the read ends.
 class ScanRun {
  public:
   ScanRun(const OpenedImage& image, const Detector& detector, const ScanOptions& options)
@@ -390,6 +441,7 @@ class ScanRun {
   void ReadOne(size_t index);
   bool OnEntry(size_t index, uint64_t& seq, LargeFile& large, const LayerEntry& e,
                const ContentWindow& w);
+  void CountFile(LayerResult& result, const LayerEntry& e);
   void StartLarge(size_t index, LargeFile& large, const LayerEntry& e, const ContentWindow& w);
   void ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
                      const ContentWindow& w);
@@ -406,6 +458,7 @@ class ScanRun {
   std::vector<LayerRef> refs_;  // per layer, its history entry redacted once
   std::vector<LayerResult> results_;
   std::atomic<size_t> next_layer_{0};
+  std::mutex big_archive_;  // held while a large archive is collected and opened
   std::mutex mutex_;  // guards everything below and the results' findings/stats
   std::condition_variable ready_;
   std::deque<FileJob> queue_;
@@ -495,13 +548,17 @@ void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
   LayerResult& result = results_[index];
   ++result.stats.truncated;
   large.md5 = std::make_unique<Md5Stream>();
-  large.archive.clear();
+  large.Drop();
   large.collect = options_.nested.max_depth >= 1 && IsNestedArchive(e.path, w.bytes);
   if (large.collect && e.size > options_.max_archive_bytes) {
     large.collect = false;
     std::lock_guard<std::mutex> lock(mutex_);
     result.stats.skipped.push_back({"size", e.path, "", image_.layers[index].index});
   }
+  if (!large.collect) return;
+  large.held = std::unique_lock<std::mutex>(big_archive_);
+  // Its size is known: grown by appends, it would be copied as it doubles.
+  large.archive.reserve(static_cast<size_t>(e.size));
 }
 
 void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
@@ -514,8 +571,7 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
   if (large.collect && (w.gap > 0 || large.archive.size() + fresh.size() >
                                          options_.max_archive_bytes)) {
     // Sparse, or it grew past its size while being read.
-    large.collect = false;
-    large.archive = std::string();
+    large.Drop();
     std::lock_guard<std::mutex> lock(mutex_);
     results_[index].stats.skipped.push_back({"size", e.path, "", image_.layers[index].index});
   }
@@ -530,8 +586,23 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
   ScanStats stats;
   std::vector<Finding> found;
   AddMembers(e.path, large.archive, refs_[index], detector_, options_, stats, found);
-  large.archive = std::string();
+  large.Drop();
   Record(index, seq, std::move(found), stats);
+}
+
+// stats.files: each path of a layer that holds a regular file or a
+// hardlink, once, whiteout markers not included. So a layer counts the
+// same from a tar (a hardlink is an entry of its own, a deletion a
+// ".wh.NAME" file) and from a layer directory (a hardlink is one more
+// name of a file, a deletion a device).
+void ScanRun::CountFile(LayerResult& result, const LayerEntry& e) {
+  const bool file = e.type == LayerEntry::Type::kFile || e.type == LayerEntry::Type::kHardlink;
+  if (!file || e.is_whiteout || e.is_opaque) return;
+  if (!result.counted.insert(e.path).second) return;
+  ++result.stats.files;
+  if (options_.progress != nullptr) {
+    options_.progress->files.fetch_add(1, std::memory_order_relaxed);
+  }
 }
 
 // Only the reading thread touches entries, links and the file counters.
@@ -542,6 +613,7 @@ bool ScanRun::OnEntry(size_t index, uint64_t& seq, LargeFile& large, const Layer
     ++seq;
     result.entries.push_back(e);
     AddNameFindings(detector_, e, refs_[index], result);
+    CountFile(result, e);
     if (e.type == LayerEntry::Type::kHardlink) {
       std::lock_guard<std::mutex> lock(mutex_);
       result.links.emplace_back(seq, e);
@@ -550,10 +622,6 @@ bool ScanRun::OnEntry(size_t index, uint64_t& seq, LargeFile& large, const Layer
     // Whiteout markers are empty in honest layers; bytes in one are still in
     // the image, so they are scanned like any file.
     if (e.type != LayerEntry::Type::kFile) return true;
-    ++result.stats.files;
-    if (options_.progress != nullptr) {
-      options_.progress->files.fetch_add(1, std::memory_order_relaxed);
-    }
   }
   uint64_t fresh = w.gap + (w.bytes.size() - w.fresh);  // a hole's zeros count as read
   result.stats.bytes += fresh;
@@ -589,6 +657,7 @@ void ScanRun::ReadOne(size_t index) {
   Status status = layer.dir.empty() ? ReadLayer(BlobRange(layer), limits, on_entry)
                                     : ReadLayerDir(layer.dir, limits, on_entry);
   if (status && stopped) status = Fail("the scan was interrupted");
+  result.counted = {};  // only needed while the layer is read
   {
     std::lock_guard<std::mutex> lock(mutex_);
     result.status = std::move(status);
@@ -638,20 +707,31 @@ void AddNameFindings(std::vector<LayerResult>& results, const LayerStack& stack,
   }
 }
 
-// A path that holds a secret is shown redacted in every finding and skip.
-void RedactPaths(const std::vector<LayerResult>& results, ScanOutput& out) {
+// An archive member's name as a report shows it: what holds a token,
+// at any level, redacted (see AddMemberNameFindings).
+std::string ShownMember(const Detector& detector, const std::string& member) {
+  if (member.empty()) return member;
+  return RedactMatches(member, detector.ScanName(member));
+}
+
+// A path or member name that holds a secret is shown redacted in every
+// finding and skip.
+void RedactPaths(const Detector& detector, const std::vector<LayerResult>& results,
+                 ScanOutput& out) {
   std::unordered_map<std::string, std::string> shown;
   for (const LayerResult& r : results) {
     for (const auto& [path, redacted] : r.shown_paths) shown.emplace(path, redacted);
   }
-  if (shown.empty()) return;
   for (Finding& f : out.findings) {
-    auto it = f.origin == Origin::kLayer ? shown.find(f.path) : shown.end();
+    if (f.origin != Origin::kLayer) continue;
+    auto it = shown.find(f.path);
     if (it != shown.end()) f.path = it->second;
+    f.member = ShownMember(detector, f.member);
   }
   for (Skipped& s : out.stats.skipped) {
     auto it = shown.find(s.path);
     if (it != shown.end()) s.path = it->second;
+    s.member = ShownMember(detector, s.member);
   }
 }
 
@@ -756,7 +836,7 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
     for (const auto& [path, text] : r.dpkg_sums) packaged.AddSums(path, text);
   }
   SuppressPackagedFindings(packaged, out.findings);
-  RedactPaths(results, out);
+  RedactPaths(detector, results, out);
   return out;
 }
 

@@ -7,8 +7,9 @@
 // MiB and the overlap) is scanned window by window (see
 // image/content_windows.h), so memory stays bounded whatever its size.
 // What needs the whole file works on such a file within limits: an archive
-// up to max_archive_bytes is still read whole and opened (a larger one is
-// named in `skipped` with reason "size", its bytes scanned as they are);
+// up to max_archive_bytes is still read whole and opened, one such archive
+// at a time whatever the threads (a larger one is named in `skipped` with
+// reason "size", its bytes scanned as they are);
 // the detector's sniffs of the first bytes (binary, UTF-16) run on each
 // window, so a UTF-16 file is decoded window by window (little-endian
 // without a mark is recognised in every window, big-endian only in the

@@ -74,6 +74,16 @@ test_storage_scan_matches_the_export() {
   from_archive=$(findings_of "$OUT")
   [ "$from_storage" = "$from_archive" ] ||
     fail "storage and archive differ: $(diff <(echo "$from_storage") <(echo "$from_archive"))"
+  # Storage holds the hardlink as a second name of a file and a deletion as
+  # a device, the archive a link entry and a ".wh." file: the same count.
+  local files_storage files_archive
+  files_storage=$(jq '.stats.files' "$CTX.storage.json")
+  files_archive=$(jq '.stats.files' "$OUT")
+  [ "$files_storage" = "$files_archive" ] ||
+    fail "stats.files differ: $files_storage from storage, $files_archive from the archive"
+  # busybox; token.txt; its copy-up, the link and the empty /etc/hostname,
+  # hosts and resolv.conf a RUN leaves; .npmrc; /cfg/other; app.jar
+  [ "$files_archive" = 10 ] || fail "not 10 files: $files_archive"
   # The link's RUN copies the original up into its own layer too: both deleted.
   expect_json '[.findings[] | select(.path=="/app/token.txt" and .deleted==true)
     | .layer.index] == [1, 2]' "deleted original, in layers 1 and 2"
@@ -551,20 +561,28 @@ PY
 }
 
 # Secrets in names: a file named with a token (deleted by a later RUN), a
-# directory named with a key ID and a symlink whose target holds a token.
+# directory named with a key ID, a symlink whose target holds a token and a
+# zip member named with a token.
 # Each is one finding that says where it was found, with its layer and
 # deleted flag, from storage and from an archive alike; no value appears in
 # the report, not even in a path.
 test_secrets_in_names_and_link_targets() {
   new_context
-  local gh id gl
+  local gh id gl npm
   gh=$("$FAKE" GITHUB_TOKEN)
   id=$("$FAKE" AWS_ACCESS_KEY_ID)
   gl=$("$FAKE" GITLAB_TOKEN)
+  npm=$("$FAKE" NPM_TOKEN)
+  python3 - "$CTX/names.zip" "$npm" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("conf/" + sys.argv[2] + "/settings.ini", "a = 1\n")
+PY
   cat > "$CTX/Containerfile" <<CF
 FROM localhost/busybox
 RUN touch /etc/$gh && mkdir -p /srv/$id && echo x > /srv/$id/conf && ln -s /x/$gl /srv/link
 RUN rm /etc/$gh
+COPY names.zip /opt/names.zip
 CF
   "${PODMAN[@]}" build -q -t localhost/names:1 "$CTX" >/dev/null 2>&1 ||
     { fail "podman build failed"; return; }
@@ -580,19 +598,25 @@ CF
   expect_json '[.findings[] | select(.origin=="layer" and .found_in=="link-target"
     and .rule=="gitlab-token" and .deleted==false) | .path] == ["/srv/link"]' \
     "token in a symlink target"
-  expect_json '[.findings[] | select(.origin=="layer")] | length == 3' "3 layer findings"
+  expect_json '[.findings[] | select(.origin=="layer" and .found_in=="name"
+    and .rule=="npm-token" and .path=="/opt/names.zip") | .member]
+    == ["conf/'"${npm:0:4}"'…"]' "token in a zip member's name"
+  expect_json '[.findings[] | select(.origin=="layer")] | length == 4' "4 layer findings"
   "${PODMAN[@]}" save -q --format oci-archive -o "$CTX.oci.tar" localhost/names:1 ||
     { fail "podman save failed"; return; }
   sb --format sarif scan "oci-archive:$CTX.oci.tar"
   expect_rc 65
   jq -e '[.runs[0].results[] | .properties.found_in // empty] | sort
-    == ["link-target", "name", "name"]' "$OUT" >/dev/null || fail "found_in missing in SARIF"
+    == ["link-target", "name", "name", "name"]' "$OUT" >/dev/null ||
+    fail "found_in missing in SARIF"
+  expect_no_leak "$npm"
   sb --format json scan "oci-archive:$CTX.oci.tar"
   [ "$(findings_of "$CTX.storage.json")" = "$(findings_of "$OUT")" ] ||
     fail "storage and archive differ"
   expect_no_leak "$gh" "$CTX.storage.json"
   expect_no_leak "$id" "$CTX.storage.json"
   expect_no_leak "$gl" "$CTX.storage.json"
+  expect_no_leak "$npm" "$CTX.storage.json"
 }
 
 run_case test_storage_scan_matches_the_export

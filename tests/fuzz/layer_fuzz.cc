@@ -5,6 +5,7 @@
 // layers as byte ranges of the input). Each input goes through all three.
 // The readers must never crash, hang or write anything; errors are fine.
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <string_view>
@@ -69,7 +70,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nested.max_total_bytes = 8 << 20;  // small, so the fuzzer stays fast
   nested.max_member_bytes = 4 << 20;
   safebuild::WalkNested("input.tar.gz", bytes, nested,
-                        [](const std::string&, std::string_view) {});
+                        [](const std::string&, std::string_view) {},
+                        [](const safebuild::MemberName& name) {
+                          if (name.own > name.member.size()) std::abort();
+                        });
 
   const std::filesystem::path& file = ScratchFile();
   std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(),
