@@ -682,6 +682,21 @@ TEST(Rewrite, EnvSecretThatAnOnbuildStepUsesIsLeftWithTheReason) {
               "ENV GH_TOKEN left as is: ONBUILD at line 3 uses $GH_TOKEN in the builds FROM "
               "this image, which this rewrite does not see");
   }
+  // No step names it: gh in the later build may read it from its environment.
+  std::string text = "FROM busybox\nENV GH_TOKEN=" + token + "\nONBUILD RUN gh release list\n"
+                     "RUN gh auth status\n";
+  RewriteResult r = MustRewrite(text);
+  EXPECT_EQ(r.text, text);
+  ASSERT_FALSE(r.skipped.empty());
+  EXPECT_EQ(r.skipped[0].message,
+            "ENV GH_TOKEN left as is: ONBUILD at line 3 may read $GH_TOKEN from the image's ENV "
+            "in the builds FROM it, which this rewrite does not see");
+  // An ARG is not in the later builds' environment: its stage is rewritten.
+  RewriteOptions o = OnlyBuildArg("GH_TOKEN", token);
+  r = MustRewrite("FROM busybox\nARG GH_TOKEN\nONBUILD RUN gh release list\nRUN gh auth status\n",
+                  o);
+  EXPECT_TRUE(r.changed);
+  EXPECT_EQ(r.text.find("ARG GH_TOKEN"), std::string::npos) << r.text;
 }
 
 // An ONBUILD RUN is moved like a RUN: the builds FROM the image run it, so

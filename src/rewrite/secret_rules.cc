@@ -283,9 +283,18 @@ Users FindUsers(const State& st, size_t index, const std::string& name, int dept
   }
   if (!u.problem.empty()) return u;
   std::set<size_t> named(u.runs.begin(), u.runs.end());
+  const bool in_env = all[index].keyword == "ENV" || copied;
   u.runs.clear();
   for (auto [begin, end] : u.spans) {
     for (size_t j = begin; j < end; ++j) {
+      // A tool in an ONBUILD step may read the ENV as well, in builds
+      // this rewrite does not see: without it, it would read nothing.
+      if (all[j].keyword == "ONBUILD" && named.empty() && in_env) {
+        u.problem = "ONBUILD at line " + std::to_string(all[j].start_line) + " may read $" +
+                    name + " from the image's ENV in the builds FROM it, which this rewrite "
+                    "does not see";
+        return u;
+      }
       if (all[j].keyword != "RUN") continue;
       if (named.empty() || named.count(j) > 0 || RunsNoShell(all[j])) u.runs.push_back(j);
     }
