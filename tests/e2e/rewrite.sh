@@ -443,6 +443,13 @@ PY
   HTTP_PORT=$(cat "$E2E_TMP/http.port")
 }
 
+# start_http_server for user deploy with a fresh HTTP_PASS and HTTP_TOKEN.
+start_http_server_with_fresh_credentials() {
+  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
+  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
+  start_http_server
+}
+
 stop_http_server() {
   [ -n "${HTTP_PID:-}" ] || return 0
   kill "$HTTP_PID" 2>/dev/null
@@ -452,9 +459,7 @@ stop_http_server() {
 
 test_kind_d_download_credentials_in_the_url_move_into_a_netrc_secret() {
   new_context
-  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
-  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
-  start_http_server
+  start_http_server_with_fresh_credentials
   local enc; enc=$(jq -rn --arg p "$HTTP_PASS" '$p|@uri')
   cat > "$CTX/Containerfile" <<CF
 FROM localhost/tools
@@ -479,9 +484,7 @@ CF
 
 test_kind_d_an_authorization_header_moves_into_a_header_file_secret() {
   new_context
-  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
-  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
-  start_http_server
+  start_http_server_with_fresh_credentials
   cat > "$CTX/Containerfile" <<CF
 FROM localhost/tools
 RUN echo fetching && \\
@@ -735,9 +738,7 @@ CF
 # --secret runs it and gets the served file.
 test_held_out_onbuild_header_moves_into_a_secret_the_later_builds_pass() {
   new_context
-  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
-  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
-  start_http_server
+  start_http_server_with_fresh_credentials
   cat > "$CTX/Containerfile" <<CF
 FROM localhost/tools
 ONBUILD RUN curl -fsS -H "Authorization: Bearer $HTTP_TOKEN" http://127.0.0.1:$HTTP_PORT/a \\
@@ -1082,9 +1083,7 @@ CF
 
 test_held_out_curl_user_password_reaches_the_server() {
   new_context
-  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
-  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
-  start_http_server
+  start_http_server_with_fresh_credentials
   cat > "$CTX/Containerfile" <<CF
 FROM localhost/tools
 RUN curl -fsS -u deploy:$HTTP_PASS http://127.0.0.1:$HTTP_PORT/pkg -o /artifact.txt
@@ -1506,9 +1505,7 @@ CF
 # ADD's mode 0600 and its --chown owner.
 test_kind_d_add_of_a_url_with_credentials_downloads_with_them_from_a_secret() {
   new_context
-  export HTTP_USER=deploy HTTP_PASS HTTP_TOKEN
-  HTTP_PASS=$("$FAKE" PASSWORD); HTTP_TOKEN=$("$FAKE" GITHUB_TOKEN)
-  start_http_server
+  start_http_server_with_fresh_credentials
   local enc base; enc=$(jq -rn --arg p "$HTTP_PASS" '$p|@uri')
   SB_OPTS=(--baseline "$E2E_TMP/tools-baseline.json")
   for base in tools busybox; do
