@@ -910,6 +910,7 @@ TEST(Rewrite, BaseImagesAreTheFromImagesWithTheirArgsPutIn) {
       "ARG REG=localhost\nARG TAG=1\nARG UNSET\n"
       "FROM ${REG}/a:$TAG AS a\n"
       "FROM a AS b\n"
+      "FROM 1\n"  // the stage of that index, as podman takes it
       "FROM --platform=linux/arm64 $REG/c\n"
       "FROM --platform=$BUILDPLATFORM localhost/d\n"
       "FROM scratch\n"

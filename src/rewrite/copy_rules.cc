@@ -150,16 +150,6 @@ std::string Expand(const std::string& text, const std::map<std::string, std::str
   return why.empty() ? out : "";
 }
 
-// The stage that FROM `base` names when it is an earlier stage, else -1.
-int StageNamed(const State& st, const std::string& base, int before) {
-  for (const auto& f : st.file.instructions) {
-    if (f.keyword != "FROM" || f.stage >= before) continue;
-    std::string a = ToLower(std::string(Trim(f.args)));
-    if (EndsWith(a, " as " + ToLower(base)) || base == std::to_string(f.stage)) return f.stage;
-  }
-  return -1;
-}
-
 // The working directory before instruction `limit` of `stage`: its
 // WORKDIRs over the one its FROM starts with (an earlier stage's; / for
 // scratch). "" with the reason in `why` when a base image's is needed.
@@ -171,7 +161,7 @@ std::string WorkdirOf(const State& st, int stage, size_t limit, std::string& why
   if (from != nullptr) {
     std::vector<std::string> words = Split(std::string(Trim(from->args)), ' ');
     std::string base = words.empty() ? "" : words[0];
-    int earlier = StageNamed(st, base, stage);
+    int earlier = StageNamed(st.file, base, stage);
     if (earlier >= 0) {
       dir = WorkdirOf(st, earlier, all.size(), why);
       if (dir.empty()) return "";

@@ -91,6 +91,10 @@ bool ReferencesVariable(std::string_view text, std::string_view name);
 /// Is RUN `ins` one we can edit: shell form, no heredoc, not ONBUILD.
 bool IsEditableRun(const Instruction& ins);
 
+/// The stage that FROM reference `ref` names before stage `before`: an
+/// earlier stage's AS name in any case, or its index; -1 for an image.
+int StageNamed(const Containerfile& file, const std::string& ref, int before);
+
 /// IsEditableRun, or the same as an ONBUILD trigger (`ONBUILD RUN …`):
 /// for the rules that move a literal out of the step itself, whose mount
 /// the builds FROM the image then need as a --secret.

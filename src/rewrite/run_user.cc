@@ -99,21 +99,6 @@ std::string FirstWord(std::string_view args) {
   return std::string(args.substr(0, args.find_first_of(" \t")));
 }
 
-// The stage that FROM reference `ref` names, before stage `before`; -1
-// when it names an image.
-int StageNamed(const Containerfile& file, const std::string& ref, int before) {
-  for (const auto& ins : file.instructions) {
-    if (ins.stage >= before) break;
-    if (ins.keyword != "FROM") continue;
-    std::istringstream in(ins.args);
-    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
-    if (words.size() == 3 && ToLower(words[1]) == "as" && ToLower(words[2]) == ToLower(ref)) {
-      return ins.stage;
-    }
-  }
-  return -1;
-}
-
 // Index of the instruction after the last one of `stage`.
 size_t StageEnd(const Containerfile& file, int stage) {
   size_t i = 0;
@@ -150,6 +135,23 @@ std::optional<std::string> UserBefore(const State& st, size_t index, int depth) 
 }
 
 }  // namespace
+
+int StageNamed(const Containerfile& file, const std::string& ref, int before) {
+  if (!ref.empty() && ref.size() < 10 && ref.find_first_not_of("0123456789") == std::string::npos) {
+    int index = std::stoi(ref);
+    return index < before ? index : -1;
+  }
+  for (const auto& ins : file.instructions) {
+    if (ins.stage >= before) break;
+    if (ins.keyword != "FROM") continue;
+    std::istringstream in(ins.args);
+    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
+    if (words.size() == 3 && ToLower(words[1]) == "as" && ToLower(words[2]) == ToLower(ref)) {
+      return ins.stage;
+    }
+  }
+  return -1;
+}
 
 std::optional<int> NumericId(std::string_view name) {
   if (name == "root") return 0;

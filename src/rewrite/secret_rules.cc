@@ -193,27 +193,6 @@ bool RunsNoShell(const Instruction& ins) {
   return ins.exec_form && !IsShellScriptArray(ins.exec);
 }
 
-// The stage FROM `base` names (an AS name in any case, or an index) before
-// stage `before`; -1 for an image.
-int StageOf(const State& st, const std::string& base, int before) {
-  if (!base.empty() && base.size() < 10 &&
-      base.find_first_not_of("0123456789") == std::string::npos) {
-    int n = std::stoi(base);
-    return n < before ? n : -1;
-  }
-  int found = -1;
-  for (const auto& ins : st.file.instructions) {
-    if (ins.stage >= before) break;
-    std::istringstream in(ins.args);
-    std::vector<std::string> words{std::istream_iterator<std::string>(in), {}};
-    if (ins.keyword == "FROM" && words.size() == 3 && ToLower(words[1]) == "as" &&
-        ToLower(words[2]) == base) {
-      found = ins.stage;
-    }
-  }
-  return found;
-}
-
 // Has /bin/sh been there before instruction `index`: a shell-form RUN ran
 // in its stage (or a stage it is built FROM), or the stages start from an
 // image other than scratch and distroless ones, which hold no shell.
@@ -227,7 +206,7 @@ bool ShellKnownBefore(const State& st, size_t index, int depth) {
     in >> base;
     base = ToLower(base);
     if (base == "scratch" || base.find("distroless") != std::string::npos) return false;
-    int from = StageOf(st, base, all[i].stage);
+    int from = StageNamed(st.file, base, all[i].stage);
     if (from < 0) return true;
     size_t end = i;
     while (end > 0 && all[end - 1].stage > from) --end;
