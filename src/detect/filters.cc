@@ -799,9 +799,9 @@ bool IsPackageDocPath(std::string_view path) {
   return InThirdPartyTree(dir) && IsDocFileName(dir, base);
 }
 
-bool IsPackageTestDataPath(std::string_view path) {
+bool InPackageTree(std::string_view path) {
   std::string full = Rooted(path);
-  return InThirdPartyTree(full.substr(0, full.rfind('/') + 1)) && IsExampleOrTestPath(full);
+  return InThirdPartyTree(full.substr(0, full.rfind('/') + 1));
 }
 
 bool IsSourceCodePath(std::string_view path) {

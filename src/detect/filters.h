@@ -61,11 +61,11 @@ bool IsExampleOrTestPath(std::string_view path);
 /// credentials are examples written for readers (see DemoteInPackageDocs).
 bool IsPackageDocPath(std::string_view path);
 
-/// Test data inside a third-party package tree (the trees of
-/// IsPackageDocPath): a path that IsExampleOrTestPath takes there, as
-/// CPython's test/certdata/*.pem or a package's tests/fixtures/server.key,
-/// holds keys a package ships for its tests (see DemoteInPackageTests).
-bool IsPackageTestDataPath(std::string_view path);
+/// Inside a third-party package tree (the trees of IsPackageDocPath). With
+/// IsExampleOrTestPath, test data there, as CPython's test/certdata/*.pem
+/// or a package's tests/fixtures/server.key, holds keys a package ships for
+/// its tests (see DemoteInPackageTests).
+bool InPackageTree(std::string_view path);
 
 /// Source code by extension (a source map, "x.js.map", by what it maps):
 /// there a bare value after "token =" is an expression; only a quoted
