@@ -77,5 +77,31 @@ TEST(Progress, LineShowsLayersBytesFilesAndRate) {
   EXPECT_EQ(ProgressLine(0, 2, 100, 1, 0.0), "scanning: layer 0/2, 100 B, 1 files, -");
 }
 
+TEST(Progress, DelayIsASecondOrTheSecondsInTheEnvironment) {
+  auto delay_for = [](const char* value) {
+    if (value == nullptr) {
+      unsetenv("SAFEBUILD_PROGRESS_DELAY");
+    } else {
+      setenv("SAFEBUILD_PROGRESS_DELAY", value, 1);
+    }
+    auto delay = ProgressDelay().count();
+    unsetenv("SAFEBUILD_PROGRESS_DELAY");
+    return delay;
+  };
+  EXPECT_EQ(delay_for(nullptr), 1000);
+  EXPECT_EQ(delay_for(""), 1000);
+  EXPECT_EQ(delay_for("0"), 0);
+  EXPECT_EQ(delay_for("2.5"), 2500);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(delay_for("soon"), 1000);
+  EXPECT_EQ(delay_for("-1"), 1000);
+  EXPECT_EQ(delay_for("1s"), 1000);
+  EXPECT_EQ(delay_for("nan"), 1000);
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("SAFEBUILD_PROGRESS_DELAY: 'soon' is not a number of seconds"),
+            std::string::npos)
+      << err;
+}
+
 }  // namespace
 }  // namespace safebuild

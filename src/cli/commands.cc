@@ -284,7 +284,8 @@ void ScanInto(const std::string& reference, const Podman& podman, const TempDir&
   options.cancelled = [] { return PendingSignal() != 0; };
   Expected<ScanOutput> scanned = Fail("not scanned");
   {
-    ProgressBar bar(progress, WantProgress(GetDiagSettings().verbosity));
+    const bool show = WantProgress(GetDiagSettings().verbosity);
+    ProgressBar bar(progress, show, show ? ProgressDelay() : std::chrono::milliseconds(0));
     scanned = ScanImageSource(*state.source, podman, scratch, options);
   }
   if (!scanned) {

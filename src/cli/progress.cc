@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
+
+#include "cli/diag.h"
 
 namespace safebuild {
 namespace {
@@ -43,13 +46,28 @@ bool WantProgress(int verbosity) {
   return term == nullptr || std::string_view(term) != "dumb";
 }
 
+std::chrono::milliseconds ProgressDelay() {
+  const char* env = std::getenv("SAFEBUILD_PROGRESS_DELAY");
+  if (env == nullptr || *env == '\0') return kFirstDraw;
+  char* end = nullptr;
+  double seconds = std::strtod(env, &end);
+  if (end == env || *end != '\0' || !(seconds >= 0 && seconds <= 3600)) {
+    PrintWarning(std::string("SAFEBUILD_PROGRESS_DELAY: '") + env +
+                 "' is not a number of seconds from 0 to 3600; using 1");
+    return kFirstDraw;
+  }
+  return std::chrono::milliseconds(std::llround(seconds * 1000));
+}
+
 std::string ProgressLine(int done, int total, uint64_t bytes, uint64_t files, double seconds) {
   std::string rate = seconds > 0 ? Size(static_cast<double>(bytes) / seconds) + "/s" : "-";
   return "scanning: layer " + std::to_string(done) + "/" + std::to_string(total) + ", " +
          Size(static_cast<double>(bytes)) + ", " + std::to_string(files) + " files, " + rate;
 }
 
-ProgressBar::ProgressBar(const ScanProgress& progress, bool enabled) : progress_(progress) {
+ProgressBar::ProgressBar(const ScanProgress& progress, bool enabled,
+                         std::chrono::milliseconds delay)
+    : progress_(progress), delay_(delay) {
   if (enabled) thread_ = std::thread([this] { Run(); });
 }
 
@@ -75,7 +93,7 @@ void ProgressBar::Draw(Clock::time_point start) {
 void ProgressBar::Run() {
   const Clock::time_point start = Clock::now();
   std::unique_lock<std::mutex> lock(mutex_);
-  if (wake_.wait_until(lock, start + kFirstDraw, [this] { return done_; })) return;
+  if (wake_.wait_until(lock, start + delay_, [this] { return done_; })) return;
   while (true) {
     Draw(start);
     if (wake_.wait_for(lock, kRedraw, [this] { return done_; })) return;
