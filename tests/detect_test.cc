@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -1124,18 +1123,15 @@ TEST(Detector, FindsTokensInBinaryButNotNameValuePairs) {
 
 TEST(Detector, FindsNothingInEmptyText) { ExpectNone(""); }
 
-TEST(Detector, SkipsLargeTextWithoutKeywordsQuickly) {
+// How fast such text goes is measured by tests/bench (detect-bench), not
+// here: a bound on time would fail on a slower machine, not on a fault.
+TEST(Detector, FindsNothingInLargeTextWithoutKeywords) {
   const std::string line =
       "The quick brown fox jumps over the lazy dog; 0123456789 lorem ipsum.\n";
   std::string text;
   text.reserve(100u << 20);
   while (text.size() + line.size() <= (100u << 20)) text += line;
-  auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(Scan(text).empty());
-  auto seconds = std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - start)
-                     .count();
-  EXPECT_LT(seconds, 5.0) << "100 MB without keywords took " << seconds;
 }
 
 TEST(Detector, DefaultIsOneSharedInstance) {
