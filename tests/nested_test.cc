@@ -45,7 +45,8 @@ std::string MakeZip(const std::vector<std::pair<std::string, std::string>>& memb
 
 struct Walked {
   std::vector<std::string> members;
-  std::vector<std::string> contents;
+  std::vector<std::string> contents;  // put together from their windows
+  std::vector<size_t> windows;  // per member
   NestedResult result;
   std::vector<std::string> Skips() const {
     std::vector<std::string> out;
@@ -58,9 +59,14 @@ struct Walked {
 
 Walked Walk(std::string_view name, const std::string& bytes, const NestedLimits& limits = {}) {
   Walked w;
-  w.result = WalkNested(name, bytes, limits, [&](const std::string& m, std::string_view c) {
-    w.members.push_back(m);
-    w.contents.emplace_back(c);
+  w.result = WalkNested(name, bytes, limits, [&](const std::string& m, const ContentWindow& c) {
+    if (c.offset == 0) {
+      w.members.push_back(m);
+      w.contents.emplace_back();
+      w.windows.push_back(0);
+    }
+    w.contents.back().append(c.bytes.substr(c.fresh));
+    ++w.windows.back();
   });
   return w;
 }
@@ -170,13 +176,55 @@ TEST(NestedTest, ZipBombStopsAtTheRatioLimit) {
   EXPECT_EQ(w.result.bytes, 200 * zip.size() + (1u << 20));
 }
 
-TEST(NestedTest, LargeMemberIsCutAtTheMemberLimitAndStillScannedInPart) {
+TEST(NestedTest, ArchiveMemberIsCutAtTheMemberLimitAndStillScannedInPart) {
+  NestedLimits limits;
+  limits.max_member_bytes = 10;
+  limits.max_ratio = 1000;
+  std::string inner = MakeZip({{"deep.txt", "never reached"}}, /*store=*/true);
+  Walked w = Walk("x.zip", MakeZip({{"inner.zip", inner}, {"small", "ok"}}), limits);
+  EXPECT_EQ(w.members, (Strings{"inner.zip", "small"}));
+  EXPECT_EQ(w.contents, (Strings{inner.substr(0, 10), "ok"}));
+  EXPECT_EQ(w.Skips(), (Strings{"size:inner.zip"}));
+}
+
+// Only a member that is opened in turn is held whole: any other is read to
+// its end, whatever its size, bounded by the ratio and the budget alone.
+TEST(NestedTest, MemberThatIsNoArchiveIsReadInFullPastTheMemberLimit) {
   NestedLimits limits;
   limits.max_member_bytes = 10;
   limits.max_ratio = 1000;
   Walked w = Walk("x.zip", MakeZip({{"big", "0123456789abcdef"}, {"small", "ok"}}), limits);
-  EXPECT_EQ(w.contents, (Strings{"0123456789", "ok"}));
-  EXPECT_EQ(w.Skips(), (Strings{"size:big"}));
+  EXPECT_EQ(w.contents, (Strings{"0123456789abcdef", "ok"}));
+  EXPECT_TRUE(w.Skips().empty());
+}
+
+TEST(NestedTest, MemberLargerThanAWindowComesInWindowsWithEveryByteOnce) {
+  NestedLimits limits;
+  limits.window = {1000, 100};
+  std::string big;
+  for (int i = 0; big.size() < 10'000; ++i) big += "line " + std::to_string(i) + "\n";
+  std::string head(70'000, 'h');  // longer than the head read to tell an archive
+  for (bool store : {false, true}) {
+    Walked w = Walk("x.zip", MakeZip({{"a.txt", big}, {"b.txt", head}, {"c", "ok"}}, store),
+                    limits);
+    EXPECT_EQ(w.members, (Strings{"a.txt", "b.txt", "c"}));
+    EXPECT_EQ(w.contents, (Strings{big, head, "ok"}));
+    ASSERT_EQ(w.windows.size(), 3u);
+    EXPECT_GE(w.windows[0], big.size() / 1000);
+    EXPECT_GE(w.windows[1], head.size() / 1000);
+    EXPECT_EQ(w.windows[2], 1u);
+    EXPECT_EQ(w.result.bytes, big.size() + head.size() + 2);
+    EXPECT_TRUE(w.Skips().empty());
+  }
+}
+
+TEST(NestedTest, MemberInWindowsIsStillCutAtTheRatioLimit) {
+  NestedLimits limits;
+  limits.window = {1 << 20, 1 << 10};
+  Walked w = Walk("/data/bomb.gz", test::Compress(std::string(24u << 20, 'a'), Filter::kGzip),
+                  limits);
+  EXPECT_EQ(w.Skips(), (Strings{"ratio:bomb"}));
+  EXPECT_GT(w.windows.at(0), 1u);
 }
 
 TEST(NestedTest, TotalBudgetStopsTheWholeWalk) {
@@ -350,7 +398,7 @@ TEST(NestedTest, EveryEntryNameIsHandedOverAtEveryLevel) {
                      test::Hardlink("lib/again.jar", "lib/inner.jar")}),
       Filter::kGzip);
   std::vector<std::string> names;
-  WalkNested("/srv/bundle.tgz", tgz, {}, [](const std::string&, std::string_view) {},
+  WalkNested("/srv/bundle.tgz", tgz, {}, [](const std::string&, const ContentWindow&) {},
              [&](const MemberName& n) {
                names.push_back(n.member + " " + std::to_string(n.own) + " " +
                                std::string(n.link_target));
@@ -364,7 +412,7 @@ TEST(NestedTest, TheOneMemberOfACompressedStreamHasNoNameOfItsOwn) {
   std::vector<std::string> names;
   Walked w;
   WalkNested("/var/log/old.log.gz", test::Compress("line\n", Filter::kGzip), {},
-             [&](const std::string& m, std::string_view) { w.members.push_back(m); },
+             [&](const std::string& m, const ContentWindow&) { w.members.push_back(m); },
              [&](const MemberName& n) { names.push_back(n.member); });
   EXPECT_EQ(w.members, (Strings{"old.log"}));
   EXPECT_TRUE(names.empty());
@@ -400,6 +448,23 @@ TEST_F(NestedScanTest, SecretInAJarIsReportedAtItsMember) {
   EXPECT_FALSE(f.deleted.value());
   EXPECT_EQ(out.stats.archives, 1u);
   EXPECT_EQ(out.stats.members, 1u);
+}
+
+// A member larger than a window is scanned window by window: a token on
+// a boundary is found once, at its line in the member.
+TEST_F(NestedScanTest, SecretInAMemberLargerThanAWindowIsFoundOnceAtItsLine) {
+  std::string tok = fake::Make(fake::Kind::kGithubToken);
+  std::string log;
+  for (int i = 0; i < 300'000; ++i) log += "request " + std::to_string(i) + " ok\n";
+  const size_t lines = 300'000;
+  log += "token=" + tok + "\n";
+  ASSERT_GT(log.size(), NestedLimits{}.window.step + 1'000'000);
+  std::string jar = MakeZip({{"logs/app.log", log}});
+  ScanOutput out = ScanLayer({File("app/app.jar", jar)});
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].member, "logs/app.log");
+  EXPECT_EQ(out.findings[0].line, static_cast<int>(lines + 1));
+  EXPECT_EQ(out.findings[0].column, 7);
 }
 
 TEST_F(NestedScanTest, StoredMemberIsReportedOnceAtTheMember) {

@@ -154,7 +154,9 @@ Status DirWalk::ReadFile(int dir_fd, const char* name, const struct stat& st,
   }
   HoleAwareFile file(fd.get());
   auto read_some = [&file](char* buf, size_t size) { return file.Read(buf, size); };
-  auto window = [&](const ContentWindow& w) { return on_entry_(entry, w); };
+  LayerEntry open = entry;
+  open.fd = fd.get();
+  auto window = [&](const ContentWindow& w) { return on_entry_(open, w); };
   bool stopped = false;
   Status s = cutter_.Run(read_some, window, &stopped);
   stopped_ = stopped_ || stopped;

@@ -25,6 +25,10 @@ struct LayerEntry {
   uint64_t size = 0;
   bool is_whiteout = false;  // ".wh.NAME": deletes `path` (already stripped)
   bool is_opaque = false;    // ".wh..wh..opq": hides lower content of `path`
+  // A file of a layer directory is open here while its windows are handed
+  // on (for reads with pread, which leave the reader's offset alone); -1
+  // for an entry of a tar, and in every copy kept after the callback.
+  int fd = -1;
 };
 
 struct LayerLimits {

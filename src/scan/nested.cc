@@ -3,8 +3,12 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdio>
 #include <memory>
 
 #include "image/layer_reader.h"
@@ -149,14 +153,88 @@ std::string_view UnopenedArchiveKind(std::string_view content) {
   return {};
 }
 
+// Where an archive's bytes are: in memory, or in a file read with pread,
+// which libarchive pulls through the callbacks below (seeking in it, as in
+// memory, for a zip's central directory). `head` is what the checks before
+// opening look at: all of it in memory, the first bytes of a file.
+struct Source {
+  std::string_view head;
+  int fd = -1;
+  uint64_t size = 0;
+  uint64_t pos = 0;
+  std::string buf;
+
+  uint64_t packed() const { return fd < 0 ? head.size() : size; }
+};
+
+constexpr size_t kFileChunk = 256 << 10;
+
+la_ssize_t SourceRead(archive* a, void* data, const void** out) {
+  auto* src = static_cast<Source*>(data);
+  src->buf.resize(kFileChunk);
+  ssize_t n = 0;
+  do {
+    n = pread(src->fd, src->buf.data(), kFileChunk, static_cast<off_t>(src->pos));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    archive_set_error(a, errno, "cannot read the archive");
+    return ARCHIVE_FATAL;
+  }
+  src->pos += static_cast<uint64_t>(n);
+  *out = src->buf.data();
+  return n;
+}
+
+la_int64_t SourceSeek(archive*, void* data, la_int64_t offset, int whence) {
+  auto* src = static_cast<Source*>(data);
+  int64_t base = whence == SEEK_SET   ? 0
+                 : whence == SEEK_CUR ? static_cast<int64_t>(src->pos)
+                                      : static_cast<int64_t>(src->size);
+  if (offset < -base) return ARCHIVE_FATAL;
+  src->pos = static_cast<uint64_t>(base + offset);
+  return static_cast<la_int64_t>(src->pos);
+}
+
+la_int64_t SourceSkip(archive*, void* data, la_int64_t request) {
+  auto* src = static_cast<Source*>(data);
+  if (request <= 0 || src->pos >= src->size) return 0;
+  uint64_t n = std::min(static_cast<uint64_t>(request), src->size - src->pos);
+  src->pos += n;
+  return static_cast<la_int64_t>(n);
+}
+
+int OpenSource(archive* a, Source& src) {
+  if (src.fd < 0) return archive_read_open_memory(a, src.head.data(), src.head.size());
+  src.pos = 0;
+  archive_read_set_callback_data(a, &src);
+  archive_read_set_read_callback(a, SourceRead);
+  archive_read_set_seek_callback(a, SourceSeek);
+  archive_read_set_skip_callback(a, SourceSkip);
+  return archive_read_open1(a);
+}
+
+// A whole member, or an archive held whole, as the one window of itself.
+ContentWindow WholeWindow(std::string_view bytes) {
+  ContentWindow w;
+  w.bytes = bytes;
+  w.own_end = bytes.size();
+  return w;
+}
+
 class Walker {
  public:
   Walker(const NestedLimits& limits, const MemberCallback& on_member,
          const NameCallback& on_name)
-      : limits_(limits), on_member_(on_member), on_name_(on_name) {}
+      : limits_(limits), on_member_(on_member), on_name_(on_name), cutter_(limits.window) {}
 
   void Walk(std::string_view name, const std::string& prefix, std::string_view content,
-            int depth, bool raw_only = false);
+            int depth) {
+    Source src;
+    src.head = content;
+    Walk(name, prefix, src, depth);
+  }
+  void Walk(std::string_view name, const std::string& prefix, Source& src, int depth,
+            bool raw_only = false);
   NestedResult& result() { return result_; }
 
  private:
@@ -168,10 +246,25 @@ class Walker {
     uint64_t packed;
     uint64_t unpacked = 0;
   };
+  // What one member may give, and what it gave.
+  struct MemberRead {
+    uint64_t ratio_room = 0;
+    uint64_t budget = 0;
+    uint64_t member_cap = UINT64_MAX;  // only for a member held whole
+    uint64_t cap = 0;                  // the least of the three
+    uint64_t got = 0;
+    bool more = false;  // bytes were left past the cap
+    bool error = false;
+  };
   enum class Cut { kNone, kMember, kRatio, kBudget };
 
   bool Next(Level& level, archive_entry* e, int depth);
-  Cut Read(Level& level, std::string& out, bool* error);
+  MemberRead StartMember(const Level& level) const;
+  size_t Pull(Level& level, MemberRead& m, char* buf, size_t size);
+  bool PullHead(Level& level, MemberRead& m, std::string& head);
+  void PullRest(Level& level, MemberRead& m, archive_entry* e, std::string& out);
+  void Stream(Level& level, MemberRead& m, const std::string& full, std::string_view head);
+  Cut Finish(Level& level, const MemberRead& m);
   void Skip(SkipReason reason, const std::string& member) {
     result_.skipped.push_back({reason, member});
   }
@@ -179,38 +272,114 @@ class Walker {
   const NestedLimits& limits_;
   const MemberCallback& on_member_;
   const NameCallback& on_name_;
+  WindowCutter cutter_;  // for members larger than a window, at any level
   NestedResult result_;
   uint64_t seen_members_ = 0;
   bool stop_all_ = false;  // the budget is spent or the entry cap reached
 };
 
-// Reads one member into `out`, stopping at whichever limit comes first.
-Walker::Cut Walker::Read(Level& level, std::string& out, bool* error) {
+Walker::MemberRead Walker::StartMember(const Level& level) const {
+  MemberRead m;
   uint64_t ratio_cap = limits_.max_ratio * level.packed + limits_.ratio_slack;
-  uint64_t ratio_room = ratio_cap > level.unpacked ? ratio_cap - level.unpacked : 0;
-  uint64_t budget = limits_.max_total_bytes - std::min(limits_.max_total_bytes,
-                                                       result_.bytes);
-  uint64_t cap = std::min({limits_.max_member_bytes, ratio_room, budget});
-  out.clear();
-  *error = false;
-  while (true) {
-    size_t old = out.size();
-    size_t want = static_cast<size_t>(std::min<uint64_t>(cap - old + 1, kChunk));
-    out.resize(old + want);
-    la_ssize_t n = archive_read_data(level.a, out.data() + old, want);
-    out.resize(old + static_cast<size_t>(std::max<la_ssize_t>(n, 0)));
-    if (n < 0) *error = true;
-    if (n <= 0) break;
-    if (out.size() > cap) {
-      out.resize(static_cast<size_t>(cap));
-      level.unpacked += cap;
-      if (cap == ratio_room && cap < limits_.max_member_bytes) return Cut::kRatio;
-      if (cap == budget && cap < limits_.max_member_bytes) return Cut::kBudget;
-      return Cut::kMember;
-    }
+  m.ratio_room = ratio_cap > level.unpacked ? ratio_cap - level.unpacked : 0;
+  m.budget = limits_.max_total_bytes - std::min(limits_.max_total_bytes, result_.bytes);
+  m.cap = std::min(m.ratio_room, m.budget);
+  return m;
+}
+
+// Up to `size` bytes of the member into `buf`, never past its cap; 0 at its
+// end. At the cap one byte more is asked for, to learn whether the limit
+// cut anything.
+size_t Walker::Pull(Level& level, MemberRead& m, char* buf, size_t size) {
+  if (m.error || m.more) return 0;
+  if (m.got >= m.cap) {
+    char probe = 0;
+    la_ssize_t n = archive_read_data(level.a, &probe, 1);
+    m.error = n < 0;
+    m.more = n > 0;
+    return 0;
   }
-  level.unpacked += out.size();
-  return Cut::kNone;
+  size_t want = static_cast<size_t>(std::min<uint64_t>(size, m.cap - m.got));
+  la_ssize_t n = archive_read_data(level.a, buf, want);
+  if (n < 0) m.error = true;
+  if (n <= 0) return 0;
+  m.got += static_cast<uint64_t>(n);
+  return static_cast<size_t>(n);
+}
+
+// The member's first bytes, enough to tell an archive; true when they are
+// all of it.
+bool Walker::PullHead(Level& level, MemberRead& m, std::string& head) {
+  head.resize(kChunk);
+  size_t used = 0;
+  bool ended = false;
+  while (used < head.size() && !ended) {
+    size_t n = Pull(level, m, head.data() + used, head.size() - used);
+    used += n;
+    ended = n == 0;
+  }
+  head.resize(used);
+  return ended;
+}
+
+// The rest of a member held whole, after its head, up to its cap.
+void Walker::PullRest(Level& level, MemberRead& m, archive_entry* e, std::string& out) {
+  if (out.size() > m.cap) {  // a cap smaller than the head
+    out.resize(static_cast<size_t>(m.cap));
+    m.got = m.cap;
+    m.more = true;
+    return;
+  }
+  if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0) {
+    // Its size is known (though not trusted): grown by doubling, the copy
+    // would hold three times the bytes for a moment.
+    out.reserve(static_cast<size_t>(
+        std::min<uint64_t>(static_cast<uint64_t>(archive_entry_size(e)), m.cap) + 1));
+  }
+  while (true) {
+    // Never past the cap, so the reserved buffer is never outgrown; at the
+    // cap, Pull asks for the one byte that tells whether the cap cut it.
+    size_t old = out.size();
+    size_t room = static_cast<size_t>(std::min<uint64_t>(kChunk, m.cap - m.got));
+    out.resize(old + room);
+    size_t n = Pull(level, m, out.data() + old, room);
+    out.resize(old + n);
+    if (n == 0) return;
+  }
+}
+
+// A member that is no archive: window by window, the head first.
+void Walker::Stream(Level& level, MemberRead& m, const std::string& full,
+                    std::string_view head) {
+  size_t served = 0;
+  ReadFn read = [&](char* buf, size_t size) -> Expected<ReadPiece> {
+    if (served < head.size()) {
+      size_t n = std::min(size, head.size() - served);
+      std::copy_n(head.data() + served, n, buf);
+      served += n;
+      return ReadPiece{n, 0};
+    }
+    return ReadPiece{Pull(level, m, buf, size), 0};
+  };
+  bool stopped = false;
+  Status status = cutter_.Run(
+      read,
+      [&](const ContentWindow& w) {
+        on_member_(full, w);
+        return true;
+      },
+      &stopped);
+  if (!status) m.error = true;
+}
+
+// Counts what the member gave, and says which limit cut it, if one did.
+Walker::Cut Walker::Finish(Level& level, const MemberRead& m) {
+  level.unpacked += m.got;
+  result_.bytes += m.got;
+  if (!m.more) return Cut::kNone;
+  if (m.cap == m.ratio_room && m.cap < m.member_cap) return Cut::kRatio;
+  if (m.cap == m.budget && m.cap < m.member_cap) return Cut::kBudget;
+  return Cut::kMember;
 }
 
 // Handles one header; false ends this archive.
@@ -235,40 +404,51 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
     Skip(SkipReason::kUnreadable, full);
     return true;
   }
+  MemberRead m = StartMember(level);
   std::string content;
-  bool error = false;
-  Cut cut = Read(level, content, &error);
-  if (error) Skip(SkipReason::kUnreadable, full);
+  const bool whole = PullHead(level, m, content);
+  const bool held = IsNestedArchive(name, content);
+  if (held) {
+    m.member_cap = limits_.max_member_bytes;
+    m.cap = std::min(m.cap, m.member_cap);
+    if (!whole || content.size() > m.cap) PullRest(level, m, e, content);
+  }
+  if (held || (whole && content.size() <= limits_.window.step)) {
+    on_member_(full, WholeWindow(content));
+  } else {
+    Stream(level, m, full, content);
+    std::string().swap(content);
+  }
+  Cut cut = Finish(level, m);
+  ++result_.members;
+  if (m.error) Skip(SkipReason::kUnreadable, full);
   if (cut == Cut::kMember || cut == Cut::kBudget) Skip(SkipReason::kSize, full);
   if (cut == Cut::kRatio) Skip(SkipReason::kRatio, full);
   if (cut == Cut::kBudget) stop_all_ = true;
-  ++result_.members;
-  result_.bytes += content.size();
-  on_member_(full, content);
-  if (!error && cut == Cut::kNone && IsNestedArchive(name, content)) {
+  if (held && !m.error && cut == Cut::kNone) {
     if (depth >= limits_.max_depth) {
       Skip(SkipReason::kDepth, full);
     } else {
       Walk(name, full, content, depth + 1);
     }
   }
-  return !error && cut != Cut::kRatio && !stop_all_;
+  return !m.error && cut != Cut::kRatio && !stop_all_;
 }
 
-void Walker::Walk(std::string_view name, const std::string& prefix, std::string_view content,
-                  int depth, bool raw_only) {
+void Walker::Walk(std::string_view name, const std::string& prefix, Source& src, int depth,
+                  bool raw_only) {
+  const std::string_view content = src.head;
   if (content.empty() || stop_all_ || IsEmptyGzip(content)) return;
   if (!UnopenedArchiveKind(content).empty()) {
     Skip(SkipReason::kUnsupported, prefix);
     return;
   }
   ReaderPtr a = NewReader(raw_only);
-  if (a == nullptr ||
-      archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
+  if (a == nullptr || OpenSource(a.get(), src) != ARCHIVE_OK) {
     Skip(SkipReason::kUnreadable, prefix);
     return;
   }
-  Level level{a.get(), name, prefix, content.size()};
+  Level level{a.get(), name, prefix, src.packed()};
   bool first = true;
   while (true) {
     archive_entry* e = nullptr;
@@ -277,7 +457,8 @@ void Walker::Walk(std::string_view name, const std::string& prefix, std::string_
         archive_filter_code(a.get(), 0) != ARCHIVE_FILTER_NONE) {
       // A compressed stream that starts with zero blocks reads as an empty
       // tar; gunzip still gives every byte. Read it as one plain member.
-      Walk(name, prefix, content, depth, true);
+      a.reset();
+      Walk(name, prefix, src, depth, true);
       return;
     }
     if (r == ARCHIVE_EOF) return;
@@ -338,6 +519,28 @@ NestedResult WalkNested(std::string_view name, std::string_view content,
                         const NameCallback& on_name) {
   Walker walker(limits, on_member, on_name);
   walker.Walk(name, "", content, 1);
+  return std::move(walker.result());
+}
+
+NestedResult WalkNestedFile(std::string_view name, int fd, uint64_t size,
+                            const NestedLimits& limits, const MemberCallback& on_member,
+                            const NameCallback& on_name) {
+  Walker walker(limits, on_member, on_name);
+  std::string head(static_cast<size_t>(std::min<uint64_t>(size, kChunk)), '\0');
+  ssize_t n = 0;
+  do {
+    n = pread(fd, head.data(), head.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    walker.result().skipped.push_back({SkipReason::kUnreadable, ""});
+    return std::move(walker.result());
+  }
+  head.resize(static_cast<size_t>(n));
+  Source src;
+  src.head = head;
+  src.fd = fd;
+  src.size = size;
+  walker.Walk(name, "", src, 1);
   return std::move(walker.result());
 }
 

@@ -2,14 +2,17 @@
 // as leaky as the file itself. A file whose name or first bytes say zip
 // (also jar, war, whl, egg), tar, ar (a .deb, a static library), or a
 // compressed stream (gzip, xz, bzip2, zstd: tar.gz, tgz, tar.xz, a plain
-// .gz, .zst, ...) is opened
-// with libarchive from memory, and every regular member is handed to the
-// caller; members that are archives again are opened in turn, to a bounded
-// depth. Bombs are bounded three ways: a cap on each member, a budget for
-// everything unpacked from one layer file, and a cap on the ratio of unpacked
-// to packed bytes per archive. Whatever a limit cuts, or what cannot be read,
-// is named in `skipped`, never dropped silently; so is an archive of a kind
-// not opened (7z, rar, rpm, cpio, ...), known by its first bytes.
+// .gz, .zst, ...) is opened with libarchive, from memory or from its file,
+// and every regular member is handed to the caller; members that are
+// archives again are opened in turn, to a bounded depth. Only those are held
+// whole (libarchive opens them from memory); every other member streams by
+// in windows, as a large layer file does, so memory does not grow with a
+// member's size. Bombs are bounded three ways: a cap on each member held
+// whole, a budget for everything unpacked from one layer file, and a cap on
+// the ratio of unpacked to packed bytes per archive. Whatever a limit cuts,
+// or what cannot be read, is named in `skipped`, never dropped silently; so
+// is an archive of a kind not opened (7z, rar, rpm, cpio, ...), known by its
+// first bytes.
 #pragma once
 
 #include <cstdint>
@@ -18,11 +21,14 @@
 #include <string_view>
 #include <vector>
 
+#include "image/content_windows.h"
+
 namespace safebuild {
 
 struct NestedLimits {
   int max_depth = 3;                         // archives within archives
-  uint64_t max_member_bytes = 32ull << 20;   // one member; the rest is cut
+  uint64_t max_member_bytes = 32ull << 20;   // one archive member held whole
+  WindowSize window{4ull << 20, 64ull << 10};  // other members: in windows
   uint64_t max_total_bytes = 256ull << 20;   // all members of one layer file
   uint64_t max_ratio = 200;                  // unpacked / packed, per archive
   uint64_t ratio_slack = 1ull << 20;         // small archives may exceed it
@@ -45,9 +51,10 @@ struct NestedResult {
 };
 
 /// `member` names the file inside the archive; levels are joined with "!"
-/// ("lib/app.jar!config/app.properties").
+/// ("lib/app.jar!config/app.properties"). A member up to one window comes
+/// whole (`window.whole()`), a larger one window by window, in order.
 using MemberCallback =
-    std::function<void(const std::string& member, std::string_view content)>;
+    std::function<void(const std::string& member, const ContentWindow& window)>;
 
 /// One entry of an archive, of any type (file, directory, link), for its
 /// name: a token in a member's name is in the layer as much as one in a
@@ -74,5 +81,12 @@ NestedResult WalkNested(std::string_view name, std::string_view content,
                         const NestedLimits& limits,
                         const MemberCallback& on_member,
                         const NameCallback& on_name = nullptr);
+
+/// The same for the archive in the open file `fd` of `size` bytes, read
+/// with pread where it lies: an archive of any size costs no more memory
+/// than a small one. The file's offset is left alone.
+NestedResult WalkNestedFile(std::string_view name, int fd, uint64_t size,
+                            const NestedLimits& limits, const MemberCallback& on_member,
+                            const NameCallback& on_name = nullptr);
 
 }  // namespace safebuild

@@ -311,11 +311,13 @@ void AddMatches(const Detector& detector, std::string_view content, const std::s
   }
 }
 
-// One window of a file larger than a window.
+// One window of a file, or of an archive member, larger than a window.
 void AddWindowMatches(const Detector& detector, const ContentWindow& window,
-                      const std::string& path, const LayerRef& ref, std::vector<Finding>& out) {
-  for (const Match& m : ScanWindow(detector, window, path)) {
+                      const std::string& path, const std::string& member, const LayerRef& ref,
+                      std::vector<Finding>& out) {
+  for (const Match& m : ScanWindow(detector, window, member.empty() ? path : member)) {
     Finding f = FromMatch(m, Origin::kLayer, path);
+    f.member = member;
     f.line = m.line;
     f.column = m.column;
     f.layer = ref;
@@ -350,20 +352,33 @@ void AddMemberNameFindings(const Detector& detector, const std::string& path,
   }
 }
 
-// Every member, at every level, when `content` is an archive.
-void AddMembers(const std::string& path, std::string_view content, const LayerRef& ref,
+// An archive's bytes: held in memory, or in a file of a layer directory.
+struct ArchiveBytes {
+  std::string_view content;
+  int fd = -1;
+  uint64_t size = 0;
+};
+
+// Every member, at every level, when `in` is an archive.
+void AddMembers(const std::string& path, const ArchiveBytes& in, const LayerRef& ref,
                 const Detector& detector, const ScanOptions& options, ScanStats& stats,
                 std::vector<Finding>& found) {
-  if (options.nested.max_depth < 1 || !IsNestedArchive(path, content)) return;
+  if (options.nested.max_depth < 1) return;
+  if (in.fd < 0 && !IsNestedArchive(path, in.content)) return;
   std::set<std::string> seen_names;
-  NestedResult nested = WalkNested(
-      path, content, options.nested,
-      [&](const std::string& member, std::string_view bytes) {
-        AddMatches(detector, bytes, path, member, ref, found);
-      },
-      [&](const MemberName& name) {
-        AddMemberNameFindings(detector, path, name, ref, seen_names, found);
-      });
+  auto on_member = [&](const std::string& member, const ContentWindow& window) {
+    if (window.whole()) {
+      AddMatches(detector, window.bytes, path, member, ref, found);
+    } else {
+      AddWindowMatches(detector, window, path, member, ref, found);
+    }
+  };
+  auto on_name = [&](const MemberName& name) {
+    AddMemberNameFindings(detector, path, name, ref, seen_names, found);
+  };
+  NestedResult nested =
+      in.fd >= 0 ? WalkNestedFile(path, in.fd, in.size, options.nested, on_member, on_name)
+                 : WalkNested(path, in.content, options.nested, on_member, on_name);
   stats.archives += nested.archives;
   stats.members += nested.members;
   for (const NestedSkip& s : nested.skipped) {
@@ -377,7 +392,7 @@ std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
                               const ScanOptions& options, ScanStats& stats) {
   std::vector<Finding> found;
   AddMatches(detector, content, path, "", ref, found);
-  AddMembers(path, content, ref, detector, options, stats, found);
+  AddMembers(path, ArchiveBytes{content}, ref, detector, options, stats, found);
   return found;
 }
 
@@ -401,11 +416,13 @@ struct FileJob {
 // What the reading thread keeps of the large file it is reading.
 struct LargeFile {
   std::unique_ptr<Md5Stream> md5;
-  bool collect = false;  // an archive, kept whole to open it at its end
+  bool in_place = false;  // an archive in a layer directory, opened where it lies
+  bool collect = false;   // an archive from a tar, kept whole to open it at its end
   std::string archive;
   std::unique_lock<std::mutex> held;  // the turn to hold one (see ScanRun)
 
   void Drop() {
+    in_place = false;
     collect = false;
     std::string().swap(archive);  // `archive = {}` would keep its buffer
     if (held.owns_lock()) held.unlock();
@@ -418,8 +435,10 @@ struct LargeFile {
 // queue, or are scanned on the spot when the queue is full. A thread with
 // no layer left scans queued files, so a one-layer image keeps every core
 // busy too, and memory stays bounded by the queue whatever the image size.
-// An archive larger than a window is held whole (up to max_archive_bytes)
-// with the members being unpacked from it: one such archive at a time, as
+// An archive larger than a window in a layer directory is opened where it
+// lies once its last window is read. From a layer tar it is held whole (up
+// to max_archive_bytes) with the members being unpacked from it: one such
+// archive at a time, as
 // two threads each holding one would nearly double the peak. A thread that
 // meets a second waits for its turn; the holder never waits on anything,
 // and the turn is given back when the file ends, however the read ends.
@@ -487,7 +506,7 @@ void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
     found = WithContentSum(ScanFile(path, w.bytes, refs_[layer], detector_, options_, stats),
                            w.bytes);
   } else {
-    AddWindowMatches(detector_, w, path, refs_[layer], found);
+    AddWindowMatches(detector_, w, path, "", refs_[layer], found);
   }
   Record(layer, seq, std::move(found), stats);
 }
@@ -550,6 +569,11 @@ void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
   large.md5 = std::make_unique<Md5Stream>();
   large.Drop();
   large.collect = options_.nested.max_depth >= 1 && IsNestedArchive(e.path, w.bytes);
+  if (large.collect && e.fd >= 0) {  // read again from its file: nothing held
+    large.collect = false;
+    large.in_place = true;
+    return;
+  }
   if (large.collect && e.size > options_.max_archive_bytes) {
     large.collect = false;
     std::lock_guard<std::mutex> lock(mutex_);
@@ -582,10 +606,15 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
     std::lock_guard<std::mutex> lock(mutex_);
     results_[index].file_md5[seq] = large.md5->Hex();
   }
-  if (!large.collect) return;
+  if (!large.collect && !large.in_place) return;
   ScanStats stats;
   std::vector<Finding> found;
-  AddMembers(e.path, large.archive, refs_[index], detector_, options_, stats, found);
+  ArchiveBytes in{large.archive};
+  if (large.in_place) {
+    in.fd = e.fd;
+    in.size = w.offset + w.bytes.size();  // where the read ended
+  }
+  AddMembers(e.path, in, refs_[index], detector_, options_, stats, found);
   large.Drop();
   Record(index, seq, std::move(found), stats);
 }
@@ -612,11 +641,13 @@ bool ScanRun::OnEntry(size_t index, uint64_t& seq, LargeFile& large, const Layer
   if (w.offset == 0) {
     ++seq;
     result.entries.push_back(e);
+    result.entries.back().fd = -1;
     AddNameFindings(detector_, e, refs_[index], result);
     CountFile(result, e);
     if (e.type == LayerEntry::Type::kHardlink) {
       std::lock_guard<std::mutex> lock(mutex_);
       result.links.emplace_back(seq, e);
+      result.links.back().second.fd = -1;
       return true;
     }
     // Whiteout markers are empty in honest layers; bytes in one are still in

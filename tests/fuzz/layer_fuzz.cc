@@ -69,8 +69,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   safebuild::NestedLimits nested;
   nested.max_total_bytes = 8 << 20;  // small, so the fuzzer stays fast
   nested.max_member_bytes = 4 << 20;
+  nested.window = {4 << 10, 256};  // members past 4 KiB take the windowed path
   safebuild::WalkNested("input.tar.gz", bytes, nested,
-                        [](const std::string&, std::string_view) {},
+                        [](const std::string&, const safebuild::ContentWindow& w) {
+                          if (w.fresh > w.bytes.size()) std::abort();
+                        },
                         [](const safebuild::MemberName& name) {
                           if (name.own > name.member.size()) std::abort();
                         });
