@@ -281,6 +281,7 @@ void ScanInto(const std::string& reference, const Podman& podman, const TempDir&
   ScanProgress progress;
   ScanOptions options;
   options.progress = &progress;
+  options.spool_dir = scratch.path();
   options.cancelled = [] { return PendingSignal() != 0; };
   Expected<ScanOutput> scanned = Fail("not scanned");
   {

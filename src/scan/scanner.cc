@@ -1,8 +1,13 @@
 #include "scan/scanner.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -21,6 +26,7 @@
 #include "image/layer_stack.h"
 #include "scan/nested.h"
 #include "scan/packaged_files.h"
+#include "util/fd.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -352,7 +358,7 @@ void AddMemberNameFindings(const Detector& detector, const std::string& path,
   }
 }
 
-// An archive's bytes: held in memory, or in a file of a layer directory.
+// An archive's bytes: in memory, or in a file read with pread.
 struct ArchiveBytes {
   std::string_view content;
   int fd = -1;
@@ -413,19 +419,41 @@ struct FileJob {
   ContentWindow place;  // where `content` lies in the file; its bytes unset
 };
 
+// A file of no name in `dir` (the system's temporary directory when
+// empty), gone when closed; -1 when none can be made.
+int OpenSpoolFile(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path where = dir.empty() ? std::filesystem::temp_directory_path(ec) : dir;
+  if (ec) return -1;
+  int fd = open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  std::string name = (where / "spool.XXXXXX").string();  // a file system without O_TMPFILE
+  fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd >= 0) unlink(name.c_str());
+  return fd;
+}
+
+// Writes all of `bytes` at `offset`.
+bool WriteAt(int fd, std::string_view bytes, uint64_t offset) {
+  while (!bytes.empty()) {
+    ssize_t n = pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return true;
+}
+
 // What the reading thread keeps of the large file it is reading.
 struct LargeFile {
   std::unique_ptr<Md5Stream> md5;
   bool in_place = false;  // an archive in a layer directory, opened where it lies
-  bool collect = false;   // an archive from a tar, kept whole to open it at its end
-  std::string archive;
-  std::unique_lock<std::mutex> held;  // the turn to hold one (see ScanRun)
+  Fd spool{-1};           // an archive from a tar, copied here to be opened
 
   void Drop() {
     in_place = false;
-    collect = false;
-    std::string().swap(archive);  // `archive = {}` would keep its buffer
-    if (held.owns_lock()) held.unlock();
+    spool.reset();
   }
 };
 
@@ -435,13 +463,11 @@ struct LargeFile {
 // queue, or are scanned on the spot when the queue is full. A thread with
 // no layer left scans queued files, so a one-layer image keeps every core
 // busy too, and memory stays bounded by the queue whatever the image size.
-// An archive larger than a window in a layer directory is opened where it
-// lies once its last window is read. From a layer tar it is held whole (up
-// to max_archive_bytes) with the members being unpacked from it: one such
-// archive at a time, as
-// two threads each holding one would nearly double the peak. A thread that
-// meets a second waits for its turn; the holder never waits on anything,
-// and the turn is given back when the file ends, however the read ends.
+// An archive larger than a window is opened once its last window is read:
+// from its file in a layer directory, or from a copy of it in spool_dir
+// when it comes from a layer tar (a stream read once). Either way it is
+// read with pread, never held in memory, so memory does not grow with its
+// size.
 class ScanRun {
  public:
   ScanRun(const OpenedImage& image, const Detector& detector, const ScanOptions& options)
@@ -464,6 +490,7 @@ class ScanRun {
   void StartLarge(size_t index, LargeFile& large, const LayerEntry& e, const ContentWindow& w);
   void ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
                      const ContentWindow& w);
+  void SkipFile(size_t index, const LayerEntry& e, const char* reason);
   void Scan(size_t layer, uint64_t seq, const std::string& path, const ContentWindow& w);
   void Record(size_t layer, uint64_t seq, std::vector<Finding> found, ScanStats& stats);
   bool Enqueue(size_t layer, uint64_t seq, const std::string& path, const ContentWindow& w);
@@ -477,7 +504,6 @@ class ScanRun {
   std::vector<LayerRef> refs_;  // per layer, its history entry redacted once
   std::vector<LayerResult> results_;
   std::atomic<size_t> next_layer_{0};
-  std::mutex big_archive_;  // held while a large archive is collected and opened
   std::mutex mutex_;  // guards everything below and the results' findings/stats
   std::condition_variable ready_;
   std::deque<FileJob> queue_;
@@ -561,28 +587,24 @@ void ScanRun::QueuedFileScanned(size_t layer) {
 }
 
 // The first window of a file larger than one: counted, its MD5 begun, and
-// an archive small enough kept whole to be opened at the end.
+// an archive marked to be opened at its end.
 void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
                          const ContentWindow& w) {
-  LayerResult& result = results_[index];
-  ++result.stats.truncated;
+  ++results_[index].stats.truncated;
   large.md5 = std::make_unique<Md5Stream>();
   large.Drop();
-  large.collect = options_.nested.max_depth >= 1 && IsNestedArchive(e.path, w.bytes);
-  if (large.collect && e.fd >= 0) {  // read again from its file: nothing held
-    large.collect = false;
+  if (options_.nested.max_depth < 1 || !IsNestedArchive(e.path, w.bytes)) return;
+  if (e.fd >= 0) {  // read again from its file: nothing copied
     large.in_place = true;
     return;
   }
-  if (large.collect && e.size > options_.max_archive_bytes) {
-    large.collect = false;
-    std::lock_guard<std::mutex> lock(mutex_);
-    result.stats.skipped.push_back({"size", e.path, "", image_.layers[index].index});
-  }
-  if (!large.collect) return;
-  large.held = std::unique_lock<std::mutex>(big_archive_);
-  // Its size is known: grown by appends, it would be copied as it doubles.
-  large.archive.reserve(static_cast<size_t>(e.size));
+  if (e.size <= options_.max_archive_bytes) large.spool.reset(OpenSpoolFile(options_.spool_dir));
+  if (large.spool.get() < 0) SkipFile(index, e, "size");
+}
+
+void ScanRun::SkipFile(size_t index, const LayerEntry& e, const char* reason) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  results_[index].stats.skipped.push_back({reason, e.path, "", image_.layers[index].index});
 }
 
 void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
@@ -592,28 +614,26 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
   // so the file's findings stay reported.
   if (w.gap > 0) large.md5.reset();
   if (large.md5 != nullptr) large.md5->Add(fresh);
-  if (large.collect && (w.gap > 0 || large.archive.size() + fresh.size() >
-                                         options_.max_archive_bytes)) {
-    // Sparse, or it grew past its size while being read.
+  const uint64_t at = w.offset + w.fresh;  // a hole stays a hole in the copy
+  if (large.spool.get() >= 0 &&
+      (at + fresh.size() > options_.max_archive_bytes || !WriteAt(large.spool.get(), fresh, at))) {
+    // It grew past its size while being read, or the disk is full.
     large.Drop();
-    std::lock_guard<std::mutex> lock(mutex_);
-    results_[index].stats.skipped.push_back({"size", e.path, "", image_.layers[index].index});
+    SkipFile(index, e, "size");
   }
-  if (large.collect) large.archive.append(fresh);
   if (!Enqueue(index, seq, e.path, w)) Scan(index, seq, e.path, w);
   if (!w.last) return;
   if (large.md5 != nullptr) {
     std::lock_guard<std::mutex> lock(mutex_);
     results_[index].file_md5[seq] = large.md5->Hex();
   }
-  if (!large.collect && !large.in_place) return;
+  const int fd = large.in_place ? e.fd : large.spool.get();
+  if (fd < 0) return;
   ScanStats stats;
   std::vector<Finding> found;
-  ArchiveBytes in{large.archive};
-  if (large.in_place) {
-    in.fd = e.fd;
-    in.size = w.offset + w.bytes.size();  // where the read ended
-  }
+  ArchiveBytes in;
+  in.fd = fd;
+  in.size = w.offset + w.bytes.size();  // where the read ended
   AddMembers(e.path, in, refs_[index], detector_, options_, stats, found);
   large.Drop();
   Record(index, seq, std::move(found), stats);

@@ -7,10 +7,10 @@
 // MiB and the overlap) is scanned window by window (see
 // image/content_windows.h), so memory stays bounded whatever its size.
 // What needs the whole file works on such a file within limits: an archive
-// in a layer directory is opened where it lies, read again from its file;
-// one from a layer tar is read whole up to max_archive_bytes and opened, one
-// such archive at a time whatever the threads (a larger one is named in
-// `skipped` with reason "size", its bytes scanned as they are);
+// is opened from its file in a layer directory, or from a copy in
+// spool_dir when it comes from a layer tar, read with pread either way
+// (one past max_archive_bytes is named in `skipped` with reason "size", its
+// bytes scanned as they are);
 // the detector's sniffs of the first bytes (binary, UTF-16) run on each
 // window, so a UTF-16 file is decoded window by window (little-endian
 // without a mark is recognised in every window, big-endian only in the
@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <vector>
 
@@ -44,7 +45,11 @@ struct ScanProgress {
 struct ScanOptions {
   int jobs = 2;                            // threads: read layers, then scan files
   WindowSize window;                       // larger files: scanned in windows
-  uint64_t max_archive_bytes = 64ull << 20;  // from a tar, larger ones: not opened
+  // An archive larger than a window from a layer tar is copied to a file of
+  // no name in spool_dir (the system's temporary directory when empty) to
+  // be opened: up to max_archive_bytes; a larger one is not opened.
+  uint64_t max_archive_bytes = 4ull << 30;
+  std::filesystem::path spool_dir;
   NestedLimits nested;                     // archives in layers; depth 0: off
   ScanProgress* progress = nullptr;        // updated as files are read
   std::function<bool()> cancelled;         // polled; true ends the scan with an error

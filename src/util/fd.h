@@ -17,6 +17,11 @@ class Fd {
   }
   int get() const { return fd_; }
   int release() { return std::exchange(fd_, -1); }
+  /// Closes the one held, if any, and holds `fd`.
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
 
  private:
   int fd_;
