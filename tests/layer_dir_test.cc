@@ -36,6 +36,7 @@ Expected<DirEntries> ReadDir(const fs::path& dir, const LayerLimits& limits = {}
       if (e.type == LayerEntry::Type::kFile) kind = "file";
       if (e.type == LayerEntry::Type::kDir) kind = "dir";
       if (e.type == LayerEntry::Type::kSymlink) kind = "symlink->" + e.link_target;
+      if (e.type == LayerEntry::Type::kHardlink) kind = "hardlink->" + e.link_target;
     }
     std::string key = e.path + (e.is_opaque ? "#opq" : "");
     out.kinds[key] = kind;
@@ -273,6 +274,33 @@ TEST_F(LayerDirTest, FilesAreCountedAlikeInALayerDirectoryAndInTheSameLayerAsATa
   // app/a, app/b, app/old and cache/x; then cache/y.
   EXPECT_EQ(dir_scan->stats.files, 5u);
   EXPECT_EQ(tar_scan->stats.files, 5u);
+}
+
+// A file of two names is one file: the name read second is a hard link to
+// the first (which comes first is the directory's order), as in a tar. Its
+// token is reported at both names, and its bytes are read once.
+TEST_F(LayerDirTest, SecondNameOfAFileIsAHardlinkToTheFirstAndItsBytesAreReadOnce) {
+  fs::path d = Dir("diff");
+  const std::string content = "token=" + fake::Make(fake::Kind::kGithubToken) + "\n";
+  test::WriteFile(d / "app/a", content);
+  ASSERT_EQ(link((d / "app/a").c_str(), (d / "app/b").c_str()), 0);
+  auto got = ReadDir(d);
+  ASSERT_TRUE(got) << got.error();
+  const bool a_first = got->kinds["/app/a"] == "file";
+  EXPECT_EQ(got->kinds[a_first ? "/app/b" : "/app/a"],
+            a_first ? "hardlink->/app/a" : "hardlink->/app/b");
+  EXPECT_EQ(got->contents.size(), 1u);
+
+  auto image = OpenOverlayImage(Inspect({d}));
+  ASSERT_TRUE(image) << image.error();
+  auto out = ScanImage(*image, Detector::Default());
+  ASSERT_TRUE(out) << out.error();
+  std::vector<std::string> paths;
+  for (const Finding& f : out->findings) paths.push_back(f.path);
+  std::sort(paths.begin(), paths.end());
+  EXPECT_EQ(paths, (std::vector<std::string>{"/app/a", "/app/b"}));
+  EXPECT_EQ(out->stats.bytes, content.size());
+  EXPECT_EQ(out->stats.files, 2u);
 }
 
 // Files of one layer are scanned by several threads; the findings still come

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <system_error>
 #include <utility>
@@ -119,6 +120,7 @@ class DirWalk {
   const LayerLimits& limits_;
   const EntryCallback& on_entry_;
   WindowCutter cutter_;
+  std::map<std::pair<dev_t, ino_t>, std::string> names_;  // files of several names
   uint64_t count_ = 0;
   bool stopped_ = false;
 };
@@ -173,6 +175,18 @@ Status DirWalk::VisitFile(int dir_fd, const char* name, const std::string& path,
   // deletions as ".wh.NAME" files, as a layer tar spells them.
   ClassifyWhiteout(entry);
   if (Status s = Count(); !s) return s;
+  if (st.st_nlink > 1 && entry.type == LayerEntry::Type::kFile) {
+    // A second name of a file already read is a hard link to the first, as
+    // a layer tar spells it: its bytes are not read again.
+    auto [first, added] = names_.try_emplace({st.st_dev, st.st_ino}, path);
+    if (!added) {
+      entry.type = LayerEntry::Type::kHardlink;
+      entry.link_target = first->second;
+      entry.size = 0;
+      if (!on_entry_(entry, ContentWindow{})) stopped_ = true;
+      return Ok{};
+    }
+  }
   if (Status s = ReadFile(dir_fd, name, st, entry); !s) {
     return Error(path, "cannot read (" + s.error() + ")");
   }

@@ -4,7 +4,8 @@
 // deleted path, and an opaque directory (hides all lower content) as the
 // xattr trusted.overlay.opaque=y (user.overlay.opaque=y in rootless and
 // "userxattr" storage). Both become the same LayerEntry flags a layer tar
-// gives, so LayerStack needs no second set of rules.
+// gives, so LayerStack needs no second set of rules. So does a hard link: a
+// file's later names are hard links to the first one read.
 //
 // The directory is as hostile as a tar: it is walked with openat relative to
 // open directory descriptors and O_NOFOLLOW, so a symlink is reported as an

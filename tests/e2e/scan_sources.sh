@@ -81,6 +81,12 @@ test_storage_scan_matches_the_export() {
   files_archive=$(jq '.stats.files' "$OUT")
   [ "$files_storage" = "$files_archive" ] ||
     fail "stats.files differ: $files_storage from storage, $files_archive from the archive"
+  # The hardlink's bytes are read once from both.
+  local bytes_storage bytes_archive
+  bytes_storage=$(jq '.stats.bytes' "$CTX.storage.json")
+  bytes_archive=$(jq '.stats.bytes' "$OUT")
+  [ "$bytes_storage" = "$bytes_archive" ] ||
+    fail "stats.bytes differ: $bytes_storage from storage, $bytes_archive from the archive"
   # busybox; token.txt; its copy-up, the link and the empty /etc/hostname,
   # hosts and resolv.conf a RUN leaves; .npmrc; /cfg/other; app.jar
   [ "$files_archive" = 10 ] || fail "not 10 files: $files_archive"
