@@ -218,6 +218,35 @@ TEST(NestedTest, MemberLargerThanAWindowComesInWindowsWithEveryByteOnce) {
   }
 }
 
+// An archive inside an archive larger than the head read to tell it is
+// copied to a file of no name in spool_dir and opened from there, never held
+// in memory and not cut at max_member_bytes; the copy is gone afterwards.
+// With no place for the copy, it is held in memory up to that limit.
+TEST(NestedTest, LargeArchiveInsideAnArchiveIsOpenedFromASpoolFile) {
+  std::string filler = fake::Random(fake::kBase64, 3u << 20);  // does not compress
+  std::string inner = MakeZip({{"blob.bin", filler}, {"conf/.env", "TOKEN=abc\n"}});
+  std::string outer = test::Compress(test::MakeTar({File("lib/inner.jar", inner)}),
+                                     Filter::kGzip);
+  TempDir tmp = test::MakeTempDir();
+  NestedLimits limits;
+  limits.spool_dir = tmp.path();
+  limits.max_member_bytes = 1 << 20;
+  Walked w = Walk("/srv/bundle.tgz", outer, limits);
+  EXPECT_EQ(w.members, (Strings{"lib/inner.jar", "lib/inner.jar!blob.bin",
+                                "lib/inner.jar!conf/.env"}));
+  ASSERT_EQ(w.contents.size(), 3u);
+  EXPECT_EQ(w.contents[0], inner);  // its own bytes are scanned too
+  EXPECT_EQ(w.contents[2], "TOKEN=abc\n");
+  EXPECT_TRUE(w.Skips().empty());
+  EXPECT_EQ(w.result.archives, 2u);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
+
+  limits.spool_dir = tmp.path() / "missing";
+  Walked held = Walk("/srv/bundle.tgz", outer, limits);
+  EXPECT_EQ(held.members, (Strings{"lib/inner.jar"}));
+  EXPECT_EQ(held.Skips(), (Strings{"size:lib/inner.jar"}));
+}
+
 TEST(NestedTest, MemberInWindowsIsStillCutAtTheRatioLimit) {
   NestedLimits limits;
   limits.window = {1 << 20, 1 << 10};

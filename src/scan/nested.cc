@@ -12,6 +12,8 @@
 #include <memory>
 
 #include "image/layer_reader.h"
+#include "util/fd.h"
+#include "util/temp_dir.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -263,7 +265,8 @@ class Walker {
   size_t Pull(Level& level, MemberRead& m, char* buf, size_t size);
   bool PullHead(Level& level, MemberRead& m, std::string& head);
   void PullRest(Level& level, MemberRead& m, archive_entry* e, std::string& out);
-  void Stream(Level& level, MemberRead& m, const std::string& full, std::string_view head);
+  bool Stream(Level& level, MemberRead& m, const std::string& full, std::string_view head,
+              int spool);
   Cut Finish(Level& level, const MemberRead& m);
   void Skip(SkipReason reason, const std::string& member) {
     result_.skipped.push_back({reason, member});
@@ -348,18 +351,24 @@ void Walker::PullRest(Level& level, MemberRead& m, archive_entry* e, std::string
   }
 }
 
-// A member that is no archive: window by window, the head first.
-void Walker::Stream(Level& level, MemberRead& m, const std::string& full,
-                    std::string_view head) {
-  size_t served = 0;
+// A member window by window, the head first; copied to `spool` as well
+// when that is open (an archive, to be opened from there). False when the
+// copy could not be written.
+bool Walker::Stream(Level& level, MemberRead& m, const std::string& full,
+                    std::string_view head, int spool) {
+  uint64_t served = 0;
+  bool copied = true;
   ReadFn read = [&](char* buf, size_t size) -> Expected<ReadPiece> {
+    size_t n = 0;
     if (served < head.size()) {
-      size_t n = std::min(size, head.size() - served);
+      n = std::min(size, static_cast<size_t>(head.size() - served));
       std::copy_n(head.data() + served, n, buf);
-      served += n;
-      return ReadPiece{n, 0};
+    } else {
+      n = Pull(level, m, buf, size);
     }
-    return ReadPiece{Pull(level, m, buf, size), 0};
+    if (spool >= 0 && copied) copied = WriteAllAt(spool, std::string_view(buf, n), served);
+    served += n;
+    return ReadPiece{n, 0};
   };
   bool stopped = false;
   Status status = cutter_.Run(
@@ -370,6 +379,7 @@ void Walker::Stream(Level& level, MemberRead& m, const std::string& full,
       },
       &stopped);
   if (!status) m.error = true;
+  return copied;
 }
 
 // Counts what the member gave, and says which limit cut it, if one did.
@@ -407,27 +417,36 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
   MemberRead m = StartMember(level);
   std::string content;
   const bool whole = PullHead(level, m, content);
-  const bool held = IsNestedArchive(name, content);
+  const bool archive = IsNestedArchive(name, content);
+  Fd spool(archive && !whole ? OpenUnnamedFile(limits_.spool_dir) : -1);
+  const bool held = archive && spool.get() < 0;  // no spool file: in memory
   if (held) {
     m.member_cap = limits_.max_member_bytes;
     m.cap = std::min(m.cap, m.member_cap);
     if (!whole || content.size() > m.cap) PullRest(level, m, e, content);
   }
+  bool copied = true;
   if (held || (whole && content.size() <= limits_.window.step)) {
     on_member_(full, WholeWindow(content));
   } else {
-    Stream(level, m, full, content);
-    std::string().swap(content);
+    copied = Stream(level, m, full, content, spool.get());
+    if (spool.get() < 0) std::string().swap(content);  // the head stays for a spooled one
   }
   Cut cut = Finish(level, m);
   ++result_.members;
   if (m.error) Skip(SkipReason::kUnreadable, full);
-  if (cut == Cut::kMember || cut == Cut::kBudget) Skip(SkipReason::kSize, full);
+  if (cut == Cut::kMember || cut == Cut::kBudget || !copied) Skip(SkipReason::kSize, full);
   if (cut == Cut::kRatio) Skip(SkipReason::kRatio, full);
   if (cut == Cut::kBudget) stop_all_ = true;
-  if (held && !m.error && cut == Cut::kNone) {
+  if (archive && copied && !m.error && cut == Cut::kNone) {
     if (depth >= limits_.max_depth) {
       Skip(SkipReason::kDepth, full);
+    } else if (spool.get() >= 0) {
+      Source src;
+      src.head = content;
+      src.fd = spool.get();
+      src.size = m.got;
+      Walk(name, full, src, depth + 1);
     } else {
       Walk(name, full, content, depth + 1);
     }

@@ -4,18 +4,19 @@
 // compressed stream (gzip, xz, bzip2, zstd: tar.gz, tgz, tar.xz, a plain
 // .gz, .zst, ...) is opened with libarchive, from memory or from its file,
 // and every regular member is handed to the caller; members that are
-// archives again are opened in turn, to a bounded depth. Only those are held
-// whole (libarchive opens them from memory); every other member streams by
-// in windows, as a large layer file does, so memory does not grow with a
-// member's size. Bombs are bounded three ways: a cap on each member held
-// whole, a budget for everything unpacked from one layer file, and a cap on
-// the ratio of unpacked to packed bytes per archive. Whatever a limit cuts,
+// archives again are opened in turn, to a bounded depth, from a copy in a
+// spool file (read with pread, as libarchive reads a file); every member
+// streams by in windows, as a large layer file does, so memory does not
+// grow with a member's size. Bombs are bounded two ways: a budget for
+// everything unpacked from one layer file, and a cap on the ratio of
+// unpacked to packed bytes per archive. Whatever a limit cuts,
 // or what cannot be read, is named in `skipped`, never dropped silently; so
 // is an archive of a kind not opened (7z, rar, rpm, cpio, ...), known by its
 // first bytes.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -27,8 +28,12 @@ namespace safebuild {
 
 struct NestedLimits {
   int max_depth = 3;                         // archives within archives
-  uint64_t max_member_bytes = 32ull << 20;   // one archive member held whole
-  WindowSize window{4ull << 20, 64ull << 10};  // other members: in windows
+  // An archive inside an archive is opened from a copy in a file of no name
+  // in spool_dir (the system's temporary directory when empty); only when
+  // none can be made is it held in memory, up to max_member_bytes.
+  std::filesystem::path spool_dir;
+  uint64_t max_member_bytes = 32ull << 20;
+  WindowSize window{4ull << 20, 64ull << 10};  // members larger: in windows
   uint64_t max_total_bytes = 256ull << 20;   // all members of one layer file
   uint64_t max_ratio = 200;                  // unpacked / packed, per archive
   uint64_t ratio_slack = 1ull << 20;         // small archives may exceed it

@@ -27,6 +27,7 @@
 #include "scan/nested.h"
 #include "scan/packaged_files.h"
 #include "util/fd.h"
+#include "util/temp_dir.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -382,9 +383,11 @@ void AddMembers(const std::string& path, const ArchiveBytes& in, const LayerRef&
   auto on_name = [&](const MemberName& name) {
     AddMemberNameFindings(detector, path, name, ref, seen_names, found);
   };
-  NestedResult nested =
-      in.fd >= 0 ? WalkNestedFile(path, in.fd, in.size, options.nested, on_member, on_name)
-                 : WalkNested(path, in.content, options.nested, on_member, on_name);
+  NestedLimits limits = options.nested;
+  if (limits.spool_dir.empty()) limits.spool_dir = options.spool_dir;
+  NestedResult nested = in.fd >= 0
+                            ? WalkNestedFile(path, in.fd, in.size, limits, on_member, on_name)
+                            : WalkNested(path, in.content, limits, on_member, on_name);
   stats.archives += nested.archives;
   stats.members += nested.members;
   for (const NestedSkip& s : nested.skipped) {
@@ -417,33 +420,9 @@ struct FileJob {
   std::string path;
   std::string content;
   ContentWindow place;  // where `content` lies in the file; its bytes unset
+  Fd archive{-1};       // or: a large archive to open, of archive_size bytes
+  uint64_t archive_size = 0;
 };
-
-// A file of no name in `dir` (the system's temporary directory when
-// empty), gone when closed; -1 when none can be made.
-int OpenSpoolFile(const std::filesystem::path& dir) {
-  std::error_code ec;
-  std::filesystem::path where = dir.empty() ? std::filesystem::temp_directory_path(ec) : dir;
-  if (ec) return -1;
-  int fd = open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
-  std::string name = (where / "spool.XXXXXX").string();  // a file system without O_TMPFILE
-  fd = mkostemp(name.data(), O_CLOEXEC);
-  if (fd >= 0) unlink(name.c_str());
-  return fd;
-}
-
-// Writes all of `bytes` at `offset`.
-bool WriteAt(int fd, std::string_view bytes, uint64_t offset) {
-  while (!bytes.empty()) {
-    ssize_t n = pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-    offset += static_cast<uint64_t>(n);
-  }
-  return true;
-}
 
 // What the reading thread keeps of the large file it is reading.
 struct LargeFile {
@@ -463,11 +442,12 @@ struct LargeFile {
 // queue, or are scanned on the spot when the queue is full. A thread with
 // no layer left scans queued files, so a one-layer image keeps every core
 // busy too, and memory stays bounded by the queue whatever the image size.
-// An archive larger than a window is opened once its last window is read:
-// from its file in a layer directory, or from a copy of it in spool_dir
-// when it comes from a layer tar (a stream read once). Either way it is
-// read with pread, never held in memory, so memory does not grow with its
-// size.
+// An archive larger than a window is opened once its last window is read,
+// by whichever thread is free (a queued job of its own, at most two
+// waiting): from its file in a layer directory, or from a copy of it in
+// spool_dir when it comes from a layer tar (a stream read once). Either way
+// it is read with pread, never held in memory, so memory does not grow with
+// its size.
 class ScanRun {
  public:
   ScanRun(const OpenedImage& image, const Detector& detector, const ScanOptions& options)
@@ -481,6 +461,9 @@ class ScanRun {
  private:
   static constexpr uint64_t kMaxQueuedBytes = 32ull << 20;
   static constexpr size_t kMaxQueuedFiles = 4096;
+  // Large archives waiting to be opened: each holds a descriptor, and one
+  // from a tar a copy on disk.
+  static constexpr size_t kMaxQueuedArchives = 2;
 
   void Work();
   void ReadOne(size_t index);
@@ -491,6 +474,9 @@ class ScanRun {
   void ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
                      const ContentWindow& w);
   void SkipFile(size_t index, const LayerEntry& e, const char* reason);
+  void OpenLarge(size_t index, uint64_t seq, const std::string& path, int fd, uint64_t size);
+  bool EnqueueArchive(size_t layer, uint64_t seq, const std::string& path, Fd& fd,
+                      uint64_t size);
   void Scan(size_t layer, uint64_t seq, const std::string& path, const ContentWindow& w);
   void Record(size_t layer, uint64_t seq, std::vector<Finding> found, ScanStats& stats);
   bool Enqueue(size_t layer, uint64_t seq, const std::string& path, const ContentWindow& w);
@@ -508,6 +494,7 @@ class ScanRun {
   std::condition_variable ready_;
   std::deque<FileJob> queue_;
   uint64_t queued_bytes_ = 0;
+  size_t queued_archives_ = 0;
   size_t unread_;  // layers not fully read yet
   std::vector<size_t> pending_ = std::vector<size_t>(image_.layers.size());  // queued files
   std::vector<bool> read_ = std::vector<bool>(image_.layers.size());        // fully read
@@ -554,6 +541,22 @@ bool ScanRun::Enqueue(size_t layer, uint64_t seq, const std::string& path,
   return true;
 }
 
+bool ScanRun::EnqueueArchive(size_t layer, uint64_t seq, const std::string& path, Fd& fd,
+                             uint64_t size) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queued_archives_ >= kMaxQueuedArchives) return false;
+    FileJob job{layer, seq, path, {}, {}};
+    job.archive = std::move(fd);
+    job.archive_size = size;
+    queue_.push_back(std::move(job));
+    ++queued_archives_;
+    ++pending_[layer];
+  }
+  ready_.notify_one();
+  return true;
+}
+
 bool ScanRun::Pop(FileJob& job) {
   std::unique_lock<std::mutex> lock(mutex_);
   ready_.wait(lock, [this] { return !queue_.empty() || unread_ == 0; });
@@ -561,6 +564,7 @@ bool ScanRun::Pop(FileJob& job) {
   job = std::move(queue_.front());
   queue_.pop_front();
   queued_bytes_ -= job.content.size();
+  if (job.archive.get() >= 0) --queued_archives_;
   return true;
 }
 
@@ -598,7 +602,7 @@ void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
     large.in_place = true;
     return;
   }
-  if (e.size <= options_.max_archive_bytes) large.spool.reset(OpenSpoolFile(options_.spool_dir));
+  if (e.size <= options_.max_archive_bytes) large.spool.reset(OpenUnnamedFile(options_.spool_dir));
   if (large.spool.get() < 0) SkipFile(index, e, "size");
 }
 
@@ -616,7 +620,7 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
   if (large.md5 != nullptr) large.md5->Add(fresh);
   const uint64_t at = w.offset + w.fresh;  // a hole stays a hole in the copy
   if (large.spool.get() >= 0 &&
-      (at + fresh.size() > options_.max_archive_bytes || !WriteAt(large.spool.get(), fresh, at))) {
+      (at + fresh.size() > options_.max_archive_bytes || !WriteAllAt(large.spool.get(), fresh, at))) {
     // It grew past its size while being read, or the disk is full.
     large.Drop();
     SkipFile(index, e, "size");
@@ -627,15 +631,30 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
     std::lock_guard<std::mutex> lock(mutex_);
     results_[index].file_md5[seq] = large.md5->Hex();
   }
-  const int fd = large.in_place ? e.fd : large.spool.get();
-  if (fd < 0) return;
+  // Opened by whichever thread is free, on a descriptor of its own.
+  Fd fd = large.in_place ? Fd(fcntl(e.fd, F_DUPFD_CLOEXEC, 0)) : std::move(large.spool);
+  const bool archive = large.in_place || fd.get() >= 0;
+  large.Drop();
+  if (!archive) return;
+  if (fd.get() < 0) {
+    SkipFile(index, e, "unreadable");
+    return;
+  }
+  const uint64_t size = w.offset + w.bytes.size();  // where the read ended
+  if (!EnqueueArchive(index, seq, e.path, fd, size)) {
+    OpenLarge(index, seq, e.path, fd.get(), size);
+  }
+}
+
+// The members of a large archive, read with pread from `fd`.
+void ScanRun::OpenLarge(size_t index, uint64_t seq, const std::string& path, int fd,
+                        uint64_t size) {
   ScanStats stats;
   std::vector<Finding> found;
   ArchiveBytes in;
   in.fd = fd;
-  in.size = w.offset + w.bytes.size();  // where the read ended
-  AddMembers(e.path, in, refs_[index], detector_, options_, stats, found);
-  large.Drop();
+  in.size = size;
+  AddMembers(path, in, refs_[index], detector_, options_, stats, found);
   Record(index, seq, std::move(found), stats);
 }
 
@@ -719,8 +738,13 @@ void ScanRun::ReadOne(size_t index) {
 void ScanRun::Work() {
   for (size_t i = next_layer_++; i < image_.layers.size(); i = next_layer_++) ReadOne(i);
   for (FileJob job; Pop(job);) {
-    job.place.bytes = job.content;
-    Scan(job.layer, job.seq, job.path, job.place);
+    if (job.archive.get() >= 0) {
+      OpenLarge(job.layer, job.seq, job.path, job.archive.get(), job.archive_size);
+      job.archive.reset();
+    } else {
+      job.place.bytes = job.content;
+      Scan(job.layer, job.seq, job.path, job.place);
+    }
     QueuedFileScanned(job.layer);
   }
 }

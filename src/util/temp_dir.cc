@@ -1,5 +1,6 @@
 #include "util/temp_dir.h"
 
+#include <fcntl.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -92,6 +93,18 @@ void RemoveAllTempDirs() {
   std::lock_guard<std::mutex> lock(RegistryMutex());
   for (const auto& p : Registry()) RemoveTree(p);
   Registry().clear();
+}
+
+int OpenUnnamedFile(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::path where = dir.empty() ? std::filesystem::temp_directory_path(ec) : dir;
+  if (ec) return -1;
+  int fd = open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  std::string name = (where / "spool.XXXXXX").string();  // a file system without O_TMPFILE
+  fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd >= 0) unlink(name.c_str());
+  return fd;
 }
 
 }  // namespace safebuild

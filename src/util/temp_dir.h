@@ -29,4 +29,9 @@ class TempDir {
 /// Removes every TempDir still alive; for signal-driven exits.
 void RemoveAllTempDirs();
 
+/// A file of no name (0600) in `dir`, or in the system's temporary
+/// directory when `dir` is empty, gone when closed: a place to copy bytes
+/// that must be read more than once. -1 when none can be made.
+int OpenUnnamedFile(const std::filesystem::path& dir);
+
 }  // namespace safebuild
