@@ -619,8 +619,8 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
   if (w.gap > 0) large.md5.reset();
   if (large.md5 != nullptr) large.md5->Add(fresh);
   const uint64_t at = w.offset + w.fresh;  // a hole stays a hole in the copy
-  if (large.spool.get() >= 0 &&
-      (at + fresh.size() > options_.max_archive_bytes || !WriteAllAt(large.spool.get(), fresh, at))) {
+  if (large.spool.get() >= 0 && (at + fresh.size() > options_.max_archive_bytes ||
+                                 !WriteAllAt(large.spool.get(), fresh, at))) {
     // It grew past its size while being read, or the disk is full.
     large.Drop();
     SkipFile(index, e, "size");
