@@ -27,17 +27,8 @@ java_debs=(libguava-java libjackson2-databind-java libnetty-java libbcprov-java 
   ant libjetty9-java libtomcat9-java libcommons-lang3-java liblog4j2-java libjna-java
   libgoogle-gson-java libslf4j-java libspring-core-java libhibernate-validator-java)
 
-work=$(mktemp -d /var/tmp/safebuild-archive-bench.XXXXXX)
-store=(--root "$work/root" --runroot "$work/runroot")
-export CONTAINERS_CONF="$work/containers.conf"
-printf '[engine]\nruntime = "runc"\n' >"$CONTAINERS_CONF"
-cleanup() {
-  podman "${store[@]}" rmi -af >/dev/null 2>&1 || true
-  umount -R "$work/root/overlay" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-log() { echo "# $*" >&2; }
+bench_name=archive-bench
+source "$(dirname "$0")/bench_lib.sh"
 
 debs_dir() {
   if [ ! -f "$cache/.done" ]; then
@@ -72,24 +63,6 @@ layer_dir() {
     jq -r '.[0].GraphDriver.Data.UpperDir'
 }
 
-rows=()
-wall=0
-measure() {
-  local name=$1
-  shift
-  local t="$work/time.txt"
-  /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$work/last.err" || true
-  local user sys rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-    n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$t")
-  user=$(awk -F': ' '/User time/ {print $2}' "$t")
-  sys=$(awk -F': ' '/System time/ {print $2}' "$t")
-  rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$t")
-  rows+=("$(awk -v n="$name" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" \
-    'BEGIN { c = u + s; printf "%-44s %8.2f %9.2f %6.2f %9.0f", n, w, c, (w > 0 ? c / w : 0),
-      r / 1024 }')")
-}
-
 summary() {
   jq -r '.stats | "archives \(.archives), members \(.members), skipped \(.skipped.total)" +
     " (size \(.skipped.size), ratio \(.skipped.ratio), unreadable \(.skipped.unreadable))"' "$1"
@@ -97,7 +70,7 @@ summary() {
 
 main() {
   build_image
-  local dir bytes files
+  local dir files
   dir=$(layer_dir)
   bytes=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {print s}')
   files=$(find "$dir" -type f | wc -l)
@@ -116,14 +89,13 @@ main() {
   echo
   echo "image: 1 layer, $files files ($(find "$dir" -name '*.deb' | wc -l) .deb," \
     "$(find "$dir" -name '*.jar' | wc -l) .jar), $((bytes / 1048576)) MiB; 2 cores"
-  printf '%-44s %8s %9s %6s %9s\n' "" "wall s" "user+sys" "cores" "RSS MiB"
-  printf '%s\n' "${rows[@]}"
+  print_rows
   echo
   echo "from storage:     $(summary "$work/storage.json")"
   echo "from oci-archive: $(summary "$work/archive.json")"
   local rss_s rss_a
-  rss_s=$(echo "${rows[0]}" | awk '{print $NF}')
-  rss_a=$(echo "${rows[1]}" | awk '{print $NF}')
+  rss_s=$(echo "${rows[0]}" | awk '{print $(NF-1)}')
+  rss_a=$(echo "${rows[1]}" | awk '{print $(NF-1)}')
   awk -v a="$rss_s" -v b="$rss_a" 'BEGIN {
     t = "peak RSS < 256 MiB (" a " / " b " MiB)"
     printf "%-72s %s\n", t, (a < 256 && b < 256 ? "met" : "MISSED") }'

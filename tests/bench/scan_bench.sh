@@ -37,17 +37,8 @@ only=${SAFEBUILD_BENCH_ONLY:-}
 before=${SAFEBUILD_BENCH_BEFORE:+$(realpath "$SAFEBUILD_BENCH_BEFORE")}
 
 mkdir -p "$cache"
-work=$(mktemp -d /var/tmp/safebuild-bench.XXXXXX)
-store=(--root "$work/root" --runroot "$work/runroot")
-export CONTAINERS_CONF="$work/containers.conf"
-printf '[engine]\nruntime = "runc"\n' >"$CONTAINERS_CONF"
-cleanup() {
-  podman "${store[@]}" rmi -af >/dev/null 2>&1 || true
-  umount -R "$work/root/overlay" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-log() { echo "# $*" >&2; }
+bench_name=bench
+source "$(dirname "$0")/bench_lib.sh"
 
 # ------------------------------------------------------------- inputs
 
@@ -108,28 +99,6 @@ layer_dirs() {
 
 # ------------------------------------------------------------- measuring
 
-# measure NAME CMD...: one run under /usr/bin/time -v; appends a row to
-# $rows and leaves the wall time in $wall and user+sys in $cpu.
-rows=()
-wall=0
-cpu=0
-measure() {
-  local name=$1
-  shift
-  local t="$work/time.txt"
-  /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$work/last.err" || true
-  local user sys rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
-    n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$t")
-  user=$(awk -F': ' '/User time/ {print $2}' "$t")
-  sys=$(awk -F': ' '/System time/ {print $2}' "$t")
-  rss=$(awk -F': ' '/Maximum resident/ {print $2}' "$t")
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
-  rows+=("$(awk -v n="$name" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" -v b="$bytes" \
-    'BEGIN { c = u + s; printf "%-44s %8.2f %9.2f %6.2f %9.0f %9.0f", n, w, c, (w > 0 ? c / w : 0),
-      r / 1024, (w > 0 ? b / 1048576 / w : 0) }')")
-}
-
 # The archive line and the decompression limit alone (SAFEBUILD_BENCH_ONLY).
 archive_only() {
   local w_archive c_archive
@@ -144,8 +113,7 @@ archive_only() {
   measure "gzip -dc of the layers (decompression limit)" \
     sh -c 'for l in "$@"; do gzip -dc "$l"; done' sh "$@"
   echo
-  printf '%-44s %8s %9s %6s %9s %9s\n' "" "wall s" "user+sys" "cores" "RSS MiB" "MiB/s"
-  printf '%s\n' "${rows[@]}"
+  print_rows
   echo
   awk -v a="$w_archive" -v b="$wall" -v ca="$c_archive" -v cb="$cpu" 'BEGIN {
     t = "archive within 1.2x of gzip -dc (" a " s vs " b " s; cpu " ca " vs " cb ")"
@@ -218,8 +186,7 @@ main() {
   echo
   echo "image: ${#dirs[@]} layers, $files files, $((bytes / 1048576)) MiB; archive" \
     "$(($(stat -c %s "$work/image.tar") / 1048576)) MiB; 2 cores"
-  printf '%-44s %8s %9s %6s %9s %9s\n' "" "wall s" "user+sys" "cores" "RSS MiB" "MiB/s"
-  printf '%s\n' "${rows[@]}"
+  print_rows
   printf '%-44s %8s %9s\n' "secretlint scaled to the whole image" "$w_sl_all" "$c_sl_all"
   echo
   local rss_s rss_a
