@@ -482,6 +482,16 @@ TEST_F(LargeFileScanTest, ArchivePastTheHoldLimitIsOpenedInALayerDirectoryAndNam
       test::kTarGzip, test::Compress(tar, test::Filter::kGzip))})});
   auto image = OpenOciLayout(tmp_.path() / "oci", "");
   ASSERT_TRUE(image) << image.error();
+  // With no place for the copy, the scan fails rather than pass unread.
+  ScanOptions nowhere = options;
+  nowhere.max_archive_bytes = 16 * kMiB;
+  nowhere.spool_dir = tmp_.path() / "missing";
+  auto failed = ScanImage(*image, Detector::Default(), nowhere);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().find("/data/big.tar: cannot copy this archive to"),
+            std::string::npos)
+      << failed.error();
+
   auto held = ScanImage(*image, Detector::Default(), options);
   ASSERT_TRUE(held) << held.error();
   // Its bytes are still scanned as they are: a plain tar shows the token.

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -170,7 +173,8 @@ TEST(NestedTest, ZipBombStopsAtTheRatioLimit) {
   std::string zip = MakeZip({{"zeros.bin", zeros}, {"after.txt", "never read"}});
   ASSERT_LT(zip.size(), 1u << 20);
   Walked w = Walk("bomb.zip", zip);
-  EXPECT_EQ(w.Skips(), (Strings{"ratio:zeros.bin"}));
+  // after.txt is not read: the archive itself is named too.
+  EXPECT_EQ(w.Skips(), (Strings{"ratio:zeros.bin", "ratio:"}));
   EXPECT_EQ(w.members, (Strings{"zeros.bin"}));
   // The cap: 200 times the packed size plus 1 MiB of slack.
   EXPECT_EQ(w.result.bytes, 200 * zip.size() + (1u << 20));
@@ -247,6 +251,30 @@ TEST(NestedTest, LargeArchiveInsideAnArchiveIsOpenedFromASpoolFile) {
   EXPECT_EQ(held.Skips(), (Strings{"size:lib/inner.jar"}));
 }
 
+// A copy that cannot be written (here: past a file size limit, as on a full
+// disk) is an error of the walk, which fails the scan: never a pass.
+TEST(NestedTest, NestedArchiveThatCannotBeCopiedIsAnError) {
+  std::string filler = fake::Random(fake::kBase64, 3u << 20);
+  std::string inner = MakeZip({{"blob.bin", filler}, {"conf/.env", "TOKEN=abc\n"}});
+  std::string outer = MakeZip({{"lib/inner.jar", inner}}, /*store=*/true);
+  TempDir tmp = test::MakeTempDir();
+  NestedLimits limits;
+  limits.spool_dir = tmp.path();
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 1 << 20;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  Walked w = Walk("/srv/app.war", outer, limits);
+  setrlimit(RLIMIT_FSIZE, &old);
+  signal(SIGXFSZ, old_handler);
+  EXPECT_NE(w.result.error.find("lib/inner.jar: cannot copy it to " + tmp.path().string()),
+            std::string::npos)
+      << w.result.error;
+  EXPECT_EQ(w.members, (Strings{"lib/inner.jar"}));
+}
+
 TEST(NestedTest, MemberInWindowsIsStillCutAtTheRatioLimit) {
   NestedLimits limits;
   limits.window = {1 << 20, 1 << 10};
@@ -259,10 +287,27 @@ TEST(NestedTest, MemberInWindowsIsStillCutAtTheRatioLimit) {
 TEST(NestedTest, TotalBudgetStopsTheWholeWalk) {
   NestedLimits limits;
   limits.max_total_bytes = 12;
+  limits.total_per_packed = 0;
   Walked w = Walk("x.zip", MakeZip({{"a", "0123456789"}, {"b", "0123456789"}, {"c", "c"}}),
                   limits);
   EXPECT_EQ(w.contents, (Strings{"0123456789", "01"}));
-  EXPECT_EQ(w.Skips(), (Strings{"size:b"}));
+  // c is not read: the archive itself is named too, never a silent end.
+  EXPECT_EQ(w.Skips(), (Strings{"size:b", "size:"}));
+}
+
+// The budget grows with the layer file: a large archive of content that
+// does not compress is read to its end, and a member after it too.
+TEST(NestedTest, BudgetGrowsWithTheLayerFileSoAMemberAfterALargeOneIsRead) {
+  NestedLimits limits;
+  limits.max_total_bytes = 1 << 20;
+  std::string big = fake::Random(fake::kBase64, 3u << 20);
+  Walked w = Walk("app.tar.gz",
+                  test::Compress(test::MakeTar({File("model.bin", big),
+                                                File("config.env", "TOKEN=abc\n")}),
+                                 Filter::kGzip),
+                  limits);
+  EXPECT_EQ(w.members, (Strings{"model.bin", "config.env"}));
+  EXPECT_TRUE(w.Skips().empty());
 }
 
 TEST(NestedTest, TarBombOfManyEntriesStopsAtTheEntryLimit) {
@@ -409,7 +454,7 @@ TEST(NestedTest, MemberNamesAreNormalisedAndNeverAbsolute) {
 TEST(NestedTest, HugeSparseMemberIsBoundedByTheRatioLimit) {
   std::string tar = test::MakeSparseTar("big", int64_t{1} << 40, 0, "head");
   Walked w = Walk("sparse.tar", tar);
-  EXPECT_EQ(w.Skips(), (Strings{"ratio:big"}));
+  EXPECT_EQ(w.Skips(), (Strings{"ratio:big", "ratio:"}));
   EXPECT_EQ(w.result.bytes, 200 * tar.size() + (1u << 20));
 }
 
@@ -513,7 +558,7 @@ TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
   report.stats = out.stats;
   nlohmann::json j = ToJson(report);
   EXPECT_EQ(j["stats"]["skipped"],
-            (nlohmann::json{{"total", 2}, {"size", 0}, {"ratio", 1}, {"depth", 0},
+            (nlohmann::json{{"total", 3}, {"size", 0}, {"ratio", 2}, {"depth", 0},
                             {"entries", 0}, {"unreadable", 1}, {"unsupported", 0}}));
   std::vector<std::string> listed;
   for (const auto& s : j["skipped"]) {
@@ -521,9 +566,10 @@ TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
                      " " + s.value("member", "") + " " + std::to_string(s["layer"].get<int>()));
   }
   std::sort(listed.begin(), listed.end());
-  EXPECT_EQ(listed, (Strings{"ratio /bomb.zip zeros.bin 0", "unreadable /fake.whl  0"}));
+  EXPECT_EQ(listed, (Strings{"ratio /bomb.zip  0", "ratio /bomb.zip zeros.bin 0",
+                             "unreadable /fake.whl  0"}));
   std::string text = RenderText(report, TextStyle{});
-  EXPECT_NE(text.find("safebuild: not read in full: 2 (1 ratio, 1 unreadable)\n"),
+  EXPECT_NE(text.find("safebuild: not read in full: 3 (2 ratio, 1 unreadable)\n"),
             std::string::npos)
       << text;
 }
@@ -622,8 +668,9 @@ TEST_F(NestedScanTest, SkippedMemberNamedWithATokenIsShownRedacted) {
   std::string gh = fake::Make(fake::Kind::kGithubToken);
   std::string zip = MakeZip({{gh + ".bin", std::string(64u << 20, '\0')}});
   ScanOutput out = ScanLayer({File("bomb.zip", zip)});
-  ASSERT_EQ(out.stats.skipped.size(), 1u);
-  EXPECT_EQ(out.stats.skipped[0].member, Redact(gh) + ".bin");
+  ASSERT_EQ(out.stats.skipped.size(), 2u);  // the archive after it, and the member
+  EXPECT_EQ(out.stats.skipped[0].member, "");
+  EXPECT_EQ(out.stats.skipped[1].member, Redact(gh) + ".bin");
   EXPECT_EQ(Rendered(out).find(gh), std::string::npos);
 }
 

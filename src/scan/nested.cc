@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <system_error>
 
 #include "image/layer_reader.h"
 #include "util/fd.h"
@@ -225,9 +226,17 @@ ContentWindow WholeWindow(std::string_view bytes) {
 
 class Walker {
  public:
+  // `packed`: the size of the layer file, which scales the budget.
   Walker(const NestedLimits& limits, const MemberCallback& on_member,
-         const NameCallback& on_name)
-      : limits_(limits), on_member_(on_member), on_name_(on_name), cutter_(limits.window) {}
+         const NameCallback& on_name, uint64_t packed)
+      : limits_(limits),
+        on_member_(on_member),
+        on_name_(on_name),
+        cutter_(limits.window),
+        budget_(std::max(limits.max_total_bytes,
+                         packed > UINT64_MAX / std::max<uint64_t>(limits.total_per_packed, 1)
+                             ? UINT64_MAX
+                             : limits.total_per_packed * packed)) {}
 
   void Walk(std::string_view name, const std::string& prefix, std::string_view content,
             int depth) {
@@ -247,6 +256,7 @@ class Walker {
     const std::string& prefix;
     uint64_t packed;
     uint64_t unpacked = 0;
+    bool ratio_cut = false;  // a member hit the ratio limit: the rest is unread
   };
   // What one member may give, and what it gave.
   struct MemberRead {
@@ -261,6 +271,7 @@ class Walker {
   enum class Cut { kNone, kMember, kRatio, kBudget };
 
   bool Next(Level& level, archive_entry* e, int depth);
+  void NameUnread(const Level& level);
   MemberRead StartMember(const Level& level) const;
   size_t Pull(Level& level, MemberRead& m, char* buf, size_t size);
   bool PullHead(Level& level, MemberRead& m, std::string& head);
@@ -279,13 +290,15 @@ class Walker {
   NestedResult result_;
   uint64_t seen_members_ = 0;
   bool stop_all_ = false;  // the budget is spent or the entry cap reached
+  SkipReason stop_reason_ = SkipReason::kSize;  // which of the two
+  uint64_t budget_ = 0;  // bytes all members of the layer file may give
 };
 
 Walker::MemberRead Walker::StartMember(const Level& level) const {
   MemberRead m;
   uint64_t ratio_cap = limits_.max_ratio * level.packed + limits_.ratio_slack;
   m.ratio_room = ratio_cap > level.unpacked ? ratio_cap - level.unpacked : 0;
-  m.budget = limits_.max_total_bytes - std::min(limits_.max_total_bytes, result_.bytes);
+  m.budget = budget_ - std::min(budget_, result_.bytes);
   m.cap = std::min(m.ratio_room, m.budget);
   return m;
 }
@@ -395,8 +408,8 @@ Walker::Cut Walker::Finish(Level& level, const MemberRead& m) {
 // Handles one header; false ends this archive.
 bool Walker::Next(Level& level, archive_entry* e, int depth) {
   if (++seen_members_ > limits_.max_members) {
-    Skip(SkipReason::kEntries, level.prefix);
     stop_all_ = true;
+    stop_reason_ = SkipReason::kEntries;
     return false;
   }
   const bool raw = archive_format(level.a) == ARCHIVE_FORMAT_RAW;
@@ -435,8 +448,15 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
   Cut cut = Finish(level, m);
   ++result_.members;
   if (m.error) Skip(SkipReason::kUnreadable, full);
-  if (cut == Cut::kMember || cut == Cut::kBudget || !copied) Skip(SkipReason::kSize, full);
+  if (!copied && result_.error.empty()) {
+    result_.error = full + ": cannot copy it to " +
+                    (limits_.spool_dir.empty() ? std::string("the temporary directory")
+                                               : limits_.spool_dir.string()) +
+                    " to open it: " + std::generic_category().message(errno);
+  }
+  if (cut == Cut::kMember || cut == Cut::kBudget) Skip(SkipReason::kSize, full);
   if (cut == Cut::kRatio) Skip(SkipReason::kRatio, full);
+  level.ratio_cut = cut == Cut::kRatio;
   if (cut == Cut::kBudget) stop_all_ = true;
   if (archive && copied && !m.error && cut == Cut::kNone) {
     if (depth >= limits_.max_depth) {
@@ -495,7 +515,25 @@ void Walker::Walk(std::string_view name, const std::string& prefix, Source& src,
     }
     if (first) ++result_.archives;
     first = false;
-    if (!Next(level, e, depth)) return;
+    if (!Next(level, e, depth)) {
+      NameUnread(level);
+      return;
+    }
+  }
+}
+
+// A limit ended the archive before its end: the members after the one it
+// cut are not read, so the archive itself is named ("" for the layer file),
+// at every level the stop reaches. A compressed stream has no other member.
+void Walker::NameUnread(const Level& level) {
+  if (archive_format(level.a) == ARCHIVE_FORMAT_RAW) {
+    if (stop_all_ && stop_reason_ == SkipReason::kEntries) Skip(stop_reason_, level.prefix);
+    return;
+  }
+  if (level.ratio_cut) {
+    Skip(SkipReason::kRatio, level.prefix);
+  } else if (stop_all_) {
+    Skip(stop_reason_, level.prefix);
   }
 }
 
@@ -536,7 +574,7 @@ bool IsNestedArchive(std::string_view name, std::string_view content) {
 NestedResult WalkNested(std::string_view name, std::string_view content,
                         const NestedLimits& limits, const MemberCallback& on_member,
                         const NameCallback& on_name) {
-  Walker walker(limits, on_member, on_name);
+  Walker walker(limits, on_member, on_name, content.size());
   walker.Walk(name, "", content, 1);
   return std::move(walker.result());
 }
@@ -544,7 +582,7 @@ NestedResult WalkNested(std::string_view name, std::string_view content,
 NestedResult WalkNestedFile(std::string_view name, int fd, uint64_t size,
                             const NestedLimits& limits, const MemberCallback& on_member,
                             const NameCallback& on_name) {
-  Walker walker(limits, on_member, on_name);
+  Walker walker(limits, on_member, on_name, size);
   std::string head(static_cast<size_t>(std::min<uint64_t>(size, kChunk)), '\0');
   ssize_t n = 0;
   do {

@@ -34,7 +34,9 @@ struct NestedLimits {
   std::filesystem::path spool_dir;
   uint64_t max_member_bytes = 32ull << 20;
   WindowSize window{4ull << 20, 64ull << 10};  // members larger: in windows
-  uint64_t max_total_bytes = 256ull << 20;   // all members of one layer file
+  // All members of one layer file, at every level: the larger of the two.
+  uint64_t max_total_bytes = 1ull << 30;
+  uint64_t total_per_packed = 16;            // times the layer file's size
   uint64_t max_ratio = 200;                  // unpacked / packed, per archive
   uint64_t ratio_slack = 1ull << 20;         // small archives may exceed it
   uint64_t max_members = 100'000;            // per layer file
@@ -53,6 +55,9 @@ struct NestedResult {
   uint64_t members = 0;   // regular members handed to the callback
   uint64_t bytes = 0;     // their bytes
   std::vector<NestedSkip> skipped;
+  // A nested archive that could not be copied to spool_dir (the disk is
+  // full): not a fault of the image, but the scan is not complete.
+  std::string error;
 };
 
 /// `member` names the file inside the archive; levels are joined with "!"

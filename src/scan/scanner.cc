@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -132,6 +133,7 @@ struct LayerResult {
   std::vector<std::pair<std::string, std::string>> dpkg_sums;  // path, content
   std::map<uint64_t, std::string> file_md5;  // entry -> MD5, of files read in windows
   ScanStats stats;
+  std::string failure;  // what kept the scan from being complete, beyond the layer's read
   // Secrets in names: (the path whose name holds it, the finding), one per
   // name, rule and value (see AddNameFindings).
   std::vector<std::pair<std::string, Finding>> names;
@@ -366,12 +368,13 @@ struct ArchiveBytes {
   uint64_t size = 0;
 };
 
-// Every member, at every level, when `in` is an archive.
-void AddMembers(const std::string& path, const ArchiveBytes& in, const LayerRef& ref,
+// Every member, at every level, when `in` is an archive. Returns what kept
+// the walk from being complete ("" when nothing did).
+std::string AddMembers(const std::string& path, const ArchiveBytes& in, const LayerRef& ref,
                 const Detector& detector, const ScanOptions& options, ScanStats& stats,
                 std::vector<Finding>& found) {
-  if (options.nested.max_depth < 1) return;
-  if (in.fd < 0 && !IsNestedArchive(path, in.content)) return;
+  if (options.nested.max_depth < 1) return "";
+  if (in.fd < 0 && !IsNestedArchive(path, in.content)) return "";
   std::set<std::string> seen_names;
   auto on_member = [&](const std::string& member, const ContentWindow& window) {
     if (window.whole()) {
@@ -393,15 +396,17 @@ void AddMembers(const std::string& path, const ArchiveBytes& in, const LayerRef&
   for (const NestedSkip& s : nested.skipped) {
     stats.skipped.push_back({std::string(ToString(s.reason)), path, s.member, ref.index});
   }
+  return nested.error.empty() ? "" : path + "!" + nested.error;
 }
 
 // One layer file: its own bytes, then every member when it is an archive.
 std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
                               const LayerRef& ref, const Detector& detector,
-                              const ScanOptions& options, ScanStats& stats) {
+                              const ScanOptions& options, ScanStats& stats,
+                              std::string& failure) {
   std::vector<Finding> found;
   AddMatches(detector, content, path, "", ref, found);
-  AddMembers(path, ArchiveBytes{content}, ref, detector, options, stats, found);
+  failure = AddMembers(path, ArchiveBytes{content}, ref, detector, options, stats, found);
   return found;
 }
 
@@ -474,6 +479,8 @@ class ScanRun {
   void ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
                      const ContentWindow& w);
   void SkipFile(size_t index, const LayerEntry& e, const char* reason);
+  void FailLayer(size_t layer, const std::string& why);
+  std::string CannotCopy(const std::string& path, int error) const;
   void OpenLarge(size_t index, uint64_t seq, const std::string& path, int fd, uint64_t size);
   bool EnqueueArchive(size_t layer, uint64_t seq, const std::string& path, Fd& fd,
                       uint64_t size);
@@ -515,13 +522,23 @@ void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
                    const ContentWindow& w) {
   ScanStats stats;
   std::vector<Finding> found;
+  std::string failure;
   if (w.whole()) {
-    found = WithContentSum(ScanFile(path, w.bytes, refs_[layer], detector_, options_, stats),
-                           w.bytes);
+    found = WithContentSum(
+        ScanFile(path, w.bytes, refs_[layer], detector_, options_, stats, failure), w.bytes);
   } else {
     AddWindowMatches(detector_, w, path, "", refs_[layer], found);
   }
   Record(layer, seq, std::move(found), stats);
+  FailLayer(layer, failure);
+}
+
+// A scan that could not read all it should fails, as a layer that cannot be
+// read does: the first such cause of each layer is kept.
+void ScanRun::FailLayer(size_t layer, const std::string& why) {
+  if (why.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (results_[layer].failure.empty()) results_[layer].failure = why;
 }
 
 bool ScanRun::Enqueue(size_t layer, uint64_t seq, const std::string& path,
@@ -602,8 +619,19 @@ void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
     large.in_place = true;
     return;
   }
-  if (e.size <= options_.max_archive_bytes) large.spool.reset(OpenUnnamedFile(options_.spool_dir));
-  if (large.spool.get() < 0) SkipFile(index, e, "size");
+  if (e.size > options_.max_archive_bytes) {
+    SkipFile(index, e, "size");
+    return;
+  }
+  large.spool.reset(OpenUnnamedFile(options_.spool_dir));
+  if (large.spool.get() < 0) FailLayer(index, CannotCopy(e.path, errno));
+}
+
+std::string ScanRun::CannotCopy(const std::string& path, int error) const {
+  std::string dir = options_.spool_dir.empty() ? "the temporary directory"
+                                               : options_.spool_dir.string();
+  return path + ": cannot copy this archive to " + dir + " to open it: " +
+         std::generic_category().message(error);
 }
 
 void ScanRun::SkipFile(size_t index, const LayerEntry& e, const char* reason) {
@@ -619,11 +647,13 @@ void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const 
   if (w.gap > 0) large.md5.reset();
   if (large.md5 != nullptr) large.md5->Add(fresh);
   const uint64_t at = w.offset + w.fresh;  // a hole stays a hole in the copy
-  if (large.spool.get() >= 0 && (at + fresh.size() > options_.max_archive_bytes ||
-                                 !WriteAllAt(large.spool.get(), fresh, at))) {
-    // It grew past its size while being read, or the disk is full.
-    large.Drop();
+  if (large.spool.get() >= 0 && at + fresh.size() > options_.max_archive_bytes) {
+    large.Drop();  // it grew past its size while being read
     SkipFile(index, e, "size");
+  } else if (large.spool.get() >= 0 && !WriteAllAt(large.spool.get(), fresh, at)) {
+    const int error = errno;
+    large.Drop();
+    FailLayer(index, CannotCopy(e.path, error));
   }
   if (!Enqueue(index, seq, e.path, w)) Scan(index, seq, e.path, w);
   if (!w.last) return;
@@ -654,8 +684,9 @@ void ScanRun::OpenLarge(size_t index, uint64_t seq, const std::string& path, int
   ArchiveBytes in;
   in.fd = fd;
   in.size = size;
-  AddMembers(path, in, refs_[index], detector_, options_, stats, found);
+  std::string failure = AddMembers(path, in, refs_[index], detector_, options_, stats, found);
   Record(index, seq, std::move(found), stats);
+  FailLayer(index, failure);
 }
 
 // stats.files: each path of a layer that holds a regular file or a
@@ -871,6 +902,7 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
   LayerStack stack;
   for (size_t i = 0; i < results.size(); ++i) {
     if (!results[i].status) return Fail(results[i].status.error());
+    if (!results[i].failure.empty()) return Fail(results[i].failure);
     for (const auto& e : results[i].entries) stack.Record(static_cast<int>(i), e);
   }
   out.stats.layers = static_cast<int>(image.layers.size());

@@ -68,6 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   safebuild::NestedLimits nested;
   nested.max_total_bytes = 8 << 20;  // small, so the fuzzer stays fast
+  nested.total_per_packed = 0;
   nested.max_member_bytes = 4 << 20;
   nested.window = {4 << 10, 256};  // members past 4 KiB take the windowed path
   safebuild::WalkNested("input.tar.gz", bytes, nested,
