@@ -180,7 +180,10 @@ TEST(DetectorDocs, RandomLettersAreRarelyPascalCaseIdentifiers) {
     passwords_taken += detect::LooksLikeIdentifier(fake::Make(fake::Kind::kPassword));
   }
   EXPECT_LE(letters_taken, 4);
-  EXPECT_EQ(passwords_taken, 0);
+  // About 1 random password in 2 million is taken ("MelKyiawQkyrck.yrhXac6":
+  // pronounceable humps, a joint): 2000 draws hit one about once in 1000
+  // runs, and two about once in 2 million.
+  EXPECT_LE(passwords_taken, 1);
 }
 
 TEST(DetectorDocs, ValuesInExampleAndTestDataAreNotSecrets) {
