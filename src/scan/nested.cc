@@ -276,8 +276,8 @@ class Walker {
   size_t Pull(Level& level, MemberRead& m, char* buf, size_t size);
   bool PullHead(Level& level, MemberRead& m, std::string& head);
   void PullRest(Level& level, MemberRead& m, archive_entry* e, std::string& out);
-  bool Stream(Level& level, MemberRead& m, const std::string& full, std::string_view head,
-              int spool);
+  int Stream(Level& level, MemberRead& m, const std::string& full, std::string_view head,
+             int spool);
   Cut Finish(Level& level, const MemberRead& m);
   void Skip(SkipReason reason, const std::string& member) {
     result_.skipped.push_back({reason, member});
@@ -365,12 +365,12 @@ void Walker::PullRest(Level& level, MemberRead& m, archive_entry* e, std::string
 }
 
 // A member window by window, the head first; copied to `spool` as well
-// when that is open (an archive, to be opened from there). False when the
-// copy could not be written.
-bool Walker::Stream(Level& level, MemberRead& m, const std::string& full,
-                    std::string_view head, int spool) {
+// when that is open (an archive, to be opened from there). Returns 0, or
+// the errno of a copy that could not be written.
+int Walker::Stream(Level& level, MemberRead& m, const std::string& full,
+                   std::string_view head, int spool) {
   uint64_t served = 0;
-  bool copied = true;
+  int copy_error = 0;
   ReadFn read = [&](char* buf, size_t size) -> Expected<ReadPiece> {
     size_t n = 0;
     if (served < head.size()) {
@@ -379,7 +379,9 @@ bool Walker::Stream(Level& level, MemberRead& m, const std::string& full,
     } else {
       n = Pull(level, m, buf, size);
     }
-    if (spool >= 0 && copied) copied = WriteAllAt(spool, std::string_view(buf, n), served);
+    if (spool >= 0 && copy_error == 0 && !WriteAllAt(spool, std::string_view(buf, n), served)) {
+      copy_error = errno != 0 ? errno : EIO;
+    }
     served += n;
     return ReadPiece{n, 0};
   };
@@ -392,7 +394,7 @@ bool Walker::Stream(Level& level, MemberRead& m, const std::string& full,
       },
       &stopped);
   if (!status) m.error = true;
-  return copied;
+  return copy_error;
 }
 
 // Counts what the member gave, and says which limit cut it, if one did.
@@ -438,27 +440,27 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
     m.cap = std::min(m.cap, m.member_cap);
     if (!whole || content.size() > m.cap) PullRest(level, m, e, content);
   }
-  bool copied = true;
+  int copy_error = 0;
   if (held || (whole && content.size() <= limits_.window.step)) {
     on_member_(full, WholeWindow(content));
   } else {
-    copied = Stream(level, m, full, content, spool.get());
+    copy_error = Stream(level, m, full, content, spool.get());
     if (spool.get() < 0) std::string().swap(content);  // the head stays for a spooled one
   }
   Cut cut = Finish(level, m);
   ++result_.members;
   if (m.error) Skip(SkipReason::kUnreadable, full);
-  if (!copied && result_.error.empty()) {
+  if (copy_error != 0 && result_.error.empty()) {
     result_.error = full + ": cannot copy it to " +
                     (limits_.spool_dir.empty() ? std::string("the temporary directory")
                                                : limits_.spool_dir.string()) +
-                    " to open it: " + std::generic_category().message(errno);
+                    " to open it: " + std::generic_category().message(copy_error);
   }
   if (cut == Cut::kMember || cut == Cut::kBudget) Skip(SkipReason::kSize, full);
   if (cut == Cut::kRatio) Skip(SkipReason::kRatio, full);
   level.ratio_cut = cut == Cut::kRatio;
   if (cut == Cut::kBudget) stop_all_ = true;
-  if (archive && copied && !m.error && cut == Cut::kNone) {
+  if (archive && copy_error == 0 && !m.error && cut == Cut::kNone) {
     if (depth >= limits_.max_depth) {
       Skip(SkipReason::kDepth, full);
     } else if (spool.get() >= 0) {

@@ -1,13 +1,11 @@
 #include "scan/scanner.h"
 
 #include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
