@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <gtest/gtest.h>
+#include <lzma.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -193,6 +194,40 @@ inline std::string Compress(const std::string& bytes, Filter filter) {
   archive_write_close(a);
   archive_write_free(a);
   return out;
+}
+
+// An xz stream (as Compress writes it: one block, one LZMA2 filter) whose
+// block now declares the dictionary `dict_code` (LZMA2's one-byte code: 28
+// is 64 MiB, 32 is 256 MiB). The data needs no more than it had, so it
+// decodes the same with any larger dictionary.
+inline std::string WithXzDict(std::string xz, uint8_t dict_code) {
+  constexpr size_t kBlock = 12;  // after the stream header
+  const size_t header = (static_cast<uint8_t>(xz.at(kBlock)) + 1) * 4;
+  const auto flags = static_cast<uint8_t>(xz.at(kBlock + 1));
+  EXPECT_EQ(flags & 0x03, 0) << "one filter";
+  size_t p = kBlock + 2;
+  for (uint8_t size_field : {uint8_t{0x40}, uint8_t{0x80}}) {  // sizes: varints
+    if ((flags & size_field) == 0) continue;
+    while ((static_cast<uint8_t>(xz.at(p++)) & 0x80) != 0) {
+    }
+  }
+  EXPECT_EQ(xz.at(p), 0x21) << "LZMA2";
+  EXPECT_EQ(xz.at(p + 1), 0x01) << "one byte of properties";
+  xz[p + 2] = static_cast<char>(dict_code);
+  uint32_t crc = lzma_crc32(reinterpret_cast<const uint8_t*>(xz.data() + kBlock),
+                            header - 4, 0);
+  for (size_t i = 0; i < 4; ++i) {
+    xz[kBlock + header - 4 + i] = static_cast<char>((crc >> (8 * i)) & 0xff);
+  }
+  return xz;
+}
+
+// A zstd frame (as Compress writes it: no content size, so a window
+// descriptor) whose window is now 2^(10 + exponent) bytes: 18 is 256 MiB.
+inline std::string WithZstdWindow(std::string zst, uint8_t exponent) {
+  EXPECT_EQ(static_cast<uint8_t>(zst.at(4)) & 0x20, 0) << "a window descriptor";
+  zst[5] = static_cast<char>(exponent << 3);
+  return zst;
 }
 
 inline void WriteFile(const fs::path& path, const std::string& bytes) {

@@ -425,6 +425,25 @@ TEST_F(ReadLayerTest, MissingBlobIsAnError) {
   ExpectReadFails(dir_.path() / "absent");
 }
 
+// A crafted frame that declares a 256 MiB window: decoding it would take
+// that much memory in each thread that reads such a layer.
+TEST_F(ReadLayerTest, AZstdWindowOverTheDecoderPoolFailsTheLayerNamingTheCause) {
+  std::string tar = MakeTar({File("a", std::string(700, 'x')), File("b", "y")});
+  std::string first = Compress(tar.substr(0, 512 + 1024), Filter::kZstd);
+  std::string big = WithZstdWindow(Compress(tar.substr(512 + 1024), Filter::kZstd), 18);
+  for (const std::string& layer : {WithZstdWindow(Compress(tar, Filter::kZstd), 18),
+                                   first + big}) {
+    fs::path blob = Write(layer);
+    Expected<ReadEntries> r = ReadAll(blob);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error(), "layer " + blob.string() +
+                             ": a zstd frame needs 256 MiB to decode, more than 130 MiB");
+  }
+  // 64 MiB: within the pool, read as any layer is.
+  ReadEntries r = Read(WithZstdWindow(Compress(tar, Filter::kZstd), 16));
+  ASSERT_NE(r.Find("/b"), nullptr);
+}
+
 TEST_F(ReadLayerTest, ZstdWithSkippableFramesIsRead) {
   // zstd:chunked appends metadata in skippable frames.
   std::string skippable = std::string("\x50\x2a\x4d\x18", 4) +

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "fake_secret.h"
+#include "image/bounded_decoder.h"
 #include "image_fixtures.h"
 #include "report/report.h"
 #include "report/sarif.h"
@@ -125,6 +126,115 @@ TEST(NestedTest, PlainXzBzip2AndZstdStreamsAreOneMemberEach) {
     EXPECT_EQ(w.contents, (Strings{"INSERT INTO keys VALUES ('x');\n"})) << name;
     EXPECT_TRUE(IsNestedArchive("/srv/data", test::Compress("a", filter))) << name;
   }
+}
+
+// xz and zstd streams declare the window their decoder fills; one over the
+// decoder pool is not decoded, and says so.
+TEST(NestedTest, AnXzOrZstdWindowOverTheDecoderPoolIsSkippedForMemory) {
+  std::string tar = test::MakeTar({File("etc/app.env", "TOKEN=x\n")});
+  Walked xz = Walk("/srv/a.tar.xz", test::WithXzDict(test::Compress(tar, Filter::kXz), 32));
+  EXPECT_TRUE(xz.members.empty());
+  EXPECT_EQ(xz.Skips(), (Strings{"memory:"}));
+  Walked zst = Walk("/srv/a.tar.zst",
+                    test::WithZstdWindow(test::Compress(tar, Filter::kZstd), 18));
+  EXPECT_TRUE(zst.members.empty());
+  EXPECT_EQ(zst.Skips(), (Strings{"memory:"}));
+  Walked dump = Walk("/srv/dump.sql.xz",
+                     test::WithXzDict(test::Compress("INSERT 1;\n", Filter::kXz), 32));
+  EXPECT_EQ(dump.Skips(), (Strings{"memory:"}));
+  // Within the pool (64 MiB): read as any other.
+  Walked ok = Walk("/srv/a.tar.xz", test::WithXzDict(test::Compress(tar, Filter::kXz), 28));
+  EXPECT_EQ(ok.members, (Strings{"etc/app.env"}));
+  EXPECT_TRUE(ok.result.skipped.empty());
+}
+
+// The first frame is small, the second declares 256 MiB: the members before
+// it are read, the member it cuts and the archive itself are named.
+TEST(NestedTest, AZstdFrameOverThePoolMidArchiveNamesTheArchive) {
+  std::string tar = test::MakeTar({File("a.env", "A=1\n"), File("b.env", std::string(5000, 'b'))});
+  std::string frames = test::Compress(tar.substr(0, 2048), Filter::kZstd) +
+                       test::WithZstdWindow(test::Compress(tar.substr(2048), Filter::kZstd), 18);
+  Walked w = Walk("/srv/x.zip", MakeZip({{"lib/a.tar.zst", frames}}));
+  EXPECT_EQ(w.members, (Strings{"lib/a.tar.zst", "lib/a.tar.zst!a.env", "lib/a.tar.zst!b.env"}));
+  EXPECT_EQ(w.Skips(), (Strings{"memory:lib/a.tar.zst!b.env", "memory:lib/a.tar.zst"}));
+}
+
+void PutLe(std::string& out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+// A zip of one member packed with LZMA (method 14, as zipx writes it), its
+// properties declaring a dictionary of `dict` bytes.
+std::string MakeLzmaZip(const std::string& name, const std::string& data, uint32_t dict) {
+  lzma_options_lzma opt;
+  lzma_lzma_preset(&opt, 1);
+  lzma_filter filters[] = {{LZMA_FILTER_LZMA1, &opt}, {LZMA_VLI_UNKNOWN, nullptr}};
+  std::string packed(data.size() + data.size() / 2 + 4096, '\0');
+  size_t used = 0;
+  EXPECT_EQ(lzma_raw_buffer_encode(filters, nullptr,
+                                   reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                                   reinterpret_cast<uint8_t*>(packed.data()), &used,
+                                   packed.size()),
+            LZMA_OK);
+  packed.resize(used);
+  std::string props;
+  PutLe(props, (opt.pb * 5 + opt.lp) * 9 + opt.lc, 1);
+  PutLe(props, dict, 4);
+  const std::string body = std::string("\x09\x14\x05\x00", 4) + props + packed;
+  const uint32_t crc = lzma_crc32(reinterpret_cast<const uint8_t*>(data.data()), data.size(), 0);
+  auto fields = [&](std::string& out) {  // shared by the two headers
+    PutLe(out, 63, 2);  // version needed
+    PutLe(out, 0, 2);   // flags
+    PutLe(out, 14, 2);  // LZMA
+    PutLe(out, 0, 4);   // time, date
+    PutLe(out, crc, 4);
+    PutLe(out, body.size(), 4);
+    PutLe(out, data.size(), 4);
+    PutLe(out, name.size(), 2);
+    PutLe(out, 0, 2);  // extra
+  };
+  std::string zip = "PK\x03\x04";
+  fields(zip);
+  zip += name + body;
+  const size_t central = zip.size();
+  zip += "PK\x01\x02";
+  PutLe(zip, 63, 2);  // made by
+  fields(zip);
+  PutLe(zip, 0, 2 + 2 + 2 + 4);  // comment, disk, internal and external attributes
+  PutLe(zip, 0, 4);              // the local header's offset
+  zip += name;
+  const size_t central_size = zip.size() - central;
+  zip += "PK\x05\x06";
+  PutLe(zip, 0, 4);
+  PutLe(zip, 1, 2);
+  PutLe(zip, 1, 2);
+  PutLe(zip, central_size, 4);
+  PutLe(zip, central, 4);
+  PutLe(zip, 0, 2);
+  return zip;
+}
+
+// libarchive decodes a zip member packed with LZMA itself, with the
+// dictionary it declares (here 1 GiB): what that touches grows with what
+// the member gives, so the member is read up to a grant from the pool.
+TEST(NestedTest, AZipxMemberIsReadWithinAGrantFromTheDecoderPool) {
+  Walked small = Walk("/srv/a.zip", MakeLzmaZip("a.env", "TOKEN=abc\n", 1u << 30));
+  EXPECT_EQ(small.members, (Strings{"a.env"}));
+  EXPECT_EQ(small.contents, (Strings{"TOKEN=abc\n"}));
+  EXPECT_TRUE(small.result.skipped.empty());
+
+  std::string text;
+  for (int i = 0; text.size() < (20u << 20); ++i) text += "row " + std::to_string(i) + "\n";
+  const std::string big = MakeLzmaZip("big.txt", text, 1u << 30);
+  ASSERT_TRUE(DecoderPool::Get().Acquire(kDecoderPool));  // held by this thread
+  Walked refused = Walk("/srv/b.zip", big);
+  DecoderPool::Get().Release(kDecoderPool);
+  EXPECT_TRUE(refused.members.empty());
+  EXPECT_EQ(refused.Skips(), (Strings{"memory:big.txt"}));
+  Walked granted = Walk("/srv/b.zip", big);
+  EXPECT_EQ(granted.members, (Strings{"big.txt"}));
+  EXPECT_EQ(granted.contents, (Strings{text}));
+  EXPECT_TRUE(granted.result.skipped.empty());
 }
 
 TEST(NestedTest, TextThatStartsLikeBzip2IsNoArchive) {
@@ -559,7 +669,8 @@ TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
   nlohmann::json j = ToJson(report);
   EXPECT_EQ(j["stats"]["skipped"],
             (nlohmann::json{{"total", 3}, {"size", 0}, {"ratio", 2}, {"depth", 0},
-                            {"entries", 0}, {"unreadable", 1}, {"unsupported", 0}}));
+                            {"entries", 0}, {"unreadable", 1}, {"unsupported", 0},
+                            {"memory", 0}}));
   std::vector<std::string> listed;
   for (const auto& s : j["skipped"]) {
     listed.push_back(s["reason"].get<std::string>() + " " + s["path"].get<std::string>() +

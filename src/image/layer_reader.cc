@@ -21,6 +21,7 @@
 #include <memory>
 #include <vector>
 
+#include "image/bounded_decoder.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -36,12 +37,14 @@ struct ReaderDeleter {
 using ReaderPtr = std::unique_ptr<archive, ReaderDeleter>;
 
 // Only the decoders layers use: archive_read_support_filter_all would also
-// hand hostile bytes to external programs (lrzip, lzop, grzip).
+// hand hostile bytes to external programs (lrzip, lzop, grzip). zstd is
+// decoded before libarchive sees the bytes, by a BoundedDecoder: a frame
+// sets its own window, and libarchive's decoder takes up to 128 MiB in
+// every thread that reads a layer.
 ReaderPtr NewTarReader() {
   ReaderPtr a(archive_read_new());
   if (a == nullptr) return a;
   archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_zstd(a.get());
   archive_read_support_format_tar(a.get());
   return a;
 }
@@ -126,16 +129,23 @@ class LayerStream {
 
   static la_ssize_t ReadBlock(archive* a, void* self, const void** buf);
   static la_int64_t SkipBytes(archive* a, void* self, la_int64_t request);
+  Expected<std::string_view> NextBlock();
 
   const FileRange& blob_;
   const LayerLimits& limits_;
   WindowCutter cutter_;
   RangeReader file_;
+  std::string first_;  // the first block, read to tell a zstd blob
+  bool first_given_ = false;
+  std::unique_ptr<BoundedDecoder> decoder_;
   ReaderPtr a_;
   std::string member_;  // name of the entry being read, for messages
 };
 
 Status LayerStream::Error(const std::string& what) const {
+  if (decoder_ != nullptr && decoder_->refused()) {  // not corrupt: too costly to read
+    return Fail("layer " + blob_.Name() + ": " + archive_error_string(a_.get()));
+  }
   std::string msg = "layer " + blob_.Name() + ": " + what;
   if (!member_.empty()) msg += " in member '" + member_ + "'";
   const char* detail = a_ == nullptr ? nullptr : archive_error_string(a_.get());
@@ -146,13 +156,21 @@ Status LayerStream::Error(const std::string& what) const {
 // The blob's bytes come from the range reader, so a layer inside an
 // archive is read where it lies.
 la_ssize_t LayerStream::ReadBlock(archive* a, void* self, const void** buf) {
-  Expected<std::string_view> block = static_cast<LayerStream*>(self)->file_.Read();
+  auto* stream = static_cast<LayerStream*>(self);
+  Expected<std::string_view> block =
+      stream->decoder_ != nullptr ? stream->decoder_->Read() : stream->NextBlock();
   if (!block) {
     archive_set_error(a, EIO, "%s", block.error().c_str());
     return -1;
   }
   *buf = block->data();
   return static_cast<la_ssize_t>(block->size());
+}
+
+Expected<std::string_view> LayerStream::NextBlock() {
+  if (first_given_) return file_.Read();
+  first_given_ = true;
+  return std::string_view(first_);
 }
 
 la_int64_t LayerStream::SkipBytes(archive*, void* self, la_int64_t request) {
@@ -163,11 +181,18 @@ la_int64_t LayerStream::SkipBytes(archive*, void* self, la_int64_t request) {
 
 Status LayerStream::Open() {
   if (Status s = file_.Open(blob_); !s) return Fail("layer " + s.error());
+  Expected<std::string_view> first = file_.Read();
+  if (!first) return Fail("layer " + first.error());
+  first_ = *first;
+  if (CodecOf(first_) == Codec::kZstd) {
+    decoder_ = std::make_unique<BoundedDecoder>(Codec::kZstd, [this] { return NextBlock(); });
+  }
   a_ = NewTarReader();
   if (a_ == nullptr) return Error("cannot create an archive reader");
   archive_read_set_callback_data(a_.get(), this);
   archive_read_set_read_callback(a_.get(), ReadBlock);
-  archive_read_set_skip_callback(a_.get(), SkipBytes);
+  // Skipping compressed bytes would lose the decoder's place.
+  if (decoder_ == nullptr) archive_read_set_skip_callback(a_.get(), SkipBytes);
   if (archive_read_open1(a_.get()) != ARCHIVE_OK) return Error("cannot read");
   return Ok{};
 }

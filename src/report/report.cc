@@ -52,7 +52,7 @@ constexpr size_t kMaxListedSkips = 100;  // the counts stay exact
 nlohmann::json SkippedCounts(const ScanStats& stats) {
   nlohmann::json counts = {{"total", stats.skipped.size()}};
   for (const char* reason :
-       {"size", "ratio", "depth", "entries", "unreadable", "unsupported"}) {
+       {"size", "ratio", "depth", "entries", "unreadable", "unsupported", "memory"}) {
     counts[reason] = 0;
   }
   for (const Skipped& s : stats.skipped) {

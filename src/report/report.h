@@ -19,7 +19,9 @@ namespace safebuild {
 // be read. Never dropped silently: counted and named in the report.
 struct Skipped {
   std::string reason;  // "size", "ratio", "depth", "entries", "unreadable",
-                       // "broken-link" (a hardlink to a deleted file)
+                       // "unsupported", "memory" (an xz or zstd window over
+                       // the decoder pool), "broken-link" (a hardlink to a
+                       // deleted file)
   std::string path;    // the layer file
   std::string member;  // inside a nested archive; "" for the file itself
   int layer = 0;

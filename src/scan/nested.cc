@@ -12,6 +12,7 @@
 #include <memory>
 #include <system_error>
 
+#include "image/bounded_decoder.h"
 #include "image/layer_reader.h"
 #include "util/fd.h"
 #include "util/temp_dir.h"
@@ -73,15 +74,15 @@ std::string EntryName(archive_entry* e) {
 }
 
 // Only formats and filters the nested kinds need: no external programs, no
-// formats whose readers are rarely exercised on hostile bytes.
+// formats whose readers are rarely exercised on hostile bytes. xz and zstd
+// are decoded before libarchive sees the bytes, by a BoundedDecoder: their
+// windows are set by the stream, and libarchive's decoders take any.
 // `raw_only` reads a compressed stream as the one unnamed member it holds.
 ReaderPtr NewReader(bool raw_only = false) {
   ReaderPtr a(archive_read_new());
   if (a == nullptr) return a;
   archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_xz(a.get());
   archive_read_support_filter_bzip2(a.get());
-  archive_read_support_filter_zstd(a.get());
   if (!raw_only) {
     archive_read_support_format_zip(a.get());
     archive_read_support_format_tar(a.get());
@@ -91,11 +92,15 @@ ReaderPtr NewReader(bool raw_only = false) {
   return a;
 }
 
+// A decompression filter under the archive, libarchive's or our own.
+bool IsCompressed(archive* a, const BoundedDecoder* decoder) {
+  return decoder != nullptr || archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE;
+}
+
 // The raw format accepts anything: without a decompression filter under it,
 // the bytes were no archive at all.
-bool IsUnwrappedRaw(archive* a) {
-  return archive_format(a) == ARCHIVE_FORMAT_RAW &&
-         archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE;
+bool IsUnwrappedRaw(archive* a, const BoundedDecoder* decoder) {
+  return archive_format(a) == ARCHIVE_FORMAT_RAW && !IsCompressed(a, decoder);
 }
 
 // Text a person or a tool wrote: no control bytes but blanks and line
@@ -206,7 +211,45 @@ la_int64_t SourceSkip(archive*, void* data, la_int64_t request) {
   return static_cast<la_int64_t>(n);
 }
 
-int OpenSource(archive* a, Source& src) {
+// The compressed bytes of `src` for a decoder, from its first byte.
+BoundedDecoder::Next RawBlocks(const Source& src) {
+  if (src.fd < 0) {
+    return [head = src.head, given = false]() mutable -> Expected<std::string_view> {
+      if (given) return std::string_view();
+      given = true;
+      return head;
+    };
+  }
+  return [fd = src.fd, size = src.size, pos = uint64_t{0},
+          buf = std::string()]() mutable -> Expected<std::string_view> {
+    buf.resize(static_cast<size_t>(std::min<uint64_t>(kFileChunk, size - pos)));
+    ssize_t n = 0;
+    do {
+      n = pread(fd, buf.data(), buf.size(), static_cast<off_t>(pos));
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return Fail("cannot read the archive: " + std::generic_category().message(errno));
+    pos += static_cast<uint64_t>(n);
+    return std::string_view(buf.data(), static_cast<size_t>(n));
+  };
+}
+
+la_ssize_t DecodedRead(archive* a, void* data, const void** out) {
+  auto* decoder = static_cast<BoundedDecoder*>(data);
+  Expected<std::string_view> block = decoder->Read();
+  if (!block) {
+    archive_set_error(a, decoder->refused() ? ENOMEM : EINVAL, "%s", block.error().c_str());
+    return ARCHIVE_FATAL;
+  }
+  *out = block->data();
+  return static_cast<la_ssize_t>(block->size());
+}
+
+int OpenSource(archive* a, Source& src, BoundedDecoder* decoder) {
+  if (decoder != nullptr) {
+    archive_read_set_callback_data(a, decoder);
+    archive_read_set_read_callback(a, DecodedRead);
+    return archive_read_open1(a);
+  }
   if (src.fd < 0) return archive_read_open_memory(a, src.head.data(), src.head.size());
   src.pos = 0;
   archive_read_set_callback_data(a, &src);
@@ -214,6 +257,16 @@ int OpenSource(archive* a, Source& src) {
   archive_read_set_seek_callback(a, SourceSeek);
   archive_read_set_skip_callback(a, SourceSkip);
   return archive_read_open1(a);
+}
+
+// A zip member packed with lzma, xz or zstd ("zipx"): libarchive's own
+// decoder unpacks it, with the window its header declares. The pages that
+// window touches grow with what the member gives, so it is read only up
+// to a grant from the decoder pool.
+bool IsZipxMember(archive* a) {
+  if (archive_format(a) != ARCHIVE_FORMAT_ZIP || archive_format_name(a) == nullptr) return false;
+  std::string_view name = archive_format_name(a);
+  return EndsWith(name, "(lzma)") || EndsWith(name, "(xz)") || EndsWith(name, "(zstd)");
 }
 
 // A whole member, or an archive held whole, as the one window of itself.
@@ -257,12 +310,20 @@ class Walker {
     uint64_t packed;
     uint64_t unpacked = 0;
     bool ratio_cut = false;  // a member hit the ratio limit: the rest is unread
+    const BoundedDecoder* decoder = nullptr;  // xz or zstd under it
+
+    // Why it could not be read: a window over the decoder pool, or a fault.
+    SkipReason Unread() const {
+      return decoder != nullptr && decoder->refused() ? SkipReason::kMemory
+                                                      : SkipReason::kUnreadable;
+    }
   };
   // What one member may give, and what it gave.
   struct MemberRead {
     uint64_t ratio_room = 0;
     uint64_t budget = 0;
-    uint64_t member_cap = UINT64_MAX;  // only for a member held whole
+    uint64_t member_cap = UINT64_MAX;  // for a member held whole, or zipx
+    bool pool_cap = false;             // member_cap is a grant from the pool
     uint64_t cap = 0;                  // the least of the three
     uint64_t got = 0;
     bool more = false;  // bytes were left past the cap
@@ -430,13 +491,28 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
     return true;
   }
   MemberRead m = StartMember(level);
+  PoolGrant grant;
+  if (IsZipxMember(level.a)) {
+    m.member_cap = archive_entry_size_is_set(e) && archive_entry_size(e) >= 0
+                       ? std::min(static_cast<uint64_t>(archive_entry_size(e)), kDecoderPool)
+                       : kDecoderPool;
+    m.pool_cap = true;
+    if (!grant.Take(m.member_cap)) {
+      Skip(SkipReason::kMemory, full);
+      return true;
+    }
+    m.cap = std::min(m.cap, m.member_cap);
+  }
   std::string content;
   const bool whole = PullHead(level, m, content);
   const bool archive = IsNestedArchive(name, content);
   Fd spool(archive && !whole ? OpenUnnamedFile(limits_.spool_dir) : -1);
   const bool held = archive && spool.get() < 0;  // no spool file: in memory
   if (held) {
-    m.member_cap = limits_.max_member_bytes;
+    if (limits_.max_member_bytes < m.member_cap) {
+      m.member_cap = limits_.max_member_bytes;
+      m.pool_cap = false;
+    }
     m.cap = std::min(m.cap, m.member_cap);
     if (!whole || content.size() > m.cap) PullRest(level, m, e, content);
   }
@@ -449,14 +525,21 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
   }
   Cut cut = Finish(level, m);
   ++result_.members;
-  if (m.error) Skip(SkipReason::kUnreadable, full);
+  if (m.error) Skip(level.Unread(), full);
+  // The members after it are not read either.
+  if (m.error && level.Unread() == SkipReason::kMemory && !raw) Skip(SkipReason::kMemory,
+                                                                     level.prefix);
   if (copy_error != 0 && result_.error.empty()) {
     result_.error = full + ": cannot copy it to " +
                     (limits_.spool_dir.empty() ? std::string("the temporary directory")
                                                : limits_.spool_dir.string()) +
                     " to open it: " + std::generic_category().message(copy_error);
   }
-  if (cut == Cut::kMember || cut == Cut::kBudget) Skip(SkipReason::kSize, full);
+  if (cut == Cut::kMember && m.pool_cap) {
+    Skip(SkipReason::kMemory, full);
+  } else if (cut == Cut::kMember || cut == Cut::kBudget) {
+    Skip(SkipReason::kSize, full);
+  }
   if (cut == Cut::kRatio) Skip(SkipReason::kRatio, full);
   level.ratio_cut = cut == Cut::kRatio;
   if (cut == Cut::kBudget) stop_all_ = true;
@@ -484,35 +567,39 @@ void Walker::Walk(std::string_view name, const std::string& prefix, Source& src,
     Skip(SkipReason::kUnsupported, prefix);
     return;
   }
+  const Codec codec = CodecOf(content);
+  std::unique_ptr<BoundedDecoder> decoder;
+  if (codec != Codec::kNone) decoder = std::make_unique<BoundedDecoder>(codec, RawBlocks(src));
   ReaderPtr a = NewReader(raw_only);
-  if (a == nullptr || OpenSource(a.get(), src) != ARCHIVE_OK) {
-    Skip(SkipReason::kUnreadable, prefix);
+  Level level{a.get(), name, prefix, src.packed()};
+  level.decoder = decoder.get();
+  if (a == nullptr || OpenSource(a.get(), src, decoder.get()) != ARCHIVE_OK) {
+    Skip(level.Unread(), prefix);
     return;
   }
-  Level level{a.get(), name, prefix, src.packed()};
   bool first = true;
   while (true) {
     archive_entry* e = nullptr;
     int r = archive_read_next_header(a.get(), &e);
-    if (r == ARCHIVE_EOF && first && !raw_only &&
-        archive_filter_code(a.get(), 0) != ARCHIVE_FILTER_NONE) {
+    if (r == ARCHIVE_EOF && first && !raw_only && IsCompressed(a.get(), decoder.get())) {
       // A compressed stream that starts with zero blocks reads as an empty
       // tar; gunzip still gives every byte. Read it as one plain member.
       a.reset();
+      decoder.reset();
       Walk(name, prefix, src, depth, true);
       return;
     }
     if (r == ARCHIVE_EOF) return;
-    if (first && (r < ARCHIVE_WARN || IsUnwrappedRaw(a.get()))) {
+    if (first && (r < ARCHIVE_WARN || IsUnwrappedRaw(a.get(), decoder.get()))) {
       // The name promised an archive and the bytes are none: say so,
       // unless they are plain text, already scanned in full.
       if (r < ARCHIVE_WARN || (HasArchiveSuffix(name) && !IsPlainText(content))) {
-        Skip(SkipReason::kUnreadable, prefix);
+        Skip(level.Unread(), prefix);
       }
       return;
     }
     if (r < ARCHIVE_WARN) {
-      Skip(SkipReason::kUnreadable, prefix);
+      Skip(level.Unread(), prefix);
       return;
     }
     if (first) ++result_.archives;
@@ -553,6 +640,8 @@ std::string_view ToString(SkipReason reason) {
       return "entries";
     case SkipReason::kUnsupported:
       return "unsupported";
+    case SkipReason::kMemory:
+      return "memory";
     case SkipReason::kUnreadable:
       break;
   }

@@ -42,7 +42,9 @@ struct NestedLimits {
   uint64_t max_members = 100'000;            // per layer file
 };
 
-enum class SkipReason { kSize, kRatio, kDepth, kEntries, kUnreadable, kUnsupported };
+// kMemory: an xz or zstd stream whose window is more than decoders may use
+// (see image/bounded_decoder.h).
+enum class SkipReason { kSize, kRatio, kDepth, kEntries, kUnreadable, kUnsupported, kMemory };
 std::string_view ToString(SkipReason reason);
 
 struct NestedSkip {

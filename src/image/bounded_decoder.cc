@@ -1,0 +1,222 @@
+#include "image/bounded_decoder.h"
+
+#define ZSTD_STATIC_LINKING_ONLY  // ZSTD_getFrameHeader: a frame's window
+#include <lzma.h>
+#include <zstd.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+constexpr size_t kOutBlock = 256 << 10;
+
+std::string MiB(uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20); }
+
+bool IsZstdSkippable(std::string_view head) {
+  // Magic 0x184D2A50 to 0x184D2A5F, little-endian.
+  return head.size() >= 4 && (static_cast<unsigned char>(head[0]) & 0xf0) == 0x50 &&
+         head.substr(1, 3) == "\x2a\x4d\x18";
+}
+
+}  // namespace
+
+Codec CodecOf(std::string_view head) {
+  if (StartsWith(head, std::string_view("\xfd" "7zXZ\0", 6))) return Codec::kXz;
+  if (StartsWith(head, "\x28\xb5\x2f\xfd") || IsZstdSkippable(head)) return Codec::kZstd;
+  return Codec::kNone;
+}
+
+// One owner at a time: a thread that holds a grant may add to it, up to
+// the pool; any other waits until the pool is empty. The owner never waits,
+// so no two threads wait for each other.
+struct DecoderPool::State {
+  std::mutex mutex;
+  std::condition_variable freed;
+  std::thread::id owner;
+  uint64_t used = 0;
+};
+
+DecoderPool::DecoderPool() : state_(std::make_unique<State>()) {}
+
+DecoderPool& DecoderPool::Get() {
+  static DecoderPool pool;
+  return pool;
+}
+
+bool DecoderPool::Acquire(uint64_t bytes) {
+  if (bytes > kDecoderPool) return false;
+  std::unique_lock<std::mutex> lock(state_->mutex);
+  const std::thread::id self = std::this_thread::get_id();
+  if (state_->used > 0 && state_->owner == self) {
+    if (bytes > kDecoderPool - state_->used) return false;
+    state_->used += bytes;
+    return true;
+  }
+  state_->freed.wait(lock, [this] { return state_->used == 0; });
+  state_->owner = self;
+  state_->used = bytes;
+  return true;
+}
+
+void DecoderPool::Release(uint64_t bytes) {
+  {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    state_->used -= std::min(bytes, state_->used);
+    if (state_->used > 0) return;
+    state_->owner = std::thread::id();
+  }
+  state_->freed.notify_all();
+}
+
+PoolGrant::~PoolGrant() {
+  if (bytes_ > 0) DecoderPool::Get().Release(bytes_);
+}
+
+bool PoolGrant::Take(uint64_t bytes) {
+  if (bytes <= kFreeWindow) return true;
+  if (!DecoderPool::Get().Acquire(bytes)) return false;
+  bytes_ += bytes;
+  return true;
+}
+
+struct BoundedDecoder::Xz {
+  lzma_stream s = LZMA_STREAM_INIT;
+  lzma_ret init = LZMA_OK;
+  ~Xz() { lzma_end(&s); }
+};
+
+struct BoundedDecoder::Zstd {
+  ZSTD_DStream* d = ZSTD_createDStream();
+  bool frame_start = true;
+  ~Zstd() { ZSTD_freeDStream(d); }
+};
+
+BoundedDecoder::BoundedDecoder(Codec codec, Next next) : codec_(codec), next_(std::move(next)) {
+  if (codec_ == Codec::kXz) {
+    xz_ = std::make_unique<Xz>();
+    // Past the free window, liblzma stops with LZMA_MEMLIMIT_ERROR before
+    // it allocates: the pool is asked then, and the limit raised.
+    xz_->init = lzma_stream_decoder(&xz_->s, kFreeWindow, LZMA_CONCATENATED);
+  } else {
+    zstd_ = std::make_unique<Zstd>();
+    // Windows up to the pool; each frame's is checked before it decodes.
+    if (zstd_->d != nullptr) ZSTD_DCtx_setParameter(zstd_->d, ZSTD_d_windowLogMax, 28);
+  }
+}
+
+BoundedDecoder::~BoundedDecoder() {
+  xz_.reset();
+  zstd_.reset();
+  if (granted_ > 0) DecoderPool::Get().Release(granted_);
+}
+
+Status BoundedDecoder::Fill() {
+  if (in_pos_ > 0) {
+    in_.erase(0, in_pos_);
+    in_pos_ = 0;
+  }
+  Expected<std::string_view> block = next_();
+  if (!block) return Fail(block.error());
+  if (block->empty()) in_end_ = true;
+  in_.append(*block);
+  packed_ += block->size();
+  return Ok{};
+}
+
+// The decoder keeps the largest window it has needed until it is freed, so
+// its grant only grows.
+Status BoundedDecoder::Grant(uint64_t window) {
+  if (window <= kFreeWindow || window <= granted_) return Ok{};
+  const char* what = codec_ == Codec::kXz ? "an xz stream" : "a zstd frame";
+  if (!DecoderPool::Get().Acquire(granted_ == 0 ? window : window - granted_)) {
+    refused_ = true;
+    return Fail(std::string(what) + " needs " + MiB(window) + " MiB to decode, more than " +
+                MiB(kDecoderPool) + " MiB");
+  }
+  granted_ = window;
+  return Ok{};
+}
+
+Expected<std::string_view> BoundedDecoder::Read() {
+  if (out_end_) return std::string_view();
+  out_.resize(kOutBlock);
+  return codec_ == Codec::kXz ? ReadXz() : ReadZstd();
+}
+
+Expected<std::string_view> BoundedDecoder::ReadXz() {
+  lzma_stream& s = xz_->s;
+  if (xz_->init != LZMA_OK) return Fail("cannot start an xz decoder");
+  s.next_out = reinterpret_cast<uint8_t*>(out_.data());
+  s.avail_out = out_.size();
+  while (s.avail_out == out_.size()) {
+    if (in_pos_ == in_.size() && !in_end_) {
+      if (Status f = Fill(); !f) return Fail(f.error());
+    }
+    s.next_in = reinterpret_cast<const uint8_t*>(in_.data() + in_pos_);
+    s.avail_in = in_.size() - in_pos_;
+    lzma_ret r = lzma_code(&s, in_end_ ? LZMA_FINISH : LZMA_RUN);
+    in_pos_ = in_.size() - s.avail_in;
+    if (r == LZMA_STREAM_END) {
+      out_end_ = true;
+      break;
+    }
+    if (r == LZMA_MEMLIMIT_ERROR) {
+      const uint64_t need = lzma_memusage(&s);
+      if (Status g = Grant(need); !g) return Fail(g.error());
+      lzma_memlimit_set(&s, need);
+    } else if (r == LZMA_BUF_ERROR) {
+      return Fail("truncated xz stream");
+    } else if (r == LZMA_OPTIONS_ERROR) {
+      return Fail("xz stream with options this decoder does not support");
+    } else if (r != LZMA_OK) {
+      return Fail("corrupt xz stream");
+    }
+  }
+  return std::string_view(out_.data(), out_.size() - s.avail_out);
+}
+
+Expected<std::string_view> BoundedDecoder::ReadZstd() {
+  if (zstd_->d == nullptr) return Fail("cannot start a zstd decoder");
+  ZSTD_outBuffer out{out_.data(), out_.size(), 0};
+  while (out.pos == 0) {
+    const size_t left = in_.size() - in_pos_;
+    if (zstd_->frame_start) {
+      if (left < ZSTD_FRAMEHEADERSIZE_MAX && !in_end_) {
+        if (Status f = Fill(); !f) return Fail(f.error());
+        continue;
+      }
+      if (left == 0) {
+        out_end_ = true;
+        return std::string_view();
+      }
+      ZSTD_frameHeader h;
+      size_t r = ZSTD_getFrameHeader(&h, in_.data() + in_pos_, left);
+      if (ZSTD_isError(r)) return Fail(std::string("corrupt zstd stream: ") + ZSTD_getErrorName(r));
+      if (r > 0) return Fail("truncated zstd stream");
+      if (h.frameType == ZSTD_frame) {
+        if (Status g = Grant(h.windowSize); !g) return Fail(g.error());
+      }
+      zstd_->frame_start = false;
+    }
+    if (left == 0 && !in_end_) {
+      if (Status f = Fill(); !f) return Fail(f.error());
+    }
+    ZSTD_inBuffer in{in_.data() + in_pos_, in_.size() - in_pos_, 0};
+    size_t r = ZSTD_decompressStream(zstd_->d, &out, &in);
+    in_pos_ += in.pos;
+    if (ZSTD_isError(r)) return Fail(std::string("corrupt zstd stream: ") + ZSTD_getErrorName(r));
+    if (r == 0) {
+      zstd_->frame_start = true;  // the frame is decoded and flushed
+    } else if (out.pos == 0 && in.pos == 0 && in_end_ && in_pos_ == in_.size()) {
+      return Fail("truncated zstd stream");
+    }
+  }
+  return std::string_view(out_.data(), out.pos);
+}
+
+}  // namespace safebuild

@@ -1,0 +1,202 @@
+#include "image/bounded_decoder.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "image_fixtures.h"
+
+namespace safebuild {
+namespace {
+
+using test::Compress;
+using test::Filter;
+
+constexpr uint64_t kMiB = 1 << 20;
+
+// Text that compresses, but not to nothing: several output blocks.
+std::string Text(size_t size, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string out;
+  while (out.size() < size) out += "line " + std::to_string(rng() % 100000) + " of text\n";
+  out.resize(size);
+  return out;
+}
+
+// Hands `bytes` to a decoder in blocks of `block`.
+BoundedDecoder::Next Blocks(const std::string& bytes, size_t block = 4096) {
+  return [&bytes, block, pos = size_t{0}]() mutable -> Expected<std::string_view> {
+    std::string_view out = std::string_view(bytes).substr(std::min(pos, bytes.size()), block);
+    pos += out.size();
+    return out;
+  };
+}
+
+// Everything the decoder gives, or its error.
+Expected<std::string> DecodeAll(BoundedDecoder& decoder) {
+  std::string out;
+  while (true) {
+    Expected<std::string_view> block = decoder.Read();
+    if (!block) return Fail(block.error());
+    if (block->empty()) return out;
+    out.append(*block);
+  }
+}
+
+Expected<std::string> Decode(Codec codec, const std::string& bytes, size_t block = 4096) {
+  BoundedDecoder decoder(codec, Blocks(bytes, block));
+  return DecodeAll(decoder);
+}
+
+TEST(CodecOf, KnowsXzAndZstdByTheirMagic) {
+  EXPECT_EQ(CodecOf(Compress("a", Filter::kXz)), Codec::kXz);
+  EXPECT_EQ(CodecOf(Compress("a", Filter::kZstd)), Codec::kZstd);
+  EXPECT_EQ(CodecOf(std::string("\x50\x2a\x4d\x18\0\0\0\0", 8)), Codec::kZstd);  // skippable
+  EXPECT_EQ(CodecOf(Compress("a", Filter::kGzip)), Codec::kNone);
+  EXPECT_EQ(CodecOf("\xfd" "7z"), Codec::kNone);
+  EXPECT_EQ(CodecOf(""), Codec::kNone);
+}
+
+TEST(BoundedDecoder, DecodesXzAndZstdWhateverTheBlockSize) {
+  const std::string text = Text(3 * kMiB, 1);
+  for (Filter f : {Filter::kXz, Filter::kZstd}) {
+    const std::string packed = Compress(text, f);
+    for (size_t block : {size_t{1}, size_t{7}, size_t{64} << 10}) {
+      if (block == 1 && packed.size() > 200000) continue;
+      Expected<std::string> out = Decode(CodecOf(packed), packed, block);
+      ASSERT_TRUE(out) << out.error();
+      EXPECT_EQ(*out, text) << block;
+    }
+  }
+}
+
+TEST(BoundedDecoder, ConcatenatedStreamsAndFramesDecodeInOrder) {
+  const std::string a = Text(300000, 2);
+  const std::string b = Text(200000, 3);
+  for (Filter f : {Filter::kXz, Filter::kZstd}) {
+    const std::string packed = Compress(a, f) + Compress(b, f);
+    Expected<std::string> out = Decode(CodecOf(packed), packed);
+    ASSERT_TRUE(out) << out.error();
+    EXPECT_EQ(*out, a + b);
+  }
+}
+
+TEST(BoundedDecoder, ASkippableZstdFrameIsPassedOver) {
+  const std::string skippable = std::string("\x50\x2a\x4d\x18\x03\0\0\0", 8) + "abc";
+  Expected<std::string> out = Decode(Codec::kZstd, skippable + Compress("data", Filter::kZstd));
+  ASSERT_TRUE(out) << out.error();
+  EXPECT_EQ(*out, "data");
+}
+
+TEST(BoundedDecoder, AWindowLargerThanThePoolIsRefusedBeforeItDecodes) {
+  const std::string text = Text(100000, 4);
+  for (const std::string& packed :
+       {test::WithXzDict(Compress(text, Filter::kXz), 32),              // 256 MiB
+        test::WithZstdWindow(Compress(text, Filter::kZstd), 18)}) {      // 256 MiB
+    BoundedDecoder decoder(CodecOf(packed), Blocks(packed));
+    Expected<std::string_view> block = decoder.Read();
+    ASSERT_FALSE(block);
+    EXPECT_TRUE(decoder.refused());
+    EXPECT_NE(block.error().find("needs 25"), std::string::npos) << block.error();
+    EXPECT_NE(block.error().find("to decode, more than 130 MiB"), std::string::npos)
+        << block.error();
+  }
+}
+
+TEST(BoundedDecoder, ALaterFrameWithALargerWindowIsRefusedToo) {
+  const std::string a = Text(600000, 5);
+  const std::string packed =
+      Compress(a, Filter::kZstd) + test::WithZstdWindow(Compress("b", Filter::kZstd), 18);
+  BoundedDecoder decoder(Codec::kZstd, Blocks(packed));
+  Expected<std::string> out = DecodeAll(decoder);
+  ASSERT_FALSE(out);
+  EXPECT_TRUE(decoder.refused());
+  EXPECT_EQ(out.error(), "a zstd frame needs 256 MiB to decode, more than 130 MiB");
+}
+
+TEST(BoundedDecoder, AWindowWithinThePoolIsGrantedAndHeldUntilTheDecoderEnds) {
+  const std::string text = Text(500000, 6);
+  for (const std::string& packed :
+       {test::WithXzDict(Compress(text, Filter::kXz), 28),               // 64 MiB
+        test::WithZstdWindow(Compress(text, Filter::kZstd), 16)}) {      // 64 MiB
+    auto decoder = std::make_unique<BoundedDecoder>(CodecOf(packed), Blocks(packed));
+    Expected<std::string> out = DecodeAll(*decoder);
+    ASSERT_TRUE(out) << out.error();
+    EXPECT_EQ(*out, text);
+    std::atomic<bool> granted{false};
+    std::thread other([&] {
+      EXPECT_TRUE(DecoderPool::Get().Acquire(32 * kMiB));
+      granted = true;
+      DecoderPool::Get().Release(32 * kMiB);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(granted) << "another thread waits while the window is held";
+    decoder.reset();
+    other.join();
+    EXPECT_TRUE(granted);
+  }
+}
+
+TEST(BoundedDecoder, AWindowOfTheCommonSizesNeedsNoGrant) {
+  ASSERT_TRUE(DecoderPool::Get().Acquire(kDecoderPool));  // the pool is all taken
+  std::thread other([] {
+    // xz -6 and zstd up to level 19: 8 MiB windows.
+    const std::string text = Text(200000, 7);
+    for (const std::string& packed : {test::WithXzDict(Compress(text, Filter::kXz), 22),
+                                      test::WithZstdWindow(Compress(text, Filter::kZstd), 13)}) {
+      Expected<std::string> out = Decode(CodecOf(packed), packed);
+      EXPECT_TRUE(out && *out == text);
+    }
+  });
+  other.join();
+  DecoderPool::Get().Release(kDecoderPool);
+}
+
+TEST(BoundedDecoder, TruncatedOrCorruptStreamsAreErrorsNotRefusals) {
+  const std::string text = Text(400000, 8);
+  for (Filter f : {Filter::kXz, Filter::kZstd}) {
+    const std::string packed = Compress(text, f);
+    std::string corrupt = packed;
+    for (size_t i = packed.size() / 2; i < packed.size() / 2 + 64; ++i) corrupt[i] ^= 0x5a;
+    for (const std::string& bad : {packed.substr(0, packed.size() / 2),
+                                   packed.substr(0, packed.size() - 1), corrupt}) {
+      BoundedDecoder decoder(CodecOf(packed), Blocks(bad));
+      Expected<std::string> out = DecodeAll(decoder);
+      EXPECT_FALSE(out);
+      EXPECT_FALSE(decoder.refused());
+    }
+  }
+  const std::string head = Compress(text, Filter::kZstd).substr(0, 1000);
+  BoundedDecoder cut(Codec::kZstd, Blocks(head));
+  Expected<std::string> out = DecodeAll(cut);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error(), "truncated zstd stream");
+}
+
+TEST(DecoderPool, TheOwnerMayAddUpToThePoolAndNoMore) {
+  DecoderPool& pool = DecoderPool::Get();
+  EXPECT_FALSE(pool.Acquire(kDecoderPool + 1));
+  ASSERT_TRUE(pool.Acquire(100 * kMiB));
+  EXPECT_TRUE(pool.Acquire(30 * kMiB));
+  EXPECT_FALSE(pool.Acquire(kDecoderPool - 130 * kMiB + 1)) << "it cannot wait for itself";
+  pool.Release(30 * kMiB);
+  pool.Release(100 * kMiB);
+  ASSERT_TRUE(pool.Acquire(kDecoderPool));
+  pool.Release(kDecoderPool);
+}
+
+TEST(BoundedDecoder, AnErrorOfTheSourceIsPassedOn) {
+  BoundedDecoder decoder(Codec::kXz, []() -> Expected<std::string_view> {
+    return Fail("cannot read it");
+  });
+  Expected<std::string_view> block = decoder.Read();
+  ASSERT_FALSE(block);
+  EXPECT_EQ(block.error(), "cannot read it");
+  EXPECT_FALSE(decoder.refused());
+}
+
+}  // namespace
+}  // namespace safebuild
