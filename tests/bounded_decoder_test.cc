@@ -60,6 +60,34 @@ TEST(CodecOf, KnowsXzAndZstdByTheirMagic) {
   EXPECT_EQ(CodecOf(""), Codec::kNone);
 }
 
+TEST(CodecOf, KnowsTheLzmaAloneFormatByItsHeader) {
+  EXPECT_EQ(CodecOf(test::LzmaAlone("a")), Codec::kLzma);
+  EXPECT_EQ(CodecOf(test::LzmaAlone("a", 3u << 20)), Codec::kLzma);
+  EXPECT_EQ(CodecOf(test::LzmaAlone("a", 3u << 20).substr(0, 12)), Codec::kNone);
+  EXPECT_EQ(CodecOf(test::LzmaAlone("a", 5u << 20)), Codec::kNone);  // no such dictionary
+  std::mt19937 rng(9);
+  int taken = 0;
+  for (int i = 0; i < 200000; ++i) {
+    std::string head(13, '\0');
+    for (char& c : head) c = static_cast<char>(rng());
+    taken += CodecOf(head) == Codec::kLzma;
+  }
+  EXPECT_EQ(taken, 0) << "random bytes are no lzma header";
+}
+
+TEST(BoundedDecoder, DecodesLzmaAndRefusesADictionaryOverThePool) {
+  const std::string text = Text(700000, 10);
+  Expected<std::string> out = Decode(Codec::kLzma, test::LzmaAlone(text));
+  ASSERT_TRUE(out) << out.error();
+  EXPECT_EQ(*out, text);
+  const std::string big = test::LzmaAlone(text, 1u << 30);
+  BoundedDecoder decoder(Codec::kLzma, Blocks(big));
+  Expected<std::string> refused = DecodeAll(decoder);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(decoder.refused());
+  EXPECT_EQ(refused.error(), "an lzma stream needs 1025 MiB to decode, more than 130 MiB");
+}
+
 TEST(BoundedDecoder, DecodesXzAndZstdWhateverTheBlockSize) {
   const std::string text = Text(3 * kMiB, 1);
   for (Filter f : {Filter::kXz, Filter::kZstd}) {

@@ -222,6 +222,26 @@ inline std::string WithXzDict(std::string xz, uint8_t dict_code) {
   return xz;
 }
 
+// `bytes` in the lzma "alone" format (.lzma), its header then declaring a
+// dictionary of `dict` bytes (the data needs no more than 1 MiB).
+inline std::string LzmaAlone(const std::string& bytes, uint32_t dict = 1u << 20) {
+  lzma_options_lzma opt;
+  lzma_lzma_preset(&opt, 1);
+  opt.dict_size = 1u << 20;
+  lzma_stream s = LZMA_STREAM_INIT;
+  EXPECT_EQ(lzma_alone_encoder(&s, &opt), LZMA_OK);
+  std::string out(bytes.size() + bytes.size() / 2 + 4096, '\0');
+  s.next_in = reinterpret_cast<const uint8_t*>(bytes.data());
+  s.avail_in = bytes.size();
+  s.next_out = reinterpret_cast<uint8_t*>(out.data());
+  s.avail_out = out.size();
+  EXPECT_EQ(lzma_code(&s, LZMA_FINISH), LZMA_STREAM_END);
+  out.resize(out.size() - s.avail_out);
+  lzma_end(&s);
+  for (int i = 0; i < 4; ++i) out[1 + i] = static_cast<char>((dict >> (8 * i)) & 0xff);
+  return out;
+}
+
 // A zstd frame (as Compress writes it: no content size, so a window
 // descriptor) whose window is now 2^(10 + exponent) bytes: 18 is 256 MiB.
 inline std::string WithZstdWindow(std::string zst, uint8_t exponent) {

@@ -117,6 +117,23 @@ TEST(NestedTest, TarsCompressedWithXzBzip2OrZstdAreOpened) {
   }
 }
 
+// The lzma "alone" format (xz --format=lzma, Python's FORMAT_ALONE) has no
+// magic; its header alone tells it, whatever the file's name.
+TEST(NestedTest, LzmaStreamsAndTarsAreOpened) {
+  std::string tar = test::MakeTar({File("etc/.pgpass", "db:5432:*:app:pw\n")});
+  for (const char* name : {"/srv/a.tar.lzma", "/srv/a.tlz", "/srv/renamed"}) {
+    Walked w = Walk(name, test::LzmaAlone(tar));
+    EXPECT_EQ(w.members, (Strings{"etc/.pgpass"})) << name;
+    EXPECT_TRUE(w.result.skipped.empty()) << name;
+  }
+  Walked plain = Walk("/srv/notes.lzma", test::LzmaAlone("token=x\n"));
+  EXPECT_EQ(plain.members, (Strings{"notes"}));
+  EXPECT_EQ(plain.contents, (Strings{"token=x\n"}));
+  EXPECT_TRUE(IsNestedArchive("/srv/data", test::LzmaAlone("a")));
+  Walked big = Walk("/srv/notes.lzma", test::LzmaAlone("token=x\n", 1u << 30));
+  EXPECT_EQ(big.Skips(), (Strings{"memory:"}));
+}
+
 TEST(NestedTest, PlainXzBzip2AndZstdStreamsAreOneMemberEach) {
   for (auto [name, filter] : {std::pair<std::string, Filter>{"/srv/dump.sql.xz", Filter::kXz},
                               {"/srv/dump.sql.bz2", Filter::kBzip2},

@@ -23,10 +23,32 @@ bool IsZstdSkippable(std::string_view head) {
          head.substr(1, 3) == "\x2a\x4d\x18";
 }
 
+uint64_t LittleEndian(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = bytes.size(); i-- > 0;) v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+  return v;
+}
+
+// The 13-byte header of the lzma "alone" format, as liblzma's own checks
+// read it when it guesses a format: properties lc/lp/pb (under 9 * 5 * 5),
+// a dictionary of 2^n or 2^n + 2^(n-1) bytes, and an unpacked size that is
+// unknown (all ones) or under 256 GiB. Random bytes pass by chance about
+// once in 10^16.
+bool IsLzmaAlone(std::string_view head) {
+  if (head.size() < 13 || static_cast<unsigned char>(head[0]) >= 9 * 5 * 5) return false;
+  const uint64_t dict = LittleEndian(head.substr(1, 4));
+  if (dict < 4096) return false;
+  const uint64_t low = dict & (~dict + 1);  // its lowest bit set
+  if (dict != low && dict != low * 3) return false;
+  const uint64_t size = LittleEndian(head.substr(5, 8));
+  return size == UINT64_MAX || size < (1ull << 38);
+}
+
 }  // namespace
 
 Codec CodecOf(std::string_view head) {
   if (StartsWith(head, std::string_view("\xfd" "7zXZ\0", 6))) return Codec::kXz;
+  if (IsLzmaAlone(head)) return Codec::kLzma;
   if (StartsWith(head, "\x28\xb5\x2f\xfd") || IsZstdSkippable(head)) return Codec::kZstd;
   return Codec::kNone;
 }
@@ -97,11 +119,13 @@ struct BoundedDecoder::Zstd {
 };
 
 BoundedDecoder::BoundedDecoder(Codec codec, Next next) : codec_(codec), next_(std::move(next)) {
-  if (codec_ == Codec::kXz) {
+  if (codec_ == Codec::kXz || codec_ == Codec::kLzma) {
     xz_ = std::make_unique<Xz>();
     // Past the free window, liblzma stops with LZMA_MEMLIMIT_ERROR before
     // it allocates: the pool is asked then, and the limit raised.
-    xz_->init = lzma_stream_decoder(&xz_->s, kFreeWindow, LZMA_CONCATENATED);
+    xz_->init = codec_ == Codec::kXz
+                    ? lzma_stream_decoder(&xz_->s, kFreeWindow, LZMA_CONCATENATED)
+                    : lzma_alone_decoder(&xz_->s, kFreeWindow);
   } else {
     zstd_ = std::make_unique<Zstd>();
     // Windows up to the pool; each frame's is checked before it decodes.
@@ -132,7 +156,9 @@ Status BoundedDecoder::Fill() {
 // its grant only grows.
 Status BoundedDecoder::Grant(uint64_t window) {
   if (window <= kFreeWindow || window <= granted_) return Ok{};
-  const char* what = codec_ == Codec::kXz ? "an xz stream" : "a zstd frame";
+  const char* what = codec_ == Codec::kXz     ? "an xz stream"
+                     : codec_ == Codec::kLzma ? "an lzma stream"
+                                              : "a zstd frame";
   if (!DecoderPool::Get().Acquire(granted_ == 0 ? window : window - granted_)) {
     refused_ = true;
     return Fail(std::string(what) + " needs " + MiB(window) + " MiB to decode, more than " +
@@ -145,12 +171,13 @@ Status BoundedDecoder::Grant(uint64_t window) {
 Expected<std::string_view> BoundedDecoder::Read() {
   if (out_end_) return std::string_view();
   out_.resize(kOutBlock);
-  return codec_ == Codec::kXz ? ReadXz() : ReadZstd();
+  return codec_ == Codec::kZstd ? ReadZstd() : ReadXz();
 }
 
 Expected<std::string_view> BoundedDecoder::ReadXz() {
   lzma_stream& s = xz_->s;
-  if (xz_->init != LZMA_OK) return Fail("cannot start an xz decoder");
+  const char* name = codec_ == Codec::kXz ? "xz" : "lzma";
+  if (xz_->init != LZMA_OK) return Fail(std::string("cannot start an ") + name + " decoder");
   s.next_out = reinterpret_cast<uint8_t*>(out_.data());
   s.avail_out = out_.size();
   while (s.avail_out == out_.size()) {
@@ -170,11 +197,11 @@ Expected<std::string_view> BoundedDecoder::ReadXz() {
       if (Status g = Grant(need); !g) return Fail(g.error());
       lzma_memlimit_set(&s, need);
     } else if (r == LZMA_BUF_ERROR) {
-      return Fail("truncated xz stream");
+      return Fail(std::string("truncated ") + name + " stream");
     } else if (r == LZMA_OPTIONS_ERROR) {
-      return Fail("xz stream with options this decoder does not support");
+      return Fail(std::string(name) + " stream with options this decoder does not support");
     } else if (r != LZMA_OK) {
-      return Fail("corrupt xz stream");
+      return Fail(std::string("corrupt ") + name + " stream");
     }
   }
   return std::string_view(out_.data(), out_.size() - s.avail_out);

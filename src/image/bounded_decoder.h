@@ -1,6 +1,6 @@
-// xz and zstd streams decoded within a memory bound. The memory a decoder
-// needs is set by the stream itself: an xz block's dictionary, a zstd
-// frame's window. Common settings stay at a few MiB (xz -6: 8 MiB; zstd at
+// xz, lzma and zstd streams decoded within a memory bound. The memory a
+// decoder needs is set by the stream itself: an xz block's or an lzma
+// header's dictionary, a zstd frame's window. Common settings stay at a few MiB (xz -6: 8 MiB; zstd at
 // any level up to 19: 8 MiB), but a crafted stream may declare a window of
 // a GiB, and the decoder fills it as it unpacks. Each header is therefore
 // read before its data: a window up to kFreeWindow is decoded at once; a
@@ -20,7 +20,9 @@
 
 namespace safebuild {
 
-enum class Codec { kNone, kXz, kZstd };
+// kLzma: the "alone" format of LZMA Utils (.lzma, .tlz), which has no
+// magic: known by a header that only it has.
+enum class Codec { kNone, kXz, kLzma, kZstd };
 
 /// The codec whose magic `head` starts with.
 Codec CodecOf(std::string_view head);
@@ -65,7 +67,7 @@ class PoolGrant {
 };
 
 /// Decodes one stream of `codec` (concatenated xz streams, zstd frames in
-/// a row) pulled from `next`, which returns the next compressed block,
+/// a row, one lzma stream) pulled from `next`, which returns the next compressed block,
 /// empty at the end, valid until its next call.
 class BoundedDecoder {
  public:

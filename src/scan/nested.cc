@@ -22,11 +22,12 @@ namespace safebuild {
 namespace {
 
 constexpr size_t kChunk = 64 << 10;
-constexpr std::array<std::string_view, 18> kArchiveSuffixes = {
-    ".zip", ".jar", ".war", ".ear", ".whl", ".tar", ".tgz", ".gz",  ".xz",
-    ".txz", ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg", ".deb", ".udeb"};
+constexpr std::array<std::string_view, 20> kArchiveSuffixes = {
+    ".zip", ".jar", ".war",  ".ear", ".whl",  ".tar", ".tgz", ".gz",  ".xz",   ".txz",
+    ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg", ".deb", ".udeb", ".lzma", ".tlz"};
 // Suffixes of one compressed stream, dropped from the member's name.
-constexpr std::array<std::string_view, 4> kStreamSuffixes = {".gz", ".xz", ".bz2", ".zst"};
+constexpr std::array<std::string_view, 5> kStreamSuffixes = {".gz", ".xz", ".bz2", ".zst",
+                                                             ".lzma"};
 
 struct ReaderDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -651,7 +652,7 @@ std::string_view ToString(SkipReason reason) {
 bool IsNestedArchive(std::string_view name, std::string_view content) {
   if (content.empty()) return false;
   if (StartsWith(content, "PK\x03\x04") || StartsWith(content, "\x1f\x8b")) return true;
-  if (StartsWith(content, "\xfd" "7zXZ") || StartsWith(content, "\x28\xb5\x2f\xfd")) return true;
+  if (CodecOf(content) != Codec::kNone) return true;  // xz, lzma, zstd
   // "BZh", a block size digit, then the block magic (pi in BCD).
   if (content.size() >= 10 && StartsWith(content, "BZh") && content.substr(4, 6) == "1AY&SY") {
     return true;

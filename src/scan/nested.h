@@ -1,7 +1,7 @@
 // Archives inside a layer: a jar, wheel or tarball that carries a secret is
 // as leaky as the file itself. A file whose name or first bytes say zip
 // (also jar, war, whl, egg), tar, ar (a .deb, a static library), or a
-// compressed stream (gzip, xz, bzip2, zstd: tar.gz, tgz, tar.xz, a plain
+// compressed stream (gzip, xz, lzma, bzip2, zstd: tar.gz, tgz, tar.xz, a plain
 // .gz, .zst, ...) is opened with libarchive, from memory or from its file,
 // and every regular member is handed to the caller; members that are
 // archives again are opened in turn, to a bounded depth, from a copy in a
@@ -42,7 +42,7 @@ struct NestedLimits {
   uint64_t max_members = 100'000;            // per layer file
 };
 
-// kMemory: an xz or zstd stream whose window is more than decoders may use
+// kMemory: an xz, lzma or zstd stream whose window is more than decoders may use
 // (see image/bounded_decoder.h).
 enum class SkipReason { kSize, kRatio, kDepth, kEntries, kUnreadable, kUnsupported, kMemory };
 std::string_view ToString(SkipReason reason);
