@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "fake_secret.h"
 #include "image/bounded_decoder.h"
@@ -635,6 +636,34 @@ class NestedScanTest : public ::testing::Test {
     return out ? *out : ScanOutput{};
   }
 };
+
+// A member is judged by its own name in the directory of the file that
+// holds it: Debian gzips its man pages and most docs, and their examples
+// are documentation as the same text unpacked is.
+TEST_F(NestedScanTest, AMemberIsJudgedInTheDirectoryOfItsArchive) {
+  const std::string text = "Use the password = 'Kq82hZp4Lw9x' option\n";
+  const std::string gz = test::Compress(text, Filter::kGzip);
+  ScanOutput out = ScanLayer({File("usr/share/man/man1/tool.1.gz", gz),
+                              File("usr/share/doc/tool/README.md.gz", gz),
+                              File("srv/app/notes.md.gz", gz), File("srv/app/notes.md", text),
+                              File("usr/share/doc/tool/notes.md", text)});
+  std::map<std::string, Severity> by_path;
+  for (const Finding& f : out.findings) by_path[f.path] = f.severity;
+  EXPECT_EQ(by_path, (std::map<std::string, Severity>{
+                         {"/usr/share/man/man1/tool.1.gz", Severity::kLow},
+                         {"/usr/share/doc/tool/README.md.gz", Severity::kLow},
+                         {"/usr/share/doc/tool/notes.md", Severity::kLow},
+                         {"/srv/app/notes.md.gz", Severity::kHigh},
+                         {"/srv/app/notes.md", Severity::kHigh}}));
+  // Its own name still counts: a .npmrc in a backup tarball is one.
+  const std::string npmrc = "//registry.npmjs.org/:_authToken=" +
+                            fake::Make(fake::Kind::kNpmToken) + "\n";
+  ScanOutput backup = ScanLayer(
+      {File("var/backups/home.tar.gz",
+            test::Compress(test::MakeTar({File("home/u/.npmrc", npmrc)}), Filter::kGzip))});
+  ASSERT_EQ(backup.findings.size(), 1u);
+  EXPECT_EQ(backup.findings[0].member, "home/u/.npmrc");
+}
 
 TEST_F(NestedScanTest, SecretInAJarIsReportedAtItsMember) {
   std::string tok = fake::Make(fake::Kind::kGithubToken);

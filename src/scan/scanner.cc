@@ -306,9 +306,23 @@ std::vector<Finding> OrderedFindings(LayerResult& r, const LowerTarget& lower,
   return out;
 }
 
+// The path the detector judges a member by: its own name inside its
+// archive, in the directory of the layer file that holds it. So a man page
+// (/usr/share/man/man1/curl.1.gz, member curl.1) is read as documentation
+// and a README in a package's tarball under node_modules/ as that package's,
+// while a member's own name still tells a .npmrc or a test fixture.
+std::string DetectionPath(const std::string& path, const std::string& member) {
+  if (member.empty()) return path;
+  const size_t bang = member.rfind('!');
+  std::string_view own = std::string_view(member).substr(bang == std::string::npos ? 0 : bang + 1);
+  const size_t slash = path.rfind('/');
+  return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
+         std::string(own);
+}
+
 void AddMatches(const Detector& detector, std::string_view content, const std::string& path,
                 const std::string& member, const LayerRef& ref, std::vector<Finding>& out) {
-  for (const Match& m : detector.Scan(content, member.empty() ? path : member)) {
+  for (const Match& m : detector.Scan(content, DetectionPath(path, member))) {
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.member = member;
     f.line = m.line;
@@ -322,7 +336,7 @@ void AddMatches(const Detector& detector, std::string_view content, const std::s
 void AddWindowMatches(const Detector& detector, const ContentWindow& window,
                       const std::string& path, const std::string& member, const LayerRef& ref,
                       std::vector<Finding>& out) {
-  for (const Match& m : ScanWindow(detector, window, member.empty() ? path : member)) {
+  for (const Match& m : ScanWindow(detector, window, DetectionPath(path, member))) {
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.member = member;
     f.line = m.line;
