@@ -534,6 +534,32 @@ TEST(Detector, ReportsBearerTokenInCurlAndWgetHeaders) {
 
 // The example token of jwt.io (and its "admin" variant), copied into many
 // READMEs: a documented example, not a secret. Another JWT still counts.
+// Found by a false-alarm hunt over Debian's man pages and docs.
+TEST(Detector, IgnoresScopesSystemdValuesAndProseAfterASecretName) {
+  ExpectNone("Token::ProcessInstruction\n");
+  ExpectNone("See HTML::TokeParser::Simple::Token::Declaration\n");
+  ExpectNone("[IPv6AddressLabel]\nToken=static:::1a:2b:3c:4d\n");
+  ExpectNone("auth-data\t : LISTofCARD8 or None\n");
+  ExpectNone("secret_host=::1\n");
+  // A value followed by a comment or by nothing is still one.
+  ExpectOnly("auth_token: Kq82hZp4Lw9xT3\n", "generic-secret-assignment", Severity::kHigh,
+             "Kq82hZp4Lw9xT3");
+  ExpectOnly("PASSWORD=Kq82hZp4Lw9x # or so\n", "generic-secret-assignment", Severity::kHigh,
+             "Kq82hZp4Lw9x");
+  ExpectOnly("password = \"Kq82hZp4Lw9x\" or something\n", "generic-secret-assignment",
+             Severity::kHigh, "Kq82hZp4Lw9x");
+}
+
+// RFC 6750's bearer token, wg(8)'s and systemd.netdev(5)'s WireGuard keys.
+TEST(Detector, IgnoresTokensAndKeysOfStandardsAndManuals) {
+  ExpectNone("curl --oauth2-bearer \"mF_9.B5f-4.1JqM\" https://example.com\n");
+  ExpectNone("[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n");
+  ExpectNone("[WireGuard]\nPrivateKey=EEGlnEPYJV//kbvvIqxKkQwOiS+UENyPncC4bF46ong=\n");
+  const std::string key = fake::Random(fake::kBase64, 43) + "=";
+  ExpectOnly("[WireGuard]\nPrivateKey=" + key + "\n", "generic-secret-assignment",
+             Severity::kHigh, key);
+}
+
 TEST(Detector, IgnoresJwtIoExampleToken) {
   auto jwt = [](const std::string& payload_json) {
     std::string payload = Base64(payload_json);
@@ -763,6 +789,27 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
     SCOPED_TRACE(path);
     ExpectOnly(text, "private-key", Severity::kCritical, KeyBlock(Keys().rsa), path);
   }
+}
+
+// twilio's type definitions show the shape of a key with its first line
+// and an end: the DER header inside declares 1,193 bytes, the body holds 48.
+TEST(Detector, IgnoresAKeyCutShortForADocument) {
+  REQUIRE_KEYS();
+  const std::string& key = Keys().rsa_legacy;
+  const size_t body = key.find('\n') + 1;
+  const std::string first_line = key.substr(body, 64);
+  const std::string cut = "    /** e.g. `-----BEGIN RSA PRIVATE KEY-----" + first_line +
+                          "\\\\n.-----END RSA PRIVATE KEY-----` */\n";
+  ExpectNone(cut, "/app/node_modules/twilio/lib/rest/notify/v1/credential.d.ts");
+  ExpectNone(cut);
+  // Its first and last lines, the middle left out.
+  const size_t footer = key.find("-----END");
+  const size_t last = key.rfind('\n', footer - 2) + 1;
+  ExpectNone(key.substr(0, body + 65) + key.substr(last));
+  // The whole key, its line ends escaped twice (JSON inside a string), is one.
+  std::string escaped;
+  for (char c : KeyBlock(key)) escaped += c == '\n' ? std::string("\\\\n") : std::string(1, c);
+  ExpectOnly("\"key\": \"" + escaped + "\"\n", "private-key", Severity::kCritical, escaped);
 }
 
 // An armored block shaped like a PGP secret key: headers, base64 lines and

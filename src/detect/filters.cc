@@ -73,8 +73,13 @@ constexpr std::string_view kDocumentedExamples[] = {
     "kd94hf93k423kf44", "pfkkdhi9sl3r4s00", "hh5s93j4hdidpola",
     "nnch734d00sl2jdk", "hdk48Djdsa", "dh893hdasih9", "0685bd9184jfhq22",
     "ad180jjd733klru7", "wOJIO9A2W5mFwDgiDvZbTSMK%2FPY%3D",
+    // RFC 6750's bearer token (curl's manual, OAuth libraries).
+    "mF_9.B5f-4.1JqM",
     // Telegram's Bot API manual.
     "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+    // WireGuard private keys of wg(8) and systemd.netdev(5).
+    "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=",
+    "EEGlnEPYJV//kbvvIqxKkQwOiS+UENyPncC4bF46ong=",
     // The storage emulator's (Azurite's) fixed account key.
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
     "K1SZFPTOtr/KBHBeksoGMGw=="};

@@ -34,6 +34,21 @@ bool IsPemBodyExtra(char c) {
 // A key block from the documentation ("...", "<your key>") or a BEGIN/END
 // pair around binary junk is no key: require enough base64 that is not one
 // repeated character.
+// The size a DER structure ("MII…": a SEQUENCE, as every PKCS#1, SEC1 and
+// PKCS#8 key is) declares in its first bytes, header included; 0 when the
+// base64 does not start with one.
+size_t DeclaredDerSize(std::string_view base64) {
+  std::optional<std::string> head = Base64Decode(base64.substr(0, 8));
+  if (!head || head->size() < 2 || static_cast<unsigned char>((*head)[0]) != 0x30) return 0;
+  const auto* b = reinterpret_cast<const unsigned char*>(head->data());
+  if (b[1] < 0x80) return b[1] + 2u;
+  const size_t octets = b[1] & 0x7f;
+  if (octets == 0 || octets > 3 || head->size() < 2 + octets) return 0;
+  size_t size = 0;
+  for (size_t i = 0; i < octets; ++i) size = (size << 8) | b[2 + i];
+  return size + 2 + octets;
+}
+
 bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
   if (body.find("...") != std::string_view::npos ||
       body.find("…") != std::string_view::npos) {
@@ -43,8 +58,11 @@ bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
   size_t base64 = 0;
   for (size_t i = 0; i < body.size(); ++i) {
     char c = body[i];
-    if (c == '\\' && i + 1 < body.size()) {  // "\n" inside a JSON string
-      ++i;
+    if (c == '\\') {  // "\n" inside a JSON string, "\\n" escaped twice
+      while (i + 1 < body.size() && body[i + 1] == '\\') ++i;
+      const bool letter = i + 1 < body.size() && (body[i + 1] == 'n' || body[i + 1] == 'r' ||
+                                                  body[i + 1] == 't');
+      if (letter) ++i;
       continue;
     }
     if (IsAlnum(c) || c == '+' || c == '/') {
@@ -54,6 +72,10 @@ bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
       return false;
     }
   }
+  // A key cut short for a document ("MIIEpQIBAAKCAQEAuyf…ieR\n."): its DER
+  // header declares far more than the body holds. No one can use it.
+  const size_t declared = DeclaredDerSize(sample);
+  if (declared > 0 && base64 * 10 < (declared + 2) / 3 * 4 * 9) return false;
   return base64 >= min_base64 && Entropy(sample) >= 3.0;
 }
 
@@ -532,6 +554,21 @@ bool IsEncodedPhrase(std::string_view v) {
   return v.find("%20") != std::string_view::npos;
 }
 
+// "auth-data : LISTofCARD8 or None": a sentence goes on after the value.
+bool ProseFollows(const Candidate& c) {
+  static constexpr std::string_view kWords[] = {"or",  "and", "of",   "is",   "are",  "to",
+                                                "if",  "for", "the",  "with", "from", "in"};
+  std::string_view rest = c.text.substr(c.end);
+  rest = rest.substr(0, rest.find('\n'));
+  if (rest.empty() || (rest[0] != ' ' && rest[0] != '\t')) return false;
+  rest.remove_prefix(std::min(rest.find_first_not_of(" \t"), rest.size()));
+  std::string_view word = rest.substr(0, std::min(rest.find_first_of(" \t\r"), rest.size()));
+  for (std::string_view w : kWords) {
+    if (word == w && word.size() < rest.size()) return true;
+  }
+  return false;
+}
+
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
   if (NameIsSourceFile(c.name)) return false;
@@ -551,6 +588,10 @@ bool ValidateGeneric(Candidate& c) {
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
+  // "Token::Parser" (a scope in Perl, C++, Ruby), "Token=static:::1a:2b"
+  // (systemd), "::1" (IPv6): no password.
+  if (v.starts_with(':') || v.find("::") != std::string_view::npos) return false;
+  if (c.end - c.begin == with_quotes && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
     return false;
