@@ -211,24 +211,38 @@ TEST(Detector, ReportsStripeLiveKey) {
              restricted);
 }
 
+// A fresh token of format `f` that the placeholder filter passes: about one
+// random draw in 500 holds "abcdef", "eeeeeee" or a segment "-Test-",
+// and rightly reads as written by hand.
+std::string FreshToken(const fake::TokenFormat& f) {
+  std::string token = fake::Make(f);
+  for (int i = 0; i < 10 && IsPlaceholder(token); ++i) token = fake::Make(f);
+  return token;
+}
+
 // Every provider token format: fresh tokens are found under their own rule,
-// at their exact span, at high severity or above, leaking nothing.
+// at their exact span, at high severity or above, leaking nothing. A random
+// body with too little variety ("dkPksithLLkktzhk") fails the randomness
+// gate about once in a million draws; one such miss in the 2,800 draws here
+// is allowed, so the test fails by chance about once in a million runs.
 TEST(Detector, ReportsEveryProviderTokenFormat) {
+  int missed = 0;
   for (const fake::TokenFormat& f : fake::kTokenFormats) {
     SCOPED_TRACE(std::string(f.rule));
     std::string description;
     for (int i = 0; i < 20; ++i) {
-      std::string token = fake::Make(f);
+      std::string token = FreshToken(f);
       std::string text = "config:\n  value: " + std::string(f.before) + token + "\n";
       std::vector<Match> matches = Scan(text);
+      if (matches.empty() && ++missed <= 1) continue;
       ASSERT_EQ(matches.size(), 1u) << RulesOf(matches) << " in\n" << text;
+      if (description.empty()) description = matches[0].description;
       EXPECT_EQ(matches[0].rule, f.rule);
       EXPECT_GE(matches[0].severity, Severity::kHigh);
       EXPECT_EQ(matches[0].offset, text.find(token));
       EXPECT_EQ(matches[0].length, token.size());
       ExpectLeaksNothing(matches[0], text, false);
       // The description is the format's, the same for every token.
-      if (i == 0) description = matches[0].description;
       EXPECT_EQ(matches[0].description, description);
       EXPECT_EQ(description.find(token.substr(token.size() - 5)), std::string::npos);
     }
@@ -558,6 +572,66 @@ TEST(Detector, IgnoresTokensAndKeysOfStandardsAndManuals) {
   const std::string key = fake::Random(fake::kBase64, 43) + "=";
   ExpectOnly("[WireGuard]\nPrivateKey=" + key + "\n", "generic-secret-assignment",
              Severity::kHigh, key);
+}
+
+std::string Jwt(std::string_view header, std::string_view payload) {
+  return fake::Base64(header, true) + "." + fake::Base64(payload, true) + "." +
+         fake::Random(fake::kUrlSafe, 43);
+}
+
+TEST(Detector, JsonWebTokensAreHighUnlessExpiredPublicOrUnsigned) {
+  const std::string hs256 = R"({"alg":"HS256","typ":"JWT"})";
+  const std::string service = Jwt(hs256, R"({"iss":"supabase","role":"service_role"})");
+  ExpectOnly("SUPABASE_KEY=" + service + "\n", "jwt", Severity::kHigh, service);
+  const std::string expired = Jwt(hs256, R"({"sub":"42","exp":1500000000})");
+  ExpectOnly("t: " + expired + "\n", "jwt", Severity::kLow, expired);
+  const std::string anon = Jwt(hs256, R"({"iss":"supabase","role":"anon","exp":4102444800})");
+  ExpectOnly("const k = '" + anon + "';\n", "jwt", Severity::kLow, anon);
+  ExpectNone(Jwt(R"({"alg":"none"})", R"({"sub":"42"})") + "\n");
+  ExpectNone(Jwt(R"({"typ":"JWT"})", R"({"sub":"42"})") + "\n");  // no algorithm
+  // A signature of one repeated character is a placeholder.
+  ExpectNone(fake::Base64(hs256, true) + "." + fake::Base64(R"({"sub":"42"})", true) + "." +
+             std::string(43, 'x') + "\n");
+}
+
+TEST(Detector, FindsAKaggleKey) {
+  const std::string key = fake::Random(fake::kHexDigits, 32);
+  ExpectOnly(R"({"username":"bob","key":")" + key + "\"}\n", "kaggle-api-key",
+             Severity::kHigh, key, "/root/.kaggle/kaggle.json");
+}
+
+// The name quoted, as code and config files hold it.
+TEST(Detector, FindsSecretsNamedInQuotesInCallsSubscriptsAndXml) {
+  const std::string pw = "Kq82hZp4Lw9xT3";
+  for (const std::string& text :
+       {"define('DB_PASSWORD', '" + pw + "');\n", "define(\"AUTH_KEY\", \"" + pw + "\");\n",
+        "os.environ['DB_PASSWORD'] = '" + pw + "'\n", "$config['db_pass'] = '" + pw + "';\n",
+        "config('password','" + pw + "')\n",
+        "<add key=\"ApiSecret\" value=\"" + pw + "\" />\n", "setx API_TOKEN " + pw + "\n"}) {
+    ExpectOnly(text, "generic-secret-assignment", Severity::kHigh, pw);
+  }
+  ExpectOnly("define('DB_PASSWORD', '" + pw + "');\n", "generic-secret-assignment",
+             Severity::kHigh, pw, "/var/www/html/wp-config.php");
+  for (std::string_view text :
+       {"t('password', 'Password')\n", "fields = ['password', 'username']\n",
+        "[\"token\", \"refresh_token\"]\n", "headers.set('Authorization', token)\n",
+        "define('DB_PASSWORD', getenv('DB_PASSWORD'));\n",
+        "x['token'] = compute(1)\n"}) {
+    ExpectNone(text, "/app/src/settings.php");
+  }
+}
+
+// JSON escapes '/' as "\/": a webhook or a URL with a password is as
+// readable there.
+TEST(Detector, FindsWebhooksAndUrlPasswordsWithEscapedSlashes) {
+  const std::string hook = "https:\\/\\/hooks.slack.com\\/services\\/T04" +
+                           fake::Random(fake::kBase32, 7) + "\\/B05" +
+                           fake::Random(fake::kBase32, 7) + "\\/" +
+                           fake::Random(fake::kBase62, 24);
+  ExpectOnly("{\"hook\": \"" + hook + "\"}\n", "slack-webhook", Severity::kHigh, hook);
+  std::vector<Match> url = Scan(R"({"url":"https:\/\/deploy:Zq83kLp2Xw9R@git.corp.test\/r"})");
+  ASSERT_EQ(url.size(), 1u) << RulesOf(url);
+  EXPECT_EQ(url[0].rule, "url-credentials");
 }
 
 TEST(Detector, IgnoresJwtIoExampleToken) {

@@ -180,7 +180,7 @@ inline std::string Make(Kind kind) {
 /// base64, {d10} digits, {l34} letters, {U24} capitals and digits, {z43}
 /// lower case and digits, {B16} base32; {crc} the base62 CRC32 of the
 /// random characters so far; {uuid}; and whole tokens with inner structure:
-/// {age}, {grafana}, {mapbox}, {sas}.
+/// {age}, {grafana}, {mapbox}, {jwt}, {sas}.
 struct TokenFormat {
   std::string_view rule;
   std::string_view before;
@@ -344,6 +344,7 @@ inline constexpr TokenFormat kTokenFormats[] = {
     {"flutterwave-secret-key", "", "FLWSECK-{h32}-X"},
     {"shippo-api-token", "", "shippo_live_{h40}"},
     {"mapbox-secret-token", "", "{mapbox}"},
+    {"jwt", "", "{jwt}"},
     {"dropbox-access-token", "", "sl.{u140}"},
 };
 
@@ -433,6 +434,12 @@ inline std::string Expand(std::string_view shape) {
       part = "sk." + Base64("{\"u\":\"demo\",\"a\":\"" +
                             Random(kUrlSafe, 25) + "\"}", true) +
              "." + Random(kUrlSafe, 22);
+    } else if (field == "jwt") {  // signed, expiring in 2100
+      part = Base64(R"({"alg":"HS256","typ":"JWT"})", true) + "." +
+             Base64(R"({"sub":")" + Random(kBase62, 12) +
+                        R"(","role":"service_role","exp":4102444800})",
+                    true) +
+             "." + Random(kUrlSafe, 43);
     } else if (field == "sas") {
       for (char c : Random(kBase64, 43)) {
         part += c == '+' ? std::string("%2B") : c == '/' ? "%2F" : std::string(1, c);

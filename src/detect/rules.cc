@@ -554,6 +554,18 @@ bool IsEncodedPhrase(std::string_view v) {
   return v.find("%20") != std::string_view::npos;
 }
 
+// An IPv6 address or interface token, bare or after a word: "::1",
+// "fe80::1", "static:::1a:2b:3c:4d" (systemd's IPv6Token=).
+bool IsAddressLike(std::string_view v) {
+  const size_t word = v.find_first_not_of("abcdefghijklmnopqrstuvwxyz");
+  if (word != std::string_view::npos && word > 0 && v[word] == ':' &&
+      v.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) {
+    v.remove_prefix(word + 1);  // "static:"
+  }
+  return !v.empty() && v.find_first_not_of("0123456789abcdefABCDEF:.") == std::string_view::npos &&
+         std::count(v.begin(), v.end(), ':') >= 2;
+}
+
 // "auth-data : LISTofCARD8 or None": a sentence goes on after the value.
 bool ProseFollows(const Candidate& c) {
   static constexpr std::string_view kWords[] = {"or",  "and", "of",   "is",   "are",  "to",
@@ -590,7 +602,8 @@ bool ValidateGeneric(Candidate& c) {
   std::string_view v = c.value();
   // "Token::Parser" (a scope in Perl, C++, Ruby), "Token=static:::1a:2b"
   // (systemd), "::1" (IPv6): no password.
-  if (v.starts_with(':') || v.find("::") != std::string_view::npos) return false;
+  const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');
+  if (scope || IsAddressLike(v)) return false;
   if (c.end - c.begin == with_quotes && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
@@ -598,6 +611,28 @@ bool ValidateGeneric(Candidate& c) {
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
   return true;
+}
+
+// The name in quotes, as code and config files hold it: the first argument
+// of a call (PHP's define('DB_PASSWORD', '…'), config('password', '…')),
+// a subscript (os.environ['TOKEN'] = '…', $cfg['db_pass'] = '…'), or an
+// XML setting (.NET's <add key="ApiSecret" value="…" />).
+bool ValidateQuotedName(Candidate& c) {
+  ExtendNameLeft(c);
+  const size_t begin = static_cast<size_t>(c.name.data() - c.text.data());
+  const size_t end = begin + c.name.size();
+  if (begin == 0 || end >= c.text.size() || c.text[end] != c.text[begin - 1]) return false;
+  std::string_view before = c.text.substr(0, begin - 1);
+  while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) {
+    before.remove_suffix(1);
+  }
+  const size_t after = c.text.find_first_not_of(" \t", end + 1);
+  const char next = after == std::string_view::npos ? '\0' : c.text[after];
+  const bool call = next == ',' && EndsWith(before, "(");
+  const bool subscript = next == ']' && EndsWith(before, "[");
+  const bool xml = (next == 'v' || next == 'V') &&
+                   (EndsWith(ToLower(before), "key=") || EndsWith(ToLower(before), "name="));
+  return (call || subscript || xml) && ValidateGeneric(c);
 }
 
 // "-pVALUE" of a MySQL client: no key name to judge, only the value.
@@ -682,8 +717,9 @@ constexpr Pattern kContextPatterns[] = {
      R"(machine[ \t\r\n]+\S+(?:[ \t\r\n]+(?:login|account|port)[ \t\r\n]+)"
      R"(\S+)*[ \t\r\n]+password[ \t\r\n]+([!-~]+))",
      kNonWord, 0, ValidateNetrc, false},
-    {"url-credentials", kHigh, "password in a URL", "://",
-     R"(://([A-Za-z0-9._~%!$&*+,;={}<>-]*):)"
+    // Also with JSON's escaped slashes: "https:\/\/user:pw@host".
+    {"url-credentials", kHigh, "password in a URL", R"(://|:\\/\\/)",
+     R"(:\\?/\\?/([A-Za-z0-9._~%!$&*+,;={}<>-]*):)"
      R"(([^\s:"'`\\()\[\]|]*)@[A-Za-z0-9\[])",
      kAnything, 1, ValidateUrlPassword, false},
     {"connection-string-password", kHigh, "password in a connection string",
@@ -717,10 +753,17 @@ constexpr Pattern kContextPatterns[] = {
      "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
-    // ENV NAME VALUE, the Containerfile's legacy form.
+    // define('NAME', VALUE), x['NAME'] = VALUE, key="NAME" value=VALUE.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     R"((?i:env)[ \t]+()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     "(" SB_KEYWORD SB_NAME_CHARS R"()["'](?:[ \t]*,|\][ \t]*=|[ \t]+(?i:value)[ \t]*=)[ \t]*)"
+     SB_VALUE,
+     kAnything, 1, ValidateQuotedName, true},
+    // ENV NAME VALUE, the Containerfile's legacy form; setx NAME VALUE of
+    // Windows.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"((?i:env|setx)[ \t]+()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
      R"()[ \t]+([^\s\\][^\r\n]*))",
      Before::kLineStart, 1, ValidateGeneric, true},
     // --password VALUE on a command line.

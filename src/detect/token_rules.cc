@@ -17,6 +17,8 @@
 // "sk_live_") with a random body (Glued). Databases such as SQLite store a
 // row's columns back to back, so "registry_token" runs into "npm_…".
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "detect/codec.h"
@@ -210,6 +212,60 @@ bool ValidateMapbox(Candidate& c) {
   std::optional<std::string> json = Base64Decode(v.substr(3, dot - 3));
   return json && StartsWith(*json, "{\"u\":\"") && ValidateToken(c);
 }
+
+// The number after "name": in a JSON object; -1 when there is none.
+int64_t JsonNumber(std::string_view json, std::string_view name) {
+  size_t at = json.find("\"" + std::string(name) + "\"");
+  if (at == std::string_view::npos) return -1;
+  at = json.find_first_not_of(" \t\r\n:", at + name.size() + 2);
+  int64_t n = -1;
+  while (at < json.size() && IsDigit(json[at]) && n < INT64_MAX / 10) {
+    n = (n < 0 ? 0 : n * 10) + (json[at++] - '0');
+  }
+  return n;
+}
+
+// A signed JSON Web Token: header.payload.signature, each base64url; the
+// header's JSON names its algorithm. "alg":"none" signs nothing. A token
+// whose "exp" has passed opens nothing any more, and Supabase's "anon" key
+// is public by design (shipped to every browser): both are reported low.
+bool ValidateJwt(Candidate& c) {
+  std::string_view v = c.value();
+  const size_t dot1 = v.find('.');
+  const size_t dot2 = v.find('.', dot1 + 1);
+  std::optional<std::string> header = Base64Decode(v.substr(0, dot1));
+  std::optional<std::string> payload = Base64Decode(v.substr(dot1 + 1, dot2 - dot1 - 1));
+  if (!header || !payload || header->find("\"alg\"") == std::string::npos ||
+      !StartsWith(*payload, "{")) {
+    return false;
+  }
+  std::string alg = ToLower(*header);
+  alg.erase(std::remove_if(alg.begin(), alg.end(), [](char ch) { return ch == ' '; }),
+            alg.end());
+  std::string_view signature = v.substr(dot2 + 1);
+  if (alg.find("\"alg\":\"none\"") != std::string::npos || IsPlaceholder(v) ||
+      !BodyLooksRandom(signature.substr(0, 64))) {
+    return false;
+  }
+  const int64_t exp = JsonNumber(*payload, "exp");
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (exp >= 0 && exp < now) {
+    c.severity = Severity::kLow;
+    c.description = "JSON Web Token, expired (low)";
+  } else if (payload->find("\"role\":\"anon\"") != std::string::npos) {
+    c.severity = Severity::kLow;
+    c.description = "JSON Web Token of Supabase's public anon role (low)";
+  } else if (c.in_package_doc || c.in_example_file) {
+    c.severity = Severity::kLow;
+    c.description = "JSON Web Token in documentation or test data (low)";
+  }
+  return true;
+}
+
+// ~/.kaggle/kaggle.json, as Kaggle writes it: {"username":"…","key":"<32 hex>"}.
+bool ValidateKaggle(Candidate& c) { return !IsPlaceholder(c.value()) && ValidateToken(c); }
 
 // Twitter app-only bearer tokens start with a run of 'A's; the rest is
 // percent-encoded base64, which a zero-filled base64 blob never is.
@@ -530,18 +586,19 @@ constexpr Pattern kTokens[] = {
     Token("slack-token", "Slack token", "xox",
           R"(((?:xox[aorse]|xoxe\.xox[bp])-[0-9A-Za-z]+(?:-[0-9A-Za-z]+){1,5}))"
           SB_END),
+    // Webhook URLs, also with JSON's escaped slashes ("https:\/\/hooks…").
     Keyed("slack-webhook", "Slack webhook URL", "hooks.slack.com",
-          R"((https://hooks\.slack\.com/(?:services|workflows|triggers)/)"
-          R"(T[A-Z0-9]{6,}/[A-Z0-9]{6,}/[A-Za-z0-9/]{20,}))",
+          R"((https:\\?/\\?/hooks\.slack\.com\\?/(?:services|workflows|triggers)\\?/)"
+          R"(T[A-Z0-9]{6,}\\?/[A-Z0-9]{6,}\\?/(?:[A-Za-z0-9/]|\\/){20,}))",
           ValidateToken, kHigh),
-    Keyed("discord-webhook", "Discord webhook URL", "/api/webhooks/",
-          R"((https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/)"
-          R"([0-9]{17,20}/[A-Za-z0-9_-]{60,68}))" SB_END_URL,
+    Keyed("discord-webhook", "Discord webhook URL", "api(?:/|\\\\/)webhooks",
+          R"((https:\\?/\\?/(?:ptb\.|canary\.)?discord(?:app)?\.com\\?/api\\?/webhooks\\?/)"
+          R"([0-9]{17,20}\\?/[A-Za-z0-9_-]{60,68}))" SB_END_URL,
           ValidateToken, kHigh),
     Keyed("microsoft-teams-webhook", "Microsoft Teams webhook URL",
           "webhook.office.com",
-          R"((https://[a-z0-9-]+\.webhook\.office\.com/webhookb2/)"
-          R"([a-f0-9-]{36}@[a-f0-9-]{36}/IncomingWebhook/[a-f0-9]{32}/)"
+          R"((https:\\?/\\?/[a-z0-9-]+\.webhook\.office\.com\\?/webhookb2\\?/)"
+          R"([a-f0-9-]{36}@[a-f0-9-]{36}\\?/IncomingWebhook\\?/[a-f0-9]{32}\\?/)"
           R"([a-f0-9-]{36}))",
           ValidateToken, kHigh),
     Keyed("telegram-bot-token", "Telegram bot token", ":AA",
@@ -603,6 +660,13 @@ constexpr Pattern kTokens[] = {
     Glued("shippo-api-token", "Shippo live API token", "shippo_live_",
           R"((shippo_live_[a-f0-9]{40}))" SB_END),
     // Maps, storage and media.
+    Token("jwt", "JSON Web Token", "eyJ",
+          R"((eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}))" SB_END_URL,
+          ValidateJwt, kHigh),
+    Keyed("kaggle-api-key", "Kaggle API key (kaggle.json)", "\"username\"",
+          R"re("username"[ \t]*:[ \t]*"[^"\r\n]{1,64}"[ \t]*,[ \t\r\n]*"key"[ \t]*:)re"
+          R"re([ \t]*"([0-9a-f]{32})")re",
+          ValidateKaggle, kHigh),
     Token("mapbox-secret-token", "Mapbox secret access token", "sk.eyJ1Ijoi",
           R"((sk\.eyJ1Ijoi[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{22}))" SB_END_URL,
           ValidateMapbox),

@@ -247,6 +247,8 @@ constexpr RuleInfo kDetectorRules[] = {
     {"infracost-api-token", S::kCritical, "Infracost API token", kTokenWhy, kTokenFix},
     {"jfrog-api-key", S::kCritical, "JFrog Artifactory API key", kTokenWhy, kTokenFix},
     {"jfrog-reference-token", S::kCritical, "JFrog reference token", kTokenWhy, kTokenFix},
+    {"jwt", S::kHigh, "JSON Web Token", kTokenWhy, kTokenFix},
+    {"kaggle-api-key", S::kHigh, "Kaggle API key (kaggle.json)", kTokenWhy, kTokenFix},
     {"kubeconfig-client-key", S::kCritical, "private key (kubeconfig client-key-data)",
      kKeyWhy, kKeyFix},
     {"kubernetes-dockerconfig", S::kCritical,
