@@ -14,6 +14,7 @@
 #include "image/overlay_storage.h"
 #include "image_fixtures.h"
 #include "scan/scanner.h"
+#include "util/digest.h"
 
 namespace safebuild {
 namespace {
@@ -192,6 +193,42 @@ TEST_F(LayerDirTest, OverlayInspectMapsDirectoriesToLayersBaseFirst) {
   }
   EXPECT_EQ(image->id, "sha256:" + std::string(64, 'b'));
   EXPECT_EQ(image->config["config"]["Env"][0], "PATH=/bin");
+}
+
+// podman image inspect shows no OnBuild at all, and a Docker Healthcheck
+// only beside Config: the config blob stored with the image has both.
+TEST_F(LayerDirTest, TheConfigIsTheBlobStoredWithTheImageWhenItMatchesItsId) {
+  const fs::path layer = Dir("root/overlay/" + std::string(64, 'e') + "/diff");
+  const std::string pw = "Zq83kLp2Xw9R";
+  nlohmann::json config = {
+      {"rootfs", {{"type", "layers"}, {"diff_ids", {"sha256:" + std::string(64, 'c')}}}},
+      {"config",
+       {{"Env", {"PATH=/bin"}},
+        {"OnBuild", {"RUN curl https://deploy:" + pw + "@git.corp.test/r.git"}},
+        {"Healthcheck", {{"Test", {"CMD-SHELL", "wget http://admin:" + pw + "@127.0.0.1/"}}}}}},
+      {"history", {{{"created_by", "COPY a /"}}}}};
+  const std::string bytes = config.dump();
+  const std::string id = Sha256Hex(bytes);
+  const fs::path blob =
+      tmp_.path() / "root/overlay-images" / id / ("=" + Base64("sha256:" + id));
+  test::WriteFile(blob, bytes);
+  nlohmann::json inspect = Inspect({layer});
+  inspect["Id"] = id;
+  auto image = OpenOverlayImage(inspect);
+  ASSERT_TRUE(image) << image.error();
+  EXPECT_EQ(image->config, config);
+  auto out = ScanImage(*image, Detector::Default());
+  ASSERT_TRUE(out) << out.error();
+  std::vector<std::string> where;
+  for (const Finding& f : out->findings) where.push_back(f.path);
+  EXPECT_EQ(where, (std::vector<std::string>{"OnBuild", "Healthcheck"}));
+
+  // A blob that is not the one its name says is not read.
+  test::WriteFile(blob, bytes + " ");
+  auto changed = OpenOverlayImage(inspect);
+  ASSERT_TRUE(changed) << changed.error();
+  EXPECT_FALSE(changed->config["config"].contains("OnBuild"));
+  EXPECT_EQ(changed->config["config"]["Env"][0], "PATH=/bin");
 }
 
 TEST_F(LayerDirTest, OverlayInspectRefusesOtherDriversAndMismatchedCounts) {

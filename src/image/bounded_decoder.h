@@ -1,8 +1,9 @@
 // xz, lzma and zstd streams decoded within a memory bound. The memory a
 // decoder needs is set by the stream itself: an xz block's or an lzma
-// header's dictionary, a zstd frame's window. Common settings stay at a few MiB (xz -6: 8 MiB; zstd at
-// any level up to 19: 8 MiB), but a crafted stream may declare a window of
-// a GiB, and the decoder fills it as it unpacks. Each header is therefore
+// header's dictionary, a zstd frame's window. Common settings stay at a
+// few MiB (xz -6: 8 MiB; zstd at any level up to 19: 8 MiB), but a crafted
+// stream may declare a window of a GiB, and the decoder fills it as it
+// unpacks. Each header is therefore
 // read before its data: a window up to kFreeWindow is decoded at once; a
 // larger one needs a grant from one pool for the whole process, which one
 // thread holds at a time, so two such streams never decode side by side; a

@@ -12,7 +12,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +22,7 @@
 #include <memory>
 #include <system_error>
 
+#include "util/digest.h"
 #include "util/fd.h"
 #include "util/text.h"
 
@@ -46,17 +46,6 @@ constexpr char kHostArch[] = "amd64";
 std::string ErrnoText() { return std::generic_category().message(errno); }
 
 // ---------------------------------------------------------------- files
-
-std::string Sha256Hex(std::string_view bytes) {
-  static const bool ready = sodium_init() >= 0;
-  (void)ready;
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size());
-  char hex[sizeof out * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return hex;
-}
 
 // Deep nesting is refused while parsing: other stages walk the config
 // recursively, and a hostile one could otherwise exhaust the stack.

@@ -3,6 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "image/file_range.h"
+#include "util/digest.h"
+#include "util/text.h"
 
 namespace safebuild {
 namespace {
@@ -56,6 +62,35 @@ json OciConfig(const json& inspect, const json& diff_ids) {
   return config;
 }
 
+// containers/storage's root: the top layer's directory is ROOT/overlay/L/diff.
+std::string StorageRoot(const std::string& upper_dir) {
+  std::filesystem::path p(upper_dir);
+  if (p.filename() != "diff" || p.parent_path().parent_path().filename() != "overlay") return "";
+  return p.parent_path().parent_path().parent_path().string();
+}
+
+// The config blob stored with the image, when it is there and is the one
+// the image ID names; nothing otherwise.
+std::optional<json> StoredConfig(const std::string& root, const std::string& id,
+                                 size_t layers) {
+  if (root.empty() || id.size() != 64 || id.find_first_not_of("0123456789abcdef") !=
+                                             std::string::npos) {
+    return std::nullopt;
+  }
+  const std::string key = "sha256:" + id;
+  const std::filesystem::path file =
+      std::filesystem::path(root) / "overlay-images" / id / ("=" + Base64(key));
+  Expected<std::string> bytes = ReadFileRange(FileRange{file, 0, std::nullopt, ""}, 16 << 20);
+  if (!bytes || Sha256Hex(*bytes) != id) return std::nullopt;
+  json config = json::parse(*bytes, nullptr, false);
+  if (!config.is_object() || !config.contains("rootfs") || !config["rootfs"].is_object() ||
+      !config["rootfs"].contains("diff_ids") || !config["rootfs"]["diff_ids"].is_array() ||
+      config["rootfs"]["diff_ids"].size() != layers) {
+    return std::nullopt;
+  }
+  return config;
+}
+
 }  // namespace
 
 Expected<OpenedImage> OpenOverlayImage(const json& inspect) {
@@ -77,7 +112,10 @@ Expected<OpenedImage> OpenOverlayImage(const json& inspect) {
   }
   OpenedImage image;
   image.id = "sha256:" + StringAt(inspect, "Id");
-  image.config = OciConfig(inspect, ids);
+  std::optional<json> stored =
+      StoredConfig(StorageRoot(StringAt(data.is_object() ? data : empty, "UpperDir")),
+                   StringAt(inspect, "Id"), ids.size());
+  image.config = stored ? std::move(*stored) : OciConfig(inspect, ids);
   if (inspect.contains("Annotations") && inspect["Annotations"].is_object()) {
     image.annotations = inspect["Annotations"];
   }
