@@ -564,6 +564,22 @@ TEST(Detector, IgnoresScopesSystemdValuesAndProseAfterASecretName) {
              Severity::kHigh, "Kq82hZp4Lw9x");
 }
 
+// Found by a false-alarm hunt over 800 MB of npm packages (auth0,
+// googleapis, next) and Debian's Python and docs.
+TEST(Detector, IgnoresPackageSpecsSelfNamedSamplesAndAdjacentStrings) {
+  ExpectNone("  \"dependencies\": {\n    \"auth0-legacy\": \"npm:auth0@^4.37.1\"\n",
+             "/app/node_modules/auth0/package.json");
+  ExpectNone(" *   \"updatedPassJwtSignature\": \"my_updatedPassJwtSignature\"\n");
+  ExpectNone("{DefaultRestParameter:\"Unexpected token =\",DuplicateBinding:\"Duplicate\"}\n");
+  ExpectNone("headers: { Authorization: \"Bearer PRIMARY_ACCOUNT_JWT\" }\n");
+  ExpectNone("export type ConnectionAccessTokenUrloAuth1 = Management.ConnectionHttps255;\n",
+             "/app/node_modules/auth0/dist/esm/types.d.mts");
+  ExpectNone("throw new Error('Must be like dotenv://:key_1234@dotenv.org/vault/.env')\n");
+  // PyJWT's README, in its PKG-INFO.
+  ExpectNone("    eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzb21lIjoicGF5bG9hZCJ9."
+             "4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg\n");
+}
+
 // RFC 6750's bearer token, wg(8)'s and systemd.netdev(5)'s WireGuard keys.
 TEST(Detector, IgnoresTokensAndKeysOfStandardsAndManuals) {
   ExpectNone("curl --oauth2-bearer \"mF_9.B5f-4.1JqM\" https://example.com\n");
@@ -857,6 +873,9 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
     EXPECT_EQ(Scan(text, path)[0].description,
               "private key in a package's test data (shipped for its tests: low)");
   }
+  // The examples of a Debian package's documentation.
+  ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa),
+             "/usr/share/doc/libnet-ssleay-perl/examples/server_key.pem");
   for (std::string_view path : {"/app/test/fixtures/key.pem", "/srv/tests/server.key",
                                 "/app/node_modules/x/lib/key.pem",
                                 "/usr/lib/python3/dist-packages/certifi/cacert.key"}) {

@@ -536,7 +536,10 @@ std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::s
   kind.in_netrc_file = base == ".netrc" || base == "_netrc";
   kind.in_example_file = detect::IsExampleOrTestPath(path);
   kind.in_package_doc = detect::IsPackageDocPath(path);
-  kind.in_package_tests = kind.in_example_file && detect::InPackageTree(path);
+  // Also the examples/ of a Debian package's docs (server_key.pem of
+  // libnet-ssleay-perl).
+  kind.in_package_tests =
+      kind.in_example_file && (detect::InPackageTree(path) || kind.in_package_doc);
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;

@@ -94,14 +94,16 @@ constexpr std::string_view kPlaceholderFragments[] = {
     "not-a-", "do_not_use", "do-not-use",
     // jwt.io's example token, in countless READMEs: its payload starts
     // {"sub":"1234567890","name":"John Doe"," whatever its signature.
-    "eyjzdwiioiixmjm0nty3odkwiiwibmftzsi6ikpvag4grg9liiwi"};
+    "eyjzdwiioiixmjm0nty3odkwiiwibmftzsi6ikpvag4grg9liiwi",
+    // PyJWT's README: jwt.encode({"some": "payload"}, "secret").
+    "eyjzb21lijoicgf5bg9hzcj9"};
 
 // Short words that mark a test value only as a whole segment ("my-fake-key",
 // "sk_test_…"): as bare substrings they would hit random tokens too often.
 // Three-letter words ("foo", "tbd") hit URL-safe tokens about once in 10^4.
 constexpr std::string_view kPlaceholderSegments[] = {
     "fake", "test", "dummy", "sample", "demo", "xxxx", "todo", "fixme",
-    "none", "null", "mock", "here", "your"};
+    "none", "null", "mock", "here", "your", "1234", "123456"};
 
 std::string_view Unquote(std::string_view v) {
   v = Trim(v);
@@ -110,13 +112,6 @@ std::string_view Unquote(std::string_view v) {
     v = v.substr(1, v.size() - 2);
   }
   return v;
-}
-
-bool IsUpperIdentifier(std::string_view s) {
-  if (s.empty() || IsDigit(s[0])) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return IsUpper(c) || IsDigit(c) || c == '_';
-  });
 }
 
 bool WrappedIn(std::string_view v, char open, char close) {
@@ -190,7 +185,7 @@ bool HasPlaceholderSegment(std::string_view v) {
     bool capitalized = !seg.empty() && IsUpper(seg[0]) &&
                        AllOf(seg.substr(1), IsLower);
     bool cased = AllOf(seg, IsLower) || AllOf(seg, IsUpper) || capitalized;
-    if (!seg.empty() && cased) {
+    if (!seg.empty() && (cased || AllOf(seg, IsDigit))) {  // "key_1234"
       std::string lower = ToLower(seg);
       for (std::string_view w : kPlaceholderSegments) {
         if (lower == w) return true;
@@ -493,6 +488,13 @@ size_t SlotLength(std::string_view v, size_t i) {
 
 }  // namespace
 
+bool IsUpperIdentifier(std::string_view s) {
+  if (s.empty() || IsDigit(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return IsUpper(c) || IsDigit(c) || c == '_';
+  });
+}
+
 bool NameSuggestsSecret(std::string_view name) {
   while (!name.empty() && (name.front() == '-' || name.front() == '"' ||
                            name.front() == '\'' || name.front() == '\\')) {
@@ -774,8 +776,9 @@ std::string Rooted(std::string_view path) {
 }
 
 bool IsDocFileName(std::string_view dir, std::string_view base) {
-  static constexpr std::string_view kStems[] = {"readme", "changelog", "history",
-                                                "changes", "news"};
+  // PKG-INFO and METADATA of a Python package hold its README.
+  static constexpr std::string_view kStems[] = {"readme", "changelog", "history", "changes",
+                                                "news",   "pkg-info",  "metadata"};
   static constexpr std::string_view kExtensions[] = {".md", ".markdown", ".rst",
                                                      ".adoc"};
   std::string name = ToLower(base);
@@ -813,7 +816,7 @@ bool IsSourceCodePath(std::string_view path) {
   static constexpr std::string_view kExtensions[] = {
       "c", "cc", "cpp", "cxx", "h", "hh", "hpp", "hxx", "inl", "ipp", "tcc",
       "m", "mm", "java", "kt", "kts", "scala", "groovy", "cs", "fs", "vb",
-      "go", "rs", "swift", "js", "mjs", "cjs", "jsx", "ts", "tsx", "py",
+      "go", "rs", "swift", "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "py",
       "pyi", "rb", "php", "pl", "pm", "lua", "tcl", "tm", "vim", "el",
       "pas", "pp", "inc", "dpr", "lpr", "d", "dart", "zig", "nim", "ml",
       "hs", "erl", "ex", "exs", "clj", "jl", "r"};

@@ -83,6 +83,9 @@ double ClassSwitchRatio(std::string_view v);
 /// placeholder, not words, entropy and character classes of a random string.
 bool LooksRandom(std::string_view v);
 
+/// Capitals, digits and underscores, as a constant's name: "YOUR_TOKEN".
+bool IsUpperIdentifier(std::string_view s);
+
 /// The gate for a value found next to a secret-ish name: long enough,
 /// random enough and none of the public look-alikes above.
 bool PassesGenericGate(std::string_view v);

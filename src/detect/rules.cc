@@ -456,9 +456,11 @@ bool ValidateEncodedDockerConfig(Candidate& c) {
   return false;
 }
 
+// "Bearer PRIMARY_ACCOUNT_JWT", "Bearer YOUR_TOKEN": a constant's name
+// stands for the token in documentation.
 bool ValidateBearer(Candidate& c) {
   std::string_view v = c.value();
-  return !IsPlaceholder(v) && LooksRandom(v);
+  return !IsPlaceholder(v) && !IsUpperIdentifier(v) && LooksRandom(v);
 }
 
 // Keys whose values a specific rule judges (docker config "auth", npmrc
@@ -566,6 +568,26 @@ bool IsAddressLike(std::string_view v) {
          std::count(v.begin(), v.end(), ':') >= 2;
 }
 
+// A dependency in package.json: "auth0-legacy": "npm:auth0@^4.37.1".
+bool IsPackageSpec(std::string_view v) {
+  for (std::string_view prefix : {"npm:", "github:", "file:", "workspace:", "link:", "portal:",
+                                  "patch:", "git+https:", "git+ssh:"}) {
+    if (StartsWith(v, prefix)) return true;
+  }
+  return false;
+}
+
+// "updatedPassJwtSignature": "my_updatedPassJwtSignature": a sample value
+// made of its own key's name.
+bool NamesItself(const Candidate& c) {
+  constexpr size_t kMinName = 6;
+  std::string name = ToLower(c.name);
+  while (!name.empty() && (name.back() == '"' || name.back() == '\'' || name.back() == '\\')) {
+    name.pop_back();
+  }
+  return name.size() >= kMinName && ToLower(c.value()).find(name) != std::string::npos;
+}
+
 // "auth-data : LISTofCARD8 or None": a sentence goes on after the value.
 bool ProseFollows(const Candidate& c) {
   static constexpr std::string_view kWords[] = {"or",  "and", "of",   "is",   "are",  "to",
@@ -603,7 +625,11 @@ bool ValidateGeneric(Candidate& c) {
   // "Token::Parser" (a scope in Perl, C++, Ruby), "Token=static:::1a:2b"
   // (systemd), "::1" (IPv6): no password.
   const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');
-  if (scope || IsAddressLike(v)) return false;
+  if (scope || IsAddressLike(v) || IsPackageSpec(v) || NamesItself(c)) return false;
+  // '= ",DuplicateBinding:"': the quotes close one string and open the
+  // next; a value's closing quote is never followed by a letter.
+  const bool quoted = c.end - c.begin != with_quotes;
+  if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (c.end - c.begin == with_quotes && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
