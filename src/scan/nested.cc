@@ -75,9 +75,9 @@ std::string EntryName(archive_entry* e) {
 }
 
 // Only formats and filters the nested kinds need: no external programs, no
-// formats whose readers are rarely exercised on hostile bytes. xz and zstd
-// are decoded before libarchive sees the bytes, by a BoundedDecoder: their
-// windows are set by the stream, and libarchive's decoders take any.
+// formats whose readers are rarely exercised on hostile bytes. xz, lzma and
+// zstd are decoded before libarchive sees the bytes, by a BoundedDecoder:
+// their windows are set by the stream, and libarchive's decoders take any.
 // `raw_only` reads a compressed stream as the one unnamed member it holds.
 ReaderPtr NewReader(bool raw_only = false) {
   ReaderPtr a(archive_read_new());
@@ -311,7 +311,7 @@ class Walker {
     uint64_t packed;
     uint64_t unpacked = 0;
     bool ratio_cut = false;  // a member hit the ratio limit: the rest is unread
-    const BoundedDecoder* decoder = nullptr;  // xz or zstd under it
+    const BoundedDecoder* decoder = nullptr;  // xz, lzma or zstd under it
 
     // Why it could not be read: a window over the decoder pool, or a fault.
     SkipReason Unread() const {
