@@ -603,6 +603,10 @@ TEST(Detector, JsonWebTokensAreHighUnlessExpiredPublicOrUnsigned) {
   ExpectOnly("t: " + expired + "\n", "jwt", Severity::kLow, expired);
   const std::string anon = Jwt(hs256, R"({"iss":"supabase","role":"anon","exp":4102444800})");
   ExpectOnly("const k = '" + anon + "';\n", "jwt", Severity::kLow, anon);
+  ExpectOnly("t: " + service + "\n", "jwt", Severity::kLow, service, "/app/test/auth.test.js");
+  ExpectNone("t: " + service + "\n",
+             "/app/node_modules/aws-sdk/apis/sso-oidc-2019-06-10.examples.json");
+  ExpectNone("t: " + service + "\n", "/app/node_modules/jsonwebtoken/README.md");
   ExpectNone(Jwt(R"({"alg":"none"})", R"({"sub":"42"})") + "\n");
   ExpectNone(Jwt(R"({"typ":"JWT"})", R"({"sub":"42"})") + "\n");  // no algorithm
   // A signature of one repeated character is a placeholder.

@@ -228,7 +228,9 @@ int64_t JsonNumber(std::string_view json, std::string_view name) {
 // A signed JSON Web Token: header.payload.signature, each base64url; the
 // header's JSON names its algorithm. "alg":"none" signs nothing. A token
 // whose "exp" has passed opens nothing any more, and Supabase's "anon" key
-// is public by design (shipped to every browser): both are reported low.
+// is public by design (shipped to every browser): both are reported low, as
+// is one in the image's own examples and tests; in a package's docs and
+// tests it is a sample.
 bool ValidateJwt(Candidate& c) {
   std::string_view v = c.value();
   const size_t dot1 = v.find('.');
@@ -247,6 +249,9 @@ bool ValidateJwt(Candidate& c) {
       !BodyLooksRandom(signature.substr(0, 64))) {
     return false;
   }
+  // The samples of a package's docs and tests (aws-sdk's *.examples.json,
+  // jsonwebtoken's README): a JWT's shape proves no more than that.
+  if (c.in_package_doc || c.in_package_tests) return false;
   const int64_t exp = JsonNumber(*payload, "exp");
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -257,9 +262,9 @@ bool ValidateJwt(Candidate& c) {
   } else if (payload->find("\"role\":\"anon\"") != std::string::npos) {
     c.severity = Severity::kLow;
     c.description = "JSON Web Token of Supabase's public anon role (low)";
-  } else if (c.in_package_doc || c.in_example_file) {
+  } else if (c.in_example_file) {
     c.severity = Severity::kLow;
-    c.description = "JSON Web Token in documentation or test data (low)";
+    c.description = "JSON Web Token in example or test data (low)";
   }
   return true;
 }
