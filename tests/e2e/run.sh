@@ -314,7 +314,10 @@ test_push_sends_only_clean_images() {
 
 test_sigterm_reaches_podman_and_nothing_is_left() {
   new_context
-  printf 'FROM localhost/busybox\nRUN sleep 60\n' > "$CTX/Containerfile"
+  # A duration of its own, so that no other "sleep 60" on the machine (a
+  # suite beside this one, a shell) is taken for the RUN step.
+  local secs=$((1000 + RANDOM % 9000))
+  printf 'FROM localhost/busybox\nRUN sleep %s\n' "$secs" > "$CTX/Containerfile"
   local images; images=$(image_count)
   local before; before=$(ls "$TMPDIR" | grep -c '^safebuild\.')
   "$SAFEBUILD" build "${STORE[@]}" -t localhost/slow:1 "$CTX" >"$OUT" 2>"$ERR" &
@@ -330,7 +333,7 @@ test_sigterm_reaches_podman_and_nothing_is_left() {
   wait "$pid"
   RC=$?
   [ "$RC" -ne 0 ] || fail "interrupted build exited 0"
-  pgrep -f "sleep 60" >/dev/null && fail "the RUN step is still running"
+  pgrep -f "sleep $secs" >/dev/null && fail "the RUN step is still running"
   local after; after=$(ls "$TMPDIR" | grep -c '^safebuild\.')
   [ "$after" = "$before" ] || fail "temporary directories left behind"
   [ "$(image_count)" = "$images" ] || fail "the interrupted build left images"
