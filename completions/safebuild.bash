@@ -85,7 +85,8 @@ _safebuild_podman_value() {
 _safebuild_commands='build scan lint push baseline parse fix init version'
 _safebuild_common_value_flags='--format --report --config --fail-on --color --podman
   --baseline --rewrite'
-_safebuild_common_switches='--keep-failed --prune-intermediate -q --quiet -v --verbose -h --help'
+_safebuild_common_switches='--keep-failed --fail-on-skipped --prune-intermediate -q --quiet -v
+  --verbose -h --help'
 _safebuild_storage_flags='--root --runroot --storage-driver --storage-opt'
 
 # Rebuilds the words bash split at ':' and '=' (COMP_WORDBREAKS), so that

@@ -100,6 +100,8 @@ complete -c safebuild -n $common -l rewrite -x -a 'off suggest apply' \
 complete -c safebuild -n $common -l fail-on -x -a 'info low medium high critical' \
     -d 'lowest severity that blocks'
 complete -c safebuild -n $common -l keep-failed -d 'keep a blocked image in storage, untagged'
+complete -c safebuild -n $common -l fail-on-skipped \
+    -d 'anything the scan did not read in full blocks too'
 complete -c safebuild -n $common -l prune-intermediate \
     -d "build: remove the other build stages' images afterwards"
 complete -c safebuild -n $common -l color -x -a 'auto always never' -d 'when to use colour'

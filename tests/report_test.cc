@@ -52,6 +52,19 @@ TEST(Report, PassesWhenFindingsStayBelowFailOn) {
   EXPECT_TRUE(Fails(r));
 }
 
+TEST(Report, WithFailOnSkippedAnythingNotReadInFullFails) {
+  Report r;
+  r.stats = ScanStats{};
+  r.stats->skipped.push_back({"unsupported", "/srv/a.7z", "", 1});
+  EXPECT_FALSE(Fails(r));
+  r.fail_on_skipped = true;
+  EXPECT_TRUE(Fails(r));
+  EXPECT_EQ(ToJson(r)["verdict"], "fail");
+  EXPECT_EQ(ToJson(r)["fail_on_skipped"], true);
+  r.stats->skipped.clear();
+  EXPECT_FALSE(Fails(r));
+}
+
 TEST(Report, IncompleteScanNeverPasses) {
   Report r;
   r.complete = false;

@@ -334,6 +334,7 @@ std::string ReadIidFile(const fs::path& path) {
 Report LintReport(const CommonOptions& common, std::vector<Finding> findings) {
   Report r;
   r.fail_on = common.fail_on;
+  r.fail_on_skipped = common.fail_on_skipped;
   Normalize(findings);
   r.findings = std::move(findings);
   return r;
@@ -497,6 +498,7 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
 
   ScanState state;
   state.report.fail_on = common.fail_on;
+  state.report.fail_on_skipped = common.fail_on_skipped;
   ScanInto(image_id, podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
   AttributeToSource(*rewritten, ContainerfilesFor(inv->files, inv->context),
@@ -594,6 +596,7 @@ int RunScan(const CommonOptions& common_in, const std::vector<std::string>& args
   Podman podman({common.podman, globals});
   ScanState state;
   state.report.fail_on = common.fail_on;
+  state.report.fail_on_skipped = common.fail_on_skipped;
   ScanInto(positionals[0], podman, *scratch, state, *remote);
   if (PendingSignal() != 0) return InterruptedExit();
   Normalize(state.report.findings);
@@ -663,6 +666,7 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
   }
   ScanState state;
   state.report.fail_on = common.fail_on;
+  state.report.fail_on_skipped = common.fail_on_skipped;
   ScanInto(inv->image, podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
   Normalize(state.report.findings);

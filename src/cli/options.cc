@@ -17,6 +17,7 @@ po::options_description CommonDescription() {
       ("report", po::value<std::string>(), "also write the JSON report to FILE")
       ("config", po::value<std::string>(), "policy file (default: .safebuild.json in the context)")
       ("fail-on", po::value<std::string>(), "lowest severity that fails")
+      ("fail-on-skipped", po::bool_switch(), "anything not read in full fails too")
       ("keep-failed", po::bool_switch(), "keep a blocked image in storage")
       ("quiet,q", po::bool_switch(), "only errors and findings")
       ("verbose,v", po::value<int>()->implicit_value(1)->zero_tokens(),
@@ -63,6 +64,9 @@ Status Apply(const po::variables_map& vm, CommonOptions& common) {
     common.fail_on = *sev;
   }
   if (vm.count("keep-failed") && vm["keep-failed"].as<bool>()) common.keep_failed = true;
+  if (vm.count("fail-on-skipped") && vm["fail-on-skipped"].as<bool>()) {
+    common.fail_on_skipped = true;
+  }
   if (vm.count("prune-intermediate") && vm["prune-intermediate"].as<bool>()) {
     common.prune_intermediate = true;
   }
@@ -93,14 +97,16 @@ Status ApplyEnvironment(CommonOptions& common) {
   try {
     auto desc = CommonDescription();
     po::store(po::parse_environment(desc, EnvName), vm);
-    const char* keep = std::getenv("SAFEBUILD_KEEP_FAILED");
-    if (keep != nullptr && std::string_view(keep) != "0" && *keep != '\0') {
-      common.keep_failed = true;
+    for (auto [name, flag] : {std::pair{"SAFEBUILD_KEEP_FAILED", &common.keep_failed},
+                              std::pair{"SAFEBUILD_FAIL_ON_SKIPPED", &common.fail_on_skipped}}) {
+      const char* set = std::getenv(name);
+      if (set != nullptr && std::string_view(set) != "0" && *set != '\0') *flag = true;
     }
   } catch (const po::error& e) {
     return Fail(std::string("environment: ") + e.what());
   }
   vm.erase("keep-failed");
+  vm.erase("fail-on-skipped");
   // One variable at a time, so that a bad value names the variable.
   for (const auto& kv : vm) {
     po::variables_map one;

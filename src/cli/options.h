@@ -20,6 +20,7 @@ struct CommonOptions {
   std::optional<std::string> config_file;  // policy; else .safebuild.json in the context
   Severity fail_on = Severity::kHigh;
   bool keep_failed = false;                // keep a blocked image in storage
+  bool fail_on_skipped = false;            // anything not read in full blocks
   int verbosity = 0;                       // -q: -1, -v: 1, -vv: 2
   std::string color = "auto";              // auto | always | never
   std::string podman = "podman";           // podman binary

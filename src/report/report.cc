@@ -191,6 +191,7 @@ std::string_view ToString(Origin o) { return kOriginNames[static_cast<int>(o)]; 
 
 bool Fails(const Report& report) {
   if (!report.complete) return true;
+  if (report.fail_on_skipped && report.stats && !report.stats->skipped.empty()) return true;
   return std::any_of(report.findings.begin(), report.findings.end(),
                      [&](const Finding& f) {
                        return f.severity >= report.fail_on && f.suppressed.empty();
@@ -211,6 +212,7 @@ nlohmann::json ToJson(const Report& report) {
   j["schema"] = 1;
   j["verdict"] = Fails(report) ? "fail" : "pass";
   j["fail_on"] = ToString(report.fail_on);
+  j["fail_on_skipped"] = report.fail_on_skipped;
   if (report.image) {
     j["image"] = {{"id", report.image->id}, {"tags", report.image->tags}};
   }
@@ -275,7 +277,8 @@ std::string RenderText(const Report& report, const TextStyle& style) {
     out << " in " << report.stats->layers << " layers, " << report.stats->files << " files";
   }
   out << "; verdict: " << (Fails(report) ? "fail" : "pass") << " (--fail-on "
-      << ToString(report.fail_on) << ")\n";
+      << ToString(report.fail_on) << (report.fail_on_skipped ? ", --fail-on-skipped" : "")
+      << ")\n";
   return out.str();
 }
 

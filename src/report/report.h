@@ -46,13 +46,15 @@ struct Report {
   std::optional<ReportImage> image;
   std::vector<Finding> findings;
   Severity fail_on = Severity::kHigh;
+  bool fail_on_skipped = false;      // anything not read in full fails too
   bool complete = true;              // false: a stage could not finish
   std::vector<std::string> errors;   // why it is incomplete
   std::optional<ScanStats> stats;
   std::optional<uint64_t> baselined;  // with --baseline: accepted findings left out
 };
 
-/// "fail" when a finding reaches fail_on or the report is incomplete.
+/// "fail" when a finding reaches fail_on, the report is incomplete, or, with
+/// fail_on_skipped, the scan did not read something in full.
 bool Fails(const Report& report);
 
 nlohmann::json ToJson(const Report& report);

@@ -68,6 +68,7 @@ expect_eq "bash: --re → --report, --rewrite" "$(comp safebuild --re)" \
   "$(printf '%s\n' --report --rewrite)"
 expect_has "bash: --report completes files" "$(comp safebuild --report '')" report.json
 expect_has "bash: options before the command" "$(comp safebuild -)" --keep-failed
+expect_has "bash: --fail-on-skipped" "$(comp safebuild -)" --fail-on-skipped
 expect_has "bash: --version before the command" "$(comp safebuild --ver)" --version
 expect_eq "bash: the command after options and their values" \
   "$(comp safebuild --format json -q --report r.json bu)" build
