@@ -580,6 +580,49 @@ TEST(Detector, IgnoresPackageSpecsSelfNamedSamplesAndAdjacentStrings) {
              "4twFt5NiznN84AWoo1d7KO1T_yoc0Z6XOpOVswacPZg\n");
 }
 
+// Found by a second hunt: 613 npm packages (@aws-sdk, prisma, effect,
+// typeorm, dotenv) and Debian's info pages, fpc sources and docs.
+TEST(Detector, IgnoresCursorsSchemesSigilsTemplatesAndIndexEntries) {
+  ExpectNone(" *   NextContinuationToken: \"1w41l63U0xa8q7smH50vCxyTQqdxo69O3EmK28Bi5PcROI4wI/"
+             "EyIJg==\",\n");
+  ExpectNone("  nextPageToken: 'CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA'\n");
+  ExpectNone("export const S3_EXPRESS_AUTH_SCHEME = \"sigv4-s3express\";\n");
+  ExpectNone("nextLastSignificantToken = \"?NonExpressionParenEnd\"\n");
+  ExpectNone(" *   apiKey: \"12345-abcde\"\n");
+  ExpectNone("const u = \"postgresql://johndoe:randompassword@localhost:5432/mydb\"\n");
+  ExpectNone("like dotenv://:key_7890@dotenvx.com/vault/.env.vault\n");
+  ExpectNone("      password: \"Admin12345\",\n");
+  ExpectNone("  DBUS_ERROR_AUTH_FAILED = 'org.freedesktop.DBus.Error.AuthFailed';\n");
+  ExpectNone("* pass8: Combination.\n");
+  ExpectNone("/etc/passwd:eli:x:2098:1000:Eli Smith:/home/eli:/bin/bash\n");
+  const std::string bearer = "Authorization: Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9x\n";
+  ExpectOnly(bearer, "bearer-token", Severity::kLow, "eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9x",
+             "/usr/share/doc/docker-registry/spec/auth/jwt.md");
+  // Their real counterparts are still found.
+  ExpectOnly("DB_PASSWORD=Admin82647\n", "generic-secret-assignment", Severity::kHigh,
+             "Admin82647");
+  ExpectOnly("const u = \"postgresql://app:Zq83kLp2Xw9R@db:5432/app\"\n", "url-credentials",
+             Severity::kHigh, "Zq83kLp2Xw9R");
+}
+
+// WordPress salts, Rails' secret_key_base in hex, setx /M.
+TEST(Detector, FindsWordPressSaltsHexSecretsAndMachineWideSetx) {
+  const std::string salt =
+      fake::Random(fake::kBase64, 40) + "!|<{" + fake::Random(fake::kBase62, 20);
+  for (std::string_view name : {"AUTH_KEY", "LOGGED_IN_KEY", "NONCE_SALT", "SECURE_AUTH_SALT"}) {
+    ExpectOnly("define( '" + std::string(name) + "', '" + salt + "' );\n",
+               "generic-secret-assignment", Severity::kHigh, salt, "/var/www/html/wp-config.php");
+  }
+  ExpectNone("define( 'LOGGED_IN_KEY', 'put your unique phrase here' );\n",
+             "/var/www/html/wp-config-sample.php");
+  const std::string hex = fake::Random(fake::kHexDigits, 128);
+  ExpectOnly("production:\n  secret_key_base: " + hex + "\n", "generic-secret-assignment",
+             Severity::kHigh, hex, "/app/config/secrets.yml");
+  ExpectNone("commit_token: " + fake::Random(fake::kHexDigits, 40) + "\n");
+  ExpectOnly("setx /M DB_PASSWORD Kq82hZp4Lw9xT3\n", "generic-secret-assignment",
+             Severity::kHigh, "Kq82hZp4Lw9xT3");
+}
+
 // RFC 6750's bearer token, wg(8)'s and systemd.netdev(5)'s WireGuard keys.
 TEST(Detector, IgnoresTokensAndKeysOfStandardsAndManuals) {
   ExpectNone("curl --oauth2-bearer \"mF_9.B5f-4.1JqM\" https://example.com\n");

@@ -10,6 +10,7 @@
 #include "detect/filters.h"
 
 #include <algorithm>
+#include <span>
 #include <array>
 #include <optional>
 #include <string>
@@ -173,6 +174,31 @@ bool IsTemplateReference(std::string_view v) {
 // Segments are split at - _ . and whitespace only, and must be cased as
 // people write words ("fake", "FAKE", "Fake"): in base64 ("MOCk/…") or a
 // random token ("…_NUll") such a segment is chance.
+// "1234", "12345", "7890", "4567": four to six digits counting up.
+bool IsCountingDigits(std::string_view s) {
+  if (s.size() < 4 || s.size() > 6 || !AllOf(s, IsDigit)) return false;
+  for (size_t i = 1; i < s.size(); ++i) {
+    if (s[i] != (s[i - 1] == '9' ? '0' : static_cast<char>(s[i - 1] + 1))) return false;
+  }
+  return true;
+}
+
+// "Admin12345", "root1234", "secret123": a placeholder word and counting
+// digits, the password of a template or a tutorial.
+bool IsWordAndCountingDigits(std::string_view v, std::span<const std::string_view> words) {
+  size_t digits = v.size();
+  while (digits > 0 && IsDigit(v[digits - 1])) --digits;
+  std::string_view tail = v.substr(digits);
+  if (digits == 0 || tail.size() < 3 || (tail.size() < 4 && !StartsWith(tail, "123"))) {
+    return false;
+  }
+  if (tail.size() >= 4 && !IsCountingDigits(tail.substr(0, std::min<size_t>(tail.size(), 6)))) {
+    return false;
+  }
+  std::string word = ToLower(v.substr(0, digits));
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
 bool HasPlaceholderSegment(std::string_view v) {
   auto joint = [](char c) {
     return c == '-' || c == '_' || c == '.' || c == ' ' || c == '\t';
@@ -185,7 +211,8 @@ bool HasPlaceholderSegment(std::string_view v) {
     bool capitalized = !seg.empty() && IsUpper(seg[0]) &&
                        AllOf(seg.substr(1), IsLower);
     bool cased = AllOf(seg, IsLower) || AllOf(seg, IsUpper) || capitalized;
-    if (!seg.empty() && (cased || AllOf(seg, IsDigit))) {  // "key_1234"
+    if (IsCountingDigits(seg)) return true;  // "key_1234", "12345-abcde", "key_7890"
+    if (!seg.empty() && cased) {
       std::string lower = ToLower(seg);
       for (std::string_view w : kPlaceholderSegments) {
         if (lower == w) return true;
@@ -334,7 +361,7 @@ constexpr std::string_view kReferenceSuffixes[] = {
     "manager", "mapstructure", "max", "method", "min", "mode", "name",
     "path", "pattern", "placeholder", "policy", "port", "prefix", "prompt",
     "protobuf", "provider", "ref", "regex", "required", "rotation", "sample",
-    "scope", "scopes", "size", "sock", "socket", "stdin", "store", "suffix",
+    "scheme", "scope", "scopes", "size", "sock", "socket", "stdin", "store", "suffix",
     "template", "timeout", "toml", "ttl", "type", "uri", "url", "user",
     "username", "var", "variable", "version", "xml", "yaml"};
 
@@ -514,6 +541,17 @@ bool NameSuggestsSecret(std::string_view name) {
   if (pieces.empty()) return false;
   for (std::string_view s : kReferenceSuffixes) {
     if (pieces.back() == s) return false;
+  }
+  // A page's cursor ("NextContinuationToken", "nextPageToken"), a lexer's
+  // token ("nextLastSignificantToken"), an error's name
+  // ("DBUS_ERROR_AUTH_FAILED"): names with these pieces hold no secret.
+  static constexpr std::string_view kNotSecretPieces[] = {
+      "continuation", "next", "page", "pagination", "cursor", "sync", "error",
+      "failed", "failure", "invalid", "missing", "expired", "last", "significant"};
+  for (const std::string& p : pieces) {
+    for (std::string_view s : kNotSecretPieces) {
+      if (p == s) return false;
+    }
   }
   return true;
 }
@@ -865,7 +903,8 @@ bool IsPlaceholder(std::string_view value) {
   for (std::string_view f : detect::kPlaceholderFragments) {
     if (detect::Contains(lower, f)) return true;
   }
-  return detect::HasPlaceholderSegment(v) || detect::IsRepetitive(v);
+  return detect::HasPlaceholderSegment(v) || detect::IsRepetitive(v) ||
+         detect::IsWordAndCountingDigits(v, detect::kPlaceholderWords);
 }
 
 }  // namespace safebuild

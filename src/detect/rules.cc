@@ -221,7 +221,10 @@ bool IsExampleUrlPassword(std::string_view password) {
     std::string_view w = pieces[0];
     std::string lower = ToLower(w);
     bool cased = w.substr(1) == std::string_view(lower).substr(1);
-    return w.size() <= kMaxWord && cased;
+    // "johndoe:randompassword@localhost": words run together, in lower case.
+    const bool run =
+        lower == w && (LooksLikeWords(w) || lower.find("password") != std::string::npos);
+    return (w.size() <= kMaxWord && cased) || run;
   }
   return std::all_of(pieces.begin(), pieces.end(), [](std::string_view p) {
     return IsPlaceholder(p) || LooksLikeWords(p);
@@ -460,7 +463,9 @@ bool ValidateEncodedDockerConfig(Candidate& c) {
 // stands for the token in documentation.
 bool ValidateBearer(Candidate& c) {
   std::string_view v = c.value();
-  return !IsPlaceholder(v) && !IsUpperIdentifier(v) && LooksRandom(v);
+  if (IsPlaceholder(v) || IsUpperIdentifier(v) || !LooksRandom(v)) return false;
+  DemoteInPackageDocs(c, "bearer token in a package's documentation (an example: low)");
+  return true;
 }
 
 // Keys whose values a specific rule judges (docker config "auth", npmrc
@@ -568,6 +573,26 @@ bool IsAddressLike(std::string_view v) {
          std::count(v.begin(), v.end(), ':') >= 2;
 }
 
+// Rails' "secret_key_base: <128 hex>", Flask's SECRET_KEY = "<hex>": a
+// secret or password written in hex, where the gate takes hex for a digest.
+bool IsHexSecret(const Candidate& c) {
+  constexpr size_t kMinHex = 32;
+  std::string name = ToLower(c.name);
+  std::string_view v = c.value();
+  return v.size() >= kMinHex && IsHexDigest(v) && !IsPlaceholder(v) && Entropy(v) >= 3.0 &&
+         (name.find("secret") != std::string::npos || name.find("password") != std::string::npos);
+}
+
+// WordPress's wp-config.php: eight keys and salts, 64 printable characters
+// each; "put your unique phrase here" is the sample file's placeholder.
+bool ValidateWordPressSalt(Candidate& c) {
+  Unquote(c);
+  std::string_view v = c.value();
+  constexpr size_t kMinSalt = 16;
+  return v.size() >= kMinSalt && !IsPlaceholder(v) && v != "put your unique phrase here" &&
+         Entropy(v) >= 3.5;
+}
+
 // A dependency in package.json: "auth0-legacy": "npm:auth0@^4.37.1".
 bool IsPackageSpec(std::string_view v) {
   for (std::string_view prefix : {"npm:", "github:", "file:", "workspace:", "link:", "portal:",
@@ -606,6 +631,9 @@ bool ProseFollows(const Candidate& c) {
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
   if (NameIsSourceFile(c.name)) return false;
+  // "/etc/passwd:eli:x:2098": a path, not a key.
+  const size_t name_at = static_cast<size_t>(c.name.data() - c.text.data());
+  if (name_at > 0 && c.text[name_at - 1] == '/') return false;
   // "credential.https://host.helper": the ':' ends a URL's scheme, not a
   // key (git's per-URL settings name the URL in the key).
   if (c.begin > 0 && c.text[c.begin - 1] == ':' && c.value().starts_with("//")) return false;
@@ -626,13 +654,25 @@ bool ValidateGeneric(Candidate& c) {
   // (systemd), "::1" (IPv6): no password.
   const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');
   if (scope || IsAddressLike(v) || IsPackageSpec(v) || NamesItself(c)) return false;
+  // "* pass8: Combination.": an index entry or a sentence, a capitalised
+  // word and a stop.
+  if (c.end - c.begin == with_quotes && v.size() > 2 && (v.back() == '.' || v.back() == ',')) {
+    std::string_view word = v.substr(0, v.size() - 1);
+    auto lower = [](char ch) { return ch >= 'a' && ch <= 'z'; };
+    const bool capitalised = word[0] >= 'A' && word[0] <= 'Z' &&
+                             std::all_of(word.begin() + 1, word.end(), lower);
+    if (capitalised || LooksLikeWords(word)) return false;
+  }
+  // "?NonExpressionParenEnd", "#ParenStart": a sigil before an identifier.
+  const size_t sigils = std::min(v.find_first_not_of("?#!@$%&*^~"), v.size());
+  if (sigils > 0 && sigils < v.size() && LooksLikeIdentifier(v.substr(sigils))) return false;
   // '= ",DuplicateBinding:"': the quotes close one string and open the
   // next; a value's closing quote is never followed by a letter.
   const bool quoted = c.end - c.begin != with_quotes;
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (c.end - c.begin == with_quotes && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
-      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
+      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
     return false;
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
@@ -779,6 +819,11 @@ constexpr Pattern kContextPatterns[] = {
      "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
+    {"generic-secret-assignment", kHigh, "WordPress authentication key or salt",
+     "define",
+     R"(define\([ \t]*['"](?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)['"][ \t]*,[ \t]*)"
+     R"(('[^'\r\n]*'|"[^"\r\n]*"))",
+     kAnything, 0, ValidateWordPressSalt, true},
     // define('NAME', VALUE), x['NAME'] = VALUE, key="NAME" value=VALUE.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
@@ -789,7 +834,7 @@ constexpr Pattern kContextPatterns[] = {
     // Windows.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     R"((?i:env|setx)[ \t]+()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     R"((?i:env|setx)[ \t]+(?:/[Mm][ \t]+)?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
      R"()[ \t]+([^\s\\][^\r\n]*))",
      Before::kLineStart, 1, ValidateGeneric, true},
     // --password VALUE on a command line.
