@@ -145,6 +145,23 @@ TEST(BoundedDecoder, ALaterFrameWithALargerWindowIsRefusedToo) {
   EXPECT_EQ(out.error(), "a zstd frame needs 256 MiB to decode, more than 130 MiB");
 }
 
+// liblzma may end one stream and meet the next one's dictionary in one
+// call: the bytes of the first come out before the refusal.
+TEST(BoundedDecoder, EveryByteBeforeARefusedStreamComesOutFirst) {
+  const std::string a = Text(900000, 11);
+  for (const std::string& packed :
+       {Compress(a, Filter::kXz) + test::WithXzDict(Compress("b", Filter::kXz), 32),
+        Compress(a, Filter::kZstd) + test::WithZstdWindow(Compress("b", Filter::kZstd), 18)}) {
+    BoundedDecoder decoder(CodecOf(packed), Blocks(packed, 1 << 20));
+    std::string got;
+    Expected<std::string_view> block = decoder.Read();
+    for (; block && !block->empty(); block = decoder.Read()) got.append(*block);
+    ASSERT_FALSE(block);
+    EXPECT_TRUE(decoder.refused());
+    EXPECT_EQ(got, a);
+  }
+}
+
 TEST(BoundedDecoder, AWindowWithinThePoolIsGrantedAndHeldUntilTheDecoderEnds) {
   const std::string text = Text(500000, 6);
   for (const std::string& packed :

@@ -166,6 +166,39 @@ TEST(NestedTest, AnXzOrZstdWindowOverTheDecoderPoolIsSkippedForMemory) {
   EXPECT_TRUE(ok.result.skipped.empty());
 }
 
+// A token at the very end of the first stream, then a stream refused for
+// memory: the token is found, and the refusal named.
+TEST(NestedTest, TheBytesBeforeARefusedStreamAreAllRead) {
+  std::string text;
+  for (int i = 0; text.size() < (3u << 20); ++i) text += std::to_string(i) + "\n";
+  text += "token=Kq82hZp4Lw9xT3\n";
+  for (auto [name, packed] :
+       {std::pair<std::string, std::string>{
+            "/srv/cat.xz", test::Compress(text, Filter::kXz) +
+                               test::WithXzDict(test::Compress("x", Filter::kXz), 32)},
+        {"/srv/cat.zst", test::Compress(text, Filter::kZstd) +
+                             test::WithZstdWindow(test::Compress("x", Filter::kZstd), 18)}}) {
+    Walked w = Walk(name, packed);
+    ASSERT_EQ(w.contents.size(), 1u) << name;
+    EXPECT_EQ(w.contents[0], text) << name;
+    EXPECT_EQ(w.Skips(), (Strings{"memory:cat"})) << name;
+  }
+}
+
+// A member cut short: what came before the cut is read to its last byte,
+// where a read that failed used to drop all it had copied (up to a window).
+TEST(NestedTest, AMemberCutShortIsReadUpToTheCut) {
+  std::string text;
+  for (int i = 0; text.size() < (6u << 20); ++i) text += "line " + std::to_string(i * 7919) + "\n";
+  const std::string tgz = test::Compress(test::MakeTar({File("data.txt", text)}), Filter::kGzip);
+  Walked w = Walk("/srv/cut.tar.gz", tgz.substr(0, tgz.size() * 9 / 10));
+  ASSERT_EQ(w.contents.size(), 1u);
+  const std::string& got = w.contents[0];
+  EXPECT_EQ(got, text.substr(0, got.size()));
+  EXPECT_GT(got.size(), text.size() * 85 / 100);
+  EXPECT_EQ(w.Skips(), (Strings{"unreadable:data.txt"}));
+}
+
 // The first frame is small, the second declares 256 MiB: the members before
 // it are read, the member it cuts and the archive itself are named.
 TEST(NestedTest, AZstdFrameOverThePoolMidArchiveNamesTheArchive) {

@@ -169,6 +169,7 @@ Status BoundedDecoder::Grant(uint64_t window) {
 }
 
 Expected<std::string_view> BoundedDecoder::Read() {
+  if (!error_.empty()) return Fail(error_);
   if (out_end_) return std::string_view();
   out_.resize(kOutBlock);
   return codec_ == Codec::kZstd ? ReadZstd() : ReadXz();
@@ -192,17 +193,25 @@ Expected<std::string_view> BoundedDecoder::ReadXz() {
       out_end_ = true;
       break;
     }
+    std::string error;
     if (r == LZMA_MEMLIMIT_ERROR) {
       const uint64_t need = lzma_memusage(&s);
-      if (Status g = Grant(need); !g) return Fail(g.error());
-      lzma_memlimit_set(&s, need);
+      if (Status g = Grant(need); !g) {
+        error = g.error();
+      } else {
+        lzma_memlimit_set(&s, need);
+      }
     } else if (r == LZMA_BUF_ERROR) {
-      return Fail(std::string("truncated ") + name + " stream");
+      error = std::string("truncated ") + name + " stream";
     } else if (r == LZMA_OPTIONS_ERROR) {
-      return Fail(std::string(name) + " stream with options this decoder does not support");
+      error = std::string(name) + " stream with options this decoder does not support";
     } else if (r != LZMA_OK) {
-      return Fail(std::string("corrupt ") + name + " stream");
+      error = std::string("corrupt ") + name + " stream";
     }
+    if (error.empty()) continue;
+    if (s.avail_out == out_.size()) return Fail(error);
+    error_ = error;  // the bytes before it first
+    break;
   }
   return std::string_view(out_.data(), out_.size() - s.avail_out);
 }
@@ -236,7 +245,12 @@ Expected<std::string_view> BoundedDecoder::ReadZstd() {
     ZSTD_inBuffer in{in_.data() + in_pos_, in_.size() - in_pos_, 0};
     size_t r = ZSTD_decompressStream(zstd_->d, &out, &in);
     in_pos_ += in.pos;
-    if (ZSTD_isError(r)) return Fail(std::string("corrupt zstd stream: ") + ZSTD_getErrorName(r));
+    if (ZSTD_isError(r)) {
+      std::string error = std::string("corrupt zstd stream: ") + ZSTD_getErrorName(r);
+      if (out.pos == 0) return Fail(error);
+      error_ = error;  // the bytes before it first
+      break;
+    }
     if (r == 0) {
       zstd_->frame_start = true;  // the frame is decoded and flushed
     } else if (out.pos == 0 && in.pos == 0 && in_end_ && in_pos_ == in_.size()) {

@@ -79,7 +79,8 @@ class BoundedDecoder {
   BoundedDecoder& operator=(const BoundedDecoder&) = delete;
 
   /// The next decoded bytes, valid until the next call; empty at the end.
-  /// A truncated or corrupt stream is an error.
+  /// A truncated or corrupt stream is an error, given by the call after
+  /// the one that hands out the bytes decoded before it.
   Expected<std::string_view> Read();
 
   /// The last error was a window over the pool: the stream is sound, but
@@ -110,6 +111,7 @@ class BoundedDecoder {
   uint64_t granted_ = 0;  // from the pool; 0 while the window is free
   uint64_t packed_ = 0;
   bool refused_ = false;
+  std::string error_;  // for the next call: bytes came before it
 };
 
 }  // namespace safebuild

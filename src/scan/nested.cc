@@ -312,6 +312,21 @@ class Walker {
     uint64_t unpacked = 0;
     bool ratio_cut = false;  // a member hit the ratio limit: the rest is unread
     const BoundedDecoder* decoder = nullptr;  // xz, lzma or zstd under it
+    // The current member's data, block by block (see ReadData).
+    const char* block = nullptr;
+    size_t block_left = 0;
+    uint64_t block_at = 0;    // where `block` lies in the member
+    uint64_t member_pos = 0;  // bytes handed out, holes included
+    bool blocks_end = false;
+    bool failed = false;  // an error came after bytes that were handed out
+
+    void StartMember() {
+      block_left = 0;
+      block_at = 0;
+      member_pos = 0;
+      blocks_end = false;
+      failed = false;
+    }
 
     // Why it could not be read: a window over the decoder pool, or a fault.
     SkipReason Unread() const {
@@ -333,6 +348,7 @@ class Walker {
   enum class Cut { kNone, kMember, kRatio, kBudget };
 
   bool Next(Level& level, archive_entry* e, int depth);
+  static la_ssize_t ReadData(Level& level, char* buf, size_t size);
   void NameUnread(const Level& level);
   MemberRead StartMember(const Level& level) const;
   size_t Pull(Level& level, MemberRead& m, char* buf, size_t size);
@@ -365,6 +381,60 @@ Walker::MemberRead Walker::StartMember(const Level& level) const {
   return m;
 }
 
+// Up to `size` bytes of the member, as archive_read_data gives them (the
+// holes of a sparse member as zeros), but from archive_read_data_block: on
+// an error, archive_read_data drops what it copied in that call, and a
+// stream cut short or refused for memory would lose its last bytes. These
+// come first; the error comes with the next call. -1 on an error.
+la_ssize_t Walker::ReadData(Level& level, char* buf, size_t size) {
+  if (level.failed) return -1;
+  size_t done = 0;
+  while (done < size) {
+    if (level.block_left == 0 && level.member_pos >= level.block_at) {
+      if (level.blocks_end) break;
+      const void* block = nullptr;
+      size_t n = 0;
+      la_int64_t offset = 0;
+      const int r = archive_read_data_block(level.a, &block, &n, &offset);
+      if (r == ARCHIVE_EOF) {
+        // A sparse member that ends in a hole: the end is its full size.
+        level.blocks_end = true;
+        if (offset > 0 && static_cast<uint64_t>(offset) > level.member_pos) {
+          level.block_left = 0;
+          level.block_at = static_cast<uint64_t>(offset);
+          continue;
+        }
+        break;
+      }
+      if (r < ARCHIVE_WARN || offset < 0 || static_cast<uint64_t>(offset) < level.member_pos) {
+        level.failed = true;
+        break;
+      }
+      level.block = static_cast<const char*>(block);
+      level.block_left = n;
+      level.block_at = static_cast<uint64_t>(offset);
+      continue;
+    }
+    if (level.member_pos < level.block_at) {  // a hole
+      const size_t zeros =
+          static_cast<size_t>(std::min<uint64_t>(size - done, level.block_at - level.member_pos));
+      std::fill_n(buf + done, zeros, '\0');
+      done += zeros;
+      level.member_pos += zeros;
+      continue;
+    }
+    const size_t n = std::min(size - done, level.block_left);
+    std::copy_n(level.block, n, buf + done);
+    level.block += n;
+    level.block_left -= n;
+    level.block_at += n;
+    level.member_pos += n;
+    done += n;
+  }
+  if (done == 0 && level.failed) return -1;
+  return static_cast<la_ssize_t>(done);
+}
+
 // Up to `size` bytes of the member into `buf`, never past its cap; 0 at its
 // end. At the cap one byte more is asked for, to learn whether the limit
 // cut anything.
@@ -372,13 +442,13 @@ size_t Walker::Pull(Level& level, MemberRead& m, char* buf, size_t size) {
   if (m.error || m.more) return 0;
   if (m.got >= m.cap) {
     char probe = 0;
-    la_ssize_t n = archive_read_data(level.a, &probe, 1);
+    la_ssize_t n = ReadData(level, &probe, 1);
     m.error = n < 0;
     m.more = n > 0;
     return 0;
   }
   size_t want = static_cast<size_t>(std::min<uint64_t>(size, m.cap - m.got));
-  la_ssize_t n = archive_read_data(level.a, buf, want);
+  la_ssize_t n = ReadData(level, buf, want);
   if (n < 0) m.error = true;
   if (n <= 0) return 0;
   m.got += static_cast<uint64_t>(n);
@@ -491,6 +561,7 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
     Skip(SkipReason::kUnreadable, full);
     return true;
   }
+  level.StartMember();
   MemberRead m = StartMember(level);
   PoolGrant grant;
   if (IsZipxMember(level.a)) {
