@@ -211,7 +211,7 @@ TEST(NestedTest, AZstdFrameOverThePoolMidArchiveNamesTheArchive) {
 }
 
 void PutLe(std::string& out, uint64_t value, int bytes) {
-  for (int i = 0; i < bytes; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+  for (int i = 0; i < bytes; ++i) out += static_cast<char>(i < 8 ? (value >> (8 * i)) & 0xff : 0);
 }
 
 // A zip of one member packed with LZMA (method 14, as zipx writes it), its
