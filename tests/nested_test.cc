@@ -189,7 +189,9 @@ TEST(NestedTest, TheBytesBeforeARefusedStreamAreAllRead) {
 // where a read that failed used to drop all it had copied (up to a window).
 TEST(NestedTest, AMemberCutShortIsReadUpToTheCut) {
   std::string text;
-  for (int i = 0; text.size() < (6u << 20); ++i) text += "line " + std::to_string(i * 7919) + "\n";
+  for (uint64_t i = 0; text.size() < (6u << 20); ++i) {
+    text += "line " + std::to_string(i * 7919) + "\n";
+  }
   const std::string tgz = test::Compress(test::MakeTar({File("data.txt", text)}), Filter::kGzip);
   Walked w = Walk("/srv/cut.tar.gz", tgz.substr(0, tgz.size() * 9 / 10));
   ASSERT_EQ(w.contents.size(), 1u);
