@@ -46,6 +46,15 @@ Expected<std::string> DecodeAll(BoundedDecoder& decoder) {
   }
 }
 
+// Decoding `packed` to its end is refused for memory, with `error`.
+void ExpectRefused(Codec codec, const std::string& packed, std::string_view error) {
+  BoundedDecoder decoder(codec, Blocks(packed));
+  Expected<std::string> out = DecodeAll(decoder);
+  ASSERT_FALSE(out);
+  EXPECT_TRUE(decoder.refused());
+  EXPECT_EQ(out.error(), error);
+}
+
 Expected<std::string> Decode(Codec codec, const std::string& bytes, size_t block = 4096) {
   BoundedDecoder decoder(codec, Blocks(bytes, block));
   return DecodeAll(decoder);
@@ -80,12 +89,8 @@ TEST(BoundedDecoder, DecodesLzmaAndRefusesADictionaryOverThePool) {
   Expected<std::string> out = Decode(Codec::kLzma, test::LzmaAlone(text));
   ASSERT_TRUE(out) << out.error();
   EXPECT_EQ(*out, text);
-  const std::string big = test::LzmaAlone(text, 1u << 30);
-  BoundedDecoder decoder(Codec::kLzma, Blocks(big));
-  Expected<std::string> refused = DecodeAll(decoder);
-  ASSERT_FALSE(refused);
-  EXPECT_TRUE(decoder.refused());
-  EXPECT_EQ(refused.error(), "an lzma stream needs 1025 MiB to decode, more than 130 MiB");
+  ExpectRefused(Codec::kLzma, test::LzmaAlone(text, 1u << 30),
+                "an lzma stream needs 1025 MiB to decode, more than 130 MiB");
 }
 
 TEST(BoundedDecoder, DecodesXzAndZstdWhateverTheBlockSize) {
@@ -136,13 +141,10 @@ TEST(BoundedDecoder, AWindowLargerThanThePoolIsRefusedBeforeItDecodes) {
 
 TEST(BoundedDecoder, ALaterFrameWithALargerWindowIsRefusedToo) {
   const std::string a = Text(600000, 5);
-  const std::string packed =
-      Compress(a, Filter::kZstd) + test::WithZstdWindow(Compress("b", Filter::kZstd), 18);
-  BoundedDecoder decoder(Codec::kZstd, Blocks(packed));
-  Expected<std::string> out = DecodeAll(decoder);
-  ASSERT_FALSE(out);
-  EXPECT_TRUE(decoder.refused());
-  EXPECT_EQ(out.error(), "a zstd frame needs 256 MiB to decode, more than 130 MiB");
+  ExpectRefused(
+      Codec::kZstd,
+      Compress(a, Filter::kZstd) + test::WithZstdWindow(Compress("b", Filter::kZstd), 18),
+      "a zstd frame needs 256 MiB to decode, more than 130 MiB");
 }
 
 // liblzma may end one stream and meet the next one's dictionary in one

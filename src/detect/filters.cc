@@ -104,7 +104,7 @@ constexpr std::string_view kPlaceholderFragments[] = {
 // Three-letter words ("foo", "tbd") hit URL-safe tokens about once in 10^4.
 constexpr std::string_view kPlaceholderSegments[] = {
     "fake", "test", "dummy", "sample", "demo", "xxxx", "todo", "fixme",
-    "none", "null", "mock", "here", "your", "1234", "123456"};
+    "none", "null", "mock", "here", "your"};
 
 std::string_view Unquote(std::string_view v) {
   v = Trim(v);

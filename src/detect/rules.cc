@@ -31,9 +31,6 @@ bool IsPemBodyExtra(char c) {
          std::string_view::npos;
 }
 
-// A key block from the documentation ("...", "<your key>") or a BEGIN/END
-// pair around binary junk is no key: require enough base64 that is not one
-// repeated character.
 // The size a DER structure ("MII…": a SEQUENCE, as every PKCS#1, SEC1 and
 // PKCS#8 key is) declares in its first bytes, header included; 0 when the
 // base64 does not start with one.
@@ -49,6 +46,9 @@ size_t DeclaredDerSize(std::string_view base64) {
   return size + 2 + octets;
 }
 
+// A key block from the documentation ("...", "<your key>") or a BEGIN/END
+// pair around binary junk is no key: require enough base64 that is not one
+// repeated character.
 bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
   if (body.find("...") != std::string_view::npos ||
       body.find("…") != std::string_view::npos) {
@@ -654,9 +654,10 @@ bool ValidateGeneric(Candidate& c) {
   // (systemd), "::1" (IPv6): no password.
   const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');
   if (scope || IsAddressLike(v) || IsPackageSpec(v) || NamesItself(c)) return false;
+  const bool quoted = c.end - c.begin != with_quotes;
   // "* pass8: Combination.": an index entry or a sentence, a capitalised
   // word and a stop.
-  if (c.end - c.begin == with_quotes && v.size() > 2 && (v.back() == '.' || v.back() == ',')) {
+  if (!quoted && v.size() > 2 && (v.back() == '.' || v.back() == ',')) {
     std::string_view word = v.substr(0, v.size() - 1);
     auto lower = [](char ch) { return ch >= 'a' && ch <= 'z'; };
     const bool capitalised = word[0] >= 'A' && word[0] <= 'Z' &&
@@ -668,9 +669,8 @@ bool ValidateGeneric(Candidate& c) {
   if (sigils > 0 && sigils < v.size() && LooksLikeIdentifier(v.substr(sigils))) return false;
   // '= ",DuplicateBinding:"': the quotes close one string and open the
   // next; a value's closing quote is never followed by a letter.
-  const bool quoted = c.end - c.begin != with_quotes;
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
-  if (c.end - c.begin == with_quotes && ProseFollows(c)) return false;
+  if (!quoted && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
     return false;
@@ -692,12 +692,15 @@ bool ValidateQuotedName(Candidate& c) {
   while (!before.empty() && (before.back() == ' ' || before.back() == '\t')) {
     before.remove_suffix(1);
   }
+  // Only what ends `before` matters: "(", "[", "key=", "name=".
+  const std::string opener =
+      ToLower(before.substr(before.size() - std::min<size_t>(5, before.size())));
   const size_t after = c.text.find_first_not_of(" \t", end + 1);
   const char next = after == std::string_view::npos ? '\0' : c.text[after];
-  const bool call = next == ',' && EndsWith(before, "(");
-  const bool subscript = next == ']' && EndsWith(before, "[");
+  const bool call = next == ',' && EndsWith(opener, "(");
+  const bool subscript = next == ']' && EndsWith(opener, "[");
   const bool xml = (next == 'v' || next == 'V') &&
-                   (EndsWith(ToLower(before), "key=") || EndsWith(ToLower(before), "name="));
+                   (EndsWith(opener, "key=") || EndsWith(opener, "name="));
   return (call || subscript || xml) && ValidateGeneric(c);
 }
 

@@ -269,9 +269,6 @@ bool ValidateJwt(Candidate& c) {
   return true;
 }
 
-// ~/.kaggle/kaggle.json, as Kaggle writes it: {"username":"…","key":"<32 hex>"}.
-bool ValidateKaggle(Candidate& c) { return !IsPlaceholder(c.value()) && ValidateToken(c); }
-
 // Twitter app-only bearer tokens start with a run of 'A's; the rest is
 // percent-encoded base64, which a zero-filled base64 blob never is.
 bool ValidateTwitterBearer(Candidate& c) {
@@ -668,10 +665,11 @@ constexpr Pattern kTokens[] = {
     Token("jwt", "JSON Web Token", "eyJ",
           R"((eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{16,}))" SB_END_URL,
           ValidateJwt, kHigh),
+    // ~/.kaggle/kaggle.json, as Kaggle writes it: {"username":"…","key":"<32 hex>"}.
     Keyed("kaggle-api-key", "Kaggle API key (kaggle.json)", "\"username\"",
           R"re("username"[ \t]*:[ \t]*"[^"\r\n]{1,64}"[ \t]*,[ \t\r\n]*"key"[ \t]*:)re"
           R"re([ \t]*"([0-9a-f]{32})")re",
-          ValidateKaggle, kHigh),
+          ValidateToken, kHigh),
     Token("mapbox-secret-token", "Mapbox secret access token", "sk.eyJ1Ijoi",
           R"((sk\.eyJ1Ijoi[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{22}))" SB_END_URL,
           ValidateMapbox),

@@ -99,10 +99,10 @@ PoolGrant::~PoolGrant() {
   if (bytes_ > 0) DecoderPool::Get().Release(bytes_);
 }
 
-bool PoolGrant::Take(uint64_t bytes) {
-  if (bytes <= kFreeWindow) return true;
-  if (!DecoderPool::Get().Acquire(bytes)) return false;
-  bytes_ += bytes;
+bool PoolGrant::GrowTo(uint64_t bytes) {
+  if (bytes <= kFreeWindow || bytes <= bytes_) return true;
+  if (!DecoderPool::Get().Acquire(bytes - bytes_)) return false;
+  bytes_ = bytes;
   return true;
 }
 
@@ -133,11 +133,7 @@ BoundedDecoder::BoundedDecoder(Codec codec, Next next) : codec_(codec), next_(st
   }
 }
 
-BoundedDecoder::~BoundedDecoder() {
-  xz_.reset();
-  zstd_.reset();
-  if (granted_ > 0) DecoderPool::Get().Release(granted_);
-}
+BoundedDecoder::~BoundedDecoder() = default;
 
 Status BoundedDecoder::Fill() {
   if (in_pos_ > 0) {
@@ -148,24 +144,17 @@ Status BoundedDecoder::Fill() {
   if (!block) return Fail(block.error());
   if (block->empty()) in_end_ = true;
   in_.append(*block);
-  packed_ += block->size();
   return Ok{};
 }
 
-// The decoder keeps the largest window it has needed until it is freed, so
-// its grant only grows.
 Status BoundedDecoder::Grant(uint64_t window) {
-  if (window <= kFreeWindow || window <= granted_) return Ok{};
+  if (grant_.GrowTo(window)) return Ok{};
+  refused_ = true;
   const char* what = codec_ == Codec::kXz     ? "an xz stream"
                      : codec_ == Codec::kLzma ? "an lzma stream"
                                               : "a zstd frame";
-  if (!DecoderPool::Get().Acquire(granted_ == 0 ? window : window - granted_)) {
-    refused_ = true;
-    return Fail(std::string(what) + " needs " + MiB(window) + " MiB to decode, more than " +
-                MiB(kDecoderPool) + " MiB");
-  }
-  granted_ = window;
-  return Ok{};
+  return Fail(std::string(what) + " needs " + MiB(window) + " MiB to decode, more than " +
+              MiB(kDecoderPool) + " MiB");
 }
 
 Expected<std::string_view> BoundedDecoder::Read() {

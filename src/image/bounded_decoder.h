@@ -50,9 +50,9 @@ class DecoderPool {
   std::unique_ptr<State> state_;
 };
 
-/// A grant from the pool for a decoder this code does not drive (a zip
-/// member packed with lzma, xz or zstd, decoded by libarchive), given back
-/// when it goes. Up to kFreeWindow needs none.
+/// A decoder's grant from the pool, given back when it goes: a
+/// BoundedDecoder's, or one for a decoder this code does not drive (a zip
+/// member packed with lzma, xz or zstd, decoded by libarchive).
 class PoolGrant {
  public:
   PoolGrant() = default;
@@ -60,16 +60,19 @@ class PoolGrant {
   PoolGrant(const PoolGrant&) = delete;
   PoolGrant& operator=(const PoolGrant&) = delete;
 
-  /// False when the pool cannot grant `bytes` (see DecoderPool::Acquire).
-  bool Take(uint64_t bytes);
+  /// Grows the grant to `bytes` in all; up to kFreeWindow needs none. A
+  /// decoder keeps the largest window it has needed until it is freed, so
+  /// a grant only grows. False when the pool cannot grant it (see
+  /// DecoderPool::Acquire).
+  bool GrowTo(uint64_t bytes);
 
  private:
   uint64_t bytes_ = 0;
 };
 
 /// Decodes one stream of `codec` (concatenated xz streams, zstd frames in
-/// a row, one lzma stream) pulled from `next`, which returns the next compressed block,
-/// empty at the end, valid until its next call.
+/// a row, one lzma stream) pulled from `next`, which returns the next
+/// compressed block, empty at the end, valid until its next call.
 class BoundedDecoder {
  public:
   using Next = std::function<Expected<std::string_view>()>;
@@ -87,9 +90,6 @@ class BoundedDecoder {
   /// was not decoded.
   bool refused() const { return refused_; }
 
-  /// Compressed bytes pulled so far.
-  uint64_t packed() const { return packed_; }
-
  private:
   struct Xz;
   struct Zstd;
@@ -101,6 +101,7 @@ class BoundedDecoder {
 
   Codec codec_;
   Next next_;
+  PoolGrant grant_;  // given back after the decoders below are freed
   std::unique_ptr<Xz> xz_;
   std::unique_ptr<Zstd> zstd_;
   std::string in_;  // compressed bytes; those from in_pos_ are not decoded yet
@@ -108,8 +109,6 @@ class BoundedDecoder {
   bool in_end_ = false;
   bool out_end_ = false;
   std::string out_;
-  uint64_t granted_ = 0;  // from the pool; 0 while the window is free
-  uint64_t packed_ = 0;
   bool refused_ = false;
   std::string error_;  // for the next call: bytes came before it
 };

@@ -569,7 +569,7 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
                        ? std::min(static_cast<uint64_t>(archive_entry_size(e)), kDecoderPool)
                        : kDecoderPool;
     m.pool_cap = true;
-    if (!grant.Take(m.member_cap)) {
+    if (!grant.GrowTo(m.member_cap)) {
       Skip(SkipReason::kMemory, full);
       return true;
     }

@@ -1,8 +1,9 @@
 // Fuzz entry point for the readers of untrusted image bytes: the layer tar
 // reader (gzip, zstd or plain, whiteouts, links), the nested archive walker
-// (zip, tar, gzip, xz, lzma, zstd inside a layer, with the bounded decoders) and the in-place reader of an oci-archive
-// or docker-archive (the header index, then the image it describes and its
-// layers as byte ranges of the input). Each input goes through all three.
+// (zip, tar, gzip, xz, lzma, zstd inside a layer, with the bounded
+// decoders) and the in-place reader of an oci-archive or docker-archive
+// (the header index, then the image it describes and its layers as byte
+// ranges of the input). Each input goes through all three.
 // The readers must never crash, hang or write anything; errors are fine.
 #include <cstdint>
 #include <cstdlib>
