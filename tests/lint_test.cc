@@ -343,6 +343,17 @@ TEST(Lint, AdvisesAgainstASecretNamedArgWithoutAValue) {
   EXPECT_TRUE(f.fingerprint.empty());
 }
 
+// The advice names the argument, whatever its name holds (a name with
+// "NAME" in it once made this loop for ever).
+TEST(Lint, AdviceNamesAnArgWhoseNameHoldsTheWordOfTheTemplate) {
+  for (const std::string name : {"GH_TOKEN", "NAME_TOKEN", "NAME_NAME_TOKEN"}) {
+    std::vector<Finding> findings = LintText("FROM a\nARG " + name + "\nRUN make\n");
+    const Finding& f = Only(findings, "secret-arg");
+    EXPECT_EQ(f.fix, "build with --secret id=" + name + ",src=FILE and read it in RUN "
+                     "--mount=type=secret,id=" + name + " instead of an ARG");
+  }
+}
+
 TEST(Lint, DoesNotAdviseAgainstOrdinaryArgs) {
   EXPECT_TRUE(LintText("FROM a\nARG NODE_VERSION\nARG TARGETARCH\n").empty());
 }

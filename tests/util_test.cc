@@ -34,6 +34,13 @@ TEST(Text, SplitKeepsEmptyFields) {
   EXPECT_EQ(Split("", '/'), (std::vector<std::string>{""}));
 }
 
+TEST(Text, ReplaceAllDoesNotLookAgainAtWhatItPutIn) {
+  EXPECT_EQ(ReplaceAll("id=NAME,x=NAME", "NAME", "A_NAME_B"), "id=A_NAME_B,x=A_NAME_B");
+  EXPECT_EQ(ReplaceAll("aaa", "a", "aa"), "aaaaaa");
+  EXPECT_EQ(ReplaceAll("abc", "", "x"), "abc");
+  EXPECT_EQ(ReplaceAll("abc", "d", "x"), "abc");
+}
+
 TEST(Text, LineColAtCountsFromOne) {
   const std::string text = "ab\ncd\r\nef";
   EXPECT_EQ(LineColAt(text, 0).line, 1);

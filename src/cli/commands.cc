@@ -257,10 +257,8 @@ struct ScanState {
 std::string NameScratchPaths(std::string message, const TempDir& scratch,
                              const std::string& reference) {
   for (const char* sub : {"/archive/", "/image/"}) {
-    std::string prefix = scratch.path().string() + sub;
-    for (size_t at; (at = message.find(prefix)) != std::string::npos;) {
-      message.replace(at, prefix.size(), reference + " member ");
-    }
+    message = ReplaceAll(std::move(message), scratch.path().string() + sub,
+                         reference + " member ");
   }
   return message;
 }

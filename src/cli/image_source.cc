@@ -5,6 +5,7 @@
 #include "cli/diag.h"
 #include "image/image_ref.h"
 #include "image/overlay_storage.h"
+#include "util/text.h"
 
 namespace safebuild {
 namespace {
@@ -65,12 +66,7 @@ Expected<ImageSource> OpenRemote(const std::string& name, const RemoteOptions& r
 // the archive by its reference ("oci-archive:PATH:REF"), so they use that.
 std::string NameArchive(std::string message, const std::string& path,
                         const std::string& reference) {
-  const std::string from = path + " member ";
-  const std::string to = reference + " member ";
-  for (size_t at = 0; (at = message.find(from, at)) != std::string::npos; at += to.size()) {
-    message.replace(at, from.size(), to);
-  }
-  return message;
+  return ReplaceAll(std::move(message), path + " member ", reference + " member ");
 }
 
 // An uncompressed archive is read in place, its blobs as byte ranges of

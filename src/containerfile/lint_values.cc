@@ -16,12 +16,7 @@ constexpr std::string_view kArgFix =
     "--mount=type=secret,id=NAME instead of an ARG";
 
 std::string ArgFix(const std::string& name) {
-  std::string fix(kArgFix);
-  for (size_t at = fix.find("NAME"); at != std::string::npos;
-       at = fix.find("NAME", at)) {
-    fix.replace(at, 4, name);
-  }
-  return fix;
+  return ReplaceAll(std::string(kArgFix), "NAME", name);
 }
 
 // Values that are plainly not credentials even under a secret-ish name.

@@ -14,6 +14,10 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 std::string_view Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 
+/// `s` with every `from` replaced by `to`, left to right; what `to` brings
+/// in is not looked at again.
+std::string ReplaceAll(std::string s, std::string_view from, std::string_view to);
+
 /// 1-based line and column of byte `offset` in `text`.
 struct LineCol {
   int line = 1;
