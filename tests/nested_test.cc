@@ -268,17 +268,17 @@ std::string MakeLzmaZip(const std::string& name, const std::string& data, uint32
 }
 
 // libarchive decodes a zip member packed with LZMA itself, with the
-// dictionary it declares (here 1 GiB): what that touches grows with what
+// dictionary it declares (here 64 MiB): what that touches grows with what
 // the member gives, so the member is read up to a grant from the pool.
 TEST(NestedTest, AZipxMemberIsReadWithinAGrantFromTheDecoderPool) {
-  Walked small = Walk("/srv/a.zip", MakeLzmaZip("a.env", "TOKEN=abc\n", 1u << 30));
+  Walked small = Walk("/srv/a.zip", MakeLzmaZip("a.env", "TOKEN=abc\n", 64u << 20));
   EXPECT_EQ(small.members, (Strings{"a.env"}));
   EXPECT_EQ(small.contents, (Strings{"TOKEN=abc\n"}));
   EXPECT_TRUE(small.result.skipped.empty());
 
   std::string text;
   for (int i = 0; text.size() < (20u << 20); ++i) text += "row " + std::to_string(i) + "\n";
-  const std::string big = MakeLzmaZip("big.txt", text, 1u << 30);
+  const std::string big = MakeLzmaZip("big.txt", text, 64u << 20);
   ASSERT_TRUE(DecoderPool::Get().Acquire(kDecoderPool));  // held by this thread
   Walked refused = Walk("/srv/b.zip", big);
   DecoderPool::Get().Release(kDecoderPool);
@@ -288,6 +288,39 @@ TEST(NestedTest, AZipxMemberIsReadWithinAGrantFromTheDecoderPool) {
   EXPECT_EQ(granted.members, (Strings{"big.txt"}));
   EXPECT_EQ(granted.contents, (Strings{text}));
   EXPECT_TRUE(granted.result.skipped.empty());
+}
+
+// A dictionary over the pool (up to 4 GiB in an lzma header) is not
+// decoded, even for a small member: libarchive would take all of it at
+// once. The header is read where the member's data starts, in memory or in
+// a spool file.
+TEST(NestedTest, AZipxMemberWhoseDictionaryIsOverThePoolIsNotDecoded) {
+  for (uint32_t dict : {uint32_t{1} << 30, UINT32_MAX}) {
+    Walked w = Walk("/srv/a.zip", MakeLzmaZip("a.env", "TOKEN=abc\n", dict));
+    EXPECT_TRUE(w.members.empty()) << dict;
+    EXPECT_EQ(w.Skips(), (Strings{"memory:a.env"})) << dict;
+  }
+  EXPECT_EQ(DeclaredMemory(Codec::kLzma, test::LzmaAlone("a", 1u << 30)) >> 20, 1024u);
+
+  const std::string text = fake::Random(fake::kBase64, 3u << 20) + "\nTOKEN=abc\n";
+  TempDir tmp = test::MakeTempDir();
+  NestedLimits limits;
+  limits.spool_dir = tmp.path();
+  for (uint32_t dict : {uint32_t{8} << 20, uint32_t{1} << 30}) {
+    const std::string outer = test::Compress(
+        test::MakeTar({File("lib/a.zip", MakeLzmaZip("big.txt", text, dict))}), Filter::kGzip);
+    Walked w = Walk("/srv/bundle.tgz", outer, limits);
+    if (dict == (8u << 20)) {
+      EXPECT_EQ(w.members, (Strings{"lib/a.zip", "lib/a.zip!big.txt"}));
+      ASSERT_EQ(w.contents.size(), 2u);
+      EXPECT_EQ(w.contents[1], text);
+      EXPECT_TRUE(w.Skips().empty());
+    } else {
+      EXPECT_EQ(w.members, (Strings{"lib/a.zip"}));
+      EXPECT_EQ(w.Skips(), (Strings{"memory:lib/a.zip!big.txt"}));
+    }
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
 }
 
 TEST(NestedTest, TextThatStartsLikeBzip2IsNoArchive) {

@@ -63,6 +63,30 @@ struct DecoderPool::State {
   uint64_t used = 0;
 };
 
+uint64_t DeclaredMemory(Codec codec, std::string_view head) {
+  if (codec == Codec::kZstd) {
+    ZSTD_frameHeader h;
+    if (ZSTD_getFrameHeader(&h, head.data(), head.size()) != 0) return 0;
+    return h.frameType == ZSTD_frame ? h.windowSize : 0;
+  }
+  if (codec != Codec::kXz && codec != Codec::kLzma) return 0;
+  // With a limit of one byte, liblzma stops at the first header that needs
+  // memory, before it allocates, and says how much.
+  lzma_stream s = LZMA_STREAM_INIT;
+  if ((codec == Codec::kXz ? lzma_stream_decoder(&s, 1, 0) : lzma_alone_decoder(&s, 1)) !=
+      LZMA_OK) {
+    return 0;
+  }
+  std::string out(64, '\0');
+  s.next_in = reinterpret_cast<const uint8_t*>(head.data());
+  s.avail_in = head.size();
+  s.next_out = reinterpret_cast<uint8_t*>(out.data());
+  s.avail_out = out.size();
+  const uint64_t need = lzma_code(&s, LZMA_RUN) == LZMA_MEMLIMIT_ERROR ? lzma_memusage(&s) : 0;
+  lzma_end(&s);
+  return need;
+}
+
 DecoderPool::DecoderPool() : state_(std::make_unique<State>()) {}
 
 DecoderPool& DecoderPool::Get() {

@@ -33,6 +33,12 @@ constexpr uint64_t kFreeWindow = 16ull << 20;
 // own state around them.
 constexpr uint64_t kDecoderPool = (128ull + 2) << 20;
 
+/// The memory a decoder of `head` needs for the first block (xz), the
+/// header (lzma) or the first frame (zstd) that `head` holds: the window
+/// it declares and the decoder's state around it. 0 when these bytes do
+/// not tell (too few, or not such a stream).
+uint64_t DeclaredMemory(Codec codec, std::string_view head);
+
 /// The process-wide pool for windows larger than kFreeWindow.
 class DecoderPool {
  public:

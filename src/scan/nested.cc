@@ -261,13 +261,39 @@ int OpenSource(archive* a, Source& src, BoundedDecoder* decoder) {
 }
 
 // A zip member packed with lzma, xz or zstd ("zipx"): libarchive's own
-// decoder unpacks it, with the window its header declares. The pages that
-// window touches grow with what the member gives, so it is read only up
-// to a grant from the decoder pool.
+// decoder unpacks it, with the window its header declares, which is
+// therefore read first (ZipxMemory). The pages that window touches grow
+// with what the member gives, so it is read only up to a grant from the
+// decoder pool.
 bool IsZipxMember(archive* a) {
   if (archive_format(a) != ARCHIVE_FORMAT_ZIP || archive_format_name(a) == nullptr) return false;
   std::string_view name = archive_format_name(a);
   return EndsWith(name, "(lzma)") || EndsWith(name, "(xz)") || EndsWith(name, "(zstd)");
+}
+
+// The memory the decoder of a zipx member needs by its header (see
+// DeclaredMemory), read from `src` where libarchive left off: past the
+// member's local header, at its data. 0 when unknown.
+uint64_t ZipxMemory(archive* a, const Source& src) {
+  const la_int64_t at = archive_filter_bytes(a, 0);
+  if (at < 0 || static_cast<uint64_t>(at) >= src.packed()) return 0;
+  std::string head(64, '\0');
+  if (src.fd < 0) {
+    head = src.head.substr(static_cast<size_t>(at), head.size());
+  } else {
+    ssize_t n = 0;
+    do {
+      n = pread(src.fd, head.data(), head.size(), static_cast<off_t>(at));
+    } while (n < 0 && errno == EINTR);
+    head.resize(n < 0 ? 0 : static_cast<size_t>(n));
+  }
+  const std::string_view name = archive_format_name(a);
+  if (EndsWith(name, "(xz)")) return DeclaredMemory(Codec::kXz, head);
+  if (EndsWith(name, "(zstd)")) return DeclaredMemory(Codec::kZstd, head);
+  // lzma: a version (2 bytes), the size of the properties (2), then the
+  // properties as an lzma header starts, with no size after them.
+  if (head.size() < 9 || head.compare(2, 2, std::string_view("\x05\x00", 2)) != 0) return 0;
+  return DeclaredMemory(Codec::kLzma, head.substr(4, 5) + std::string(8, '\xff'));
 }
 
 // A whole member, or an archive held whole, as the one window of itself.
@@ -312,6 +338,7 @@ class Walker {
     uint64_t unpacked = 0;
     bool ratio_cut = false;  // a member hit the ratio limit: the rest is unread
     const BoundedDecoder* decoder = nullptr;  // xz, lzma or zstd under it
+    const Source* src = nullptr;  // its bytes, when no decoder is under it
     // The current member's data, block by block (see ReadData).
     const char* block = nullptr;
     size_t block_left = 0;
@@ -565,6 +592,12 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
   MemberRead m = StartMember(level);
   PoolGrant grant;
   if (IsZipxMember(level.a)) {
+    // A window over the pool is not decoded, as in a file packed with xz:
+    // libarchive's decoder would take all of it at once.
+    if (level.src != nullptr && ZipxMemory(level.a, *level.src) > kDecoderPool) {
+      Skip(SkipReason::kMemory, full);
+      return true;
+    }
     m.member_cap = archive_entry_size_is_set(e) && archive_entry_size(e) >= 0
                        ? std::min(static_cast<uint64_t>(archive_entry_size(e)), kDecoderPool)
                        : kDecoderPool;
@@ -645,6 +678,7 @@ void Walker::Walk(std::string_view name, const std::string& prefix, Source& src,
   ReaderPtr a = NewReader(raw_only);
   Level level{a.get(), name, prefix, src.packed()};
   level.decoder = decoder.get();
+  if (decoder == nullptr) level.src = &src;
   if (a == nullptr || OpenSource(a.get(), src, decoder.get()) != ARCHIVE_OK) {
     Skip(level.Unread(), prefix);
     return;
