@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -200,6 +202,47 @@ TEST(BoundedDecoder, AWindowOfTheCommonSizesNeedsNoGrant) {
   });
   other.join();
   DecoderPool::Get().Release(kDecoderPool);
+}
+
+// The free windows of one thread are counted together: streams nested in
+// one another (an xz inside a zstd inside an xz) take from the pool past
+// kFreeWindow in all, so their number does not multiply the memory.
+TEST(BoundedDecoder, OneThreadsFreeWindowsAreCountedTogether) {
+  const std::string text = Text(200000, 9);
+  const std::string packed = test::WithXzDict(Compress(text, Filter::kXz), 21);  // 6 MiB
+  ASSERT_TRUE(DecoderPool::Get().Acquire(kDecoderPool));  // this thread holds it all
+  std::vector<std::unique_ptr<BoundedDecoder>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<BoundedDecoder>(Codec::kXz, Blocks(packed)));
+    Expected<std::string_view> first = open.back()->Read();  // it is decoding now
+    EXPECT_EQ(static_cast<bool>(first), i < 2) << i;
+    EXPECT_EQ(open.back()->refused(), i == 2) << i;
+  }
+  std::thread other([&] {  // another thread has a free window of its own
+    Expected<std::string> out = Decode(Codec::kXz, packed);
+    EXPECT_TRUE(out && *out == text);
+  });
+  other.join();
+  open.clear();  // gives back what the first two took
+  Expected<std::string> out = Decode(Codec::kXz, packed);
+  EXPECT_TRUE(out && *out == text);
+  DecoderPool::Get().Release(kDecoderPool);
+
+  PoolGrant a;
+  std::optional<PoolGrant> b(std::in_place);
+  ASSERT_TRUE(a.GrowTo(12 * kMiB));
+  ASSERT_TRUE(b->GrowTo(12 * kMiB));  // 4 free, 8 from the pool
+  std::atomic<bool> granted{false};
+  std::thread waiting([&] {
+    PoolGrant c;
+    EXPECT_TRUE(c.GrowTo(kDecoderPool));
+    granted = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_FALSE(granted) << "the pool is held by the second grant";
+  b.reset();
+  waiting.join();
+  EXPECT_TRUE(granted);
 }
 
 TEST(BoundedDecoder, TruncatedOrCorruptStreamsAreErrorsNotRefusals) {

@@ -4,6 +4,7 @@
 #include <lzma.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -119,14 +120,23 @@ void DecoderPool::Release(uint64_t bytes) {
   state_->freed.notify_all();
 }
 
+namespace {
+thread_local uint64_t free_taken = 0;  // of kFreeWindow, by this thread's grants
+}  // namespace
+
 PoolGrant::~PoolGrant() {
-  if (bytes_ > 0) DecoderPool::Get().Release(bytes_);
+  free_taken -= free_;
+  if (pooled_ > 0) DecoderPool::Get().Release(pooled_);
 }
 
 bool PoolGrant::GrowTo(uint64_t bytes) {
-  if (bytes <= kFreeWindow || bytes <= bytes_) return true;
-  if (!DecoderPool::Get().Acquire(bytes - bytes_)) return false;
-  bytes_ = bytes;
+  if (bytes <= free_ + pooled_) return true;
+  const uint64_t more = bytes - free_ - pooled_;
+  const uint64_t free = std::min(more, kFreeWindow - free_taken);
+  if (more > free && !DecoderPool::Get().Acquire(more - free)) return false;
+  pooled_ += more - free;
+  free_ += free;
+  free_taken += free;
   return true;
 }
 
@@ -145,11 +155,11 @@ struct BoundedDecoder::Zstd {
 BoundedDecoder::BoundedDecoder(Codec codec, Next next) : codec_(codec), next_(std::move(next)) {
   if (codec_ == Codec::kXz || codec_ == Codec::kLzma) {
     xz_ = std::make_unique<Xz>();
-    // Past the free window, liblzma stops with LZMA_MEMLIMIT_ERROR before
-    // it allocates: the pool is asked then, and the limit raised.
-    xz_->init = codec_ == Codec::kXz
-                    ? lzma_stream_decoder(&xz_->s, kFreeWindow, LZMA_CONCATENATED)
-                    : lzma_alone_decoder(&xz_->s, kFreeWindow);
+    // Past its limit, liblzma stops with LZMA_MEMLIMIT_ERROR before it
+    // allocates: a grant is asked for then, and the limit raised. From a
+    // limit of one byte, so that every block is counted.
+    xz_->init = codec_ == Codec::kXz ? lzma_stream_decoder(&xz_->s, 1, LZMA_CONCATENATED)
+                                     : lzma_alone_decoder(&xz_->s, 1);
   } else {
     zstd_ = std::make_unique<Zstd>();
     // Windows up to the pool; each frame's is checked before it decodes.

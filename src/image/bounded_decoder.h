@@ -3,12 +3,13 @@
 // header's dictionary, a zstd frame's window. Common settings stay at a
 // few MiB (xz -6: 8 MiB; zstd at any level up to 19: 8 MiB), but a crafted
 // stream may declare a window of a GiB, and the decoder fills it as it
-// unpacks. Each header is therefore
-// read before its data: a window up to kFreeWindow is decoded at once; a
-// larger one needs a grant from one pool for the whole process, which one
-// thread holds at a time, so two such streams never decode side by side; a
-// window larger than the pool (as the zstd tool's own default limit) is
-// refused, and the caller names the file as skipped for "memory".
+// unpacks. Each header is therefore read before its data. Each thread
+// decodes windows of up to kFreeWindow in all at once (one stream, or a
+// few nested in one another); past that, a stream needs a grant from one
+// pool for the whole process, which one thread holds at a time, so two
+// such streams never decode side by side; a window larger than the pool
+// (as the zstd tool's own default limit) is refused, and the caller names
+// the file as skipped for "memory".
 #pragma once
 
 #include <cstdint>
@@ -66,14 +67,16 @@ class PoolGrant {
   PoolGrant(const PoolGrant&) = delete;
   PoolGrant& operator=(const PoolGrant&) = delete;
 
-  /// Grows the grant to `bytes` in all; up to kFreeWindow needs none. A
-  /// decoder keeps the largest window it has needed until it is freed, so
-  /// a grant only grows. False when the pool cannot grant it (see
-  /// DecoderPool::Acquire).
+  /// Grows the grant to `bytes` in all: first from what is left of this
+  /// thread's kFreeWindow, then from the pool. A decoder keeps the largest
+  /// window it has needed until it is freed, so a grant only grows. False
+  /// when the pool cannot grant it (see DecoderPool::Acquire). A grant is
+  /// given back on the thread that took it.
   bool GrowTo(uint64_t bytes);
 
  private:
-  uint64_t bytes_ = 0;
+  uint64_t free_ = 0;    // from this thread's kFreeWindow
+  uint64_t pooled_ = 0;  // from the pool
 };
 
 /// Decodes one stream of `codec` (concatenated xz streams, zstd frames in
