@@ -452,6 +452,49 @@ TEST_F(LargeFileScanTest, LargeArchivesInTwoLayerTarsAreOpenedFromSpoolFilesInBo
   EXPECT_TRUE(fs::is_empty(options.spool_dir));
 }
 
+// A layer with a long zstd window holds the decoder pool while it is read,
+// and its thread cannot wait for the pool: the large archives it holds
+// (here five, each an xz tar with a 64 MiB dictionary) are left to be
+// opened once the pool is free, not opened by that thread and skipped.
+TEST_F(LargeFileScanTest, ArchivesInALayerThatHoldsThePoolAreOpenedWhenItIsFree) {
+  std::vector<test::TarMember> members;
+  std::vector<std::string> wanted;
+  for (int i = 0; i < 5; ++i) {
+    const std::string token = fake::Make(fake::Kind::kGithubToken);
+    const std::string inner =
+        test::MakeTar({test::File("filler.txt", fake::Random(fake::kBase64, 3 * kMiB / 2)),
+                       test::File("secret.env", "token=" + token + "\n")});
+    members.push_back(test::File("data/a" + std::to_string(i) + ".tar.xz",
+                                 test::WithXzDict(test::Compress(inner, test::Filter::kXz), 28)));
+    wanted.push_back("secret.env " + token.substr(0, 4) + "…");
+  }
+  const std::string layer =  // a 128 MiB window
+      test::WithZstdWindow(test::Compress(test::MakeTar(members), test::Filter::kZstd), 17);
+  test::OciLayout layout(tmp_.path() / "oci");
+  layout.WriteIndex({layout.AddImage({layout.AddBlob(test::kTarZstd, layer)})});
+  auto image = OpenOciLayout(tmp_.path() / "oci", "");
+  ASSERT_TRUE(image) << image.error();
+  for (int jobs : {1, 2}) {
+    ScanOptions options;
+    options.jobs = jobs;
+    options.window = {kMiB, 64 << 10};
+    options.spool_dir = tmp_.path() / "spool";
+    fs::create_directories(options.spool_dir);
+    auto out = ScanImage(*image, Detector::Default(), options);
+    ASSERT_TRUE(out) << out.error();
+    std::vector<std::string> found;
+    for (const Finding& f : out->findings) {
+      if (!f.member.empty()) found.push_back(f.member + " " + f.redacted);
+    }
+    std::sort(found.begin(), found.end());
+    std::sort(wanted.begin(), wanted.end());
+    EXPECT_EQ(found, wanted) << jobs;
+    EXPECT_EQ(out->stats.archives, 5u) << jobs;
+    EXPECT_TRUE(out->stats.skipped.empty()) << jobs << " " << out->stats.skipped[0].member;
+    EXPECT_TRUE(fs::is_empty(options.spool_dir));
+  }
+}
+
 // From a layer tar, a large archive is copied to be opened (a tar stream
 // is read once): up to max_archive_bytes; a larger one is named as skipped
 // for its size. From a layer directory, where nothing is copied, the same

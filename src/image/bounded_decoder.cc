@@ -110,6 +110,11 @@ bool DecoderPool::Acquire(uint64_t bytes) {
   return true;
 }
 
+bool DecoderPool::HeldByThisThread() const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  return state_->used > 0 && state_->owner == std::this_thread::get_id();
+}
+
 void DecoderPool::Release(uint64_t bytes) {
   {
     std::lock_guard<std::mutex> lock(state_->mutex);

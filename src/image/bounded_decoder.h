@@ -51,6 +51,9 @@ class DecoderPool {
   bool Acquire(uint64_t bytes);
   void Release(uint64_t bytes);
 
+  /// This thread holds a grant: what it opens now may find no room.
+  bool HeldByThisThread() const;
+
  private:
   struct State;
   DecoderPool();

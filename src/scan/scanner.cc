@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <tuple>
 
+#include "image/bounded_decoder.h"
 #include "image/layer_dir.h"
 #include "image/layer_reader.h"
 #include "detect/redact.h"
@@ -479,8 +480,11 @@ class ScanRun {
   static constexpr uint64_t kMaxQueuedBytes = 32ull << 20;
   static constexpr size_t kMaxQueuedFiles = 4096;
   // Large archives waiting to be opened: each holds a descriptor, and one
-  // from a tar a copy on disk.
+  // from a tar a copy on disk. A thread that holds the decoder pool (a
+  // layer with a long window) cannot wait for it, so it leaves the
+  // archives it meets to the other thread, up to the larger bound.
   static constexpr size_t kMaxQueuedArchives = 2;
+  static constexpr size_t kMaxQueuedArchivesPoolHeld = 64;
 
   void Work();
   void ReadOne(size_t index);
@@ -574,7 +578,10 @@ bool ScanRun::EnqueueArchive(size_t layer, uint64_t seq, const std::string& path
                              uint64_t size) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (queued_archives_ >= kMaxQueuedArchives) return false;
+    if (queued_archives_ >= (DecoderPool::Get().HeldByThisThread() ? kMaxQueuedArchivesPoolHeld
+                                                                   : kMaxQueuedArchives)) {
+      return false;
+    }
     FileJob job{layer, seq, path, {}, {}};
     job.archive = std::move(fd);
     job.archive_size = size;
