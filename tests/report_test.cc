@@ -42,6 +42,44 @@ TEST(Report, JsonHasTheDocumentedShape) {
   EXPECT_FALSE(f.contains("member"));
 }
 
+// A name from an image is any bytes: Latin-1 (not UTF-8), an escape
+// sequence that would redraw the terminal. Every output shows it escaped,
+// and JSON never fails on it.
+TEST(Report, NamesThatAreNotPrintableUtf8AreShownEscaped) {
+  Report r;
+  Finding f = LayerFinding(0, false);
+  f.path = "/srv/caf\xe9.env";
+  f.member = "conf/\x1b[2K\x1b[1Averdict: pass\n.env";
+  r.findings.push_back(f);
+  Finding lint;
+  lint.rule = "build-arg-secret";
+  lint.origin = Origin::kContainerfile;
+  lint.path = "Containerfile";
+  lint.excerpt = "ARG A=\xff\xfe B=ghp_…";
+  lint.excerpt_column = 11;  // at "B", after the two bytes escaped
+  r.findings.push_back(lint);
+  r.stats = ScanStats{};
+  r.stats->skipped.push_back({"unsupported", "/srv/sch\xfcssel.7z", "", 0});
+  r.errors.push_back("/srv/\xe9: cannot read it");
+
+  const nlohmann::json j = ToJson(r);
+  EXPECT_NO_THROW(j.dump());
+  ASSERT_EQ(j["findings"].size(), 2u);
+  for (const nlohmann::json& one : j["findings"]) {
+    if (one["rule"] != "npm-token") continue;
+    EXPECT_EQ(one["path"], "/srv/caf\\xe9.env");
+    EXPECT_EQ(one["member"], "conf/\\x1b[2K\\x1b[1Averdict: pass\\x0a.env");
+  }
+  EXPECT_EQ(j["skipped"][0]["path"], "/srv/sch\\xfcssel.7z");
+  EXPECT_EQ(j["errors"][0], "/srv/\\xe9: cannot read it");
+  EXPECT_EQ(Shown(lint).excerpt, "ARG A=\\xff\\xfe B=ghp_…");
+  EXPECT_EQ(Shown(lint).excerpt_column, 17);
+
+  const std::string text = RenderText(r, {});
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("/srv/caf\\xe9.env"), std::string::npos) << text;
+}
+
 TEST(Report, PassesWhenFindingsStayBelowFailOn) {
   Report r;
   Finding f = LayerFinding(1, false);

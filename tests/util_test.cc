@@ -41,6 +41,23 @@ TEST(Text, ReplaceAllDoesNotLookAgainAtWhatItPutIn) {
   EXPECT_EQ(ReplaceAll("abc", "d", "x"), "abc");
 }
 
+TEST(Text, PrintableEscapesWhatIsNotPrintableUtf8) {
+  EXPECT_EQ(Printable("/app/.env"), "/app/.env");
+  EXPECT_EQ(Printable("/Ärger/日本/🔑"), "/Ärger/日本/🔑");
+  EXPECT_EQ(Printable("caf\xe9"), "caf\\xe9");                  // Latin-1
+  EXPECT_EQ(Printable("a\x1b[2Kb\n\r\x7f"), "a\\x1b[2Kb\\x0a\\x0d\\x7f");
+  EXPECT_EQ(Printable("a\tb"), "a\\x09b");
+  EXPECT_EQ(Printable("a\tb", true), "a\tb");
+  EXPECT_EQ(Printable("\xc2\x9b" "2J"), "\\xc2\\x9b" "2J");  // C1 CSI
+  EXPECT_EQ(Printable("\xc2\xa0"), "\xc2\xa0");                // no-break space
+  EXPECT_EQ(Printable("\xc0\xaf"), "\\xc0\\xaf");            // overlong "/"
+  EXPECT_EQ(Printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
+  EXPECT_EQ(Printable("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // past U+10FFFF
+  EXPECT_EQ(Printable("ab\xe6\x97"), "ab\\xe6\\x97");         // cut short
+  EXPECT_EQ(Printable(std::string_view("a\0b", 3)), "a\\x00b");
+  EXPECT_EQ(Printable(Printable("caf\xe9\x1b")), Printable("caf\xe9\x1b"));
+}
+
 TEST(Text, LineColAtCountsFromOne) {
   const std::string text = "ab\ncd\r\nef";
   EXPECT_EQ(LineColAt(text, 0).line, 1);

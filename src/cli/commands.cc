@@ -46,13 +46,19 @@ namespace safebuild {
 namespace fs = std::filesystem;
 namespace {
 
+// JSON text as written out. Every text in a report is made valid UTF-8
+// before (Shown); a byte that is not would become U+FFFD, never an error.
+std::string Dump(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // The report as data: JSON or SARIF on stdout, JSON to the --report file.
 int EmitData(const Report& report, const CommonOptions& common) {
-  std::string json = ToJson(report).dump(2) + "\n";
+  std::string json = Dump(ToJson(report)) + "\n";
   if (common.format == "json") std::cout << json << std::flush;
   if (common.format == "sarif") {
     SarifOptions sarif{fs::current_path()};
-    std::cout << ToSarif(report, sarif).dump(2) << "\n" << std::flush;
+    std::cout << Dump(ToSarif(report, sarif)) << "\n" << std::flush;
   }
   if (common.report_file) {
     if (auto st = ReplaceFile(*common.report_file, json); !st) {
@@ -313,7 +319,7 @@ int WriteBaseline(const Report& report) {
     for (const auto& e : report.errors) PrintError(e);
     return kExitIncomplete;
   }
-  std::cout << Baseline::ToJson(report.findings).dump(2) << "\n";
+  std::cout << Dump(Baseline::ToJson(report.findings)) << "\n";
   return kExitPass;
 }
 

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace safebuild {
 namespace {
 
@@ -16,11 +18,11 @@ std::string Field(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
-// Unit separators cannot occur in a rule id or fingerprint; paths that
-// contain one only collide with themselves.
+// Unit separators cannot occur in a rule id or fingerprint, nor in a
+// path as shown (Printable), which is how a baseline file holds it.
 std::string Baseline::Key(const Finding& f) {
-  return f.rule + '\x1f' + std::string(ToString(f.origin)) + '\x1f' + f.path + '\x1f' +
-         f.member + '\x1f' + f.fingerprint;
+  return f.rule + '\x1f' + std::string(ToString(f.origin)) + '\x1f' + Printable(f.path) +
+         '\x1f' + Printable(f.member) + '\x1f' + f.fingerprint;
 }
 
 Expected<Baseline> Baseline::Parse(const std::string& text) {
@@ -70,7 +72,8 @@ Expected<Baseline> Baseline::Load(const std::string& path) {
 nlohmann::json Baseline::ToJson(const std::vector<Finding>& findings) {
   std::vector<nlohmann::json> entries;
   std::unordered_set<std::string> seen;
-  for (const Finding& f : findings) {
+  for (const Finding& raw : findings) {
+    const Finding f = Shown(raw);
     if (f.fingerprint.empty() || !seen.insert(Key(f)).second) continue;
     nlohmann::json e = {{"rule", f.rule},
                         {"origin", ToString(f.origin)},

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "util/text.h"
+
 namespace safebuild {
 namespace {
 
@@ -207,7 +209,39 @@ void Normalize(std::vector<Finding>& findings) {
   findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
 }
 
-nlohmann::json ToJson(const Report& report) {
+Finding Shown(Finding f) {
+  for (std::string* s : {&f.rule, &f.path, &f.member, &f.fingerprint, &f.redacted, &f.message,
+                         &f.fix, &f.suppressed, &f.found_in}) {
+    *s = Printable(*s);
+  }
+  if (f.excerpt_column > 0) {  // the caret moves with what is escaped before it
+    const size_t before = std::min(f.excerpt.size(), static_cast<size_t>(f.excerpt_column - 1));
+    f.excerpt_column = static_cast<int>(Printable(f.excerpt.substr(0, before), true).size()) + 1;
+  }
+  f.excerpt = Printable(f.excerpt, true);
+  if (f.layer) f.layer->created_by = Printable(f.layer->created_by, true);
+  if (f.instruction) f.instruction->file = Printable(f.instruction->file);
+  return f;
+}
+
+Report Shown(const Report& report) {
+  Report out = report;
+  for (Finding& f : out.findings) f = Shown(std::move(f));
+  for (std::string& e : out.errors) e = Printable(e);
+  if (out.image) {
+    for (std::string& t : out.image->tags) t = Printable(t);
+  }
+  if (out.stats) {
+    for (Skipped& s : out.stats->skipped) {
+      s.path = Printable(s.path);
+      s.member = Printable(s.member);
+    }
+  }
+  return out;
+}
+
+nlohmann::json ToJson(const Report& raw) {
+  const Report report = Shown(raw);
   nlohmann::json j;
   j["schema"] = 1;
   j["verdict"] = Fails(report) ? "fail" : "pass";
@@ -236,7 +270,8 @@ nlohmann::json ToJson(const Report& report) {
   return j;
 }
 
-std::string RenderText(const Report& report, const TextStyle& style) {
+std::string RenderText(const Report& raw, const TextStyle& style) {
+  const Report report = Shown(raw);
   std::ostringstream out;
   std::string group;
   for (const auto& f : report.findings) {

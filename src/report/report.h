@@ -57,6 +57,11 @@ struct Report {
 /// fail_on_skipped, the scan did not read something in full.
 bool Fails(const Report& report);
 
+/// The report as shown: each text in it Printable (a name from an image is
+/// any bytes). Every output (text, JSON, SARIF, a baseline) shows this.
+Finding Shown(Finding f);
+Report Shown(const Report& report);
+
 nlohmann::json ToJson(const Report& report);
 
 struct TextStyle {

@@ -201,7 +201,8 @@ std::string UriEncodePath(std::string_view path) {
   return out;
 }
 
-json ToSarif(const Report& report, const SarifOptions& options) {
+json ToSarif(const Report& raw, const SarifOptions& options) {
+  const Report report = Shown(raw);
   // Rules in id order, so that ruleIndex is stable for the same findings.
   std::map<std::string, RuleEntry> rules;
   for (const auto& f : report.findings) {

@@ -14,6 +14,13 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 std::string_view Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 
+/// `s` as it may be shown on a terminal and in JSON: valid UTF-8 with no
+/// control characters. A byte that is not part of valid UTF-8, and a
+/// control character (C0, DEL, C1; a tab only when `keep_tab` is false),
+/// becomes "\xHH", so a file name with an escape sequence cannot redraw
+/// the report and one in Latin-1 is still shown.
+std::string Printable(std::string_view s, bool keep_tab = false);
+
 /// `s` with every `from` replaced by `to`, left to right; what `to` brings
 /// in is not looked at again.
 std::string ReplaceAll(std::string s, std::string_view from, std::string_view to);
