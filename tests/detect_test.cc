@@ -911,6 +911,10 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
   for (std::string_view path :
        {"/usr/lib/python3.11/test/certdata/keycert.pem",
         "usr/local/lib/python3.12/test/certdata/keycert.pem",
+        "/opt/conda/lib/python3.11/test/certdata/keycert.pem",
+        "/root/.pyenv/versions/3.11.7/lib/python3.11/test/certdata/keycert.pem",
+        "/root/.local/share/uv/python/cpython-3.11.7-linux-x86_64-gnu/lib/python3.11/test/"
+        "certdata/keycert.pem",
         "/app/node_modules/ws/test/fixtures/key.pem",
         "/usr/local/lib/python3.11/site-packages/tornado/test/test.key",
         "/usr/local/bundle/gems/puma-6.4.0/test/rackup/ssl/server.key",
@@ -925,6 +929,7 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
              "/usr/share/doc/libnet-ssleay-perl/examples/server_key.pem");
   for (std::string_view path : {"/app/test/fixtures/key.pem", "/srv/tests/server.key",
                                 "/app/node_modules/x/lib/key.pem",
+                                "/app/lib/python_tools/test/key.pem",
                                 "/usr/lib/python3/dist-packages/certifi/cacert.key"}) {
     SCOPED_TRACE(path);
     ExpectOnly(text, "private-key", Severity::kCritical, KeyBlock(Keys().rsa), path);
@@ -1544,6 +1549,19 @@ TEST(Detector, DecodedBase64OnlyCountsForTokenFormats) {
   ExpectNone("class AbstractSingletonProxyFactoryBeanConfigurationProvider {}");
   ExpectNone("sha256:" + std::string(64, 'a') + " " + fake::Random("0123456789abcdef", 64));
   ExpectNone("X=" + Base64("password=" + fake::Random(fake::kBase62, 20)));
+}
+
+// A Kubernetes Secret holds its values in base64: a placeholder or a word
+// encoded so is no more a secret than written plain; a password is.
+TEST(Detector, KubernetesSecretDataInBase64IsJudgedByWhatItHolds) {
+  const std::string head = "apiVersion: v1\nkind: Secret\ndata:\n";
+  for (const char* plain : {"changeme", "password", "<your-token>", "${API_KEY}",
+                            "{{ .Values.password }}", "mysecretvalue"}) {
+    ExpectNone(head + "  password: " + Base64(plain) + "\n");
+  }
+  const std::string real = Base64("hunter2-" + fake::Random(fake::kBase62, 12));
+  EXPECT_EQ(RulesOf(Scan(head + "  password: " + real + "\n", "/k8s/secret.yaml")),
+            "generic-secret-assignment");
 }
 
 // A token glued into a longer base64 run at any alignment: "user:token".

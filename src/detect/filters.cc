@@ -805,8 +805,17 @@ bool InThirdPartyTree(std::string_view path) {
   for (std::string_view dir : kDirs) {
     if (Contains(path, dir)) return true;
   }
-  // The Python standard library, from Debian's packages or built from source.
-  return StartsWith(path, "/usr/lib/python3") || StartsWith(path, "/usr/local/lib/python3");
+  // The Python standard library, wherever it is installed: from Debian's
+  // packages (/usr/lib/python3.11/), built from source (/usr/local/lib/…),
+  // by conda (/opt/conda/lib/…), pyenv or uv (…/versions/3.11.7/lib/…).
+  for (size_t at = path.find("/lib/python"); at != std::string_view::npos;
+       at = path.find("/lib/python", at + 1)) {
+    std::string_view rest = path.substr(at + 11);  // "3.11/test/…"
+    if (rest.empty() || (rest[0] != '2' && rest[0] != '3')) continue;
+    const size_t end = rest.find_first_not_of("0123456789.", 1);
+    if (end != std::string_view::npos && rest[end] == '/') return true;
+  }
+  return false;
 }
 
 std::string Rooted(std::string_view path) {

@@ -628,6 +628,20 @@ bool ProseFollows(const Candidate& c) {
   return false;
 }
 
+// A Kubernetes Secret's data holds each value in base64: "Y2hhbmdlbWU=" is
+// "changeme", a placeholder as much as the plain word is. Only text that
+// is itself no secret counts ("hunter2" in base64 is still a finding).
+bool IsBase64OfNoSecret(std::string_view v) {
+  constexpr size_t kMinBase64 = 8;
+  if (v.size() < kMinBase64 || v.size() % 4 != 0) return false;
+  std::optional<std::string> plain = Base64Decode(v);
+  if (!plain || plain->empty()) return false;
+  auto printable = [](char ch) { return ch >= 0x20 && ch < 0x7f; };
+  if (!std::all_of(plain->begin(), plain->end(), printable)) return false;
+  return IsPlaceholder(*plain) || MentionsSecret(*plain) || StartsWith(*plain, "${") ||
+         StartsWith(*plain, "$(") || StartsWith(*plain, "{{");
+}
+
 bool ValidateGeneric(Candidate& c) {
   ExtendNameLeft(c);
   if (NameIsSourceFile(c.name)) return false;
@@ -672,7 +686,7 @@ bool ValidateGeneric(Candidate& c) {
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (!quoted && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
-      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
+      IsBase64OfNoSecret(v) || !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
     return false;
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
