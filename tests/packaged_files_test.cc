@@ -42,6 +42,27 @@ TEST(PackagedFilesTest, AFileAsShippedIsOwnedByItsPackage) {
   EXPECT_FALSE(packaged.OwnerOf("/etc/app.conf", "900150983cd24fb0d6963f7d28e17f72"));
 }
 
+// dpkg records sums for any package it installs, a local one included. One
+// that installs where Debian's packages never do (/opt, /srv, /usr/local,
+// /app) is the image's own, and so are its secrets.
+TEST(PackagedFilesTest, APackageOutsideTheDistributionsPlacesOwnsNothing) {
+  PackagedFiles packaged;
+  std::string sums;
+  for (const char* path : {"opt/acme/agent.env", "srv/acme.env", "usr/local/etc/acme.env",
+                           "app/.env", "home/acme/.netrc", "root/.netrc", "usr/lib/acme.so",
+                           "etc/acme/agent.conf"}) {
+    sums += std::string("900150983cd24fb0d6963f7d28e17f72  ") + path + "\n";
+  }
+  packaged.AddSums("/var/lib/dpkg/info/acme-agent.md5sums", sums);
+  const std::string md5 = "900150983cd24fb0d6963f7d28e17f72";
+  for (const char* path : {"/opt/acme/agent.env", "/srv/acme.env", "/usr/local/etc/acme.env",
+                           "/app/.env", "/home/acme/.netrc", "/root/.netrc"}) {
+    EXPECT_FALSE(packaged.OwnerOf(path, md5)) << path;
+  }
+  EXPECT_EQ(packaged.OwnerOf("/usr/lib/acme.so", md5), "acme-agent");
+  EXPECT_EQ(packaged.OwnerOf("/etc/acme/agent.conf", md5), "acme-agent");
+}
+
 TEST(PackagedFilesTest, AnOlderVersionOfAnUpgradedPackageStillCounts) {
   PackagedFiles packaged;
   packaged.AddSums("/var/lib/dpkg/info/p.md5sums",

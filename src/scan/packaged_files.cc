@@ -76,8 +76,28 @@ void PackagedFiles::AddSums(std::string_view path, std::string_view text) {
   }
 }
 
+namespace {
+
+// Debian's packages never install to /opt, /srv, /home, /root or
+// /usr/local (Debian Policy 9.1), nor to a directory the FHS does not
+// name (/app): a package that does was built for this image, and its
+// files are no more public than the rest of the build.
+bool DistributionMayInstall(std::string_view path) {
+  static constexpr std::string_view kDirs[] = {"/usr/", "/etc/", "/var/", "/bin/", "/sbin/",
+                                               "/lib/", "/lib32/", "/lib64/", "/libx32/",
+                                               "/boot/"};
+  if (StartsWith(path, "/usr/local/")) return false;
+  for (std::string_view dir : kDirs) {
+    if (StartsWith(path, dir)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<std::string> PackagedFiles::OwnerOf(std::string_view path,
                                                   std::string_view md5) const {
+  if (!DistributionMayInstall(path)) return std::nullopt;
   auto it = sums_.find(path);
   if (it == sums_.end()) return std::nullopt;
   for (const Entry& e : it->second) {

@@ -5,7 +5,9 @@
 // (test keys inside libgnutls, sample keys in documentation), not from this
 // build: its findings are kept in the report but suppressed, with the
 // package named. A file changed after installation no longer matches its
-// recorded sum and is reported as usual.
+// recorded sum and is reported as usual, and so is a file where Debian's
+// packages never install (/opt, /usr/local, …): dpkg records sums for a
+// local package too.
 #pragma once
 
 #include <map>
