@@ -1,0 +1,405 @@
+#include "scan/git_objects.h"
+
+#define ZLIB_CONST
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "util/expected.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+constexpr size_t kChunk = 64 << 10;
+// Kept output grows from this, doubling up to kChunk: most objects of a
+// pack are a few hundred bytes, and each piece is zero-filled first.
+constexpr size_t kFirstPiece = 256;
+// zlib counts input in 32 bits: a larger stream is fed in pieces.
+constexpr size_t kMaxFeed = size_t{1} << 30;
+// "commit " and 20 digits of size and the NUL fit, with room to spare.
+constexpr size_t kMaxLooseHeader = 32;
+constexpr size_t kPackHeader = 12;
+constexpr size_t kSha1Bytes = 20;
+constexpr size_t kSha256Bytes = 32;
+
+constexpr int kOfsDelta = 6;
+constexpr int kRefDelta = 7;
+// By type number; 0 is invalid and 5 reserved.
+constexpr std::array<std::string_view, 8> kTypeNames = {
+    "", "commit", "tree", "blob", "tag", "", "ofs-delta", "ref-delta"};
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::vector<std::string_view> PathComponents(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = std::min(path.find('/', start), path.size());
+    if (slash > start) out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+// The directory that holds "objects": a repository's ".git", a bare
+// "name.git", or a submodule's store, which git keeps in the superproject
+// as ".git/modules/<name>" (nested: ".git/modules/a/modules/b").
+bool IsObjectStoreParent(const std::vector<std::string_view>& dirs) {
+  if (dirs.empty()) return false;
+  if (EndsWith(dirs.back(), ".git")) return true;
+  for (size_t i = 0; i + 1 < dirs.size(); ++i) {
+    if (dirs[i] == ".git" && dirs[i + 1] == "modules") return true;
+  }
+  return false;
+}
+
+bool IsLooseName(std::string_view dir, std::string_view file) {
+  return dir.size() == 2 && IsLowerHex(dir) && (file.size() == 38 || file.size() == 62) &&
+         IsLowerHex(file);
+}
+
+// "pack-<hash>.pack": the hash names the pack's checksum, 40 hex digits in
+// a SHA-1 repository and 64 in a SHA-256 one.
+bool IsPackName(std::string_view file) {
+  if (!StartsWith(file, "pack-") || !EndsWith(file, ".pack")) return false;
+  std::string_view hash = file.substr(5, file.size() - 10);
+  return (hash.size() == 40 || hash.size() == 64) && IsLowerHex(hash);
+}
+
+// A ref-delta names its base by object id, whose length the pack does not
+// say; the pack's own name, a hash of the same kind, does.
+size_t ObjectIdBytes(std::string_view path) {
+  std::vector<std::string_view> parts = PathComponents(path);
+  bool sha256 = !parts.empty() && IsPackName(parts.back()) && parts.back().size() == 74;
+  return sha256 ? kSha256Bytes : kSha1Bytes;
+}
+
+enum class StreamEnd { kEnd, kCut, kTruncated, kCorrupt };
+
+// One z_stream, reset for each object of a file. Output up to `keep` bytes
+// is kept; past it, output goes to a scratch buffer and is dropped, only to
+// find where the stream ends, until `work` bytes were inflated in all. The
+// z_stream points into itself, so the object stays where it was made.
+class Inflater {
+ public:
+  Inflater() : ok_(inflateInit(&z_) == Z_OK), scratch_(kChunk, '\0') {}
+  ~Inflater() {
+    if (ok_) inflateEnd(&z_);
+  }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  bool ok() const { return ok_; }
+  StreamEnd Run(std::string_view in, uint64_t keep, uint64_t work, std::string* out);
+  uint64_t consumed() const { return z_.total_in; }
+  uint64_t produced() const { return produced_; }
+  std::string Why(StreamEnd end) const;
+
+ private:
+  void Feed(std::string_view in);
+  size_t PlaceOutput(uint64_t keep, uint64_t work, std::string* out);
+
+  z_stream z_{};
+  bool ok_ = false;
+  std::string scratch_;
+  size_t fed_ = 0;
+  uint64_t produced_ = 0;
+};
+
+void Inflater::Feed(std::string_view in) {
+  if (z_.avail_in != 0 || fed_ == in.size()) return;
+  size_t n = std::min(in.size() - fed_, kMaxFeed);
+  z_.next_in = reinterpret_cast<const Bytef*>(in.data() + fed_);
+  z_.avail_in = static_cast<uInt>(n);
+  fed_ += n;
+}
+
+// Points the output at the next piece of `out`, or at the scratch buffer
+// once `keep` bytes are in; 0 when `work` is spent. The scratch piece may
+// end one byte past `work`: a stream that ends exactly there is not cut,
+// and only that byte tells the two apart.
+size_t Inflater::PlaceOutput(uint64_t keep, uint64_t work, std::string* out) {
+  size_t room = 0;
+  if (out->size() < keep) {
+    size_t piece = std::clamp(out->size(), kFirstPiece, kChunk);
+    room = static_cast<size_t>(std::min<uint64_t>(piece, keep - out->size()));
+    out->resize(out->size() + room);
+    z_.next_out = reinterpret_cast<Bytef*>(out->data() + out->size() - room);
+  } else if (produced_ <= work) {
+    room = static_cast<size_t>(std::min<uint64_t>(kChunk, work - produced_ + 1));
+    z_.next_out = reinterpret_cast<Bytef*>(scratch_.data());
+  }
+  z_.avail_out = static_cast<uInt>(room);
+  return room;
+}
+
+StreamEnd Inflater::Run(std::string_view in, uint64_t keep, uint64_t work, std::string* out) {
+  out->clear();
+  inflateReset(&z_);
+  z_.avail_in = 0;
+  fed_ = 0;
+  produced_ = 0;
+  for (;;) {
+    Feed(in);
+    bool keeping = out->size() < keep;
+    size_t room = PlaceOutput(keep, work, out);
+    if (room == 0) return StreamEnd::kCut;
+    int rc = inflate(&z_, Z_NO_FLUSH);
+    produced_ += room - z_.avail_out;
+    if (keeping) out->resize(out->size() - z_.avail_out);
+    if (rc == Z_STREAM_END) return StreamEnd::kEnd;
+    // No progress with all input given: the stream stops short.
+    if (rc == Z_BUF_ERROR && z_.avail_in == 0 && fed_ == in.size()) {
+      return StreamEnd::kTruncated;
+    }
+    if (rc != Z_OK) return StreamEnd::kCorrupt;
+  }
+}
+
+std::string Inflater::Why(StreamEnd end) const {
+  switch (end) {
+    case StreamEnd::kEnd:
+      return "";
+    case StreamEnd::kCut:
+      return "cut: the limit of inflated bytes was reached before the object's end";
+    case StreamEnd::kTruncated:
+      return "truncated zlib stream";
+    case StreamEnd::kCorrupt:
+      if (z_.msg == nullptr) return "corrupt zlib stream";
+      return std::string("corrupt zlib stream (") + z_.msg + ")";
+  }
+  return "";
+}
+
+// Reads a pack byte by byte, never past its end.
+struct PackCursor {
+  std::string_view bytes;
+  uint64_t pos = 0;
+
+  bool Next(unsigned char* c) {
+    if (pos >= bytes.size()) return false;
+    *c = static_cast<unsigned char>(bytes[pos++]);
+    return true;
+  }
+};
+
+struct EntryHeader {
+  int type = 0;
+  uint64_t data = 0;  // where the zlib stream starts
+};
+
+// Type in bits 4-6 of the first byte; the size, 4 bits then 7 per byte,
+// is not needed (the stream has its own end) but its bytes are walked, and
+// only as many as a 64-bit size takes: a longer run is no size git writes.
+Expected<int> ReadTypeAndSize(PackCursor& at) {
+  unsigned char c = 0;
+  if (!at.Next(&c)) return Fail("truncated entry header");
+  int type = (c >> 4) & 7;
+  for (int shift = 4; c & 0x80; shift += 7) {
+    if (!at.Next(&c)) return Fail("truncated entry header");
+    if (shift > 57 && (shift >= 64 || (c & 0x7f) >> (64 - shift) != 0)) {
+      return Fail("entry size longer than 64 bits");
+    }
+  }
+  if (kTypeNames[type].empty()) return Fail("invalid object type " + std::to_string(type));
+  return type;
+}
+
+// An ofs-delta's base, `entry` minus a number in git's offset encoding:
+// big-endian groups of 7 bits, each continuation adding 1 before the shift
+// (so no number has two encodings). The base must lie before the entry.
+Status SkipBaseOffset(PackCursor& at, uint64_t entry) {
+  unsigned char c = 0;
+  if (!at.Next(&c)) return Fail("truncated delta base offset");
+  uint64_t offset = c & 0x7f;
+  while (c & 0x80) {
+    if (offset >= (UINT64_MAX >> 7)) return Fail("delta base offset overflows");
+    if (!at.Next(&c)) return Fail("truncated delta base offset");
+    offset = ((offset + 1) << 7) | (c & 0x7f);
+  }
+  if (offset == 0 || offset > entry) return Fail("delta base offset out of the pack");
+  return Ok{};
+}
+
+Expected<EntryHeader> ReadEntryHeader(std::string_view bytes, uint64_t entry, size_t id_bytes) {
+  PackCursor at{bytes, entry};
+  Expected<int> type = ReadTypeAndSize(at);
+  if (!type) return Fail(type.error());
+  if (*type == kOfsDelta) {
+    Status base = SkipBaseOffset(at, entry);
+    if (!base) return Fail(base.error());
+  } else if (*type == kRefDelta) {
+    if (bytes.size() - at.pos < id_bytes) return Fail("truncated delta base id");
+    at.pos += id_bytes;
+  }
+  return EntryHeader{*type, at.pos};
+}
+
+uint32_t BigEndian32(std::string_view bytes, size_t at) {
+  uint32_t n = 0;
+  for (size_t i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(bytes[at + i]);
+  return n;
+}
+
+class PackWalk {
+ public:
+  PackWalk(std::string_view path, std::string_view bytes, const GitObjectLimits& limits,
+           const GitObjectCallback& on_object)
+      : bytes_(bytes), id_bytes_(ObjectIdBytes(path)), limits_(limits), on_object_(on_object) {}
+
+  GitObjectsResult Run();
+
+ private:
+  Status ReadHeader();
+  Status ReadEntry();
+  std::string Where() const;
+
+  std::string_view bytes_;
+  size_t id_bytes_;
+  const GitObjectLimits& limits_;
+  const GitObjectCallback& on_object_;
+  GitObjectsResult result_;
+  Inflater inflater_;
+  std::string content_;
+  uint32_t count_ = 0;
+  uint32_t index_ = 0;
+  uint64_t pos_ = kPackHeader;
+  uint64_t inflated_ = 0;  // of all entries, kept or dropped
+};
+
+Status PackWalk::ReadHeader() {
+  if (bytes_.size() < kPackHeader || !StartsWith(bytes_, "PACK")) {
+    return Fail("not a pack: no PACK header");
+  }
+  uint32_t version = BigEndian32(bytes_, 4);
+  if (version != 2 && version != 3) {
+    return Fail("unsupported pack version " + std::to_string(version));
+  }
+  count_ = BigEndian32(bytes_, 8);
+  return Ok{};
+}
+
+std::string PackWalk::Where() const {
+  return "entry " + std::to_string(index_ + 1) + " of " + std::to_string(count_) +
+         " at offset " + std::to_string(pos_) + ": ";
+}
+
+// One entry: its header, its stream inflated within what is left of the
+// total, the bytes kept handed over (also those of a stream that breaks
+// off: what came before the damage is as readable as any).
+Status PackWalk::ReadEntry() {
+  Expected<EntryHeader> header = ReadEntryHeader(bytes_, pos_, id_bytes_);
+  if (!header) return Fail(Where() + header.error());
+  uint64_t left = limits_.max_total_bytes - inflated_;
+  uint64_t keep = std::min(limits_.max_object_bytes, left);
+  StreamEnd end = inflater_.Run(bytes_.substr(header->data), keep, left, &content_);
+  inflated_ = std::min(limits_.max_total_bytes, inflated_ + inflater_.produced());
+  if (inflater_.produced() > content_.size()) ++result_.cut;
+  if (end == StreamEnd::kEnd || !content_.empty()) {
+    ++result_.objects;
+    on_object_(std::string(kTypeNames[header->type]) + " at " + std::to_string(pos_), content_);
+  }
+  if (end == StreamEnd::kCut) {
+    return Fail(Where() + "cut: its stream goes on past max_total_bytes inflated (" +
+                std::to_string(limits_.max_total_bytes) + "); the entries after it are not read");
+  }
+  if (end != StreamEnd::kEnd) return Fail(Where() + inflater_.Why(end));
+  pos_ = header->data + inflater_.consumed();
+  return Ok{};
+}
+
+GitObjectsResult PackWalk::Run() {
+  Status status = ReadHeader();
+  if (status && !inflater_.ok()) status = Fail("cannot set up zlib");
+  for (; status && index_ < count_; ++index_) {
+    if (index_ == limits_.max_objects) {
+      status = Fail("more than " + std::to_string(limits_.max_objects) + " objects; " +
+                    std::to_string(count_ - index_) + " not read");
+      break;
+    }
+    status = ReadEntry();
+  }
+  // Every entry read: the checksum must follow, or the file was cut short.
+  if (status && bytes_.size() - pos_ < id_bytes_) {
+    status = Fail("truncated: no checksum after the last entry");
+  }
+  if (!status) result_.error = status.error();
+  return std::move(result_);
+}
+
+// "blob 123\0": a known type, a space, decimal digits, a NUL. Returns the
+// type and sets `length` to the header's length with its NUL; "" when the
+// bytes are no such header.
+std::string_view LooseHeader(std::string_view inflated, size_t* length) {
+  size_t nul = inflated.substr(0, kMaxLooseHeader).find('\0');
+  size_t space = inflated.substr(0, nul).find(' ');
+  if (nul == std::string_view::npos || space == std::string_view::npos) return {};
+  std::string_view type = inflated.substr(0, space);
+  std::string_view size = inflated.substr(space + 1, nul - space - 1);
+  bool digits = !size.empty() && std::all_of(size.begin(), size.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  if (!digits || (type != "blob" && type != "tree" && type != "commit" && type != "tag")) {
+    return {};
+  }
+  *length = nul + 1;
+  return type;
+}
+
+// A loose object is the whole file: once its cap is reached nothing after
+// it needs finding, so nothing past the cap is inflated.
+GitObjectsResult ReadLooseObject(std::string_view bytes, const GitObjectLimits& limits,
+                                 const GitObjectCallback& on_object) {
+  GitObjectsResult result;
+  Inflater inflater;
+  if (!inflater.ok()) {
+    result.error = "cannot set up zlib";
+    return result;
+  }
+  uint64_t cap = std::min(limits.max_object_bytes, limits.max_total_bytes);
+  uint64_t keep = cap > UINT64_MAX - kMaxLooseHeader ? cap : cap + kMaxLooseHeader;
+  std::string inflated;
+  StreamEnd end = inflater.Run(bytes, keep, keep, &inflated);
+  size_t header = 0;
+  std::string_view type = LooseHeader(inflated, &header);
+  if (type.empty()) {
+    result.error = end == StreamEnd::kEnd || end == StreamEnd::kCut
+                       ? "not a git object: no type and size header"
+                       : inflater.Why(end);
+    return result;
+  }
+  std::string_view content = std::string_view(inflated).substr(header);
+  if (end == StreamEnd::kCut || content.size() > cap) ++result.cut;
+  ++result.objects;
+  on_object(std::string(type), content.substr(0, cap));
+  if (end == StreamEnd::kTruncated || end == StreamEnd::kCorrupt) result.error = inflater.Why(end);
+  return result;
+}
+
+}  // namespace
+
+bool IsGitObjectPath(std::string_view path) {
+  std::vector<std::string_view> parts = PathComponents(path);
+  size_t n = parts.size();
+  if (n < 4 || parts[n - 3] != "objects") return false;
+  bool loose = IsLooseName(parts[n - 2], parts[n - 1]);
+  bool pack = parts[n - 2] == "pack" && IsPackName(parts[n - 1]);
+  parts.resize(n - 3);
+  return (loose || pack) && IsObjectStoreParent(parts);
+}
+
+GitObjectsResult ForEachGitObject(std::string_view path, std::string_view bytes,
+                                  const GitObjectLimits& limits,
+                                  const GitObjectCallback& on_object) {
+  if (EndsWith(path, ".pack")) return PackWalk(path, bytes, limits, on_object).Run();
+  return ReadLooseObject(bytes, limits, on_object);
+}
+
+}  // namespace safebuild
