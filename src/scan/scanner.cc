@@ -24,6 +24,7 @@
 #include "image/layer_reader.h"
 #include "detect/redact.h"
 #include "image/layer_stack.h"
+#include "scan/git_objects.h"
 #include "scan/nested.h"
 #include "scan/packaged_files.h"
 #include "util/fd.h"
@@ -412,13 +413,38 @@ std::string AddMembers(const std::string& path, const ArchiveBytes& in, const La
   return nested.error.empty() ? "" : path + "!" + nested.error;
 }
 
-// One layer file: its own bytes, then every member when it is an archive.
+// The objects of a file in git's object store, inflated: each a member
+// named by git_objects.h ("blob", "blob at 1234"), held whole up to a
+// window. A cut object or a file that could not be read to its end is
+// named as skipped.
+void AddGitObjects(const std::string& path, std::string_view content, const LayerRef& ref,
+                   const Detector& detector, const ScanOptions& options, ScanStats& stats,
+                   std::vector<Finding>& found) {
+  GitObjectLimits limits;
+  limits.max_object_bytes = options.window.step;
+  limits.max_total_bytes = options.nested.max_total_bytes;
+  GitObjectsResult r = ForEachGitObject(
+      path, content, limits, [&](const std::string& name, std::string_view object) {
+        AddMatches(detector, object, path, name, ref, found);
+      });
+  ++stats.archives;
+  stats.members += r.objects;
+  if (r.cut > 0) stats.skipped.push_back({"size", path, "", ref.index});
+  if (!r.error.empty()) stats.skipped.push_back({"unreadable", path, "", ref.index});
+}
+
+// One layer file: its own bytes, then every member when it is an archive
+// or in git's object store.
 std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
                               const LayerRef& ref, const Detector& detector,
                               const ScanOptions& options, ScanStats& stats,
                               std::string& failure) {
   std::vector<Finding> found;
   AddMatches(detector, content, path, "", ref, found);
+  if (options.nested.max_depth >= 1 && IsGitObjectPath(path)) {
+    AddGitObjects(path, content, ref, detector, options, stats, found);
+    return found;
+  }
   failure = AddMembers(path, ArchiveBytes{content}, ref, detector, options, stats, found);
   return found;
 }
@@ -633,6 +659,8 @@ void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
   ++results_[index].stats.truncated;
   large.md5 = std::make_unique<Md5Stream>();
   large.Drop();
+  // A pack larger than a window is scanned as it is (its objects packed).
+  if (options_.nested.max_depth >= 1 && IsGitObjectPath(e.path)) SkipFile(index, e, "size");
   if (options_.nested.max_depth < 1 || !IsNestedArchive(e.path, w.bytes)) return;
   if (e.fd >= 0) {  // read again from its file: nothing copied
     large.in_place = true;

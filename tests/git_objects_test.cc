@@ -1,0 +1,590 @@
+#include "scan/git_objects.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fake_secret.h"
+#include "image_fixtures.h"
+#include "scan/scanner.h"
+#include "util/text.h"
+
+namespace safebuild {
+namespace {
+
+namespace fs = std::filesystem;
+using test::ReadBytes;
+using test::WriteFile;
+
+// Repositories are made with the git of this machine: what it writes is
+// what an image holds. No user or system configuration is read, so a
+// signing key or a hook on the machine changes nothing.
+class GitRepo {
+ public:
+  GitRepo() : dir_(test::MakeTempDir()) { Git("init -q"); }
+
+  const fs::path& path() const { return dir_.path(); }
+
+  // True when `git args` exits 0.
+  bool TryGit(const std::string& args) const {
+    std::string command = "cd '" + path().string() +
+                          "' && export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 && "
+                          "git -c user.name=Test -c user.email=test@example.invalid "
+                          "-c init.defaultBranch=main -c gc.auto=0 " +
+                          args + " >/dev/null 2>&1";
+    return std::system(command.c_str()) == 0;
+  }
+
+  void Git(const std::string& args) const { EXPECT_TRUE(TryGit(args)) << "git " << args; }
+
+  void Commit(const std::string& file, const std::string& content) {
+    WriteFile(path() / file, content);
+    Git("add -A");
+    Git("commit -q -m 'edit " + file + "'");
+  }
+
+  void Remove(const std::string& file) {
+    Git("rm -q " + file);
+    Git("commit -q -m 'remove " + file + "'");
+  }
+
+  // The files of .git/objects that IsGitObjectPath takes, in name order.
+  std::vector<fs::path> ObjectFiles() const {
+    std::vector<fs::path> out;
+    for (const auto& e : fs::recursive_directory_iterator(path() / ".git/objects")) {
+      if (e.is_regular_file() && IsGitObjectPath(e.path().string())) out.push_back(e.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  std::vector<fs::path> Packs() const {
+    std::vector<fs::path> out;
+    for (const fs::path& p : ObjectFiles()) {
+      if (p.extension() == ".pack") out.push_back(p);
+    }
+    return out;
+  }
+
+ private:
+  TempDir dir_;
+};
+
+struct Walked {
+  std::vector<std::pair<std::string, std::string>> objects;  // name, content
+  GitObjectsResult result;
+
+  bool AnyHolds(const std::string& text, std::string_view name_part = "") const {
+    return std::any_of(objects.begin(), objects.end(), [&](const auto& o) {
+      return o.first.find(name_part) != std::string::npos &&
+             o.second.find(text) != std::string::npos;
+    });
+  }
+  size_t Count(std::string_view name_part) const {
+    return std::count_if(objects.begin(), objects.end(), [&](const auto& o) {
+      return o.first.find(name_part) != std::string::npos;
+    });
+  }
+};
+
+Walked Walk(const std::string& path, std::string_view bytes, const GitObjectLimits& limits = {}) {
+  Walked w;
+  w.result = ForEachGitObject(path, bytes, limits,
+                              [&](const std::string& name, std::string_view content) {
+                                w.objects.emplace_back(name, std::string(content));
+                              });
+  return w;
+}
+
+Walked WalkFile(const fs::path& path, const GitObjectLimits& limits = {}) {
+  return Walk(path.string(), ReadBytes(path), limits);
+}
+
+std::string Token() { return "token=" + fake::Make(fake::Kind::kGithubToken); }
+std::string TokenLine() { return Token() + "\n"; }
+
+// Lines of configuration a delta can copy from: enough that a changed
+// version of the file is cheaper as a delta than whole.
+std::string ConfigLines(int first, int last) {
+  std::string out;
+  for (int i = first; i < last; ++i) {
+    out += "setting_" + std::to_string(i) + " = value number " + std::to_string(i * 7) + "\n";
+  }
+  return out;
+}
+
+// --- packs made by hand -----------------------------------------------------
+
+std::string BigEndian32(uint32_t n) {
+  return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+          static_cast<char>(n)};
+}
+
+// The type and size header of a pack entry.
+std::string EntryHeader(int type, uint64_t size) {
+  std::string out;
+  auto first = static_cast<unsigned char>((type << 4) | (size & 15));
+  size >>= 4;
+  for (; size != 0; size >>= 7) {
+    out += static_cast<char>(first | 0x80);
+    first = static_cast<unsigned char>(size & 0x7f);
+  }
+  out += static_cast<char>(first);
+  return out;
+}
+
+std::string Zlib(const std::string& data) {
+  uLongf size = compressBound(data.size());
+  std::string out(size, '\0');
+  EXPECT_EQ(compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                      reinterpret_cast<const Bytef*>(data.data()), data.size(), 9),
+            Z_OK);
+  out.resize(size);
+  return out;
+}
+
+// `prefix` and `n` zero bytes as one zlib stream, deflated piece by piece:
+// a bomb of a hundred MiB costs the test no more memory than its hundred KiB.
+std::string ZlibZeros(uint64_t n, const std::string& prefix = "") {
+  z_stream z{};
+  EXPECT_EQ(deflateInit(&z, 9), Z_OK);
+  const std::string zeros(64 << 10, '\0');
+  std::string buf(64 << 10, '\0'), out;
+  auto put = [&](std::string_view in, int flush) {
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    do {
+      z.next_out = reinterpret_cast<Bytef*>(buf.data());
+      z.avail_out = static_cast<uInt>(buf.size());
+      deflate(&z, flush);
+      out.append(buf.data(), buf.size() - z.avail_out);
+    } while (z.avail_out == 0);
+  };
+  put(prefix, Z_NO_FLUSH);
+  for (; n > zeros.size(); n -= zeros.size()) put(zeros, Z_NO_FLUSH);
+  put(std::string_view(zeros).substr(0, n), Z_FINISH);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string Pack(const std::string& entries, uint32_t count) {
+  return "PACK" + BigEndian32(2) + BigEndian32(count) + entries + std::string(20, '\0');
+}
+
+std::string BlobEntry(const std::string& content) {
+  return EntryHeader(3, content.size()) + Zlib(content);
+}
+
+const std::string kPackPath = "/app/.git/objects/pack/pack-" + std::string(40, 'a') + ".pack";
+const std::string kLoosePath = "/app/.git/objects/ab/" + std::string(38, 'c');
+
+// --- repositories made by git -------------------------------------------------
+
+TEST(GitObjects, LooseObjectsKeepATokenWhoseFileWasDeleted) {
+  GitRepo repo;
+  std::string token = TokenLine();
+  repo.Commit("README", "an app\n");
+  repo.Commit("config.env", token);
+  repo.Remove("config.env");
+  std::vector<fs::path> files = repo.ObjectFiles();
+  // Two blobs, two trees (the last is the first again), three commits.
+  ASSERT_EQ(files.size(), 7u);
+  int holding = 0;
+  for (const fs::path& file : files) {
+    Walked w = WalkFile(file);
+    EXPECT_EQ(w.result.error, "") << file;
+    EXPECT_EQ(w.result.objects, 1u);
+    EXPECT_EQ(w.result.cut, 0u);
+    ASSERT_EQ(w.objects.size(), 1u);
+    const auto& [name, content] = w.objects[0];
+    EXPECT_TRUE(name == "blob" || name == "tree" || name == "commit") << name;
+    if (content == token) {
+      EXPECT_EQ(name, "blob");
+      ++holding;
+    }
+  }
+  EXPECT_EQ(holding, 1);
+}
+
+TEST(GitObjects, APackKeepsATokenWhoseFileWasDeleted) {
+  GitRepo repo;
+  std::string token = TokenLine();
+  repo.Commit("README", "an app\n");
+  repo.Commit("config.env", token);
+  repo.Remove("config.env");
+  repo.Git("gc -q --prune=now");
+  ASSERT_EQ(repo.ObjectFiles().size(), 1u) << "all objects are in the one pack";
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  Walked w = WalkFile(packs[0]);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.objects, 7u);
+  EXPECT_EQ(w.result.cut, 0u);
+  const std::regex name("(commit|tree|blob|tag|ofs-delta|ref-delta) at [0-9]+");
+  for (const auto& o : w.objects) EXPECT_TRUE(std::regex_match(o.first, name)) << o.first;
+  EXPECT_TRUE(w.AnyHolds(token, "blob at "));
+  EXPECT_EQ(w.objects.front().first, "commit at 12");  // git writes the newest commit first
+}
+
+// A version of a file that drops many lines of the one before and adds a
+// token is stored as a delta against the larger, older version: the token
+// is in the delta's insert instructions, literally.
+TEST(GitObjects, DeltasCarryTheLinesTheyInsert) {
+  GitRepo repo;
+  repo.Commit("app.conf", ConfigLines(0, 400));
+  repo.Git("repack -a -d -q");
+  // The token without its line end: the delta copies that from the base.
+  std::string token = Token();
+  repo.Commit("app.conf", ConfigLines(0, 150) + token + "\n" + ConfigLines(300, 400));
+  repo.Git("repack -a -d -f -q --depth=50 --window=50");
+  repo.Git("prune --expire=now");
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  Walked w = WalkFile(packs[0]);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.objects, 6u);
+  EXPECT_GE(w.Count("ofs-delta at "), 1u);
+  EXPECT_TRUE(w.AnyHolds(token));
+  EXPECT_TRUE(w.AnyHolds(token, "ofs-delta at "));
+}
+
+// A pack sent without the ofs-delta capability names each delta's base by
+// object id.
+TEST(GitObjects, RefDeltasAreReadPastTheirBaseId) {
+  GitRepo repo;
+  repo.Commit("app.conf", ConfigLines(0, 400));
+  // The token without its line end: the delta copies that from the base.
+  std::string token = Token();
+  repo.Commit("app.conf", ConfigLines(0, 150) + token + "\n" + ConfigLines(300, 400));
+  repo.Git("rev-list --objects --all | git pack-objects -q --window=50 --depth=50 "
+           "'" + (repo.path() / "pack").string() + "'");
+  std::vector<fs::path> packs;
+  for (const auto& e : fs::directory_iterator(repo.path())) {
+    if (e.path().extension() == ".pack") packs.push_back(e.path());
+  }
+  ASSERT_EQ(packs.size(), 1u);
+  Walked w = WalkFile(packs[0]);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.objects, 6u);
+  EXPECT_GE(w.Count("ref-delta at "), 1u);
+  EXPECT_TRUE(w.AnyHolds(token, "ref-delta at "));
+}
+
+TEST(GitObjects, ASha256RepositoryIsReadToo) {
+  GitRepo repo;
+  fs::remove_all(repo.path() / ".git");
+  if (!repo.TryGit("init -q --object-format=sha256")) GTEST_SKIP() << "git without SHA-256";
+  std::string token = TokenLine();
+  repo.Commit("config.env", token);
+  std::vector<fs::path> loose = repo.ObjectFiles();
+  EXPECT_EQ(loose.size(), 3u);  // 62 hex digits each
+  repo.Git("gc -q --prune=now");
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  Walked w = WalkFile(packs[0]);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.objects, 3u);
+  EXPECT_TRUE(w.AnyHolds(token, "blob at "));
+}
+
+TEST(GitObjects, ObjectPathsAreKnownByTheirPlaceInTheStore) {
+  const std::string hex38(38, 'e'), hex40 = std::string(39, '0') + "f";
+  EXPECT_TRUE(IsGitObjectPath("/app/.git/objects/ab/" + hex38));
+  EXPECT_TRUE(IsGitObjectPath("app/.git/objects/ab/" + hex38));
+  EXPECT_TRUE(IsGitObjectPath(".git/objects/00/" + hex38));
+  EXPECT_TRUE(IsGitObjectPath("/srv/repo.git/objects/ab/" + hex38));
+  EXPECT_TRUE(IsGitObjectPath("/srv/repo.git/objects/pack/pack-" + hex40 + ".pack"));
+  EXPECT_TRUE(IsGitObjectPath("/app/.git/objects/pack/pack-" + hex40 + ".pack"));
+  EXPECT_TRUE(IsGitObjectPath("/app/.git/modules/lib/objects/ab/" + hex38));
+  EXPECT_TRUE(IsGitObjectPath("/app/.git/objects/ab/" + std::string(62, '1')));
+  EXPECT_TRUE(IsGitObjectPath("/app/.git/objects/pack/pack-" + std::string(64, '2') + ".pack"));
+
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/info/packs"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/info/alternates"));
+  EXPECT_FALSE(IsGitObjectPath("/app/objects/ab/" + hex38));
+  EXPECT_FALSE(IsGitObjectPath("objects/ab/" + hex38));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/pack/pack-" + hex40 + ".idx"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/pack/pack-" + hex40 + ".rev"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/pack/multi-pack-index"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/ab/" + hex38 + "0"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/AB/" + hex38));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/abc/" + hex38));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/ab/" + std::string(37, 'e') + "g"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/pack/pack-" + hex38 + ".pack"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/pack/tmp_pack_XYZ123"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/refs/heads/main"));
+  EXPECT_FALSE(IsGitObjectPath("/app/.git/objects/ab"));
+  EXPECT_FALSE(IsGitObjectPath(""));
+}
+
+// --- hostile files --------------------------------------------------------------
+
+TEST(GitObjects, EveryCutOfAPackIsReportedAndReadUpToTheCut) {
+  GitRepo repo;
+  repo.Commit("README", "an app\n");
+  repo.Commit("config.env", TokenLine());
+  repo.Git("gc -q --prune=now");
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  std::string pack = ReadBytes(packs[0]);
+  uint64_t whole = Walk(packs[0].string(), pack).result.objects;
+  for (size_t n = 0; n < pack.size(); ++n) {
+    // A copy of just the first n bytes: a read past them is a read past the
+    // heap block, which ASan reports.
+    std::string cut = pack.substr(0, n);
+    Walked w = Walk(packs[0].string(), cut);
+    EXPECT_NE(w.result.error, "") << n;
+    EXPECT_LE(w.result.objects, whole) << n;
+  }
+}
+
+TEST(GitObjects, AnyByteOfAPackChangedEndsSafely) {
+  GitRepo repo;
+  repo.Commit("config.env", TokenLine());
+  repo.Git("gc -q --prune=now");
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  std::string pack = ReadBytes(packs[0]);
+  for (size_t i = 0; i < pack.size(); ++i) {
+    for (unsigned char x : {0x01, 0x80, 0xff}) {
+      std::string changed = pack;
+      changed[i] = static_cast<char>(changed[i] ^ x);
+      Walked w = Walk(packs[0].string(), changed);
+      // The count changed can make the checksum pass for one more entry.
+      EXPECT_LE(w.result.objects, 4u);
+    }
+  }
+}
+
+TEST(GitObjects, ACorruptStreamEndsTheWalkAfterTheObjectsBeforeIt) {
+  std::string token = TokenLine();
+  std::string bad = EntryHeader(3, 10) + "\x78\x9c\xff\xff\xff\xff\xff\xff";
+  Walked w = Walk(kPackPath, Pack(BlobEntry(token) + bad + BlobEntry("after\n"), 3));
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].second, token);
+  EXPECT_NE(w.result.error.find("entry 2 of 3"), std::string::npos) << w.result.error;
+  EXPECT_NE(w.result.error.find("corrupt zlib stream"), std::string::npos) << w.result.error;
+}
+
+TEST(GitObjects, ACountBeyondTheEntriesIsAnError) {
+  std::string token = TokenLine();
+  Walked w = Walk(kPackPath, Pack(BlobEntry(token), 3));
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].first, "blob at 12");
+  EXPECT_EQ(w.objects[0].second, token);
+  EXPECT_NE(w.result.error.find("entry 2 of 3"), std::string::npos) << w.result.error;
+
+  // A count of four billion costs no more than the bytes there are.
+  w = Walk(kPackPath, Pack(BlobEntry(token), 0xffffffffu));
+  EXPECT_EQ(w.objects.size(), 1u);
+  EXPECT_NE(w.result.error, "");
+}
+
+TEST(GitObjects, APackWithoutItsChecksumIsTruncated) {
+  std::string pack = Pack(BlobEntry("x\n"), 1);
+  EXPECT_EQ(Walk(kPackPath, pack).result.error, "");
+  Walked w = Walk(kPackPath, pack.substr(0, pack.size() - 1));
+  EXPECT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.result.error, "truncated: no checksum after the last entry");
+}
+
+TEST(GitObjects, AZlibBombInAPackIsCutAndTheNextEntryStillRead) {
+  std::string token = TokenLine();
+  const uint64_t kBomb = 100ull << 20;
+  std::string bomb = EntryHeader(3, kBomb) + ZlibZeros(kBomb);
+  ASSERT_LT(bomb.size(), 1u << 20);
+  GitObjectLimits limits;
+  limits.max_object_bytes = 1 << 20;
+  Walked w = Walk(kPackPath, Pack(bomb + BlobEntry(token), 2), limits);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.cut, 1u);
+  ASSERT_EQ(w.objects.size(), 2u);
+  EXPECT_EQ(w.objects[0].second.size(), 1u << 20);
+  EXPECT_EQ(w.objects[1].second, token);
+}
+
+TEST(GitObjects, ABombPastTheTotalEndsTheWalk) {
+  const uint64_t kBomb = 100ull << 20;
+  std::string bomb = EntryHeader(3, kBomb) + ZlibZeros(kBomb);
+  GitObjectLimits limits;
+  limits.max_object_bytes = 1 << 20;
+  limits.max_total_bytes = 8 << 20;
+  Walked w = Walk(kPackPath, Pack(BlobEntry("first\n") + bomb + BlobEntry("last\n"), 3), limits);
+  EXPECT_EQ(w.result.cut, 1u);
+  ASSERT_EQ(w.objects.size(), 2u);
+  EXPECT_EQ(w.objects[0].second, "first\n");
+  EXPECT_EQ(w.objects[1].second.size(), 1u << 20);
+  EXPECT_NE(w.result.error.find("entry 2 of 3"), std::string::npos) << w.result.error;
+  EXPECT_NE(w.result.error.find("cut"), std::string::npos) << w.result.error;
+}
+
+TEST(GitObjects, AnObjectOfExactlyTheCapIsNotCut) {
+  GitObjectLimits limits;
+  limits.max_object_bytes = 100;
+  Walked w = Walk(kPackPath, Pack(BlobEntry(std::string(100, 'x')), 1), limits);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.cut, 0u);
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].second.size(), 100u);
+  limits.max_total_bytes = 100;
+  w = Walk(kPackPath, Pack(BlobEntry(std::string(100, 'x')), 1), limits);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.cut, 0u);
+}
+
+TEST(GitObjects, ALooseBombIsCutAtTheCap) {
+  const uint64_t kBomb = 100ull << 20;
+  GitObjectLimits limits;
+  limits.max_object_bytes = 1 << 20;
+  std::string loose = ZlibZeros(kBomb, "blob " + std::to_string(kBomb) + std::string(1, '\0'));
+  Walked w = Walk(kLoosePath, loose, limits);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.cut, 1u);
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].first, "blob");
+  EXPECT_EQ(w.objects[0].second, std::string(1 << 20, '\0'));
+}
+
+TEST(GitObjects, ALongSizeVarintIsRejected) {
+  std::string header = "\xb0" + std::string(19, '\x80') + std::string(1, '\0');
+  Walked w = Walk(kPackPath, Pack(header + Zlib("x"), 1));
+  EXPECT_EQ(w.objects.size(), 0u);
+  EXPECT_NE(w.result.error.find("longer than 64 bits"), std::string::npos) << w.result.error;
+
+  // The longest size git can write, 64 bits, is read.
+  std::string longest = "\xbf" + std::string(8, '\xff') + "\x0f";
+  w = Walk(kPackPath, Pack(longest + Zlib("x"), 1));
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.objects.size(), 1u);
+}
+
+TEST(GitObjects, ALongDeltaOffsetIsRejected) {
+  std::string header = EntryHeader(6, 1) + std::string(20, '\xff') + "\x01";
+  Walked w = Walk(kPackPath, Pack(BlobEntry("a\n") + header + Zlib("x"), 2));
+  EXPECT_EQ(w.objects.size(), 1u);
+  EXPECT_NE(w.result.error.find("offset overflows"), std::string::npos) << w.result.error;
+
+  // A base before the pack's start.
+  w = Walk(kPackPath, Pack(BlobEntry("a\n") + EntryHeader(6, 1) + "\x7f" + Zlib("x"), 2));
+  EXPECT_NE(w.result.error.find("out of the pack"), std::string::npos) << w.result.error;
+
+  // A base just before: the first entry, at 12.
+  std::string first = BlobEntry("a\n");
+  auto back = static_cast<char>(first.size());
+  w = Walk(kPackPath, Pack(first + EntryHeader(6, 1) + back + Zlib("x"), 2));
+  EXPECT_EQ(w.result.error, "");
+  ASSERT_EQ(w.objects.size(), 2u);
+  EXPECT_EQ(w.objects[1].first, "ofs-delta at " + std::to_string(12 + first.size()));
+}
+
+TEST(GitObjects, ARefDeltaIdIsAsLongAsThePacksHash) {
+  std::string id32(32, '\x11');
+  std::string entry = EntryHeader(7, 2) + id32 + Zlib("dd");
+  std::string sha256 = "/r.git/objects/pack/pack-" + std::string(64, 'b') + ".pack";
+  std::string pack = "PACK" + BigEndian32(2) + BigEndian32(1) + entry + std::string(32, '\0');
+  Walked w = Walk(sha256, pack);
+  EXPECT_EQ(w.result.error, "");
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].second, "dd");
+  // Read as SHA-1, the id's last 12 bytes are taken for the stream.
+  EXPECT_NE(Walk(kPackPath, pack).result.error, "");
+  // An id cut short.
+  w = Walk(kPackPath, "PACK" + BigEndian32(2) + BigEndian32(1) + EntryHeader(7, 2) + "\x11");
+  EXPECT_NE(w.result.error.find("truncated delta base id"), std::string::npos);
+}
+
+TEST(GitObjects, HeadersThatAreNoPackAreErrors) {
+  EXPECT_EQ(Walk(kPackPath, "").result.error, "not a pack: no PACK header");
+  EXPECT_EQ(Walk(kPackPath, "PACK").result.error, "not a pack: no PACK header");
+  EXPECT_EQ(Walk(kPackPath, "PACK" + BigEndian32(4) + BigEndian32(0)).result.error,
+            "unsupported pack version 4");
+  EXPECT_EQ(Walk(kPackPath, Pack("", 0)).result.error, "");
+  std::string v3 = "PACK" + BigEndian32(3) + BigEndian32(0) + std::string(20, '\0');
+  EXPECT_EQ(Walk(kPackPath, v3).result.error, "");
+  Walked w = Walk(kPackPath, Pack(EntryHeader(5, 1) + Zlib("x"), 1));
+  EXPECT_NE(w.result.error.find("invalid object type 5"), std::string::npos);
+  w = Walk(kPackPath, Pack(EntryHeader(0, 1) + Zlib("x"), 1));
+  EXPECT_NE(w.result.error.find("invalid object type 0"), std::string::npos);
+}
+
+TEST(GitObjects, MoreEntriesThanTheLimitAreNotRead) {
+  GitObjectLimits limits;
+  limits.max_objects = 2;
+  Walked w = Walk(kPackPath, Pack(BlobEntry("1") + BlobEntry("2") + BlobEntry("3"), 3), limits);
+  EXPECT_EQ(w.objects.size(), 2u);
+  EXPECT_EQ(w.result.error, "more than 2 objects; 1 not read");
+}
+
+TEST(GitObjects, BrokenLooseObjectsAreErrors) {
+  std::string token = TokenLine();
+  std::string loose = Zlib("blob " + std::to_string(token.size()) + std::string(1, '\0') + token);
+  Walked w = Walk(kLoosePath, loose);
+  EXPECT_EQ(w.result.error, "");
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].second, token);
+
+  // Cut short: what was inflated comes, with the error.
+  w = Walk(kLoosePath, loose.substr(0, loose.size() - 4));
+  EXPECT_EQ(w.result.error, "truncated zlib stream");
+  ASSERT_EQ(w.objects.size(), 1u);
+  EXPECT_EQ(w.objects[0].second, token);
+
+  w = Walk(kLoosePath, "not zlib at all");
+  EXPECT_EQ(w.objects.size(), 0u);
+  EXPECT_NE(w.result.error.find("corrupt zlib stream"), std::string::npos) << w.result.error;
+
+  for (const std::string& header : {std::string("blob\0", 5), std::string("blob x\0", 7),
+                                    std::string("tool 3\0", 7), std::string("blob 3")}) {
+    w = Walk(kLoosePath, Zlib(header + "abc"));
+    EXPECT_EQ(w.objects.size(), 0u) << header;
+    EXPECT_EQ(w.result.error, "not a git object: no type and size header") << header;
+  }
+}
+
+// --- in a scanned image -------------------------------------------------------
+
+// `COPY . .` with the repository: the token removed from the work tree is
+// found in .git/objects, loose and then packed, as a member of the object
+// file, while the work tree itself holds nothing.
+TEST(GitObjects, AScanFindsATokenOnlyTheRepositoryStillHolds) {
+  GitRepo repo;
+  const std::string token = TokenLine();
+  repo.Commit("README", "an app\n");
+  repo.Commit("config.env", token);
+  repo.Remove("config.env");
+  for (bool packed : {false, true}) {
+    if (packed) repo.Git("gc -q --prune=now");
+    std::vector<test::TarMember> entries;
+    for (const auto& e : fs::recursive_directory_iterator(repo.path())) {
+      if (!e.is_regular_file()) continue;
+      const std::string rel = fs::relative(e.path(), repo.path()).string();
+      entries.push_back(test::File("app/" + rel, ReadBytes(e.path())));
+    }
+    TempDir tmp = test::MakeTempDir();
+    test::OciLayout layout(tmp.path() / "oci");
+    layout.WriteIndex({layout.AddImage({layout.AddBlob(
+        test::kTarGzip, test::Compress(test::MakeTar(entries), test::Filter::kGzip))})});
+    auto image = OpenOciLayout(tmp.path() / "oci", "");
+    ASSERT_TRUE(image) << image.error();
+    auto out = ScanImage(*image, Detector::Default());
+    ASSERT_TRUE(out) << out.error();
+    std::vector<std::string> found;
+    for (const Finding& f : out->findings) {
+      EXPECT_TRUE(StartsWith(f.path, "/app/.git/objects/")) << f.path;
+      found.push_back(f.rule + " " + (packed ? f.member.substr(0, 8) : f.member));
+    }
+    const std::string want = packed ? "blob at " : "blob";
+    EXPECT_EQ(found, (std::vector<std::string>{"github-classic-token " + want})) << packed;
+    EXPECT_TRUE(out->stats.skipped.empty());
+  }
+}
+
+}  // namespace
+}  // namespace safebuild
