@@ -177,7 +177,41 @@ TEST(MissedPassword, MysqlDashPWithoutARealPasswordIsNoFinding) {
   ExpectNone("mysql -u root -ppassword db\n", "/root/.bash_history");
   ExpectNone("mysql -u root -pchangeme db\n", "/root/.bash_history");
   ExpectNone("mysql -P3306 --protocol=tcp db\n", "/root/.bash_history");
-  ExpectNone("sshpass -pAbc123Def456Ghi789 ssh host\n", "/root/.bash_history");
+  ExpectNone("ssh -p2222 deploy@host\n", "/root/.bash_history");
+}
+
+// The password given to a command as an argument: in a script, and in an
+// image's history, where each RUN line is kept.
+TEST(MissedPassword, PasswordsGivenToCommandsAreFound) {
+  const std::vector<std::pair<std::string, std::string>> kForms = {
+      {"curl -fsSL -u deploy:", " https://repo.example.invalid/a.tgz"},
+      {"curl --user 'deploy:", "' -O https://repo.example.invalid/a.tgz"},
+      {"sshpass -p ", " ssh deploy@10.0.0.5"},
+      {"sshpass -p'", "' scp a host:"},
+      {"redis-cli -h cache -a ", " ping"},
+      {"htpasswd -bc /etc/nginx/.htpasswd admin ", ""},
+      {"docker login -u ci -p ", " registry.example.invalid"},
+      {"mongosh --host db -u root -p ", " admin"},
+      {"keytool -importkeystore -srckeystore a.p12 -srcstorepass ", " -destkeystore b.jks"},
+      {"openssl pkcs12 -export -in a.crt -passout pass:", " -out a.p12"},
+      {"echo 'root:", "' | chpasswd"},
+  };
+  for (const auto& [before, after] : kForms) {
+    SCOPED_TRACE(before);
+    const std::string pass = fake::Mixed(18);
+    ExpectOne("set -e\n" + before + pass + after + "\n", "/opt/setup.sh",
+              "generic-secret-assignment", Severity::kHigh, pass);
+    ExpectOne("/bin/sh -c " + before + pass + after, "history/3", "generic-secret-assignment",
+              Severity::kHigh, pass);
+  }
+  for (const char* none :
+       {"curl -u \"$USER:$PASS\" https://h/", "curl -u deploy:${TOKEN} https://h/",
+        "curl -u admin:changeme https://h/", "sshpass -p \"$SSHPASS\" ssh h",
+        "redis-cli -a password ping", "docker login -u ci -p $CI_TOKEN reg",
+        "keytool -list -storepass:env STOREPASS", "openssl enc -pass pass:$KEY",
+        "echo 'root:root' | chpasswd", "curl -u user: https://h/", "ssh -p 22 h"}) {
+    ExpectNone(std::string(none) + "\n", "/opt/setup.sh");
+  }
 }
 
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {

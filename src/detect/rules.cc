@@ -718,7 +718,8 @@ bool ValidateQuotedName(Candidate& c) {
   return (call || subscript || xml) && ValidateGeneric(c);
 }
 
-// "-pVALUE" of a MySQL client: no key name to judge, only the value.
+// A password given to a command (mysql -pVALUE, sshpass -p VALUE, curl -u
+// user:VALUE): no key name to judge, only the value.
 bool ValidateCommandLinePassword(Candidate& c) {
   if (c.in_example_file && c.credential_file.empty()) return false;
   Unquote(c);
@@ -726,7 +727,7 @@ bool ValidateCommandLinePassword(Candidate& c) {
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || !PassesGenericGate(v)) {
     return false;
   }
-  DemoteInPackageDocs(c, "password on a MySQL command line in a package's documentation "
+  DemoteInPackageDocs(c, "password on a command line in a package's documentation "
                          "(an example: low)");
   return true;
 }
@@ -872,6 +873,42 @@ constexpr Pattern kContextPatterns[] = {
      R"((?:mysql(?:dump|admin|import|show|check|pump|slap|binlog)?|)"
      R"(mariadb(?:-?(?:dump|admin|import|show|check|slap|binlog))?))"
      R"([ \t](?:[^\r\n;&|]*?[ \t])?-p)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    // Other commands that take a password as an argument, as scripts and
+    // an image's history (RUN lines) hold them.
+    {"generic-secret-assignment", kHigh, "password on a command line (curl -u USER:PASSWORD)",
+     "curl",
+     R"(curl[ \t](?:[^\r\n;&|]*?[ \t])?(?:-u[ \t]*|--user[ \t=]+)["']?[^\s:"'$]*:)"
+     R"(([^\s"'\x60;,|&<>]+))",
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (sshpass -p)", "sshpass",
+     R"(sshpass[ \t](?:[^\r\n;&|]*?[ \t])?-p[ \t]*)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (redis-cli -a)",
+     "redis-cli",
+     R"(redis-cli[ \t](?:[^\r\n;&|]*?[ \t])?-a[ \t]+)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (htpasswd -b)", "htpasswd",
+     R"(htpasswd[ \t]+-[A-Za-z]*b[A-Za-z]*[ \t]+[^\s;&|]+[ \t]+[^\s;&|]+[ \t]+)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (login -p)", "login",
+     R"((?:docker|podman|buildah|skopeo|nerdctl|helm[ \t]+registry|oras)[ \t]+login[ \t])"
+     R"((?:[^\r\n;&|]*?[ \t])?-p[ \t]*)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (mongosh -p)", "mongo",
+     R"(mongo(?:sh|dump|restore|export|import)?[ \t](?:[^\r\n;&|]*?[ \t])?)"
+     R"((?:-p|--password)[ \t]+)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (keytool, jarsigner)",
+     "pass",
+     R"(-(?:src|dest)?(?:store|key)pass[ \t]+)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (openssl pass:)", "pass:",
+     R"(-pass(?:in|out)?[ \t]+["']?pass:)" R"(([^\s"'\x60;|&]+))",
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password set with chpasswd", "chpasswd",
+     R"(echo[ \t]+(?:-e[ \t]+)?["']?[A-Za-z0-9_.-]+:([^\s"':]+)["']?[ \t]*\|[ \t]*)"
+     R"((?:sudo[ \t]+)?chpasswd)",
      kNonWord, 0, ValidateCommandLinePassword, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
