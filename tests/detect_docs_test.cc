@@ -192,6 +192,7 @@ TEST(DetectorDocs, ValuesInExampleAndTestDataAreNotSecrets) {
   for (const char* path :
        {"/srv/app/node_modules/aws-sdk/apis/sts-2011-06-15.examples.json",
         "/srv/app/node_modules/url/test/fixtures/session.json",
+        "/usr/lib/python3/dist-packages/botocore/data/iam/2010-05-08/examples-1.json",
         "/srv/app/src/client.spec.ts"}) {
     EXPECT_EQ(Rules(ScanAt(json, path)), "") << path;
   }
@@ -204,6 +205,18 @@ TEST(DetectorDocs, ValuesInExampleAndTestDataAreNotSecrets) {
   EXPECT_NE(found[0].rule, "generic-secret-assignment");
 }
 
+// A CloudFormation resource type or a C++/Perl/Ruby scope ends in a word
+// such as AccessKey or Token: a type's name, not a key's.
+TEST(DetectorDocs, ScopedTypeNamesAreNoKeys) {
+  const std::string value = fake::Random("0123456789abcdef", 16);
+  EXPECT_EQ(Rules(ScanAt("    \"AWS::IAM::AccessKey\": \"" + value + "\",\n",
+                         "/usr/lib/python3/dist-packages/cfnlint/data/providers/x.py")),
+            "");
+  EXPECT_EQ(Rules(ScanAt("Auth::Token = \"" + fake::Mixed(20) + "\"\n", "/srv/a.conf")), "");
+  EXPECT_EQ(Rules(ScanAt("IAM_AccessKey = \"" + fake::Mixed(20) + "\"\n", "/srv/a.conf")),
+            "generic-secret-assignment@1 ");
+}
+
 TEST(DetectorDocs, ExampleAndTestPathsAreRecognised) {
   EXPECT_TRUE(detect::IsExampleOrTestPath("/a/apis/account-2021-02-01.examples.json"));
   EXPECT_TRUE(detect::IsExampleOrTestPath("/srv/app/node_modules/url/test.js"));
@@ -211,6 +224,7 @@ TEST(DetectorDocs, ExampleAndTestPathsAreRecognised) {
   EXPECT_TRUE(detect::IsExampleOrTestPath("/src/tests/conftest.py"));
   EXPECT_FALSE(detect::IsExampleOrTestPath("/etc/app/config.json"));
   EXPECT_FALSE(detect::IsExampleOrTestPath("/srv/app/latest/contest.js"));
+  EXPECT_FALSE(detect::IsExampleOrTestPath("/srv/app/examplesapp.json"));
 }
 
 TEST(DetectorDocs, SourceMapsAreReadAsTheSourcesTheyMap) {

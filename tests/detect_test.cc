@@ -1883,5 +1883,18 @@ TEST(Filters, PassesRandomPasswordsThroughTheGenericGate) {
   EXPECT_LE(rejected, 2);
 }
 
+// moto's sample data, a pyc's constants: a date and time is never a secret.
+TEST(Filters, TimestampsAreNoSecrets) {
+  for (const char* t : {"2010-05-08T01:02:03.004Z", "2024-02-29 23:59:59", "2019-08-14",
+                        "2012-05-08T01:02:03+02:00", "2012-05-08T01:02:03,5-0700"}) {
+    EXPECT_TRUE(detect::IsTimestamp(t)) << t;
+    EXPECT_FALSE(detect::PassesGenericGate(t)) << t;
+  }
+  for (const char* t : {"2010-05-08Tx", "20100508T010203", "2010-05-08T01:02:03Zq", "abcd-ef-gh",
+                        "2010-05-08T01"}) {
+    EXPECT_FALSE(detect::IsTimestamp(t)) << t;
+  }
+}
+
 }  // namespace
 }  // namespace safebuild

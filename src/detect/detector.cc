@@ -669,7 +669,10 @@ bool HasFormatDirectives(std::string_view v) {
 // change character class far less often than random text does, and are
 // made of words.
 bool IsPycValue(std::string_view s) {
-  constexpr size_t kMinValue = 10;
+  // Longer than the generic rule's 10: a name only near a value is weaker
+  // evidence than an assignment ("x-k8s-aws-id", "s3v4-query" are not
+  // secrets), and the module's source, when shipped, is read as well.
+  constexpr size_t kMinValue = 16;
   constexpr size_t kMaxValue = 1024;
   constexpr double kMinSwitchRatio = 0.5;
   constexpr double kMaxWordShare = 0.6;

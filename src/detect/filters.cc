@@ -597,6 +597,36 @@ bool IsPlainUrl(std::string_view v) {
   return !Contains(authority, "@");
 }
 
+bool IsTimestamp(std::string_view v) {
+  // The digits of each field, and the separator before it.
+  auto digits = [&](size_t at, size_t n) {
+    return at + n <= v.size() &&
+           std::all_of(v.begin() + at, v.begin() + at + n, [](char c) { return IsDigit(c); });
+  };
+  if (!digits(0, 4) || v.size() < 10 || v[4] != '-' || !digits(5, 2) || v[7] != '-' ||
+      !digits(8, 2)) {
+    return false;
+  }
+  size_t at = 10;
+  if (at < v.size() && (v[at] == 'T' || v[at] == ' ') && digits(at + 1, 2) &&
+      at + 3 < v.size() && v[at + 3] == ':' && digits(at + 4, 2)) {
+    at += 6;
+    if (at < v.size() && v[at] == ':' && digits(at + 1, 2)) at += 3;
+    if (at < v.size() && (v[at] == '.' || v[at] == ',')) {
+      ++at;
+      while (at < v.size() && IsDigit(v[at])) ++at;
+    }
+    if (at < v.size() && v[at] == 'Z') {
+      ++at;
+    } else if (at < v.size() && (v[at] == '+' || v[at] == '-') && digits(at + 1, 2)) {
+      at += 3;
+      if (at < v.size() && v[at] == ':') ++at;
+      if (digits(at, 2)) at += 2;
+    }
+  }
+  return at == v.size();
+}
+
 bool IsVersionPin(std::string_view v) {
   size_t eq = v.find('=');
   if (eq != std::string_view::npos && IsPackageName(v.substr(0, eq))) {
@@ -735,7 +765,7 @@ bool PassesGenericGate(std::string_view v) {
   for (unsigned char c : v) {
     if (c <= ' ' || c >= 0x7F) return false;
   }
-  if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) ||
+  if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) || IsTimestamp(v) ||
       IsHexDigest(v) || IsUuid(v) || IsIntegrityHash(v) || LooksLikeWords(v) ||
       LooksLikeIdentifier(v) || LooksLikeIdentifierTemplate(v)) {
     return false;
@@ -784,13 +814,15 @@ bool IsExampleOrTestPath(std::string_view path) {
       if (dir == d) return true;
     }
   }
-  // "DynamoDB-2012-08-10.examples.json", "test.js", "url.test.js",
-  // "parser.spec.ts", "client_test.go", "test_client.py".
+  // "DynamoDB-2012-08-10.examples.json", botocore's "examples-1.json",
+  // "test.js", "url.test.js", "parser.spec.ts", "client_test.go",
+  // "test_client.py".
   size_t dot = base.find('.');
   std::string_view stem = std::string_view(base).substr(0, dot);
   return Contains(base, ".examples.") || Contains(base, ".example.") ||
          Contains(base, ".test.") || Contains(base, ".spec.") ||
-         stem == "test" || stem == "example" || StartsWith(stem, "test_") ||
+         stem == "test" || stem == "example" || StartsWith(stem, "examples-") ||
+         StartsWith(stem, "test_") ||
          EndsWith(stem, "_test");
 }
 

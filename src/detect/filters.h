@@ -17,6 +17,8 @@ bool IsPlainUrl(std::string_view v);
 
 /// "3.1.4-r1", "v1.2.3", "1.2.3+build5": a version or package pin.
 bool IsVersionPin(std::string_view v);
+/// An ISO 8601 date or date and time: "2010-05-08", "2010-05-08T01:02:03.004Z".
+bool IsTimestamp(std::string_view v);
 
 /// All hex, 40/56/64/96/128 digits: SHA digests, GPG fingerprints.
 bool IsHexDigest(std::string_view v);

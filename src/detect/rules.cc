@@ -648,6 +648,8 @@ bool ValidateGeneric(Candidate& c) {
   // "/etc/passwd:eli:x:2098": a path, not a key.
   const size_t name_at = static_cast<size_t>(c.name.data() - c.text.data());
   if (name_at > 0 && c.text[name_at - 1] == '/') return false;
+  // "AWS::IAM::AccessKey", "Auth::Token": a scoped type name, not a key.
+  if (name_at >= 2 && c.text.substr(name_at - 2, 2) == "::") return false;
   // "credential.https://host.helper": the ':' ends a URL's scheme, not a
   // key (git's per-URL settings name the URL in the key).
   if (c.begin > 0 && c.text[c.begin - 1] == ':' && c.value().starts_with("//")) return false;
@@ -835,7 +837,29 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
      "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
+     R"((?:&[A-Za-z0-9_-]+[ \t]+|!!str[ \t]+)?)"  // YAML: an anchor, a tag
      SB_VALUE,
+     kAnything, 1, ValidateGeneric, true},
+    // A declaration with a type: SECRET_KEY: str = "…" (Python, pydantic),
+    // apiToken: string = '…' (TypeScript), val/let x: String = (Kotlin,
+    // Swift), const API_TOKEN: &str = (Rust).
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     "(" SB_KEYWORD SB_NAME_CHARS R"()[ \t]*:[ \t]*&?(?:'static[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*)"
+     R"((?:<[^<>\r\n]*>|\[\])?\??[ \t]*=[ \t]*)" SB_VALUE,
+     kAnything, 1, ValidateGeneric, true},
+    // A name and its value as two fields: Kubernetes' env lists
+    // ("- name: DB_PASSWORD" then "value: …"), ECS's {"name": …, "value": …}.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"(["']?name["']?[ \t]*:[ \t]*["']?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     R"()["']?[ \t]*(?:,|\r?\n)[ \t]*-?[ \t]*["']?value["']?[ \t]*:[ \t]*)" SB_VALUE,
+     kAnything, 1, ValidateGeneric, true},
+    // Terraform: variable "db_password" { … default = "…" }.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"(variable[ \t]+"()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     R"re()"[ \t]*\{[^{}]*?default[ \t]*=[ \t]*)re" SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     {"generic-secret-assignment", kHigh, "WordPress authentication key or salt",
      "define",
