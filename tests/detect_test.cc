@@ -1603,6 +1603,38 @@ TEST(Detector, ReportsTokensInTheStringsOfACompiledPythonFile) {
 
 // `source` compiled by the python3 of this machine, as pip and the
 // interpreter write __pycache__ files.
+// A Java class file with `strings` as its constant pool's Utf8 entries
+// (and a Long between them, which takes two slots).
+std::string ClassFile(const std::vector<std::string>& strings) {
+  auto u16 = [](size_t n) { return std::string{static_cast<char>(n >> 8), static_cast<char>(n)}; };
+  std::string pool;
+  for (const std::string& s : strings) pool += '\x01' + u16(s.size()) + s;
+  pool += std::string("\x05", 1) + std::string(8, '\0');
+  return std::string("\xCA\xFE\xBA\xBE", 4) + u16(0) + u16(52) + u16(strings.size() + 3) +
+         pool + std::string("\x00\x21\x00\x00", 4);
+}
+
+// Each string constant follows its two-byte length; when the length's low
+// byte is a letter or digit, it is glued to the string ('E' before a
+// SendGrid key of 69 characters), and was taken for part of the token.
+TEST(Detector, ReadsEachStringOfAJavaClassFileOnItsOwn) {
+  for (size_t pad : {0u, 3u, 12u, 21u}) {  // lengths 69 'E', 72 'H', 81 'Q', 90 'Z'
+    SCOPED_TRACE(pad);
+    const std::string token = Fake(Kind::kSendgridApiKey);
+    ASSERT_EQ(token.size(), 69u);
+    const std::string constant = token + std::string(pad, ' ');
+    const std::string cls = ClassFile({"com/acme/Mailer", "java/lang/Object", constant, "run"});
+    std::vector<Match> m = Scan(cls, "/app/classes/com/acme/Mailer.class");
+    ASSERT_EQ(RulesOf(m), "sendgrid-api-key");
+    EXPECT_EQ(m[0].offset, cls.find(token));
+    EXPECT_EQ(m[0].fingerprint, Fingerprint("sendgrid-api-key", token));
+    EXPECT_EQ(m[0].line, 1);
+  }
+  // A fat Mach-O binary starts with the same magic: no class file.
+  std::string fat = std::string("\xCA\xFE\xBA\xBE\x00\x00\x00\x02", 8) + "Aghp_x";
+  EXPECT_TRUE(Scan(fat).empty());
+}
+
 std::string CompilePython(const std::string& source) {
   auto dir = TempDir::Create("pyc-test");
   EXPECT_TRUE(dir) << dir.error();

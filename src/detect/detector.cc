@@ -561,9 +561,73 @@ const Detector& Detector::Default() {
   return detector;
 }
 
+namespace {
+
+// A Java class file keeps each string constant right after its two-byte
+// length, whose low byte may be a letter or a digit glued to the string
+// ('E' before a SendGrid key of 69 characters). The copy has each such
+// length as two newlines: offsets stay, and each constant stands alone.
+// Nothing when `text` is no class file (a fat Mach-O binary starts with
+// the same magic, followed by a small count, not a Java version).
+std::optional<std::string> WithoutConstantLengths(std::string_view text) {
+  constexpr size_t kHeader = 10;
+  constexpr unsigned kFirstJavaMajor = 45;
+  auto u16 = [&](size_t at) {
+    return static_cast<unsigned>(static_cast<unsigned char>(text[at]) << 8 |
+                                 static_cast<unsigned char>(text[at + 1]));
+  };
+  if (text.size() < kHeader || !StartsWith(text, "\xCA\xFE\xBA\xBE") ||
+      u16(6) < kFirstJavaMajor) {
+    return std::nullopt;
+  }
+  std::string out(text);
+  const unsigned count = u16(8);
+  size_t at = kHeader;
+  for (unsigned i = 1; i < count && at < text.size(); ++i) {
+    switch (static_cast<unsigned char>(text[at])) {
+      case 1:  // Utf8: a length, then the bytes
+        if (at + 3 > text.size()) return out;
+        out[at + 1] = out[at + 2] = '\n';
+        at += 3 + u16(at + 1);
+        break;
+      case 5: case 6:  // Long, Double: 8 bytes, two entries
+        at += 9;
+        ++i;
+        break;
+      case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+        at += 5;
+        break;
+      case 15:
+        at += 4;
+        break;
+      case 7: case 8: case 16: case 19: case 20:
+        at += 3;
+        break;
+      default:  // not a constant pool any more: what was read is done
+        return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Match> Detector::Scan(std::string_view text,
                                   std::string_view path) const {
   if (text.empty()) return {};
+  if (std::optional<std::string> unglued = WithoutConstantLengths(text)) {
+    std::vector<Match> matches = ScanUnglued(*unglued, path);
+    for (Match& m : matches) {  // lines as the file has them
+      const LineCol at = LineColAt(text, m.offset);
+      m.line = at.line;
+      m.column = at.column;
+    }
+    return matches;
+  }
+  return ScanUnglued(text, path);
+}
+
+std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view path) const {
   // UTF-16 (Windows tools, PowerShell redirections) is scanned as the text
   // it holds; each unit became one byte, so positions map back by doubling.
   if (std::optional<detect::Utf16Layout> wide = detect::DetectUtf16(text)) {

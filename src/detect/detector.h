@@ -66,6 +66,7 @@ class Detector {
   bool LooksLikeSecret(std::string_view value) const;
 
  private:
+  std::vector<Match> ScanUnglued(std::string_view text, std::string_view path) const;
   void AddBinaryStringMatches(std::string_view binary, std::string_view path,
                               std::vector<Match>& matches) const;
   void AddPycAssignmentMatches(std::string_view pyc, std::string_view path,
