@@ -15,6 +15,7 @@
 #include <cctype>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <thread>
 #include <vector>
 
@@ -1009,6 +1010,60 @@ TEST(Detector, ReportsOpensshKeyFileCase06) {
   REQUIRE_KEYS();
   ExpectOnly(Keys().openssh, "private-key", Severity::kCritical,
              KeyBlock(Keys().openssh), "/root/.ssh/id_ed25519");
+}
+
+// Private keys in formats of their own, each with a secret part made at
+// run time as the format writes it: a JWK's "d", an OpenVPN static key,
+// gpg-agent's key files (extended and canonical), a Tor onion service
+// key, .NET's RSAKeyValue. Their public halves and examples are none.
+TEST(Detector, ReportsPrivateKeysInFormatsOtherThanPem) {
+  const std::string d = fake::Random(fake::kUrlSafe, 43);
+  const std::string jwk = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" +
+                          fake::Random(fake::kUrlSafe, 43) + "\",\"y\":\"" +
+                          fake::Random(fake::kUrlSafe, 43) + "\",\"d\":\"" + d + "\"}";
+  std::string ovpn = "#\n# 2048 bit OpenVPN static key\n#\n-----BEGIN OpenVPN Static key V1-----\n";
+  for (int i = 0; i < 16; ++i) ovpn += fake::Random(fake::kHexDigits, 32) + "\n";
+  ovpn += "-----END OpenVPN Static key V1-----\n";
+  const std::string gpg_d = fake::Random(fake::kHexDigits, 64);
+  const std::string gpg = "Created: 20240101T000000\nKey: (private-key (ecc (curve Ed25519)"
+                          "(flags eddsa)(q #40" + fake::Random(fake::kHexDigits, 64) +
+                          "#)(d #" + gpg_d + "#)))\n";
+  const std::string canonical_d = fake::Random(fake::kBase62, 256);
+  const std::string canonical = "(11:private-key(3:rsa(1:n257:" + fake::Random(fake::kBase62, 257) +
+                                std::string(")(1:e3:\x01\x00\x01)(1:d256:", 19) + canonical_d + "))";
+  const std::string tor_secret = fake::Random(fake::kBase62, 64);
+  const std::string tor = std::string("== ed25519v1-secret: type0 ==\0\0\0", 32) + tor_secret;
+  const std::string rsa_d = fake::Random(fake::kBase64, 172) + "==";
+  const std::string dotnet = "<RSAKeyValue><Modulus>" + fake::Random(fake::kBase64, 172) +
+                             "==</Modulus><Exponent>AQAB</Exponent><D>" + rsa_d +
+                             "</D></RSAKeyValue>";
+  const std::vector<std::tuple<std::string, std::string, std::string>> kKeys = {
+      {"/etc/letsencrypt/accounts/acme/private_key.json", jwk, jwk},
+      {"/etc/openvpn/ta.key", ovpn,
+       ovpn.substr(ovpn.find("-----BEGIN"), ovpn.size() - ovpn.find("-----BEGIN") - 1)},
+      {"/root/.gnupg/private-keys-v1.d/0A1B.key", gpg, gpg_d},
+      {"/root/.gnupg/private-keys-v1.d/0C2D.key", canonical, canonical_d.substr(0, 32)},
+      {"/var/lib/tor/hidden_service/hs_ed25519_secret_key", tor, tor_secret},
+      {"/app/keys.xml", dotnet, rsa_d},
+  };
+  for (const auto& [path, text, value] : kKeys) {
+    SCOPED_TRACE(path);
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(RulesOf(m), "private-key");
+    EXPECT_EQ(m[0].severity, Severity::kCritical);
+    EXPECT_EQ(m[0].offset, text.find(value));
+    EXPECT_EQ(m[0].length, value.size());
+  }
+  // The public halves, and the shapes a format's documentation shows.
+  ExpectNone("{\"kty\":\"RSA\",\"n\":\"" + fake::Random(fake::kUrlSafe, 342) +
+             "\",\"e\":\"AQAB\"}");
+  ExpectNone("{\"kty\":\"EC\",\"d\":\"...\"}");
+  ExpectNone("Key: (protected-private-key (ecc (curve Ed25519)(q #40AB#)(protected "
+             "openpgp-s2k3-ocb-aes ((sha1 #A1B2#\"20000000\")#00#)#D00D#)))\n");
+  ExpectNone("-----BEGIN OpenVPN Static key V1-----\nxxxxxxxx\n-----END OpenVPN Static key V1-----\n");
+  ExpectNone("<RSAKeyValue><Modulus>" + fake::Random(fake::kBase64, 172) +
+             "==</Modulus><Exponent>AQAB</Exponent></RSAKeyValue>");
+  ExpectNone("<D>" + fake::Random(fake::kBase64, 60) + "</D>");  // no RSAKeyValue around it
 }
 
 TEST(Detector, ReportsPuttyPrivateKey) {

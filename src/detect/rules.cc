@@ -128,6 +128,55 @@ bool ValidateSsh2Key(Candidate& c) {
   return PemBodyLooksReal(body, kMinBase64) && DemoteInPackageTests(c);
 }
 
+// Private keys outside PEM: the secret part must be long and random (not
+// "xxxx", not an example's "..."), so a format's documentation is no key.
+bool RandomSecretPart(std::string_view part, size_t min_length) {
+  std::string compact;
+  for (char ch : part) {
+    if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') compact += ch;
+  }
+  return compact.size() >= min_length && compact.find("...") == std::string::npos &&
+         Entropy(compact) >= 3.0 && !IsPlaceholder(compact);
+}
+
+// The secret part of a key in a format of its own (gpg-agent's, Tor's).
+bool ValidateSecretPart(Candidate& c) {
+  constexpr size_t kMinSecret = 32;
+  return RandomSecretPart(c.value(), kMinSecret) && DemoteInPackageTests(c);
+}
+
+// A JSON Web Key with its private exponent or scalar "d" (certbot's
+// account key, a JWKS file a service signs with).
+bool ValidateJwk(Candidate& c) {
+  std::string_view v = c.value();
+  const size_t d = v.find("\"d\"");
+  if (d == std::string_view::npos) return false;
+  const size_t open = v.find('"', v.find(':', d + 3));
+  const size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
+  if (close == std::string_view::npos) return false;
+  constexpr size_t kMinScalar = 32;  // an Ed25519 "d" has 43
+  return RandomSecretPart(v.substr(open + 1, close - open - 1), kMinScalar) &&
+         DemoteInPackageTests(c);
+}
+
+// OpenVPN's static key: 2048 bits as 16 lines of hex.
+bool ValidateOpenVpnKey(Candidate& c) {
+  std::string_view v = c.value();
+  const size_t body = v.find('\n');
+  constexpr size_t kMinHex = 256;
+  return body != std::string_view::npos && RandomSecretPart(v.substr(body), kMinHex) &&
+         DemoteInPackageTests(c);
+}
+
+// .NET's <RSAKeyValue> with its private exponent <D>.
+bool ValidateRsaKeyValue(Candidate& c) {
+  constexpr size_t kReach = 8192;
+  const size_t from = c.begin > kReach ? c.begin - kReach : 0;
+  constexpr size_t kMinBase64 = 40;
+  return c.text.substr(from, c.begin - from).find("<RSAKeyValue>") != std::string_view::npos &&
+         RandomSecretPart(c.value(), kMinBase64) && DemoteInPackageTests(c);
+}
+
 // kubeconfig "client-key-data": base64 of a PEM private key.
 bool ValidateKubeconfigKey(Candidate& c) {
   std::optional<std::string> pem = Base64Decode(c.value());
@@ -774,6 +823,30 @@ constexpr Pattern kKeyPatterns[] = {
      R"((PuTTY-User-Key-File-[23]: [^\r\n]*\r?\n(?:[^\r\n]*\r?\n){0,40}?)"
      R"(Private-Lines: *[0-9]+\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+))",
      kAnything, 0, ValidatePutty, false},
+    {"private-key", kCritical, "private key (JSON Web Key)", "kty",
+     R"re((\{[^{}]*"kty"[ \t]*:[ \t]*"(?:RSA|EC|OKP)"[^{}]*\}))re",
+     kAnything, 0, ValidateJwk, false},
+    {"private-key", kCritical, "OpenVPN static key", "OpenVPN Static key",
+     R"((-----BEGIN OpenVPN Static key V1-----(?:[^-]|-{1,4}[^-])*)"
+     R"(-----END OpenVPN Static key V1-----))",
+     kAnything, 0, ValidateOpenVpnKey, false},
+    // A key in gpg-agent's private-keys-v1.d, not protected by a
+    // passphrase: its secret "d", in the extended format ("Key:
+    // (private-key (ecc … (d #HEX#)") or a canonical S-expression
+    // ("(11:private-key(3:rsa…(1:d257:…"; its first 32 bytes).
+    {"private-key", kCritical, "private key (GnuPG agent)", "private-key",
+     R"(\(private-key[ \t\r\n]*\((?:rsa|ecc|dsa|elg)(?:[^#]|#[0-9A-Fa-f]*#){0,64}?)"
+     R"(\(d[ \t\r\n]*#([0-9A-Fa-f]{32,})#)",
+     kAnything, 0, ValidateSecretPart, false},
+    {"private-key", kCritical, "private key (GnuPG agent)", "private-key",
+     R"(\(11:private-key\(3:(?:rsa|ecc|dsa|elg)(?s:.{0,1000}?)\(1:d[0-9]{1,4}:((?s:.{32})))",
+     kAnything, 0, ValidateSecretPart, false},
+    {"private-key", kCritical, "Tor onion service secret key", "ed25519v1-secret",
+     R"(== ed25519v1-secret: type0 ==\x00\x00\x00((?s:.{64})))",
+     kAnything, 0, ValidateSecretPart, false},
+    {"private-key", kCritical, "private key (.NET RSAKeyValue)", "<D>",
+     R"(<D>[ \t\r\n]*([A-Za-z0-9+/=]{40,})[ \t\r\n]*</D>)",
+     kAnything, 0, ValidateRsaKeyValue, false},
 };
 
 // Rules that read a key name, a URL or a file's structure.
