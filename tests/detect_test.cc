@@ -325,6 +325,23 @@ TEST(Detector, IgnoresTokenPrefixesGluedToWordsOrInsideBase64) {
   ExpectNone("hf_" + fake::Random(fake::kBase62.substr(10), 33));  // one short
 }
 
+// An Azure storage account key (base64 of 64 bytes) in a connection
+// string, or under a key of its own in JSON or YAML.
+TEST(Detector, ReportsAzureStorageAccountKeysWhereverTheyAreNamed) {
+  const std::string key = Base64(fake::Random(fake::kBase62, 64));
+  ASSERT_EQ(key.size(), 88u);
+  for (const std::string& text :
+       {"DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=" + key +
+            ";EndpointSuffix=core.windows.net\n",
+        "{\"StorageAccountKey\": \"" + key + "\"}\n", "storage:\n  accountKey: " + key + "\n",
+        "AZURE_STORAGE_ACCOUNTKEY='" + key + "'\n"}) {
+    SCOPED_TRACE(text);
+    std::vector<Match> m = Scan(text, "/app/appsettings.json");
+    ASSERT_EQ(RulesOf(m), "azure-storage-account-key");
+    EXPECT_EQ(m[0].offset, text.find(key));
+  }
+}
+
 TEST(Detector, IgnoresAzureShapesThatDoNotDecode) {
   // A signature of the right length that is not 32 bytes of base64.
   ExpectNone("https://demo.blob.core.windows.net/c?sv=2022-11-02&sig=" +

@@ -404,7 +404,8 @@ constexpr Pattern kTokens[] = {
     Token("google-oauth-access-token", "Google OAuth access token", "ya29.",
           R"((ya29\.[A-Za-z0-9_-]{30,}))", ValidateToken, kHigh),
     Keyed("azure-storage-account-key", "Azure storage account key",
-          "AccountKey=", R"(AccountKey=([A-Za-z0-9+/]{86}==))",
+          "(?i:accountkey)",  // in a connection string, or a key in JSON or YAML
+          R"((?i:accountkey)\\?["']?[ \t]*[=:][ \t]*\\?["']?([A-Za-z0-9+/]{86}==))",
           ValidateAzureStorageKey),
     Keyed("azure-shared-access-key",
           "Azure Service Bus, Event Hubs or IoT Hub shared access key",
