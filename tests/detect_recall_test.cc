@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "detect/detector.h"
@@ -211,6 +212,46 @@ TEST(MissedPassword, PasswordsGivenToCommandsAreFound) {
         "keytool -list -storepass:env STOREPASS", "openssl enc -pass pass:$KEY",
         "echo 'root:root' | chpasswd", "curl -u user: https://h/", "ssh -p 22 h"}) {
     ExpectNone(std::string(none) + "\n", "/opt/setup.sh");
+  }
+}
+
+// A secret's name and value apart from the usual NAME=VALUE: with a type
+// between them, as two fields of a list entry, in a Terraform variable's
+// default, after a YAML anchor or tag.
+TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> kForms = {
+      {"/app/settings.py", "SECRET_KEY: str = \"", "\"\n"},
+      {"/app/config.py", "class S(BaseSettings):\n    db_password: SecretStr = '", "'\n"},
+      {"/app/src/api.ts", "  private readonly apiToken: string = '", "';\n"},
+      {"/app/Config.kt", "    val apiToken: String = \"", "\"\n"},
+      {"/app/Config.swift", "let apiToken: String? = \"", "\"\n"},
+      {"/app/src/main.rs", "const API_TOKEN: &'static str = \"", "\";\n"},
+      {"/k8s/deploy.yaml", "        env:\n        - name: DB_PASSWORD\n          value: \"", "\"\n"},
+      {"/k8s/deploy.yaml", "        - {name: API_SECRET, value: ", "}\n"},
+      {"/ecs/task.json", "  \"environment\": [{\"name\": \"API_SECRET\", \"value\": \"", "\"}]\n"},
+      {"/infra/vars.tf",
+       "variable \"db_password\" {\n  type      = string\n  sensitive = true\n  default   = \"",
+       "\"\n}\n"},
+      {"/app/config.yaml", "db:\n  password: &dbpass ", "\nother: *dbpass\n"},
+      {"/app/config.yaml", "db:\n  password: !!str ", "\n"},
+  };
+  for (const auto& [path, before, after] : kForms) {
+    SCOPED_TRACE(before);
+    const std::string pass = fake::Mixed(20);
+    ExpectOne(before + pass + after, path, "generic-secret-assignment", Severity::kHigh, pass);
+  }
+  for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
+           {"/app/api.ts", "  private apiToken: string = '';\n  token: string;\n"},
+           {"/app/api.ts", "  accessToken: string = process.env.TOKEN;\n"},
+           {"/app/settings.py", "SECRET_KEY: str = os.environ[\"SECRET_KEY\"]\n"},
+           {"/k8s/deploy.yaml",
+            "        - name: DB_PASSWORD\n          valueFrom:\n            secretKeyRef:\n"},
+           {"/k8s/deploy.yaml", "        - name: DB_PASSWORD\n          value: \"${DB_PASSWORD}\"\n"},
+           {"/k8s/deploy.yaml", "        - name: DB_HOST\n          value: db-0.internal\n"},
+           {"/infra/vars.tf", "variable \"db_password\" {\n  type = string\n}\n"},
+           {"/infra/vars.tf", "variable \"db_password\" {\n  default = var.other\n}\n"},
+           {"/app/config.yaml", "password: *dbpass\n"}}) {
+    ExpectNone(text, path);
   }
 }
 
