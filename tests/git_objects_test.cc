@@ -55,6 +55,14 @@ class GitRepo {
     Git("commit -q -m 'remove " + file + "'");
   }
 
+  // The history every test starts from: a README, then `content` in
+  // config.env, then config.env removed from the work tree.
+  void CommitThenRemove(const std::string& content) {
+    Commit("README", "an app\n");
+    Commit("config.env", content);
+    Remove("config.env");
+  }
+
   // The files of .git/objects that IsGitObjectPath takes, in name order.
   std::vector<fs::path> ObjectFiles() const {
     std::vector<fs::path> out;
@@ -190,9 +198,7 @@ const std::string kLoosePath = "/app/.git/objects/ab/" + std::string(38, 'c');
 TEST(GitObjects, LooseObjectsKeepATokenWhoseFileWasDeleted) {
   GitRepo repo;
   std::string token = TokenLine();
-  repo.Commit("README", "an app\n");
-  repo.Commit("config.env", token);
-  repo.Remove("config.env");
+  repo.CommitThenRemove(token);
   std::vector<fs::path> files = repo.ObjectFiles();
   // Two blobs, two trees (the last is the first again), three commits.
   ASSERT_EQ(files.size(), 7u);
@@ -216,9 +222,7 @@ TEST(GitObjects, LooseObjectsKeepATokenWhoseFileWasDeleted) {
 TEST(GitObjects, APackKeepsATokenWhoseFileWasDeleted) {
   GitRepo repo;
   std::string token = TokenLine();
-  repo.Commit("README", "an app\n");
-  repo.Commit("config.env", token);
-  repo.Remove("config.env");
+  repo.CommitThenRemove(token);
   repo.Git("gc -q --prune=now");
   ASSERT_EQ(repo.ObjectFiles().size(), 1u) << "all objects are in the one pack";
   std::vector<fs::path> packs = repo.Packs();
@@ -556,9 +560,7 @@ TEST(GitObjects, BrokenLooseObjectsAreErrors) {
 TEST(GitObjects, AScanFindsATokenOnlyTheRepositoryStillHolds) {
   GitRepo repo;
   const std::string token = TokenLine();
-  repo.Commit("README", "an app\n");
-  repo.Commit("config.env", token);
-  repo.Remove("config.env");
+  repo.CommitThenRemove(token);
   for (bool packed : {false, true}) {
     if (packed) repo.Git("gc -q --prune=now");
     std::vector<test::TarMember> entries;
