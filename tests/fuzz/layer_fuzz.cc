@@ -3,17 +3,20 @@
 // (zip, tar, gzip, xz, lzma, zstd inside a layer, with the bounded
 // decoders) and the in-place reader of an oci-archive or docker-archive
 // (the header index, then the image it describes and its layers as byte
-// ranges of the input). Each input goes through all three.
+// ranges of the input), and the reader of git's object store (as a pack
+// and as a loose object). Each input goes through all of them.
 // The readers must never crash, hang or write anything; errors are fine.
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "image/archive_index.h"
 #include "image/layer_reader.h"
 #include "image/layout.h"
+#include "scan/git_objects.h"
 #include "scan/nested.h"
 #include "util/temp_dir.h"
 
@@ -79,6 +82,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                         [](const safebuild::MemberName& name) {
                           if (name.own > name.member.size()) std::abort();
                         });
+
+  safebuild::GitObjectLimits git;
+  git.max_object_bytes = 1 << 20;
+  git.max_total_bytes = 8 << 20;
+  git.max_objects = 10'000;
+  const std::string hex = "0123456789abcdef0123456789abcdef01234567";
+  for (const std::string& path : {"/a/.git/objects/pack/pack-" + hex + ".pack",
+                                  "/a/.git/objects/ab/" + hex.substr(2)}) {
+    (void)safebuild::ForEachGitObject(path, bytes, git,
+                                      [](const std::string&, std::string_view content) {
+                                        if (content.size() > (1 << 20)) std::abort();
+                                      });
+  }
 
   const std::filesystem::path& file = ScratchFile();
   std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(),
