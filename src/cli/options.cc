@@ -1,7 +1,12 @@
 #include "cli/options.h"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 
 #include "util/text.h"
 
@@ -46,6 +51,26 @@ std::string EnvName(const std::string& env) {
   return "";
 }
 
+// The report is written at the end, atomically, beside its target: a path
+// that cannot take it is refused before anything is built or tagged, so a
+// build never ends tagged with its report lost.
+Status CheckReportPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return Fail("--report needs a file name");
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Fail("--report " + path + ": is a directory");
+  fs::path dir = fs::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec)) {
+    return Fail("--report " + path + ": no directory " + dir.string());
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return Fail("--report " + path + ": cannot write in " + dir.string() + ": " +
+                std::generic_category().message(errno));
+  }
+  return Ok{};
+}
+
 Status Apply(const po::variables_map& vm, CommonOptions& common) {
   if (vm.count("format")) {
     common.format = vm["format"].as<std::string>();
@@ -53,7 +78,10 @@ Status Apply(const po::variables_map& vm, CommonOptions& common) {
       return Fail("--format must be text, json or sarif, not \"" + common.format + "\"");
     }
   }
-  if (vm.count("report")) common.report_file = vm["report"].as<std::string>();
+  if (vm.count("report")) {
+    common.report_file = vm["report"].as<std::string>();
+    if (Status st = CheckReportPath(*common.report_file); !st) return st;
+  }
   if (vm.count("config")) common.config_file = vm["config"].as<std::string>();
   if (vm.count("fail-on")) {
     std::string s = vm["fail-on"].as<std::string>();

@@ -241,6 +241,23 @@ test_bad_baseline_stops_the_build_before_podman_runs() {
   expect_no_leak "$arg"
 }
 
+# A report that could not be written would leave a tagged image with no
+# report: a path that cannot take it stops the build before podman runs.
+test_unwritable_report_stops_the_build_before_podman_runs() {
+  new_context
+  printf 'FROM localhost/busybox\nRUN true\n' > "$CTX/Containerfile"
+  mkdir -p "$CTX.reportdir"
+  local before; before=$(image_count)
+  for report in "$CTX.reportdir" "$CTX.missing/report.json"; do
+    sb --report "$report" build "${STORE[@]}" -t localhost/rep:1 "$CTX"
+    expect_rc 64
+    grep -q -- "--report $report" "$ERR" || fail "the error names the report path"
+    expect_no_image localhost/rep:1
+    grep -q "STEP 1/" "$ERR" && fail "podman ran"
+  done
+  [ "$(image_count)" = "$before" ] || fail "podman built although the report cannot be written"
+}
+
 test_blocked_image_is_removed_unless_kept() {
   new_context
   local tok; tok=$("$FAKE" GITLAB_TOKEN)
