@@ -1045,6 +1045,16 @@ TEST(Detector, ReportsPrivateKeysInFormatsOtherThanPem) {
   const std::string gpg = "Created: 20240101T000000\nKey: (private-key (ecc (curve Ed25519)"
                           "(flags eddsa)(q #40" + fake::Random(fake::kHexDigits, 64) +
                           "#)(d #" + gpg_d + "#)))\n";
+  // RSA in the extended format: long numbers wrap, "(d" can end a line.
+  auto wrapped = [](size_t hex) {
+    std::string out;
+    for (size_t i = 0; i < hex; i += 64) out += "\n  " + fake::Random(fake::kHexDigits, 64);
+    return out;
+  };
+  const std::string rsa_gpg_d = fake::Random(fake::kHexDigits, 60) + wrapped(704);
+  const std::string rsa_gpg = "Created: 20240101T000000\nKey: (private-key (rsa (n #00" +
+                              wrapped(768) + "#)(e #010001#)(d" + "\n #" + rsa_gpg_d +
+                              "#)(p #" + wrapped(384) + "#)))\n";
   const std::string canonical_d = fake::Random(fake::kBase62, 256);
   const std::string canonical = "(11:private-key(3:rsa(1:n257:" + fake::Random(fake::kBase62, 257) +
                                 std::string(")(1:e3:\x01\x00\x01)(1:d256:", 19) + canonical_d + "))";
@@ -1059,6 +1069,7 @@ TEST(Detector, ReportsPrivateKeysInFormatsOtherThanPem) {
       {"/etc/openvpn/ta.key", ovpn,
        ovpn.substr(ovpn.find("-----BEGIN"), ovpn.size() - ovpn.find("-----BEGIN") - 1)},
       {"/root/.gnupg/private-keys-v1.d/0A1B.key", gpg, gpg_d},
+      {"/root/.gnupg/private-keys-v1.d/0B1C.key", rsa_gpg, rsa_gpg_d},
       {"/root/.gnupg/private-keys-v1.d/0C2D.key", canonical, canonical_d.substr(0, 32)},
       {"/var/lib/tor/hidden_service/hs_ed25519_secret_key", tor, tor_secret},
       {"/app/keys.xml", dotnet, rsa_d},
@@ -1985,6 +1996,22 @@ TEST(Filters, PassesRandomPasswordsThroughTheGenericGate) {
   // runs of one case, a "..." at the end, …); 2000 draws hit three of them
   // about once in 10^5 runs.
   EXPECT_LE(rejected, 2);
+}
+
+// PASSWORD_HASHER = "pbkdf2_sha256": a secret-sounding name, and the name
+// of an algorithm as its value.
+TEST(Filters, AlgorithmNamesAreNoSecrets) {
+  for (const char* a : {"pbkdf2_sha256", "argon2id_v19", "bcrypt_sha256", "scrypt_n16384",
+                        "aes256_gcm_sha384", "TLS_AES_256_GCM_SHA384", "hmac-sha512"}) {
+    EXPECT_TRUE(detect::IsAlgorithmName(a)) << a;
+    EXPECT_FALSE(detect::PassesGenericGate(a)) << a;
+  }
+  ExpectNone("PASSWORD_HASHER: str = \"pbkdf2_sha256\"\n", "/app/settings.py");
+  ExpectNone("        - name: TOKEN_CIPHER\n          value: aes256_gcm_sha384\n",
+             "/k8s/app.yaml");
+  for (const char* p : {"Sha256_Kx9mQ2", "x9k2m4p8q1w7", "pbkdf2_Sha256", "ab_cd.ef"}) {
+    EXPECT_FALSE(detect::IsAlgorithmName(p)) << p;
+  }
 }
 
 // moto's sample data, a pyc's constants: a date and time is never a secret.

@@ -588,5 +588,31 @@ TEST(GitObjects, AScanFindsATokenOnlyTheRepositoryStillHolds) {
   }
 }
 
+
+// An object larger than a window is cut and the pack named once, for its
+// size; the objects after it are still read.
+TEST(GitObjects, AScanNamesAPackWithAnObjectOverAWindowOnce) {
+  const std::string token = TokenLine();
+  const uint64_t kBomb = 100ull << 20;
+  const std::string pack =
+      Pack(EntryHeader(3, kBomb) + ZlibZeros(kBomb) + BlobEntry(token), 2);
+  TempDir tmp = test::MakeTempDir();
+  test::OciLayout layout(tmp.path() / "oci");
+  layout.WriteIndex({layout.AddImage({layout.AddBlob(
+      test::kTarGzip,
+      test::Compress(test::MakeTar({test::File(kPackPath.substr(1), pack)}),
+                     test::Filter::kGzip))})});
+  auto image = OpenOciLayout(tmp.path() / "oci", "");
+  ASSERT_TRUE(image) << image.error();
+  auto out = ScanImage(*image, Detector::Default());
+  ASSERT_TRUE(out) << out.error();
+  ASSERT_EQ(out->findings.size(), 1u);
+  EXPECT_EQ(out->findings[0].rule, "github-classic-token");
+  EXPECT_TRUE(StartsWith(out->findings[0].member, "blob at ")) << out->findings[0].member;
+  ASSERT_EQ(out->stats.skipped.size(), 1u);
+  EXPECT_EQ(out->stats.skipped[0].reason, "size");
+  EXPECT_EQ(out->stats.skipped[0].path, kPackPath);
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -597,6 +597,28 @@ bool IsPlainUrl(std::string_view v) {
   return !Contains(authority, "@");
 }
 
+bool IsAlgorithmName(std::string_view v) {
+  static constexpr std::string_view kAlgorithms[] = {
+      "sha1",    "sha2",  "sha3",  "sha224", "sha256",  "sha384",  "sha512",   "md5",
+      "pbkdf2",  "argon2", "bcrypt", "scrypt", "aes",   "hmac",    "rsa",      "ecdsa",
+      "ed25519", "ed448", "blake2", "chacha20", "poly1305", "x25519", "hs256", "hs384",
+      "hs512",   "rs256", "es256", "ps256"};
+  constexpr size_t kMaxPart = 12;
+  const std::string lower = ToLower(v);
+  if (v.empty() || (lower != v && ToUpper(v) != v)) return false;
+  bool algorithm = false;
+  for (const std::string& part : Split(lower, '_')) {
+    for (const std::string& piece : Split(part, '-')) {
+      if (piece.empty() || piece.size() > kMaxPart ||
+          !std::all_of(piece.begin(), piece.end(), [](char c) { return IsAlnum(c); })) {
+        return false;
+      }
+      for (std::string_view a : kAlgorithms) algorithm = algorithm || StartsWith(piece, a);
+    }
+  }
+  return algorithm;
+}
+
 bool IsTimestamp(std::string_view v) {
   // The digits of each field, and the separator before it.
   auto digits = [&](size_t at, size_t n) {
@@ -766,6 +788,7 @@ bool PassesGenericGate(std::string_view v) {
     if (c <= ' ' || c >= 0x7F) return false;
   }
   if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) || IsTimestamp(v) ||
+      IsAlgorithmName(v) ||
       IsHexDigest(v) || IsUuid(v) || IsIntegrityHash(v) || LooksLikeWords(v) ||
       LooksLikeIdentifier(v) || LooksLikeIdentifierTemplate(v)) {
     return false;

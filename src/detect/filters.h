@@ -17,6 +17,10 @@ bool IsPlainUrl(std::string_view v);
 
 /// "3.1.4-r1", "v1.2.3", "1.2.3+build5": a version or package pin.
 bool IsVersionPin(std::string_view v);
+/// The name of an algorithm or a scheme: "pbkdf2_sha256", "argon2id_v19",
+/// "aes256_gcm_sha384", "HS256" (an identifier of one case, in parts, one of
+/// them an algorithm's name).
+bool IsAlgorithmName(std::string_view v);
 /// An ISO 8601 date or date and time: "2010-05-08", "2010-05-08T01:02:03.004Z".
 bool IsTimestamp(std::string_view v);
 

@@ -835,8 +835,9 @@ constexpr Pattern kKeyPatterns[] = {
     // (private-key (ecc … (d #HEX#)") or a canonical S-expression
     // ("(11:private-key(3:rsa…(1:d257:…"; its first 32 bytes).
     {"private-key", kCritical, "private key (GnuPG agent)", "private-key",
-     R"(\(private-key[ \t\r\n]*\((?:rsa|ecc|dsa|elg)(?:[^#]|#[0-9A-Fa-f]*#){0,64}?)"
-     R"(\(d[ \t\r\n]*#([0-9A-Fa-f]{32,})#)",
+     R"(\(private-key[ \t\r\n]*\((?:rsa|ecc|dsa|elg))"
+     R"((?:[^#]|#[0-9A-Fa-f \t\r\n]*#){0,64}?)"  // long numbers wrap onto lines of their own
+     R"(\(d[ \t\r\n]*#([0-9A-Fa-f][0-9A-Fa-f \t\r\n]{31,})#)",
      kAnything, 0, ValidateSecretPart, false},
     {"private-key", kCritical, "private key (GnuPG agent)", "private-key",
      R"(\(11:private-key\(3:(?:rsa|ecc|dsa|elg)(?s:.{0,1000}?)\(1:d[0-9]{1,4}:((?s:.{32})))",
@@ -975,7 +976,7 @@ constexpr Pattern kContextPatterns[] = {
     // an image's history (RUN lines) hold them.
     {"generic-secret-assignment", kHigh, "password on a command line (curl -u USER:PASSWORD)",
      "curl",
-     R"(curl[ \t](?:[^\r\n;&|]*?[ \t])?(?:-u[ \t]*|--user[ \t=]+)["']?[^\s:"'$]*:)"
+     R"(curl[ \t](?:[^\r\n;&|]*?[ \t])?(?:-[A-Za-z]*u[ \t]*|--user[ \t=]+)["']?[^\s:"'$]*:)"
      R"(([^\s"'\x60;,|&<>]+))",
      kNonWord, 0, ValidateCommandLinePassword, true},
     {"generic-secret-assignment", kHigh, "password on a command line (sshpass -p)", "sshpass",
@@ -986,7 +987,9 @@ constexpr Pattern kContextPatterns[] = {
      R"(redis-cli[ \t](?:[^\r\n;&|]*?[ \t])?-a[ \t]+)" SB_VALUE,
      kNonWord, 0, ValidateCommandLinePassword, true},
     {"generic-secret-assignment", kHigh, "password on a command line (htpasswd -b)", "htpasswd",
-     R"(htpasswd[ \t]+-[A-Za-z]*b[A-Za-z]*[ \t]+[^\s;&|]+[ \t]+[^\s;&|]+[ \t]+)" SB_VALUE,
+     // -b with any other flags, apart or together; with -n no file first.
+     R"(htpasswd(?:[ \t]+-[A-Za-z]+)*?[ \t]+-[A-Za-z]*b[A-Za-z]*(?:[ \t]+-[A-Za-z]+)*)"
+     R"([ \t]+[^\s;&|-][^\s;&|]*[ \t]+(?:[^\s;&|<>]+[ \t]+)?)" SB_VALUE,
      kNonWord, 0, ValidateCommandLinePassword, true},
     {"generic-secret-assignment", kHigh, "password on a command line (login -p)", "login",
      R"((?:docker|podman|buildah|skopeo|nerdctl|helm[ \t]+registry|oras)[ \t]+login[ \t])"
@@ -999,6 +1002,10 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, "password on a command line (keytool, jarsigner)",
      "pass",
      R"(-(?:src|dest)?(?:store|key)pass[ \t]+)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password on a command line (openssl enc -k)",
+     "openssl",
+     R"(openssl[ \t]+enc[ \t](?:[^\r\n;&|]*?[ \t])?-k[ \t]+)" SB_VALUE,
      kNonWord, 0, ValidateCommandLinePassword, true},
     {"generic-secret-assignment", kHigh, "password on a command line (openssl pass:)", "pass:",
      R"(-pass(?:in|out)?[ \t]+["']?pass:)" R"(([^\s"'\x60;|&]+))",

@@ -429,8 +429,12 @@ void AddGitObjects(const std::string& path, std::string_view content, const Laye
       });
   ++stats.archives;
   stats.members += r.objects;
-  if (r.cut > 0) stats.skipped.push_back({"size", path, "", ref.index});
-  if (!r.error.empty()) stats.skipped.push_back({"unreadable", path, "", ref.index});
+  // Once per file: a walk a limit ended is named for the limit.
+  if (r.cut > 0) {
+    stats.skipped.push_back({"size", path, "", ref.index});
+  } else if (!r.error.empty()) {
+    stats.skipped.push_back({"unreadable", path, "", ref.index});
+  }
 }
 
 // One layer file: its own bytes, then every member when it is an archive
