@@ -6,6 +6,7 @@
 #include "detect/rules.h"
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <string>
 #include <vector>
@@ -624,11 +625,19 @@ bool IsAddressLike(std::string_view v) {
 
 // Rails' "secret_key_base: <128 hex>", Flask's SECRET_KEY = "<hex>": a
 // secret or password written in hex, where the gate takes hex for a digest.
+// `openssl rand -hex 8` and longer: hex of any length from 16 digits (the
+// gate takes 40, 64, … for a digest and has too few letter and digit
+// changes to judge short hex).
 bool IsHexSecret(const Candidate& c) {
-  constexpr size_t kMinHex = 32;
+  constexpr size_t kMinHex = 16;
   std::string name = ToLower(c.name);
   std::string_view v = c.value();
-  return v.size() >= kMinHex && IsHexDigest(v) && !IsPlaceholder(v) && Entropy(v) >= 3.0 &&
+  auto hex = [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)) != 0; };
+  auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  const bool letters = !std::all_of(v.begin(), v.end(), digit);
+  const bool digits = std::any_of(v.begin(), v.end(), digit);
+  return v.size() >= kMinHex && std::all_of(v.begin(), v.end(), hex) && letters && digits &&
+         !IsPlaceholder(v) && Entropy(v) >= 2.5 &&
          (name.find("secret") != std::string::npos || name.find("password") != std::string::npos);
 }
 
@@ -737,7 +746,8 @@ bool ValidateGeneric(Candidate& c) {
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (!quoted && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
-      IsBase64OfNoSecret(v) || !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
+      IsBase64OfNoSecret(v) ||
+      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
     return false;
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
