@@ -101,6 +101,18 @@ TEST(Sarif, LayerResultUsesTheImageBaseAndALogicalLocation) {
   EXPECT_EQ(r["properties"]["redacted"], "npm_…");
 }
 
+// A name that is not UTF-8: its URI encodes its own bytes, its logical
+// name is shown escaped, and the log is valid JSON.
+TEST(Sarif, ANameThatIsNotUtf8IsEncodedByItsBytes) {
+  Report report = test::SampleReport();
+  report.findings[3].path = "/app/caf\xe9\x1b.npmrc";
+  json log = ToSarif(report, Options());
+  EXPECT_NO_THROW(log.dump());
+  const json& loc = FirstRun(log)["results"][3]["locations"][0];
+  EXPECT_EQ(loc["physicalLocation"]["artifactLocation"]["uri"], "app/caf%E9%1B.npmrc");
+  EXPECT_EQ(loc["logicalLocations"][0]["name"], "/app/caf\\xe9\\x1b.npmrc");
+}
+
 TEST(Sarif, LayerResultPointsAtTheInstructionThatMadeTheLayer) {
   json log = ToSarif(test::SampleReport(), Options());
   const json& related = FirstRun(log)["results"][3]["relatedLocations"];

@@ -44,8 +44,8 @@ json SourceArtifact(const fs::path& file, const SarifOptions& options) {
   return {{"uri", UriEncodePath(r)}, {"uriBaseId", kSrcRoot}};
 }
 
-json ImageArtifact(const Finding& f) {
-  std::string path = f.path;
+json ImageArtifact(const Finding& f, std::string_view raw_path) {
+  std::string path(raw_path);
   while (!path.empty() && path.front() == '/') path.erase(0, 1);
   const char* base = f.origin == Origin::kLayer ? kImageRoot : kImageConfig;
   return {{"uri", UriEncodePath(path)}, {"uriBaseId", base}};
@@ -65,12 +65,14 @@ json LogicalLocation(const Finding& f) {
   return {{"name", name}, {"fullyQualifiedName", qualified}, {"kind", kind}};
 }
 
-json Location(const Finding& f, const SarifOptions& options) {
+// `raw_path`: the path's own bytes, which a URI percent-encodes exactly
+// (f.path is as shown, with \xHH for bytes that are not UTF-8).
+json Location(const Finding& f, std::string_view raw_path, const SarifOptions& options) {
   json physical;
   if (IsImageOrigin(f.origin)) {
-    physical["artifactLocation"] = ImageArtifact(f);
+    physical["artifactLocation"] = ImageArtifact(f, raw_path);
   } else {
-    physical["artifactLocation"] = SourceArtifact(f.path, options);
+    physical["artifactLocation"] = SourceArtifact(std::string(raw_path), options);
   }
   if (f.line > 0) {
     json region = {{"startLine", f.line}};
@@ -116,12 +118,13 @@ json ResultProperties(const Finding& f) {
   return p;
 }
 
-json ResultJson(const Finding& f, const RuleEntry& e, const SarifOptions& options) {
+json ResultJson(const Finding& f, std::string_view raw_path, const RuleEntry& e,
+                const SarifOptions& options) {
   json r = {{"ruleId", f.rule},
             {"ruleIndex", e.index},
             {"level", SarifLevel(f.severity)},
             {"message", {{"text", f.message}}},
-            {"locations", json::array({Location(f, options)})}};
+            {"locations", json::array({Location(f, raw_path, options)})}};
   if (!f.fingerprint.empty()) r["partialFingerprints"] = {{kFingerprintKey, f.fingerprint}};
   if (!f.suppressed.empty()) {
     const char* kind = f.suppressed.starts_with("inline") ? "inSource" : "external";
@@ -215,8 +218,9 @@ json ToSarif(const Report& raw, const SarifOptions& options) {
     rule_list.push_back(RuleJson(id, entry));
   }
   json results = json::array();
-  for (const auto& f : report.findings) {
-    results.push_back(ResultJson(f, rules.at(f.rule), options));
+  for (size_t i = 0; i < report.findings.size(); ++i) {
+    const Finding& f = report.findings[i];
+    results.push_back(ResultJson(f, raw.findings[i].path, rules.at(f.rule), options));
   }
   json driver = {{"name", "safebuild"},
                  {"version", SAFEBUILD_VERSION},
