@@ -14,6 +14,7 @@
 #include "fake_secret.h"
 #include "image_fixtures.h"
 #include "scan/scanner.h"
+#include "util/fingerprint.h"
 #include "util/text.h"
 
 namespace safebuild {
@@ -238,25 +239,61 @@ TEST(GitObjects, APackKeepsATokenWhoseFileWasDeleted) {
 }
 
 // A version of a file that drops many lines of the one before and adds a
-// token is stored as a delta against the larger, older version: the token
-// is in the delta's insert instructions, literally.
-TEST(GitObjects, DeltasCarryTheLinesTheyInsert) {
+// token is stored as a delta against the larger, older version. With its
+// base read before it, the delta is read as the object it makes: the new
+// version whole, its type the base's.
+TEST(GitObjects, OfsDeltasAreReadAsTheObjectsTheyMake) {
   GitRepo repo;
   repo.Commit("app.conf", ConfigLines(0, 400));
   repo.Git("repack -a -d -q");
-  // The token without its line end: the delta copies that from the base.
-  std::string token = Token();
-  repo.Commit("app.conf", ConfigLines(0, 150) + token + "\n" + ConfigLines(300, 400));
+  const std::string token = Token();
+  const std::string version = ConfigLines(0, 150) + token + "\n" + ConfigLines(300, 400);
+  repo.Commit("app.conf", version);
   repo.Git("repack -a -d -f -q --depth=50 --window=50");
   repo.Git("prune --expire=now");
   std::vector<fs::path> packs = repo.Packs();
   ASSERT_EQ(packs.size(), 1u);
+  ASSERT_TRUE(repo.TryGit("verify-pack -v '" + packs[0].string() + "' | grep -q ' 1 [0-9a-f]*$'"))
+      << "the pack holds a delta of depth 1";
   Walked w = WalkFile(packs[0]);
   EXPECT_EQ(w.result.error, "");
   EXPECT_EQ(w.result.objects, 6u);
-  EXPECT_GE(w.Count("ofs-delta at "), 1u);
-  EXPECT_TRUE(w.AnyHolds(token));
-  EXPECT_TRUE(w.AnyHolds(token, "ofs-delta at "));
+  EXPECT_EQ(w.Count("ofs-delta at "), 0u);
+  int whole = 0;
+  for (const auto& [name, content] : w.objects) whole += content == version;
+  EXPECT_EQ(whole, 1);
+  EXPECT_TRUE(w.AnyHolds(token, "blob at "));
+}
+
+// A password committed, then replaced with a reference to the environment:
+// git keeps the old version as a delta against the new one, which copies
+// the name from its base and inserts only the value. Read as the object it
+// makes, the line comes whole, and the scan finds the password by its name.
+TEST(GitObjects, APasswordRemovedLaterIsFoundWithItsName) {
+  GitRepo repo;
+  const std::string pass = fake::Mixed(22);
+  const std::string before = ConfigLines(0, 200) + "DB_PASSWORD = \"" + pass + "\"\n";
+  repo.Commit("settings.py", before);
+  // The new version is larger: git keeps it whole and the old one as a delta.
+  repo.Commit("settings.py", ConfigLines(0, 200) + "DB_PASSWORD = os.environ[\"DB\"]\n" +
+                                 ConfigLines(200, 260));
+  repo.Git("gc -q --prune=now");
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  ASSERT_TRUE(repo.TryGit("verify-pack -v '" + packs[0].string() + "' | grep -q ' 1 [0-9a-f]*$'"))
+      << "the pack holds a delta of depth 1";
+  Walked w = WalkFile(packs[0]);
+  EXPECT_EQ(w.result.error, "");
+  int whole = 0;
+  for (const auto& [name, content] : w.objects) whole += content == before;
+  EXPECT_EQ(whole, 1);
+  std::vector<Match> found;
+  for (const auto& [name, content] : w.objects) {
+    for (Match& m : Detector::Default().Scan(content)) found.push_back(std::move(m));
+  }
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].rule, "generic-secret-assignment");
+  EXPECT_EQ(found[0].fingerprint, Fingerprint("generic-secret-assignment", pass));
 }
 
 // A pack sent without the ofs-delta capability names each delta's base by
@@ -412,6 +449,36 @@ TEST(GitObjects, AZlibBombInAPackIsCutAndTheNextEntryStillRead) {
   ASSERT_EQ(w.objects.size(), 2u);
   EXPECT_EQ(w.objects[0].second.size(), 1u << 20);
   EXPECT_EQ(w.objects[1].second, token);
+}
+
+// Deltas made by hand: one that copies and inserts is read as its object;
+// one whose instructions do not fit its base (a copy past the end, a
+// wrong base size, an insert past the result) is handed over as it is.
+TEST(GitObjects, ADeltaThatDoesNotFitItsBaseIsGivenAsItIs) {
+  const std::string base = BlobEntry("hello world");
+  auto delta_entry = [&](const std::string& delta) {
+    // Its base is the entry just before it: one byte of offset back.
+    return EntryHeader(6, delta.size()) + std::string(1, static_cast<char>(base.size())) +
+           Zlib(delta);
+  };
+  const std::string good = std::string("\x0b\x0b\x91\x00\x05\x06 there", 12);
+  Walked w = Walk(kPackPath, Pack(base + delta_entry(good), 2));
+  EXPECT_EQ(w.result.error, "");
+  ASSERT_EQ(w.objects.size(), 2u);
+  EXPECT_EQ(w.objects[1].first, "blob at " + std::to_string(12 + base.size()));
+  EXPECT_EQ(w.objects[1].second, "hello there");
+  for (const std::string& bad :
+       {std::string("\x0b\x0b\x91\x64\x05\x06 there", 12),   // copy from offset 100
+        std::string("\x0c\x0b\x91\x00\x05\x06 there", 12),   // base of 12 bytes
+        std::string("\x0b\x05\x91\x00\x05\x06 there", 12),   // a result of 5 bytes
+        std::string("\x0b\x0b\x00\x05", 4),                    // instruction 0
+        std::string("\x0b\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12)}) {
+    Walked b = Walk(kPackPath, Pack(base + delta_entry(bad), 2));
+    EXPECT_EQ(b.result.error, "");
+    ASSERT_EQ(b.objects.size(), 2u);
+    EXPECT_EQ(b.objects[1].first, "ofs-delta at " + std::to_string(12 + base.size()));
+    EXPECT_EQ(b.objects[1].second, bad);
+  }
 }
 
 TEST(GitObjects, ABombPastTheTotalEndsTheWalk) {

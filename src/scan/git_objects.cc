@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "util/expected.h"
@@ -193,6 +194,7 @@ struct PackCursor {
 struct EntryHeader {
   int type = 0;
   uint64_t data = 0;  // where the zlib stream starts
+  uint64_t base = 0;  // an ofs-delta's base entry
 };
 
 // Type in bits 4-6 of the first byte; the size, 4 bits then 7 per byte,
@@ -215,7 +217,7 @@ Expected<int> ReadTypeAndSize(PackCursor& at) {
 // An ofs-delta's base, `entry` minus a number in git's offset encoding:
 // big-endian groups of 7 bits, each continuation adding 1 before the shift
 // (so no number has two encodings). The base must lie before the entry.
-Status SkipBaseOffset(PackCursor& at, uint64_t entry) {
+Expected<uint64_t> ReadBaseOffset(PackCursor& at, uint64_t entry) {
   unsigned char c = 0;
   if (!at.Next(&c)) return Fail("truncated delta base offset");
   uint64_t offset = c & 0x7f;
@@ -225,27 +227,83 @@ Status SkipBaseOffset(PackCursor& at, uint64_t entry) {
     offset = ((offset + 1) << 7) | (c & 0x7f);
   }
   if (offset == 0 || offset > entry) return Fail("delta base offset out of the pack");
-  return Ok{};
+  return entry - offset;
 }
 
 Expected<EntryHeader> ReadEntryHeader(std::string_view bytes, uint64_t entry, size_t id_bytes) {
   PackCursor at{bytes, entry};
   Expected<int> type = ReadTypeAndSize(at);
   if (!type) return Fail(type.error());
+  uint64_t base = 0;
   if (*type == kOfsDelta) {
-    Status base = SkipBaseOffset(at, entry);
-    if (!base) return Fail(base.error());
+    Expected<uint64_t> offset = ReadBaseOffset(at, entry);
+    if (!offset) return Fail(offset.error());
+    base = *offset;
   } else if (*type == kRefDelta) {
     if (bytes.size() - at.pos < id_bytes) return Fail("truncated delta base id");
     at.pos += id_bytes;
   }
-  return EntryHeader{*type, at.pos};
+  return EntryHeader{*type, at.pos, base};
 }
 
 uint32_t BigEndian32(std::string_view bytes, size_t at) {
   uint32_t n = 0;
   for (size_t i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(bytes[at + i]);
   return n;
+}
+
+// A delta's size numbers: 7 bits a byte, least significant first.
+bool ReadDeltaSize(std::string_view delta, size_t& at, uint64_t& size) {
+  size = 0;
+  for (int shift = 0;; shift += 7) {
+    if (at >= delta.size() || shift > 63) return false;
+    const auto c = static_cast<unsigned char>(delta[at++]);
+    size |= static_cast<uint64_t>(c & 0x7f) << shift;
+    if ((c & 0x80) == 0) return true;
+  }
+}
+
+// The object a delta makes of its base: the base's size, the result's, then
+// instructions that copy a range of the base or insert bytes of their own.
+// Every range is checked against the base and the result against its size
+// (at most `max`).
+Expected<std::string> ApplyDelta(std::string_view base, std::string_view delta, uint64_t max) {
+  size_t at = 0;
+  uint64_t base_size = 0;
+  uint64_t size = 0;
+  if (!ReadDeltaSize(delta, at, base_size) || !ReadDeltaSize(delta, at, size)) {
+    return Fail("corrupt delta header");
+  }
+  if (base_size != base.size()) return Fail("the delta's base is of another size");
+  if (size > max) return Fail("the delta makes an object over the limit");
+  std::string out;
+  out.reserve(static_cast<size_t>(size));
+  while (at < delta.size()) {
+    const auto op = static_cast<unsigned char>(delta[at++]);
+    if (op == 0) return Fail("reserved delta instruction");
+    if ((op & 0x80) == 0) {  // insert the next `op` bytes
+      if (op > delta.size() - at || op > size - out.size()) return Fail("corrupt delta insert");
+      out.append(delta.substr(at, op));
+      at += op;
+      continue;
+    }
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    for (int i = 0; i < 7; ++i) {  // 4 offset bytes, then 3 length bytes, each if flagged
+      if ((op & (1 << i)) == 0) continue;
+      if (at >= delta.size()) return Fail("corrupt delta copy");
+      const uint64_t byte = static_cast<unsigned char>(delta[at++]);
+      if (i < 4) offset |= byte << (8 * i);
+      else length |= byte << (8 * (i - 4));
+    }
+    if (length == 0) length = 0x10000;
+    if (offset > base.size() || length > base.size() - offset || length > size - out.size()) {
+      return Fail("delta copy out of range");
+    }
+    out.append(base.substr(static_cast<size_t>(offset), static_cast<size_t>(length)));
+  }
+  if (out.size() != size) return Fail("the delta makes an object of another size");
+  return out;
 }
 
 class PackWalk {
@@ -268,6 +326,16 @@ class PackWalk {
   GitObjectsResult result_;
   Inflater inflater_;
   std::string content_;
+  // Objects read whole, by entry, to resolve ofs-deltas against: git writes
+  // a base before its deltas. Up to kCacheBytes, the oldest dropped first.
+  struct Cached {
+    int type;
+    std::string content;
+  };
+  static constexpr uint64_t kCacheBytes = 8ull << 20;
+  std::map<uint64_t, Cached> cache_;
+  uint64_t cached_bytes_ = 0;
+  void Cache(uint64_t entry, int type, std::string content);
   uint32_t count_ = 0;
   uint32_t index_ = 0;
   uint64_t pos_ = kPackHeader;
@@ -301,10 +369,28 @@ Status PackWalk::ReadEntry() {
   uint64_t keep = std::min(limits_.max_object_bytes, left);
   StreamEnd end = inflater_.Run(bytes_.substr(header->data), keep, left, &content_);
   inflated_ = std::min(limits_.max_total_bytes, inflated_ + inflater_.produced());
-  if (inflater_.produced() > content_.size()) ++result_.cut;
+  const bool cut = inflater_.produced() > content_.size();
+  if (cut) ++result_.cut;
+  int type = header->type;
+  std::string_view object = content_;
+  Expected<std::string> made = Fail("");
+  // An ofs-delta whose base is at hand is read as the object it makes: the
+  // line it changed comes whole, with the name a value was assigned to,
+  // which the delta copies from its base.
+  auto base = type == kOfsDelta ? cache_.find(header->base) : cache_.end();
+  if (base != cache_.end() && end == StreamEnd::kEnd && !cut) {
+    made = ApplyDelta(base->second.content, content_, limits_.max_object_bytes);
+    if (made) {
+      type = base->second.type;
+      object = *made;
+    }
+  }
   if (end == StreamEnd::kEnd || !content_.empty()) {
     ++result_.objects;
-    on_object_(std::string(kTypeNames[header->type]) + " at " + std::to_string(pos_), content_);
+    on_object_(std::string(kTypeNames[type]) + " at " + std::to_string(pos_), object);
+  }
+  if (end == StreamEnd::kEnd && !cut && type != kOfsDelta && type != kRefDelta) {
+    Cache(pos_, type, made ? std::move(*made) : content_);
   }
   if (end == StreamEnd::kCut) {
     return Fail(Where() + "cut: its stream goes on past max_total_bytes inflated (" +
@@ -313,6 +399,16 @@ Status PackWalk::ReadEntry() {
   if (end != StreamEnd::kEnd) return Fail(Where() + inflater_.Why(end));
   pos_ = header->data + inflater_.consumed();
   return Ok{};
+}
+
+void PackWalk::Cache(uint64_t entry, int type, std::string content) {
+  if (content.size() > kCacheBytes) return;
+  cached_bytes_ += content.size();
+  cache_.emplace(entry, Cached{type, std::move(content)});
+  while (cached_bytes_ > kCacheBytes) {
+    cached_bytes_ -= cache_.begin()->second.content.size();
+    cache_.erase(cache_.begin());
+  }
 }
 
 GitObjectsResult PackWalk::Run() {

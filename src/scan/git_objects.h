@@ -5,9 +5,12 @@
 // as an entry of a pack (".git/objects/pack/pack-<hash>.pack": a header
 // "PACK", version, count; per entry a type and size, for a delta its base,
 // then one stream; a checksum at the end). This reader inflates each object
-// and hands its bytes over; it neither verifies checksums nor applies
-// deltas: the insert instructions of a delta carry the bytes the new
-// version added literally, and those are what a scanner looks for.
+// and hands its bytes over. An ofs-delta whose base it read shortly before
+// (git writes a base before its deltas) is handed over as the object it
+// makes: a value a later commit removed comes back with the name it was
+// assigned to, which the delta copies from its base. Other deltas are
+// handed over as their instructions, whose inserts carry the bytes they
+// add literally. Checksums are not verified.
 // Every byte is hostile: reads stay within the file, varints are bounded,
 // and inflated bytes are capped per object and per file, so a small stream
 // that inflates to gigabytes costs no more memory than the caps.
@@ -44,8 +47,8 @@ struct GitObjectsResult {
 };
 
 /// `name` is "blob", "tree", "commit" or "tag" for a loose object; for a
-/// pack entry "<type> at <offset>", type one of those or "ofs-delta" /
-/// "ref-delta" (the delta's instructions as inflated, not applied).
+/// pack entry "<type> at <offset>", type one of those (a resolved delta has
+/// its base's) or "ofs-delta" / "ref-delta" (the instructions, inflated).
 using GitObjectCallback = std::function<void(const std::string& name, std::string_view content)>;
 
 /// Calls `on_object` for each object in `bytes`, the whole file at `path`:
