@@ -936,7 +936,8 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
         "/app/node_modules/ws/test/fixtures/key.pem",
         "/usr/local/lib/python3.11/site-packages/tornado/test/test.key",
         "/usr/local/bundle/gems/puma-6.4.0/test/rackup/ssl/server.key",
-        "/root/go/pkg/mod/golang.org/x/crypto@v0.1.0/ssh/testdata/keys.pem"}) {
+        "/root/go/pkg/mod/golang.org/x/crypto@v0.1.0/ssh/testdata/keys.pem",
+        "/usr/lib/google-cloud-sdk/platform/gsutil/third_party/requests/tests/certs/server.key"}) {
     SCOPED_TRACE(path);
     ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa), path);
     EXPECT_EQ(Scan(text, path)[0].description,
@@ -1996,6 +1997,13 @@ TEST(Filters, PassesRandomPasswordsThroughTheGenericGate) {
   // runs of one case, a "..." at the end, …); 2000 draws hit three of them
   // about once in 10^5 runs.
   EXPECT_LE(rejected, 2);
+}
+
+// "_password = _messages.StringField(1)" in generated Python is code, not
+// an .npmrc line.
+TEST(Detector, NpmrcKeysInCodeAreNoCredentials) {
+  ExpectNone("  _password = _messages.StringField(1)\n", "/sdk/apigee_v1_messages.py");
+  ExpectNone("_auth = make_auth(user, pw)\n", "/app/client.py");
 }
 
 // PASSWORD_HASHER = "pbkdf2_sha256": a secret-sounding name, and the name

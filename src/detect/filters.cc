@@ -856,7 +856,7 @@ namespace {
 bool InThirdPartyTree(std::string_view path) {
   static constexpr std::string_view kDirs[] = {
       "/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/", "/gems/",
-      "/go/pkg/mod/"};
+      "/go/pkg/mod/", "/third_party/", "/third-party/", "/vendored/"};
   for (std::string_view dir : kDirs) {
     if (Contains(path, dir)) return true;
   }

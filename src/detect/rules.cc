@@ -474,6 +474,8 @@ bool ValidateNetrc(Candidate& c) {
 bool ValidateNpmrc(Candidate& c) {
   std::string_view v = c.value();
   if (v.size() < 8 || IsPlaceholder(v) || MentionsSecret(v)) return false;
+  // "_password = _messages.StringField(1)": code, not an .npmrc line.
+  if (v.find_first_of("()") != std::string_view::npos) return false;
   return IsUuid(v) || LooksRandom(v);  // legacy npm tokens are UUIDs
 }
 
@@ -924,13 +926,24 @@ constexpr Pattern kContextPatterns[] = {
      R"((?:&[A-Za-z0-9_-]+[ \t]+|!!str[ \t]+)?)"  // YAML: an anchor, a tag
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
-    // A declaration with a type: SECRET_KEY: str = "…" (Python, pydantic),
-    // apiToken: string = '…' (TypeScript), val/let x: String = (Kotlin,
-    // Swift), const API_TOKEN: &str = (Rust).
+    // A declaration with a type: SECRET_KEY: str = "…", Final[str] (Python,
+    // pydantic), apiToken: string = '…' (TypeScript), val/let x: String =
+    // (Kotlin, Swift), const API_TOKEN: &str = (Rust).
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
      "(" SB_KEYWORD SB_NAME_CHARS R"()[ \t]*:[ \t]*&?(?:'static[ \t]+)?[A-Za-z_][A-Za-z0-9_.]*)"
-     R"((?:<[^<>\r\n]*>|\[\])?\??[ \t]*=[ \t]*)" SB_VALUE,
+     R"((?:<[^<>\r\n]*>|\[[^\[\]\r\n]*\])?\??[ \t]*=[ \t]*)" SB_VALUE,
+     kAnything, 1, ValidateGeneric, true},
+    // The type after the name: var apiToken string = "…" (Go), and a C#
+    // property with its initial value: string ApiToken { get; set; } = "…".
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"((?:var|const)[ \t]+()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     R"()[ \t]+\*?[A-Za-z_][A-Za-z0-9_.]*[ \t]*=[ \t]*)" SB_VALUE,
+     kNonWord, 1, ValidateGeneric, true},
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     "(" SB_KEYWORD SB_NAME_CHARS R"()[ \t]*\{[ \t]*get;[^{}\r\n]*\}[ \t]*=[ \t]*)" SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     // A name and its value as two fields: Kubernetes' env lists
     // ("- name: DB_PASSWORD" then "value: …"), ECS's {"name": …, "value": …}.
