@@ -1057,8 +1057,10 @@ TEST(Detector, ReportsPrivateKeysInFormatsOtherThanPem) {
                               wrapped(768) + "#)(e #010001#)(d" + "\n #" + rsa_gpg_d +
                               "#)(p #" + wrapped(384) + "#)))\n";
   const std::string canonical_d = fake::Random(fake::kBase62, 256);
-  const std::string canonical = "(11:private-key(3:rsa(1:n257:" + fake::Random(fake::kBase62, 257) +
-                                std::string(")(1:e3:\x01\x00\x01)(1:d256:", 19) + canonical_d + "))";
+  const std::string canonical = "(11:private-key(3:rsa(1:n257:" +
+                                fake::Random(fake::kBase62, 257) +
+                                std::string(")(1:e3:\x01\x00\x01)(1:d256:", 19) + canonical_d +
+                                "))";
   const std::string tor_secret = fake::Random(fake::kBase62, 64);
   const std::string tor = std::string("== ed25519v1-secret: type0 ==\0\0\0", 32) + tor_secret;
   const std::string rsa_d = fake::Random(fake::kBase64, 172) + "==";
@@ -1089,7 +1091,8 @@ TEST(Detector, ReportsPrivateKeysInFormatsOtherThanPem) {
   ExpectNone("{\"kty\":\"EC\",\"d\":\"...\"}");
   ExpectNone("Key: (protected-private-key (ecc (curve Ed25519)(q #40AB#)(protected "
              "openpgp-s2k3-ocb-aes ((sha1 #A1B2#\"20000000\")#00#)#D00D#)))\n");
-  ExpectNone("-----BEGIN OpenVPN Static key V1-----\nxxxxxxxx\n-----END OpenVPN Static key V1-----\n");
+  ExpectNone(
+      "-----BEGIN OpenVPN Static key V1-----\nxxxxxxxx\n-----END OpenVPN Static key V1-----\n");
   ExpectNone("<RSAKeyValue><Modulus>" + fake::Random(fake::kBase64, 172) +
              "==</Modulus><Exponent>AQAB</Exponent></RSAKeyValue>");
   ExpectNone("<D>" + fake::Random(fake::kBase64, 60) + "</D>");  // no RSAKeyValue around it

@@ -64,6 +64,11 @@ class GitRepo {
     Remove("config.env");
   }
 
+  // `git verify-pack -v` lists a delta of depth 1 in `pack`.
+  bool HoldsADelta(const fs::path& pack) const {
+    return TryGit("verify-pack -v '" + pack.string() + "' | grep -q ' 1 [0-9a-f]*$'");
+  }
+
   // The files of .git/objects that IsGitObjectPath takes, in name order.
   std::vector<fs::path> ObjectFiles() const {
     std::vector<fs::path> out;
@@ -253,8 +258,7 @@ TEST(GitObjects, OfsDeltasAreReadAsTheObjectsTheyMake) {
   repo.Git("prune --expire=now");
   std::vector<fs::path> packs = repo.Packs();
   ASSERT_EQ(packs.size(), 1u);
-  ASSERT_TRUE(repo.TryGit("verify-pack -v '" + packs[0].string() + "' | grep -q ' 1 [0-9a-f]*$'"))
-      << "the pack holds a delta of depth 1";
+  ASSERT_TRUE(repo.HoldsADelta(packs[0]));
   Walked w = WalkFile(packs[0]);
   EXPECT_EQ(w.result.error, "");
   EXPECT_EQ(w.result.objects, 6u);
@@ -280,8 +284,7 @@ TEST(GitObjects, APasswordRemovedLaterIsFoundWithItsName) {
   repo.Git("gc -q --prune=now");
   std::vector<fs::path> packs = repo.Packs();
   ASSERT_EQ(packs.size(), 1u);
-  ASSERT_TRUE(repo.TryGit("verify-pack -v '" + packs[0].string() + "' | grep -q ' 1 [0-9a-f]*$'"))
-      << "the pack holds a delta of depth 1";
+  ASSERT_TRUE(repo.HoldsADelta(packs[0]));
   Walked w = WalkFile(packs[0]);
   EXPECT_EQ(w.result.error, "");
   int whole = 0;
