@@ -4,36 +4,13 @@
 #include <utility>
 
 #include "containerfile/words.h"
+#include "util/text.h"
 
 namespace safebuild {
 namespace {
 
 constexpr size_t kMaxDepth = 10000;  // Go's scanner gives up deeper
 constexpr uint32_t kReplacement = 0xFFFD;
-
-// Length of the valid UTF-8 sequence at s[i], 0 when invalid (Go's rules:
-// no overlong forms, no surrogates, nothing above U+10FFFF).
-size_t Utf8Length(std::string_view s, size_t i) {
-  auto at = [&](size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
-  };
-  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    return at(k) >= lo && at(k) <= hi;
-  };
-  unsigned c = at(0);
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
-    unsigned hi = c == 0xED ? 0x9F : 0xBF;
-    return cont(1, lo, hi) && cont(2) ? 3 : 0;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    unsigned lo = c == 0xF0 ? 0x90 : 0x80;
-    unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
-    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
-  }
-  return 0;
-}
 
 class JsonCursor {
  public:

@@ -178,13 +178,19 @@ struct Source {
 
 constexpr size_t kFileChunk = 256 << 10;
 
+// pread of up to `size` bytes at `at`, again when a signal cut it short.
+ssize_t ReadAt(int fd, char* buf, size_t size, uint64_t at) {
+  ssize_t n = 0;
+  do {
+    n = pread(fd, buf, size, static_cast<off_t>(at));
+  } while (n < 0 && errno == EINTR);
+  return n;
+}
+
 la_ssize_t SourceRead(archive* a, void* data, const void** out) {
   auto* src = static_cast<Source*>(data);
   src->buf.resize(kFileChunk);
-  ssize_t n = 0;
-  do {
-    n = pread(src->fd, src->buf.data(), kFileChunk, static_cast<off_t>(src->pos));
-  } while (n < 0 && errno == EINTR);
+  const ssize_t n = ReadAt(src->fd, src->buf.data(), kFileChunk, src->pos);
   if (n < 0) {
     archive_set_error(a, errno, "cannot read the archive");
     return ARCHIVE_FATAL;
@@ -224,10 +230,7 @@ BoundedDecoder::Next RawBlocks(const Source& src) {
   return [fd = src.fd, size = src.size, pos = uint64_t{0},
           buf = std::string()]() mutable -> Expected<std::string_view> {
     buf.resize(static_cast<size_t>(std::min<uint64_t>(kFileChunk, size - pos)));
-    ssize_t n = 0;
-    do {
-      n = pread(fd, buf.data(), buf.size(), static_cast<off_t>(pos));
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = ReadAt(fd, buf.data(), buf.size(), pos);
     if (n < 0) return Fail("cannot read the archive: " + std::generic_category().message(errno));
     pos += static_cast<uint64_t>(n);
     return std::string_view(buf.data(), static_cast<size_t>(n));
@@ -281,10 +284,7 @@ uint64_t ZipxMemory(archive* a, const Source& src) {
   if (src.fd < 0) {
     head = src.head.substr(static_cast<size_t>(at), head.size());
   } else {
-    ssize_t n = 0;
-    do {
-      n = pread(src.fd, head.data(), head.size(), static_cast<off_t>(at));
-    } while (n < 0 && errno == EINTR);
+    const ssize_t n = ReadAt(src.fd, head.data(), head.size(), static_cast<uint64_t>(at));
     head.resize(n < 0 ? 0 : static_cast<size_t>(n));
   }
   const std::string_view name = archive_format_name(a);

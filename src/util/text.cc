@@ -41,26 +41,6 @@ std::string_view Trim(std::string_view s) {
 
 namespace {
 
-// The length of the valid UTF-8 sequence at s[i] (its lead byte >= 0x80),
-// 0 when invalid: no overlong forms, surrogates or code points past
-// U+10FFFF.
-size_t Utf8SequenceAt(std::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  const size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                     : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  const unsigned char second = byte(i + 1);
-  if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second > 0x9F) ||
-      (c == 0xF0 && second < 0x90) || (c == 0xF4 && second > 0x8F)) {
-    return 0;
-  }
-  return len;
-}
-
 void AppendHex(std::string& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += "\\x";
@@ -69,6 +49,30 @@ void AppendHex(std::string& out, unsigned char c) {
 }
 
 }  // namespace
+
+// Length of the valid UTF-8 sequence at s[i], 0 when invalid (Go's rules:
+// no overlong forms, no surrogates, nothing above U+10FFFF).
+size_t Utf8Length(std::string_view s, size_t i) {
+  auto at = [&](size_t k) -> unsigned {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0;
+  };
+  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return at(k) >= lo && at(k) <= hi;
+  };
+  unsigned c = at(0);
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned lo = c == 0xE0 ? 0xA0 : 0x80;
+    unsigned hi = c == 0xED ? 0x9F : 0xBF;
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned lo = c == 0xF0 ? 0x90 : 0x80;
+    unsigned hi = c == 0xF4 ? 0x8F : 0xBF;
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
 
 std::string Printable(std::string_view s, bool keep_tab) {
   std::string out;
@@ -84,7 +88,7 @@ std::string Printable(std::string_view s, bool keep_tab) {
       ++i;
       continue;
     }
-    const size_t len = Utf8SequenceAt(s, i);
+    const size_t len = Utf8Length(s, i);
     if (len == 0) {
       AppendHex(out, c);
       ++i;

@@ -14,6 +14,10 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 std::string_view Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 
+/// The length of the valid UTF-8 sequence at s[i], 0 when invalid (Go's
+/// rules: no overlong forms, no surrogates, nothing above U+10FFFF).
+size_t Utf8Length(std::string_view s, size_t i);
+
 /// `s` as it may be shown on a terminal and in JSON: valid UTF-8 with no
 /// control characters. A byte that is not part of valid UTF-8, and a
 /// control character (C0, DEL, C1; a tab only when `keep_tab` is false),
