@@ -201,6 +201,9 @@ TEST(MissedPassword, PasswordsGivenToCommandsAreFound) {
       {"keytool -importkeystore -srckeystore a.p12 -srcstorepass ", " -destkeystore b.jks"},
       {"openssl pkcs12 -export -in a.crt -passout pass:", " -out a.p12"},
       {"echo 'root:", "' | chpasswd"},
+      {"printf 'root:", "\\n' | chpasswd"},
+      {"echo '", "' | passwd --stdin root"},
+      {"printf '", "\\n' | passwd root"},
   };
   for (const auto& [before, after] : kForms) {
     SCOPED_TRACE(before);
@@ -215,7 +218,8 @@ TEST(MissedPassword, PasswordsGivenToCommandsAreFound) {
         "curl -u admin:changeme https://h/", "sshpass -p \"$SSHPASS\" ssh h",
         "redis-cli -a password ping", "docker login -u ci -p $CI_TOKEN reg",
         "keytool -list -storepass:env STOREPASS", "openssl enc -pass pass:$KEY",
-        "echo 'root:root' | chpasswd", "curl -u user: https://h/", "ssh -p 22 h"}) {
+        "echo 'root:root' | chpasswd", "curl -u user: https://h/", "ssh -p 22 h",
+        "echo \"${ROOT_PASSWORD}\" | passwd --stdin root", "echo done | passwd -l root"}) {
     ExpectNone(std::string(none) + "\n", "/opt/setup.sh");
   }
 }
@@ -245,6 +249,15 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
        "\"\n}\n"},
       {"/app/config.yaml", "db:\n  password: &dbpass ", "\nother: *dbpass\n"},
       {"/app/config.yaml", "db:\n  password: !!str ", "\n"},
+      {"/app/config.yaml", "db:\n  password: &pw !Secret ", "\n"},
+      {"/ecs/task.json", "  {\"value\": \"", "\", \"name\": \"DB_PASSWORD\"},\n"},
+      {"/k8s/deploy.yaml", "        - value: '", "'\n          name: API_TOKEN\n"},
+      {"/etc/redis/redis.conf", "bind 127.0.0.1\nrequirepass ", "\n"},
+      {"/etc/redis/redis.conf", "masterauth ", "\n"},
+      {"/etc/ldap/slapd.conf", "suffix \"dc=example,dc=com\"\nrootpw  ", "\n"},
+      {"/etc/nslcd.conf", "binddn cn=nslcd,dc=example,dc=com\nbindpw ", "\n"},
+      {"/app/application.properties", "spring.datasource.password ", "\n"},
+      {"/app/src/api.ts", "const apiToken = `", "`;\n"},
   };
   for (const auto& [path, before, after] : kForms) {
     SCOPED_TRACE(before);
@@ -264,7 +277,14 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
            {"/k8s/deploy.yaml", "        - name: DB_HOST\n          value: db-0.internal\n"},
            {"/infra/vars.tf", "variable \"db_password\" {\n  type = string\n}\n"},
            {"/infra/vars.tf", "variable \"db_password\" {\n  default = var.other\n}\n"},
-           {"/app/config.yaml", "password: *dbpass\n"}}) {
+           {"/app/config.yaml", "password: *dbpass\n"},
+           {"/app/config.yaml", "password: !secret db_password\n"},
+           {"/ecs/task.json", "{\"value\": \"db-0.internal\", \"name\": \"DB_HOST\"}\n"},
+           {"/etc/redis/redis.conf", "# requirepass foobared\n"},
+           {"/etc/redis/redis.conf", "# requirepass Xk29fkQpL0aZ7wNm\n"},
+           {"/app/README.txt", "Token expired\nPassword Reset-Link-Here\n"},
+           {"/app/src/api.ts", "const apiToken = `${process.env.API_TOKEN}`;\n"},
+           {"/app/src/db.rb", "password Xk29fkQpL0aZ7wNm\n"}}) {
     ExpectNone(text, path);
   }
 }
@@ -288,6 +308,27 @@ TEST(MissedPassword, HexPasswordsOfAnyLengthAreFound) {
   ExpectNone("secret: \"deadbeefdeadbeef\"\n", "/app/config.yaml");
   ExpectNone("token_version: \"" + fake::Random(fake::kHexDigits, 16) + "\"\n",
              "/app/config.yaml");
+}
+
+// Letters beyond ASCII in a password, as UTF-8 or as Latin-1's single
+// bytes: judged as letters, so a random value is found and a word in any
+// script is not.
+TEST(MissedPassword, PasswordsWithLettersBeyondAsciiAreFound) {
+  for (const std::string& pass :
+       {fake::Mixed(8) + "\xc3\xa4" + fake::Mixed(8) + "\xe2\x82\xac" + fake::Mixed(4),
+        fake::Mixed(8) + "\xe4" + fake::Mixed(8) + "\xf6" + fake::Mixed(4)}) {
+    ExpectOne("DB_PASSWORD=" + pass + "\n", "/app/.env.production", "generic-secret-assignment",
+              Severity::kHigh, pass);
+    ExpectOne("db:\n  password: \"" + pass + "\"\n", "/app/config.yaml",
+              "generic-secret-assignment", Severity::kHigh, pass);
+  }
+  for (const char* none :
+       {"\"password\": \"Contrase\xc3\xb1" "a\",\n", "\"password\": \"Contrase\xf1" "a\",\n",
+        "password: \xd0\xbf\xd0\xb0\xd1\x80\xd0\xbe\xd0\xbb\xd1\x8c\xd1\x81\xd0\xb5\n",
+        "token=\x80\x91\xa3\x02\xff\xfe\xc1\x8a\x9b\x10\x85\x86\n",
+        "secret: Ab3\xc2\xa0Zq9\xc2\x85Lm2Xp7Rt\n"}) {
+    ExpectNone(none, "/app/config.yaml");
+  }
 }
 
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {

@@ -347,7 +347,9 @@ constexpr NameKeyword kNameKeywords[] = {
     {"token", false},    {"apikey", false},    {"api_key", false},
     {"api-key", false},  {"accesskey", false}, {"access_key", false},
     {"access-key", false}, {"privatekey", false}, {"private_key", false},
-    {"private-key", false}, {"credential", false}, {"auth", false}};
+    {"private-key", false}, {"credential", false}, {"auth", false},
+    // redis.conf, slapd.conf, nslcd.conf
+    {"requirepass", false}, {"rootpw", false}, {"bindpw", false}};
 
 // Last words of a name whose value points at a secret or describes one.
 constexpr std::string_view kReferenceSuffixes[] = {
@@ -779,14 +781,51 @@ bool LooksRandom(std::string_view v) {
   return Entropy(v) >= 3.0 && CharClassCount(v) >= 2;
 }
 
+namespace {
+
+// A password with letters beyond ASCII ("Pässwört…" in UTF-8, or in
+// Latin-1's single bytes) as the gate judges it: each such letter becomes
+// a lower-case vowel, so words in any script still read as words and a
+// random value as random. Nothing for bytes that are no letter: blanks,
+// control characters (C0, DEL, C1, a no-break space), binary.
+std::optional<std::string> AsAsciiLetters(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (size_t i = 0; i < v.size();) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (c < 0x80) {
+      if (c <= ' ' || c == 0x7F) return std::nullopt;
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t n = Utf8Length(v, i);
+    if (n == 2 && c == 0xC2 && static_cast<unsigned char>(v[i + 1]) <= 0xA0) {
+      return std::nullopt;  // U+0080 to U+00A0
+    }
+    if (n == 0) {
+      if (c < 0xC0 || c == 0xD7 || c == 0xF7) return std::nullopt;  // Latin-1: letters only
+      n = 1;
+    }
+    out += 'e';
+    i += n;
+  }
+  return out;
+}
+
+}  // namespace
+
 bool PassesGenericGate(std::string_view v) {
   constexpr size_t kMinLength = 10;
   constexpr size_t kMaxLength = 4096;
-  if (v.size() < kMinLength || v.size() > kMaxLength) return false;
   // Prose ("enter your password") and binary bytes are not one value.
-  for (unsigned char c : v) {
-    if (c <= ' ' || c >= 0x7F) return false;
+  std::optional<std::string> ascii;
+  if (std::any_of(v.begin(), v.end(), [](unsigned char c) { return c <= ' ' || c >= 0x7F; })) {
+    ascii = AsAsciiLetters(v);
+    if (!ascii) return false;
+    v = *ascii;
   }
+  if (v.size() < kMinLength || v.size() > kMaxLength) return false;
   if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) || IsTimestamp(v) ||
       IsAlgorithmName(v) ||
       IsHexDigest(v) || IsUuid(v) || IsIntegrityHash(v) || LooksLikeWords(v) ||

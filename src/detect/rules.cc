@@ -196,7 +196,7 @@ void Unquote(Candidate& c) {
   size_t q = 0;
   if (StartsWith(v, "\\\"")) {
     q = 2;
-  } else if (StartsWith(v, "\"") || StartsWith(v, "'")) {
+  } else if (StartsWith(v, "\"") || StartsWith(v, "'") || StartsWith(v, "`")) {
     q = 1;
   }
   if (q != 0 && v.size() >= 2 * q) {
@@ -756,6 +756,20 @@ bool ValidateGeneric(Candidate& c) {
   return true;
 }
 
+// "requirepass VALUE": a name and a value apart by blanks are an
+// assignment only where a configuration file writes them, alone on their
+// line; in a program it is a call or a declaration.
+bool ValidateBlankSeparated(Candidate& c) {
+  ExtendNameLeft(c);
+  const size_t name_at = static_cast<size_t>(c.name.data() - c.text.data());
+  size_t from = name_at;
+  while (from > 0 && c.text[from - 1] != '\n') --from;
+  if (c.text.substr(from, name_at - from).find_first_not_of(" \t") != std::string_view::npos) {
+    return false;
+  }
+  return !c.in_source_code && ValidateGeneric(c);
+}
+
 // The name in quotes, as code and config files hold it: the first argument
 // of a call (PHP's define('DB_PASSWORD', '…'), config('password', '…')),
 // a subscript (os.environ['TOKEN'] = '…', $cfg['db_pass'] = '…'), or an
@@ -805,7 +819,7 @@ constexpr std::string_view kGenericDescription =
   R"(credential|auth))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
-  R"(("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\\"[^"\\\r\n]*\\"|)" \
+  R"(("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\\"[^"\\\r\n]*\\"|\x60[^\x60\r\n]*\x60|)" \
   R"([^\s"'\x60;,(){}\[\]<>|\\&]+))"
 #define SB_GENERIC_KEYWORDS                                              \
   R"((?i:pass|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|)" \
@@ -923,7 +937,7 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
      "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
-     R"((?:&[A-Za-z0-9_-]+[ \t]+|!!str[ \t]+)?)"  // YAML: an anchor, a tag
+     R"((?:&[A-Za-z0-9_-]+[ \t]+)?(?:![A-Za-z0-9_!/.:-]*[ \t]+)?)"  // YAML: an anchor, a tag
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     // A declaration with a type: SECRET_KEY: str = "…", Final[str] (Python,
@@ -952,6 +966,22 @@ constexpr Pattern kContextPatterns[] = {
      R"(["']?name["']?[ \t]*:[ \t]*["']?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
      R"()["']?[ \t]*(?:,|\r?\n)[ \t]*-?[ \t]*["']?value["']?[ \t]*:[ \t]*)" SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
+    // The same with the value first: {"value": "…", "name": "DB_PASSWORD"}.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"(["']?value["']?[ \t]*:[ \t]*)" SB_VALUE
+     R"([ \t]*(?:,|\r?\n)[ \t]*-?[ \t]*["']?name["']?[ \t]*:[ \t]*["']?()"
+     SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()["']?[ \t]*(?:[,}\r\n]|$))",
+     kAnything, 2, ValidateGeneric, true},
+    // A name and its value apart by blanks, alone on a line: redis.conf's
+    // "requirepass …" and "masterauth …", slapd.conf's "rootpw …", nslcd's
+    // "bindpw …", a .properties file's "db.password …".
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS "|(?i:rootpw|bindpw)",
+     R"(((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)"
+     R"(credential|auth|rootpw|bindpw))" SB_NAME_CHARS R"()[ \t]+)" SB_VALUE
+     R"([ \t]*(?:\r?\n|$))",
+     kAnything, 1, ValidateBlankSeparated, true},
     // Terraform: variable "db_password" { … default = "…" }.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
@@ -1033,9 +1063,15 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, "password on a command line (openssl pass:)", "pass:",
      R"(-pass(?:in|out)?[ \t]+["']?pass:)" R"(([^\s"'\x60;|&]+))",
      kNonWord, 0, ValidateCommandLinePassword, true},
+    // echo 'root:…' | chpasswd, printf 'root:…\n' | chpasswd, and passwd
+    // reading the password twice or with --stdin: echo -e '…\n…' | passwd.
     {"generic-secret-assignment", kHigh, "password set with chpasswd", "chpasswd",
-     R"(echo[ \t]+(?:-e[ \t]+)?["']?[A-Za-z0-9_.-]+:([^\s"':]+)["']?[ \t]*\|[ \t]*)"
-     R"((?:sudo[ \t]+)?chpasswd)",
+     R"((?:echo|printf)[ \t]+(?:-[en]+[ \t]+)?["']?[A-Za-z0-9_.-]+:([^\s"':\\]+))"
+     R"((?:\\n)?["']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?chpasswd)",
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    {"generic-secret-assignment", kHigh, "password set with passwd", "passwd",
+     R"((?:echo|printf)[ \t]+(?:-[en]+[ \t]+)?["']?([^\s"'\\%-][^\s"'\\]*))"
+     R"((?:\\n[^\s"'\\]+)*(?:\\n)?["']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?passwd\b)",
      kNonWord, 0, ValidateCommandLinePassword, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
