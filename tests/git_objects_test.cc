@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -622,6 +624,55 @@ TEST(GitObjects, BrokenLooseObjectsAreErrors) {
   }
 }
 
+// Each blob of a pack is named by its path in the work tree, as the trees
+// of the same pack name it; a blob's every version by the path it had.
+TEST(GitObjects, BlobsOfAPackAreNamedByTheirPaths) {
+  for (const char* format : {"sha1", "sha256"}) {
+    SCOPED_TRACE(format);
+    GitRepo repo;
+    if (!repo.TryGit(std::string("init -q --object-format=") + format)) {
+      ASSERT_STRNE(format, "sha1");
+      continue;  // a git without SHA-256
+    }
+    repo.Commit("README", "an app\n");
+    fs::create_directories(repo.path() / "src/app");
+    repo.Commit("src/app/settings.py", "DEBUG = True\n");
+    repo.Commit("src/app/settings.py", "DEBUG = False\n");
+    repo.Git("mv src/app/settings.py src/app/config.py");
+    repo.Git("commit -q -m move");
+    repo.Git("gc -q --prune=now");
+    std::vector<fs::path> packs = repo.Packs();
+    ASSERT_EQ(packs.size(), 1u);
+    const std::string bytes = ReadBytes(packs[0]);
+    const std::string pack_path = "/app/.git/objects/pack/" + packs[0].filename().string();
+    std::unordered_map<std::string, std::string> paths = PackBlobPaths(pack_path, bytes, {});
+    Walked w = Walk(pack_path, bytes);
+    std::multiset<std::string> named;
+    for (const auto& [name, content] : w.objects) {
+      auto at = paths.find(name);
+      if (at != paths.end()) named.insert(at->second + ": " + content);
+    }
+    // The moved file keeps its blob: its first name read wins.
+    EXPECT_EQ(named.size(), 3u);
+    EXPECT_EQ(named.count("README: an app\n"), 1u);
+    EXPECT_EQ(named.count("src/app/settings.py: DEBUG = True\n"), 1u);
+    EXPECT_TRUE(named.count("src/app/config.py: DEBUG = False\n") == 1 ||
+                named.count("src/app/settings.py: DEBUG = False\n") == 1);
+  }
+}
+
+// A tree entry whose name holds a '/', and a tree cut inside an id, name
+// nothing.
+TEST(GitObjects, CraftedTreesNameNothingFalse) {
+  const std::string id(20, '\x11');
+  const std::string tree = "100644 a/b\0" + id + "40000 sub\0" + id.substr(0, 7);
+  const std::string pack = Pack(EntryHeader(2, tree.size()) + Zlib(tree) +
+                                    BlobEntry("password = x\n"),
+                                2);
+  std::unordered_map<std::string, std::string> paths = PackBlobPaths(kPackPath, pack, {});
+  EXPECT_TRUE(paths.empty());
+}
+
 // --- in a scanned image -------------------------------------------------------
 
 // `COPY . .` with the repository: the token removed from the work tree is
@@ -658,6 +709,43 @@ TEST(GitObjects, AScanFindsATokenOnlyTheRepositoryStillHolds) {
   }
 }
 
+
+// A blob of the history is judged by its path in the work tree: a test's
+// fixture is no finding there, a password in the app's settings is, shown
+// with its path.
+TEST(GitObjects, AScanJudgesAPackedBlobByItsPath) {
+  GitRepo repo;
+  const std::string pass = fake::Mixed(22);
+  const std::string line = "DB_PASSWORD = \"" + pass + "\"\n";
+  fs::create_directories(repo.path() / "tests/fixtures");
+  fs::create_directories(repo.path() / "app");
+  repo.Commit("tests/fixtures/settings.py", "# a fixture\n" + line);
+  repo.Commit("app/settings.py", line + "DEBUG = False\n");
+  repo.Remove("app/settings.py");
+  repo.Git("gc -q --prune=now");
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  const std::string pack_path = "srv/app/.git/objects/pack/" + packs[0].filename().string();
+  TempDir tmp = test::MakeTempDir();
+  test::OciLayout layout(tmp.path() / "oci");
+  layout.WriteIndex({layout.AddImage({layout.AddBlob(
+      test::kTarGzip,
+      test::Compress(test::MakeTar({test::File(pack_path, ReadBytes(packs[0])),
+                                    test::File("srv/app/tests/fixtures/settings.py",
+                                               "# a fixture\n" + line)}),
+                     test::Filter::kGzip))})});
+  auto image = OpenOciLayout(tmp.path() / "oci", "");
+  ASSERT_TRUE(image) << image.error();
+  auto out = ScanImage(*image, Detector::Default());
+  ASSERT_TRUE(out) << out.error();
+  ASSERT_EQ(out->findings.size(), 1u);
+  const Finding& f = out->findings[0];
+  EXPECT_EQ(f.rule, "generic-secret-assignment");
+  EXPECT_EQ(f.path, "/" + pack_path);
+  EXPECT_TRUE(std::regex_match(f.member, std::regex("blob at [0-9]+ \\(app/settings\\.py\\)")))
+      << f.member;
+  EXPECT_EQ(f.fingerprint, Fingerprint(f.rule, pass));
+}
 
 // An object larger than a window is cut and the pack named once, for its
 // size; the objects after it are still read.

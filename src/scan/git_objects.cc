@@ -1,5 +1,6 @@
 #include "scan/git_objects.h"
 
+#include <openssl/evp.h>
 #define ZLIB_CONST
 #include <zlib.h>
 
@@ -7,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "util/expected.h"
@@ -306,10 +308,15 @@ Expected<std::string> ApplyDelta(std::string_view base, std::string_view delta, 
   return out;
 }
 
+// What a pack walk hands over of each entry: its type (a resolved delta
+// has its base's), offset, content, and whether that is the whole object.
+using EntryCallback =
+    std::function<void(int type, uint64_t entry, std::string_view content, bool whole)>;
+
 class PackWalk {
  public:
   PackWalk(std::string_view path, std::string_view bytes, const GitObjectLimits& limits,
-           const GitObjectCallback& on_object)
+           const EntryCallback& on_object)
       : bytes_(bytes), id_bytes_(ObjectIdBytes(path)), limits_(limits), on_object_(on_object) {}
 
   GitObjectsResult Run();
@@ -322,7 +329,7 @@ class PackWalk {
   std::string_view bytes_;
   size_t id_bytes_;
   const GitObjectLimits& limits_;
-  const GitObjectCallback& on_object_;
+  const EntryCallback& on_object_;
   GitObjectsResult result_;
   Inflater inflater_;
   std::string content_;
@@ -387,7 +394,7 @@ Status PackWalk::ReadEntry() {
   }
   if (end == StreamEnd::kEnd || !content_.empty()) {
     ++result_.objects;
-    on_object_(std::string(kTypeNames[type]) + " at " + std::to_string(pos_), object);
+    on_object_(type, pos_, object, end == StreamEnd::kEnd && !cut);
   }
   if (end == StreamEnd::kEnd && !cut && type != kOfsDelta && type != kRefDelta) {
     Cache(pos_, type, made ? std::move(*made) : content_);
@@ -491,11 +498,122 @@ bool IsGitObjectPath(std::string_view path) {
   return (loose || pack) && IsObjectStoreParent(parts);
 }
 
+namespace {
+
+std::string PackEntryName(int type, uint64_t entry) {
+  return std::string(kTypeNames[type]) + " at " + std::to_string(entry);
+}
+
+// Object ids by git's rule (a hash of "<type> <size>\0" and the content)
+// and the trees' names for them, to name blobs by their path.
+class TreeNames {
+ public:
+  explicit TreeNames(size_t id_bytes)
+      : md_(id_bytes == kSha256Bytes ? EVP_sha256() : EVP_sha1()),
+        ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {}
+
+  void Add(int type, uint64_t entry, std::string_view content);
+  std::unordered_map<std::string, std::string> BlobPaths() const;
+
+ private:
+  std::string Id(std::string_view type, std::string_view content);
+  void AddTree(const std::string& id, std::string_view tree);
+
+  struct Parent {
+    std::string tree;  // the id of the first tree read that names the object
+    std::string name;
+  };
+  const EVP_MD* md_;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  std::unordered_map<std::string, Parent> parents_;
+  std::vector<std::pair<uint64_t, std::string>> blobs_;  // entry, id
+};
+
+std::string TreeNames::Id(std::string_view type, std::string_view content) {
+  const std::string header = std::string(type) + ' ' + std::to_string(content.size()) + '\0';
+  std::string id(static_cast<size_t>(EVP_MD_get_size(md_)), '\0');
+  unsigned int length = 0;
+  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), md_, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx_.get(), header.data(), header.size()) != 1 ||
+      EVP_DigestUpdate(ctx_.get(), content.data(), content.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx_.get(), reinterpret_cast<unsigned char*>(id.data()), &length) != 1 ||
+      length != id.size()) {
+    return {};
+  }
+  return id;
+}
+
+void TreeNames::Add(int type, uint64_t entry, std::string_view content) {
+  if (type != 2 && type != 3) return;
+  std::string id = Id(kTypeNames[type], content);
+  if (id.empty()) return;
+  if (type == 3) {
+    if (blobs_.size() < kMaxGitNames) blobs_.emplace_back(entry, std::move(id));
+    return;
+  }
+  AddTree(id, content);
+}
+
+// A tree's entries: "<mode> <name>\0" and the entry's id, binary.
+void TreeNames::AddTree(const std::string& id, std::string_view tree) {
+  const size_t id_bytes = id.size();
+  while (!tree.empty() && parents_.size() < kMaxGitNames) {
+    const size_t space = tree.find(' ');
+    const size_t nul = tree.find('\0');
+    if (space == std::string_view::npos || nul == std::string_view::npos || space > nul ||
+        tree.size() - nul - 1 < id_bytes) {
+      return;  // not a tree git writes: what came before stands
+    }
+    std::string_view name = tree.substr(space + 1, nul - space - 1);
+    std::string child(tree.substr(nul + 1, id_bytes));
+    if (!name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos) {
+      parents_.try_emplace(std::move(child), Parent{id, std::string(name)});
+    }
+    tree.remove_prefix(nul + 1 + id_bytes);
+  }
+}
+
+// Each blob's name and its trees' names up to a root tree (one no tree
+// names), at most kMaxDepth deep: a repository's tree has no cycles, but
+// crafted bytes may.
+std::unordered_map<std::string, std::string> TreeNames::BlobPaths() const {
+  constexpr int kMaxDepth = 64;
+  std::unordered_map<std::string, std::string> out;
+  for (const auto& [entry, id] : blobs_) {
+    auto at = parents_.find(id);
+    if (at == parents_.end()) continue;
+    std::string path = at->second.name;
+    for (int depth = 0; depth < kMaxDepth; ++depth) {
+      at = parents_.find(at->second.tree);
+      if (at == parents_.end()) break;
+      path = at->second.name + '/' + path;
+    }
+    out.emplace(PackEntryName(3, entry), std::move(path));
+  }
+  return out;
+}
+
+}  // namespace
+
 GitObjectsResult ForEachGitObject(std::string_view path, std::string_view bytes,
                                   const GitObjectLimits& limits,
                                   const GitObjectCallback& on_object) {
-  if (EndsWith(path, ".pack")) return PackWalk(path, bytes, limits, on_object).Run();
-  return ReadLooseObject(bytes, limits, on_object);
+  if (!EndsWith(path, ".pack")) return ReadLooseObject(bytes, limits, on_object);
+  EntryCallback each = [&](int type, uint64_t entry, std::string_view content, bool) {
+    on_object(PackEntryName(type, entry), content);
+  };
+  return PackWalk(path, bytes, limits, each).Run();
+}
+
+std::unordered_map<std::string, std::string> PackBlobPaths(std::string_view path,
+                                                           std::string_view bytes,
+                                                           const GitObjectLimits& limits) {
+  TreeNames names(ObjectIdBytes(path));
+  EntryCallback each = [&](int type, uint64_t entry, std::string_view content, bool whole) {
+    if (whole) names.Add(type, entry, content);
+  };
+  PackWalk(path, bytes, limits, each).Run();
+  return names.BlobPaths();
 }
 
 }  // namespace safebuild

@@ -20,6 +20,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace safebuild {
 
@@ -61,5 +62,17 @@ using GitObjectCallback = std::function<void(const std::string& name, std::strin
 GitObjectsResult ForEachGitObject(std::string_view path, std::string_view bytes,
                                   const GitObjectLimits& limits,
                                   const GitObjectCallback& on_object);
+
+/// Where each blob of a pack lies in its repository ("src/config.py"), by
+/// the name ForEachGitObject gives it ("blob at 1234"), as the pack's own
+/// trees name it: a tree lists each entry's name and object id, the hash of
+/// the object's type, size and content, so every tree and blob read whole
+/// is hashed. A blob no tree of the pack names has no entry: one cut at the
+/// limits, a delta whose base was not at hand, a blob of a commit whose
+/// tree is in another pack. At most kMaxGitNames objects are named.
+std::unordered_map<std::string, std::string> PackBlobPaths(std::string_view path,
+                                                           std::string_view bytes,
+                                                           const GitObjectLimits& limits);
+inline constexpr size_t kMaxGitNames = size_t{1} << 17;
 
 }  // namespace safebuild

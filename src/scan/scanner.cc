@@ -323,8 +323,10 @@ std::string DetectionPath(const std::string& path, const std::string& member) {
 }
 
 void AddMatches(const Detector& detector, std::string_view content, const std::string& path,
-                const std::string& member, const LayerRef& ref, std::vector<Finding>& out) {
-  for (const Match& m : detector.Scan(content, DetectionPath(path, member))) {
+                const std::string& member, const LayerRef& ref, std::vector<Finding>& out,
+                const std::string* detection_path = nullptr) {
+  const std::string judged = detection_path ? *detection_path : DetectionPath(path, member);
+  for (const Match& m : detector.Scan(content, judged)) {
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.member = member;
     f.line = m.line;
@@ -413,19 +415,43 @@ std::string AddMembers(const std::string& path, const ArchiveBytes& in, const La
   return nested.error.empty() ? "" : path + "!" + nested.error;
 }
 
+// The work tree a git object store belongs to: "/app/" for
+// "/app/.git/objects/…", "/srv/" for a bare "/srv/app.git/objects/…".
+std::string GitWorkTree(const std::string& path) {
+  const size_t git = path.find("/.git/");
+  if (git != std::string::npos) return path.substr(0, git + 1);
+  const size_t objects = path.rfind("/objects/");
+  const size_t parent = objects == std::string::npos || objects == 0
+                            ? std::string::npos
+                            : path.rfind('/', objects - 1);
+  return parent == std::string::npos ? "/" : path.substr(0, parent + 1);
+}
+
 // The objects of a file in git's object store, inflated: each a member
 // named by git_objects.h ("blob", "blob at 1234"), held whole up to a
-// window. A cut object or a file that could not be read to its end is
-// named as skipped.
+// window. A blob of a pack whose trees name it is judged by its path in
+// the work tree (a test's fixture is a fixture in the history too) and
+// shown with it: "blob at 1234 (test/fixtures/key.pem)". A cut object or a
+// file that could not be read to its end is named as skipped.
 void AddGitObjects(const std::string& path, std::string_view content, const LayerRef& ref,
                    const Detector& detector, const ScanOptions& options, ScanStats& stats,
                    std::vector<Finding>& found) {
   GitObjectLimits limits;
   limits.max_object_bytes = options.window.step;
   limits.max_total_bytes = options.nested.max_total_bytes;
+  std::unordered_map<std::string, std::string> blob_paths;
+  if (EndsWith(path, ".pack")) blob_paths = PackBlobPaths(path, content, limits);
+  const std::string work_tree = GitWorkTree(path);
   GitObjectsResult r = ForEachGitObject(
       path, content, limits, [&](const std::string& name, std::string_view object) {
-        AddMatches(detector, object, path, name, ref, found);
+        auto named = blob_paths.find(name);
+        if (named == blob_paths.end()) {
+          AddMatches(detector, object, path, name, ref, found);
+          return;
+        }
+        const std::string judged = work_tree + named->second;
+        AddMatches(detector, object, path, name + " (" + named->second + ")", ref, found,
+                   &judged);
       });
   ++stats.archives;
   stats.members += r.objects;
