@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <random>
 #include <regex>
 #include <set>
 #include <string>
@@ -15,7 +17,9 @@
 
 #include "fake_secret.h"
 #include "image_fixtures.h"
+#include "peak_rss.h"
 #include "scan/scanner.h"
+#include "util/allocator.h"
 #include "util/fingerprint.h"
 #include "util/text.h"
 
@@ -745,6 +749,71 @@ TEST(GitObjects, AScanJudgesAPackedBlobByItsPath) {
   EXPECT_TRUE(std::regex_match(f.member, std::regex("blob at [0-9]+ \\(app/settings\\.py\\)")))
       << f.member;
   EXPECT_EQ(f.fingerprint, Fingerprint(f.rule, pass));
+}
+
+// A pack larger than a window (here 27 MiB: six files of 6 MiB of random
+// text and a token, all removed) is read from a file, from a layer tar (a
+// copy in the spool directory) and in a layer directory (where it lies),
+// with its parts dropped from memory once read: no part is skipped and
+// memory does not grow with the pack.
+// Text that does not compress, quickly: fake::Random draws each
+// character from the system's source, too slow for megabytes.
+std::string RandomText(size_t n) {
+  std::mt19937_64 random(std::random_device{}());
+  std::string out(n, '\0');
+  for (char& c : out) c = fake::kBase64[random() % fake::kBase64.size()];
+  return out;
+}
+
+TEST(GitObjects, APackLargerThanAWindowIsReadInBoundedMemory) {
+  ReturnLargeBuffersWhenFreed();  // as safebuild's main does
+  GitRepo repo;
+  constexpr size_t kFile = 6u << 20;
+  for (int i = 0; i < 6; ++i) {
+    repo.Commit("data" + std::to_string(i) + ".txt", RandomText(kFile));
+  }
+  const std::string token = TokenLine();
+  repo.CommitThenRemove(token);
+  repo.Git("rm -q data*.txt");
+  repo.Git("commit -q -m clean");
+  repo.Git("-c pack.window=0 gc -q --prune=now");  // random text: no delta to look for
+  std::vector<fs::path> packs = repo.Packs();
+  ASSERT_EQ(packs.size(), 1u);
+  ASSERT_GT(fs::file_size(packs[0]), 24u << 20);
+  const std::string rel = "app/.git/objects/pack/" + packs[0].filename().string();
+  for (bool in_place : {false, true}) {
+    SCOPED_TRACE(in_place ? "layer directory" : "layer tar");
+    TempDir tmp = test::MakeTempDir();
+    OpenedImage dir_image;
+    std::optional<Expected<OpenedImage>> tar_image;
+    if (in_place) {
+      fs::create_directories((tmp.path() / "diff" / rel).parent_path());
+      fs::copy_file(packs[0], tmp.path() / "diff" / rel);
+      dir_image.config = nlohmann::json::object();
+      LayerBlob layer;
+      layer.dir = tmp.path() / "diff";
+      dir_image.layers.push_back(layer);
+    } else {
+      test::OciLayout layout(tmp.path() / "oci");
+      layout.WriteIndex({layout.AddImage({layout.AddBlob(
+          "application/vnd.oci.image.layer.v1.tar",
+          test::MakeTar({test::File(rel, ReadBytes(packs[0]))}))})});
+      tar_image = OpenOciLayout(tmp.path() / "oci", "");
+      ASSERT_TRUE(*tar_image) << tar_image->error();
+    }
+    ScanOptions options;
+    options.spool_dir = tmp.path();
+    test::ResetPeakRss();
+    auto out = ScanImage(in_place ? dir_image : **tar_image, Detector::Default(), options);
+    ASSERT_TRUE(out) << out.error();
+    std::vector<std::string> found;
+    for (const Finding& f : out->findings) found.push_back(f.rule + " " + f.member.substr(0, 8));
+    EXPECT_EQ(found, (std::vector<std::string>{"github-classic-token blob at "}));
+    ASSERT_EQ(out->findings.size(), 1u);
+    EXPECT_TRUE(EndsWith(out->findings[0].member, " (config.env)")) << out->findings[0].member;
+    EXPECT_TRUE(out->stats.skipped.empty());
+    EXPECT_LT(test::PeakRssBytes(), 128u << 20);
+  }
 }
 
 // An object larger than a window is cut and the pack named once, for its

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "fake_secret.h"
+#include "peak_rss.h"
 #include "image/layer_dir.h"
 #include "image_fixtures.h"
 #include "scan/scanner.h"
@@ -27,29 +28,10 @@ namespace safebuild {
 namespace {
 
 namespace fs = std::filesystem;
+using test::PeakRssBytes;
+using test::ResetPeakRss;
 
 constexpr uint64_t kMiB = 1 << 20;
-
-// Peak resident memory of this process so far (each test runs alone).
-// AddressSanitizer's shadow and quarantine would count too: under it the
-// bound is not measured.
-uint64_t PeakRssBytes() {
-#if defined(__SANITIZE_ADDRESS__)
-  return 0;
-#else
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-  }
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
-#endif
-}
-
-// Starts the peak over from the present size, so that what a test built
-// before the scan does not count (Linux 4.0 and later).
-void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 // One secret planted in a file of zeros: its offset, and its line (every
 // piece starts and ends with a newline).

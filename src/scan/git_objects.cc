@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -21,8 +22,9 @@ constexpr size_t kChunk = 64 << 10;
 // Kept output grows from this, doubling up to kChunk: most objects of a
 // pack are a few hundred bytes, and each piece is zero-filled first.
 constexpr size_t kFirstPiece = 256;
-// zlib counts input in 32 bits: a larger stream is fed in pieces.
-constexpr size_t kMaxFeed = size_t{1} << 30;
+// Input is fed to zlib in pieces (which counts it in 32 bits), and after
+// each the caller may drop what was read (GitObjectLimits::read_to).
+constexpr size_t kMaxFeed = size_t{1} << 20;
 // "commit " and 20 digits of size and the NUL fit, with room to spare.
 constexpr size_t kMaxLooseHeader = 32;
 constexpr size_t kPackHeader = 12;
@@ -100,7 +102,10 @@ class Inflater {
   Inflater& operator=(const Inflater&) = delete;
 
   bool ok() const { return ok_; }
-  StreamEnd Run(std::string_view in, uint64_t keep, uint64_t work, std::string* out);
+  /// `read_to`, when set, is called with the bytes of `in` read so far
+  /// each time another piece is fed.
+  StreamEnd Run(std::string_view in, uint64_t keep, uint64_t work, std::string* out,
+                const std::function<void(uint64_t)>& read_to = nullptr);
   uint64_t consumed() const { return z_.total_in; }
   uint64_t produced() const { return produced_; }
   std::string Why(StreamEnd end) const;
@@ -143,14 +148,17 @@ size_t Inflater::PlaceOutput(uint64_t keep, uint64_t work, std::string* out) {
   return room;
 }
 
-StreamEnd Inflater::Run(std::string_view in, uint64_t keep, uint64_t work, std::string* out) {
+StreamEnd Inflater::Run(std::string_view in, uint64_t keep, uint64_t work, std::string* out,
+                        const std::function<void(uint64_t)>& read_to) {
   out->clear();
   inflateReset(&z_);
   z_.avail_in = 0;
   fed_ = 0;
   produced_ = 0;
   for (;;) {
+    const size_t fed = fed_;
     Feed(in);
+    if (read_to && fed_ != fed && fed > 0) read_to(z_.total_in);
     bool keeping = out->size() < keep;
     size_t room = PlaceOutput(keep, work, out);
     if (room == 0) return StreamEnd::kCut;
@@ -374,7 +382,11 @@ Status PackWalk::ReadEntry() {
   if (!header) return Fail(Where() + header.error());
   uint64_t left = limits_.max_total_bytes - inflated_;
   uint64_t keep = std::min(limits_.max_object_bytes, left);
-  StreamEnd end = inflater_.Run(bytes_.substr(header->data), keep, left, &content_);
+  std::function<void(uint64_t)> read_to;
+  if (limits_.read_to) {
+    read_to = [&](uint64_t read) { limits_.read_to(header->data + read); };
+  }
+  StreamEnd end = inflater_.Run(bytes_.substr(header->data), keep, left, &content_, read_to);
   inflated_ = std::min(limits_.max_total_bytes, inflated_ + inflater_.produced());
   const bool cut = inflater_.produced() > content_.size();
   if (cut) ++result_.cut;
@@ -428,6 +440,7 @@ GitObjectsResult PackWalk::Run() {
       break;
     }
     status = ReadEntry();
+    if (limits_.read_to) limits_.read_to(pos_);
   }
   // Every entry read: the checksum must follow, or the file was cut short.
   if (status && bytes_.size() - pos_ < id_bytes_) {

@@ -39,6 +39,10 @@ struct GitObjectLimits {
   // entry starts, and that work counts as much as the kept bytes.
   uint64_t max_total_bytes = 1ull << 30;
   uint64_t max_objects = 1'000'000;
+  /// Called after each entry of a pack with the offset read up to: a walk
+  /// never reads the bytes before it again, so a caller that mapped the
+  /// file may drop them.
+  std::function<void(uint64_t)> read_to;
 };
 
 struct GitObjectsResult {

@@ -1,6 +1,8 @@
 #include "scan/scanner.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -435,12 +437,16 @@ std::string GitWorkTree(const std::string& path) {
 // file that could not be read to its end is named as skipped.
 void AddGitObjects(const std::string& path, std::string_view content, const LayerRef& ref,
                    const Detector& detector, const ScanOptions& options, ScanStats& stats,
-                   std::vector<Finding>& found) {
+                   std::vector<Finding>& found,
+                   const std::function<void(uint64_t)>& read_to = nullptr,
+                   const std::function<void()>& rewind = nullptr) {
   GitObjectLimits limits;
   limits.max_object_bytes = options.window.step;
   limits.max_total_bytes = options.nested.max_total_bytes;
+  limits.read_to = read_to;
   std::unordered_map<std::string, std::string> blob_paths;
   if (EndsWith(path, ".pack")) blob_paths = PackBlobPaths(path, content, limits);
+  if (rewind) rewind();
   const std::string work_tree = GitWorkTree(path);
   GitObjectsResult r = ForEachGitObject(
       path, content, limits, [&](const std::string& name, std::string_view object) {
@@ -461,6 +467,38 @@ void AddGitObjects(const std::string& path, std::string_view content, const Laye
   } else if (!r.error.empty()) {
     stats.skipped.push_back({"unreadable", path, "", ref.index});
   }
+}
+
+// A pack larger than a window, from its file: mapped, and each part the
+// walk has passed dropped from memory again, so that memory does not grow
+// with the pack's size (a walk reads forward; a delta's base comes from
+// its own cache).
+std::string AddGitPackFile(const std::string& path, int fd, uint64_t size, const LayerRef& ref,
+                           const Detector& detector, const ScanOptions& options,
+                           ScanStats& stats, std::vector<Finding>& found) {
+  if (size == 0 || size > SIZE_MAX) return "";
+  void* map = mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) {
+    return path + ": cannot map this pack to read it: " + std::generic_category().message(errno);
+  }
+  const auto* bytes = static_cast<const char*>(map);
+  const auto page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t dropped = 0;
+  auto drop_to = [&](uint64_t offset) {
+    const uint64_t to = offset / page * page;
+    if (to <= dropped) return;
+    madvise(const_cast<char*>(bytes) + dropped, static_cast<size_t>(to - dropped), MADV_DONTNEED);
+    dropped = to;
+  };
+  // Each of the two walks (names, then content) starts again at the top.
+  auto rewind = [&] {
+    dropped = 0;
+    madvise(map, static_cast<size_t>(size), MADV_DONTNEED);
+  };
+  AddGitObjects(path, std::string_view(bytes, static_cast<size_t>(size)), ref, detector, options,
+                stats, found, drop_to, rewind);
+  munmap(map, static_cast<size_t>(size));
+  return "";
 }
 
 // One layer file: its own bytes, then every member when it is an archive
@@ -689,9 +727,12 @@ void ScanRun::StartLarge(size_t index, LargeFile& large, const LayerEntry& e,
   ++results_[index].stats.truncated;
   large.md5 = std::make_unique<Md5Stream>();
   large.Drop();
-  // A pack larger than a window is scanned as it is (its objects packed).
-  if (options_.nested.max_depth >= 1 && IsGitObjectPath(e.path)) SkipFile(index, e, "size");
-  if (options_.nested.max_depth < 1 || !IsNestedArchive(e.path, w.bytes)) return;
+  // A pack larger than a window is read from a file as an archive is; a
+  // loose object that large (git packs big files) is scanned as it is.
+  const bool git = options_.nested.max_depth >= 1 && IsGitObjectPath(e.path);
+  const bool pack = git && EndsWith(e.path, ".pack");
+  if (git && !pack) SkipFile(index, e, "size");
+  if (options_.nested.max_depth < 1 || (!pack && !IsNestedArchive(e.path, w.bytes))) return;
   if (e.fd >= 0) {  // read again from its file: nothing copied
     large.in_place = true;
     return;
@@ -758,10 +799,15 @@ void ScanRun::OpenLarge(size_t index, uint64_t seq, const std::string& path, int
                         uint64_t size) {
   ScanStats stats;
   std::vector<Finding> found;
-  ArchiveBytes in;
-  in.fd = fd;
-  in.size = size;
-  std::string failure = AddMembers(path, in, refs_[index], detector_, options_, stats, found);
+  std::string failure;
+  if (IsGitObjectPath(path)) {
+    failure = AddGitPackFile(path, fd, size, refs_[index], detector_, options_, stats, found);
+  } else {
+    ArchiveBytes in;
+    in.fd = fd;
+    in.size = size;
+    failure = AddMembers(path, in, refs_[index], detector_, options_, stats, found);
+  }
   Record(index, seq, std::move(found), stats);
   FailLayer(index, failure);
 }
