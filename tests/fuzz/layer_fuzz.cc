@@ -95,6 +95,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                         if (content.size() > (1 << 20)) std::abort();
                                       });
   }
+  // The trees' names for a pack's blobs: each a path of names, bounded.
+  for (const auto& [name, path] : safebuild::PackBlobPaths(
+           "/a/.git/objects/pack/pack-" + hex + ".pack", bytes, git)) {
+    if (path.size() > (64 + 1) * bytes.size()) std::abort();
+  }
 
   const std::filesystem::path& file = ScratchFile();
   std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(),
