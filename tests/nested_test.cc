@@ -591,9 +591,10 @@ std::string MakeAr(const std::vector<std::pair<std::string, std::string>>& membe
   return out;
 }
 
-std::string MakeDeb(const std::string& data_tar_xz) {
-  std::string control = test::Compress(
-      test::MakeTar({File("./control", "Package: mytool\nVersion: 1.0\n")}), Filter::kXz);
+std::string MakeDeb(const std::string& data_tar_xz, const std::string& md5sums = "") {
+  std::vector<test::TarMember> control_files = {File("./control", "Package: mytool\nVersion: 1.0\n")};
+  if (!md5sums.empty()) control_files.push_back(File("./md5sums", md5sums));
+  std::string control = test::Compress(test::MakeTar(control_files), Filter::kXz);
   return MakeAr({{"debian-binary", "2.0\n"},
                  {"control.tar.xz", control},
                  {"data.tar.xz", data_tar_xz}});
@@ -799,8 +800,9 @@ TEST_F(NestedScanTest, SkipsAreNamedInTheReportJson) {
       << text;
 }
 
-// dpkg's sums vouch for files a package installed, not for a package file
-// left in apt's cache: its members are scanned and reported.
+// dpkg's sums (/var/lib/dpkg/info) vouch for files a package installed,
+// not for a package file left in apt's cache: the members of a .deb with no
+// md5sums of its own are scanned and reported.
 TEST_F(NestedScanTest, MembersOfADebInAptsCacheAreReportedNotSuppressed) {
   std::string conf = "token: " + fake::Make(fake::Kind::kGitlabToken) + "\n";
   std::string data = test::Compress(
@@ -825,6 +827,52 @@ TEST_F(NestedScanTest, MembersOfADebInAptsCacheAreReportedNotSuppressed) {
   EXPECT_EQ(installed->path, "/etc/mytool/conf.yml");
   EXPECT_FALSE(installed->suppressed.empty());
   EXPECT_TRUE(out.stats.skipped.empty());
+}
+
+// A .deb's own md5sums (in its control.tar) vouch for its data.tar's
+// files as dpkg's vouch for an installed copy: a member as listed, where
+// Debian installs, is suppressed with the package named, and so are the
+// members of an archive that is such a member. A member that differs from
+// its sum, or that installs to /opt, is reported.
+TEST_F(NestedScanTest, MembersOfADebAsItsOwnSumsListThemAreSuppressed) {
+  const std::string conf = "token: " + fake::Make(fake::Kind::kGitlabToken) + "\n";
+  const std::string changed = "token: " + fake::Make(fake::Kind::kGitlabToken) + "\n";
+  const std::string gz = test::Compress(conf, Filter::kGzip);
+  std::string data = test::Compress(
+      test::MakeTar({File("./usr/share/mytool/conf.yml", conf),
+                     File("./usr/share/mytool/data.gz", gz),
+                     File("./etc/mytool/changed.yml", changed),
+                     File("./opt/mytool/conf.yml", conf)}),
+      Filter::kXz);
+  std::string sums = Md5Hex(conf) + "  usr/share/mytool/conf.yml\n" + Md5Hex(gz) +
+                     "  usr/share/mytool/data.gz\n" + Md5Hex(conf) +
+                     "  etc/mytool/changed.yml\n" + Md5Hex(conf) + "  opt/mytool/conf.yml\n";
+  ScanOutput out =
+      ScanLayer({File("var/cache/apt/archives/mytool_1.0_all.deb", MakeDeb(data, sums))});
+  std::map<std::string, std::string> suppressed;
+  for (const Finding& f : out.findings) suppressed[f.member] = f.suppressed;
+  const std::string why = "packaged: as shipped in the Debian package mytool (mytool_1.0_all.deb)";
+  EXPECT_EQ(suppressed, (std::map<std::string, std::string>{
+                            {"data.tar.xz!usr/share/mytool/conf.yml", why},
+                            {"data.tar.xz!usr/share/mytool/data.gz!data", why},
+                            {"data.tar.xz!etc/mytool/changed.yml", ""},
+                            {"data.tar.xz!opt/mytool/conf.yml", ""}}));
+}
+
+// A file in a .deb is judged where it installs to: documentation as
+// documentation, a test's data as test data.
+TEST_F(NestedScanTest, MembersOfADebAreJudgedWhereTheyInstall) {
+  const std::string text = "Use the password = 'Kq82hZp4Lw9x' option\n";
+  std::string data = test::Compress(
+      test::MakeTar({File("./usr/share/doc/mytool/guide.txt", text),
+                     File("./etc/mytool/app.conf", text)}),
+      Filter::kXz);
+  ScanOutput out = ScanLayer({File("var/cache/apt/archives/mytool_1.0_all.deb", MakeDeb(data))});
+  std::map<std::string, Severity> by_member;
+  for (const Finding& f : out.findings) by_member[f.member] = f.severity;
+  EXPECT_EQ(by_member, (std::map<std::string, Severity>{
+                           {"data.tar.xz!usr/share/doc/mytool/guide.txt", Severity::kLow},
+                           {"data.tar.xz!etc/mytool/app.conf", Severity::kHigh}}));
 }
 
 // Every way the report is printed: JSON, SARIF and text.

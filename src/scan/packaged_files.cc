@@ -62,7 +62,11 @@ std::string Md5Hex(std::string_view content) {
 }
 
 void PackagedFiles::AddSums(std::string_view path, std::string_view text) {
-  std::string package = PackageOf(path);
+  AddPackageSums(PackageOf(path), text);
+}
+
+void PackagedFiles::AddPackageSums(std::string_view package_name, std::string_view text) {
+  const std::string package(package_name);
   while (!text.empty()) {
     size_t end = text.find('\n');
     std::string_view line = text.substr(0, end);
@@ -104,6 +108,22 @@ std::optional<std::string> PackagedFiles::OwnerOf(std::string_view path,
     if (e.md5 == md5) return e.package;
   }
   return std::nullopt;
+}
+
+std::string DebPackageName(std::string_view path) {
+  std::string_view base = path.substr(path.rfind('/') + 1);
+  if (!EndsWith(base, ".deb") && !EndsWith(base, ".udeb")) return "";
+  return std::string(base.substr(0, base.find('_')));
+}
+
+std::string DebInstallPath(std::string_view member) {
+  const size_t bang = member.find('!');
+  if (bang == std::string_view::npos || !StartsWith(member, "data.tar")) return "";
+  std::string_view file = member.substr(bang + 1);
+  if (file.find('!') != std::string_view::npos) return "";
+  while (StartsWith(file, "./")) file.remove_prefix(2);
+  if (file.empty() || file[0] == '/') return "";
+  return "/" + std::string(file);
 }
 
 void SuppressPackagedFindings(const PackagedFiles& packaged, std::vector<Finding>& findings) {

@@ -44,6 +44,8 @@ class PackagedFiles {
  public:
   /// Reads one PKG.md5sums file found at `path` in the image.
   void AddSums(std::string_view path, std::string_view text);
+  /// Reads the md5sums of `package` from elsewhere (a .deb's control.tar).
+  void AddPackageSums(std::string_view package, std::string_view text);
 
   /// The package that installed `path` ("/usr/lib/…") with this content,
   /// or nothing when no package lists it or its content differs.
@@ -60,6 +62,15 @@ class PackagedFiles {
   // upgrade in a later layer leaves the older file in its layer.
   std::map<std::string, std::vector<Entry>, std::less<>> sums_;
 };
+
+/// The package name of a .deb file ("golang-1.19-src" for
+/// ".../golang-1.19-src_1.19.8-2_all.deb"), or "" for another file.
+std::string DebPackageName(std::string_view path);
+
+/// The path a member of a .deb installs to ("/usr/bin/x" for
+/// "data.tar.xz!./usr/bin/x"), or "" for a member of control.tar, of a
+/// nested archive, or of no .deb.
+std::string DebInstallPath(std::string_view member);
 
 /// Suppresses the layer findings whose file is a package's file as shipped
 /// (`content_md5` set by the scanner and recorded for that path).

@@ -317,6 +317,11 @@ std::vector<Finding> OrderedFindings(LayerResult& r, const LowerTarget& lower,
 // while a member's own name still tells a .npmrc or a test fixture.
 std::string DetectionPath(const std::string& path, const std::string& member) {
   if (member.empty()) return path;
+  // A file in a .deb (in apt's cache) is judged where it installs to.
+  if (!DebPackageName(path).empty()) {
+    std::string installed = DebInstallPath(member);
+    if (!installed.empty()) return installed;
+  }
   const size_t bang = member.rfind('!');
   std::string_view own = std::string_view(member).substr(bang == std::string::npos ? 0 : bang + 1);
   const size_t slash = path.rfind('/');
@@ -386,6 +391,49 @@ struct ArchiveBytes {
   uint64_t size = 0;
 };
 
+// A .deb (apt's cache keeps them): its control.tar lists the MD5 of each
+// file its data.tar installs, as dpkg records them once it is installed.
+// A member as the package lists it, at a path where Debian's packages
+// install, is the package's file as shipped, and its findings are
+// suppressed as an installed copy's are; so are those of the archives
+// inside such a member. dpkg writes control.tar before data.tar.
+class DebFiles {
+ public:
+  explicit DebFiles(const std::string& path) : package_(DebPackageName(path)), path_(path) {}
+
+  void OnMember(const std::string& member, const ContentWindow& window,
+                std::vector<Finding>& found, size_t first_new) {
+    if (package_.empty()) return;
+    if (StartsWith(member, "control.tar") && window.whole() &&
+        (EndsWith(member, "!./md5sums") || EndsWith(member, "!md5sums"))) {
+      sums_.AddPackageSums(package_, window.bytes);
+      return;
+    }
+    bool shipped = std::any_of(verified_.begin(), verified_.end(), [&](const std::string& v) {
+      return StartsWith(member, v + "!");
+    });
+    const std::string installed = DebInstallPath(member);
+    if (!shipped && !installed.empty() && window.whole() && !sums_.empty() &&
+        sums_.OwnerOf(installed, Md5Hex(window.bytes))) {
+      shipped = true;
+      if (IsNestedArchive(installed, window.bytes)) verified_.push_back(member);
+    }
+    if (!shipped) return;
+    for (size_t i = first_new; i < found.size(); ++i) {
+      if (found[i].suppressed.empty()) {
+        found[i].suppressed = "packaged: as shipped in the Debian package " + package_ + " (" +
+                              path_.substr(path_.rfind('/') + 1) + ")";
+      }
+    }
+  }
+
+ private:
+  std::string package_;
+  const std::string& path_;
+  PackagedFiles sums_;
+  std::vector<std::string> verified_;  // members as shipped whose own members follow
+};
+
 // Every member, at every level, when `in` is an archive. Returns what kept
 // the walk from being complete ("" when nothing did).
 std::string AddMembers(const std::string& path, const ArchiveBytes& in, const LayerRef& ref,
@@ -394,12 +442,15 @@ std::string AddMembers(const std::string& path, const ArchiveBytes& in, const La
   if (options.nested.max_depth < 1) return "";
   if (in.fd < 0 && !IsNestedArchive(path, in.content)) return "";
   std::set<std::string> seen_names;
+  DebFiles deb(path);
   auto on_member = [&](const std::string& member, const ContentWindow& window) {
+    const size_t before = found.size();
     if (window.whole()) {
       AddMatches(detector, window.bytes, path, member, ref, found);
     } else {
       AddWindowMatches(detector, window, path, member, ref, found);
     }
+    deb.OnMember(member, window, found, before);
   };
   auto on_name = [&](const MemberName& name) {
     AddMemberNameFindings(detector, path, name, ref, seen_names, found);
