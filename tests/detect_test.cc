@@ -955,6 +955,35 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
   }
 }
 
+// A key in the code of a published package is public with it: ssh2's
+// constants.js tests what the crypto library can do with one. Go's own
+// tests and their testdata, wherever a Go toolchain is installed, are a
+// package's tests. The image's own code, and GOPATH's /go/src/ (an app's
+// own code), are not a package's.
+TEST(Detector, KeysInAPackagesCodeAndGosOwnTestsAreLow) {
+  REQUIRE_KEYS();
+  const std::string text = "const KEY = `" + Keys().rsa + "`;\n";
+  for (std::string_view path : {"/app/node_modules/ssh2/lib/protocol/constants.js",
+                                "/usr/lib/python3/dist-packages/paramiko/keys.py",
+                                "/usr/local/go/src/crypto/tls/tls.go"}) {
+    SCOPED_TRACE(path);
+    ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa), path);
+    EXPECT_EQ(Scan(text, path)[0].description,
+              "private key in a package's code (published with it: low)");
+  }
+  for (std::string_view path : {"/usr/local/go/src/crypto/tls/example_test.go",
+                                "/usr/lib/go-1.19/src/crypto/x509/testdata/example-key.pem",
+                                "/root/sdk/go1.22.1/src/net/http/internal/testcert/x_test.go"}) {
+    SCOPED_TRACE(path);
+    ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa), path);
+  }
+  for (std::string_view path : {"/app/src/keys.js", "/go/src/app/keys.go",
+                                "/usr/local/golang-tools/keys.go", "/app/node_modules/x/key.pem"}) {
+    SCOPED_TRACE(path);
+    ExpectOnly(text, "private-key", Severity::kCritical, KeyBlock(Keys().rsa), path);
+  }
+}
+
 // twilio's type definitions show the shape of a key with its first line
 // and an end: the DER header inside declares 1,193 bytes, the body holds 48.
 TEST(Detector, IgnoresAKeyCutShortForADocument) {

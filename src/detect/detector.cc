@@ -506,6 +506,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_example_file = kind.in_example_file;
     c.in_package_doc = kind.in_package_doc;
     c.in_package_tests = kind.in_package_tests;
+    c.in_package_code = kind.in_package_code;
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
@@ -540,6 +541,9 @@ std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::s
   // libnet-ssleay-perl).
   kind.in_package_tests =
       kind.in_example_file && (detect::InPackageTree(path) || kind.in_package_doc);
+  // ssh2's constants.js holds a key to test what the crypto library can
+  // do; a key in a published package's code is public.
+  kind.in_package_code = kind.in_source_code && detect::InPackageTree(path);
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;

@@ -899,6 +899,18 @@ bool InThirdPartyTree(std::string_view path) {
   for (std::string_view dir : kDirs) {
     if (Contains(path, dir)) return true;
   }
+  // Go's own source (its standard library and tests): the official image's
+  // /usr/local/go/, Debian's /usr/lib/go-1.19/, golang.org/dl's
+  // ~/sdk/go1.22.1/. Not GOPATH's /go/src/, where an app's own code is.
+  if (Contains(path, "/usr/local/go/") || Contains(path, "/usr/lib/go/")) return true;
+  for (std::string_view root : {std::string_view("/lib/go-"), std::string_view("/sdk/go1.")}) {
+    for (size_t at = path.find(root); at != std::string_view::npos;
+         at = path.find(root, at + 1)) {
+      std::string_view rest = path.substr(at + root.size());
+      const size_t end = rest.find_first_not_of("0123456789.");
+      if (end > 0 && end != std::string_view::npos && rest[end] == '/') return true;
+    }
+  }
   // The Python standard library, wherever it is installed: from Debian's
   // packages (/usr/lib/python3.11/), built from source (/usr/local/lib/…),
   // by conda (/opt/conda/lib/…), pyenv or uv (…/versions/3.11.7/lib/…).

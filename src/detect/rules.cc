@@ -88,6 +88,9 @@ bool DemoteInPackageTests(Candidate& c) {
   if (c.in_package_tests) {
     c.severity = std::min(c.severity, Severity::kLow);
     c.description = "private key in a package's test data (shipped for its tests: low)";
+  } else if (c.in_package_code) {
+    c.severity = std::min(c.severity, Severity::kLow);
+    c.description = "private key in a package's code (published with it: low)";
   }
   return true;
 }

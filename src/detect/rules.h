@@ -30,6 +30,7 @@ struct Candidate {
   bool joined = false;  // a word character comes just before the match
   bool in_package_doc = false;  // IsPackageDocPath: a third-party package's docs
   bool in_package_tests = false;  // its test data (IsExampleOrTestPath there)
+  bool in_package_code = false;   // a third-party package's source code
   /// The CredentialFileRule of the text's path ("credential-file-pgpass"),
   /// empty for other files: there a weak password is still a finding.
   std::string_view credential_file;
