@@ -331,6 +331,27 @@ TEST(MissedPassword, PasswordsWithLettersBeyondAsciiAreFound) {
   }
 }
 
+// Values under a secret's name that are no secret: a digest named as one,
+// strings joined in code, a regular expression, Mapbox's public token.
+TEST(FalseAlarm, ValuesThatAreNoSecretUnderASecretsName) {
+  const std::string hex = fake::Random(fake::kHexDigits, 64);
+  for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
+           {"/app/config/hashes.yml", "password_sha256: " + hex + "\n"},
+           {"/app/config/hashes.yml", "admin_password_md5: " + hex.substr(0, 32) + "\n"},
+           {"/app/x509.js", "return 'token: \"'+e.toString()+'\"'\n"},
+           {"/app/service-2.json",
+            "{\"pattern\":\"arn:aws:secretsmanager:[a-z0-9-]+:\\\\d{12}:secret:App-.+\"}\n"},
+           {"/app/lint.yml", "token_pattern: '^[a-z0-9]{32}$'\n"},
+           {"/app/public/app.min.js",
+            "mapboxgl.accessToken=\"pk.eyJ1IjoibXl1c2VyIiwiYSI6IjEyMyJ9." + fake::Mixed(22) +
+                "\";\n"}}) {
+    ExpectNone(text, path);
+  }
+  // A secret's own hex, and Mapbox's secret token, still are.
+  ExpectOne("secret_key: " + hex + "\n", "/app/config.yml", "generic-secret-assignment",
+            Severity::kHigh, hex);
+}
+
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {
   std::string pass = fake::Mixed(20);
   ExpectOne("PGPASSWORD=" + pass + " psql -h db -U app\n", "/root/.bash_history",

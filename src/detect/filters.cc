@@ -359,11 +359,12 @@ constexpr std::string_view kReferenceSuffixes[] = {
     "enabled", "endpoint", "env", "example", "expiration", "expires",
     "expiry", "field", "file", "files",
     "flag", "format", "hash", "header", "help", "host", "hostname", "id",
-    "json", "kind", "label", "len", "length", "level", "limit", "location",
-    "manager", "mapstructure", "max", "method", "min", "mode", "name",
+    "hashed", "json", "kind", "label", "len", "length", "level", "limit", "location",
+    "manager", "mapstructure", "max", "md", "method", "min", "mode", "name",
     "path", "pattern", "placeholder", "policy", "port", "prefix", "prompt",
     "protobuf", "provider", "ref", "regex", "required", "rotation", "sample",
-    "scheme", "scope", "scopes", "size", "sock", "socket", "stdin", "store", "suffix",
+    // "sha" and "md": CamelPieces keeps letters only ("_sha256", "_md5").
+    "scheme", "scope", "scopes", "sha", "size", "sock", "socket", "stdin", "store", "suffix",
     "template", "timeout", "toml", "ttl", "type", "uri", "url", "user",
     "username", "var", "variable", "version", "xml", "yaml"};
 

@@ -560,9 +560,27 @@ bool IsExpressionOrFlag(const Candidate& c) {
     return true;
   }
   std::string_view v = c.value();
+  // 'token: "'+e.toString()+'"': the quotes close and open strings joined
+  // with '+'.
+  for (std::string_view join : {"'+", "\"+", "+'", "+\""}) {
+    if (v.starts_with(join) || v.ends_with(join)) return true;
+  }
   size_t dashes = std::min(v.find_first_not_of('-'), v.size());
   return dashes > 0 && LooksLikeIdentifier(v.substr(dashes));
 }
+
+// A regular expression for names of secrets ("…:secret:MyApp-.+"), as API
+// models and linters hold them.
+bool IsRegexLike(std::string_view v) {
+  for (std::string_view piece : {"\\d", "\\w", "\\s", "[a-z", "[A-Z", "[0-9", "(?:", "(?i"}) {
+    if (v.find(piece) != std::string_view::npos) return true;
+  }
+  return v.ends_with(".+") || v.ends_with(".*") || v.ends_with("+$") || v.ends_with("*$");
+}
+
+// Mapbox's public tokens ("pk.eyJ…") are meant for browsers; its secret
+// ones start "sk.".
+bool IsPublicToken(std::string_view v) { return v.starts_with("pk.eyJ"); }
 
 // A credential file (.my.cnf, .pypirc, .env, terraform.tfstate, …) is
 // where a password is, so there a short or word-like one is reported too.
@@ -641,6 +659,10 @@ bool IsHexSecret(const Candidate& c) {
   auto digit = [](char ch) { return ch >= '0' && ch <= '9'; };
   const bool letters = !std::all_of(v.begin(), v.end(), digit);
   const bool digits = std::any_of(v.begin(), v.end(), digit);
+  // "password_sha256": a digest of one, named so.
+  for (std::string_view digest : {"sha1", "sha256", "sha512", "md5", "hash", "digest"}) {
+    if (name.find(digest) != std::string::npos) return false;
+  }
   return v.size() >= kMinHex && std::all_of(v.begin(), v.end(), hex) && letters && digits &&
          !IsPlaceholder(v) && Entropy(v) >= 2.5 &&
          (name.find("secret") != std::string::npos || name.find("password") != std::string::npos);
@@ -751,7 +773,7 @@ bool ValidateGeneric(Candidate& c) {
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (!quoted && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
-      IsBase64OfNoSecret(v) ||
+      IsBase64OfNoSecret(v) || IsRegexLike(v) || IsPublicToken(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
     return false;
   }

@@ -107,6 +107,28 @@ bool ExtendLeftRun(Candidate& c, size_t min, size_t max, bool (*alphabet)(char))
 // GitHub's and npm's tokens end in a CRC32 of their body. A token whose
 // checksum fails may still be real (an older format, a typo in a copy), but
 // cannot be confirmed: it is reported one step lower if it looks random.
+// A run of one character as fillers write it: "…900000000".
+bool HasLongRun(std::string_view v) {
+  constexpr size_t kRun = 6;
+  size_t run = 1;
+  for (size_t i = 1; i < v.size(); ++i) {
+    run = v[i] == v[i - 1] ? run + 1 : 1;
+    if (run >= kRun) return true;
+  }
+  return false;
+}
+
+// A token whose checksum fails, where one could be confirmed: "one step
+// lower" when it looks random, stands apart from the text before it and is
+// not in a package's docs or tests, whose samples are made by hand
+// ("ghp_PersonalAccessToken01245678900000000").
+bool ReportUnverified(Candidate& c, std::string_view body, std::string_view unverified) {
+  if (c.joined || c.in_package_doc || c.in_package_tests || HasLongRun(body)) return false;
+  c.severity = Severity::kHigh;
+  c.description = unverified;
+  return true;
+}
+
 bool ValidateChecksummed(Candidate& c, std::string_view unverified) {
   std::string_view v = c.value();
   if (IsPlaceholder(v)) return false;
@@ -114,10 +136,7 @@ bool ValidateChecksummed(Candidate& c, std::string_view unverified) {
   if (Base62ChecksumValid(body)) return true;
   // Glued to a word ("cighp_…"), only the checksum tells a token from
   // chance.
-  if (c.joined || !LooksRandom(body)) return false;
-  c.severity = Severity::kHigh;
-  c.description = unverified;
-  return true;
+  return LooksRandom(body) && ReportUnverified(c, body, unverified);
 }
 
 bool ValidateGithub(Candidate& c) {
@@ -128,7 +147,13 @@ bool ValidateNpm(Candidate& c) {
   return ValidateChecksummed(c, "npm-shaped token (checksum does not verify)");
 }
 
-bool ValidateAge(Candidate& c) { return Bech32Valid(c.value()); }
+bool ValidateAge(Candidate& c) {
+  if (Bech32Valid(c.value())) return true;
+  constexpr size_t kPrefix = 16;  // "AGE-SECRET-KEY-1"
+  std::string_view body = c.value().substr(kPrefix);
+  return !IsPlaceholder(c.value()) && BodyLooksRandom(body) &&
+         ReportUnverified(c, body, "age-shaped secret key (checksum does not verify)");
+}
 
 bool DecodesToBytes(std::string_view base64, size_t bytes) {
   std::optional<std::string> raw = Base64Decode(base64);
@@ -146,7 +171,11 @@ bool ValidateAzureSharedKey(Candidate& c) {
   return !IsPlaceholder(c.value()) && DecodesToBytes(c.value(), 32) && BodyLooksRandom(c.value());
 }
 
+// The storage emulator's (Azurite's) account, devstoreaccount1, has one
+// fixed, published key; a connection string naming that account is the
+// emulator's whatever key it quotes.
 bool ValidateAzureStorageKey(Candidate& c) {
+  if (LineAt(c.text, c.begin).find("devstoreaccount1") != std::string_view::npos) return false;
   return !IsPlaceholder(c.value()) && DecodesToBytes(c.value(), 64) && BodyLooksRandom(c.value());
 }
 
