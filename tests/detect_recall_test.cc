@@ -258,6 +258,22 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
       {"/etc/nslcd.conf", "binddn cn=nslcd,dc=example,dc=com\nbindpw ", "\n"},
       {"/app/application.properties", "spring.datasource.password ", "\n"},
       {"/app/src/api.ts", "const apiToken = `", "`;\n"},
+      {"/app/.env", "DB_PW=", "\n"},
+      {"/app/.env", "SIGNING_KEY=", "\n"},
+      {"/app/.env", "ENCRYPTION_KEY=", "\n"},
+      {"/app/.env", "HMAC_KEY=", "\n"},
+      {"/app/.env", "master_key=", "\n"},
+      {"/etc/wpa_supplicant/wpa_supplicant.conf", "network={\n  ssid=\"home\"\n  psk=\"",
+       "\"\n}\n"},
+      {"/app/config.toml", "[db]\npassword = '''", "'''\n"},
+      {"/app/config.toml", "[db]\npassword = \"\"\"", "\"\"\"\n"},
+      {"/app/config.yaml", "oauth:\n  client_secret: >-\n    ", "\n"},
+      {"/app/config.yaml", "oauth:\n  client_secret: |\n    ", "\n  other: 1\n"},
+      {"/app/src/config.h", "#define DB_PASSWORD \"", "\"\n"},
+      {"/app/config.R", "db_password <- \"", "\"\n"},
+      {"/app/conf/app.xml", "<entry key=\"db.password\">", "</entry>\n"},
+      {"/root/.config/fish/config.fish", "set -gx API_TOKEN ", "\n"},
+      {"/app/setup.tcl", "set password \"", "\"\n"},
   };
   for (const auto& [path, before, after] : kForms) {
     SCOPED_TRACE(before);
@@ -342,6 +358,9 @@ TEST(FalseAlarm, ValuesThatAreNoSecretUnderASecretsName) {
            {"/app/service-2.json",
             "{\"pattern\":\"arn:aws:secretsmanager:[a-z0-9-]+:\\\\d{12}:secret:App-.+\"}\n"},
            {"/app/lint.yml", "token_pattern: '^[a-z0-9]{32}$'\n"},
+           {"/usr/include/openssl/obj_mac.h", "#define SN_kx_ecdhe_psk         \"KxECDHE-PSK\"\n"},
+           {"/usr/include/openssl/obj_mac.h",
+            "#define SN_setct_AuthReqTBS             \"setct-AuthReqTBS\"\n"},
            {"/app/public/app.min.js",
             "mapboxgl.accessToken=\"pk.eyJ1IjoibXl1c2VyIiwiYSI6IjEyMyJ9." + fake::Mixed(22) +
                 "\";\n"}}) {
@@ -350,6 +369,33 @@ TEST(FalseAlarm, ValuesThatAreNoSecretUnderASecretsName) {
   // A secret's own hex, and Mapbox's secret token, still are.
   ExpectOne("secret_key: " + hex + "\n", "/app/config.yml", "generic-secret-assignment",
             Severity::kHigh, hex);
+}
+
+// Passwords in SQL, as scripts and a client's history hold them.
+TEST(MissedPassword, PasswordsInSqlStatementsAreFound) {
+  for (const auto& [before, after] : std::vector<std::pair<std::string, std::string>>{
+           {"CREATE USER app WITH PASSWORD '", "';"},
+           {"ALTER USER postgres WITH ENCRYPTED PASSWORD '", "';"},
+           {"alter role app password '", "';"},
+           {"CREATE USER 'app'@'%' IDENTIFIED BY '", "';"},
+           {"ALTER USER app IDENTIFIED BY \"", "\";"}}) {
+    SCOPED_TRACE(before);
+    const std::string pass = fake::Mixed(16);
+    ExpectOne(before + pass + after + "\n", "/docker-entrypoint-initdb.d/init.sql",
+              "generic-secret-assignment", Severity::kHigh, pass);
+  }
+  for (const char* none : {"CREATE USER app WITH PASSWORD 'changeme';",
+                           "CREATE USER app WITH PASSWORD :'app_password';",
+                           "ALTER USER app IDENTIFIED BY '${DB_PASSWORD}';"}) {
+    ExpectNone(std::string(none) + "\n", "/docker-entrypoint-initdb.d/init.sql");
+  }
+}
+
+// nginx passes Basic credentials upstream with a header directive.
+TEST(MissedPassword, BasicCredentialsInAnNginxHeaderDirectiveAreFound) {
+  const std::string pair = fake::Base64("deploy:" + fake::Mixed(16));
+  ExpectOne("    proxy_set_header Authorization \"Basic " + pair + "\";\n",
+            "/etc/nginx/conf.d/app.conf", "basic-auth-header", Severity::kHigh, pair);
 }
 
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {

@@ -349,7 +349,12 @@ constexpr NameKeyword kNameKeywords[] = {
     {"access-key", false}, {"privatekey", false}, {"private_key", false},
     {"private-key", false}, {"credential", false}, {"auth", false},
     // redis.conf, slapd.conf, nslcd.conf
-    {"requirepass", false}, {"rootpw", false}, {"bindpw", false}};
+    {"requirepass", false}, {"rootpw", false}, {"bindpw", false},
+    {"pw", true},  {"psk", true},  // "db_pw", wpa_supplicant's psk
+    {"signingkey", false}, {"signing_key", false}, {"signing-key", false},
+    {"encryptionkey", false}, {"encryption_key", false}, {"encryption-key", false},
+    {"masterkey", false}, {"master_key", false}, {"master-key", false},
+    {"hmackey", false}, {"hmac_key", false}, {"hmac-key", false}};
 
 // Last words of a name whose value points at a secret or describes one.
 constexpr std::string_view kReferenceSuffixes[] = {

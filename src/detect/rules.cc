@@ -197,7 +197,9 @@ bool ValidateAwsSecret(Candidate& c) {
 void Unquote(Candidate& c) {
   std::string_view v = c.value();
   size_t q = 0;
-  if (StartsWith(v, "\\\"")) {
+  if (v.size() >= 6 && (StartsWith(v, "\"\"\"") || StartsWith(v, "'''"))) {
+    q = 3;  // TOML's multi-line strings, on one line
+  } else if (StartsWith(v, "\\\"")) {
     q = 2;
   } else if (StartsWith(v, "\"") || StartsWith(v, "'") || StartsWith(v, "`")) {
     q = 1;
@@ -665,7 +667,8 @@ bool IsHexSecret(const Candidate& c) {
   }
   return v.size() >= kMinHex && std::all_of(v.begin(), v.end(), hex) && letters && digits &&
          !IsPlaceholder(v) && Entropy(v) >= 2.5 &&
-         (name.find("secret") != std::string::npos || name.find("password") != std::string::npos);
+         (name.find("secret") != std::string::npos || name.find("password") != std::string::npos ||
+          name.find("key") != std::string::npos);
 }
 
 // WordPress's wp-config.php: eight keys and salts, 64 printable characters
@@ -689,13 +692,21 @@ bool IsPackageSpec(std::string_view v) {
 
 // "updatedPassJwtSignature": "my_updatedPassJwtSignature": a sample value
 // made of its own key's name.
+// So is a value its name holds, spelt another way: OpenSSL's
+// #define SN_kx_ecdhe_psk "KxECDHE-PSK".
 bool NamesItself(const Candidate& c) {
   constexpr size_t kMinName = 6;
-  std::string name = ToLower(c.name);
-  while (!name.empty() && (name.back() == '"' || name.back() == '\'' || name.back() == '\\')) {
-    name.pop_back();
-  }
-  return name.size() >= kMinName && ToLower(c.value()).find(name) != std::string::npos;
+  auto letters = [](std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+      if (IsAlnum(ch)) out += static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    return out;
+  };
+  const std::string name = letters(c.name);
+  const std::string value = letters(c.value());
+  return std::min(name.size(), value.size()) >= kMinName &&
+         (value.find(name) != std::string::npos || name.find(value) != std::string::npos);
 }
 
 // "auth-data : LISTofCARD8 or None": a sentence goes on after the value.
@@ -815,8 +826,10 @@ bool ValidateQuotedName(Candidate& c) {
   const char next = after == std::string_view::npos ? '\0' : c.text[after];
   const bool call = next == ',' && EndsWith(opener, "(");
   const bool subscript = next == ']' && EndsWith(opener, "[");
-  const bool xml = (next == 'v' || next == 'V') &&
-                   (EndsWith(opener, "key=") || EndsWith(opener, "name="));
+  const bool keyed = EndsWith(opener, "key=") || EndsWith(opener, "name=");
+  // <add key="ApiKey" value="…"/>; <entry key="db.password">…</entry>
+  // (Java's properties in XML).
+  const bool xml = keyed && (next == 'v' || next == 'V' || next == '>');
   return (call || subscript || xml) && ValidateGeneric(c);
 }
 
@@ -841,14 +854,17 @@ constexpr std::string_view kGenericDescription =
 // (double- or single-quoted, quoted inside JSON, or bare).
 #define SB_KEYWORD                                                        \
   R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
-  R"(credential|auth))"
+  R"(credential|auth|_pw|psk|(?:signing|encryption|master|hmac)[_-]?key))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
-  R"(("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\\"[^"\\\r\n]*\\"|\x60[^\x60\r\n]*\x60|)" \
+  R"(('''[^'\r\n]*'''|"""[^"\r\n]*"""|)"               \
+  R"("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\\"[^"\\\r\n]*\\"|\x60[^\x60\r\n]*\x60|)" \
   R"([^\s"'\x60;,(){}\[\]<>|\\&]+))"
 #define SB_GENERIC_KEYWORDS                                              \
   R"((?i:pass|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|)" \
-  R"(access-key|privatekey|private_key|private-key|credential|auth))"
+  R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|psk|)" \
+  R"(signingkey|signing_key|signing-key|encryptionkey|encryption_key|encryption-key|)" \
+  R"(masterkey|master_key|master-key|hmackey|hmac_key|hmac-key))"
 // After an AWS secret's name: a separator and 40 base64 characters.
 #define SB_AWS_SECRET_VALUE                                              \
   R"(\\?["']?(?:[ \t]*(?::=|=>|=|:)[ \t]*|[ \t]+)\\?["']?)"              \
@@ -949,7 +965,7 @@ constexpr Pattern kContextPatterns[] = {
     {"basic-auth-header", kHigh,
      "HTTP Basic credentials (Authorization header)",
      "(?i:authorization)",
-     R"((?i:authorization)\\?["']?[ \t]*[:=][ \t]*\\?["']?(?i:basic)[ \t]+)"
+     R"((?i:authorization)\\?["']?(?:[ \t]*[:=][ \t]*|[ \t]+)\\?["']?(?i:basic)[ \t]+)"
      R"(([A-Za-z0-9+/]{6,}={0,2}))",
      kAnything, 0, ValidateBase64UserPassword, false},
     {"bearer-token", kHigh, "bearer token (Authorization header)",
@@ -961,7 +977,7 @@ constexpr Pattern kContextPatterns[] = {
     // keyword; the validator extends the name to its left.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
+     "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|<-|=|:)[ \t]*)"
      R"((?:&[A-Za-z0-9_-]+[ \t]+)?(?:![A-Za-z0-9_!/.:-]*[ \t]+)?)"  // YAML: an anchor, a tag
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
@@ -1018,17 +1034,19 @@ constexpr Pattern kContextPatterns[] = {
      R"(define\([ \t]*['"](?:AUTH|SECURE_AUTH|LOGGED_IN|NONCE)_(?:KEY|SALT)['"][ \t]*,[ \t]*)"
      R"(('[^'\r\n]*'|"[^"\r\n]*"))",
      kAnything, 0, ValidateWordPressSalt, true},
-    // define('NAME', VALUE), x['NAME'] = VALUE, key="NAME" value=VALUE.
+    // define('NAME', VALUE), x['NAME'] = VALUE, key="NAME" value=VALUE,
+    // key="NAME">VALUE<.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     "(" SB_KEYWORD SB_NAME_CHARS R"()["'](?:[ \t]*,|\][ \t]*=|[ \t]+(?i:value)[ \t]*=)[ \t]*)"
+     "(" SB_KEYWORD SB_NAME_CHARS R"()["'](?:[ \t]*,|\][ \t]*=|[ \t]+(?i:value)[ \t]*=|[ \t]*>))"
+     R"([ \t]*)"
      SB_VALUE,
      kAnything, 1, ValidateQuotedName, true},
     // ENV NAME VALUE, the Containerfile's legacy form; setx NAME VALUE of
     // Windows.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     R"((?i:env|setx)[ \t]+(?:/[Mm][ \t]+)?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     R"((?i:env|setx|set(?:[ \t]+-[A-Za-z]+)*)[ \t]+(?:/[Mm][ \t]+)?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
      R"()[ \t]+([^\s\\][^\r\n]*))",
      Before::kLineStart, 1, ValidateGeneric, true},
     // --password VALUE on a command line.
@@ -1097,6 +1115,27 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, "password set with passwd", "passwd",
      R"((?:echo|printf)[ \t]+(?:-[en]+[ \t]+)?["']?([^\s"'\\%-][^\s"'\\]*))"
      R"((?:\\n[^\s"'\\]+)*(?:\\n)?["']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?passwd\b)",
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    // C's #define DB_PASSWORD "…".
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"(#[ \t]*define[ \t]+()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()[ \t]+)" SB_VALUE,
+     Before::kLineStart, 1, ValidateGeneric, true},
+    // YAML's block scalars: "client_secret: |" or ">-", the value on the
+    // next line.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     "(" SB_KEYWORD SB_NAME_CHARS R"()["']?[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n[ \t]+)"
+     R"(([^\s"'#][^\s]*)[ \t]*(?:\r?\n|$))",
+     kAnything, 1, ValidateGeneric, true},
+    // SQL: CREATE USER app WITH PASSWORD '…', ALTER ROLE … PASSWORD '…',
+    // CREATE USER … IDENTIFIED BY '…' (MySQL, Oracle), in scripts and in
+    // .psql_history and .mysql_history.
+    {"generic-secret-assignment", kHigh, "password in an SQL statement",
+     "(?i:password|identified)",
+     R"((?i:(?:create|alter)[ \t]+(?:user|role)[ \t][^;\r\n]*?)"
+     R"((?:password|identified[ \t]+by)))"
+     R"([ \t]+('[^'\r\n]*'|"[^"\r\n]*"))",
      kNonWord, 0, ValidateCommandLinePassword, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
