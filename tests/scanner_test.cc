@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "fake_secret.h"
 #include "image_fixtures.h"
@@ -122,6 +123,26 @@ TEST_F(ScannerTest, HardlinkOutlivesItsDeletedOriginal) {
   ASSERT_NE(link, nullptr);
   EXPECT_TRUE(original->deleted.value());
   EXPECT_FALSE(link->deleted.value());
+}
+
+// One layer may hold a path twice (a tar appended to, a hand-made
+// layer): the later entry is what the layer leaves, so the earlier one's
+// secret is deleted. So is a file under a directory that a later entry of
+// the same layer replaces by a file.
+TEST_F(ScannerTest, AnEntryALaterEntryOfItsLayerReplacesIsDeleted) {
+  std::string first = FakeSecret("GITLAB_TOKEN");
+  std::string kept = FakeSecret("GITHUB_TOKEN");
+  std::string under = FakeSecret("NPM_TOKEN");
+  auto out = Scan({{{Dir("a/"), File("a/dup.txt", first), File("a/dup.txt", "clean\n"),
+                     File("a/kept.txt", kept), File("a/kept.txt", kept), Dir("d/"),
+                     File("d/x.npmrc", "//r/:_authToken=" + under + "\n"), File("d", "now a file")}}});
+  std::map<std::string, bool> deleted;  // every finding of the path deleted
+  for (const Finding& f : out.findings) {
+    auto [it, added] = deleted.emplace(f.path, f.deleted.value());
+    if (!added) it->second = it->second && f.deleted.value();
+  }
+  EXPECT_EQ(deleted, (std::map<std::string, bool>{
+                         {"/a/dup.txt", true}, {"/a/kept.txt", false}, {"/d/x.npmrc", true}}));
 }
 
 TEST_F(ScannerTest, FileStillVisibleIsNotDeleted) {

@@ -284,11 +284,33 @@ std::vector<Finding> OrderedFindings(LayerResult& r, const LowerTarget& lower,
   SortAndDedupe(r);
   std::vector<Finding> out;
   std::unordered_set<std::string> written;  // entries before the link, not whiteouts
+  // A layer may hold one path twice; the later entry is what it leaves, as
+  // when it replaces a directory by a file: the earlier is gone.
+  std::unordered_map<std::string, std::pair<uint64_t, bool>> last;  // path -> entry, is a dir
+  for (size_t k = 0; k < r.entries.size(); ++k) {
+    const LayerEntry& e = r.entries[k];
+    if (!e.is_whiteout && !e.is_opaque) {
+      last[e.path] = {k + 1, e.type == LayerEntry::Type::kDir};
+    }
+  }
+  auto replaced_later = [&](const std::string& path, uint64_t seq) {
+    auto it = last.find(path);
+    if (it != last.end() && it->second.first > seq) return true;
+    for (size_t slash = path.rfind('/'); slash != std::string::npos && slash > 0;
+         slash = path.rfind('/', slash - 1)) {
+      auto dir = last.find(path.substr(0, slash));
+      if (dir != last.end() && dir->second.first > seq && !dir->second.second) return true;
+    }
+    return false;
+  };
   size_t next = 0;
   size_t next_entry = 0;
   auto take_until = [&](uint64_t seq) {
     for (; next < r.findings.size() && r.findings[next].first < seq; ++next) {
       Finding& f = r.findings[next].second;
+      if (f.origin == Origin::kLayer && replaced_later(f.path, r.findings[next].first)) {
+        f.deleted = true;
+      }
       by_path[f.path].push_back(f);
       out.push_back(std::move(f));
     }
@@ -1107,7 +1129,7 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
       return it == by_path[static_cast<size_t>(j)].end() ? nullptr : &it->second;
     };
     for (Finding& f : OrderedFindings(r, lower, RefOf(image.layers[i], detector), by_path[i])) {
-      f.deleted = !stack.IsVisible(f.layer->index, f.path);
+      f.deleted = f.deleted.value_or(false) || !stack.IsVisible(f.layer->index, f.path);
       out.findings.push_back(std::move(f));
     }
   }
