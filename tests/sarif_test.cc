@@ -155,6 +155,27 @@ TEST(Sarif, IncompleteScanIsAFailedInvocationWithItsErrors) {
   EXPECT_EQ(FirstRun(ToSarif(report, Options()))["results"], json::array());
 }
 
+// What the scan did not read in full is a warning of the run, as the
+// JSON report's "skipped" lists it: its reason, file, member and layer.
+TEST(Sarif, WhatWasNotReadInFullIsAWarningOfTheRun) {
+  Report report;
+  ScanStats stats;
+  stats.skipped.push_back({"size", "/app/.git/objects/ab/cd", "", 2});
+  stats.skipped.push_back({"ratio", "/app/a.zip", "bomb.bin", 3});
+  for (int i = 0; i < 120; ++i) stats.skipped.push_back({"depth", "/x.zip", "y", 3});
+  report.stats = stats;
+  json notes = FirstRun(ToSarif(report, Options()))["invocations"][0]["toolExecutionNotifications"];
+  ASSERT_EQ(notes.size(), 101u);
+  EXPECT_EQ(notes[0]["level"], "warning");
+  EXPECT_EQ(notes[0]["message"]["text"],
+            "not read in full (size): /app/.git/objects/ab/cd in layer 2");
+  EXPECT_EQ(notes[1]["message"]["text"], "not read in full (ratio): /app/a.zip!bomb.bin in layer 3");
+  EXPECT_EQ(notes[1]["properties"]["member"], "bomb.bin");
+  EXPECT_EQ(notes[1]["descriptor"]["id"], "skipped-ratio");
+  EXPECT_EQ(notes[100]["message"]["text"], "22 more not read in full");
+  EXPECT_EQ(FirstRun(ToSarif(report, Options()))["invocations"][0]["executionSuccessful"], true);
+}
+
 TEST(Sarif, ImageBaseIdsAreListedOnlyWhenUsed) {
   json all = FirstRun(ToSarif(test::SampleReport(), Options()))["originalUriBaseIds"];
   EXPECT_TRUE(all.contains("IMAGE"));

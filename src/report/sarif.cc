@@ -162,15 +162,35 @@ json BaseIds(const Report& report, const SarifOptions& options) {
   return ids;
 }
 
+// Errors, then what the scan did not read in full (as the JSON report's
+// "skipped": the first kMaxSkippedNotes, and a count of the rest), each a
+// notification of the run.
 json Invocation(const Report& report) {
+  constexpr size_t kMaxSkippedNotes = 100;
   json inv = {{"executionSuccessful", report.complete}};
-  if (!report.errors.empty()) {
-    json notes = json::array();
-    for (const auto& e : report.errors) {
-      notes.push_back({{"level", "error"}, {"message", {{"text", e}}}});
-    }
-    inv["toolExecutionNotifications"] = notes;
+  json notes = json::array();
+  for (const auto& e : report.errors) {
+    notes.push_back({{"level", "error"}, {"message", {{"text", e}}}});
   }
+  const std::vector<Skipped> none;
+  const std::vector<Skipped>& skipped = report.stats ? report.stats->skipped : none;
+  for (size_t i = 0; i < skipped.size() && i < kMaxSkippedNotes; ++i) {
+    const Skipped& k = skipped[i];
+    const std::string where = k.member.empty() ? k.path : k.path + "!" + k.member;
+    notes.push_back({{"level", "warning"},
+                     {"message", {{"text", "not read in full (" + k.reason + "): " + where +
+                                               " in layer " + std::to_string(k.layer)}}},
+                     {"descriptor", {{"id", "skipped-" + k.reason}}},
+                     {"properties",
+                      {{"reason", k.reason}, {"path", k.path}, {"member", k.member},
+                       {"layer", k.layer}}}});
+  }
+  if (skipped.size() > kMaxSkippedNotes) {
+    notes.push_back({{"level", "warning"},
+                     {"message", {{"text", std::to_string(skipped.size() - kMaxSkippedNotes) +
+                                               " more not read in full"}}}});
+  }
+  if (!notes.empty()) inv["toolExecutionNotifications"] = notes;
   return inv;
 }
 

@@ -55,6 +55,10 @@ inline Report SampleReport() {
   low.path = "/app/other";
   low.deleted = false;
   r.findings.push_back(low);
+  ScanStats stats;
+  stats.skipped.push_back({"size", "/var/lib/big.pack", "", 1});
+  stats.skipped.push_back({"ratio", "/app/a.zip", "inner.tar", 1});
+  r.stats = stats;
   return r;
 }
 
