@@ -398,6 +398,15 @@ TEST(MissedPassword, BasicCredentialsInAnNginxHeaderDirectiveAreFound) {
             "/etc/nginx/conf.d/app.conf", "basic-auth-header", Severity::kHigh, pair);
 }
 
+// An env file by another name (Compose's env_file, systemd's
+// EnvironmentFile) is a credential file: a short password counts there.
+TEST(MissedPassword, ShortPasswordsInNamedEnvFilesAreFound) {
+  const std::string pass = fake::Mixed(8);
+  ExpectOne("DB_PASSWORD=" + pass + "\n", "/srv/app/production.env", "generic-secret-assignment",
+            Severity::kHigh, pass);
+  ExpectNone("DB_PASSWORD=" + pass + "\n", "/srv/app/example.env");
+}
+
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {
   std::string pass = fake::Mixed(20);
   ExpectOne("PGPASSWORD=" + pass + " psql -h db -U app\n", "/root/.bash_history",

@@ -1973,6 +1973,8 @@ TEST(CredentialFileRule, NamesCredentialFiles) {
       {"/app/client.p12", "credential-file-private-key"},
       {"/app/.env", "credential-file-dotenv"},
       {"/app/.env.production", "credential-file-dotenv"},
+      {"/app/production.env", "credential-file-dotenv"},
+      {"/etc/app/app.env", "credential-file-dotenv"},
       {"/root/.aws/credentials", "credential-file-aws"},
       {"/root/.azure/msal_token_cache.json", "credential-file-azure"},
       {"/root/.config/gcloud/application_default_credentials.json",
@@ -1995,6 +1997,7 @@ TEST(CredentialFileRule, IgnoresOrdinaryAndPublicFiles) {
   for (std::string_view path :
        {"/app/main.py", "/root/.ssh/id_rsa.pub", "/root/.ssh/known_hosts",
         "/app/.env.example", "/app/.env.sample", "/app/.env.template",
+        "/app/example.env", "/app/sample.env", "/app/default.env", "/app/env",
         "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/Foo_Root.pem",
         "/usr/lib/python3/dist-packages/certifi/cacert.pem",
         "/app/server.crt", "/app/config.json", "/root/.aws/config",

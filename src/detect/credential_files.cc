@@ -114,10 +114,17 @@ std::string KeyFileRule(std::string_view base,
   return "";
 }
 
+// ".env.production", and "production.env", "app.env" (Compose's
+// env_file, systemd's EnvironmentFile); not their templates.
 std::string DotenvRule(std::string_view base) {
-  if (!StartsWith(base, ".env.")) return "";
+  const bool suffix = EndsWith(base, ".env") && base.size() > 4 && base[0] != '.';
+  if (!StartsWith(base, ".env.") && !suffix) return "";
   for (std::string_view t : kDotenvTemplates) {
     if (base == t) return "";
+  }
+  const std::string lower = ToLower(base);
+  for (std::string_view t : {"example", "sample", "template", "default", "dist"}) {
+    if (suffix && lower.find(t) != std::string::npos) return "";
   }
   return "credential-file-dotenv";
 }
