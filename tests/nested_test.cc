@@ -615,6 +615,29 @@ TEST(NestedTest, DebianPackageIsOpenedThroughItsDataTar) {
   EXPECT_EQ(w.result.archives, 3u);  // the ar and its two tar.xz
 }
 
+// Python's zipapp writes a shebang line, then the zip (deflated with -c):
+// opened by its end record, whatever the file is named.
+TEST(NestedTest, AZipAfterAScriptLineIsOpened) {
+  TempDir tmp = test::MakeTempDir();
+  const std::string token = fake::Make(fake::Kind::kGithubToken);
+  std::filesystem::create_directories(tmp.path() / "src");
+  test::WriteFile(tmp.path() / "src/__main__.py", "TOKEN = \"" + token + "\"\n");
+  const std::string command = "cd '" + tmp.path().string() +
+                              "' && python3 -m zipapp src -c -p '/usr/bin/env python3' -o app.pyz";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "python3 -m zipapp";
+  const std::string app = test::ReadBytes(tmp.path() / "app.pyz");
+  ASSERT_EQ(app.rfind("#!/usr/bin/env python3\n", 0), 0u);
+  for (const char* name : {"/usr/local/bin/app.pyz", "/usr/local/bin/app"}) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(IsNestedArchive(name, app));
+    Walked w = Walk(name, app);
+    EXPECT_EQ(w.members, (Strings{"__main__.py"}));
+    ASSERT_EQ(w.contents.size(), 1u);
+    EXPECT_NE(w.contents[0].find(token), std::string::npos);
+  }
+  EXPECT_FALSE(IsNestedArchive("/usr/local/bin/tool", "#!/bin/sh\necho PK\n"));
+}
+
 TEST(NestedTest, StaticLibraryIsAnArArchiveToo) {
   Walked w = Walk("/usr/lib/libx.a", MakeAr({{"a.o", "\x7f" "ELF object"}, {"b.o", "odd"}}));
   EXPECT_EQ(w.members, (Strings{"a.o", "b.o"}));

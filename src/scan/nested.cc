@@ -22,9 +22,10 @@ namespace safebuild {
 namespace {
 
 constexpr size_t kChunk = 64 << 10;
-constexpr std::array<std::string_view, 20> kArchiveSuffixes = {
+constexpr std::array<std::string_view, 21> kArchiveSuffixes = {
     ".zip", ".jar", ".war",  ".ear", ".whl",  ".tar", ".tgz", ".gz",  ".xz",   ".txz",
-    ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg", ".deb", ".udeb", ".lzma", ".tlz"};
+    ".bz2", ".tbz", ".tbz2", ".zst", ".tzst", ".egg", ".deb", ".udeb", ".lzma", ".tlz",
+    ".pyz"};
 // Suffixes of one compressed stream, dropped from the member's name.
 constexpr std::array<std::string_view, 5> kStreamSuffixes = {".gz", ".xz", ".bz2", ".zst",
                                                              ".lzma"};
@@ -764,6 +765,14 @@ bool IsNestedArchive(std::string_view name, std::string_view content) {
   }
   if (content.size() >= 262 && content.substr(257, 5) == "ustar") return true;
   if (StartsWith(content, "!<arch>\n")) return true;  // ar: a .deb, a static library
+  // A zip after a script (Python's zipapp, a self-extracting installer):
+  // the zip's end record is within its last 64 KiB and 22 bytes.
+  constexpr size_t kEndReach = (64 << 10) + 22;
+  if (StartsWith(content, "#!") &&
+      content.substr(content.size() - std::min(content.size(), kEndReach)).find("PK\x05\x06") !=
+          std::string_view::npos) {
+    return true;
+  }
   if (!UnopenedArchiveKind(content).empty()) return true;
   return HasArchiveSuffix(name);
 }
