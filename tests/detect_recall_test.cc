@@ -366,7 +366,23 @@ TEST(FalseAlarm, ValuesThatAreNoSecretUnderASecretsName) {
                 "\";\n"}}) {
     ExpectNone(text, path);
   }
-  // A secret's own hex, and Mapbox's secret token, still are.
+  // Ids and fingerprints of keys, in hex under a key's name: git's
+  // signingkey, a GnuPG key's id, a PSK's identity.
+  for (const std::string& text :
+       {std::string("[user]\n\tsigningkey = 3AA5C34371567BD2\n"),
+        std::string("[user]\n\tsigningkey = A035C8C19219BA821ECEA86B64E628F8D684696D\n"),
+        std::string("[user]\n\tsigningkey = ~/.ssh/id_ed25519.pub\n"),
+        std::string("gpg_signing_key: 3AA5C34371567BD2\n"),
+        std::string("signing_key_fingerprint: 4AEE18F83AFDEB23\n"),
+        std::string("signing_key_fpr: ") + hex.substr(0, 40) + "\n",
+        std::string("psk_identity: 0a1b2c3d4e5f6071\n")}) {
+    ExpectNone(text, "/app/.gitconfig");
+  }
+  // A key's own hex, WPA's raw PSK and a secret's hex still are.
+  ExpectOne("network={\n\tpsk=" + hex + "\n}\n", "/etc/wpa_supplicant/wpa_supplicant.conf",
+            "generic-secret-assignment", Severity::kHigh, hex);
+  ExpectOne("ENCRYPTION_KEY=" + hex + "\n", "/app/.env", "generic-secret-assignment",
+            Severity::kHigh, hex);
   ExpectOne("secret_key: " + hex + "\n", "/app/config.yml", "generic-secret-assignment",
             Severity::kHigh, hex);
 }
@@ -405,6 +421,33 @@ TEST(MissedPassword, ShortPasswordsInNamedEnvFilesAreFound) {
   ExpectOne("DB_PASSWORD=" + pass + "\n", "/srv/app/production.env", "generic-secret-assignment",
             Severity::kHigh, pass);
   ExpectNone("DB_PASSWORD=" + pass + "\n", "/srv/app/example.env");
+}
+
+// A URL or a token percent-encoded whole, as a query string holds it: found
+// in the decoded text, reported over the encoded run.
+TEST(GluedToken, PercentEncodedTokensAreFound) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string encoded = "https%3A%2F%2Fx.example%2Fcb%3Ftoken%3D" + token;
+  const std::string text = "GET /login?next=" + encoded + "&lang=en\n";
+  std::vector<Match> m = Scan(text, "/var/log/nginx/access.log");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token));
+  ExpectNone("GET /a?q=hello%20world%2C%20how%20are%20you&x=1\n", "/var/log/nginx/access.log");
+  // A webhook URL, whose slashes the encoding hides.
+  const std::string hook = FakeFormat("slack-webhook");
+  std::string hook_encoded;
+  for (char c : hook) {
+    hook_encoded += c == '/'   ? std::string("%2F")
+                    : c == ':' ? std::string("%3A")
+                               : std::string(1, c);
+  }
+  const std::string form = "notify=1&u=" + hook_encoded + "&x=2\n";
+  std::vector<Match> hooks = Scan(form, "/app/data/form.txt");
+  ASSERT_EQ(hooks.size(), 1u) << RulesOf(hooks);
+  EXPECT_EQ(hooks[0].rule, "slack-webhook");
+  EXPECT_EQ(hooks[0].offset, form.find(hook_encoded));
+  EXPECT_EQ(hooks[0].length, hook_encoded.size());
 }
 
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {

@@ -592,7 +592,8 @@ std::string MakeAr(const std::vector<std::pair<std::string, std::string>>& membe
 }
 
 std::string MakeDeb(const std::string& data_tar_xz, const std::string& md5sums = "") {
-  std::vector<test::TarMember> control_files = {File("./control", "Package: mytool\nVersion: 1.0\n")};
+  std::vector<test::TarMember> control_files = {
+      File("./control", "Package: mytool\nVersion: 1.0\n")};
   if (!md5sums.empty()) control_files.push_back(File("./md5sums", md5sums));
   std::string control = test::Compress(test::MakeTar(control_files), Filter::kXz);
   return MakeAr({{"debian-binary", "2.0\n"},

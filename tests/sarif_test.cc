@@ -169,7 +169,8 @@ TEST(Sarif, WhatWasNotReadInFullIsAWarningOfTheRun) {
   EXPECT_EQ(notes[0]["level"], "warning");
   EXPECT_EQ(notes[0]["message"]["text"],
             "not read in full (size): /app/.git/objects/ab/cd in layer 2");
-  EXPECT_EQ(notes[1]["message"]["text"], "not read in full (ratio): /app/a.zip!bomb.bin in layer 3");
+  EXPECT_EQ(notes[1]["message"]["text"],
+            "not read in full (ratio): /app/a.zip!bomb.bin in layer 3");
   EXPECT_EQ(notes[1]["properties"]["member"], "bomb.bin");
   EXPECT_EQ(notes[1]["descriptor"]["id"], "skipped-ratio");
   EXPECT_EQ(notes[100]["message"]["text"], "22 more not read in full");

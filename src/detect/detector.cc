@@ -648,6 +648,7 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
     AddBinaryStringMatches(text, path, matches);
   } else {
     AddBase64Matches(text, path, matches);
+    AddPercentEncodedMatches(text, path, matches);
   }
   return matches;
 }
@@ -842,6 +843,47 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
   }
   matches.resize(kept);
   SortByOffset(matches);
+}
+
+// "u=https%3A%2F%2Fhooks.slack.com%2Fservices%2F…": a URL or a value
+// percent-encoded whole, as a query string or a form holds it. Runs of
+// URL characters with at least kMinEscapes escapes are decoded and their
+// token formats found; a finding covers its whole run.
+void Detector::AddPercentEncodedMatches(std::string_view text, std::string_view path,
+                                        std::vector<Match>& matches) const {
+  constexpr size_t kMinEscapes = 3;
+  constexpr size_t kMinRun = 16;
+  auto url_char = [](char c) {
+    return IsWordChar(c) || c == '%' || c == '.' || c == '~' || c == '+' || c == '-';
+  };
+  const size_t before = matches.size();
+  for (size_t at = text.find('%'); at != std::string_view::npos;) {
+    size_t begin = at;
+    while (begin > 0 && url_char(text[begin - 1])) --begin;
+    size_t end = at;
+    while (end < text.size() && url_char(text[end])) ++end;
+    at = text.find('%', end);
+    std::string_view run = text.substr(begin, end - begin);
+    if (run.size() < kMinRun ||
+        static_cast<size_t>(std::count(run.begin(), run.end(), '%')) < kMinEscapes ||
+        Covered(matches, before, begin, end)) {
+      continue;
+    }
+    std::optional<std::string> plain = detect::PercentDecode(run);
+    if (!plain || !IsPrintableText(*plain)) continue;
+    std::vector<Match> found = ToMatches(
+        *plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, true, Subset::kFormats)));
+    if (found.empty()) continue;
+    auto best = std::max_element(found.begin(), found.end(), [](const Match& a, const Match& b) {
+      return a.severity < b.severity;
+    });
+    Match m = std::move(*best);
+    m.description += " (percent-encoded)";
+    m.length = end - begin;
+    PlaceAt(m, text, begin);
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() != before) SortByOffset(matches);
 }
 
 void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view path,

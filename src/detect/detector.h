@@ -73,6 +73,8 @@ class Detector {
                                 std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,
                         std::vector<Match>& matches) const;
+  void AddPercentEncodedMatches(std::string_view text, std::string_view path,
+                                std::vector<Match>& matches) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -351,7 +351,7 @@ constexpr NameKeyword kNameKeywords[] = {
     // redis.conf, slapd.conf, nslcd.conf
     {"requirepass", false}, {"rootpw", false}, {"bindpw", false},
     {"pw", true},  {"psk", true},  // "db_pw", wpa_supplicant's psk
-    {"signingkey", false}, {"signing_key", false}, {"signing-key", false},
+    {"signing_key", false}, {"signing-key", false},  // not git's signingkey: a key's id
     {"encryptionkey", false}, {"encryption_key", false}, {"encryption-key", false},
     {"masterkey", false}, {"master_key", false}, {"master-key", false},
     {"hmackey", false}, {"hmac_key", false}, {"hmac-key", false}};
@@ -362,9 +362,9 @@ constexpr std::string_view kReferenceSuffixes[] = {
     "checksum", "class", "count", "description", "digest", "dir",
     "directory", "disabled", "email", "encoding", "encryption", "enable",
     "enabled", "endpoint", "env", "example", "expiration", "expires",
-    "expiry", "field", "file", "files",
+    "expiry", "field", "file", "files", "fingerprint", "fpr",
     "flag", "format", "hash", "header", "help", "host", "hostname", "id",
-    "hashed", "json", "kind", "label", "len", "length", "level", "limit", "location",
+    "hashed", "identity", "json", "kind", "label", "len", "length", "level", "limit", "location",
     "manager", "mapstructure", "max", "md", "method", "min", "mode", "name",
     "path", "pattern", "placeholder", "policy", "port", "prefix", "prompt",
     "protobuf", "provider", "ref", "regex", "required", "rotation", "sample",

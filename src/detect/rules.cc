@@ -665,10 +665,17 @@ bool IsHexSecret(const Candidate& c) {
   for (std::string_view digest : {"sha1", "sha256", "sha512", "md5", "hash", "digest"}) {
     if (name.find(digest) != std::string::npos) return false;
   }
+  // A key in hex is 128 bits or more (WPA's PSK 256); shorter hex under a
+  // key's name is an id ("3AA5C34371567BD2", a GnuPG key's).
+  constexpr size_t kMinHexKey = 32;
+  const bool key = (name.find("key") != std::string::npos ||
+                    name.find("psk") != std::string::npos) &&
+                   v.size() >= kMinHexKey && name.find("gpg") == std::string::npos &&
+                   name.find("pgp") == std::string::npos;
   return v.size() >= kMinHex && std::all_of(v.begin(), v.end(), hex) && letters && digits &&
          !IsPlaceholder(v) && Entropy(v) >= 2.5 &&
          (name.find("secret") != std::string::npos || name.find("password") != std::string::npos ||
-          name.find("key") != std::string::npos);
+          key);
 }
 
 // WordPress's wp-config.php: eight keys and salts, 64 printable characters
@@ -854,7 +861,7 @@ constexpr std::string_view kGenericDescription =
 // (double- or single-quoted, quoted inside JSON, or bare).
 #define SB_KEYWORD                                                        \
   R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
-  R"(credential|auth|_pw|psk|(?:signing|encryption|master|hmac)[_-]?key))"
+  R"(credential|auth|_pw|psk|signing[_-]key|(?:encryption|master|hmac)[_-]?key))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
   R"(('''[^'\r\n]*'''|"""[^"\r\n]*"""|)"               \
@@ -863,7 +870,7 @@ constexpr std::string_view kGenericDescription =
 #define SB_GENERIC_KEYWORDS                                              \
   R"((?i:pass|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|)" \
   R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|psk|)" \
-  R"(signingkey|signing_key|signing-key|encryptionkey|encryption_key|encryption-key|)" \
+  R"(signing_key|signing-key|encryptionkey|encryption_key|encryption-key|)" \
   R"(masterkey|master_key|master-key|hmackey|hmac_key|hmac-key))"
 // After an AWS secret's name: a separator and 40 base64 characters.
 #define SB_AWS_SECRET_VALUE                                              \
@@ -1046,7 +1053,8 @@ constexpr Pattern kContextPatterns[] = {
     // Windows.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     R"((?i:env|setx|set(?:[ \t]+-[A-Za-z]+)*)[ \t]+(?:/[Mm][ \t]+)?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
+     R"((?i:env|setx|set(?:[ \t]+-[A-Za-z]+)*)[ \t]+(?:/[Mm][ \t]+)?()"
+     SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
      R"()[ \t]+([^\s\\][^\r\n]*))",
      Before::kLineStart, 1, ValidateGeneric, true},
     // --password VALUE on a command line.

@@ -114,7 +114,7 @@ void RenderFinding(std::ostream& out, const Finding& f, const TextStyle& style) 
   if (!f.redacted.empty()) out << " (" << f.redacted << ")";
   out << " [" << f.rule << "]";
   if (f.deleted) {
-    out << (*f.deleted ? " deleted by a later layer, still in the image"
+    out << (*f.deleted ? " deleted later, still in the image"
                        : " visible in the final filesystem");
   }
   out << "\n";
@@ -206,7 +206,18 @@ void Normalize(std::vector<Finding>& findings) {
   auto same = [](const Finding& a, const Finding& b) {
     return SortKey(a) == SortKey(b) && a.fingerprint == b.fingerprint;
   };
-  findings.erase(std::unique(findings.begin(), findings.end(), same), findings.end());
+  // One finding of several alike; still in the image when any of them is
+  // (one path twice in a layer: the earlier copy replaced, the later not).
+  std::vector<Finding> kept;
+  kept.reserve(findings.size());
+  for (Finding& f : findings) {
+    if (!kept.empty() && same(kept.back(), f)) {
+      if (kept.back().deleted && f.deleted && !*f.deleted) kept.back().deleted = false;
+      continue;
+    }
+    kept.push_back(std::move(f));
+  }
+  findings = std::move(kept);
 }
 
 Finding Shown(Finding f) {
