@@ -679,6 +679,20 @@ TEST(GitObjects, CraftedTreesNameNothingFalse) {
 
 // --- in a scanned image -------------------------------------------------------
 
+// An image of one gzip layer holding `entries`, scanned.
+ScanOutput ScanOneLayer(const std::vector<test::TarMember>& entries) {
+  TempDir tmp = test::MakeTempDir();
+  test::OciLayout layout(tmp.path() / "oci");
+  layout.WriteIndex({layout.AddImage({layout.AddBlob(
+      test::kTarGzip, test::Compress(test::MakeTar(entries), test::Filter::kGzip))})});
+  auto image = OpenOciLayout(tmp.path() / "oci", "");
+  EXPECT_TRUE(image) << image.error();
+  if (!image) return {};
+  auto out = ScanImage(*image, Detector::Default());
+  EXPECT_TRUE(out) << out.error();
+  return out ? *out : ScanOutput{};
+}
+
 // `COPY . .` with the repository: the token removed from the work tree is
 // found in .git/objects, loose and then packed, as a member of the object
 // file, while the work tree itself holds nothing.
@@ -694,22 +708,15 @@ TEST(GitObjects, AScanFindsATokenOnlyTheRepositoryStillHolds) {
       const std::string rel = fs::relative(e.path(), repo.path()).string();
       entries.push_back(test::File("app/" + rel, ReadBytes(e.path())));
     }
-    TempDir tmp = test::MakeTempDir();
-    test::OciLayout layout(tmp.path() / "oci");
-    layout.WriteIndex({layout.AddImage({layout.AddBlob(
-        test::kTarGzip, test::Compress(test::MakeTar(entries), test::Filter::kGzip))})});
-    auto image = OpenOciLayout(tmp.path() / "oci", "");
-    ASSERT_TRUE(image) << image.error();
-    auto out = ScanImage(*image, Detector::Default());
-    ASSERT_TRUE(out) << out.error();
+    const ScanOutput out = ScanOneLayer(entries);
     std::vector<std::string> found;
-    for (const Finding& f : out->findings) {
+    for (const Finding& f : out.findings) {
       EXPECT_TRUE(StartsWith(f.path, "/app/.git/objects/")) << f.path;
       found.push_back(f.rule + " " + (packed ? f.member.substr(0, 8) : f.member));
     }
     const std::string want = packed ? "blob at " : "blob";
     EXPECT_EQ(found, (std::vector<std::string>{"github-classic-token " + want})) << packed;
-    EXPECT_TRUE(out->stats.skipped.empty());
+    EXPECT_TRUE(out.stats.skipped.empty());
   }
 }
 
@@ -730,20 +737,11 @@ TEST(GitObjects, AScanJudgesAPackedBlobByItsPath) {
   std::vector<fs::path> packs = repo.Packs();
   ASSERT_EQ(packs.size(), 1u);
   const std::string pack_path = "srv/app/.git/objects/pack/" + packs[0].filename().string();
-  TempDir tmp = test::MakeTempDir();
-  test::OciLayout layout(tmp.path() / "oci");
-  layout.WriteIndex({layout.AddImage({layout.AddBlob(
-      test::kTarGzip,
-      test::Compress(test::MakeTar({test::File(pack_path, ReadBytes(packs[0])),
-                                    test::File("srv/app/tests/fixtures/settings.py",
-                                               "# a fixture\n" + line)}),
-                     test::Filter::kGzip))})});
-  auto image = OpenOciLayout(tmp.path() / "oci", "");
-  ASSERT_TRUE(image) << image.error();
-  auto out = ScanImage(*image, Detector::Default());
-  ASSERT_TRUE(out) << out.error();
-  ASSERT_EQ(out->findings.size(), 1u);
-  const Finding& f = out->findings[0];
+  const ScanOutput out =
+      ScanOneLayer({test::File(pack_path, ReadBytes(packs[0])),
+                    test::File("srv/app/tests/fixtures/settings.py", "# a fixture\n" + line)});
+  ASSERT_EQ(out.findings.size(), 1u);
+  const Finding& f = out.findings[0];
   EXPECT_EQ(f.rule, "generic-secret-assignment");
   EXPECT_EQ(f.path, "/" + pack_path);
   EXPECT_TRUE(std::regex_match(f.member, std::regex("blob at [0-9]+ \\(app/settings\\.py\\)")))
@@ -823,22 +821,13 @@ TEST(GitObjects, AScanNamesAPackWithAnObjectOverAWindowOnce) {
   const uint64_t kBomb = 100ull << 20;
   const std::string pack =
       Pack(EntryHeader(3, kBomb) + ZlibZeros(kBomb) + BlobEntry(token), 2);
-  TempDir tmp = test::MakeTempDir();
-  test::OciLayout layout(tmp.path() / "oci");
-  layout.WriteIndex({layout.AddImage({layout.AddBlob(
-      test::kTarGzip,
-      test::Compress(test::MakeTar({test::File(kPackPath.substr(1), pack)}),
-                     test::Filter::kGzip))})});
-  auto image = OpenOciLayout(tmp.path() / "oci", "");
-  ASSERT_TRUE(image) << image.error();
-  auto out = ScanImage(*image, Detector::Default());
-  ASSERT_TRUE(out) << out.error();
-  ASSERT_EQ(out->findings.size(), 1u);
-  EXPECT_EQ(out->findings[0].rule, "github-classic-token");
-  EXPECT_TRUE(StartsWith(out->findings[0].member, "blob at ")) << out->findings[0].member;
-  ASSERT_EQ(out->stats.skipped.size(), 1u);
-  EXPECT_EQ(out->stats.skipped[0].reason, "size");
-  EXPECT_EQ(out->stats.skipped[0].path, kPackPath);
+  const ScanOutput out = ScanOneLayer({test::File(kPackPath.substr(1), pack)});
+  ASSERT_EQ(out.findings.size(), 1u);
+  EXPECT_EQ(out.findings[0].rule, "github-classic-token");
+  EXPECT_TRUE(StartsWith(out.findings[0].member, "blob at ")) << out.findings[0].member;
+  ASSERT_EQ(out.stats.skipped.size(), 1u);
+  EXPECT_EQ(out.stats.skipped[0].reason, "size");
+  EXPECT_EQ(out.stats.skipped[0].path, kPackPath);
 }
 
 }  // namespace
