@@ -119,10 +119,9 @@ std::string DebPackageName(std::string_view path) {
 std::string DebInstallPath(std::string_view member) {
   const size_t bang = member.find('!');
   if (bang == std::string_view::npos || !StartsWith(member, "data.tar")) return "";
+  // Member names come normalised ("usr/bin/x", no "./").
   std::string_view file = member.substr(bang + 1);
-  if (file.find('!') != std::string_view::npos) return "";
-  while (StartsWith(file, "./")) file.remove_prefix(2);
-  if (file.empty() || file[0] == '/') return "";
+  if (file.empty() || file.find('!') != std::string_view::npos) return "";
   return "/" + std::string(file);
 }
 

@@ -426,8 +426,7 @@ class DebFiles {
   void OnMember(const std::string& member, const ContentWindow& window,
                 std::vector<Finding>& found, size_t first_new) {
     if (package_.empty()) return;
-    if (StartsWith(member, "control.tar") && window.whole() &&
-        (EndsWith(member, "!./md5sums") || EndsWith(member, "!md5sums"))) {
+    if (StartsWith(member, "control.tar") && EndsWith(member, "!md5sums") && window.whole()) {
       sums_.AddPackageSums(package_, window.bytes);
       return;
     }
