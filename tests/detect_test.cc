@@ -35,8 +35,10 @@ using fake::Kind;
 
 std::string Fake(Kind kind) { return fake::Make(kind); }
 
+using detect_test::ReadFile;
 using detect_test::RulesOf;
 using detect_test::Scan;
+using detect_test::Shell;
 
 std::string Base64(std::string_view in) {
   static constexpr char kDigits[] =
@@ -847,18 +849,6 @@ TEST(Detector, IgnoresMostlyCodeLikeValues) {
 
 // ---------------------------------------------------------------------------
 // Private keys (case 06)
-
-// Runs `command` with a shell; true when it exits 0.
-bool Shell(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Keys generated once per test run; empty when a tool is missing.
 struct TestKeys {

@@ -1,6 +1,10 @@
 // Shorthands of the detector tests.
 #pragma once
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +22,18 @@ inline std::string RulesOf(const std::vector<Match>& matches) {
   std::string out;
   for (const Match& m : matches) out += (out.empty() ? "" : ",") + m.rule;
   return out;
+}
+
+/// Runs `command` with a shell; true when it exits 0.
+inline bool Shell(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 }  // namespace safebuild::detect_test

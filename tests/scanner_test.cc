@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 
+#include "detect_test_util.h"
 #include "fake_secret.h"
 #include "image_fixtures.h"
 #include "util/fingerprint.h"
@@ -154,6 +155,27 @@ TEST_F(ScannerTest, FileStillVisibleIsNotDeleted) {
   ASSERT_NE(f, nullptr);
   EXPECT_FALSE(f->deleted.value());
   EXPECT_EQ(f->rule, "gitlab-token");
+}
+
+// A key kept in DER is found where a layer holds it and inside an archive
+// of the layer, each as the whole file.
+TEST_F(ScannerTest, FindsABinaryKeyInALayerAndInANestedArchive) {
+  const std::string dir = tmp_->path().string();
+  ASSERT_TRUE(detect_test::Shell("openssl genpkey -algorithm ed25519 -outform DER -out '" +
+                                 dir + "/ed.der'"));
+  const std::string key = detect_test::ReadFile(tmp_->path() / "ed.der");
+  const std::string nested =
+      test::Compress(test::MakeTar({File("client.der", key)}), Filter::kGzip);
+  auto out = Scan({{{File("app/server.der", key), File("app/keys.tgz", nested)}, "COPY . /app"}});
+  ASSERT_EQ(out.findings.size(), 2u);
+  for (const Finding& f : out.findings) {
+    EXPECT_EQ(f.rule, "private-key") << f.path;
+    EXPECT_EQ(f.severity, Severity::kCritical) << f.path;
+  }
+  EXPECT_NE(Find(out, "/app/server.der"), nullptr);
+  const Finding* inner = Find(out, "/app/keys.tgz");
+  ASSERT_NE(inner, nullptr);
+  EXPECT_EQ(inner->member, "client.der");
 }
 
 TEST_F(ScannerTest, LayerFindingsHaveTheirLineAndColumn) {

@@ -23,6 +23,7 @@
 #include <tuple>
 #include <utility>
 
+#include "detect/binary_keys.h"
 #include "detect/codec.h"
 #include "detect/filters.h"
 #include "detect/rules.h"
@@ -520,17 +521,10 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
   }
 }
 
-std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::string_view path,
-                                                   bool in_binary, Subset subset) const {
-  // Most texts hold no candidate at all: decide that before looking at the
-  // path, which costs more than the prefilter on short texts.
-  const std::vector<int> candidates = CandidatePatterns(text);
-  if (candidates.empty()) return {};
-  // Key=value rules do not apply to lockfiles (hashes next to package
-  // names) nor to binaries (string tables glue names and words together);
-  // in source code only quoted values count.
-  const bool skip_by_name =
-      in_binary || detect::IsHashManifest(path) || detect::LooksBinary(text);
+namespace {
+
+// What a text's path says of it, for the validators.
+Candidate KindOf(std::string_view path) {
   Candidate kind;
   kind.in_source_code = detect::IsSourceCodePath(path);
   std::string_view base = path.substr(path.rfind('/') + 1);
@@ -544,6 +538,23 @@ std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::s
   // ssh2's constants.js holds a key to test what the crypto library can
   // do; a key in a published package's code is public.
   kind.in_package_code = kind.in_source_code && detect::InPackageTree(path);
+  return kind;
+}
+
+}  // namespace
+
+std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::string_view path,
+                                                   bool in_binary, Subset subset) const {
+  // Most texts hold no candidate at all: decide that before looking at the
+  // path, which costs more than the prefilter on short texts.
+  const std::vector<int> candidates = CandidatePatterns(text);
+  if (candidates.empty()) return {};
+  // Key=value rules do not apply to lockfiles (hashes next to package
+  // names) nor to binaries (string tables glue names and words together);
+  // in source code only quoted values count.
+  const bool skip_by_name =
+      in_binary || detect::IsHashManifest(path) || detect::LooksBinary(text);
+  Candidate kind = KindOf(path);
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;
@@ -631,6 +642,32 @@ std::vector<Match> Detector::Scan(std::string_view text,
   return ScanUnglued(text, path);
 }
 
+namespace {
+
+// A key kept in binary (DER, a Java keystore, OpenPGP) is the whole file
+// from its first byte; whatever token shapes its random bytes hold are
+// part of it.
+void AddBinaryKeyMatch(std::string_view text, std::string_view path,
+                       std::vector<Match>& matches) {
+  std::optional<detect::BinaryKey> key = detect::FindBinaryKey(text);
+  if (!key) return;
+  Candidate c = KindOf(path);
+  c.severity = key->severity;
+  c.description = key->description;
+  detect::DemoteInPackageTests(c);
+  Match m;
+  m.rule = "private-key";
+  m.severity = c.severity;
+  m.description = std::string(c.description);
+  m.length = key->length;
+  m.fingerprint = Fingerprint(m.rule, text.substr(0, key->length));
+  m.redacted = "…";  // its first bytes are no text to show
+  std::erase_if(matches, [&](const Match& other) { return other.offset < key->length; });
+  matches.insert(matches.begin(), std::move(m));
+}
+
+}  // namespace
+
 std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view path) const {
   // UTF-16 (Windows tools, PowerShell redirections) is scanned as the text
   // it holds; each unit became one byte, so positions map back by doubling.
@@ -644,6 +681,7 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
   }
   std::vector<Match> matches =
       ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
+  AddBinaryKeyMatch(text, path, matches);
   if (detect::LooksBinary(text)) {
     AddBinaryStringMatches(text, path, matches);
   } else {

@@ -84,6 +84,8 @@ bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
 // are keys written for a test suite that npm, pip, gem or dpkg installed,
 // not the image's: reported low (seen, not blocking) instead of dropped,
 // since a key is a key wherever it lies.
+}  // namespace
+
 bool DemoteInPackageTests(Candidate& c) {
   if (c.in_package_tests) {
     c.severity = std::min(c.severity, Severity::kLow);
@@ -94,6 +96,8 @@ bool DemoteInPackageTests(Candidate& c) {
   }
   return true;
 }
+
+namespace {
 
 bool ValidatePrivateKey(Candidate& c) {
   std::string_view v = c.value();

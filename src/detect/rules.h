@@ -74,6 +74,10 @@ struct Pattern {
   bool by_name;
 };
 
+/// Lowers a key found in a package's test data or code to low, saying
+/// why; always true, so a validator can end with it.
+bool DemoteInPackageTests(Candidate& c);
+
 /// Every pattern, most specific first: private keys, provider token
 /// formats, then the rules that read a key name or a file's structure.
 std::span<const Pattern> BuiltinPatterns();

@@ -290,7 +290,8 @@ constexpr RuleInfo kDetectorRules[] = {
     {"postman-api-key", S::kCritical, "Postman API key", kTokenWhy, kTokenFix},
     {"prefect-api-key", S::kCritical, "Prefect API key", kTokenWhy, kTokenFix},
     {"private-key", S::kCritical,
-     "private key (PEM, OpenSSH, PGP, PuTTY, ssh.com, JWK, OpenVPN, gpg-agent, Tor, .NET)",
+     "private key (PEM, OpenSSH, PGP, PuTTY, ssh.com, JWK, OpenVPN, gpg-agent, Tor, .NET;"
+     " binary: DER, PKCS#12, Java keystore, OpenPGP)",
      kKeyWhy, kKeyFix},
     {"pulumi-access-token", S::kCritical, "Pulumi access token", kTokenWhy, kTokenFix},
     {"pypi-test-token", S::kHigh, "TestPyPI API token", kTokenWhy, kTokenFix},
