@@ -25,6 +25,7 @@
 
 #include "detect/binary_keys.h"
 #include "detect/codec.h"
+#include "detect/credential_tables.h"
 #include "detect/filters.h"
 #include "detect/rules.h"
 #include "util/fingerprint.h"
@@ -666,6 +667,11 @@ void AddBinaryKeyMatch(std::string_view text, std::string_view path,
   matches.insert(matches.begin(), std::move(m));
 }
 
+// Defined with the other passes below.
+void AddTableSecrets(std::string_view text, std::string_view path,
+                     std::vector<Match>& matches);
+
+
 }  // namespace
 
 std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view path) const {
@@ -685,6 +691,7 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
   if (detect::LooksBinary(text)) {
     AddBinaryStringMatches(text, path, matches);
   } else {
+    AddTableSecrets(text, path, matches);
     AddBase64Matches(text, path, matches);
     AddPercentEncodedMatches(text, path, matches);
   }
@@ -835,6 +842,27 @@ std::string PycAssignments(std::string_view pyc, const std::vector<detect::PycSt
 void SortByOffset(std::vector<Match>& matches) {
   std::stable_sort(matches.begin(), matches.end(),
                    [](const Match& a, const Match& b) { return a.offset < b.offset; });
+}
+
+// The secrets of credential files that hold them as fields, not as
+// NAME=VALUE (chap-secrets, sasl_passwd, …), where no other rule saw them.
+void AddTableSecrets(std::string_view text, std::string_view path,
+                     std::vector<Match>& matches) {
+  const size_t before = matches.size();
+  for (const detect::TableSecret& s : detect::FindTableSecrets(text, path)) {
+    const std::string_view value = text.substr(s.begin, s.end - s.begin);
+    if (Covered(matches, before, s.begin, s.end)) continue;
+    Match m;
+    m.rule = "generic-secret-assignment";
+    m.severity = s.severity;
+    m.description = std::string(s.description);
+    m.length = value.size();
+    m.fingerprint = Fingerprint(m.rule, value);
+    m.redacted = Redact(value);
+    PlaceAt(m, text, s.begin);
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() != before) SortByOffset(matches);
 }
 
 }  // namespace

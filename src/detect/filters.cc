@@ -702,6 +702,15 @@ bool IsHexDigest(std::string_view v) {
   }
 }
 
+bool IsPasswordOfCredentialFile(std::string_view v) {
+  for (unsigned char ch : v) {
+    if (ch <= ' ' || ch >= 0x7F) return false;
+  }
+  return !v.empty() && !IsPlaceholder(v) && !IsPathLike(v) && !IsPlainUrl(v) &&
+         !IsVersionPin(v) && !IsHexDigest(v) && !IsUuid(v) && !LooksLikeIdentifier(v) &&
+         !LooksLikeWords(v);
+}
+
 bool IsUuid(std::string_view v) {
   if (v.size() != 36) return false;
   for (size_t i = 0; i < v.size(); ++i) {

@@ -27,6 +27,11 @@ bool IsTimestamp(std::string_view v);
 /// All hex, 40/56/64/96/128 digits: SHA digests, GPG fingerprints.
 bool IsHexDigest(std::string_view v);
 
+/// A value a credential file holds where its password goes, however weak:
+/// printable ASCII without blanks, and no placeholder, path, URL, version,
+/// digest, UUID, identifier or run of words.
+bool IsPasswordOfCredentialFile(std::string_view v);
+
 /// "123e4567-e89b-12d3-a456-426614174000".
 bool IsUuid(std::string_view v);
 

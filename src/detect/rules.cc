@@ -591,14 +591,8 @@ bool IsPublicToken(std::string_view v) { return v.starts_with("pk.eyJ"); }
 // A credential file (.my.cnf, .pypirc, .env, terraform.tfstate, …) is
 // where a password is, so there a short or word-like one is reported too.
 bool IsWeakPasswordOfCredentialFile(const Candidate& c) {
-  std::string_view v = c.value();
-  if (c.credential_file.empty() || v.size() < kMinPassword) return false;
-  for (unsigned char ch : v) {
-    if (ch <= ' ' || ch >= 0x7F) return false;
-  }
-  return !IsPlaceholder(v) && !IsPathLike(v) && !IsPlainUrl(v) &&
-         !IsVersionPin(v) && !IsHexDigest(v) && !IsUuid(v) &&
-         !LooksLikeIdentifier(v) && !LooksLikeWords(v);
+  return !c.credential_file.empty() && c.value().size() >= kMinPassword &&
+         IsPasswordOfCredentialFile(c.value());
 }
 
 // "https://codecov.io/gh/o/r/graph/badge.svg?token=…": a status badge's

@@ -1,0 +1,258 @@
+#include "detect/credential_tables.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "detect/detector.h"
+#include "detect/filters.h"
+#include "util/text.h"
+
+namespace safebuild::detect {
+namespace {
+
+enum class Format {
+  kNone,
+  kPpp,            // client server secret [addresses]
+  kSaslPasswd,     // destination user:password
+  kDavfs,          // url-or-mount-point user password
+  kFetchmail,      // … password "…" …
+  kCurlrc,         // user = "name:password"
+  kOpenVpnAuth,    // two lines: user, then password
+  kOpenVpnConfig,  // <auth-user-pass> user, password </auth-user-pass>
+  kRailsKey,       // 32 hex digits
+  kKaggle,         // {"username": …, "key": "…"}
+};
+
+struct Span {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+std::string_view Parent(std::string_view path, int up) {
+  for (int i = 0; i < up; ++i) {
+    const size_t slash = path.rfind('/');
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+  }
+  return path.substr(path.rfind('/') + 1);
+}
+
+Format FormatOf(std::string_view path) {
+  const std::string_view base = Parent(path, 0);
+  const std::string_view dir = Parent(path, 1);
+  if (base == "chap-secrets" || base == "pap-secrets" || base == "srp-secrets") {
+    return Format::kPpp;
+  }
+  if (base == "sasl_passwd") return Format::kSaslPasswd;
+  if (base == "secrets" && (dir == "davfs2" || dir == ".davfs2")) return Format::kDavfs;
+  if (base == ".fetchmailrc" || base == "fetchmailrc") return Format::kFetchmail;
+  if (base == ".curlrc" || base == "_curlrc") return Format::kCurlrc;
+  if (base == "kaggle.json") return Format::kKaggle;
+  const bool rails_key = (base == "master.key" && dir == "config") ||
+                         (EndsWith(base, ".key") && dir == "credentials" &&
+                          Parent(path, 2) == "config");
+  if (rails_key) return Format::kRailsKey;
+  if (EndsWith(base, ".ovpn")) return Format::kOpenVpnConfig;
+  if (path.find("openvpn/") != std::string_view::npos) {
+    return EndsWith(base, ".conf") ? Format::kOpenVpnConfig : Format::kOpenVpnAuth;
+  }
+  return Format::kNone;
+}
+
+// The blank-separated fields of text[begin, end), a quoted one without its
+// quotes.
+std::vector<Span> Fields(std::string_view text, size_t begin, size_t end) {
+  std::vector<Span> out;
+  size_t i = begin;
+  while (i < end) {
+    while (i < end && IsBlank(text[i])) ++i;
+    if (i == end) break;
+    if (text[i] == '"' || text[i] == '\'') {
+      size_t close = text.find(text[i], i + 1);
+      if (close == std::string_view::npos || close > end) close = end;
+      out.push_back({i + 1, close});
+      i = close + 1;
+      continue;
+    }
+    const size_t from = i;
+    while (i < end && !IsBlank(text[i])) ++i;
+    out.push_back({from, i});
+  }
+  return out;
+}
+
+// The lines of `text` that are not blank or a '#' comment, without their
+// leading and trailing blanks.
+std::vector<Span> ContentLines(std::string_view text) {
+  std::vector<Span> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    size_t b = at;
+    size_t e = end;
+    while (b < e && IsBlank(text[b])) ++b;
+    while (e > b && IsBlank(text[e - 1])) --e;
+    if (b < e && text[b] != '#') out.push_back({b, e});
+    at = end + 1;
+  }
+  return out;
+}
+
+// The part of a "user:password" field after its first ':'.
+std::optional<Span> AfterColon(std::string_view text, Span field) {
+  const size_t colon = text.substr(field.begin, field.end - field.begin).find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  return Span{field.begin + colon + 1, field.end};
+}
+
+// The value of a .curlrc line "user = "name:password"" (also "--user",
+// "-u", "proxy-user"; '=' or ':' or blanks between): its password.
+std::optional<Span> CurlrcPassword(std::string_view text, Span line) {
+  size_t i = line.begin;
+  while (i < line.end && text[i] == '-') ++i;
+  const size_t name_begin = i;
+  while (i < line.end && (IsAsciiAlnum(text[i]) || text[i] == '-')) ++i;
+  const std::string_view name = text.substr(name_begin, i - name_begin);
+  if (name != "user" && name != "u" && name != "proxy-user" && name != "U") {
+    return std::nullopt;
+  }
+  while (i < line.end && IsBlank(text[i])) ++i;
+  if (i < line.end && (text[i] == '=' || text[i] == ':')) ++i;
+  std::vector<Span> value = Fields(text, i, line.end);
+  if (value.empty()) return std::nullopt;
+  return AfterColon(text, value[0]);
+}
+
+// The value after a "password" word of a .fetchmailrc.
+std::optional<Span> FetchmailPassword(std::string_view text, Span line) {
+  std::vector<Span> fields = Fields(text, line.begin, line.end);
+  for (size_t i = 0; i + 1 < fields.size(); ++i) {
+    std::string_view word = text.substr(fields[i].begin, fields[i].end - fields[i].begin);
+    if (word == "password" || word == "pass" || word == "passwd") return fields[i + 1];
+  }
+  return std::nullopt;
+}
+
+// The password of an OpenVPN auth-user-pass file or inline block: the
+// second of exactly two lines, neither with a blank in it.
+std::optional<Span> OpenVpnPassword(std::string_view text, const std::vector<Span>& lines) {
+  if (lines.size() != 2) return std::nullopt;
+  for (const Span& l : lines) {
+    const std::string_view s = text.substr(l.begin, l.end - l.begin);
+    if (std::any_of(s.begin(), s.end(), IsBlank) || s.starts_with("-----")) {
+      return std::nullopt;
+    }
+  }
+  return lines[1];
+}
+
+std::optional<Span> InlineOpenVpnPassword(std::string_view text) {
+  constexpr std::string_view kOpen = "<auth-user-pass>";
+  const size_t open = text.find(kOpen);
+  const size_t close = text.find("</auth-user-pass>", open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return std::nullopt;
+  const size_t from = open + kOpen.size();
+  std::vector<Span> lines = ContentLines(text.substr(from, close - from));
+  std::optional<Span> found = OpenVpnPassword(text.substr(from, close - from), lines);
+  if (!found) return std::nullopt;
+  return Span{from + found->begin, from + found->end};
+}
+
+// The password of one line of a table format.
+std::optional<Span> LinePassword(Format format, std::string_view text, Span line) {
+  std::vector<Span> fields;
+  switch (format) {
+    case Format::kPpp:
+    case Format::kDavfs:
+      fields = Fields(text, line.begin, line.end);
+      if (fields.size() < 3) return std::nullopt;
+      return fields[2];
+    case Format::kSaslPasswd:
+      fields = Fields(text, line.begin, line.end);
+      if (fields.size() < 2) return std::nullopt;
+      return AfterColon(text, fields[1]);
+    case Format::kFetchmail:
+      return FetchmailPassword(text, line);
+    case Format::kCurlrc:
+      return CurlrcPassword(text, line);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string_view Describe(Format format) {
+  switch (format) {
+    case Format::kPpp: return "password (PPP secrets file)";
+    case Format::kSaslPasswd: return "password (Postfix sasl_passwd)";
+    case Format::kDavfs: return "password (davfs2 secrets)";
+    case Format::kFetchmail: return "password (fetchmailrc)";
+    case Format::kCurlrc: return "password (curlrc user)";
+    default: return "password (OpenVPN auth-user-pass)";
+  }
+}
+
+std::optional<TableSecret> RailsMasterKey(std::string_view text) {
+  const std::string_view key = Trim(text);
+  constexpr size_t kDigits = 32;
+  const bool hex = key.size() == kDigits && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (!hex || IsPlaceholder(key)) return std::nullopt;
+  const size_t at = static_cast<size_t>(key.data() - text.data());
+  return TableSecret{at, at + key.size(), "Rails master key", Severity::kCritical};
+}
+
+std::optional<TableSecret> KaggleKey(std::string_view text) {
+  const size_t name = text.find("\"key\"");
+  const size_t colon = text.find(':', name);
+  const size_t open = text.find('"', colon);
+  const size_t close = text.find('"', open == std::string_view::npos ? open : open + 1);
+  if (name == std::string_view::npos || close == std::string_view::npos) return std::nullopt;
+  const std::string_view key = text.substr(open + 1, close - open - 1);
+  constexpr size_t kMinKey = 16;
+  if (key.size() < kMinKey || !std::all_of(key.begin(), key.end(), IsAsciiAlnum) ||
+      IsPlaceholder(key)) {
+    return std::nullopt;
+  }
+  return TableSecret{open + 1, close, "Kaggle API key"};
+}
+
+}  // namespace
+
+std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_view path) {
+  const Format format = FormatOf(path);
+  if (format == Format::kNone || IsPackageDocPath(path)) return {};
+  std::vector<TableSecret> out;
+  if (format == Format::kRailsKey || format == Format::kKaggle) {
+    std::optional<TableSecret> key =
+        format == Format::kRailsKey ? RailsMasterKey(text) : KaggleKey(text);
+    if (key) out.push_back(*key);
+    return out;
+  }
+  std::vector<Span> found;
+  const std::vector<Span> lines = ContentLines(text);
+  if (format == Format::kOpenVpnAuth) {
+    if (std::optional<Span> s = OpenVpnPassword(text, lines)) found.push_back(*s);
+  } else if (format == Format::kOpenVpnConfig) {
+    if (std::optional<Span> s = InlineOpenVpnPassword(text)) found.push_back(*s);
+  } else {
+    for (const Span& line : lines) {
+      if (std::optional<Span> s = LinePassword(format, text, line)) found.push_back(*s);
+    }
+  }
+  constexpr size_t kMinPassword = 6;
+  for (const Span& s : found) {
+    const std::string_view v = text.substr(s.begin, s.end - s.begin);
+    if (v.size() < kMinPassword || !IsPasswordOfCredentialFile(v)) continue;
+    out.push_back({s.begin, s.end, Describe(format)});
+  }
+  return out;
+}
+
+}  // namespace safebuild::detect

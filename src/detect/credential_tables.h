@@ -1,0 +1,26 @@
+// Credential files whose secret is a field of a line or the file itself,
+// with no key name next to it: PPP's chap-secrets and pap-secrets, Postfix's
+// sasl_passwd, davfs2's secrets, .fetchmailrc, .curlrc, OpenVPN's
+// auth-user-pass file, Rails' master.key and Kaggle's kaggle.json. The path
+// says which format a text is; the format says which field is the secret.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "report/finding.h"
+
+namespace safebuild::detect {
+
+struct TableSecret {
+  size_t begin = 0;  // the value's span in the text
+  size_t end = 0;
+  std::string_view description;
+  Severity severity = Severity::kHigh;
+};
+
+/// The secrets of `text`, the content of the file at `path`, when the path
+/// names one of these formats; nothing for any other file.
+std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_view path);
+
+}  // namespace safebuild::detect
