@@ -1630,6 +1630,22 @@ TEST(Detector, DoesNotTakeBinaryForUtf16) {
 
 // A token encoded once (an env value, a Kubernetes Secret's data) is found
 // at the encoded span, with the token's own fingerprint.
+// A directory's name of base64 letters before a token is a path, not a
+// blob around it: the token is found at any depth.
+TEST(Detector, ATokenIsFoundAsAPathSegmentAfterAnyDirectories) {
+  for (Kind kind : {Kind::kSlackBotToken, Kind::kGitlabToken, Kind::kAwsAccessKeyId}) {
+    const std::string token = Fake(kind);
+    for (const std::string& dir : {std::string("/a/"), "/" + std::string(14, 'd') + "/",
+                                   std::string("/app/cache/tokens/"),
+                                   std::string("/a/b/c/d/e/f/g/h/i/")}) {
+      SCOPED_TRACE(dir + token);
+      EXPECT_EQ(Detector::Default().ScanName(dir + token + ".json").size(), 1u);
+      EXPECT_EQ(Detector::Default().ScanName(dir + token + "/config").size(), 1u);
+      EXPECT_EQ(Scan("cache: " + dir + token + ".json\n").size(), 1u);
+    }
+  }
+}
+
 TEST(Detector, ReportsTokensHiddenInBase64) {
   std::string gh = Fake(Kind::kGithubToken);
   std::string npm = fake::Make(fake::Kind::kNpmToken);

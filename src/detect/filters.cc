@@ -853,12 +853,18 @@ bool PassesGenericGate(std::string_view v) {
 bool InsideBase64Blob(std::string_view text, size_t begin, size_t end) {
   constexpr size_t kReach = 16;
   auto b64 = [](char c) { return IsAlnum(c) || c == '+' || c == '/'; };
+  // A '/' right at the value makes it a segment of a path or URL
+  // ("/srv/cache/tokens/xoxb-….json"), not a run in a blob.
   size_t left = begin;
-  while (left > 0 && begin - left < kReach && b64(text[left - 1])) --left;
+  if (left > 0 && text[left - 1] != '/') {
+    while (left > 0 && begin - left < kReach && b64(text[left - 1])) --left;
+  }
   size_t right = end;
-  while (right < text.size() && right - end < kReach &&
-         (b64(text[right]) || text[right] == '=')) {
-    ++right;
+  if (right < text.size() && text[right] != '/') {
+    while (right < text.size() && right - end < kReach &&
+           (b64(text[right]) || text[right] == '=')) {
+      ++right;
+    }
   }
   return (begin - left) + (right - end) >= kReach;
 }
