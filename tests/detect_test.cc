@@ -662,6 +662,18 @@ TEST(Detector, FindsWordPressSaltsHexSecretsAndMachineWideSetx) {
   }
   ExpectNone("define( 'LOGGED_IN_KEY', 'put your unique phrase here' );\n",
              "/var/www/html/wp-config-sample.php");
+  // WordPress's own generator (api.wordpress.org/secret-key) draws from an
+  // alphabet with '$', '<>', '{}' and '[]'; every salt it makes is found.
+  constexpr std::string_view kWordPressAlphabet =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+      "!@#$%^&*()-_ []{}<>~`+=,.;:/?|";
+  for (int i = 0; i < 200; ++i) {
+    const std::string generated = fake::Random(kWordPressAlphabet, 64);
+    SCOPED_TRACE(generated);
+    ExpectOnly("define('AUTH_KEY',         '" + generated + "');\n", "generic-secret-assignment",
+               Severity::kHigh, generated, "/var/www/html/wp-config.php");
+  }
+  ExpectNone("define( 'AUTH_KEY', '{your-auth-key}' );\n", "/var/www/html/wp-config.php");
   const std::string hex = fake::Random(fake::kHexDigits, 128);
   ExpectOnly("production:\n  secret_key_base: " + hex + "\n", "generic-secret-assignment",
              Severity::kHigh, hex, "/app/config/secrets.yml");

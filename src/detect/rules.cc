@@ -682,8 +682,14 @@ bool ValidateWordPressSalt(Candidate& c) {
   Unquote(c);
   std::string_view v = c.value();
   constexpr size_t kMinSalt = 16;
-  return v.size() >= kMinSalt && !IsPlaceholder(v) && v != "put your unique phrase here" &&
-         Entropy(v) >= 3.5;
+  if (v.size() < kMinSalt || v == "put your unique phrase here") return false;
+  // WordPress draws its salts from letters, digits and punctuation with
+  // '$', '<>', '{}' and '[]' in it, which would make many of them look like
+  // a template: a long value that random passes as it is.
+  constexpr size_t kGeneratedSalt = 32;
+  constexpr double kGeneratedEntropy = 4.5;
+  if (v.size() >= kGeneratedSalt && Entropy(v) >= kGeneratedEntropy) return true;
+  return !IsPlaceholder(v) && Entropy(v) >= 3.5;
 }
 
 // A dependency in package.json: "auth0-legacy": "npm:auth0@^4.37.1".
