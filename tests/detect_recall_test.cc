@@ -274,6 +274,19 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
       {"/app/conf/app.xml", "<entry key=\"db.password\">", "</entry>\n"},
       {"/root/.config/fish/config.fish", "set -gx API_TOKEN ", "\n"},
       {"/app/setup.tcl", "set password \"", "\"\n"},
+      {"/cfg/vars.ps1", "Set-Variable -Name dbPassword -Value '", "'\n"},
+      {"/cfg/vars.ps1", "New-Variable apiToken \"", "\"\n"},
+      {"/cfg/cont.properties", "spring.datasource.password\\\n    = ", "\n"},
+      {"/cfg/escaped.properties", "db.password\\u003d", "\n"},
+      {"/app/gson.json", "{\"conn\":\"user\\u003dapp;password\\u003d", "\"}\n"},
+      {"/opt/airflow/airflow.cfg", "[core]\nfernet_key = ", "\n"},
+      {"/rails/config/database.yml", "  password: <%= ENV.fetch('X', '", "') %>\n"},
+      {"/app/config/database.rb", "config.password = ENV.fetch(\"DB_PASSWORD\") { \"", "\" }\n"},
+      {"/app/config.rb", "secret = ENV[\"APP_SECRET\"] || \"", "\"\n"},
+      {"/app/src/db.js", "const dbPassword = process.env.DB_PASSWORD || \"", "\";\n"},
+      {"/app/src/db.ts", "const apiToken = process.env.API_TOKEN ?? '", "';\n"},
+      {"/app/run.sh", "export API_TOKEN=\"${API_TOKEN:-", "}\"\n"},
+      {"/app/run.sh", "DB_PASSWORD=${DB_PASSWORD:-", "}\n"},
   };
   for (const auto& [path, before, after] : kForms) {
     SCOPED_TRACE(before);
@@ -300,7 +313,15 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
            {"/etc/redis/redis.conf", "# requirepass Xk29fkQpL0aZ7wNm\n"},
            {"/app/README.txt", "Token expired\nPassword Reset-Link-Here\n"},
            {"/app/src/api.ts", "const apiToken = `${process.env.API_TOKEN}`;\n"},
-           {"/app/src/db.rb", "password Xk29fkQpL0aZ7wNm\n"}}) {
+           {"/app/src/db.rb", "password Xk29fkQpL0aZ7wNm\n"},
+           {"/app/src/db.js", "const dbPassword = process.env.DB_PASSWORD || '';\n"},
+           {"/app/config.rb", "secret = ENV.fetch(\"APP_SECRET\") { raise 'unset' }\n"},
+           {"/app/run.sh", "export API_TOKEN=\"${API_TOKEN:-}\"\n"},
+           {"/cfg/vars.ps1", "Set-Variable -Name dbPassword -Value $env:DB_PASSWORD\n"},
+           {"/usr/share/bash-completion/completions/mvn",
+            "__mvncomp \"username= passphrase= password= scmVersion= $(x)\"\n"},
+           {"/usr/share/cmake/Help/prop_test/PASS_REGULAR_EXPRESSION.rst",
+            "    PASS_REGULAR_EXPRESSION \"TestPassed;All ok\"\n"}}) {
     ExpectNone(text, path);
   }
 }
@@ -448,6 +469,34 @@ TEST(GluedToken, PercentEncodedTokensAreFound) {
   EXPECT_EQ(hooks[0].rule, "slack-webhook");
   EXPECT_EQ(hooks[0].offset, form.find(hook_encoded));
   EXPECT_EQ(hooks[0].length, hook_encoded.size());
+}
+
+// A quoted passphrase of a few words, one of them random; a sentence under
+// a password's name is none.
+TEST(MissedPassword, QuotedPassphrasesWithBlanksAreFound) {
+  const std::string word = fake::Mixed(12) + "^";
+  for (const std::string& phrase :
+       {"Sommer " + word + " und Winter", word + " two", "correct horse " + word}) {
+    ExpectOne("[db]\npassword = \"" + phrase + "\"\n", "/cfg/app.ini",
+              "generic-secret-assignment", Severity::kHigh, phrase);
+  }
+  ExpectNone("[db]\npassword = \"Please enter the password\"\n", "/cfg/app.ini");
+  ExpectNone("password: \"must hold one capital\"\n", "/app/messages.yaml");
+  // In code a phrase is a message.
+  ExpectNone("password = \"Sommer " + word + " und Winter\"\n", "/app/src/main.py");
+}
+
+TEST(MissedPassword, PowerShellSecureStringsAndLaravelKeysAreFound) {
+  const std::string pass = fake::Mixed(18);
+  ExpectOne("$pw = ConvertTo-SecureString '" + pass + "' -AsPlainText -Force\n", "/cfg/a.ps1",
+            "generic-secret-assignment", Severity::kHigh, pass);
+  ExpectNone("$pw = ConvertTo-SecureString $env:PW -AsPlainText -Force\n", "/cfg/a.ps1");
+  const std::string key = "base64:" + fake::Base64(fake::Random(fake::kBase62, 32));
+  ExpectOne("APP_NAME=Shop\nAPP_KEY=" + key + "\n", "/var/www/.env.production",
+            "generic-secret-assignment", Severity::kHigh, key);
+  ExpectOne("'key' => env('APP_KEY', '" + key + "'),\n", "/var/www/config/app.php",
+            "generic-secret-assignment", Severity::kHigh, key);
+  ExpectNone("APP_KEY=base64:" + std::string(43, 'A') + "=\n", "/var/www/.env");
 }
 
 TEST(MissedPassword, PgpasswordBeforePsqlIsFound) {

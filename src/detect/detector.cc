@@ -511,14 +511,18 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_package_code = kind.in_package_code;
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
+    const size_t value_begin = c.begin;
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
         Validate(p, c) && c.end > c.begin) {
       found->push_back(
           {c.begin, c.end, index, ranks[index], c.severity, c.description});
+      // Resume after the value, not the match: a pattern's trailing
+      // context may be the start of the next secret.
+      pos = std::max(start + 1, c.end);
+    } else {
+      // A value that is no secret may hold one: export TOKEN="${TOKEN:-…}".
+      pos = std::max(start + 1, value_begin);
     }
-    // Resume after the value, not the match: a pattern's trailing context
-    // may be the start of the next secret.
-    pos = std::max(start + 1, c.end);
   }
 }
 

@@ -354,7 +354,8 @@ constexpr NameKeyword kNameKeywords[] = {
     {"signing_key", false}, {"signing-key", false},  // not git's signingkey: a key's id
     {"encryptionkey", false}, {"encryption_key", false}, {"encryption-key", false},
     {"masterkey", false}, {"master_key", false}, {"master-key", false},
-    {"hmackey", false}, {"hmac_key", false}, {"hmac-key", false}};
+    {"hmackey", false}, {"hmac_key", false}, {"hmac-key", false},
+    {"fernetkey", false}, {"fernet_key", false}, {"fernet-key", false}};  // Airflow, Superset
 
 // Last words of a name whose value points at a secret or describes one.
 constexpr std::string_view kReferenceSuffixes[] = {
@@ -362,7 +363,7 @@ constexpr std::string_view kReferenceSuffixes[] = {
     "checksum", "class", "count", "description", "digest", "dir",
     "directory", "disabled", "email", "encoding", "encryption", "enable",
     "enabled", "endpoint", "env", "example", "expiration", "expires",
-    "expiry", "field", "file", "files", "fingerprint", "fpr",
+    "expiry", "expression", "field", "file", "files", "fingerprint", "fpr",
     "flag", "format", "hash", "header", "help", "host", "hostname", "id",
     "hashed", "identity", "json", "kind", "label", "len", "length", "level", "limit", "location",
     "manager", "mapstructure", "max", "md", "method", "min", "mode", "name",
@@ -848,6 +849,22 @@ bool PassesGenericGate(std::string_view v) {
     return false;
   }
   return LooksMixed(v);
+}
+
+bool PassesAsPassphrase(std::string_view v) {
+  constexpr size_t kMaxLength = 80;
+  constexpr size_t kMaxWords = 6;
+  if (v.size() > kMaxLength || v.find(' ') == std::string_view::npos) return false;
+  size_t words = 0;
+  bool random_word = false;
+  for (size_t at = 0; at <= v.size();) {
+    size_t end = std::min(v.find(' ', at), v.size());
+    std::string_view word = v.substr(at, end - at);
+    if (word.empty() || ++words > kMaxWords) return false;  // "a  b": layout, not a phrase
+    random_word = random_word || PassesGenericGate(word);
+    at = end + 1;
+  }
+  return words >= 2 && random_word;
 }
 
 bool InsideBase64Blob(std::string_view text, size_t begin, size_t end) {

@@ -108,6 +108,11 @@ bool PassesGenericGate(std::string_view v);
 /// value a reference to one ("PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME").
 bool NameSuggestsSecret(std::string_view name);
 
+/// A passphrase of 2 to 6 words apart by single spaces, one of them a
+/// value PassesGenericGate takes ("Sommer kTr^yDx55l und Winter"); a
+/// sentence has no such word.
+bool PassesAsPassphrase(std::string_view v);
+
 /// True when [begin, end) of `text` sits inside a longer base64 run (an
 /// integrity hash, a certificate): a token shape found there is chance.
 bool InsideBase64Blob(std::string_view text, size_t begin, size_t end);

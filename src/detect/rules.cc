@@ -678,6 +678,15 @@ bool IsHexSecret(const Candidate& c) {
 
 // WordPress's wp-config.php: eight keys and salts, 64 printable characters
 // each; "put your unique phrase here" is the sample file's placeholder.
+bool ValidateLaravelKey(Candidate& c) {
+  constexpr size_t kMinRandom = 40;
+  if (!RandomSecretPart(c.value().substr(std::string_view("base64:").size()), kMinRandom)) {
+    return false;
+  }
+  DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
+  return true;
+}
+
 bool ValidateWordPressSalt(Candidate& c) {
   Unquote(c);
   std::string_view v = c.value();
@@ -770,6 +779,11 @@ bool ValidateGeneric(Candidate& c) {
   TrimLineEnd(c);
   const size_t with_quotes = c.end - c.begin;
   Unquote(c);
+  // "${DB_PASSWORD:-…}", ":=…": the shell's default for the variable.
+  const bool shell_default = name_at >= 2 && c.text.substr(name_at - 2, 2) == "${" &&
+                             c.begin > 0 && c.text[c.begin - 1] == ':' && c.end > c.begin &&
+                             (c.text[c.begin] == '-' || c.text[c.begin] == '=');
+  if (shell_default) ++c.begin;
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
@@ -777,6 +791,14 @@ bool ValidateGeneric(Candidate& c) {
   // (systemd), "::1" (IPv6): no password.
   const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');
   if (scope || IsAddressLike(v) || IsPackageSpec(v) || NamesItself(c)) return false;
+  // "password= scmVersion=": a list of keys, each with its '=', no value
+  // (base64's padding makes a length of a multiple of 4).
+  const std::string_view key = v.substr(0, v.size() - 1);
+  auto key_char = [](char ch) { return IsAlnum(ch) || ch == '_'; };
+  if (v.size() > 1 && v.back() == '=' && v.size() % 4 != 0 && !(key[0] >= '0' && key[0] <= '9') &&
+      std::all_of(key.begin(), key.end(), key_char)) {
+    return false;
+  }
   const bool quoted = c.end - c.begin != with_quotes;
   // "* pass8: Combination.": an index entry or a sentence, a capitalised
   // word and a stop.
@@ -796,7 +818,8 @@ bool ValidateGeneric(Candidate& c) {
   if (!quoted && ProseFollows(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       IsBase64OfNoSecret(v) || IsRegexLike(v) || IsPublicToken(v) ||
-      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c))) {
+      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c) ||
+        (quoted && !c.in_source_code && PassesAsPassphrase(v)))) {
     return false;
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
@@ -865,7 +888,7 @@ constexpr std::string_view kGenericDescription =
 // (double- or single-quoted, quoted inside JSON, or bare).
 #define SB_KEYWORD                                                        \
   R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
-  R"(credential|auth|_pw|psk|signing[_-]key|(?:encryption|master|hmac)[_-]?key))"
+  R"(credential|auth|_pw|psk|signing[_-]key|(?:encryption|master|hmac|fernet)[_-]?key))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
   R"(('''[^'\r\n]*'''|"""[^"\r\n]*"""|)"               \
@@ -875,7 +898,8 @@ constexpr std::string_view kGenericDescription =
   R"((?i:pass|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|)" \
   R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|psk|)" \
   R"(signing_key|signing-key|encryptionkey|encryption_key|encryption-key|)" \
-  R"(masterkey|master_key|master-key|hmackey|hmac_key|hmac-key))"
+  R"(masterkey|master_key|master-key|hmackey|hmac_key|hmac-key|fernetkey|fernet_key|)" \
+  R"(fernet-key))"
 // After an AWS secret's name: a separator and 40 base64 characters.
 #define SB_AWS_SECRET_VALUE                                              \
   R"(\\?["']?(?:[ \t]*(?::=|=>|=|:)[ \t]*|[ \t]+)\\?["']?)"              \
@@ -988,7 +1012,7 @@ constexpr Pattern kContextPatterns[] = {
     // keyword; the validator extends the name to its left.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|<-|=|:)[ \t]*)"
+     "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|<-|=|:|\\u003[dDaA])[ \t]*)"
      R"((?:&[A-Za-z0-9_-]+[ \t]+)?(?:![A-Za-z0-9_!/.:-]*[ \t]+)?)"  // YAML: an anchor, a tag
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
@@ -1067,10 +1091,12 @@ constexpr Pattern kContextPatterns[] = {
      "--(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()[ \t]+)" SB_VALUE,
      Before::kSeparator, 1, ValidateGeneric, true},
     // A Java .properties value continued on the next line:
-    // "spring.datasource.password=\" then "    VALUE".
+    // "spring.datasource.password=\" then "    VALUE", or the name alone
+    // before it: "spring.datasource.password\" then "    = VALUE".
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     "(" SB_KEYWORD SB_NAME_CHARS R"()[ \t]*[=:][ \t]*\\\r?\n[ \t]*)" SB_VALUE,
+     "(" SB_KEYWORD SB_NAME_CHARS
+     R"()[ \t]*(?:[=:][ \t]*\\\r?\n[ \t]*|\\\r?\n[ \t]*[=:][ \t]*))" SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     // mysql -u root -pVALUE (also mysqldump, mysqladmin, mariadb, …): the
     // password glued to -p, in shell history and scripts.
@@ -1149,6 +1175,35 @@ constexpr Pattern kContextPatterns[] = {
      R"((?:password|identified[ \t]+by)))"
      R"([ \t]+('[^'\r\n]*'|"[^"\r\n]*"))",
      kNonWord, 0, ValidateCommandLinePassword, true},
+    // PowerShell: Set-Variable -Name dbPassword -Value '…'.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"((?i:set-variable|new-variable)[ \t]+(?:(?i:-name)[ \t]+)?["']?()"
+     SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()["']?[ \t]+(?:(?i:-value)[ \t]+)?)" SB_VALUE,
+     kNonWord, 1, ValidateGeneric, true},
+    // A literal made a SecureString: ConvertTo-SecureString '…' -AsPlainText.
+    {"generic-secret-assignment", kHigh,
+     "password on a command line (ConvertTo-SecureString -AsPlainText)",
+     "(?i:convertto-securestring)",
+     R"((?i:convertto-securestring)[ \t]+(?:(?i:-string)[ \t]+)?('[^'\r\n]*'|"[^"\r\n]*"))"
+     R"([^\r\n]*(?i:-asplaintext))",
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    // Laravel's APP_KEY: "base64:" and 32 random bytes, also as the default
+    // of env('APP_KEY', '…').
+    {"generic-secret-assignment", kHigh, "Laravel application key (APP_KEY)", "base64:",
+     R"((?i:app_key)["']?[ \t]*(?:=>|=|:|,)[ \t]*["']?(base64:[A-Za-z0-9+/]{43}=))",
+     kNonWord, 0, ValidateLaravelKey, true},
+    // A literal default when the environment has none: "password: <%=
+    // ENV.fetch('X', '…') %>", "process.env.TOKEN || '…'", "ENV['X'] || '…'",
+    // "os.environ.get('X', '…')", "ENV.fetch('X') { '…' }".
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     "(" SB_KEYWORD SB_NAME_CHARS R"()["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
+     R"((?:[^\r\n'"]|'[^'\r\n]*'|"[^"\r\n]*"){0,80}?)"
+     R"((?:\|\||\?\?|(?:fetch|get|getenv|env|Getenv)\()"
+     R"([ \t]*(?:'[^'\r\n]*'|"[^"\r\n]*"|[A-Za-z0-9_.]+)[ \t]*(?:,|\)[ \t]*\{)))"
+     R"([ \t]*('[^'\r\n]*'|"[^"\r\n]*"))",
+     kAnything, 1, ValidateGeneric, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
