@@ -408,6 +408,50 @@ TEST(FalseAlarm, ValuesThatAreNoSecretUnderASecretsName) {
             Severity::kHigh, hex);
 }
 
+// Names of constants and messages, and the examples of docstrings, under a
+// secret's name in the code of packages a bait image copied from Debian
+// and PyPI.
+TEST(FalseAlarm, ConstantsMessageNamesAndDoctestsAreNoSecrets) {
+  for (const auto& [path, text] : std::vector<std::pair<std::string, std::string>>{
+           {"/opt/perl/Net/SSLeay.pod",
+            "    NID_pkcs9_challengePassword             X509_V_ERR_OCSP_VERIFY_NEEDED\n"},
+           {"/opt/app/lib/paramiko/common.py",
+            "    MSG_USERAUTH_PK_OK: \"userauth-60(pk-ok/info-request)\",\n"},
+           {"/opt/go/src/golang.org/x/crypto/ssh/messages.go",
+            "\tmsgUserAuthPubKeyOk: \"userAuthPubKeyOkMsg\",\n"},
+           {"/opt/app/lib/requests_oauthlib/oauth1_session.py",
+            "    \"\"\"Usage:\n\n    >>> oauth_session.fetch_access_token(url)\n    {\n"
+            "        'oauth_token': 'sdf0o9823sjdfsdf',\n"
+            "        'oauth_token_secret': '2kjshdfp92i34asdasd',\n    }\n"},
+           {"/opt/app/lib/x.py",
+            "    >>> s = OAuth1Session('client-key', client_secret='Zk29fkQpL0aZ7wNm')\n"}}) {
+    ExpectNone(text, path);
+  }
+  // A value after a doctest, past a blank line, is the code's own.
+  const std::string pass = fake::Mixed(18);
+  const std::string code = "    >>> f()\n    1\n    \"\"\"\n\nDB_PASSWORD = '" + pass + "'\n";
+  ExpectOne(code, "/app/settings.py", "generic-secret-assignment", Severity::kHigh, pass);
+  // Random capitals with underscores are no constant's name.
+  const std::string caps = fake::Random("BCDFGHJKLMNPQRSTVWXZ", 6) + "_" +
+                           fake::Random("BCDFGHJKLMNPQRSTVWXZ2345", 8) + "_9Q";
+  ExpectOne("API_TOKEN=" + caps + "\n", "/app/.env", "generic-secret-assignment",
+            Severity::kHigh, caps);
+}
+
+// Debian's packaged Go sources (golang-*-dev) are a package's tree: their
+// test keys are low, as under /usr/local/go.
+TEST(PackageDocs, PackagedLibrarySourcesAreThirdPartyTrees) {
+  for (std::string_view path :
+       {"/usr/share/gocode/src/golang.org/x/crypto/ssh/testdata/keys.go",
+        "/usr/share/gocode/src/golang.org/x/crypto/acme/jws_test.go"}) {
+    EXPECT_TRUE(detect::InPackageTree(path)) << path;
+    EXPECT_TRUE(detect::IsExampleOrTestPath(path)) << path;
+  }
+  EXPECT_TRUE(detect::InPackageTree("/usr/share/perl5/Net/SSLeay.pm"));
+  EXPECT_TRUE(detect::InPackageTree("/usr/lib/x86_64-linux-gnu/perl5/5.36/Net/SSLeay.pm"));
+  EXPECT_FALSE(detect::InPackageTree("/go/src/app/config.go"));
+}
+
 // Passwords in SQL, as scripts and a client's history hold them.
 TEST(MissedPassword, PasswordsInSqlStatementsAreFound) {
   for (const auto& [before, after] : std::vector<std::pair<std::string, std::string>>{

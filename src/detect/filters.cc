@@ -447,7 +447,26 @@ bool IsWordShaped(std::string_view run) {
 }
 
 bool IsIdentifierJoint(char c) {
-  return c == '.' || c == '_' || c == '-' || c == ':' || c == '/';
+  return c == '.' || c == '_' || c == '-' || c == ':' || c == '/' || c == '(' || c == ')';
+}
+
+// "X509_V_ERR_OCSP_VERIFY_NEEDED": a constant's name in capitals, where a
+// piece may be a letter or a letter and a number; two pieces are words of
+// three or more letters with a vowel, which random capitals seldom make.
+bool IsConstantName(std::string_view v) {
+  size_t pieces = 0;
+  size_t words = 0;
+  for (size_t at = 0; at <= v.size();) {
+    const size_t end = std::min(v.find('_', at), v.size());
+    const std::string_view piece = v.substr(at, end - at);
+    if (piece.empty() || !AllOf(piece, [](char c) { return IsUpper(c) || IsDigit(c); })) {
+      return false;
+    }
+    ++pieces;
+    if (piece.size() >= 3 && AllOf(piece, IsUpper) && HasVowel(piece)) ++words;
+    at = end + 1;
+  }
+  return pieces >= 3 && words >= 2;
 }
 
 // The number of word-shaped runs in `v`, which holds nothing but them and
@@ -523,6 +542,8 @@ size_t SlotLength(std::string_view v, size_t i) {
 }
 
 }  // namespace
+
+std::vector<std::string> NamePieces(std::string_view name) { return CamelPieces(name); }
 
 bool IsUpperIdentifier(std::string_view s) {
   if (s.empty() || IsDigit(s[0])) return false;
@@ -743,7 +764,7 @@ bool IsIntegrityHash(std::string_view v) {
 bool LooksLikeIdentifier(std::string_view v) {
   // One run alone is a word, which LooksMixed judges, unless it is several
   // words in PascalCase ("ExclusiveStartShardId", a paginator's key).
-  if (IsPascalCaseWords(v)) return true;
+  if (IsPascalCaseWords(v) || IsConstantName(v)) return true;
   std::optional<size_t> pieces = IdentifierPieces(v);
   return pieces && *pieces > 1;
 }
@@ -941,6 +962,12 @@ bool InThirdPartyTree(std::string_view path) {
   // /usr/local/go/, Debian's /usr/lib/go-1.19/, golang.org/dl's
   // ~/sdk/go1.22.1/. Not GOPATH's /go/src/, where an app's own code is.
   if (Contains(path, "/usr/local/go/") || Contains(path, "/usr/lib/go/")) return true;
+  // Debian's packaged libraries: Go sources of golang-*-dev, Perl, Ruby and
+  // PHP modules.
+  for (std::string_view dir : {"/usr/share/gocode/", "/usr/share/perl5/", "/usr/share/perl/",
+                               "/perl5/5.", "/usr/lib/ruby/", "/usr/share/php/"}) {
+    if (Contains(path, dir)) return true;
+  }
   for (std::string_view root : {std::string_view("/lib/go-"), std::string_view("/sdk/go1.")}) {
     for (size_t at = path.find(root); at != std::string_view::npos;
          at = path.find(root, at + 1)) {

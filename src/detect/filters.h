@@ -5,7 +5,9 @@
 // detector.h.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace safebuild::detect {
 
@@ -112,6 +114,10 @@ bool NameSuggestsSecret(std::string_view name);
 /// value PassesGenericGate takes ("Sommer kTr^yDx55l und Winter"); a
 /// sentence has no such word.
 bool PassesAsPassphrase(std::string_view v);
+
+/// The words of a name, in lower case: "msgUserAuthPubKeyOk" gives msg,
+/// user, auth, pub, key, ok; digits and punctuation split them.
+std::vector<std::string> NamePieces(std::string_view name);
 
 /// True when [begin, end) of `text` sits inside a longer base64 run (an
 /// integrity hash, a certificate): a token shape found there is chance.

@@ -725,8 +725,39 @@ bool NamesItself(const Candidate& c) {
   };
   const std::string name = letters(c.name);
   const std::string value = letters(c.value());
-  return std::min(name.size(), value.size()) >= kMinName &&
-         (value.find(name) != std::string::npos || name.find(value) != std::string::npos);
+  if (std::min(name.size(), value.size()) >= kMinName &&
+      (value.find(name) != std::string::npos || name.find(value) != std::string::npos)) {
+    return true;
+  }
+  // Go's msgUserAuthPubKeyOk: "userAuthPubKeyOkMsg": the name's words in
+  // another order.
+  constexpr size_t kMinPieces = 3;
+  const std::vector<std::string> name_pieces = NamePieces(c.name);
+  const std::vector<std::string> value_pieces = NamePieces(c.value());
+  return value_pieces.size() >= kMinPieces &&
+         std::all_of(value_pieces.begin(), value_pieces.end(), [&](const std::string& p) {
+           return std::find(name_pieces.begin(), name_pieces.end(), p) != name_pieces.end();
+         });
+}
+
+// A line of a Python doctest, or of the output it shows, as docstrings
+// hold them: ">>> s = OAuth1Session('key', client_secret='…')", then
+// "{'oauth_token_secret': '…'}" under it. An example, not a setting.
+bool InDoctest(const Candidate& c) {
+  constexpr int kMaxOutputLines = 20;
+  size_t end = c.begin;  // walks back line by line from the value's
+  for (int i = 0; i <= kMaxOutputLines; ++i) {
+    const size_t newline = end == 0 ? std::string_view::npos : c.text.rfind('\n', end - 1);
+    const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
+    const size_t line_end = std::min(c.text.find('\n', begin), c.text.size());
+    const std::string_view line = Trim(c.text.substr(begin, line_end - begin));
+    if (line.starts_with(">>>") || line.starts_with("... ")) return true;
+    const bool docstring_edge = line.find("\"\"\"") != std::string_view::npos ||
+                                line.find("'''") != std::string_view::npos;
+    if ((i > 0 && line.empty()) || docstring_edge || begin == 0) return false;
+    end = begin - 1;
+  }
+  return false;
 }
 
 // "auth-data : LISTofCARD8 or None": a sentence goes on after the value.
@@ -816,6 +847,7 @@ bool ValidateGeneric(Candidate& c) {
   // next; a value's closing quote is never followed by a letter.
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (!quoted && ProseFollows(c)) return false;
+  if (c.in_source_code && InDoctest(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       IsBase64OfNoSecret(v) || IsRegexLike(v) || IsPublicToken(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c) ||
