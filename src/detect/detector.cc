@@ -43,6 +43,8 @@ constexpr int kMaxGroups = 4;
 // Hostile input can hold millions of look-alikes; past this many candidates
 // in one text the rest are dropped rather than exhaust memory.
 constexpr size_t kMaxCandidates = 100000;
+// The longest rejected value FindAll searches again for a secret inside.
+constexpr size_t kMaxNestedValue = 1024;
 
 // The set's DFA holds states for all patterns at once; give it room so that
 // large files do not exhaust it (it then falls back to every pattern's own
@@ -512,6 +514,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
     const size_t value_begin = c.begin;
+    const size_t value_end = c.end;
     if (c.end > c.begin && BeforeHolds(p.before, text, start) &&
         Validate(p, c) && c.end > c.begin) {
       found->push_back(
@@ -519,9 +522,14 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
       // Resume after the value, not the match: a pattern's trailing
       // context may be the start of the next secret.
       pos = std::max(start + 1, c.end);
+    } else if (value_begin > start && value_end - value_begin <= kMaxNestedValue) {
+      // A value after a name that is no secret may hold one: export
+      // TOKEN="${TOKEN:-…}". Only a short one is searched again, and only
+      // after a name, so that a run of a token's letters is not searched
+      // once per letter.
+      pos = value_begin;
     } else {
-      // A value that is no secret may hold one: export TOKEN="${TOKEN:-…}".
-      pos = std::max(start + 1, value_begin);
+      pos = std::max(start + 1, value_end);
     }
   }
 }
