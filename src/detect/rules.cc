@@ -744,13 +744,18 @@ bool NamesItself(const Candidate& c) {
 // hold them: ">>> s = OAuth1Session('key', client_secret='…')", then
 // "{'oauth_token_secret': '…'}" under it. An example, not a setting.
 bool InDoctest(const Candidate& c) {
+  // Doctest lines are short: only what lies this far before the value is
+  // read, so a minified line costs no more than a short one.
+  constexpr size_t kReach = 2048;
   constexpr int kMaxOutputLines = 20;
-  size_t end = c.begin;  // walks back line by line from the value's
+  const size_t from = c.begin > kReach ? c.begin - kReach : 0;
+  const std::string_view before = c.text.substr(from, c.begin - from);
+  size_t end = before.size();  // walks back line by line from the value's
   for (int i = 0; i <= kMaxOutputLines; ++i) {
-    const size_t newline = end == 0 ? std::string_view::npos : c.text.rfind('\n', end - 1);
+    const size_t newline = end == 0 ? std::string_view::npos : before.rfind('\n', end - 1);
+    if (newline == std::string_view::npos && from > 0) return false;  // a line too long
     const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
-    const size_t line_end = std::min(c.text.find('\n', begin), c.text.size());
-    const std::string_view line = Trim(c.text.substr(begin, line_end - begin));
+    const std::string_view line = Trim(before.substr(begin, (i == 0 ? before.size() : end) - begin));
     if (line.starts_with(">>>") || line.starts_with("... ")) return true;
     const bool docstring_edge = line.find("\"\"\"") != std::string_view::npos ||
                                 line.find("'''") != std::string_view::npos;
@@ -1231,8 +1236,9 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
      "(" SB_KEYWORD SB_NAME_CHARS R"()["']?[ \t]*(?:=>|:=|=|:)[ \t]*)"
-     R"((?:[^\r\n'"]|'[^'\r\n]*'|"[^"\r\n]*"){0,80}?)"
-     R"((?:\|\||\?\?|(?:fetch|get|getenv|env|Getenv)\()"
+     R"((?:<%=?[ \t]*)?(?:[A-Za-z_$][A-Za-z0-9_$]*\.)*)"  // ERB; process.env., os.environ.
+     R"((?:[A-Za-z_$][A-Za-z0-9_$]*(?:\[[^\]\r\n]+\])?[ \t]*(?:\|\||\?\?)|)"
+     R"((?:fetch|get|getenv|env|Getenv)\()"
      R"([ \t]*(?:'[^'\r\n]*'|"[^"\r\n]*"|[A-Za-z0-9_.]+)[ \t]*(?:,|\)[ \t]*\{)))"
      R"([ \t]*('[^'\r\n]*'|"[^"\r\n]*"))",
      kAnything, 1, ValidateGeneric, true},
