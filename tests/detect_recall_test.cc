@@ -438,6 +438,32 @@ TEST(FalseAlarm, ConstantsMessageNamesAndDoctestsAreNoSecrets) {
             Severity::kHigh, caps);
 }
 
+// Java's algorithm names under a key's name, and a SealedSecret's sealed
+// values, which only the cluster's key opens.
+TEST(FalseAlarm, JavaAlgorithmNamesAndSealedSecretsAreNoSecrets) {
+  for (const std::string& text :
+       {std::string("SECRET_KEY_SPEC=\"PBKDF2WithHmacSHA256\"\n"),
+        std::string("secret.key.algorithm=PBKDF2WithHmacSHA512\n"),
+        std::string("token.cipher=AES/GCM/NoPadding\n"),
+        std::string("jwt.secret.alg=HmacSHA256\n"),
+        std::string("signing.key.type=SHA256withRSA\n"),
+        std::string("password.transformation=RSA/ECB/OAEPWithSHA-256AndMGF1Padding\n")}) {
+    ExpectNone(text, "/app/conf/app.properties");
+  }
+  const std::string pass = "aes" + fake::Mixed(14);
+  ExpectOne("token.secret=" + pass + "\n", "/app/conf/app.properties",
+            "generic-secret-assignment", Severity::kHigh, pass);
+
+  const std::string sealed = "Ag" + fake::Random(fake::kBase64, 730) + "==";
+  const std::string manifest = "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\n"
+                               "metadata:\n  name: db\nspec:\n  encryptedData:\n"
+                               "    password: " + sealed + "\n";
+  ExpectNone(manifest, "/deploy/sealed-db.yaml");
+  // The same value in a plain Secret is what it says.
+  const std::string plain = "apiVersion: v1\nkind: Secret\nstringData:\n  password: " + sealed;
+  EXPECT_EQ(Scan(plain + "\n", "/deploy/db.yaml").size(), 1u);
+}
+
 // Debian's packaged Go sources (golang-*-dev) are a package's tree: their
 // test keys are low, as under /usr/local/go.
 TEST(PackageDocs, PackagedLibrarySourcesAreThirdPartyTrees) {

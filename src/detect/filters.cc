@@ -10,9 +10,9 @@
 #include "detect/filters.h"
 
 #include <algorithm>
-#include <span>
 #include <array>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -627,6 +627,58 @@ bool IsPlainUrl(std::string_view v) {
   return !Contains(authority, "@");
 }
 
+namespace {
+
+// Java's names of algorithms and transformations, in any case:
+// "PBKDF2WithHmacSHA256", "SHA256withRSA", "AES/GCM/NoPadding": every part
+// between '/', "with" and "and" is made of algorithms' names, modes,
+// paddings, digits and '-' only.
+bool IsJavaAlgorithmName(std::string_view lower, std::span<const std::string_view> algorithms) {
+  static constexpr std::string_view kModes[] = {
+      "gcm", "cbc", "ecb", "ctr", "ofb", "cfb", "nopadding", "pkcs5padding", "pkcs7padding",
+      "pkcs1padding", "oaeppadding", "mgf1padding", "oaep", "mgf1"};
+  static constexpr std::string_view kMoreAlgorithms[] = {"sha", "desede", "des", "pbe",
+                                                         "blowfish", "rc4", "ec", "dsa"};
+  std::string parts(lower);
+  for (std::string_view joint : {"with", "and"}) {
+    for (size_t at = parts.find(joint); at != std::string::npos; at = parts.find(joint, at)) {
+      parts.replace(at, joint.size(), "/");
+    }
+  }
+  if (parts.size() == lower.size() && !StartsWith(lower, "hmac")) return false;
+  bool algorithm = false;
+  for (const std::string& part : Split(parts, '/')) {
+    std::string_view rest = part;
+    if (rest.empty()) return false;
+    while (!rest.empty()) {
+      // The longest name that starts the rest: "ecb" is a mode, not "ec".
+      size_t step = IsDigit(rest[0]) || rest[0] == '-' ? 1 : 0;
+      bool is_algorithm = false;
+      for (std::span<const std::string_view> list :
+           {algorithms, std::span<const std::string_view>(kMoreAlgorithms)}) {
+        for (std::string_view a : list) {
+          if (a.size() > step && StartsWith(rest, a)) {
+            step = a.size();
+            is_algorithm = true;
+          }
+        }
+      }
+      for (std::string_view m : kModes) {
+        if (m.size() > step && StartsWith(rest, m)) {
+          step = m.size();
+          is_algorithm = false;
+        }
+      }
+      if (step == 0) return false;
+      algorithm = algorithm || is_algorithm;
+      rest.remove_prefix(step);
+    }
+  }
+  return algorithm;
+}
+
+}  // namespace
+
 bool IsAlgorithmName(std::string_view v) {
   static constexpr std::string_view kAlgorithms[] = {
       "sha1",    "sha2",  "sha3",  "sha224", "sha256",  "sha384",  "sha512",   "md5",
@@ -635,6 +687,7 @@ bool IsAlgorithmName(std::string_view v) {
       "hs512",   "rs256", "es256", "ps256"};
   constexpr size_t kMaxPart = 12;
   const std::string lower = ToLower(v);
+  if (IsJavaAlgorithmName(lower, kAlgorithms)) return true;
   if (v.empty() || (lower != v && ToUpper(v) != v)) return false;
   bool algorithm = false;
   for (const std::string& part : Split(lower, '_')) {

@@ -765,6 +765,21 @@ bool InDoctest(const Candidate& c) {
   return false;
 }
 
+// A Bitnami SealedSecret's encryptedData: each value is sealed to the
+// cluster's key (RSA-OAEP, then AES), base64 from "Ag"; only the cluster
+// can open it, and the format is meant to be committed.
+bool IsSealedSecretData(const Candidate& c) {
+  constexpr size_t kHead = 4096;  // "kind:" opens the manifest
+  constexpr size_t kMinSealed = 400;  // a 4096-bit RSA block alone is 684
+  const std::string_view v = c.value();
+  if (v.size() < kMinSealed || !v.starts_with("Ag")) return false;
+  const std::string_view head = c.text.substr(0, kHead);
+  return head.find("SealedSecret") != std::string_view::npos &&
+         std::all_of(v.begin(), v.end(), [](char ch) {
+           return IsAlnum(ch) || ch == '+' || ch == '/' || ch == '=';
+         });
+}
+
 // "auth-data : LISTofCARD8 or None": a sentence goes on after the value.
 bool ProseFollows(const Candidate& c) {
   static constexpr std::string_view kWords[] = {"or",  "and", "of",   "is",   "are",  "to",
@@ -853,6 +868,7 @@ bool ValidateGeneric(Candidate& c) {
   if (quoted && c.end + 1 < c.text.size() && IsAlnum(c.text[c.end + 1])) return false;
   if (!quoted && ProseFollows(c)) return false;
   if (c.in_source_code && InDoctest(c)) return false;
+  if (IsSealedSecretData(c)) return false;
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       IsBase64OfNoSecret(v) || IsRegexLike(v) || IsPublicToken(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c) ||
