@@ -541,6 +541,23 @@ TEST(GluedToken, PercentEncodedTokensAreFound) {
   EXPECT_EQ(hooks[0].length, hook_encoded.size());
 }
 
+// Eight characters are a password as generators and people make them, in
+// any file; words, versions and placeholders of that length are not.
+TEST(MissedPassword, EightCharacterPasswordsAreFound) {
+  for (int i = 0; i < 20; ++i) {
+    const std::string pass = fake::Mixed(8);
+    SCOPED_TRACE(pass);
+    ExpectOne("db:\n  password: " + pass + "\n", "/app/config.yaml", "generic-secret-assignment",
+              Severity::kHigh, pass);
+    ExpectOne("ENV DB_PASSWORD=" + pass + "\n", "/app/Containerfile",
+              "generic-secret-assignment", Severity::kHigh, pass);
+  }
+  for (const char* text : {"password: postgres\n", "password: example1\n", "token: v1.2.3-rc\n",
+                           "secret: Password\n", "auth_type: password\n", "token: abcdefgh\n"}) {
+    ExpectNone(text, "/app/config.yaml");
+  }
+}
+
 // A quoted passphrase of a few words, one of them random; a sentence under
 // a password's name is none.
 TEST(MissedPassword, QuotedPassphrasesWithBlanksAreFound) {

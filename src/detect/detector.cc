@@ -795,7 +795,7 @@ bool HasFormatDirectives(std::string_view v) {
 // change character class far less often than random text does, and are
 // made of words.
 bool IsPycValue(std::string_view s) {
-  // Longer than the generic rule's 10: a name only near a value is weaker
+  // Longer than the generic rule's 8: a name only near a value is weaker
   // evidence than an assignment ("x-k8s-aws-id", "s3v4-query" are not
   // secrets), and the module's source, when shipped, is read as well.
   constexpr size_t kMinValue = 16;

@@ -906,7 +906,7 @@ std::optional<std::string> AsAsciiLetters(std::string_view v) {
 }  // namespace
 
 bool PassesGenericGate(std::string_view v) {
-  constexpr size_t kMinLength = 10;
+  constexpr size_t kMinLength = 8;
   constexpr size_t kMaxLength = 4096;
   // Prose ("enter your password") and binary bytes are not one value.
   std::optional<std::string> ascii;
