@@ -287,6 +287,13 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
       {"/app/src/db.ts", "const apiToken = process.env.API_TOKEN ?? '", "';\n"},
       {"/app/run.sh", "export API_TOKEN=\"${API_TOKEN:-", "}\"\n"},
       {"/app/run.sh", "DB_PASSWORD=${DB_PASSWORD:-", "}\n"},
+      {"/srv/app/releases/1/sys.config", "[{myapp, [{db_password, \"", "\"}]}].\n"},
+      {"/srv/app/releases/1/sys.config", "[{myapp, [{api_key, <<\"", "\">>}]}].\n"},
+      {"/app/resources/config.edn", "{:db {:password \"", "\" :user \"app\"}}\n"},
+      {"/app/resources/config.edn", "{:db 1\n :api-token \"", "\"}\n"},
+      {"/etc/haproxy/haproxy.cfg", "userlist admins\n  user admin insecure-password ", "\n"},
+      {"/home/r/.Renviron", "GITHUB_PAT=", "\n"},
+      {"/app/.env", "AZURE_DEVOPS_PAT=", "\n"},
   };
   for (const auto& [path, before, after] : kForms) {
     SCOPED_TRACE(before);
@@ -320,6 +327,9 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
            {"/cfg/vars.ps1", "Set-Variable -Name dbPassword -Value $env:DB_PASSWORD\n"},
            {"/usr/share/bash-completion/completions/mvn",
             "__mvncomp \"username= passphrase= password= scmVersion= $(x)\"\n"},
+           {"/usr/share/vim/vim90/filetype.vim",
+            "  let g:ft_ignore_pat = '\\.\\(Z\\|gz\\|bz2\\|zip\\|tgz\\)$'\n"},
+           {"/app/conf.py", "log_pat = 'Xk29fkQpL0aZ7wNm'\n"},
            {"/usr/share/cmake/Help/prop_test/PASS_REGULAR_EXPRESSION.rst",
             "    PASS_REGULAR_EXPRESSION \"TestPassed;All ok\"\n"}}) {
     ExpectNone(text, path);

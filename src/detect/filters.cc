@@ -339,6 +339,7 @@ bool IsPackageName(std::string_view s) {
 struct NameKeyword {
   std::string_view word;
   bool needs_start;
+  bool capitals = false;  // only as written in capitals: GITHUB_PAT, not vim's ft_ignore_pat
 };
 
 constexpr NameKeyword kNameKeywords[] = {
@@ -351,6 +352,7 @@ constexpr NameKeyword kNameKeywords[] = {
     // redis.conf, slapd.conf, nslcd.conf
     {"requirepass", false}, {"rootpw", false}, {"bindpw", false},
     {"pw", true},  {"psk", true},  // "db_pw", wpa_supplicant's psk
+    {"pat", true, true},           // a personal access token: GITHUB_PAT
     {"signing_key", false}, {"signing-key", false},  // not git's signingkey: a key's id
     {"encryptionkey", false}, {"encryption_key", false}, {"encryption-key", false},
     {"masterkey", false}, {"master_key", false}, {"master-key", false},
@@ -390,7 +392,9 @@ bool HasSecretKeyword(std::string_view name, std::string_view lower) {
   for (const NameKeyword& k : kNameKeywords) {
     for (size_t pos = lower.find(k.word); pos != std::string_view::npos;
          pos = lower.find(k.word, pos + 1)) {
-      if (WordEndsAt(name, pos + k.word.size()) &&
+      const bool capitals = !k.capitals || ToLower(name.substr(pos, k.word.size())) !=
+                                               name.substr(pos, k.word.size());
+      if (WordEndsAt(name, pos + k.word.size()) && capitals &&
           (!k.needs_start || WordStartsAt(name, pos))) {
         return true;
       }

@@ -578,7 +578,9 @@ bool IsExpressionOrFlag(const Candidate& c) {
 // A regular expression for names of secrets ("…:secret:MyApp-.+"), as API
 // models and linters hold them.
 bool IsRegexLike(std::string_view v) {
-  for (std::string_view piece : {"\\d", "\\w", "\\s", "[a-z", "[A-Z", "[0-9", "(?:", "(?i"}) {
+  // Also Vim's and POSIX basic regular expressions: '\.\(Z\|gz\)$'.
+  for (std::string_view piece :
+       {"\\d", "\\w", "\\s", "[a-z", "[A-Z", "[0-9", "(?:", "(?i", "\\(", "\\|", "\\<"}) {
     if (v.find(piece) != std::string_view::npos) return true;
   }
   return v.ends_with(".+") || v.ends_with(".*") || v.ends_with("+$") || v.ends_with("*$");
@@ -941,7 +943,7 @@ constexpr std::string_view kGenericDescription =
 // (double- or single-quoted, quoted inside JSON, or bare).
 #define SB_KEYWORD                                                        \
   R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
-  R"(credential|auth|_pw|psk|signing[_-]key|(?:encryption|master|hmac|fernet)[_-]?key))"
+  R"(credential|auth|_pw|_pat\b|psk|signing[_-]key|(?:encryption|master|hmac|fernet)[_-]?key))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
   R"(('''[^'\r\n]*'''|"""[^"\r\n]*"""|)"               \
@@ -949,7 +951,7 @@ constexpr std::string_view kGenericDescription =
   R"([^\s"'\x60;,(){}\[\]<>|\\&]+))"
 #define SB_GENERIC_KEYWORDS                                              \
   R"((?i:pass|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|)" \
-  R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|psk|)" \
+  R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|_pat|psk|)" \
   R"(signing_key|signing-key|encryptionkey|encryption_key|encryption-key|)" \
   R"(masterkey|master_key|master-key|hmackey|hmac_key|hmac-key|fernetkey|fernet_key|)" \
   R"(fernet-key))"
@@ -1258,6 +1260,22 @@ constexpr Pattern kContextPatterns[] = {
      R"([ \t]*(?:'[^'\r\n]*'|"[^"\r\n]*"|[A-Za-z0-9_.]+)[ \t]*(?:,|\)[ \t]*\{)))"
      R"([ \t]*('[^'\r\n]*'|"[^"\r\n]*"))",
      kAnything, 1, ValidateGeneric, true},
+    // Erlang terms: {db_password, "…"}, {api_key, <<"…">>} (sys.config).
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"(\{[ \t]*'?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()'?[ \t]*,[ \t]*(?:<<)?)"
+     R"(("[^"\\\r\n]*"))",
+     kAnything, 1, ValidateGeneric, true},
+    // A keyword before its value: Clojure's EDN {:password "…"}, :api-token.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"([{(\[ \t,]:()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()[ \t]+("[^"\\\r\n]*"))",
+     kAnything, 1, ValidateGeneric, true},
+    // HAProxy's userlist: user NAME insecure-password VALUE.
+    {"generic-secret-assignment", kHigh, "password in an HAProxy userlist",
+     "insecure-password",
+     R"(user[ \t]+\S+[ \t]+insecure-password[ \t]+(\S+))",
+     kNonWord, 0, ValidateCommandLinePassword, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
