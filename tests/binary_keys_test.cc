@@ -109,6 +109,28 @@ TEST_F(BinaryKeys, AKeyAPackageShipsForItsTestsIsLow) {
                      Severity::kLow);
 }
 
+// gnutls and libgcrypt compile PEM keys for their self-tests into their
+// shared objects: low there; in an executable (a Go program embedding its
+// own TLS key) or any other file the key is as critical as ever.
+TEST_F(BinaryKeys, APemKeyCompiledIntoASharedLibraryIsLow) {
+  const std::string key = File("rsa.pem");
+  const std::string elf = std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) +
+                          std::string(64, '\0') + key + std::string(16, '\0');
+  for (const char* path : {"/opt/app/lib/libgnutls.so.30.34.3", "/opt/app/lib/libx.so"}) {
+    std::vector<Match> m = Scan(elf, path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << path;
+    EXPECT_EQ(m[0].severity, Severity::kLow) << path;
+  }
+  for (const char* path : {"/usr/local/bin/server", "/opt/app/lib/notes.so.txt"}) {
+    std::vector<Match> m = Scan(elf, path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << path;
+    EXPECT_EQ(m[0].severity, Severity::kCritical) << path;
+  }
+  std::vector<Match> m = Scan("\n\n" + key, "/opt/app/lib/libx.so");  // not ELF
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].severity, Severity::kCritical);
+}
+
 // Java's KeyStore layout, version 2: a big-endian count, then entries of a
 // tag (1 private key, 2 trusted certificate, 3 JCEKS secret key), an alias
 // and a date. The keystore's trailing SHA-1 is random here.

@@ -511,6 +511,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_package_doc = kind.in_package_doc;
     c.in_package_tests = kind.in_package_tests;
     c.in_package_code = kind.in_package_code;
+    c.in_shared_library = kind.in_shared_library;
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
     const size_t value_begin = c.begin;
@@ -535,6 +536,18 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
 }
 
 namespace {
+
+// An ELF shared object by its name (libgnutls.so.30, _ssl.cpython-311.so):
+// the keys compiled into a library are its self-tests' (gnutls, libgcrypt).
+bool IsSharedLibrary(std::string_view text, std::string_view path) {
+  const std::string_view base = path.substr(path.rfind('/') + 1);
+  const size_t so = base.find(".so");
+  if (so == std::string_view::npos || !text.starts_with("\x7f" "ELF")) return false;
+  // ".so", or ".so" and version numbers: ".so.30.34.3".
+  const std::string_view version = base.substr(so + 3);
+  return version.empty() ||
+         (version[0] == '.' && version.find_first_not_of("0123456789.") == std::string_view::npos);
+}
 
 // What a text's path says of it, for the validators.
 Candidate KindOf(std::string_view path) {
@@ -568,6 +581,7 @@ std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::s
   const bool skip_by_name =
       in_binary || detect::IsHashManifest(path) || detect::LooksBinary(text);
   Candidate kind = KindOf(path);
+  kind.in_shared_library = IsSharedLibrary(text, path);
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;

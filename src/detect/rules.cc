@@ -80,12 +80,13 @@ bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
   return base64 >= min_base64 && Entropy(sample) >= 3.0;
 }
 
+}  // namespace
+
 // CPython's test/certdata/*.pem and a package's tests/fixtures/server.key
 // are keys written for a test suite that npm, pip, gem or dpkg installed,
 // not the image's: reported low (seen, not blocking) instead of dropped,
-// since a key is a key wherever it lies.
-}  // namespace
-
+// since a key is a key wherever it lies. So are the self-test keys that
+// gnutls and libgcrypt compile into their shared objects.
 bool DemoteInPackageTests(Candidate& c) {
   if (c.in_package_tests) {
     c.severity = std::min(c.severity, Severity::kLow);
@@ -93,6 +94,9 @@ bool DemoteInPackageTests(Candidate& c) {
   } else if (c.in_package_code) {
     c.severity = std::min(c.severity, Severity::kLow);
     c.description = "private key in a package's code (published with it: low)";
+  } else if (c.in_shared_library) {
+    c.severity = std::min(c.severity, Severity::kLow);
+    c.description = "private key compiled into a shared library (its self-test key: low)";
   }
   return true;
 }
