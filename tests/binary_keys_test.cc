@@ -112,7 +112,7 @@ TEST_F(BinaryKeys, AKeyAPackageShipsForItsTestsIsLow) {
 // gnutls and libgcrypt compile PEM keys for their self-tests into their
 // shared objects: low there; in an executable (a Go program embedding its
 // own TLS key) or any other file the key is as critical as ever.
-TEST_F(BinaryKeys, APemKeyCompiledIntoASharedLibraryIsLow) {
+TEST_F(BinaryKeys, APemKeyCompiledIntoALibraryIsLow) {
   const std::string key = File("rsa.pem");
   const std::string elf = std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) +
                           std::string(64, '\0') + key + std::string(16, '\0');
@@ -121,6 +121,11 @@ TEST_F(BinaryKeys, APemKeyCompiledIntoASharedLibraryIsLow) {
     ASSERT_EQ(m.size(), 1u) << RulesOf(m) << path;
     EXPECT_EQ(m[0].severity, Severity::kLow) << path;
   }
+  const std::string ar = "!<arch>\n/               0           0     0     0       4         `\n" +
+                         std::string(4, '\0') + elf;
+  std::vector<Match> in_ar = Scan(ar, "/opt/app/lib/libgnutls.a");
+  ASSERT_EQ(in_ar.size(), 1u) << RulesOf(in_ar);
+  EXPECT_EQ(in_ar[0].severity, Severity::kLow);
   for (const char* path : {"/usr/local/bin/server", "/opt/app/lib/notes.so.txt"}) {
     std::vector<Match> m = Scan(elf, path);
     ASSERT_EQ(m.size(), 1u) << RulesOf(m) << path;

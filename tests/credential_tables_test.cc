@@ -120,5 +120,31 @@ TEST(CredentialTables, RailsMasterKeysAndKaggleKeysAreFound) {
   }
 }
 
+// Files that are one secret as a whole, by their place.
+TEST(CredentialTables, FilesThatAreOneSecretAreFound) {
+  const std::vector<std::pair<std::string_view, std::string_view>> kFiles = {
+      {"/run/secrets/db_password", "secret file under /run/secrets (copied into the image)"},
+      {"/etc/credstore/db.password", "systemd credential, unencrypted"},
+      {"/run/credentials/app.service/token", "systemd credential, unencrypted"},
+      {"/var/lib/rabbitmq/.erlang.cookie", "Erlang distribution cookie"},
+  };
+  for (const auto& [path, description] : kFiles) {
+    SCOPED_TRACE(path);
+    const std::string secret = fake::Mixed(20);
+    std::vector<Match> m = Scan(secret + "\n", path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].description, description);
+    EXPECT_EQ(m[0].length, secret.size());
+    EXPECT_TRUE(Scan("changeme\n", path).empty());
+    EXPECT_TRUE(Scan(secret + "\n", "/srv/data/db_password").empty());
+  }
+  std::string keyfile;
+  for (int i = 0; i < 4; ++i) keyfile += fake::Random(fake::kBase64, 64) + "\n";
+  std::vector<Match> m = Scan(keyfile, "/etc/mongo/mongo-keyfile");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].description, "MongoDB replica set key file");
+  EXPECT_EQ(m[0].length, keyfile.size() - 1);
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -294,6 +294,22 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
       {"/etc/haproxy/haproxy.cfg", "userlist admins\n  user admin insecure-password ", "\n"},
       {"/home/r/.Renviron", "GITHUB_PAT=", "\n"},
       {"/app/.env", "AZURE_DEVOPS_PAT=", "\n"},
+      {"/src/Makefile", "REGISTRY_PASSWORD ?= ", "\n"},
+      {"/opt/scripts/creds.sh", "declare -A CREDS=([db_user]=\"app\" [db_password]=\"", "\")\n"},
+      {"/opt/scripts/creds.sh", "C[db_password]=", "\n"},
+      {"/install/unattend.xml", "<AdministratorPassword>\n  <Value>", "</Value>\n"},
+      {"/root/.config/filezilla/sitemanager.xml", "<User>deploy</User><Pass encoding=\"base64\">",
+       "</Pass>\n"},
+      {"/infra/cfn/params.json", "  {\n    \"ParameterKey\": \"DBMasterPassword\",\n"
+       "    \"ParameterValue\": \"", "\"\n  }\n"},
+      {"/work/prod.postman_environment.json", "  {\n   \"key\": \"admin_password\",\n"
+       "   \"value\": \"", "\",\n   \"type\": \"secret\"\n  }\n"},
+      {"/opt/kafka/config/kafka_server_jaas.conf",
+       "KafkaServer {\n  org.apache.kafka.common.security.plain.PlainLoginModule required\n"
+       "  user_alice=\"", "\";\n};\n"},
+      {"/etc/haproxy/haproxy.cfg", "listen stats\n  stats auth admin:", "\n"},
+      {"/etc/mosquitto/conf.d/bridge.conf", "bridge_identity hub\nbridge_psk ", "\n"},
+      {"/manifests/argocd/secret.yaml", "stringData:\n  server.secretkey: ", "\n"},
   };
   for (const auto& [path, before, after] : kForms) {
     SCOPED_TRACE(before);
@@ -566,6 +582,42 @@ TEST(MissedPassword, EightCharacterPasswordsAreFound) {
                            "secret: Password\n", "auth_type: password\n", "token: abcdefgh\n"}) {
     ExpectNone(text, "/app/config.yaml");
   }
+}
+
+// Keys with a shape of their own under names of their own: Consul's and
+// Nomad's gossip key, PagerDuty's integration key in Alertmanager, a HAR's
+// Authorization header; a user_ name outside a JAAS file is none.
+TEST(MissedPassword, GossipKeysIntegrationKeysAndHarHeadersAreFound) {
+  const std::string gossip = fake::Base64(fake::Random(fake::kBase62, 32));
+  ExpectOne("datacenter = \"dc1\"\nencrypt = \"" + gossip + "\"\n", "/etc/consul.d/consul.hcl",
+            "generic-secret-assignment", Severity::kHigh, gossip);
+  const std::string hex = fake::Random(fake::kHexDigits, 32);
+  ExpectOne("receivers:\n- name: pd\n  pagerduty_configs:\n  - routing_key: " + hex + "\n",
+            "/etc/alertmanager/alertmanager.yml", "generic-secret-assignment",
+            Severity::kHigh, hex);
+  ExpectNone("  routing_key: orders.created\n", "/app/amqp.yml");
+  const std::string bearer = fake::Random(fake::kBase62, 40);
+  ExpectOne("\"headers\": [\n {\n  \"name\": \"Authorization\",\n  \"value\": \"Bearer " +
+                bearer + "\"\n }\n]\n",
+            "/work/debug/session.har", "bearer-token", Severity::kHigh, bearer);
+  ExpectNone("user_id=\"" + fake::Mixed(16) + "\"\n", "/app/conf/app.conf");
+}
+
+// Lines that end in NUL rather than '\n': a process's environment, a vim
+// swap file's text after its binary headers.
+TEST(MissedPassword, NulSeparatedLinesAreReadAsLines) {
+  const std::string secret = fake::Make(Kind::kAwsSecretAccessKey);
+  const std::string environ = std::string("HOSTNAME=build\0AWS_SECRET_ACCESS_KEY=", 37) +
+                              secret + std::string("\0HOME=/root\0", 12);
+  ExpectOne(environ, "/proc/1/environ", "aws-secret-access-key", Severity::kCritical, secret);
+  EXPECT_EQ(Scan(environ, "/proc/1/environ")[0].line, 1);
+  const std::string pass = fake::Mixed(18);
+  std::string swap = std::string("b0VIM 9.0\0\0\0\0\x10\0\0\x8f\x02", 20) + std::string(200, '\0');
+  swap += std::string("ad\0\0\x0f\0\0\0\xe8\x03", 10) + std::string(100, '\0');
+  swap += "DB_HOST=db" + std::string(1, '\0') + "DB_PASSWORD=" + pass + std::string(1, '\0');
+  ExpectOne(swap, "/app/.env.swp", "generic-secret-assignment", Severity::kHigh, pass);
+  // Other binary with the same bytes keeps to token formats.
+  ExpectNone(swap, "/app/data.bin");
 }
 
 // A quoted passphrase of a few words, one of them random; a sentence under

@@ -21,6 +21,10 @@ enum class Format {
   kOpenVpnConfig,  // <auth-user-pass> user, password </auth-user-pass>
   kRailsKey,       // 32 hex digits
   kKaggle,         // {"username": …, "key": "…"}
+  kRunSecret,      // the whole file: a secret mounted at /run/secrets, copied in
+  kSystemdCredential,  // the whole file: /etc/credstore/NAME, plain
+  kErlangCookie,   // the whole file: ~/.erlang.cookie
+  kMongoKeyFile,   // the whole file: base64 lines of a replica set's key
 };
 
 struct Span {
@@ -53,6 +57,14 @@ Format FormatOf(std::string_view path) {
   if (base == ".fetchmailrc" || base == "fetchmailrc") return Format::kFetchmail;
   if (base == ".curlrc" || base == "_curlrc") return Format::kCurlrc;
   if (base == "kaggle.json") return Format::kKaggle;
+  if (base == ".erlang.cookie") return Format::kErlangCookie;
+  if (path.find("run/secrets/") != std::string_view::npos) return Format::kRunSecret;
+  // /etc/credstore/NAME, and /run/credentials/UNIT/NAME as systemd fills it.
+  if (dir == "credstore" || (Parent(path, 2) == "credentials" && Parent(path, 3) == "run")) {
+    return Format::kSystemdCredential;
+  }
+  const bool mongo = path.find("mongo") != std::string_view::npos;
+  if (mongo && base.find("keyfile") != std::string_view::npos) return Format::kMongoKeyFile;
   const bool rails_key = (base == "master.key" && dir == "config") ||
                          (EndsWith(base, ".key") && dir == "credentials" &&
                           Parent(path, 2) == "config");
@@ -208,6 +220,33 @@ std::optional<TableSecret> RailsMasterKey(std::string_view text) {
   return TableSecret{at, at + key.size(), "Rails master key", Severity::kCritical};
 }
 
+// A file that is one secret and nothing else: its content without the
+// blanks around it, one line (or, for a MongoDB key file, base64 lines).
+std::optional<TableSecret> WholeFileSecret(std::string_view text, Format format) {
+  const std::string_view value = Trim(text);
+  constexpr size_t kMinSecret = 6;
+  constexpr size_t kMaxSecret = 1024;
+  if (value.size() < kMinSecret || value.size() > kMaxSecret) return std::nullopt;
+  const size_t at = static_cast<size_t>(value.data() - text.data());
+  if (format == Format::kMongoKeyFile) {
+    const bool base64 = std::all_of(value.begin(), value.end(), [](char c) {
+      return IsAsciiAlnum(c) || c == '+' || c == '/' || c == '=' || c == '\n' || c == '\r';
+    });
+    if (!base64 || IsPlaceholder(value)) return std::nullopt;
+    return TableSecret{at, at + value.size(), "MongoDB replica set key file"};
+  }
+  if (!IsPasswordOfCredentialFile(value)) return std::nullopt;
+  switch (format) {
+    case Format::kRunSecret:
+      return TableSecret{at, at + value.size(),
+                         "secret file under /run/secrets (copied into the image)"};
+    case Format::kSystemdCredential:
+      return TableSecret{at, at + value.size(), "systemd credential, unencrypted"};
+    default:
+      return TableSecret{at, at + value.size(), "Erlang distribution cookie"};
+  }
+}
+
 std::optional<TableSecret> KaggleKey(std::string_view text) {
   const size_t name = text.find("\"key\"");
   const size_t colon = text.find(':', name);
@@ -229,6 +268,11 @@ std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_vie
   const Format format = FormatOf(path);
   if (format == Format::kNone || IsPackageDocPath(path)) return {};
   std::vector<TableSecret> out;
+  if (format == Format::kRunSecret || format == Format::kSystemdCredential ||
+      format == Format::kErlangCookie || format == Format::kMongoKeyFile) {
+    if (std::optional<TableSecret> s = WholeFileSecret(text, format)) out.push_back(*s);
+    return out;
+  }
   if (format == Format::kRailsKey || format == Format::kKaggle) {
     std::optional<TableSecret> key =
         format == Format::kRailsKey ? RailsMasterKey(text) : KaggleKey(text);

@@ -537,10 +537,12 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
 
 namespace {
 
-// An ELF shared object by its name (libgnutls.so.30, _ssl.cpython-311.so):
-// the keys compiled into a library are its self-tests' (gnutls, libgcrypt).
+// An ELF shared object by its name (libgnutls.so.30, _ssl.cpython-311.so),
+// or a static library (libgnutls.a): the keys compiled into a library are
+// its self-tests' (gnutls, libgcrypt).
 bool IsSharedLibrary(std::string_view text, std::string_view path) {
   const std::string_view base = path.substr(path.rfind('/') + 1);
+  if (base.ends_with(".a") && text.starts_with("!<arch>\n")) return true;
   const size_t so = base.find(".so");
   if (so == std::string_view::npos || !text.starts_with("\x7f" "ELF")) return false;
   // ".so", or ".so" and version numbers: ".so.30.34.3".
@@ -700,6 +702,27 @@ void AddTableSecrets(std::string_view text, std::string_view path,
 
 }  // namespace
 
+// Text whose lines end in NUL rather than '\n': /proc/PID/environ, xargs
+// -0 lists, a vim swap file's data blocks (lines kept NUL-terminated after
+// binary block headers). Nothing when `text` is other binary. The copy
+// has a '\n' for each NUL (and, in a swap file, for each control byte), so
+// offsets stay those of `text`.
+std::optional<std::string> AsNulSeparatedLines(std::string_view text, std::string_view path) {
+  const std::string_view base = path.substr(path.rfind('/') + 1);
+  const bool swap = base.size() > 4 && base[0] == '.' && base.substr(base.size() - 4, 3) == ".sw";
+  auto control = [](unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; };
+  if (!swap && std::any_of(text.begin(), text.end(), [&](unsigned char c) {
+        return c != 0 && (control(c) || c == 0x7f);
+      })) {
+    return std::nullopt;
+  }
+  std::string lines(text);
+  for (char& c : lines) {
+    if (control(static_cast<unsigned char>(c))) c = '\n';
+  }
+  return lines;
+}
+
 std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view path) const {
   // UTF-16 (Windows tools, PowerShell redirections) is scanned as the text
   // it holds; each unit became one byte, so positions map back by doubling.
@@ -716,6 +739,7 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
   AddBinaryKeyMatch(text, path, matches);
   if (detect::LooksBinary(text)) {
     AddBinaryStringMatches(text, path, matches);
+    AddNulSeparatedMatches(text, path, matches);
   } else {
     AddTableSecrets(text, path, matches);
     AddBase64Matches(text, path, matches);
@@ -996,6 +1020,19 @@ void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view 
   }
   if (matches.size() != before) SortByOffset(matches);
   if (EndsWithPyc(path)) AddPycAssignmentMatches(binary, path, matches);
+}
+
+void Detector::AddNulSeparatedMatches(std::string_view binary, std::string_view path,
+                                      std::vector<Match>& matches) const {
+  std::optional<std::string> lines = AsNulSeparatedLines(binary, path);
+  if (!lines) return;
+  const size_t before = matches.size();
+  for (Match& m : ScanUnglued(*lines, path)) {
+    if (Covered(matches, before, m.offset, m.offset + m.length)) continue;
+    PlaceAt(m, binary, m.offset);  // lines as the file has them
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() != before) SortByOffset(matches);
 }
 
 void Detector::AddPycAssignmentMatches(std::string_view pyc, std::string_view path,

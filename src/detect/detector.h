@@ -43,6 +43,8 @@ class Detector {
   /// (.pgpass, .my.cnf, .pypirc, .git-credentials, …) a weak password is
   /// reported too. UTF-16 text (a byte order mark, or none) is scanned as
   /// the text it holds; offsets and lengths stay byte positions in `text`.
+  /// Text of NUL-terminated lines (/proc/PID/environ, a vim swap file) is
+  /// also read as lines.
   /// Binary text (a NUL in its first 8000 bytes) gets token formats and
   /// keys only, in its bytes, in the UTF-16LE strings it holds and, in a
   /// compiled Python file, in its length-prefixed strings; there a value is
@@ -71,6 +73,8 @@ class Detector {
                               std::vector<Match>& matches) const;
   void AddPycAssignmentMatches(std::string_view pyc, std::string_view path,
                                 std::vector<Match>& matches) const;
+  void AddNulSeparatedMatches(std::string_view binary, std::string_view path,
+                              std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,
                         std::vector<Match>& matches) const;
   void AddPercentEncodedMatches(std::string_view text, std::string_view path,

@@ -344,7 +344,7 @@ struct NameKeyword {
 
 constexpr NameKeyword kNameKeywords[] = {
     {"password", false}, {"passwd", false},    {"passphrase", false},
-    {"pass", true},      {"pwd", false},       {"secret", false},
+    {"pass", true},      {"pwd", false},       {"secret", false}, {"secretkey", false},
     {"token", false},    {"apikey", false},    {"api_key", false},
     {"api-key", false},  {"accesskey", false}, {"access_key", false},
     {"access-key", false}, {"privatekey", false}, {"private_key", false},

@@ -684,6 +684,25 @@ bool IsHexSecret(const Candidate& c) {
 
 // WordPress's wp-config.php: eight keys and salts, 64 printable characters
 // each; "put your unique phrase here" is the sample file's placeholder.
+bool ValidateCommandLinePassword(Candidate& c);  // below, with the command rules
+
+// A JAAS file's user_NAME="…" is a password only in a login module's
+// options: the file names one.
+bool ValidateJaasUser(Candidate& c) {
+  constexpr size_t kHead = 8192;
+  if (c.text.substr(0, kHead).find("LoginModule") == std::string_view::npos) return false;
+  return ValidateCommandLinePassword(c);
+}
+
+bool ValidateGossipKey(Candidate& c) {
+  constexpr size_t kMinRandom = 40;
+  return RandomSecretPart(c.value(), kMinRandom) && !IsPlaceholder(c.value());
+}
+
+bool ValidateHexKey(Candidate& c) {
+  return !IsPlaceholder(c.value()) && Entropy(c.value()) >= 3.0;
+}
+
 bool ValidateLaravelKey(Candidate& c) {
   constexpr size_t kMinRandom = 40;
   if (!RandomSecretPart(c.value().substr(std::string_view("base64:").size()), kMinRandom)) {
@@ -761,7 +780,8 @@ bool InDoctest(const Candidate& c) {
     const size_t newline = end == 0 ? std::string_view::npos : before.rfind('\n', end - 1);
     if (newline == std::string_view::npos && from > 0) return false;  // a line too long
     const size_t begin = newline == std::string_view::npos ? 0 : newline + 1;
-    const std::string_view line = Trim(before.substr(begin, (i == 0 ? before.size() : end) - begin));
+    const size_t line_end = i == 0 ? before.size() : end;
+    const std::string_view line = Trim(before.substr(begin, line_end - begin));
     if (line.starts_with(">>>") || line.starts_with("... ")) return true;
     const bool docstring_edge = line.find("\"\"\"") != std::string_view::npos ||
                                 line.find("'''") != std::string_view::npos;
@@ -841,6 +861,12 @@ bool ValidateGeneric(Candidate& c) {
                              c.begin > 0 && c.text[c.begin - 1] == ':' && c.end > c.begin &&
                              (c.text[c.begin] == '-' || c.text[c.begin] == '=');
   if (shell_default) ++c.begin;
+  // A header's value: "Authorization" with "Bearer …" (a HAR, Postman).
+  for (std::string_view scheme : {"Bearer ", "bearer ", "Token ", "token "}) {
+    if (c.value().starts_with(scheme) && c.value().size() > scheme.size()) {
+      c.begin += scheme.size();
+    }
+  }
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
@@ -1067,11 +1093,17 @@ constexpr Pattern kContextPatterns[] = {
      R"((?i:authorization)\\?["']?[ \t]*[:=][ \t]*\\?["']?(?i:bearer|token))"
      R"([ \t]+([A-Za-z0-9._~+/=-]{16,}))",
      kAnything, 0, ValidateBearer, false},
+    // A header as a name and a value, as a HAR or Postman file keeps it:
+    // {"name": "Authorization", "value": "Bearer …"}.
+    {"bearer-token", kHigh, "bearer token (Authorization header)", "(?i:authorization)",
+     R"re("(?i:authorization)"[ \t]*,[ \t]*\r?\n?[ \t]*"value"[ \t]*:[ \t]*")re"
+     R"((?i:bearer|token)[ \t]+([A-Za-z0-9._~+/=-]{16,}))",
+     kAnything, 0, ValidateBearer, false},
     // NAME=VALUE, NAME: VALUE, "NAME": "VALUE". The regex starts at the
     // keyword; the validator extends the name to its left.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|<-|=|:|\\u003[dDaA])[ \t]*)"
+     "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|\?=|<-|=|:|\\u003[dDaA])[ \t]*)"
      R"((?:&[A-Za-z0-9_-]+[ \t]+)?(?:![A-Za-z0-9_!/.:-]*[ \t]+)?)"  // YAML: an anchor, a tag
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
@@ -1095,11 +1127,14 @@ constexpr Pattern kContextPatterns[] = {
      "(" SB_KEYWORD SB_NAME_CHARS R"()[ \t]*\{[ \t]*get;[^{}\r\n]*\}[ \t]*=[ \t]*)" SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     // A name and its value as two fields: Kubernetes' env lists
-    // ("- name: DB_PASSWORD" then "value: …"), ECS's {"name": …, "value": …}.
+    // ("- name: DB_PASSWORD" then "value: …"), ECS's {"name": …, "value": …},
+    // Postman's {"key": …, "value": …}, CloudFormation's {"ParameterKey": …,
+    // "ParameterValue": …}, a HAR's headers.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     R"(["']?name["']?[ \t]*:[ \t]*["']?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS
-     R"()["']?[ \t]*(?:,|\r?\n)[ \t]*-?[ \t]*["']?value["']?[ \t]*:[ \t]*)" SB_VALUE,
+     R"(["']?(?:name|key|Name|Key|ParameterKey)["']?[ \t]*:[ \t]*["']?()"
+     SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()["']?[ \t]*(?:,[ \t]*\r?\n?|\r?\n)[ \t]*-?[ \t]*)"
+     R"(["']?(?:value|Value|ParameterValue)["']?[ \t]*:[ \t]*)" SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     // The same with the value first: {"value": "…", "name": "DB_PASSWORD"}.
     {"generic-secret-assignment", kHigh, kGenericDescription,
@@ -1114,7 +1149,7 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS "|(?i:rootpw|bindpw)",
      R"(((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)"
-     R"(credential|auth|rootpw|bindpw))" SB_NAME_CHARS R"()[ \t]+)" SB_VALUE
+     R"(credential|auth|rootpw|bindpw|psk|_pw))" SB_NAME_CHARS R"()[ \t]+)" SB_VALUE
      R"([ \t]*(?:\r?\n|$))",
      kAnything, 1, ValidateBlankSeparated, true},
     // Terraform: variable "db_password" { … default = "…" }.
@@ -1227,12 +1262,12 @@ constexpr Pattern kContextPatterns[] = {
      kAnything, 1, ValidateGeneric, true},
     // SQL: CREATE USER app WITH PASSWORD '…', ALTER ROLE … PASSWORD '…',
     // CREATE USER … IDENTIFIED BY '…' (MySQL, Oracle), in scripts and in
-    // .psql_history and .mysql_history.
+    // .psql_history and .mysql_history (which writes a blank as "\040").
     {"generic-secret-assignment", kHigh, "password in an SQL statement",
      "(?i:password|identified)",
-     R"((?i:(?:create|alter)[ \t]+(?:user|role)[ \t][^;\r\n]*?)"
-     R"((?:password|identified[ \t]+by)))"
-     R"([ \t]+('[^'\r\n]*'|"[^"\r\n]*"))",
+     R"((?i:(?:create|alter)(?:[ \t]|\\040)+(?:user|role)(?:[ \t]|\\040)[^;\r\n]*?)"
+     R"((?:password|identified(?:[ \t]|\\040)+by)))"
+     R"((?:[ \t]|\\040)+('[^'\r\n]*'|"[^"\r\n]*"))",
      kNonWord, 0, ValidateCommandLinePassword, true},
     // PowerShell: Set-Variable -Name dbPassword -Value '…'.
     {"generic-secret-assignment", kHigh, kGenericDescription,
@@ -1280,10 +1315,41 @@ constexpr Pattern kContextPatterns[] = {
      "insecure-password",
      R"(user[ \t]+\S+[ \t]+insecure-password[ \t]+(\S+))",
      kNonWord, 0, ValidateCommandLinePassword, true},
+    // Bash's associative arrays: CREDS=([db_password]="…"), C[db_password]=….
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     R"(\[["']?()" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()["']?\]=)" SB_VALUE,
+     kAnything, 1, ValidateGeneric, true},
+    // Windows' unattend.xml: <AdministratorPassword><Value>…</Value>.
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     SB_GENERIC_KEYWORDS,
+     "<(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()>[ \t\r\n]*<Value>([^<\s]+)</Value>)",
+     kAnything, 1, ValidateGeneric, true},
+    // Kafka's JAAS PlainLoginModule: user_alice="…" defines a user.
+    {"generic-secret-assignment", kHigh, "password in a JAAS login module (user_NAME)",
+     "user_",
+     R"(user_[A-Za-z0-9_.-]+[ \t]*=[ \t]*("[^"\r\n]*"))",
+     kNonWord, 0, ValidateJaasUser, true},
+    // HAProxy's stats page: stats auth USER:PASSWORD.
+    {"generic-secret-assignment", kHigh, "password of HAProxy's stats page (stats auth)",
+     "stats",
+     R"(stats[ \t]+auth[ \t]+[^:\s]+:(\S+))",
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    // Consul's and Nomad's gossip key: encrypt = "<32 bytes in base64>".
+    {"generic-secret-assignment", kHigh, "gossip encryption key (Consul, Nomad)", "encrypt",
+     R"(encrypt["']?[ \t]*[=:][ \t]*["']([A-Za-z0-9+/]{43}=)["'])",
+     kNonWord, 0, ValidateGossipKey, true},
+    // PagerDuty's integration key under Alertmanager's routing_key or
+    // service_key: 32 hex digits. An AMQP routing key is a word.
+    {"generic-secret-assignment", kHigh, "PagerDuty integration key", "_key",
+     R"((?:routing|service|integration)_key["']?[ \t]*[=:][ \t]*["']?)"
+     R"(([0-9a-f]{32})(?:[^0-9a-f]|$))",
+     kNonWord, 0, ValidateHexKey, true},
     // <password>VALUE</password>
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
-     "<(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()>[ \t]*([^<\s]+)[ \t]*</)",
+     "<(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()(?:[ \t][^<>]*)?>[ \t]*)"
+     R"(([^<\s]+)[ \t]*</)",
      kAnything, 1, ValidateGeneric, true},
 };
 

@@ -31,7 +31,7 @@ struct Candidate {
   bool in_package_doc = false;  // IsPackageDocPath: a third-party package's docs
   bool in_package_tests = false;  // its test data (IsExampleOrTestPath there)
   bool in_package_code = false;   // a third-party package's source code
-  bool in_shared_library = false;  // an ELF shared object (.so)
+  bool in_shared_library = false;  // an ELF shared object (.so) or a static library (.a)
   /// The CredentialFileRule of the text's path ("credential-file-pgpass"),
   /// empty for other files: there a weak password is still a finding.
   std::string_view credential_file;
