@@ -346,6 +346,8 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
            {"/usr/share/vim/vim90/filetype.vim",
             "  let g:ft_ignore_pat = '\\.\\(Z\\|gz\\|bz2\\|zip\\|tgz\\)$'\n"},
            {"/app/conf.py", "log_pat = 'Xk29fkQpL0aZ7wNm'\n"},
+           {"/usr/lib/python3/dist-packages/oauth2client/contrib/appengine.py",
+            "OAUTH2CLIENT_NAMESPACE = 'oauth2client#ns'\n"},
            {"/usr/share/cmake/Help/prop_test/PASS_REGULAR_EXPRESSION.rst",
             "    PASS_REGULAR_EXPRESSION \"TestPassed;All ok\"\n"}}) {
     ExpectNone(text, path);
@@ -485,6 +487,9 @@ TEST(FalseAlarm, JavaAlgorithmNamesAndSealedSecretsAreNoSecrets) {
                                "metadata:\n  name: db\nspec:\n  encryptedData:\n"
                                "    password: " + sealed + "\n";
   ExpectNone(manifest, "/deploy/sealed-db.yaml");
+  const std::string other = fake::Random(fake::kBase64, 400);
+  ExpectNone("kind: SealedSecret\nspec:\n  encryptedData:\n    token: " + other + "\n",
+             "/deploy/sealed-token.yaml");
   // The same value in a plain Secret is what it says.
   const std::string plain = "apiVersion: v1\nkind: Secret\nstringData:\n  password: " + sealed;
   EXPECT_EQ(Scan(plain + "\n", "/deploy/db.yaml").size(), 1u);
@@ -724,6 +729,19 @@ TEST(PackageDocs, ConnectionStringsAndMysqlInPackageDocsAreLow) {
   m = Scan("$ mysql -u root -p" + pass + " db\n", "/usr/share/man/man1/tool.1");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].severity, Severity::kLow);
+}
+
+// A TypeScript declaration file holds types and their JSDoc: its JWT is
+// an example, as in a README (faker's jwt() docs).
+TEST(PackageDocs, DeclarationFilesOfPackagesAreDocumentation) {
+  EXPECT_TRUE(detect::IsPackageDocPath("/app/node_modules/@faker-js/faker/dist/core.d.ts"));
+  EXPECT_FALSE(detect::IsPackageDocPath("/app/src/types.d.ts"));
+  const std::string header = fake::Base64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", true);
+  const std::string payload = fake::Base64("{\"iss\":\"Acme\",\"exp\":4102444800}", true);
+  const std::string jwt = header + "." + payload + "." + fake::Random(fake::kUrlSafe, 43);
+  ExpectNone(" * faker.internet.jwt({ payload: { iss: 'Acme' }}) // '" + jwt + "'\n",
+             "/app/node_modules/@faker-js/faker/dist/core-BMOHu6e5.d.ts");
+  EXPECT_EQ(Scan("const t = '" + jwt + "';\n", "/app/src/auth.ts").size(), 1u);
 }
 
 TEST(PackageDocs, TokenFormatsInPackageDocsKeepTheirSeverity) {

@@ -972,9 +972,19 @@ TEST(Detector, KeysAPackageShipsForItsTestsAreLow) {
     EXPECT_EQ(Scan(text, path)[0].description,
               "private key in a package's test data (shipped for its tests: low)");
   }
-  // The examples of a Debian package's documentation.
+  // The examples of a package's documentation: Debian's docs, OpenSSL's
+  // demos, a README in node_modules.
   ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa),
              "/usr/share/doc/libnet-ssleay-perl/examples/server_key.pem");
+  for (std::string_view path : {"/usr/share/doc/libssl-dev/demos/certs/apps/rootkey.pem",
+                                "/usr/share/doc/libssl-dev/demos/cms/signer.pem",
+                                "/app/node_modules/node-rsa/README.md"}) {
+    SCOPED_TRACE(path);
+    ExpectOnly(text, "private-key", Severity::kLow, KeyBlock(Keys().rsa), path);
+  }
+  // An application's own demo/ is no package's: its key still blocks.
+  ExpectOnly(text, "private-key", Severity::kCritical, KeyBlock(Keys().rsa),
+             "/srv/app/demo/server.key");
   for (std::string_view path : {"/app/test/fixtures/key.pem", "/srv/tests/server.key",
                                 "/app/node_modules/x/lib/key.pem",
                                 "/app/lib/python_tools/test/key.pem",

@@ -368,7 +368,7 @@ constexpr std::string_view kReferenceSuffixes[] = {
     "expiry", "expression", "field", "file", "files", "fingerprint", "fpr",
     "flag", "format", "hash", "header", "help", "host", "hostname", "id",
     "hashed", "identity", "json", "kind", "label", "len", "length", "level", "limit", "location",
-    "manager", "mapstructure", "max", "md", "method", "min", "mode", "name",
+    "manager", "mapstructure", "max", "md", "method", "min", "mode", "name", "namespace",
     "path", "pattern", "placeholder", "policy", "port", "prefix", "prompt",
     "protobuf", "provider", "ref", "regex", "required", "rotation", "sample",
     // "sha" and "md": CamelPieces keeps letters only ("_sha256", "_md5").
@@ -982,7 +982,7 @@ bool IsHashManifest(std::string_view path) {
 bool IsExampleOrTestPath(std::string_view path) {
   static constexpr std::string_view kDirs[] = {
       "test", "tests", "__tests__", "spec", "specs", "example", "examples",
-      "fixtures", "__fixtures__", "testdata", "__mocks__", "samples"};
+      "fixtures", "__fixtures__", "testdata", "__mocks__", "samples", "demo", "demos"};
   std::vector<std::string> parts = Split(path, '/');
   if (parts.empty()) return false;
   std::string base = ToLower(parts.back());
@@ -1054,8 +1054,9 @@ bool IsDocFileName(std::string_view dir, std::string_view base) {
   // PKG-INFO and METADATA of a Python package hold its README.
   static constexpr std::string_view kStems[] = {"readme", "changelog", "history", "changes",
                                                 "news",   "pkg-info",  "metadata"};
-  static constexpr std::string_view kExtensions[] = {".md", ".markdown", ".rst",
-                                                     ".adoc"};
+  // TypeScript's declaration files (.d.ts) hold types and their JSDoc only.
+  static constexpr std::string_view kExtensions[] = {".md", ".markdown", ".rst", ".adoc",
+                                                     ".d.ts", ".d.mts", ".d.cts"};
   std::string name = ToLower(base);
   for (std::string_view stem : kStems) {
     if (StartsWith(name, stem)) return true;

@@ -86,7 +86,8 @@ bool PemBodyLooksReal(std::string_view body, size_t min_base64) {
 // are keys written for a test suite that npm, pip, gem or dpkg installed,
 // not the image's: reported low (seen, not blocking) instead of dropped,
 // since a key is a key wherever it lies. So are the self-test keys that
-// gnutls and libgcrypt compile into their shared objects.
+// gnutls and libgcrypt compile into their shared objects, and the examples
+// of a package's documentation (OpenSSL's demos, node-rsa's README).
 bool DemoteInPackageTests(Candidate& c) {
   if (c.in_package_tests) {
     c.severity = std::min(c.severity, Severity::kLow);
@@ -97,6 +98,9 @@ bool DemoteInPackageTests(Candidate& c) {
   } else if (c.in_shared_library) {
     c.severity = std::min(c.severity, Severity::kLow);
     c.description = "private key compiled into a shared library (its self-test key: low)";
+  } else if (c.in_package_doc) {
+    c.severity = std::min(c.severity, Severity::kLow);
+    c.description = "private key in a package's documentation (an example: low)";
   }
   return true;
 }
@@ -792,13 +796,13 @@ bool InDoctest(const Candidate& c) {
 }
 
 // A Bitnami SealedSecret's encryptedData: each value is sealed to the
-// cluster's key (RSA-OAEP, then AES), base64 from "Ag"; only the cluster
-// can open it, and the format is meant to be committed.
+// cluster's key (RSA-OAEP, then AES), in base64; only the cluster can open
+// it, and the format is meant to be committed.
 bool IsSealedSecretData(const Candidate& c) {
   constexpr size_t kHead = 4096;  // "kind:" opens the manifest
-  constexpr size_t kMinSealed = 400;  // a 4096-bit RSA block alone is 684
+  constexpr size_t kMinSealed = 200;  // a 4096-bit RSA block alone is 684
   const std::string_view v = c.value();
-  if (v.size() < kMinSealed || !v.starts_with("Ag")) return false;
+  if (v.size() < kMinSealed) return false;
   const std::string_view head = c.text.substr(0, kHead);
   return head.find("SealedSecret") != std::string_view::npos &&
          std::all_of(v.begin(), v.end(), [](char ch) {
