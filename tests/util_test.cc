@@ -161,6 +161,12 @@ TEST(Redact, ShowsAtMostFourCharacters) {
   EXPECT_EQ(Redact("0123456789ab"), "0123…");
 }
 
+// A binary key's first bytes are no text: nothing of them is shown.
+TEST(Redact, ShowsNothingOfABinarySecret) {
+  EXPECT_EQ(Redact(std::string("\xff,f\x98", 4) + "0123456789abcdef"), "…");
+  EXPECT_EQ(Redact(std::string("ab\0c", 4) + "0123456789abcdef"), "…");
+}
+
 TEST(Redact, ShowsNothingOfShortSecrets) {
   EXPECT_EQ(Redact("0123456789a"), "…");
   EXPECT_EQ(Redact(""), "…");

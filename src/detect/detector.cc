@@ -699,9 +699,6 @@ void AddBinaryKeyMatch(std::string_view text, std::string_view path,
 void AddTableSecrets(std::string_view text, std::string_view path,
                      std::vector<Match>& matches);
 
-
-}  // namespace
-
 // Text whose lines end in NUL rather than '\n': /proc/PID/environ, xargs
 // -0 lists, a vim swap file's data blocks (lines kept NUL-terminated after
 // binary block headers). Nothing when `text` is other binary. The copy
@@ -722,6 +719,8 @@ std::optional<std::string> AsNulSeparatedLines(std::string_view text, std::strin
   }
   return lines;
 }
+
+}  // namespace
 
 std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view path) const {
   // UTF-16 (Windows tools, PowerShell redirections) is scanned as the text

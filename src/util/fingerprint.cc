@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -45,7 +46,13 @@ std::string Fingerprint(std::string_view rule, std::string_view secret) {
 
 std::string Redact(std::string_view secret) {
   if (secret.size() < 12) return "…";
-  return std::string(secret.substr(0, 4)) + "…";
+  // A key's raw bytes (Tor's, a DER key's) show nothing a reader can use
+  // to tell it apart, and are part of the secret.
+  const std::string_view head = secret.substr(0, 4);
+  const bool text = std::all_of(head.begin(), head.end(), [](unsigned char c) {
+    return c >= 0x20 && c < 0x7f;
+  });
+  return text ? std::string(head) + "…" : "…";
 }
 
 }  // namespace safebuild
