@@ -40,6 +40,9 @@ std::vector<TableCase> Cases() {
       {"/home/ci/.curlrc", "--silent\nuser = \"ci:", "\"\n", "password (curlrc user)"},
       {"/home/ci/.curlrc", "-u ci:", "\n", "password (curlrc user)"},
       {"/home/ci/.curlrc", "proxy-user=\"proxy:", "\"\n", "password (curlrc user)"},
+      {"/opt/kafka/config/kafka_server_jaas.conf",
+       "KafkaServer {\n   org.apache.kafka.common.security.plain.PlainLoginModule required\n"
+       "   user_alice=\"", "\";\n};\n", "password of a JAAS login module's user (user_NAME)"},
       {"/etc/openvpn/client/auth.txt", "vpnuser\n", "\n", "password (OpenVPN auth-user-pass)"},
       {"/etc/openvpn/client.conf",
        "client\ndev tun\nremote vpn.example.org 1194\n<auth-user-pass>\nvpnuser\n",

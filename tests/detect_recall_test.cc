@@ -304,9 +304,6 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
        "    \"ParameterValue\": \"", "\"\n  }\n"},
       {"/work/prod.postman_environment.json", "  {\n   \"key\": \"admin_password\",\n"
        "   \"value\": \"", "\",\n   \"type\": \"secret\"\n  }\n"},
-      {"/opt/kafka/config/kafka_server_jaas.conf",
-       "KafkaServer {\n  org.apache.kafka.common.security.plain.PlainLoginModule required\n"
-       "  user_alice=\"", "\";\n};\n"},
       {"/etc/haproxy/haproxy.cfg", "listen stats\n  stats auth admin:", "\n"},
       {"/etc/mosquitto/conf.d/bridge.conf", "bridge_identity hub\nbridge_psk ", "\n"},
       {"/manifests/argocd/secret.yaml", "stringData:\n  server.secretkey: ", "\n"},

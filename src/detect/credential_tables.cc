@@ -17,6 +17,7 @@ enum class Format {
   kDavfs,          // url-or-mount-point user password
   kFetchmail,      // … password "…" …
   kCurlrc,         // user = "name:password"
+  kJaas,           // user_NAME="password" in a PlainLoginModule (Kafka, ZooKeeper)
   kOpenVpnAuth,    // two lines: user, then password
   kOpenVpnConfig,  // <auth-user-pass> user, password </auth-user-pass>
   kRailsKey,       // 32 hex digits
@@ -56,6 +57,7 @@ Format FormatOf(std::string_view path) {
   if (base == "secrets" && (dir == "davfs2" || dir == ".davfs2")) return Format::kDavfs;
   if (base == ".fetchmailrc" || base == "fetchmailrc") return Format::kFetchmail;
   if (base == ".curlrc" || base == "_curlrc") return Format::kCurlrc;
+  if (base.find("jaas") != std::string_view::npos) return Format::kJaas;
   if (base == "kaggle.json") return Format::kKaggle;
   if (base == ".erlang.cookie") return Format::kErlangCookie;
   if (path.find("run/secrets/") != std::string_view::npos) return Format::kRunSecret;
@@ -141,6 +143,19 @@ std::optional<Span> CurlrcPassword(std::string_view text, Span line) {
   return AfterColon(text, value[0]);
 }
 
+// The value of a JAAS option user_NAME="…": Kafka's PlainLoginModule
+// takes each as a user and that user's password.
+std::optional<Span> JaasUserPassword(std::string_view text, Span line) {
+  const std::string_view s = text.substr(line.begin, line.end - line.begin);
+  const size_t eq = s.find('=');
+  if (!s.starts_with("user_") || eq == std::string_view::npos) return std::nullopt;
+  std::vector<Span> value = Fields(text, line.begin + eq + 1, line.end);
+  if (value.empty()) return std::nullopt;
+  Span v = value[0];
+  if (v.end > v.begin && text[v.end - 1] == ';') --v.end;  // the entry's end, unquoted
+  return v;
+}
+
 // The value after a "password" word of a .fetchmailrc.
 std::optional<Span> FetchmailPassword(std::string_view text, Span line) {
   std::vector<Span> fields = Fields(text, line.begin, line.end);
@@ -193,6 +208,8 @@ std::optional<Span> LinePassword(Format format, std::string_view text, Span line
       return FetchmailPassword(text, line);
     case Format::kCurlrc:
       return CurlrcPassword(text, line);
+    case Format::kJaas:
+      return JaasUserPassword(text, line);
     default:
       return std::nullopt;
   }
@@ -205,6 +222,7 @@ std::string_view Describe(Format format) {
     case Format::kDavfs: return "password (davfs2 secrets)";
     case Format::kFetchmail: return "password (fetchmailrc)";
     case Format::kCurlrc: return "password (curlrc user)";
+    case Format::kJaas: return "password of a JAAS login module's user (user_NAME)";
     default: return "password (OpenVPN auth-user-pass)";
   }
 }

@@ -1,6 +1,7 @@
 // Credential files whose secret is a field of a line or the file itself,
 // with no key name next to it: PPP's chap-secrets and pap-secrets, Postfix's
-// sasl_passwd, davfs2's secrets, .fetchmailrc, .curlrc, OpenVPN's
+// sasl_passwd, davfs2's secrets, .fetchmailrc, .curlrc, a JAAS file's
+// user_NAME options, OpenVPN's
 // auth-user-pass file, Rails' master.key and Kaggle's kaggle.json; and
 // files that are a secret as a whole: what /run/secrets held at build time,
 // systemd's /etc/credstore, ~/.erlang.cookie, a MongoDB key file. The path

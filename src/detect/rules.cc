@@ -688,16 +688,6 @@ bool IsHexSecret(const Candidate& c) {
 
 // WordPress's wp-config.php: eight keys and salts, 64 printable characters
 // each; "put your unique phrase here" is the sample file's placeholder.
-bool ValidateCommandLinePassword(Candidate& c);  // below, with the command rules
-
-// A JAAS file's user_NAME="…" is a password only in a login module's
-// options: the file names one.
-bool ValidateJaasUser(Candidate& c) {
-  constexpr size_t kHead = 8192;
-  if (c.text.substr(0, kHead).find("LoginModule") == std::string_view::npos) return false;
-  return ValidateCommandLinePassword(c);
-}
-
 bool ValidateGossipKey(Candidate& c) {
   constexpr size_t kMinRandom = 40;
   return RandomSecretPart(c.value(), kMinRandom) && !IsPlaceholder(c.value());
@@ -977,7 +967,8 @@ constexpr std::string_view kGenericDescription =
 // (double- or single-quoted, quoted inside JSON, or bare).
 #define SB_KEYWORD                                                        \
   R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
-  R"(credential|auth|_pw|_pat\b|psk|signing[_-]key|(?:encryption|master|hmac|fernet)[_-]?key))"
+  R"(credential|auth|_pw|(?-i:_PAT)\b|psk|signing[_-]key|)" \
+  R"((?:encryption|master|hmac|fernet)[_-]?key))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
   R"(('''[^'\r\n]*'''|"""[^"\r\n]*"""|)"               \
@@ -985,10 +976,10 @@ constexpr std::string_view kGenericDescription =
   R"([^\s"'\x60;,(){}\[\]<>|\\&]+))"
 #define SB_GENERIC_KEYWORDS                                              \
   R"((?i:pass|pwd|secret|token|apikey|api_key|api-key|accesskey|access_key|)" \
-  R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|_pat|psk|)" \
+  R"(access-key|privatekey|private_key|private-key|credential|auth|_pw|psk|)" \
   R"(signing_key|signing-key|encryptionkey|encryption_key|encryption-key|)" \
   R"(masterkey|master_key|master-key|hmackey|hmac_key|hmac-key|fernetkey|fernet_key|)" \
-  R"(fernet-key))"
+  R"(fernet-key)|_PAT)"
 // After an AWS secret's name: a separator and 40 base64 characters.
 #define SB_AWS_SECRET_VALUE                                              \
   R"(\\?["']?(?:[ \t]*(?::=|=>|=|:)[ \t]*|[ \t]+)\\?["']?)"              \
@@ -1329,23 +1320,20 @@ constexpr Pattern kContextPatterns[] = {
      SB_GENERIC_KEYWORDS,
      "<(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()>[ \t\r\n]*<Value>([^<\s]+)</Value>)",
      kAnything, 1, ValidateGeneric, true},
-    // Kafka's JAAS PlainLoginModule: user_alice="…" defines a user.
-    {"generic-secret-assignment", kHigh, "password in a JAAS login module (user_NAME)",
-     "user_",
-     R"(user_[A-Za-z0-9_.-]+[ \t]*=[ \t]*("[^"\r\n]*"))",
-     kNonWord, 0, ValidateJaasUser, true},
     // HAProxy's stats page: stats auth USER:PASSWORD.
     {"generic-secret-assignment", kHigh, "password of HAProxy's stats page (stats auth)",
-     "stats",
+     "stats auth",
      R"(stats[ \t]+auth[ \t]+[^:\s]+:(\S+))",
      kNonWord, 0, ValidateCommandLinePassword, true},
     // Consul's and Nomad's gossip key: encrypt = "<32 bytes in base64>".
-    {"generic-secret-assignment", kHigh, "gossip encryption key (Consul, Nomad)", "encrypt",
+    {"generic-secret-assignment", kHigh, "gossip encryption key (Consul, Nomad)",
+     R"(encrypt =|encrypt=|encrypt"|encrypt:)",
      R"(encrypt["']?[ \t]*[=:][ \t]*["']([A-Za-z0-9+/]{43}=)["'])",
      kNonWord, 0, ValidateGossipKey, true},
     // PagerDuty's integration key under Alertmanager's routing_key or
     // service_key: 32 hex digits. An AMQP routing key is a word.
-    {"generic-secret-assignment", kHigh, "PagerDuty integration key", "_key",
+    {"generic-secret-assignment", kHigh, "PagerDuty integration key",
+     "routing_key|service_key|integration_key",
      R"((?:routing|service|integration)_key["']?[ \t]*[=:][ \t]*["']?)"
      R"(([0-9a-f]{32})(?:[^0-9a-f]|$))",
      kNonWord, 0, ValidateHexKey, true},
