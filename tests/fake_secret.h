@@ -94,7 +94,31 @@ inline std::string Mixed(size_t n) {
       }
       return false;
     };
-    if (has(::isupper) && has(::islower) && has(::isdigit)) return out;
+    // Letters and digits interleaved as a generator's are: a class switch
+    // at a third of the pairs at least, so no long run of one class reads
+    // as a word ("gmdqZBALSONREPX9" switches twice in 15).
+    size_t switches = 0;
+    auto cls = [](unsigned char c) { return ::isupper(c) ? 0 : ::islower(c) ? 1 : 2; };
+    for (size_t i = 1; i < out.size(); ++i) switches += cls(out[i]) != cls(out[i - 1]);
+    if (has(::isupper) && has(::islower) && has(::isdigit) && 3 * switches >= out.size() - 1) {
+      return out;
+    }
+  }
+}
+
+/// `n` characters of kPasswordChars, without the shapes that make a value
+/// something else by design: "%2F" (percent-encoding), a pattern's ".+" or
+/// ".*" tail, base64's '=' at the end.
+inline std::string RandomPassword(size_t n) {
+  for (;;) {
+    std::string out = Random(kPasswordChars, n);
+    bool encoded = false;
+    for (size_t i = 0; i + 2 < out.size(); ++i) {
+      encoded = encoded || (out[i] == '%' && ::isxdigit(static_cast<unsigned char>(out[i + 1])) &&
+                            ::isxdigit(static_cast<unsigned char>(out[i + 2])));
+    }
+    const bool tail = out.ends_with(".+") || out.ends_with(".*") || out.back() == '=';
+    if (!encoded && !tail) return out;
   }
 }
 
@@ -168,7 +192,7 @@ inline std::string Make(Kind kind) {
     case Kind::kDockerhubPat:
       return "dckr_pat_" + Random(kUrlSafe, 27);
     case Kind::kPassword:
-      return Random(kPasswordChars, 22);
+      return RandomPassword(22);
   }
   return {};
 }

@@ -591,7 +591,11 @@ bool IsRegexLike(std::string_view v) {
        {"\\d", "\\w", "\\s", "[a-z", "[A-Z", "[0-9", "(?:", "(?i", "\\(", "\\|", "\\<"}) {
     if (v.find(piece) != std::string_view::npos) return true;
   }
-  return v.ends_with(".+") || v.ends_with(".*") || v.ends_with("+$") || v.ends_with("*$");
+  // A pattern's tail ("App-.+") on words; a random password may end in
+  // ".+" too, and what comes before then passes the gate on its own.
+  const bool tail =
+      v.ends_with(".+") || v.ends_with(".*") || v.ends_with("+$") || v.ends_with("*$");
+  return tail && !PassesGenericGate(v.substr(0, v.size() - 2));
 }
 
 // Mapbox's public tokens ("pk.eyJ…") are meant for browsers; its secret
@@ -693,8 +697,11 @@ bool ValidateGossipKey(Candidate& c) {
   return RandomSecretPart(c.value(), kMinRandom) && !IsPlaceholder(c.value());
 }
 
+// 32 random hex digits: their entropy is 3.6 bits on average and seldom
+// under 3; a placeholder's ("0000…", "abcdef…") is far lower.
 bool ValidateHexKey(Candidate& c) {
-  return !IsPlaceholder(c.value()) && Entropy(c.value()) >= 3.0;
+  constexpr double kMinEntropy = 2.5;
+  return !IsPlaceholder(c.value()) && Entropy(c.value()) >= kMinEntropy;
 }
 
 bool ValidateLaravelKey(Candidate& c) {
@@ -868,12 +875,12 @@ bool ValidateGeneric(Candidate& c) {
   // (systemd), "::1" (IPv6): no password.
   const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');
   if (scope || IsAddressLike(v) || IsPackageSpec(v) || NamesItself(c)) return false;
-  // "password= scmVersion=": a list of keys, each with its '=', no value
-  // (base64's padding makes a length of a multiple of 4).
+  // "password= scmVersion=": a list of keys, each with its '=', no value.
+  // A random value may end in '=' too; then the rest passes the gate.
   const std::string_view key = v.substr(0, v.size() - 1);
   auto key_char = [](char ch) { return IsAlnum(ch) || ch == '_'; };
   if (v.size() > 1 && v.back() == '=' && v.size() % 4 != 0 && !(key[0] >= '0' && key[0] <= '9') &&
-      std::all_of(key.begin(), key.end(), key_char)) {
+      std::all_of(key.begin(), key.end(), key_char) && !PassesGenericGate(key)) {
     return false;
   }
   const bool quoted = c.end - c.begin != with_quotes;
