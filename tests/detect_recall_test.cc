@@ -637,7 +637,7 @@ TEST(MissedPassword, NulSeparatedLinesAreReadAsLines) {
   ExpectOne(environ, "/proc/1/environ", "aws-secret-access-key", Severity::kCritical, secret);
   EXPECT_EQ(Scan(environ, "/proc/1/environ")[0].line, 1);
   const std::string pass = fake::Mixed(18);
-  std::string swap = std::string("b0VIM 9.0\0\0\0\0\x10\0\0\x8f\x02", 20) + std::string(200, '\0');
+  std::string swap = std::string("b0VIM 9.0\0\0\0\0\x10\0\0\x8f\x02", 18) + std::string(200, '\0');
   swap += std::string("ad\0\0\x0f\0\0\0\xe8\x03", 10) + std::string(100, '\0');
   swap += "DB_HOST=db" + std::string(1, '\0') + "DB_PASSWORD=" + pass + std::string(1, '\0');
   ExpectOne(swap, "/app/.env.swp", "generic-secret-assignment", Severity::kHigh, pass);
