@@ -161,8 +161,8 @@ std::optional<BinaryKey> DerKey(std::string_view data) {
   return key;
 }
 
-// Big-endian fields of a Java keystore, read with bounds.
-struct JavaReader {
+// Big-endian fields (a Java keystore's, an OpenPGP length), read with bounds.
+struct BigEndianReader {
   std::string_view s;
   size_t at = 0;
   bool ok = true;
@@ -193,7 +193,7 @@ struct JavaReader {
 std::optional<BinaryKey> JavaKeyStore(std::string_view data) {
   const bool jceks = data.starts_with("\xce\xce\xce\xce"sv);
   if (!jceks && !data.starts_with("\xfe\xed\xfe\xed"sv)) return std::nullopt;
-  JavaReader r{data, 4};
+  BigEndianReader r{data, 4};
   const uint64_t version = r.Read(4);
   if (version != 1 && version != 2) return std::nullopt;
   const uint64_t count = r.Read(4);
@@ -229,7 +229,7 @@ std::optional<BinaryKey> OpenPgpSecretKey(std::string_view data) {
       length = ((l0 - 192) << 8) + Byte(data, 2) + 192;
       header = 3;
     } else if (l0 == 255) {
-      JavaReader r{data, 2};
+      BigEndianReader r{data, 2};
       length = static_cast<size_t>(r.Read(4));
       header = 6;
     } else {
@@ -238,7 +238,7 @@ std::optional<BinaryKey> OpenPgpSecretKey(std::string_view data) {
   } else if ((first & 0xfc) == 0x94) {  // old format, tag 5
     const size_t bytes = size_t{1} << (first & 3);
     if (bytes > 4) return std::nullopt;
-    JavaReader r{data, 1};
+    BigEndianReader r{data, 1};
     length = static_cast<size_t>(r.Read(bytes));
     header = 1 + bytes;
   } else {
