@@ -10,6 +10,7 @@
 
 #include "detect/detector.h"
 #include "detect/filters.h"
+#include "detect_test_util.h"
 #include "fake_secret.h"
 
 namespace safebuild {
@@ -20,21 +21,21 @@ TEST(DetectorDocs, TestLogVerdictsAreNotPasswords) {
       "PASS: binutils-all/i386/empty\n"
       "PASS: gdb.arch/amd64-init-x87-values.exp: check_x87_regs_around_init\n"
       "FAIL: ld-elf/shared\n";
-  EXPECT_TRUE(Detector::Default().Scan(log, "/usr/share/doc/binutils/test-summary").empty());
+  EXPECT_TRUE(detect_test::Scan(log, "/usr/share/doc/binutils/test-summary").empty());
 }
 
 TEST(DetectorDocs, RelativeLowerCasePathIsNotASecretValue) {
-  EXPECT_TRUE(Detector::Default().Scan("token=build-tools/x86_64/release.txt").empty());
+  EXPECT_TRUE(detect_test::Scan("token=build-tools/x86_64/release.txt").empty());
 }
 
 TEST(DetectorDocs, NetrcExampleInAManualIsNotAFinding) {
   std::string man = "machine example.org\nlogin apt\npassword debian\n";
-  EXPECT_TRUE(Detector::Default().Scan(man, "/usr/share/man/man5/apt_auth.conf.5").empty());
+  EXPECT_TRUE(detect_test::Scan(man, "/usr/share/man/man5/apt_auth.conf.5").empty());
 }
 
 TEST(DetectorDocs, WeakPasswordInARealNetrcFileIsStillReported) {
   std::string netrc = "machine git.example.invalid login ci password debian\n";
-  auto found = Detector::Default().Scan(netrc, "/root/.netrc");
+  auto found = detect_test::Scan(netrc, "/root/.netrc");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].rule, "netrc-password");
 }
@@ -42,7 +43,7 @@ TEST(DetectorDocs, WeakPasswordInARealNetrcFileIsStillReported) {
 TEST(DetectorDocs, GeneratedPasswordInAnyNetrcTextIsReported) {
   std::string pw = fake::Make(fake::Kind::kPassword);
   std::string text = "machine h.example.invalid login ci password " + pw + "\n";
-  auto found = Detector::Default().Scan(text, "history/3");
+  auto found = detect_test::Scan(text, "history/3");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].rule, "netrc-password");
 }
@@ -61,7 +62,7 @@ TEST(DetectorDocs, TokenExamplesInReadmesAreNotFindings) {
       "bot = Bot(token='123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11')\n"
       "stripe.api_key = 'sk_live_...'\n"
       "NEW_RELIC_LICENSE_KEY=<license key>NRAL\n";
-  auto found = Detector::Default().Scan(readme, "/usr/share/doc/app/README.md");
+  auto found = detect_test::Scan(readme, "/usr/share/doc/app/README.md");
   EXPECT_TRUE(found.empty()) << found.size() << " " << (found.empty() ? "" : found[0].rule);
 }
 
@@ -74,7 +75,7 @@ TEST(DetectorDocs, EmulatorKeysAndConnectionStringTemplatesAreNotFindings) {
       "jdbc:postgresql://localhost:5432/db?user=postgres&password=${PGPASSWORD}\n"
       "# hostname:port:database:username:password\n"
       "localhost:5432:*:postgres:password\n";
-  auto found = Detector::Default().Scan(text, "/usr/share/doc/app/examples.txt");
+  auto found = detect_test::Scan(text, "/usr/share/doc/app/examples.txt");
   EXPECT_TRUE(found.empty()) << found.size() << " " << (found.empty() ? "" : found[0].rule);
 }
 
@@ -85,25 +86,25 @@ TEST(DetectorDocs, TokenPrefixesInsideBase64RunsAreNotFindings) {
   for (std::string_view prefix : {"EAAB", "EAAA", "dapi", "AKCp", "SK", "oy2"}) {
     std::string text = "data:image/png;base64," + blob + "+" + std::string(prefix) +
                        fake::Random(fake::kBase62, 90) + "/" + blob + "\n";
-    auto found = Detector::Default().Scan(text, "/srv/www/index.html");
+    auto found = detect_test::Scan(text, "/srv/www/index.html");
     EXPECT_TRUE(found.empty()) << prefix << ": " << (found.empty() ? "" : found[0].rule);
   }
 }
 
 TEST(DetectorDocs, CommitHashesNextToRegionNamesAreNotMailchimpKeys) {
   std::string sha = fake::Random("0123456789abcdef", 40);
-  EXPECT_TRUE(Detector::Default().Scan("deployed " + sha + "-us1 ok\n").empty());
+  EXPECT_TRUE(detect_test::Scan("deployed " + sha + "-us1 ok\n").empty());
 }
 
 TEST(DetectorDocs, Utf16DocumentationWithPlaceholdersIsNotAFinding) {
   std::string plain = "Set DB_PASSWORD=<your password> and TOKEN=changeme\r\n";
   std::string wide = "\xFF\xFE";
   for (char c : plain) wide += std::string(1, c) + '\0';
-  EXPECT_TRUE(Detector::Default().Scan(wide, "C:/docs/setup.txt").empty());
+  EXPECT_TRUE(detect_test::Scan(wide, "C:/docs/setup.txt").empty());
 }
 
 std::vector<Match> ScanAt(std::string_view text, std::string_view path) {
-  return Detector::Default().Scan(text, path);
+  return detect_test::Scan(text, path);
 }
 
 std::string Rules(const std::vector<Match>& found) {

@@ -12,6 +12,7 @@
 
 #include "detect/detector.h"
 #include "detect/rules.h"
+#include "detect_test_util.h"
 #include "fake_secret.h"
 
 namespace safebuild {
@@ -103,8 +104,8 @@ TEST(BuiltinPatterns, ValidatorsDecideOnDegenerateMatches) {
 // A run of 'A's (base64 of zero bytes) once ended every scan that met one.
 TEST(BuiltinPatterns, ARunOfOneLetterIsNoSecretAndNoError) {
   for (size_t n : {80u, 81u, 200u, 5000u}) {
-    EXPECT_TRUE(Detector::Default().Scan(std::string(n, 'A') + "\n", "font.txt").empty()) << n;
-    EXPECT_TRUE(Detector::Default().Scan("X=" + std::string(n, 'A')).empty()) << n;
+    EXPECT_TRUE(detect_test::Scan(std::string(n, 'A') + "\n", "font.txt").empty()) << n;
+    EXPECT_TRUE(detect_test::Scan("X=" + std::string(n, 'A')).empty()) << n;
   }
 }
 
@@ -117,7 +118,7 @@ TEST(Detector, ReportsTheEncodedDockerConfigOfAKubernetesSecret) {
        {"apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n"
         "  .dockerconfigjson: " + encoded + "\n",
         "{\"data\": {\".dockerconfigjson\": \"" + encoded + "\"}}"}) {
-    std::vector<Match> found = Detector::Default().Scan(text, "k8s/pull-secret.yaml");
+    std::vector<Match> found = detect_test::Scan(text, "k8s/pull-secret.yaml");
     ASSERT_EQ(found.size(), 1u) << text;
     EXPECT_EQ(found[0].rule, "kubernetes-dockerconfig");
     EXPECT_EQ(text.substr(found[0].offset, found[0].length), encoded);
@@ -125,10 +126,10 @@ TEST(Detector, ReportsTheEncodedDockerConfigOfAKubernetesSecret) {
   // Without a password in it, or a placeholder, it is no finding.
   std::string empty = fake::Base64("{\"auths\":{\"ghcr.io\":{\"auth\":\"" +
                                    fake::Base64("bot:") + "\"}}}");
-  EXPECT_TRUE(Detector::Default().Scan("  .dockerconfigjson: " + empty + "\n").empty());
+  EXPECT_TRUE(detect_test::Scan("  .dockerconfigjson: " + empty + "\n").empty());
   std::string placeholder = fake::Base64("{\"auths\":{\"r\":{\"auth\":\"" +
                                          fake::Base64("bot:${PASSWORD}") + "\"}}}");
-  EXPECT_TRUE(Detector::Default().Scan("  .dockerconfigjson: " + placeholder + "\n").empty());
+  EXPECT_TRUE(detect_test::Scan("  .dockerconfigjson: " + placeholder + "\n").empty());
 }
 
 // Lines of Debian changelogs and NEWS files that read like assignments.
@@ -139,11 +140,11 @@ TEST(Detector, ChangelogFileNamesAndEncodedPhrasesAreNoAssignments) {
         "4. src/sltoken.c:SLang_load_object: Do not reset it.\n",
         "security/sasl/digest/AuthRealmChoices.java: DigestMD5Client has not checked\n",
         "pkcs11:token=Root%20CA%20Certificates;serial=1%3AROOTS%3ADEFAULT;model=1%2E0\n"}) {
-    EXPECT_TRUE(Detector::Default().Scan(text, "usr/share/doc/x/changelog").empty()) << text;
+    EXPECT_TRUE(detect_test::Scan(text, "usr/share/doc/x/changelog").empty()) << text;
   }
   // A secret-named key of a config file still counts.
   std::string password = fake::Make(fake::Kind::kPassword);
-  EXPECT_FALSE(Detector::Default().Scan("db_password: " + password + "\n", "app.yml").empty());
+  EXPECT_FALSE(detect_test::Scan("db_password: " + password + "\n", "app.yml").empty());
 }
 
 }  // namespace

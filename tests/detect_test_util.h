@@ -1,6 +1,9 @@
 // Shorthands of the detector tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,8 +16,27 @@
 
 namespace safebuild::detect_test {
 
+/// The detector with only the RE2::Set pass, which Scan() holds the
+/// default one (a Hyperscan set, where the build has one) to.
+inline const Detector& Re2SetDetector() {
+  static const Detector detector(Detector::PatternEngine::kRe2Set);
+  return detector;
+}
+
+/// What the default detector finds in `text`; every call also checks that
+/// the RE2::Set pass finds exactly the same, so that each detector test
+/// holds both engines to its expectations.
 inline std::vector<Match> Scan(std::string_view text, std::string_view path = {}) {
-  return Detector::Default().Scan(text, path);
+  std::vector<Match> found = Detector::Default().Scan(text, path);
+  std::vector<Match> by_re2 = Re2SetDetector().Scan(text, path);
+  auto same = [](const Match& a, const Match& b) {
+    return a.rule == b.rule && a.offset == b.offset && a.length == b.length &&
+           a.severity == b.severity && a.description == b.description;
+  };
+  EXPECT_TRUE(std::equal(found.begin(), found.end(), by_re2.begin(), by_re2.end(), same))
+      << "the two pattern engines disagree on a text of " << text.size() << " bytes at "
+      << path;
+  return found;
 }
 
 /// The rules of `matches`, comma-separated, in order.

@@ -1,12 +1,14 @@
-// The scan pipeline: prefilter, one RE2::Set pass, each candidate pattern's
-// own regex, validation, overlap resolution, then line numbers.
+// The scan pipeline: one multi-pattern pass, each candidate pattern's own
+// regex, validation, overlap resolution, then line numbers.
 //
-// The prefilter is one regex over every pattern's literal keywords; text
-// without any (most of a binary layer) costs one DFA pass and nothing else.
-// The set pass tells which patterns match anywhere; only those run their own
-// regex, which finds positions and capture groups. Every object here is
-// immutable after construction, and RE2 matching is thread-safe, so one
-// Detector serves any number of threads.
+// The multi-pattern pass tells which patterns match anywhere; only those run
+// their own regex, which finds positions and capture groups. The pass is a
+// Hyperscan set compiled when safebuild was built (hyperscan_set.h) or, where
+// there is none, an RE2::Set behind a prefilter: one regex over every
+// pattern's literal keywords, so that text without any (most of a binary
+// layer) costs one DFA pass and nothing else. Every object here is immutable
+// once built, and matching is thread-safe, so one Detector serves any number
+// of threads.
 #include "detect/detector.h"
 
 #include <re2/re2.h>
@@ -27,6 +29,7 @@
 #include "detect/codec.h"
 #include "detect/credential_tables.h"
 #include "detect/filters.h"
+#include "detect/hyperscan_set.h"
 #include "detect/rules.h"
 #include "util/fingerprint.h"
 #include "util/text.h"
@@ -412,8 +415,20 @@ enum class Subset {
 };
 
 struct Detector::Impl {
-  std::unique_ptr<RE2> prefilter;
-  RE2::Set set{SetOptions(), RE2::UNANCHORED};
+  // Null when there is no usable Hyperscan set: the RE2 set does the pass.
+  std::unique_ptr<detect::HyperscanSet> hyperscan;
+  // Where key names can start (KeyNameStarts()), with `hyperscan`: a pattern
+  // that opens with a key name is then tried only there (FindAll).
+  std::unique_ptr<detect::HyperscanSet> key_name_starts;
+  std::vector<bool> opens_with_key_name;  // parallel to BuiltinPatterns()
+  // Built on first use: a run with a Hyperscan set needs them only for a
+  // text that set cannot scan (over 4 GiB).
+  struct Re2Pass {
+    std::unique_ptr<RE2> prefilter;
+    RE2::Set set{SetOptions(), RE2::UNANCHORED};
+  };
+  mutable std::once_flag re2_once;
+  mutable std::unique_ptr<Re2Pass> re2;
   // Each pattern's own regex, compiled when the set first says it may match:
   // compiling all of them up front doubled the start-up of every command,
   // and most texts need only a few.
@@ -427,28 +442,52 @@ struct Detector::Impl {
   // with no key name or line around it. Parallel to BuiltinPatterns().
   std::vector<bool> by_format = ByFormat();
 
-  Impl();
+  explicit Impl(PatternEngine engine);
   const RE2& Regex(size_t index) const;
+  const Re2Pass& Re2() const;
   std::vector<int> CandidatePatterns(std::string_view text) const;
   void FindAll(size_t index, std::string_view text, const Candidate& kind,
-               std::vector<Found>* found) const;
+               const std::vector<size_t>* starts, std::vector<Found>* found) const;
   std::vector<Found> FindAllPatterns(std::string_view text, std::string_view path,
                                      bool in_binary = false, Subset subset = Subset::kAll) const;
 };
 
-Detector::Impl::Impl() {
-  const RE2::Options options = PatternOptions();
-  std::string keywords;
+// The embedded set, when it was made from these very patterns and loads.
+std::unique_ptr<detect::HyperscanSet> LoadEmbeddedSet() {
+  std::vector<std::string_view> regexes;
+  for (const Pattern& p : detect::BuiltinPatterns()) regexes.push_back(p.regex);
+  if (detect::RegexesDigest(regexes) != detect::EmbeddedHyperscanDigest()) return nullptr;
+  std::string error;  // the RE2 set is the answer to every failure
+  return detect::HyperscanSet::Load(detect::EmbeddedHyperscanSet(), &error);
+}
+
+Detector::Impl::Impl(PatternEngine engine) {
   regexes = std::make_unique<LazyRegex[]>(detect::BuiltinPatterns().size());
   for (const Pattern& p : detect::BuiltinPatterns()) {
-    std::string error;
-    if (set.Add(p.regex, &error) < 0) BadBuiltinRule(p.rule, error);
-    keywords += keywords.empty() ? "" : "|";
-    keywords += p.keywords;
+    opens_with_key_name.push_back(detect::OpensWithKeyName(p));
   }
-  if (!set.Compile()) BadBuiltinRule("(set)", "out of memory compiling");
-  prefilter = std::make_unique<RE2>(keywords, options);
-  if (!prefilter->ok()) BadBuiltinRule("(prefilter)", prefilter->error());
+  if (engine != PatternEngine::kAuto) return;
+  hyperscan = LoadEmbeddedSet();
+  std::string error;  // without it, FindAll searches as the RE2 set does
+  if (hyperscan) key_name_starts = detect::HyperscanSet::CompileWords(detect::KeyNameStarts(), &error);
+}
+
+const Detector::Impl::Re2Pass& Detector::Impl::Re2() const {
+  std::call_once(re2_once, [&] {
+    auto pass = std::make_unique<Re2Pass>();
+    std::string keywords;
+    for (const Pattern& p : detect::BuiltinPatterns()) {
+      std::string error;
+      if (pass->set.Add(p.regex, &error) < 0) BadBuiltinRule(p.rule, error);
+      keywords += keywords.empty() ? "" : "|";
+      keywords += p.keywords;
+    }
+    if (!pass->set.Compile()) BadBuiltinRule("(set)", "out of memory compiling");
+    pass->prefilter = std::make_unique<RE2>(keywords, PatternOptions());
+    if (!pass->prefilter->ok()) BadBuiltinRule("(prefilter)", pass->prefilter->error());
+    re2 = std::move(pass);
+  });
+  return *re2;
 }
 
 const RE2& Detector::Impl::Regex(size_t index) const {
@@ -469,9 +508,11 @@ const RE2& Detector::Impl::Regex(size_t index) const {
 std::vector<int> Detector::Impl::CandidatePatterns(
     std::string_view text) const {
   std::vector<int> hits;
-  if (!RE2::PartialMatch(text, *prefilter)) return hits;
+  if (hyperscan && hyperscan->Match(text, &hits)) return hits;
+  const Re2Pass& pass = Re2();
+  if (!RE2::PartialMatch(text, *pass.prefilter)) return hits;
   RE2::Set::ErrorInfo error{RE2::Set::kNoError};
-  if (!set.Match(text, &hits, &error) && error.kind != RE2::Set::kNoError) {
+  if (!pass.set.Match(text, &hits, &error) && error.kind != RE2::Set::kNoError) {
     // The set's DFA ran out of memory: let every pattern's own regex (which
     // can fall back to slower engines) decide instead.
     hits.resize(detect::BuiltinPatterns().size());
@@ -481,19 +522,86 @@ std::vector<int> Detector::Impl::CandidatePatterns(
   return hits;
 }
 
+namespace {
+
+// Finds a regex's leftmost match from an offset on, as an unanchored RE2
+// search does. Given the offsets where every match must start (`starts`: a
+// regex that opens with a key name), it tries the regex anchored at each of
+// them instead, which skips the text between key names rather than running
+// the regex's automaton over it.
+//
+// An anchored try reads at most the rest of its line and the next (no such
+// regex spans more), unless it fails sooner. On long lines (minified code)
+// or dense starts ("passpass…") the tries would read the same bytes again
+// and again, so they are budgeted: past a few times the text's size in
+// bytes that they may read, the search is unanchored again, and the whole
+// stays linear.
+class MatchFinder {
+ public:
+  MatchFinder(const RE2& re, std::string_view text, const std::vector<size_t>* starts)
+      : re_(re), text_(text), starts_(starts), budget_(4 * text.size() + (64 << 10)) {}
+
+  bool Find(size_t pos, re2::StringPiece* groups, int count) {
+    if (starts_ != nullptr) {
+      auto it = std::lower_bound(starts_->begin(), starts_->end(), pos);
+      for (; it != starts_->end(); ++it) {
+        const size_t reach = Reach(*it) + kTryCost;
+        if (reach > budget_) {
+          starts_ = nullptr;  // no match starts in [pos, *it)
+          pos = *it;
+          break;
+        }
+        budget_ -= reach;
+        if (re_.Match(text_, *it, text_.size(), RE2::ANCHOR_START, groups, count)) return true;
+      }
+      if (starts_ != nullptr) return false;
+    }
+    return re_.Match(text_, pos, text_.size(), RE2::UNANCHORED, groups, count);
+  }
+
+ private:
+  // What a try costs besides the bytes it reads.
+  static constexpr size_t kTryCost = 64;
+
+  // How far a try at `start` may read: to the end of the line after its own.
+  size_t Reach(size_t start) {
+    if (start >= line_end_) {
+      line_end_ = LineEnd(start);
+      next_line_end_ = LineEnd(line_end_ + 1);
+    }
+    return next_line_end_ - start;
+  }
+
+  size_t LineEnd(size_t from) const {
+    if (from >= text_.size()) return text_.size();
+    const size_t newline = text_.find('\n', from);
+    return newline == std::string_view::npos ? text_.size() : newline;
+  }
+
+  const RE2& re_;
+  std::string_view text_;
+  const std::vector<size_t>* starts_;
+  size_t budget_;
+  size_t line_end_ = 0;       // the line that holds the last try ends here
+  size_t next_line_end_ = 0;  // and the next one here
+};
+
+}  // namespace
+
 // `kind` carries what is known of the text (source code, a netrc file)
 // into every candidate.
+// `starts`, when known, are the offsets where key names start in `text`.
 void Detector::Impl::FindAll(size_t index, std::string_view text,
-                             const Candidate& kind,
+                             const Candidate& kind, const std::vector<size_t>* starts,
                              std::vector<Found>* found) const {
   const Pattern& p = detect::BuiltinPatterns()[index];
   const RE2& re = Regex(index);
   const int count = re.NumberOfCapturingGroups() + 1;
   std::array<re2::StringPiece, kMaxGroups> groups;
+  MatchFinder next(re, text, starts);
   size_t pos = 0;
   while (pos <= text.size() && found->size() < kMaxCandidates &&
-         re.Match(text, pos, text.size(), RE2::UNANCHORED, groups.data(),
-                  count)) {
+         next.Find(pos, groups.data(), count)) {
     const size_t start = static_cast<size_t>(groups[0].data() - text.data());
     int value = ValueGroup(groups, count, p.name_group);
     Candidate c;
@@ -587,17 +695,27 @@ std::vector<Found> Detector::Impl::FindAllPatterns(std::string_view text, std::s
   const std::string file_rule = CredentialFileRule(path);
   kind.credential_file = file_rule;
   std::vector<Found> found;
+  // Found when a pattern first needs them; unknown when there are too many.
+  std::vector<size_t> starts;
+  enum class Starts { kNotYet, kKnown, kUnknown } starts_state = Starts::kNotYet;
   for (int index : candidates) {
-    const bool by_name = detect::BuiltinPatterns()[index].by_name;
+    const size_t i = static_cast<size_t>(index);
+    const bool by_name = detect::BuiltinPatterns()[i].by_name;
     if (skip_by_name && by_name) continue;
-    if (subset == Subset::kFormats && !by_format[static_cast<size_t>(index)]) continue;
+    if (subset == Subset::kFormats && !by_format[i]) continue;
     if (subset == Subset::kKeyNames && !by_name) continue;
-    FindAll(static_cast<size_t>(index), text, kind, &found);
+    if (opens_with_key_name[i] && key_name_starts && starts_state == Starts::kNotYet) {
+      const bool known = key_name_starts->Starts(text, text.size() / 8 + 1024, &starts);
+      starts_state = known ? Starts::kKnown : Starts::kUnknown;
+      if (!known) std::vector<size_t>().swap(starts);
+    }
+    const bool use_starts = opens_with_key_name[i] && starts_state == Starts::kKnown;
+    FindAll(i, text, kind, use_starts ? &starts : nullptr, &found);
   }
   return found;
 }
 
-Detector::Detector() : impl_(std::make_unique<Impl>()) {}
+Detector::Detector(PatternEngine engine) : impl_(std::make_unique<Impl>(engine)) {}
 Detector::~Detector() = default;
 
 const Detector& Detector::Default() {

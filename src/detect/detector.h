@@ -1,8 +1,9 @@
 // The secret detector: one engine for Containerfiles, build arguments, image
 // config, history and layer files. Token formats are compiled into one
-// RE2::Set pass behind a keyword prefilter; a hit is confirmed by the rule's
-// own regex, its checksum where the format has one, and the placeholder and
-// example filters, so that only values that can be real are reported.
+// multi-pattern pass (Hyperscan, or an RE2::Set behind a keyword prefilter);
+// a hit is confirmed by the rule's own regex, its checksum where the format
+// has one, and the placeholder and example filters, so that only values that
+// can be real are reported.
 #pragma once
 
 #include <memory>
@@ -28,7 +29,15 @@ struct Match {
 
 class Detector {
  public:
-  Detector();
+  /// What finds the patterns a text may match, before each pattern's own
+  /// RE2 regex confirms them. Both give the same findings; kRe2Set is for
+  /// tests and benchmarks that compare the two.
+  enum class PatternEngine {
+    kAuto,    // the Hyperscan set built into safebuild, else kRe2Set
+    kRe2Set,  // an RE2::Set behind a keyword prefilter
+  };
+
+  explicit Detector(PatternEngine engine = PatternEngine::kAuto);
   ~Detector();
   Detector(const Detector&) = delete;
   Detector& operator=(const Detector&) = delete;

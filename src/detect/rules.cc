@@ -976,6 +976,10 @@ constexpr std::string_view kGenericDescription =
   R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
   R"(credential|auth|_pw|(?-i:_PAT)\b|psk|signing[_-]key|)" \
   R"((?:encryption|master|hmac|fernet)[_-]?key))"
+// The same for a name apart from its value by blanks alone (rootpw …).
+#define SB_BLANK_KEYWORD                                                  \
+  R"((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)" \
+  R"(credential|auth|rootpw|bindpw|psk|_pw))"
 #define SB_NAME_CHARS R"([A-Za-z0-9_.-]*)"
 #define SB_VALUE                                                          \
   R"(('''[^'\r\n]*'''|"""[^"\r\n]*"""|)"               \
@@ -1150,8 +1154,7 @@ constexpr Pattern kContextPatterns[] = {
     // "bindpw …", a .properties file's "db.password …".
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS "|(?i:rootpw|bindpw)",
-     R"(((?i:pass|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)"
-     R"(credential|auth|rootpw|bindpw|psk|_pw))" SB_NAME_CHARS R"()[ \t]+)" SB_VALUE
+     "(" SB_BLANK_KEYWORD SB_NAME_CHARS R"()[ \t]+)" SB_VALUE
      R"([ \t]*(?:\r?\n|$))",
      kAnything, 1, ValidateBlankSeparated, true},
     // Terraform: variable "db_password" { … default = "…" }.
@@ -1352,13 +1355,29 @@ constexpr Pattern kContextPatterns[] = {
      kAnything, 1, ValidateGeneric, true},
 };
 
+// Where a match of a pattern that opens with a key name can start: the
+// first word of each of SB_KEYWORD's and SB_BLANK_KEYWORD's alternatives.
+constexpr std::string_view kKeyNameStarts[] = {
+    "pass", "pwd", "secret", "token", "api", "access", "private", "credential", "auth",
+    "_pw", "_pat", "psk", "signing", "encryption", "master", "hmac", "fernet", "rootpw",
+    "bindpw"};
+constexpr std::string_view kKeyNameOpenings[] = {"(" SB_KEYWORD, "(" SB_BLANK_KEYWORD};
+
 #undef SB_KEYWORD
+#undef SB_BLANK_KEYWORD
 #undef SB_NAME_CHARS
 #undef SB_VALUE
 #undef SB_GENERIC_KEYWORDS
 #undef SB_AWS_SECRET_VALUE
 
 }  // namespace
+
+std::span<const std::string_view> KeyNameStarts() { return kKeyNameStarts; }
+
+bool OpensWithKeyName(const Pattern& pattern) {
+  return std::any_of(std::begin(kKeyNameOpenings), std::end(kKeyNameOpenings),
+                     [&](std::string_view opening) { return pattern.regex.starts_with(opening); });
+}
 
 std::span<const Pattern> BuiltinPatterns() {
   static const std::vector<Pattern> all = [] {

@@ -83,6 +83,13 @@ bool DemoteInPackageTests(Candidate& c);
 /// formats, then the rules that read a key name or a file's structure.
 std::span<const Pattern> BuiltinPatterns();
 
+/// True when every match of `pattern` starts where one of KeyNameStarts()
+/// does (in any case): its regex opens with a key name. The detector then
+/// tries it only at those offsets, which a literal search finds faster than
+/// the regex's own unanchored search.
+bool OpensWithKeyName(const Pattern& pattern);
+std::span<const std::string_view> KeyNameStarts();
+
 /// The provider token formats (token_rules.cc).
 std::span<const Pattern> TokenPatterns();
 

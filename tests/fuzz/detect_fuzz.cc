@@ -1,6 +1,7 @@
 // libFuzzer target over the secret detector: every pattern, its validator,
 // the filters and the UTF-16 path, on any bytes and under any of the file
-// names that change how the detector reads a text. Built with
+// names that change how the detector reads a text, and with both pattern
+// engines, which must agree. Built with
 // -DSAFEBUILD_FUZZ=ON and clang, where a validator that throws ends the run
 // (a release build reports the match instead, see detector.cc);
 // tests/fuzz/replay_main.cc replays the seed corpus in every ctest run.
@@ -12,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "detect/detector.h"
 
@@ -30,9 +32,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view path = kPaths[data[0] % kPaths.size()];
   std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   const safebuild::Detector& detector = safebuild::Detector::Default();
-  for (const safebuild::Match& m : detector.Scan(text, path)) {
+  const std::vector<safebuild::Match> found = detector.Scan(text, path);
+  for (const safebuild::Match& m : found) {
     // Matches stay inside the text.
     if (m.offset > text.size() || m.length > text.size() - m.offset) __builtin_trap();
+  }
+  // The RE2::Set pass finds the same as the default one (the Hyperscan set
+  // where the build has it, which also tries key names at their starts).
+  static const safebuild::Detector re2_set(safebuild::Detector::PatternEngine::kRe2Set);
+  const std::vector<safebuild::Match> by_re2 = re2_set.Scan(text, path);
+  auto same = [](const safebuild::Match& a, const safebuild::Match& b) {
+    return a.rule == b.rule && a.offset == b.offset && a.length == b.length;
+  };
+  if (!std::equal(found.begin(), found.end(), by_re2.begin(), by_re2.end(), same)) {
+    __builtin_trap();
   }
   (void)detector.LooksLikeSecret(text.substr(0, 256));
   for (const safebuild::Match& m : detector.ScanName(text.substr(0, 4096))) {
