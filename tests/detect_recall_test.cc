@@ -11,6 +11,8 @@
 #include <tuple>
 #include <vector>
 
+#include <zlib.h>
+
 #include "detect/detector.h"
 #include "detect/filters.h"
 #include "detect_test_util.h"
@@ -774,6 +776,137 @@ TEST(PackageDocs, TokenFormatsInPackageDocsKeepTheirSeverity) {
   EXPECT_EQ(m[0].severity, Severity::kCritical);
   EXPECT_EQ(m[1].rule, "slack-bot-token");
   EXPECT_EQ(m[1].severity, Severity::kCritical);
+}
+
+// ---------------------------------------------------------------------------
+// Base64 cut in lines, and gzip inside base64
+
+namespace wrapped {
+
+// `text` in base64 cut into lines of `width`, each after `indent`.
+std::string Wrap(std::string_view text, size_t width, std::string_view indent = "") {
+  const std::string encoded = fake::Base64(text);
+  std::string out;
+  for (size_t i = 0; i < encoded.size(); i += width) {
+    out += std::string(indent) + encoded.substr(i, width) + "\n";
+  }
+  return out;
+}
+
+std::string Gzip(std::string_view text) {
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::string out(deflateBound(&z, text.size()) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+}  // namespace wrapped
+
+TEST(WrappedBase64, ASecretInAMailAttachmentIsFoundWhereItsCharactersAre) {
+  const std::string key = fake::Make(Kind::kAwsSecretAccessKey);
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string file = fake::Random(fake::kBase64, 300) + "\nexport AWS_SECRET_ACCESS_KEY=" +
+                           key + "\n" + fake::Random(fake::kBase64, 200) + "\nGH=" + token + "\n";
+  for (size_t width : {76u, 64u}) {
+    for (std::string_view indent : {"", "    "}) {
+      const std::string body = wrapped::Wrap(file, width, indent);
+      const std::string mail = "From: ci@example.com\nContent-Type: text/plain\n"
+                               "Content-Transfer-Encoding: base64\n\n" + body + "\n--b--\n";
+      std::vector<Match> m = Scan(mail, "var/mail/root");
+      ASSERT_EQ(m.size(), 2u) << RulesOf(m) << " width " << width;
+      EXPECT_EQ(m[0].rule, "aws-secret-access-key");
+      EXPECT_EQ(m[1].rule, "github-classic-token");
+      // Each at the encoded characters that hold it (its line and column).
+      const std::string encoded = fake::Base64(file);
+      for (const Match& match : m) {
+        const std::string_view value = match.rule == "github-classic-token" ? token : key;
+        const size_t decoded = file.find(value);
+        const size_t first = decoded / 3 * 4;
+        EXPECT_EQ(match.line, 5 + static_cast<int>(first / width)) << match.rule;
+        EXPECT_EQ(match.column, 1 + static_cast<int>(indent.size() + first % width)) << match.rule;
+        EXPECT_EQ(mail.substr(match.offset, 4), encoded.substr(first, 4));
+        EXPECT_EQ(match.fingerprint, Fingerprint(match.rule, value));
+      }
+    }
+  }
+}
+
+TEST(WrappedBase64, AKeyValueLineOfAnEncodedFileIsFound) {
+  const std::string password = fake::RandomPassword(18);
+  const std::string conf = "[db]\nhost = db.internal\npassword = \"" + password + "\"\n" +
+                           fake::Random(fake::kBase64, 120) + "\n";
+  std::vector<Match> m = Scan("data: |\n" + wrapped::Wrap(conf, 76, "  "), "k8s/app.yaml");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "generic-secret-assignment");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+}
+
+TEST(WrappedBase64, GzipInBase64IsInflatedAndRead) {
+  const std::string password = fake::RandomPassword(18);
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string conf = "db_password = \"" + password + "\"\nGITHUB=" + token + "\n";
+  const std::string gz = wrapped::Gzip(conf);
+  // A heredoc cut in lines, and one line (as a JSON value holds it).
+  const std::string heredoc = "#!/bin/sh\nbase64 -d <<EOF | gunzip > /etc/app.conf\n" +
+                              wrapped::Wrap(std::string(gz), 76) + "EOF\n";
+  std::vector<Match> m = Scan(heredoc, "usr/local/bin/setup.sh");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);  // one finding for the whole blob
+  EXPECT_EQ(m[0].line, 3);
+  EXPECT_EQ(m[0].column, 1);
+  EXPECT_NE(m[0].description.find("base64"), std::string::npos);
+  m = Scan("{\"release\": \"" + fake::Base64(gz) + "\"}\n", "srv/state.json");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+}
+
+TEST(WrappedBase64, EncodedFilesWithoutSecretsAreNoFindings) {
+  // Random bytes (an image), plain prose, gzip of prose, a certificate-like
+  // DER blob: decoded, and nothing in them.
+  std::string random_bytes;
+  for (int i = 0; i < 600; ++i) random_bytes += static_cast<char>(fake::Random(fake::kBase64, 1)[0] * 7);
+  std::string prose;
+  for (int i = 0; i < 40; ++i) prose += "The token bucket refills every second; pass the limit.\n";
+  for (const std::string& file : {random_bytes, prose, wrapped::Gzip(prose)}) {
+    ExpectNone(wrapped::Wrap(file, 76), "srv/mail/1.eml");
+    ExpectNone(wrapped::Wrap(file, 64, "  "), "etc/app/blob.yaml");
+  }
+}
+
+TEST(WrappedBase64, TokensEncodedOneALineAreEachFoundOnTheirLine) {
+  // Lines of other widths, padded or not, and lines of one width that are
+  // each a whole encoding (45 bytes: 60 characters, no padding), which
+  // read as one wrapped file: two findings, each on its own line.
+  const std::string a = FakeFormat("github-classic-token");
+  const std::string b = FakeFormat("github-classic-token");
+  for (const std::string& text :
+       {fake::Base64("GH=" + a) + "\n" + fake::Base64("token " + b) + "\n",
+        fake::Base64("GH=" + a + ";\n") + "\n" + fake::Base64("GH=" + b + ";\n") + "\n"}) {
+    std::vector<Match> m = Scan(text, "notes.txt");
+    ASSERT_EQ(m.size(), 2u) << RulesOf(m) << " in\n" << text;
+    EXPECT_EQ(m[0].line, 1);
+    EXPECT_EQ(m[1].line, 2);
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, a));
+    EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, b));
+  }
+}
+
+TEST(WrappedBase64, AGzipBombInBase64IsReadOnlyToItsBound) {
+  // 64 MiB of one letter gzips to about 64 KiB; the detector inflates at
+  // most 1 MiB of it and finds the token placed at the start.
+  const std::string token = FakeFormat("github-classic-token");
+  std::string big = "GH=" + token + "\n" + std::string(64 << 20, 'a');
+  const std::string gz = wrapped::Gzip(big);
+  big.clear();
+  std::vector<Match> m = Scan(wrapped::Wrap(gz, 76), "bomb.txt");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
 }
 
 }  // namespace

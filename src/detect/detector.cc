@@ -13,9 +13,12 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -395,14 +398,141 @@ std::vector<std::pair<size_t, size_t>> Base64Runs(std::string_view text) {
   return runs;
 }
 
-// The text a base64 run decodes to, when it is printable text.
-std::optional<std::string> DecodedText(std::string_view run) {
+// A run of base64 as it was found: one stretch of a line, or lines of one
+// width wrapped as MIME (76), PEM and `base64 -w 64` (64) wrap them, the last
+// one shorter. A wrapped run's text is its lines joined.
+struct Base64Run {
+  size_t begin = 0;
+  size_t end = 0;
+  bool wrapped = false;
+};
+
+// The narrowest line taken for a wrapped run's: shorter lines of base64 are
+// hashes and keys in tables more often than a file cut in lines.
+constexpr size_t kMinWrapWidth = 40;
+
+// Where a line of base64 that starts at or after `at` (past blanks) ends,
+// when that line holds nothing else; `at` itself when it holds more, or none.
+size_t Base64LineEnd(std::string_view text, size_t at, size_t* begin) {
+  while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+  *begin = at;
+  size_t end = at;
+  while (end < text.size() && kBase64Chars[static_cast<unsigned char>(text[end])]) ++end;
+  const size_t digits = end;
+  while (end < text.size() && end - digits < 2 && text[end] == '=') ++end;
+  size_t rest = end;
+  if (rest < text.size() && text[rest] == '\r') ++rest;
+  if (rest < text.size() && text[rest] != '\n') return at;
+  return end;
+}
+
+// The runs of base64 in `text`, with the lines of a wrapped one merged: a
+// run that fills its line, whose width is a multiple of 4, followed by lines
+// of that width (indented alike or not), and a last line no wider.
+std::vector<Base64Run> Base64RunsWrapped(std::string_view text) {
+  std::vector<Base64Run> out;
+  for (const auto& [begin, end] : Base64Runs(text)) {
+    if (!out.empty() && out.back().wrapped && begin < out.back().end) continue;
+    Base64Run run{begin, end, false};
+    const size_t width = end - begin;
+    size_t line_begin = 0;
+    const bool fills_line = (begin == 0 || text[begin - 1] == '\n' || text[begin - 1] == ' ' ||
+                             text[begin - 1] == '\t') &&
+                            Base64LineEnd(text, begin, &line_begin) == end;
+    if (fills_line && width >= kMinWrapWidth && width % 4 == 0 && text[end - 1] != '=') {
+      size_t next = text.find('\n', end);
+      while (next != std::string_view::npos) {
+        const size_t line_end = Base64LineEnd(text, next + 1, &line_begin);
+        const size_t line_width = line_end - line_begin;
+        if (line_width == 0 || line_width > width) break;
+        run.end = line_end;
+        run.wrapped = true;
+        if (line_width < width || text[line_end - 1] == '=') break;
+        next = text.find('\n', line_end);
+      }
+    }
+    out.push_back(run);
+  }
+  return out;
+}
+
+// Deflated text inside base64 (`base64 -d <<EOF | gunzip`) is inflated up to
+// this much per run, and this much per text in all.
+constexpr size_t kMaxInflatedRun = 1 << 20;
+constexpr size_t kMaxInflatedText = 8 << 20;
+
+// The gzip stream `in` inflated, up to `limit` bytes; nullopt when it is
+// malformed before that.
+std::optional<std::string> Gunzip(std::string_view in, size_t limit) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
+  std::string out(std::min(limit, in.size() * 4 + 4096), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
+  int status = Z_OK;
+  while (status == Z_OK) {
+    if (z.total_out == out.size()) {
+      if (out.size() >= limit) break;
+      out.resize(std::min(limit, out.size() * 2));
+    }
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + z.total_out);
+    z.avail_out = static_cast<uInt>(out.size() - z.total_out);
+    status = inflate(&z, Z_NO_FLUSH);
+  }
+  const size_t produced = z.total_out;
+  inflateEnd(&z);
+  if (status != Z_OK && status != Z_STREAM_END) return std::nullopt;
+  out.resize(produced);
+  return out;
+}
+
+// The text a base64 run decodes to, when it is printable text or gzip of
+// it; `inflated` counts what gzip gave, against kMaxInflatedText.
+std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
   std::string_view head = run.substr(0, kBase64Sniff);
   std::optional<std::string> start = detect::Base64Decode(head.substr(0, head.size() / 4 * 4));
-  if (!start || !IsPrintableText(*start)) return std::nullopt;
+  if (!start) return std::nullopt;
+  const bool gzip = start->starts_with("\x1f\x8b\x08") && *inflated < kMaxInflatedText;
+  if (!gzip && !IsPrintableText(*start)) return std::nullopt;
   std::optional<std::string> all = detect::Base64Decode(run);
+  if (all && gzip) {
+    all = Gunzip(*all, std::min(kMaxInflatedRun, kMaxInflatedText - *inflated));
+    if (all) *inflated += all->size();
+  }
   if (!all || !IsPrintableText(*all)) return std::nullopt;
   return all;
+}
+
+// A wrapped run's base64 without its line breaks and indents, and where in
+// the text each of its lines starts, to map a decoded offset back.
+struct JoinedBase64 {
+  std::string digits;
+  std::vector<size_t> line_starts;
+  size_t width = 0;
+
+  // The text offset of `digits[i]`.
+  size_t TextOffset(size_t i) const { return line_starts[i / width] + i % width; }
+};
+
+JoinedBase64 Join(std::string_view text, size_t begin, size_t end) {
+  JoinedBase64 joined;
+  joined.digits.reserve(end - begin);
+  bool line_start = true;
+  for (size_t i = begin; i < end; ++i) {
+    const char c = text[i];
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+      line_start = line_start || c == '\n';
+      continue;
+    }
+    if (line_start) {
+      if (joined.line_starts.size() == 1) joined.width = joined.digits.size();
+      joined.line_starts.push_back(i);
+    }
+    line_start = false;
+    joined.digits.push_back(c);
+  }
+  if (joined.line_starts.size() == 1) joined.width = joined.digits.size();
+  return joined;
 }
 
 }  // namespace
@@ -1038,10 +1168,10 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {
   const size_t before = matches.size();
   std::vector<bool> replaced(before);
-  for (const auto& run : Base64Runs(text)) {
-    // Named, not bound: clang 14 lets no lambda capture a structured binding.
-    const size_t begin = run.first;
-    const size_t end = run.second;
+  size_t inflated = 0;
+  for (const Base64Run& run : Base64RunsWrapped(text)) {
+    const size_t begin = run.begin;
+    const size_t end = run.end;
     // The run itself was a finding: a token's own characters, or a value
     // under a secret-sounding key, which gives way to what the decoded text
     // says it is ("token: Z2hwX…" is a GitHub token, once).
@@ -1050,11 +1180,33 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                      [&](size_t i) { return IsGeneric(matches[i]); })) {
       continue;
     }
-    std::optional<std::string> plain = DecodedText(text.substr(begin, end - begin));
+    const size_t inflated_before = inflated;
+    JoinedBase64 joined;
+    if (run.wrapped) joined = Join(text, begin, end);
+    std::optional<std::string> plain =
+        DecodedText(run.wrapped ? joined.digits : text.substr(begin, end - begin), &inflated);
     if (!plain) continue;
+    const bool gzipped = inflated != inflated_before;
+    // A file that was encoded whole (wrapped in lines, or gzipped first) is
+    // read as text, key=value rules and all; a stretch of a line is read for
+    // token formats and keys only.
+    const bool whole_file = run.wrapped || gzipped;
     std::vector<Match> found =
-        ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, true)));
+        ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, !whole_file)));
     if (found.empty()) continue;
+    if (run.wrapped && !gzipped && covering.empty()) {
+      // A file cut in lines (a mail's attachment): each secret at the
+      // encoded characters that hold it.
+      for (Match& m : found) {
+        const size_t first = m.offset / 3 * 4;
+        const size_t last = std::min(joined.digits.size(), (m.offset + m.length + 2) / 3 * 4) - 1;
+        m.description += " (base64-encoded)";
+        m.length = joined.TextOffset(last) + 1 - joined.TextOffset(first);
+        PlaceAt(m, text, joined.TextOffset(first));
+        matches.push_back(std::move(m));
+      }
+      continue;
+    }
     // One finding per run: it covers the whole encoded span.
     auto best = std::max_element(found.begin(), found.end(), [](const Match& a, const Match& b) {
       return a.severity < b.severity;
