@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 
@@ -16,6 +17,7 @@
 #include "report/sarif.h"
 #include "scan/packaged_files.h"
 #include "scan/scanner.h"
+#include "util/fd.h"
 #include "util/fingerprint.h"
 
 namespace safebuild {
@@ -637,6 +639,52 @@ TEST(NestedTest, AZipAfterAScriptLineIsOpened) {
     EXPECT_NE(w.contents[0].find(token), std::string::npos);
   }
   EXPECT_FALSE(IsNestedArchive("/usr/local/bin/tool", "#!/bin/sh\necho PK\n"));
+}
+
+// makeself's .run and other self-extracting installers: a shell script,
+// then a compressed tar from the line after the script's last.
+std::string SelfExtracting(const std::string& archive) {
+  return "#!/bin/sh\n# This script was generated using Makeself 2.4.5\n"
+         "offset=`head -n 4 \"$0\" | wc -c | tr -d \" \"`\n"
+         "dd if=\"$0\" bs=1 skip=$offset 2>/dev/null | tar xzf - && exit 0\n" +
+         archive;
+}
+
+TEST(NestedTest, TheArchiveAfterASelfExtractingScriptIsOpened) {
+  const std::string token = fake::Make(fake::Kind::kGithubToken);
+  const std::string tar = test::MakeTar({test::Dir("payload/"),
+                                         File("payload/install.conf", "TOKEN=" + token + "\n")});
+  for (Filter filter : {Filter::kNone, Filter::kGzip, Filter::kXz, Filter::kBzip2,
+                        Filter::kZstd}) {
+    const std::string run = SelfExtracting(test::Compress(tar, filter));
+    SCOPED_TRACE(static_cast<int>(filter));
+    EXPECT_TRUE(IsNestedArchive("/opt/driver.run", run));
+    Walked w = Walk("/opt/driver.run", run);
+    EXPECT_EQ(w.members, (Strings{"payload/install.conf"}));
+    EXPECT_EQ(w.contents, (Strings{"TOKEN=" + token + "\n"}));
+    EXPECT_TRUE(w.result.skipped.empty()) << w.Skips().size();
+    // Read from a file (a large layer file, a spooled member) alike.
+    TempDir tmp = test::MakeTempDir();
+    test::WriteFile(tmp.path() / "driver.run", run);
+    Fd fd(open((tmp.path() / "driver.run").c_str(), O_RDONLY | O_CLOEXEC));
+    ASSERT_GE(fd.get(), 0);
+    Strings members;
+    NestedResult r = WalkNestedFile(
+        "/opt/driver.run", fd.get(), run.size(), {},
+        [&](const std::string& m, const ContentWindow&) { members.push_back(m); });
+    EXPECT_EQ(members, (Strings{"payload/install.conf"}));
+    EXPECT_TRUE(r.skipped.empty());
+    // And inside another archive.
+    Walked outer = Walk("/srv/bundle.tar", test::MakeTar({File("bin/setup.run", run)}));
+    EXPECT_EQ(outer.members, (Strings{"bin/setup.run", "bin/setup.run!payload/install.conf"}));
+  }
+}
+
+TEST(NestedTest, AScriptWithoutAnArchiveAfterItIsNone) {
+  // Binary bytes that are no archive, and archive magic inside a line.
+  EXPECT_FALSE(IsNestedArchive("/opt/tool", "#!/bin/sh\nexit 0\n" + std::string("\x01\x02\x03", 3)));
+  EXPECT_FALSE(IsNestedArchive("/opt/tool", "#!/bin/sh\necho \x1f\x8b\x08 > x\n"));
+  EXPECT_FALSE(IsNestedArchive("/opt/tool", "echo hi\n" + test::Compress("x", Filter::kGzip)));
 }
 
 TEST(NestedTest, StaticLibraryIsAnArArchiveToo) {

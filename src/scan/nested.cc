@@ -131,6 +131,28 @@ bool AllOctalOrHex(std::string_view s) {
   });
 }
 
+// A self-extracting script (makeself's .run, an installer .bin) is a shell
+// script with an archive appended: the archive starts on the line after the
+// script's last, at the first bytes that are no text. Their offset, when an
+// archive that safebuild reads starts there (gzip, bzip2, xz, lzma, zstd or
+// tar); 0 otherwise. Only `head` is looked at: such scripts are a few KiB.
+size_t ScriptPayloadOffset(std::string_view head) {
+  if (!StartsWith(head, "#!")) return 0;
+  const auto binary = std::find_if(head.begin(), head.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f;
+  });
+  if (binary == head.end()) return 0;
+  const size_t newline = head.rfind('\n', static_cast<size_t>(binary - head.begin()));
+  if (newline == std::string_view::npos) return 0;
+  const std::string_view payload = head.substr(newline + 1);
+  const bool archive = StartsWith(payload, "\x1f\x8b") || CodecOf(payload) != Codec::kNone ||
+                       (payload.size() >= 10 && StartsWith(payload, "BZh") &&
+                        payload.substr(4, 6) == "1AY&SY") ||
+                       (payload.size() >= 262 && payload.substr(257, 5) == "ustar");
+  return archive ? newline + 1 : 0;
+}
+
 // Archive kinds that are not opened, by their first bytes: their members
 // go unread, so the file is named in `skipped` rather than passed over.
 std::string_view UnopenedArchiveKind(std::string_view content) {
@@ -170,8 +192,9 @@ std::string_view UnopenedArchiveKind(std::string_view content) {
 struct Source {
   std::string_view head;
   int fd = -1;
-  uint64_t size = 0;
+  uint64_t size = 0;  // from `base` on
   uint64_t pos = 0;
+  uint64_t base = 0;  // where in the file the archive starts (after a script)
   std::string buf;
 
   uint64_t packed() const { return fd < 0 ? head.size() : size; }
@@ -191,7 +214,7 @@ ssize_t ReadAt(int fd, char* buf, size_t size, uint64_t at) {
 la_ssize_t SourceRead(archive* a, void* data, const void** out) {
   auto* src = static_cast<Source*>(data);
   src->buf.resize(kFileChunk);
-  const ssize_t n = ReadAt(src->fd, src->buf.data(), kFileChunk, src->pos);
+  const ssize_t n = ReadAt(src->fd, src->buf.data(), kFileChunk, src->base + src->pos);
   if (n < 0) {
     archive_set_error(a, errno, "cannot read the archive");
     return ARCHIVE_FATAL;
@@ -228,10 +251,10 @@ BoundedDecoder::Next RawBlocks(const Source& src) {
       return head;
     };
   }
-  return [fd = src.fd, size = src.size, pos = uint64_t{0},
+  return [fd = src.fd, size = src.size, base = src.base, pos = uint64_t{0},
           buf = std::string()]() mutable -> Expected<std::string_view> {
     buf.resize(static_cast<size_t>(std::min<uint64_t>(kFileChunk, size - pos)));
-    const ssize_t n = ReadAt(fd, buf.data(), buf.size(), pos);
+    const ssize_t n = ReadAt(fd, buf.data(), buf.size(), base + pos);
     if (n < 0) return Fail("cannot read the archive: " + std::generic_category().message(errno));
     pos += static_cast<uint64_t>(n);
     return std::string_view(buf.data(), static_cast<size_t>(n));
@@ -285,7 +308,8 @@ uint64_t ZipxMemory(archive* a, const Source& src) {
   if (src.fd < 0) {
     head = src.head.substr(static_cast<size_t>(at), head.size());
   } else {
-    const ssize_t n = ReadAt(src.fd, head.data(), head.size(), static_cast<uint64_t>(at));
+    const ssize_t n =
+        ReadAt(src.fd, head.data(), head.size(), src.base + static_cast<uint64_t>(at));
     head.resize(n < 0 ? 0 : static_cast<size_t>(n));
   }
   const std::string_view name = archive_format_name(a);
@@ -667,6 +691,16 @@ bool Walker::Next(Level& level, archive_entry* e, int depth) {
 
 void Walker::Walk(std::string_view name, const std::string& prefix, Source& src, int depth,
                   bool raw_only) {
+  if (!raw_only && src.base == 0) {
+    // A self-extracting script: the archive after it is read from its own
+    // first byte on (the script itself was scanned as text).
+    const size_t offset = ScriptPayloadOffset(src.head.substr(0, kChunk));
+    src.head.remove_prefix(offset);
+    if (src.fd >= 0) {
+      src.base = offset;
+      src.size -= std::min<uint64_t>(src.size, offset);
+    }
+  }
   const std::string_view content = src.head;
   if (content.empty() || stop_all_ || IsEmptyGzip(content)) return;
   if (!UnopenedArchiveKind(content).empty()) {
@@ -774,6 +808,7 @@ bool IsNestedArchive(std::string_view name, std::string_view content) {
     return true;
   }
   if (!UnopenedArchiveKind(content).empty()) return true;
+  if (ScriptPayloadOffset(content.substr(0, kChunk)) != 0) return true;
   return HasArchiveSuffix(name);
 }
 
