@@ -130,6 +130,9 @@ TEST(CredentialTables, FilesThatAreOneSecretAreFound) {
       {"/etc/credstore/db.password", "systemd credential, unencrypted"},
       {"/run/credentials/app.service/token", "systemd credential, unencrypted"},
       {"/var/lib/rabbitmq/.erlang.cookie", "Erlang distribution cookie"},
+      {"/deploy/ansible/.vault_pass", "Ansible vault password file"},
+      {"/home/ops/.ansible/vault_password.txt", "Ansible vault password file"},
+      {"/srv/play/.ansible-vault-pass", "Ansible vault password file"},
   };
   for (const auto& [path, description] : kFiles) {
     SCOPED_TRACE(path);
@@ -147,6 +150,52 @@ TEST(CredentialTables, FilesThatAreOneSecretAreFound) {
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].description, "MongoDB replica set key file");
   EXPECT_EQ(m[0].length, keyfile.size() - 1);
+}
+
+// A vault password script prints the password; it holds none.
+TEST(CredentialTables, AVaultPasswordScriptIsNoVaultPassword) {
+  EXPECT_TRUE(Scan("#!/bin/sh\nexec pass show ansible/vault\n", "/deploy/.vault_pass.py").empty());
+  EXPECT_TRUE(Scan(fake::Mixed(20) + "\n", "/deploy/vault_passage.txt").empty());
+}
+
+TEST(CredentialTables, AGoogleAuthenticatorSeedIsFound) {
+  const std::string seed = fake::Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 26);
+  const std::string text = seed + "\n\" RATE_LIMIT 3 30\n\" WINDOW_SIZE 17\n\" TOTP_AUTH\n" +
+                           fake::Random("0123456789", 8) + "\n";
+  std::vector<Match> m = Scan(text, "/home/app/.google_authenticator");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].description, "TOTP seed (google-authenticator)");
+  EXPECT_EQ(m[0].offset, 0u);
+  EXPECT_EQ(m[0].length, seed.size());
+  EXPECT_TRUE(Scan(text, "/home/app/notes.txt").empty());
+  EXPECT_TRUE(Scan("\" TOTP_AUTH\n", "/home/app/.google_authenticator").empty());
+}
+
+TEST(CredentialTables, ASubversionCachedPasswordIsFound) {
+  const std::string password = fake::Mixed(14) + "!";
+  const std::string text = "K 8\npasstype\nV 6\nsimple\nK 8\npassword\nV " +
+                           std::to_string(password.size()) + "\n" + password +
+                           "\nK 15\nsvn:realmstring\nV 30\n<https://svn.example:443> SVN\n"
+                           "K 8\nusername\nV 5\nalice\nEND\n";
+  const std::string path = "/root/.subversion/auth/svn.simple/" + fake::Random(fake::kHexDigits, 32);
+  std::vector<Match> m = Scan(text, path);
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].description, "password (Subversion credential cache)");
+  EXPECT_EQ(text.substr(m[0].offset, m[0].length), password);
+  // The same store with the password left out (stored by a keyring).
+  EXPECT_TRUE(Scan("K 8\npasstype\nV 13\ngnome-keyring\nEND\n", path).empty());
+}
+
+TEST(CommandLine, SqlServerToolsPasswordFlagIsFound) {
+  const std::string password = fake::RandomPassword(16);
+  for (const std::string& line :
+       {"sqlcmd -S sql01 -U sa -P '" + password + "' -Q 'BACKUP DATABASE app'\n",
+        "bcp app.dbo.users out users.dat -S sql01 -U sa -P" + password + " -c\n"}) {
+    std::vector<Match> m = Scan("#!/bin/sh\n" + line, "/opt/mssql/backup.sh");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << line;
+    EXPECT_EQ(m[0].description, "password on a command line (sqlcmd -P)");
+  }
+  EXPECT_TRUE(Scan("sqlcmd -S sql01 -U sa -P \"$SA_PASSWORD\"\n", "/opt/x.sh").empty());
 }
 
 }  // namespace

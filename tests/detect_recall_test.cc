@@ -909,5 +909,46 @@ TEST(WrappedBase64, AGzipBombInBase64IsReadOnlyToItsBound) {
   EXPECT_EQ(m[0].rule, "github-classic-token");
 }
 
+// ---------------------------------------------------------------------------
+// History files keep what was typed
+
+// Random lower-case letters: no word, no mixed case, as typed passwords
+// often are.
+std::string LettersOnly(size_t n) { return fake::Random("bcdfghjklmnpqrstvwxz", n); }
+
+TEST(HistoryFile, ALettersOnlyPasswordTypedInAHistoryIsFound) {
+  const std::string password = LettersOnly(14);
+  const std::pair<std::string_view, std::string> cases[] = {
+      {"root/.mysql_history",
+       "show databases;\nCREATE\\040USER\\040'app'@'%'\\040IDENTIFIED\\040BY\\040'" +
+           password + "';\n"},
+      {"root/.psql_history", "\\du\nALTER ROLE app WITH PASSWORD '" + password + "';\n"},
+      {"root/.bash_history", "ls\nmysql -u root -p" + password + " app < dump.sql\n"},
+      {"home/dev/.zsh_history", ": 1700000000:0;export DB_PASSWORD=" + password + "\n"},
+      {"root/.local/share/fish/fish_history", "- cmd: sshpass -p " + password + " ssh db\n"},
+  };
+  for (const auto& [path, text] : cases) {
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << path << ":\n" << text;
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password)) << path;
+  }
+}
+
+TEST(HistoryFile, OutsideAHistoryALettersOnlyPasswordIsNoFinding) {
+  const std::string password = LettersOnly(14);
+  ExpectNone("mysql -u root -p" + password + " app < dump.sql\n", "usr/local/bin/restore.sh");
+  ExpectNone("export DB_PASSWORD=" + password + "\n", "etc/profile.d/app.sh");
+}
+
+TEST(HistoryFile, PlaceholdersWordsAndVariablesInAHistoryAreNoFindings) {
+  for (std::string_view line :
+       {"mysql -u root -ppassword\n", "mysql -u root -p$MYSQL_ROOT_PASSWORD\n",
+        "export DB_PASSWORD=changeme\n", "export API_TOKEN=${TOKEN}\n",
+        "CREATE USER app IDENTIFIED BY 'secretpassword';\n", "mysql -u root -p\n",
+        "export GITHUB_TOKEN=xxxxxxxxxxxxxxxx\n"}) {
+    ExpectNone(line, "root/.bash_history");
+  }
+}
+
 }  // namespace
 }  // namespace safebuild

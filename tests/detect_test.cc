@@ -2072,17 +2072,30 @@ TEST(Codec, DecodesBothBase64Alphabets) {
   EXPECT_FALSE(detect::Base64Decode("ab!c"));
 }
 
+// ODBC's PWD is its password; the shell's PWD is a directory, which no
+// value gate passes.
+TEST(Detector, OdbcPwdIsAPasswordAndTheShellsPwdIsNot) {
+  const std::string password = fake::RandomPassword(16);
+  std::vector<Match> m =
+      Scan("[prod]\nDriver=FreeTDS\nServer=sql01\nUID=sa\nPWD=" + password + "\n", "etc/odbc.ini");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  m = Scan("Server=sql01;Database=app;Uid=sa;Pwd=" + password + ";\n", "app/appsettings.ini");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  ExpectNone("PWD=/home/app\nOLDPWD=/root\nPWD=C:\\Users\\app\n", "proc/1/environ.txt");
+}
+
 TEST(Filters, TellsNamesOfSecretsFromNamesMentioningThem) {
   for (std::string_view name :
        {"DB_PASSWORD", "dbPassword", "client_secret", "ci.token", "API_KEY",
         "apiKey", "GITHUB_TOKEN", "DB_PASS", "DB_PWD", "private_key",
-        "credentials", "AUTH", "oauth_token", "--password", "\"secret\""}) {
+        "credentials", "AUTH", "oauth_token", "--password", "\"secret\"", "PWD", "Pwd"}) {
     EXPECT_TRUE(detect::NameSuggestsSecret(name)) << name;
   }
   for (std::string_view name :
        {"AUTHOR", "author", "TOKENIZERS_PARALLELISM", "secretary",
         "PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "AUTH_TYPE", "bypass",
-        "PWD", "OLDPWD", "compass", "AWS_ACCESS_KEY_ID", "PASSWORD_HASH",
+        "OLDPWD", "compass", "AWS_ACCESS_KEY_ID", "PASSWORD_HASH",
         "--export-secret-key--lsm-mount-context"}) {
     EXPECT_FALSE(detect::NameSuggestsSecret(name)) << name;
   }

@@ -361,8 +361,9 @@ class OciLayout {
     return AddImage(layers, Config(layers.size()));
   }
 
-  void WriteIndex(const std::vector<json>& manifests) {
+  void WriteIndex(const std::vector<json>& manifests, const json& annotations = nullptr) {
     json index = {{"schemaVersion", 2}, {"manifests", manifests}};
+    if (!annotations.is_null()) index["annotations"] = annotations;
     WriteFile(dir_ / "index.json", index.dump());
   }
 

@@ -99,6 +99,18 @@ TEST_F(OciLayoutTest, AnnotationsOfTheIndexDescriptorJoinTheManifests) {
   EXPECT_EQ(image->annotations["ci.same"], "index value");
 }
 
+// The index's own annotations are pushed with it: they are the image's too.
+TEST_F(OciLayoutTest, AnnotationsOfTheIndexItselfJoinTheManifests) {
+  json manifest = Named(layout_.AddImage({GzipLayer({})}), "app:1");
+  layout_.WriteIndex({manifest}, {{"org.example.registry.password", "from the index"},
+                                  {"org.opencontainers.image.ref.name", "other"}});
+  Expected<OpenedImage> image = Open();
+  ASSERT_TRUE(image.ok()) << image.error();
+  EXPECT_EQ(image->annotations["org.example.registry.password"], "from the index");
+  EXPECT_EQ(image->annotations["org.opencontainers.image.ref.name"], "app:1");
+  EXPECT_EQ(image->annotations["org.opencontainers.image.ref.name (index.json)"], "other");
+}
+
 TEST_F(OciLayoutTest, SeveralImagesWithoutAReferenceListTheNames) {
   layout_.WriteIndex({Named(layout_.AddImage({}), "one"),
                       Named(layout_.AddImage({GzipLayer({})}), "two")});

@@ -222,6 +222,44 @@ TEST_F(ScannerTest, ReadsTheManifestAnnotationsAndTheAuthor) {
   EXPECT_EQ(found[1].rule, "github-classic-token");
 }
 
+// docker's legacy container_config (the container of the last step) and
+// a history entry's author travel with the image as well.
+TEST_F(ScannerTest, ReadsTheLegacyContainerConfigAndHistoryAuthors) {
+  const std::string secret = fake::Make(fake::Kind::kAwsSecretAccessKey);
+  const std::string tok = FakeSecret("GITLAB_TOKEN");
+  OpenedImage image;
+  image.config = {
+      {"container_config",
+       {{"Env", {"PATH=/bin", "AWS_SECRET_ACCESS_KEY=" + secret}},
+        {"Cmd", {"/bin/sh", "-c", "#(nop) ENV AWS_SECRET_ACCESS_KEY=" + secret}}}},
+      {"history", {{{"created_by", "/bin/sh -c #(nop) ADD file:x in /"}},
+                   {{"created_by", "/bin/sh -c true"}, {"author", "ci <" + tok + ">"}}}}};
+  std::vector<Finding> found = ScanConfig(image, Detector::Default());
+  std::vector<std::string> paths;
+  for (const Finding& f : found) paths.push_back(f.path + " " + f.rule);
+  EXPECT_EQ(paths, (std::vector<std::string>{
+                       "container_config/Env/AWS_SECRET_ACCESS_KEY aws-secret-access-key",
+                       "container_config/Cmd aws-secret-access-key",
+                       "history/1 gitlab-token"}));
+  EXPECT_EQ(found.back().origin, Origin::kHistory);
+}
+
+// A config key is a name, not a file: "TEST_", ".example." in it do not
+// make its value an example.
+TEST_F(ScannerTest, ConfigNamesThatLookLikeExamplesAreStillRead) {
+  const std::string password = fake::RandomPassword(18);
+  OpenedImage image;
+  image.config = {{"config",
+                   {{"Env", {"TEST_DB_PASSWORD=" + password}},
+                    {"Labels", {{"com.example.api.token", password}}}}}};
+  image.annotations = {{"org.example.registry.password", password}};
+  std::vector<Finding> found = ScanConfig(image, Detector::Default());
+  std::vector<std::string> paths;
+  for (const Finding& f : found) paths.push_back(f.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"Env/TEST_DB_PASSWORD", "Labels/com.example.api.token",
+                                             "Annotations/org.example.registry.password"}));
+}
+
 // Every string field of the config travels with the image too.
 TEST_F(ScannerTest, ReadsWorkingDirUserStopSignalVolumesAndPorts) {
   std::vector<std::string> toks;

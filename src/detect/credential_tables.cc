@@ -26,6 +26,9 @@ enum class Format {
   kSystemdCredential,  // the whole file: /etc/credstore/NAME, plain
   kErlangCookie,   // the whole file: ~/.erlang.cookie
   kMongoKeyFile,   // the whole file: base64 lines of a replica set's key
+  kVaultPassword,  // the whole file: an Ansible vault's password
+  kTotpSeed,       // ~/.google_authenticator: the base32 seed on line 1
+  kSvnSimple,      // ~/.subversion/auth/svn.simple/*: K/V pairs, "password"
 };
 
 struct Span {
@@ -47,6 +50,24 @@ std::string_view Parent(std::string_view path, int up) {
   return path.substr(path.rfind('/') + 1);
 }
 
+// An Ansible vault's password file as ansible.cfg's vault_password_file
+// names it: .vault_pass, vault_password.txt, .ansible-vault-pass, … A
+// script in its place (.vault_pass.py) prints the password rather than
+// holding it.
+bool IsVaultPasswordFile(std::string_view base) {
+  std::string name = ToLower(base);
+  if (name.starts_with(".")) name.erase(0, 1);
+  if (name.ends_with(".txt")) name.resize(name.size() - 4);
+  for (std::string_view prefix : {"ansible_", "ansible-", "ansible"}) {
+    if (name.starts_with(prefix)) {
+      name.erase(0, prefix.size());
+      break;
+    }
+  }
+  return name == "vault_pass" || name == "vault-pass" || name == "vault_password" ||
+         name == "vault-password" || name == "vaultpass";
+}
+
 Format FormatOf(std::string_view path) {
   const std::string_view base = Parent(path, 0);
   const std::string_view dir = Parent(path, 1);
@@ -60,6 +81,9 @@ Format FormatOf(std::string_view path) {
   if (base.find("jaas") != std::string_view::npos) return Format::kJaas;
   if (base == "kaggle.json") return Format::kKaggle;
   if (base == ".erlang.cookie") return Format::kErlangCookie;
+  if (base == ".google_authenticator") return Format::kTotpSeed;
+  if (dir == "svn.simple" && Parent(path, 2) == "auth") return Format::kSvnSimple;
+  if (IsVaultPasswordFile(base)) return Format::kVaultPassword;
   if (path.find("run/secrets/") != std::string_view::npos) return Format::kRunSecret;
   // /etc/credstore/NAME, and /run/credentials/UNIT/NAME as systemd fills it.
   if (dir == "credstore" || (Parent(path, 2) == "credentials" && Parent(path, 3) == "run")) {
@@ -260,9 +284,50 @@ std::optional<TableSecret> WholeFileSecret(std::string_view text, Format format)
                          "secret file under /run/secrets (copied into the image)"};
     case Format::kSystemdCredential:
       return TableSecret{at, at + value.size(), "systemd credential, unencrypted"};
+    case Format::kVaultPassword:
+      return TableSecret{at, at + value.size(), "Ansible vault password file"};
     default:
       return TableSecret{at, at + value.size(), "Erlang distribution cookie"};
   }
+}
+
+// The TOTP seed of google-authenticator's file: the first line, base32
+// (16 characters or more), before the option lines that start with '"'.
+std::optional<TableSecret> TotpSeed(std::string_view text) {
+  const size_t end = std::min(text.find('\n'), text.size());
+  const std::string_view seed = Trim(text.substr(0, end));
+  constexpr size_t kMinSeed = 16;
+  const bool base32 = seed.size() >= kMinSeed && std::all_of(seed.begin(), seed.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7');
+  });
+  if (!base32 || IsPlaceholder(seed)) return std::nullopt;
+  const size_t at = static_cast<size_t>(seed.data() - text.data());
+  return TableSecret{at, at + seed.size(), "TOTP seed (google-authenticator)"};
+}
+
+// Subversion's cached credentials: "K <n>\n<key>\nV <n>\n<value>\n" pairs;
+// the value of the key "password" (kept in the clear by the "simple"
+// store).
+std::optional<TableSecret> SvnPassword(std::string_view text) {
+  constexpr std::string_view kKey = "K 8\npassword\nV ";
+  const size_t key = text.find(kKey);
+  if (key == std::string_view::npos) return std::nullopt;
+  const size_t digits = key + kKey.size();
+  const size_t newline = text.find('\n', digits);
+  if (newline == std::string_view::npos || newline == digits || newline - digits > 4) {
+    return std::nullopt;
+  }
+  size_t length = 0;
+  for (size_t i = digits; i < newline; ++i) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    length = length * 10 + static_cast<size_t>(text[i] - '0');
+  }
+  const size_t begin = newline + 1;
+  if (length == 0 || begin + length > text.size() ||
+      !IsPasswordOfCredentialFile(text.substr(begin, length))) {
+    return std::nullopt;
+  }
+  return TableSecret{begin, begin + length, "password (Subversion credential cache)"};
 }
 
 std::optional<TableSecret> KaggleKey(std::string_view text) {
@@ -287,13 +352,17 @@ std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_vie
   if (format == Format::kNone || IsPackageDocPath(path)) return {};
   std::vector<TableSecret> out;
   if (format == Format::kRunSecret || format == Format::kSystemdCredential ||
-      format == Format::kErlangCookie || format == Format::kMongoKeyFile) {
+      format == Format::kErlangCookie || format == Format::kMongoKeyFile ||
+      format == Format::kVaultPassword) {
     if (std::optional<TableSecret> s = WholeFileSecret(text, format)) out.push_back(*s);
     return out;
   }
-  if (format == Format::kRailsKey || format == Format::kKaggle) {
-    std::optional<TableSecret> key =
-        format == Format::kRailsKey ? RailsMasterKey(text) : KaggleKey(text);
+  if (format == Format::kRailsKey || format == Format::kKaggle || format == Format::kTotpSeed ||
+      format == Format::kSvnSimple) {
+    std::optional<TableSecret> key = format == Format::kRailsKey ? RailsMasterKey(text)
+                                     : format == Format::kKaggle ? KaggleKey(text)
+                                     : format == Format::kTotpSeed ? TotpSeed(text)
+                                                                   : SvnPassword(text);
     if (key) out.push_back(*key);
     return out;
   }

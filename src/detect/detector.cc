@@ -750,6 +750,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_package_tests = kind.in_package_tests;
     c.in_package_code = kind.in_package_code;
     c.in_shared_library = kind.in_shared_library;
+    c.in_history_file = kind.in_history_file;
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
     const size_t value_begin = c.begin;
@@ -796,6 +797,7 @@ Candidate KindOf(std::string_view path) {
   std::string_view base = path.substr(path.rfind('/') + 1);
   kind.in_netrc_file = base == ".netrc" || base == "_netrc";
   kind.in_example_file = detect::IsExampleOrTestPath(path);
+  kind.in_history_file = detect::IsHistoryPath(path);
   kind.in_package_doc = detect::IsPackageDocPath(path);
   // Also the examples/ of a Debian package's docs (server_key.pem of
   // libnet-ssleay-perl).

@@ -569,7 +569,9 @@ bool NameSuggestsSecret(std::string_view name) {
     return false;
   }
   std::string lower = ToLower(name);
-  if (lower == "pwd" || lower == "oldpwd") return false;  // the shell's cwd
+  // The shell's previous directory. Its PWD is a path, which no value gate
+  // passes, while ODBC's PWD= (odbc.ini, "Uid=sa;Pwd=…") is a password.
+  if (lower == "oldpwd") return false;
   if (!HasSecretKeyword(name, lower)) return false;
   std::vector<std::string> pieces = CamelPieces(name);
   if (pieces.empty()) return false;
@@ -977,6 +979,12 @@ bool IsHashManifest(std::string_view path) {
   }
   return EndsWith(base, ".md5sums") || EndsWith(base, ".sha256") ||
          EndsWith(base, ".sha512");
+}
+
+bool IsHistoryPath(std::string_view path) {
+  const std::string_view base = path.substr(path.rfind('/') + 1);
+  return base.ends_with("_history") || base == ".history" || base == ".histfile" ||
+         base == ".dbshell";
 }
 
 bool IsExampleOrTestPath(std::string_view path) {

@@ -66,6 +66,11 @@ bool MentionsSecret(std::string_view v);
 /// name do not apply; token formats and keys still do.
 bool IsExampleOrTestPath(std::string_view path);
 
+/// A shell's or an interactive client's history (.bash_history,
+/// .mysql_history, .psql_history, fish_history, .python_history, …): what
+/// was typed, so a password there was used, however weak.
+bool IsHistoryPath(std::string_view path);
+
 /// Documentation inside a third-party package tree: README*, CHANGELOG*,
 /// HISTORY*, CHANGES*, NEWS*, *.md, *.rst, *.adoc, man pages and text in a
 /// doc/ directory, under node_modules/, site-packages/, dist-packages/,

@@ -603,10 +603,11 @@ bool IsRegexLike(std::string_view v) {
 bool IsPublicToken(std::string_view v) { return v.starts_with("pk.eyJ"); }
 
 // A credential file (.my.cnf, .pypirc, .env, terraform.tfstate, …) is
-// where a password is, so there a short or word-like one is reported too.
+// where a password is, and a history file keeps the ones that were typed,
+// so there a weak one (letters only, no mixed case) is reported too.
 bool IsWeakPasswordOfCredentialFile(const Candidate& c) {
-  return !c.credential_file.empty() && c.value().size() >= kMinPassword &&
-         IsPasswordOfCredentialFile(c.value());
+  return (!c.credential_file.empty() || c.in_history_file) &&
+         c.value().size() >= kMinPassword && IsPasswordOfCredentialFile(c.value());
 }
 
 // "https://codecov.io/gh/o/r/graph/badge.svg?token=…": a status badge's
@@ -959,7 +960,8 @@ bool ValidateCommandLinePassword(Candidate& c) {
   if (c.in_example_file && c.credential_file.empty()) return false;
   Unquote(c);
   std::string_view v = c.value();
-  if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || !PassesGenericGate(v)) {
+  if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) ||
+      !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
     return false;
   }
   DemoteInPackageDocs(c, "password on a command line in a package's documentation "
@@ -1214,6 +1216,11 @@ constexpr Pattern kContextPatterns[] = {
      kNonWord, 0, ValidateCommandLinePassword, true},
     {"generic-secret-assignment", kHigh, "password on a command line (sshpass -p)", "sshpass",
      R"(sshpass[ \t](?:[^\r\n;&|]*?[ \t])?-p[ \t]*)" SB_VALUE,
+     kNonWord, 0, ValidateCommandLinePassword, true},
+    // SQL Server's tools: -P, the password (-p is another flag there).
+    {"generic-secret-assignment", kHigh, "password on a command line (sqlcmd -P)",
+     "sqlcmd|bcp|osql",
+     R"((?:sqlcmd|bcp|osql)[ \t](?:[^\r\n;&|]*?[ \t])?-P[ \t]*)" SB_VALUE,
      kNonWord, 0, ValidateCommandLinePassword, true},
     {"generic-secret-assignment", kHigh, "password on a command line (redis-cli -a)",
      "redis-cli",

@@ -32,6 +32,7 @@ struct Candidate {
   bool in_package_tests = false;  // its test data (IsExampleOrTestPath there)
   bool in_package_code = false;   // a third-party package's source code
   bool in_shared_library = false;  // an ELF shared object (.so) or a static library (.a)
+  bool in_history_file = false;    // IsHistoryPath: what a shell or client kept of a session
   /// The CredentialFileRule of the text's path ("credential-file-pgpass"),
   /// empty for other files: there a weak password is still a finding.
   std::string_view credential_file;

@@ -616,11 +616,11 @@ class ArchiveFiles : public ImageFiles {
   const ArchiveIndex& index_;
 };
 
-// The annotations of the index's descriptor of the image are the image's
-// too (`podman manifest annotate`, OCI tools): a key the manifest also has
-// with another value is kept as "KEY (index.json)".
-void AddDescriptorAnnotations(const Descriptor& d, OpenedImage& image) {
-  const json* ann = d.raw == nullptr ? nullptr : Member(*d.raw, "annotations");
+// The annotations of the index's descriptor of the image, and those of
+// the index itself, are the image's too (`podman manifest annotate`, OCI
+// tools, pushed with it): a key the manifest also has with another value is
+// kept as "KEY (index.json)".
+void AddIndexAnnotations(const json* ann, OpenedImage& image) {
   if (ann == nullptr || !ann->is_object()) return;
   if (!image.annotations.is_object()) image.annotations = json::object();
   for (const auto& item : ann->items()) {
@@ -643,7 +643,11 @@ Expected<OpenedImage> OpenOci(const ImageFiles& files, const std::string& ref) {
   Expected<json> manifest = ResolveManifest(files, *pick, 0);
   if (!manifest) return Fail(manifest.error());
   Expected<OpenedImage> image = ReadOciImage(files, *manifest);
-  if (image) AddDescriptorAnnotations(*pick, *image);
+  if (image) {
+    AddIndexAnnotations(pick->raw == nullptr ? nullptr : Member(*pick->raw, "annotations"),
+                        *image);
+    AddIndexAnnotations(Member(*index, "annotations"), *image);
+  }
   return image;
 }
 

@@ -53,9 +53,13 @@ Finding FromMatch(const Match& m, Origin origin, std::string path) {
   return f;
 }
 
+// A config field's text, reported at `path` ("Env/NAME", "Labels/KEY").
+// The detector is given the field's kind alone: a name is no file name, and
+// "TEST_TOKEN" or "org.example.password" does not make a value an example.
 void ScanConfigText(const Detector& detector, std::string_view text, const std::string& path,
                     std::vector<Finding>& out) {
-  for (const Match& m : detector.Scan(text, path)) {
+  const std::string_view kind = std::string_view(path).substr(0, path.find('/'));
+  for (const Match& m : detector.Scan(text, kind)) {
     out.push_back(FromMatch(m, Origin::kConfig, path));
   }
 }
@@ -72,13 +76,14 @@ std::string JoinStrings(const nlohmann::json& arr) {
 
 // Env entries are "NAME=VALUE"; scanning the pair lets the detector use the
 // name as context (DB_PASSWORD=…) while the value decides.
-void ScanEnv(const nlohmann::json& cfg, const Detector& detector, std::vector<Finding>& out) {
+void ScanEnv(const nlohmann::json& cfg, const std::string& prefix, const Detector& detector,
+             std::vector<Finding>& out) {
   if (!cfg.contains("Env") || !cfg["Env"].is_array()) return;
   for (const auto& e : cfg["Env"]) {
     if (!e.is_string()) continue;
     std::string kv = e.get<std::string>();
     std::string name = kv.substr(0, kv.find('='));
-    ScanConfigText(detector, kv, "Env/" + name, out);
+    ScanConfigText(detector, kv, prefix + "Env/" + name, out);
   }
 }
 
@@ -92,10 +97,10 @@ void ScanLabels(const nlohmann::json& labels, const std::string& prefix,
   }
 }
 
-void ScanStringList(const nlohmann::json& cfg, const char* field, const Detector& detector,
-                    std::vector<Finding>& out) {
+void ScanStringList(const nlohmann::json& cfg, const char* field, const std::string& prefix,
+                    const Detector& detector, std::vector<Finding>& out) {
   if (!cfg.contains(field) || !cfg[field].is_array()) return;
-  ScanConfigText(detector, JoinStrings(cfg[field]), field, out);
+  ScanConfigText(detector, JoinStrings(cfg[field]), prefix + field, out);
 }
 
 void ScanHistory(const OpenedImage& image, const Detector& detector, std::vector<Finding>& out) {
@@ -108,7 +113,7 @@ void ScanHistory(const OpenedImage& image, const Detector& detector, std::vector
     int index = i++;
     if (!h.is_object()) continue;
     std::string path = "history/" + std::to_string(index);
-    for (const char* field : {"created_by", "comment"}) {
+    for (const char* field : {"created_by", "comment", "author"}) {
       if (!h.contains(field) || !h[field].is_string()) continue;
       std::string text = h[field].get<std::string>();
       for (const Match& m : detector.Scan(text, path)) {
@@ -1055,34 +1060,46 @@ std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& win
   return out;
 }
 
-std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detector) {
-  std::vector<Finding> out;
-  const nlohmann::json empty = nlohmann::json::object();
-  const auto& cfg = image.config.contains("config") && image.config["config"].is_object()
-                        ? image.config["config"]
-                        : empty;
-  ScanEnv(cfg, detector, out);
-  if (cfg.contains("Labels")) ScanLabels(cfg["Labels"], "Labels", detector, out);
-  ScanLabels(image.annotations, "Annotations", detector, out);
-  // MAINTAINER, `buildah commit --author`.
-  if (image.config.contains("author") && image.config["author"].is_string()) {
-    ScanConfigText(detector, image.config["author"].get<std::string>(), "Author", out);
-  }
+// A run config: the image's `config`, or the legacy `container_config` of
+// images that docker built (the container the last step ran in), whose
+// findings are named under PREFIX.
+void ScanRunConfig(const nlohmann::json& cfg, const std::string& prefix,
+                   const Detector& detector, std::vector<Finding>& out) {
+  ScanEnv(cfg, prefix, detector, out);
+  if (cfg.contains("Labels")) ScanLabels(cfg["Labels"], prefix + "Labels", detector, out);
   for (const char* field : {"Cmd", "Entrypoint", "OnBuild", "Shell"}) {
-    ScanStringList(cfg, field, detector, out);
+    ScanStringList(cfg, field, prefix, detector, out);
   }
   for (const char* field : {"WorkingDir", "User", "StopSignal"}) {
     if (cfg.contains(field) && cfg[field].is_string()) {
-      ScanConfigText(detector, cfg[field].get<std::string>(), field, out);
+      ScanConfigText(detector, cfg[field].get<std::string>(), prefix + field, out);
     }
   }
   // Named by the field alone: the key is the value that may be the secret.
   for (const char* field : {"Volumes", "ExposedPorts"}) {
     if (!cfg.contains(field) || !cfg[field].is_object()) continue;
-    for (const auto& item : cfg[field].items()) ScanConfigText(detector, item.key(), field, out);
+    for (const auto& item : cfg[field].items()) {
+      ScanConfigText(detector, item.key(), prefix + field, out);
+    }
   }
-  if (cfg.contains("Healthcheck") && cfg["Healthcheck"].contains("Test")) {
-    ScanConfigText(detector, JoinStrings(cfg["Healthcheck"]["Test"]), "Healthcheck", out);
+  if (cfg.contains("Healthcheck") && cfg["Healthcheck"].is_object() &&
+      cfg["Healthcheck"].contains("Test")) {
+    ScanConfigText(detector, JoinStrings(cfg["Healthcheck"]["Test"]), prefix + "Healthcheck",
+                   out);
+  }
+}
+
+std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detector) {
+  std::vector<Finding> out;
+  for (const char* field : {"config", "container_config"}) {
+    if (!image.config.contains(field) || !image.config[field].is_object()) continue;
+    const std::string prefix = std::string_view(field) == "config" ? "" : "container_config/";
+    ScanRunConfig(image.config[field], prefix, detector, out);
+  }
+  ScanLabels(image.annotations, "Annotations", detector, out);
+  // MAINTAINER, `buildah commit --author`.
+  if (image.config.contains("author") && image.config["author"].is_string()) {
+    ScanConfigText(detector, image.config["author"].get<std::string>(), "Author", out);
   }
   ScanHistory(image, detector, out);
   return out;
