@@ -687,6 +687,27 @@ TEST(NestedTest, AScriptWithoutAnArchiveAfterItIsNone) {
   EXPECT_FALSE(IsNestedArchive("/opt/tool", "echo hi\n" + test::Compress("x", Filter::kGzip)));
 }
 
+// A zip after an executable stub (a self-extracting installer) or a cache
+// entry's header (pip's HTTP cache): opened by the end record that closes
+// the file.
+TEST(NestedTest, AZipAfterABinaryHeaderIsOpened) {
+  const std::string zip = MakeZip({{"config/.env", "STRIPE_KEY=x\n"}});
+  const std::string elf =
+      "\x7f" "ELF" + std::string("\x02\x01\x01\0", 4) + std::string(4000, '\x90');
+  const std::string cache_header =
+      std::string("\x00\x01\x02" "cc=max-age", 13) + std::string(189, '\x01');
+  for (const std::string& stub : {elf, cache_header}) {
+    const std::string file = stub + zip;
+    EXPECT_TRUE(IsNestedArchive("/opt/tool/tool-sfx", file));
+    Walked w = Walk("/opt/tool/tool-sfx", file);
+    EXPECT_EQ(w.members, (Strings{"config/.env"}));
+    EXPECT_TRUE(w.result.skipped.empty()) << w.Skips().size();
+  }
+  // An end record that leaves bytes after it is no zip's end (unless a
+  // script starts the file, whose zip may carry a comment).
+  EXPECT_FALSE(IsNestedArchive("/opt/tool/blob", elf + zip + "tail"));
+}
+
 TEST(NestedTest, StaticLibraryIsAnArArchiveToo) {
   Walked w = Walk("/usr/lib/libx.a", MakeAr({{"a.o", "\x7f" "ELF object"}, {"b.o", "odd"}}));
   EXPECT_EQ(w.members, (Strings{"a.o", "b.o"}));

@@ -799,9 +799,17 @@ bool IsNestedArchive(std::string_view name, std::string_view content) {
   }
   if (content.size() >= 262 && content.substr(257, 5) == "ustar") return true;
   if (StartsWith(content, "!<arch>\n")) return true;  // ar: a .deb, a static library
-  // A zip after a script (Python's zipapp, a self-extracting installer):
-  // the zip's end record is within its last 64 KiB and 22 bytes.
-  constexpr size_t kEndReach = (64 << 10) + 22;
+  // A zip after other bytes: a script (Python's zipapp), an executable (a
+  // self-extracting installer), a cache entry's header (pip's HTTP cache).
+  // The zip's end record closes the file when the zip has no comment; after
+  // a script it may have one, and is within its last 64 KiB and 22 bytes.
+  constexpr size_t kEndRecord = 22;
+  if (content.size() >= kEndRecord &&
+      content.substr(content.size() - kEndRecord, 4) == "PK\x05\x06" &&
+      content.substr(content.size() - 2) == std::string_view("\0\0", 2)) {
+    return true;
+  }
+  constexpr size_t kEndReach = (64 << 10) + kEndRecord;
   if (StartsWith(content, "#!") &&
       content.substr(content.size() - std::min(content.size(), kEndReach)).find("PK\x05\x06") !=
           std::string_view::npos) {
