@@ -950,5 +950,97 @@ TEST(HistoryFile, PlaceholdersWordsAndVariablesInAHistoryAreNoFindings) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Dumps, wallets, ACL tokens and CI jobs
+
+TEST(Dumps, SecretNamedColumnsOfAPostgresDumpAreFound) {
+  const std::string secret = fake::RandomPassword(24);
+  const std::string dump = "--\n-- PostgreSQL database dump\n--\n\n"
+                           "COPY public.oauth_clients (id, name, client_secret, password_hash) "
+                           "FROM stdin;\n1\tweb\t" + secret + "\t$2b$12$" +
+                           fake::Random(fake::kBase62, 53) + "\n2\tcli\t\\N\t\\N\n\\.\n\n"
+                           "COPY public.users (id, email) FROM stdin;\n1\ta@example.org\n\\.\n";
+  std::vector<Match> m = Scan(dump, "backup/pg.sql");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].description, "secret-named column of a PostgreSQL dump (COPY)");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, secret));
+  EXPECT_EQ(m[0].line, 6);
+  // Words, placeholders and NULLs in the column are no secrets.
+  ExpectNone("COPY public.t (id, api_token) FROM stdin;\n1\tchangeme\n2\t\\N\n3\tdisabled\n\\.\n",
+             "backup/pg.sql");
+}
+
+TEST(Dumps, AnLdifPasswordInBase64IsFoundAndAHashIsNot) {
+  const std::string password = fake::RandomPassword(16);
+  const std::string ldif = "dn: uid=svc,ou=people,dc=example,dc=org\nobjectClass: inetOrgPerson\n"
+                           "uid: svc\nuserPassword:: " + fake::Base64(password) + "\n";
+  std::vector<Match> m = Scan(ldif, "backup/users.ldif");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].description, "password in an LDIF entry (userPassword, base64)");
+  EXPECT_EQ(m[0].line, 4);
+  ExpectNone("userPassword:: " + fake::Base64("{SSHA}" + fake::Random(fake::kBase64, 32)) + "\n",
+             "backup/users.ldif");
+}
+
+TEST(Wallets, ARecoveryPhraseUnderItsNameIsFoundAndTestPhrasesAreNot) {
+  std::string phrase;
+  const std::vector<std::string> words = {"ladder", "orbit", "cactus", "velvet", "hammer",
+                                          "tribe", "mango", "quiz", "shadow", "fiber",
+                                          "ozone", "random", "pistol", "eager", "wolf"};
+  // 7 is prime to 15: twelve steps from any start are twelve words.
+  const size_t start = static_cast<size_t>(fake::Random("0123456789", 1)[0]);
+  for (size_t i = 0; i < 12; ++i) phrase += (i ? " " : "") + words[(start + i * 7) % words.size()];
+  std::vector<Match> m = Scan("NETWORK=mainnet\nWALLET_MNEMONIC=\"" + phrase + "\"\n", "app/.env");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " " << phrase;
+  EXPECT_EQ(m[0].severity, Severity::kCritical);
+  EXPECT_EQ(m[0].length, phrase.size());
+  std::string abandon;
+  for (int i = 0; i < 11; ++i) abandon += "abandon ";
+  ExpectNone("MNEMONIC=\"" + abandon + "about\"\n", "app/.env");
+  ExpectNone("seed_phrase: \"one two three\"\n", "app/config.yml");
+}
+
+TEST(AclTokens, ConsulAndNomadTokensAreFoundByTheirNames) {
+  const std::string uuid = fake::Uuid();
+  for (const std::string& text : {"CONSUL_HTTP_TOKEN=" + uuid + "\n", "NOMAD_TOKEN=" + uuid + "\n",
+                                  "curl -H \"X-Consul-Token: " + uuid + "\" http://127.0.0.1:8500\n"}) {
+    std::vector<Match> m = Scan(text, "app/.env");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << text;
+    EXPECT_EQ(m[0].description, "ACL token (Consul, Nomad)");
+  }
+  ExpectNone("REQUEST_ID=" + uuid + "\nCONSUL_HTTP_TOKEN=00000000-0000-0000-0000-000000000000\n",
+             "app/.env");
+}
+
+TEST(CiJobs, AJenkinsPasswordParameterWithAClearDefaultIsFound) {
+  const std::string password = fake::RandomPassword(16);
+  auto job = [](const std::string& value) {
+    return "<project>\n <properties>\n  <hudson.model.PasswordParameterDefinition>\n"
+           "   <name>DEPLOY</name>\n   <defaultValue>" + value + "</defaultValue>\n"
+           "  </hudson.model.PasswordParameterDefinition>\n </properties>\n</project>\n";
+  };
+  std::vector<Match> m = Scan(job(password), "var/jenkins_home/jobs/deploy/config.xml");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].line, 5);
+  ExpectNone(job("{AQAAABAAAAAQ" + fake::Random(fake::kBase64, 40) + "}"),
+             "var/jenkins_home/jobs/deploy/config.xml");
+}
+
+// gcloud's application default credentials hold gcloud's own OAuth client,
+// whose secret is public by design: low. The refresh token is the secret.
+TEST(CloudCredentials, TheClientSecretOfAnInstalledAppIsLowBesideItsRefreshToken) {
+  const std::string refresh = "1//0" + fake::Random(fake::kUrlSafe, 100);
+  const std::string adc = "{\n  \"client_id\": \"" + fake::Random("0123456789", 12) + "-" +
+                          fake::Random("abcdefghijklmnopqrstuvwxyz0123456789", 32) +
+                          ".apps.googleusercontent.com\",\n  \"client_secret\": \"d-" +
+                          fake::Random(fake::kBase62, 22) + "\",\n  \"refresh_token\": \"" +
+                          refresh + "\",\n  \"type\": \"authorized_user\"\n}\n";
+  std::vector<Match> m = Scan(adc, "root/.config/gcloud/application_default_credentials.json");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].severity, Severity::kLow);
+  EXPECT_EQ(m[1].severity, Severity::kHigh);
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, refresh));
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -345,11 +345,71 @@ std::optional<TableSecret> KaggleKey(std::string_view text) {
   return TableSecret{open + 1, close, "Kaggle API key"};
 }
 
+// The columns of a pg_dump COPY header, "COPY public.t (id, name,
+// client_secret) FROM stdin;".
+std::vector<std::string_view> CopyColumns(std::string_view header) {
+  std::vector<std::string_view> columns;
+  const size_t open = header.find('(');
+  const size_t close = header.find(')', open);
+  if (open == std::string_view::npos || close == std::string_view::npos) return columns;
+  std::string_view list = header.substr(open + 1, close - open - 1);
+  while (!list.empty()) {
+    const size_t comma = std::min(list.find(','), list.size());
+    std::string_view column = Trim(list.substr(0, comma));
+    if (column.size() >= 2 && column.front() == '"' && column.back() == '"') {
+      column = column.substr(1, column.size() - 2);
+    }
+    columns.push_back(column);
+    list.remove_prefix(std::min(comma + 1, list.size()));
+  }
+  return columns;
+}
+
+// The values of secret-named columns (client_secret, api_token, password)
+// in the COPY blocks of a PostgreSQL dump: tab-separated rows after a
+// "COPY … (columns) FROM stdin;" line, up to a line "\.". A value must pass
+// the same gate as a key=value assignment's; \N is SQL's NULL.
+void AddCopyRowSecrets(std::string_view text, std::vector<TableSecret>& out) {
+  constexpr std::string_view kFromStdin = "FROM stdin;";
+  for (size_t at = text.find("COPY "); at != std::string_view::npos;
+       at = text.find("COPY ", at + 1)) {
+    if (at > 0 && text[at - 1] != '\n') continue;
+    const size_t line_end = std::min(text.find('\n', at), text.size());
+    const std::string_view header = text.substr(at, line_end - at);
+    if (!Trim(header).ends_with(kFromStdin)) continue;
+    const std::vector<std::string_view> columns = CopyColumns(header);
+    std::vector<bool> secret(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i) secret[i] = NameSuggestsSecret(columns[i]);
+    if (std::none_of(secret.begin(), secret.end(), [](bool b) { return b; })) continue;
+    for (size_t row = line_end + 1; row < text.size();) {
+      const size_t row_end = std::min(text.find('\n', row), text.size());
+      if (text.substr(row, row_end - row) == "\\.") break;
+      size_t field_begin = row;
+      for (size_t i = 0; i < columns.size() && field_begin <= row_end; ++i) {
+        const size_t tab = std::min(text.find('\t', field_begin), row_end);
+        const std::string_view value = text.substr(field_begin, tab - field_begin);
+        if (secret[i] && value != "\\N" && PassesGenericGate(value)) {
+          out.push_back({field_begin, tab, "secret-named column of a PostgreSQL dump (COPY)"});
+        }
+        field_begin = tab + 1;
+      }
+      row = row_end + 1;
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_view path) {
   const Format format = FormatOf(path);
-  if (format == Format::kNone || IsPackageDocPath(path)) return {};
+  if (format == Format::kNone) {
+    std::vector<TableSecret> rows;
+    if (!IsPackageDocPath(path) && text.find("FROM stdin;") != std::string_view::npos) {
+      AddCopyRowSecrets(text, rows);
+    }
+    return rows;
+  }
+  if (IsPackageDocPath(path)) return {};
   std::vector<TableSecret> out;
   if (format == Format::kRunSecret || format == Format::kSystemdCredential ||
       format == Format::kErlangCookie || format == Format::kMongoKeyFile ||

@@ -4,8 +4,11 @@
 // user_NAME options, OpenVPN's
 // auth-user-pass file, Rails' master.key and Kaggle's kaggle.json; and
 // files that are a secret as a whole: what /run/secrets held at build time,
-// systemd's /etc/credstore, ~/.erlang.cookie, a MongoDB key file. The path
-// says which format a text is; the format says which field is the secret.
+// systemd's /etc/credstore, ~/.erlang.cookie, a MongoDB key file, an
+// Ansible vault's password file, a TOTP seed, Subversion's cached
+// passwords. The path says which format a text is; the format says which
+// field is the secret. Wherever they are, the secret-named columns of a
+// PostgreSQL dump's COPY rows.
 #pragma once
 
 #include <string_view>
@@ -23,7 +26,7 @@ struct TableSecret {
 };
 
 /// The secrets of `text`, the content of the file at `path`, when the path
-/// names one of these formats; nothing for any other file.
+/// names one of these formats, or the text holds a pg_dump COPY block.
 std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_view path);
 
 }  // namespace safebuild::detect

@@ -598,6 +598,21 @@ bool IsRegexLike(std::string_view v) {
   return tail && !PassesGenericGate(v.substr(0, v.size() - 2));
 }
 
+// An OAuth client of an installed application ships its "secret" inside
+// the program: Google's own docs say it is not treated as one. A user's
+// credentials file for such a client (gcloud's application default
+// credentials, "type": "authorized_user") holds it beside the refresh
+// token, which is the credential and is reported on its own.
+void DemoteInstalledAppClientSecret(Candidate& c) {
+  if (ToLower(c.name) != "client_secret" ||
+      c.text.find("\"authorized_user\"") == std::string_view::npos) {
+    return;
+  }
+  c.severity = Severity::kLow;
+  c.description = "OAuth client secret of an installed application (public by design; the "
+                  "refresh token beside it is the credential): low";
+}
+
 // Mapbox's public tokens ("pk.eyJ…") are meant for browsers; its secret
 // ones start "sk.".
 bool IsPublicToken(std::string_view v) { return v.starts_with("pk.eyJ"); }
@@ -910,6 +925,7 @@ bool ValidateGeneric(Candidate& c) {
     return false;
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
+  DemoteInstalledAppClientSecret(c);
   return true;
 }
 
@@ -967,6 +983,54 @@ bool ValidateCommandLinePassword(Candidate& c) {
   DemoteInPackageDocs(c, "password on a command line in a package's documentation "
                          "(an example: low)");
   return true;
+}
+
+// userPassword:: BASE64 of an LDIF file: the decoded value is the password
+// when it is one; a hash scheme ({SSHA}, {CRYPT}, $6$) is not.
+bool ValidateLdifPassword(Candidate& c) {
+  if (c.in_example_file || c.in_package_doc) return false;
+  const std::optional<std::string> plain = Base64Decode(c.value());
+  if (!plain || plain->size() < kMinPassword || plain->starts_with("{") ||
+      plain->starts_with("$")) {
+    return false;
+  }
+  return IsPasswordOfCredentialFile(*plain);
+}
+
+// A recovery phrase: 12, 15, 18, 21 or 24 words, mostly distinct. The
+// published test phrases ("abandon abandon … about", "test test … junk")
+// repeat one word.
+bool ValidateMnemonic(Candidate& c) {
+  if (c.in_example_file) return false;
+  std::vector<std::string> words;
+  for (std::string& w : Split(std::string(c.value()), ' ')) {
+    std::string_view word = Trim(w);
+    if (!word.empty()) words.emplace_back(word);
+  }
+  const size_t n = words.size();
+  if (n % 3 != 0 || n < 12 || n > 24) return false;
+  std::sort(words.begin(), words.end());
+  const size_t distinct =
+      static_cast<size_t>(std::unique(words.begin(), words.end()) - words.begin());
+  if (distinct * 4 < n * 3) return false;
+  DemoteInPackageDocs(c, "recovery phrase in a package's documentation (an example: low)");
+  return true;
+}
+
+// A UUID that is a token by its name; all zeros or a run of one digit is a
+// placeholder.
+bool ValidateUuidToken(Candidate& c) {
+  if (c.in_example_file) return false;
+  std::string_view v = c.value();
+  if (IsPlaceholder(v) || Entropy(v) < 3.0) return false;
+  DemoteInPackageDocs(c, "token in a package's documentation (an example: low)");
+  return true;
+}
+
+bool ValidateJenkinsDefault(Candidate& c) {
+  if (c.in_example_file) return false;
+  std::string_view v = c.value();
+  return !v.starts_with("{") && v.size() >= kMinPassword && IsPasswordOfCredentialFile(v);
 }
 
 constexpr std::string_view kGenericDescription =
@@ -1360,6 +1424,33 @@ constexpr Pattern kContextPatterns[] = {
      "<(" SB_NAME_CHARS SB_KEYWORD SB_NAME_CHARS R"()(?:[ \t][^<>]*)?>[ \t]*)"
      R"(([^<\s]+)[ \t]*</)",
      kAnything, 1, ValidateGeneric, true},
+    // An LDIF dump's userPassword in base64 ("::"): the clear password
+    // unless it is a hash ({SSHA}…, $6$…).
+    {"generic-secret-assignment", kHigh, "password in an LDIF entry (userPassword, base64)",
+     "(?i:userpassword::)",
+     R"((?im:^userPassword::[ \t]*([A-Za-z0-9+/]{8,}={0,2})[ \t]*$))",
+     kAnything, 0, ValidateLdifPassword, true},
+    // A wallet's recovery phrase: 12 to 24 lower-case words under a name
+    // that says so.
+    {"generic-secret-assignment", kCritical, "wallet recovery phrase (BIP39 mnemonic)",
+     "(?i:mnemonic|seed[_-]?phrase|recovery[_-]?phrase|secret[_-]?phrase|wallet[_-]?seed)",
+     R"((?i:mnemonic|seed[_-]?phrase|recovery[_-]?phrase|secret[_-]?phrase|wallet[_-]?seed))"
+     R"([A-Za-z0-9_.-]*["']?[ \t]*[=:][ \t]*["']?((?:[a-z]{3,8}[ \t]+){11,23}[a-z]{3,8}))"
+     R"((?:["'\s,;]|$))",
+     kAnything, 0, ValidateMnemonic, true},
+    // Consul's and Nomad's ACL tokens are UUIDs: found under their names.
+    {"generic-secret-assignment", kHigh, "ACL token (Consul, Nomad)",
+     "(?i:consul|nomad)",
+     R"((?i:(?:consul|nomad)[_-]?(?:http[_-]?)?(?:acl[_-]?)?token|x-(?:consul|nomad)-token))"
+     R"(["']?[ \t]*[=:][ \t]*["']?)"
+     R"(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$))",
+     kAnything, 0, ValidateUuidToken, true},
+    // A Jenkins job's password parameter with a default in the clear (one
+    // that Jenkins encrypted reads "{AQAAAB…}").
+    {"generic-secret-assignment", kHigh, "default of a Jenkins password parameter",
+     "PasswordParameterDefinition",
+     R"(PasswordParameterDefinition>(?s:.{0,400}?)<defaultValue>([^<\s]+)</defaultValue>)",
+     kAnything, 0, ValidateJenkinsDefault, true},
 };
 
 // Where a match of a pattern that opens with a key name can start: the
