@@ -1042,5 +1042,94 @@ TEST(CloudCredentials, TheClientSecretOfAnInstalledAppIsLowBesideItsRefreshToken
   EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, refresh));
 }
 
+// ---------------------------------------------------------------------------
+// PDF streams
+
+namespace pdf {
+
+std::string Deflate(std::string_view text) {
+  uLongf size = compressBound(text.size());
+  std::string out(size, '\0');
+  EXPECT_EQ(compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                      reinterpret_cast<const Bytef*>(text.data()), text.size(), 9),
+            Z_OK);
+  out.resize(size);
+  return out;
+}
+
+// A PDF of the given streams, each an object with its dictionary.
+std::string Make(const std::vector<std::pair<std::string, std::string>>& streams) {
+  std::string out = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n";
+  int n = 1;
+  for (const auto& [dict, data] : streams) {
+    out += std::to_string(n++) + " 0 obj\n<< /Length " + std::to_string(data.size()) + " " +
+           dict + " >>\nstream\n" + data + "\nendstream\nendobj\n";
+  }
+  return out + "trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+}
+
+}  // namespace pdf
+
+TEST(Pdf, SecretsShownByAPagesTextAreFound) {
+  const std::string id = "AKIA" + fake::Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+  const std::string secret = fake::Make(Kind::kAwsSecretAccessKey);
+  // The key id split by kerning in a TJ array; the secret escaped where a
+  // '/' or '+' is a character of it, as PDF writers do not need to.
+  const std::string page = "BT /F1 11 Tf 72 720 Td (Runbook: production access) Tj T*\n[(" +
+                           id.substr(0, 6) + ") -20 (" + id.substr(6) + ")] TJ T*\n" +
+                           "(aws_secret_access_key = " + secret + ") Tj ET\n";
+  const std::string file = pdf::Make({{"/Type /XObject /Subtype /Image /Filter /DCTDecode",
+                                       std::string("\xff\xd8\xff\xe0", 4) + "jpeg"},
+                                      {"/Filter /FlateDecode", pdf::Deflate(page)}});
+  std::vector<Match> m = Scan(file, "docs/runbook.pdf");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, id));
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, secret));
+  EXPECT_NE(m[0].description.find("PDF"), std::string::npos);
+  // Reported at the compressed stream: its line in the file.
+  EXPECT_EQ(file.substr(m[0].offset, 2), pdf::Deflate(page).substr(0, 2));
+}
+
+TEST(Pdf, AnAttachedFileIsReadAsItsBytes) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string file =
+      pdf::Make({{"/Type /EmbeddedFile /Filter [/FlateDecode]", pdf::Deflate("GH=" + token + "\n")}});
+  std::vector<Match> m = Scan(file, "srv/report.pdf");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+}
+
+TEST(Pdf, OtherFiltersCorruptStreamsAndCleanPagesAreNoFindings) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string page = "BT (The token bucket refills every second.) Tj ET\n";
+  const std::string deflated = pdf::Deflate("GH=" + token + "\n");
+  ExpectNone(pdf::Make({{"/Filter /FlateDecode", pdf::Deflate(page)},
+                        {"/Filter [/ASCII85Decode /FlateDecode]", "<~abc~>"},
+                        {"/Filter /FlateDecode", "not zlib at all"},
+                        {"/Filter /FlateDecode", deflated.substr(0, 1)}}),
+             "docs/a.pdf");
+}
+
+TEST(Zlib, AFileThatIsOneZlibStreamIsInflatedAndRead) {
+  const std::string key = "sk_live_" + fake::Random(fake::kBase62, 24);
+  const std::string json = "{\"user\": 7, \"stripe\": \"" + key + "\"}";
+  const std::string file = pdf::Deflate(json);
+  std::vector<Match> m = Scan(file, "app/cache/session.zlib");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, key));
+  EXPECT_EQ(m[0].offset, 0u);
+  EXPECT_EQ(m[0].length, file.size());
+  // A git object elsewhere than in a repository's object store.
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string blob = "GH=" + token + "\n";
+  m = Scan(pdf::Deflate("blob " + std::to_string(blob.size()) + std::string(1, '\0') + blob),
+           "srv/backup/objects-copy/3f/a1b2");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+  // 'x' and a byte that makes no zlib header; and zlib of nothing secret.
+  ExpectNone("x" + std::string("\x9d\x01\x02\x03\x04\x05\x06", 7), "a.bin");
+  ExpectNone(pdf::Deflate(std::string(1000, 'a')), "a.zlib");
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -1,7 +1,10 @@
 #include "detect/codec.h"
 
+#include <zlib.h>
+
 #include <algorithm>
 #include <array>
+#include <climits>
 
 namespace safebuild::detect {
 namespace {
@@ -199,6 +202,29 @@ std::optional<std::string> Base64Decode(std::string_view in) {
       out.push_back(static_cast<char>((acc >> bits) & 0xFF));
     }
   }
+  return out;
+}
+
+std::optional<std::string> Inflate(std::string_view in, size_t limit, bool gzip) {
+  z_stream z{};
+  if (inflateInit2(&z, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) return std::nullopt;
+  std::string out(std::min(limit, in.size() * 4 + 1024), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT_MAX));
+  int status = Z_OK;
+  while (status == Z_OK) {
+    if (z.total_out == out.size()) {
+      if (out.size() >= limit) break;
+      out.resize(std::min(limit, out.size() * 2));
+    }
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + z.total_out);
+    z.avail_out = static_cast<uInt>(out.size() - z.total_out);
+    status = inflate(&z, Z_NO_FLUSH);
+  }
+  const size_t produced = z.total_out;
+  inflateEnd(&z);
+  if (produced == 0) return std::nullopt;
+  out.resize(produced);
   return out;
 }
 

@@ -13,7 +13,6 @@
 
 #include <re2/re2.h>
 #include <re2/set.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -31,6 +30,7 @@
 #include "detect/binary_keys.h"
 #include "detect/codec.h"
 #include "detect/credential_tables.h"
+#include "detect/pdf_streams.h"
 #include "detect/filters.h"
 #include "detect/hyperscan_set.h"
 #include "detect/rules.h"
@@ -461,31 +461,6 @@ std::vector<Base64Run> Base64RunsWrapped(std::string_view text) {
 constexpr size_t kMaxInflatedRun = 1 << 20;
 constexpr size_t kMaxInflatedText = 8 << 20;
 
-// The gzip stream `in` inflated, up to `limit` bytes; nullopt when it is
-// malformed before that.
-std::optional<std::string> Gunzip(std::string_view in, size_t limit) {
-  z_stream z{};
-  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
-  std::string out(std::min(limit, in.size() * 4 + 4096), '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-  z.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT32_MAX));
-  int status = Z_OK;
-  while (status == Z_OK) {
-    if (z.total_out == out.size()) {
-      if (out.size() >= limit) break;
-      out.resize(std::min(limit, out.size() * 2));
-    }
-    z.next_out = reinterpret_cast<Bytef*>(out.data() + z.total_out);
-    z.avail_out = static_cast<uInt>(out.size() - z.total_out);
-    status = inflate(&z, Z_NO_FLUSH);
-  }
-  const size_t produced = z.total_out;
-  inflateEnd(&z);
-  if (status != Z_OK && status != Z_STREAM_END) return std::nullopt;
-  out.resize(produced);
-  return out;
-}
-
 // The text a base64 run decodes to, when it is printable text or gzip of
 // it; `inflated` counts what gzip gave, against kMaxInflatedText.
 std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
@@ -496,7 +471,7 @@ std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
   if (!gzip && !IsPrintableText(*start)) return std::nullopt;
   std::optional<std::string> all = detect::Base64Decode(run);
   if (all && gzip) {
-    all = Gunzip(*all, std::min(kMaxInflatedRun, kMaxInflatedText - *inflated));
+    all = detect::Inflate(*all, std::min(kMaxInflatedRun, kMaxInflatedText - *inflated), true);
     if (all) *inflated += all->size();
   }
   if (!all || !IsPrintableText(*all)) return std::nullopt;
@@ -986,6 +961,8 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
   std::vector<Match> matches =
       ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
   AddBinaryKeyMatch(text, path, matches);
+  if (text.starts_with("%PDF-")) AddPdfMatches(text, path, matches);
+  AddZlibMatches(text, path, matches);
   if (detect::LooksBinary(text)) {
     AddBinaryStringMatches(text, path, matches);
     AddNulSeparatedMatches(text, path, matches);
@@ -1165,6 +1142,50 @@ void AddTableSecrets(std::string_view text, std::string_view path,
 }
 
 }  // namespace
+
+// The secrets in a PDF's compressed streams (pdf_streams.h): each reported
+// at the stream that holds it, as the compressed bytes cannot be pointed
+// into.
+void Detector::AddPdfMatches(std::string_view text, std::string_view path,
+                             std::vector<Match>& matches) const {
+  const size_t before = matches.size();
+  for (const detect::PdfStream& stream : detect::PdfStreams(text)) {
+    const bool binary = detect::LooksBinary(stream.text);
+    for (Match& m : ToMatches(stream.text, ResolveOverlaps(impl_->FindAllPatterns(
+                                               stream.text, path, binary)))) {
+      m.description += " (in a compressed PDF stream)";
+      m.length = stream.end - stream.begin;
+      PlaceAt(m, text, stream.begin);
+      matches.push_back(std::move(m));
+    }
+  }
+  if (matches.size() != before) SortByOffset(matches);
+}
+
+// A file that is one zlib stream (an application's .zlib cache, a git
+// object outside a repository): its inflated bytes, up to 4 MiB, each
+// secret reported at the whole file.
+void Detector::AddZlibMatches(std::string_view text, std::string_view path,
+                              std::vector<Match>& matches) const {
+  constexpr size_t kMaxInflated = 4 << 20;
+  // The raw bytes gave findings already: they stand for the file.
+  if (text.size() < 8 || !matches.empty()) return;
+  const auto cmf = static_cast<unsigned char>(text[0]);
+  const auto flg = static_cast<unsigned char>(text[1]);
+  // Deflate with a 32 KiB window, no preset dictionary, a valid check.
+  if (cmf != 0x78 || (flg & 0x20) != 0 || (cmf * 256 + flg) % 31 != 0) return;
+  std::optional<std::string> plain = detect::Inflate(text, kMaxInflated);
+  if (!plain) return;
+  const size_t before = matches.size();
+  const bool binary = detect::LooksBinary(*plain);
+  for (Match& m : ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, binary)))) {
+    m.description += " (in a zlib stream)";
+    m.length = text.size();
+    PlaceAt(m, text, 0);
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() != before) SortByOffset(matches);
+}
 
 void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {

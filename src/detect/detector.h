@@ -86,6 +86,10 @@ class Detector {
                               std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,
                         std::vector<Match>& matches) const;
+  void AddPdfMatches(std::string_view text, std::string_view path,
+                     std::vector<Match>& matches) const;
+  void AddZlibMatches(std::string_view text, std::string_view path,
+                      std::vector<Match>& matches) const;
   void AddPercentEncodedMatches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const;
   struct Impl;
