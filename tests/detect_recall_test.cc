@@ -897,6 +897,37 @@ TEST(WrappedBase64, TokensEncodedOneALineAreEachFoundOnTheirLine) {
   }
 }
 
+std::string Hex(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) {
+    out += fake::kHexDigits[c >> 4];
+    out += fake::kHexDigits[c & 15];
+  }
+  return out;
+}
+
+TEST(WrappedBase64, AHexDumpOfTextIsDecodedAndADigestIsNot) {
+  const std::string token = "xoxb-" + fake::Random("0123456789", 12) + "-" +
+                            fake::Random("0123456789", 13) + "-" + fake::Random(fake::kBase62, 24);
+  const std::string hex = Hex("slack_token=" + token + "\n");
+  std::string dump;  // xxd -p: 60 digits a line
+  for (size_t i = 0; i < hex.size(); i += 60) dump += hex.substr(i, 60) + "\n";
+  std::vector<Match> m = Scan(dump, "app/data/token.hex");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token));
+  EXPECT_NE(m[0].description.find("hex-encoded"), std::string::npos);
+  ExpectNone("sha256=" + fake::Random(fake::kHexDigits, 64) + "\n", "app/data/sums.txt");
+}
+
+TEST(WrappedBase64, Base64OfBase64IsDecodedTwice) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string twice = fake::Base64(fake::Base64("GITHUB_TOKEN=" + token + "\n"));
+  std::vector<Match> m = Scan(twice + "\n", "app/data/double.b64");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token));
+  EXPECT_NE(m[0].description.find("twice"), std::string::npos);
+}
+
 TEST(WrappedBase64, AGzipBombInBase64IsReadOnlyToItsBound) {
   // 64 MiB of one letter gzips to about 64 KiB; the detector inflates at
   // most 1 MiB of it and finds the token placed at the start.

@@ -478,6 +478,32 @@ std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
   return all;
 }
 
+// The text a run of hex digits stands for (`xxd -p`, a hex dump of a
+// file): an even number of digits, 40 or more, that decode to printable
+// text. A digest decodes to binary and is none.
+std::optional<std::string> HexText(std::string_view digits) {
+  constexpr size_t kMinHex = 40;
+  auto value = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (digits.size() < kMinHex || digits.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(digits.size() / 2);
+  for (size_t i = 0; i < digits.size(); i += 2) {
+    const int high = value(digits[i]);
+    const int low = value(digits[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    // The first bytes tell text from binary: stop early on a digest.
+    if (out.size() == kBase64Sniff && !IsPrintableText(out)) return std::nullopt;
+  }
+  if (!IsPrintableText(out)) return std::nullopt;
+  return out;
+}
+
 // A wrapped run's base64 without its line breaks and indents, and where in
 // the text each of its lines starts, to map a decoded offset back.
 struct JoinedBase64 {
@@ -1206,8 +1232,13 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     const size_t inflated_before = inflated;
     JoinedBase64 joined;
     if (run.wrapped) joined = Join(text, begin, end);
-    std::optional<std::string> plain =
-        DecodedText(run.wrapped ? joined.digits : text.substr(begin, end - begin), &inflated);
+    const std::string_view digits =
+        run.wrapped ? std::string_view(joined.digits) : text.substr(begin, end - begin);
+    // Hex digits are base64 digits too: a run of them is read as hex first
+    // (xxd -p), then as base64.
+    std::optional<std::string> plain = HexText(digits);
+    const bool hex = plain.has_value();
+    if (!hex) plain = DecodedText(digits, &inflated);
     if (!plain) continue;
     const bool gzipped = inflated != inflated_before;
     // A file that was encoded whole (wrapped in lines, or gzipped first) is
@@ -1216,8 +1247,22 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     const bool whole_file = run.wrapped || gzipped;
     std::vector<Match> found =
         ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, !whole_file)));
+    bool twice = false;
+    if (found.empty() && !gzipped) {
+      // Encoded twice: base64 of base64, once more.
+      for (const Base64Run& inner : Base64RunsWrapped(*plain)) {
+        const std::string_view inner_digits =
+            std::string_view(*plain).substr(inner.begin, inner.end - inner.begin);
+        std::optional<std::string> deeper =
+            inner.wrapped ? std::nullopt : DecodedText(inner_digits, &inflated);
+        if (!deeper) continue;
+        found = ToMatches(*deeper, ResolveOverlaps(impl_->FindAllPatterns(*deeper, path, true)));
+        twice = !found.empty();
+        if (twice) break;
+      }
+    }
     if (found.empty()) continue;
-    if (run.wrapped && !gzipped && covering.empty()) {
+    if (run.wrapped && !gzipped && !hex && !twice && covering.empty()) {
       // A file cut in lines (a mail's attachment): each secret at the
       // encoded characters that hold it.
       for (Match& m : found) {
@@ -1237,7 +1282,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     if (!covering.empty() && IsGeneric(*best)) continue;
     for (size_t i : covering) replaced[i] = true;
     Match m = std::move(*best);
-    m.description += " (base64-encoded)";
+    m.description += hex ? " (hex-encoded)" : twice ? " (base64-encoded twice)" : " (base64-encoded)";
     m.length = end - begin;
     PlaceAt(m, text, begin);
     matches.push_back(std::move(m));
