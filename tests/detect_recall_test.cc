@@ -928,6 +928,20 @@ TEST(WrappedBase64, Base64OfBase64IsDecodedTwice) {
   EXPECT_NE(m[0].description.find("twice"), std::string::npos);
 }
 
+TEST(WrappedBase64, ATokenCutByAQuotedPrintableSoftBreakIsFound) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string mail = "From: ci@example.org\nContent-Type: text/plain; charset=utf-8\n"
+                           "Content-Transfer-Encoding: quoted-printable\n\n"
+                           "Deploy with GH_TOKEN=3D" + token.substr(0, 17) + "=\n" +
+                           token.substr(17) + " and go.\n";
+  std::vector<Match> m = Scan(mail, "var/mail/root");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token));
+  EXPECT_EQ(mail.substr(m[0].offset, 17), token.substr(0, 17));
+  EXPECT_EQ(m[0].length, token.size() + 2);  // the soft break within
+  EXPECT_EQ(m[0].line, 5);
+}
+
 TEST(WrappedBase64, AGzipBombInBase64IsReadOnlyToItsBound) {
   // 64 MiB of one letter gzips to about 64 KiB; the detector inflates at
   // most 1 MiB of it and finds the token placed at the start.
@@ -1160,6 +1174,40 @@ TEST(Zlib, AFileThatIsOneZlibStreamIsInflatedAndRead) {
   // 'x' and a byte that makes no zlib header; and zlib of nothing secret.
   ExpectNone("x" + std::string("\x9d\x01\x02\x03\x04\x05\x06", 7), "a.bin");
   ExpectNone(pdf::Deflate(std::string(1000, 'a')), "a.zlib");
+}
+
+TEST(Datadog, AnApplicationKeyUnderItsNamesIsFound) {
+  const std::string key = fake::Random(fake::kHexDigits, 40);
+  for (const std::string& text :
+       {"provider \"datadog\" {\n  api_key = var.dd_api\n  app_key = \"" + key + "\"\n}\n",
+        "DD_APP_KEY=" + key + "\n", "datadog:\n  application_key: " + key + "\n"}) {
+    std::vector<Match> m = Scan(text, "infra/datadog.tf");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << text;
+    EXPECT_EQ(m[0].description, "Datadog application key");
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, key));
+  }
+  ExpectNone("app_key = \"" + std::string(40, '0') + "\"\n", "infra/datadog.tf");
+}
+
+TEST(Dumps, SecretNamedColumnsOfACsvFileAreFound) {
+  const std::string id = "AKIA" + fake::Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+  const std::string secret = fake::Make(Kind::kAwsSecretAccessKey);
+  const std::string csv = "User name,Password,Access key ID,Secret access key,Console login link\r\n"
+                          "ci-bot,," + id + "," + secret + ",https://123456789012.signin.aws.amazon.com/"
+                          "console\r\n";
+  std::vector<Match> m = Scan(csv, "root/Downloads/ci-bot_accessKeys.csv");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "aws-access-key-id");
+  EXPECT_EQ(m[1].description, "secret-named column of a CSV file");
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, secret));
+  // A password manager's export; and words, blanks and other files.
+  const std::string password = fake::RandomPassword(16);
+  m = Scan("name,url,username,password\nmail,https://mail.example.org,ops,\"" + password + "\"\n",
+           "home/ops/export.csv");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  ExpectNone("name,password\nalice,\nbob,changeme\ncarol,correct horse\n", "home/ops/export.csv");
+  ExpectNone("name,password\nmail," + password + "\n", "home/ops/export.txt");
 }
 
 }  // namespace

@@ -936,6 +936,9 @@ TEST(Detector, ReportsEachKindOfPrivateKeyAtItsFirstLine) {
     ExpectOnly(text, "private-key", Severity::kCritical, KeyBlock(*key));
     EXPECT_EQ(Scan(text)[0].line, 3);
     EXPECT_EQ(Scan(text)[0].column, 1);
+    const bool encrypted = key == &k.encrypted || key == &k.rsa_legacy_encrypted;
+    EXPECT_EQ(Scan(text)[0].description,
+              encrypted ? "private key (encrypted with a passphrase)" : "private key");
   }
 }
 

@@ -102,24 +102,29 @@ Format FormatOf(std::string_view path) {
   return Format::kNone;
 }
 
-// The blank-separated fields of text[begin, end), a quoted one without its
-// quotes.
-std::vector<Span> Fields(std::string_view text, size_t begin, size_t end) {
+// The fields of text[begin, end), apart by blanks or, given a `separator`,
+// by it (empty fields kept); a quoted one without its quotes.
+std::vector<Span> Fields(std::string_view text, size_t begin, size_t end, char separator = 0) {
   std::vector<Span> out;
+  auto apart = [&](char c) { return separator != 0 ? c == separator : IsBlank(c); };
   size_t i = begin;
   while (i < end) {
-    while (i < end && IsBlank(text[i])) ++i;
-    if (i == end) break;
+    if (separator == 0) {
+      while (i < end && IsBlank(text[i])) ++i;
+      if (i == end) break;
+    }
     if (text[i] == '"' || text[i] == '\'') {
       size_t close = text.find(text[i], i + 1);
       if (close == std::string_view::npos || close > end) close = end;
       out.push_back({i + 1, close});
       i = close + 1;
+      if (separator != 0) ++i;  // past the separator after the quote
       continue;
     }
     const size_t from = i;
-    while (i < end && !IsBlank(text[i])) ++i;
+    while (i < end && !apart(text[i])) ++i;
     out.push_back({from, i});
+    if (separator != 0) ++i;
   }
   return out;
 }
@@ -398,15 +403,44 @@ void AddCopyRowSecrets(std::string_view text, std::vector<TableSecret>& out) {
   }
 }
 
+// A CSV file's header names its columns; the values under a secret-named
+// one (AWS's access key export "Access key ID,Secret access key", a
+// password manager's "name,url,username,password") are secrets when they
+// pass the gate of a key=value assignment. Fields are split at commas, a
+// quoted field without its quotes; a comma inside quotes ends the row's
+// reading.
+void AddCsvColumnSecrets(std::string_view text, std::vector<TableSecret>& out) {
+  const size_t header_end = std::min(text.find('\n'), text.size());
+  std::vector<bool> secret;
+  for (const Span& field : Fields(text, 0, header_end, ',')) {
+    std::string name(Trim(text.substr(field.begin, field.end - field.begin)));
+    std::replace(name.begin(), name.end(), ' ', '_');
+    secret.push_back(NameSuggestsSecret(name));
+  }
+  if (std::none_of(secret.begin(), secret.end(), [](bool b) { return b; })) return;
+  for (size_t row = header_end + 1; row < text.size();) {
+    size_t row_end = std::min(text.find('\n', row), text.size());
+    const size_t content_end = row_end > row && text[row_end - 1] == '\r' ? row_end - 1 : row_end;
+    const std::vector<Span> fields = Fields(text, row, content_end, ',');
+    for (size_t i = 0; i < fields.size() && i < secret.size(); ++i) {
+      const std::string_view value = text.substr(fields[i].begin, fields[i].end - fields[i].begin);
+      if (secret[i] && PassesGenericGate(value)) {
+        out.push_back({fields[i].begin, fields[i].end, "secret-named column of a CSV file"});
+      }
+    }
+    row = row_end + 1;
+  }
+}
+
 }  // namespace
 
 std::vector<TableSecret> FindTableSecrets(std::string_view text, std::string_view path) {
   const Format format = FormatOf(path);
   if (format == Format::kNone) {
     std::vector<TableSecret> rows;
-    if (!IsPackageDocPath(path) && text.find("FROM stdin;") != std::string_view::npos) {
-      AddCopyRowSecrets(text, rows);
-    }
+    if (IsPackageDocPath(path) || IsExampleOrTestPath(path)) return rows;
+    if (text.find("FROM stdin;") != std::string_view::npos) AddCopyRowSecrets(text, rows);
+    if (EndsWith(ToLower(path), ".csv")) AddCsvColumnSecrets(text, rows);
     return rows;
   }
   if (IsPackageDocPath(path)) return {};

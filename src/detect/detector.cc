@@ -996,6 +996,7 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
     AddTableSecrets(text, path, matches);
     AddBase64Matches(text, path, matches);
     AddPercentEncodedMatches(text, path, matches);
+    AddQuotedPrintableMatches(text, path, matches);
   }
   return matches;
 }
@@ -1033,6 +1034,7 @@ std::vector<size_t> CoveringMatches(const std::vector<Match>& matches, size_t co
 
 // A finding that rests on a key's name alone: a decoded token says more.
 bool IsGeneric(const Match& m) { return m.rule == "generic-secret-assignment"; }
+
 
 // A string of a compiled Python file that can be a name: of a variable, an
 // attribute, a keyword argument or a dict key ("aws_secret_access_key",
@@ -1144,6 +1146,19 @@ std::string PycAssignments(std::string_view pyc, const std::vector<detect::PycSt
 void SortByOffset(std::vector<Match>& matches) {
   std::stable_sort(matches.begin(), matches.end(),
                    [](const Match& a, const Match& b) { return a.offset < b.offset; });
+}
+
+// Drops the first matches that `replaced` marks (what a decoded text showed
+// better), then sorts what is left by offset.
+void DropReplaced(const std::vector<bool>& replaced, std::vector<Match>& matches) {
+  size_t kept = 0;
+  for (size_t i = 0; i < matches.size(); ++i) {
+    if (i < replaced.size() && replaced[i]) continue;
+    if (kept != i) matches[kept] = std::move(matches[i]);
+    ++kept;
+  }
+  matches.resize(kept);
+  SortByOffset(matches);
 }
 
 // The secrets of credential files that hold them as fields, not as
@@ -1288,14 +1303,66 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     matches.push_back(std::move(m));
   }
   if (matches.size() == before) return;
-  size_t kept = 0;
-  for (size_t i = 0; i < matches.size(); ++i) {
-    if (i < before && replaced[i]) continue;
-    if (kept != i) matches[kept] = std::move(matches[i]);
-    ++kept;
+  DropReplaced(replaced, matches);
+}
+
+// A mail body in quoted-printable: a line longer than 76 characters is cut
+// by a soft break ("=" at the line's end) that may fall inside a token, and
+// "=3D" stands for '='. The text after the header is decoded, and what the
+// decoded text holds beyond what was found is reported where its characters
+// are.
+void Detector::AddQuotedPrintableMatches(std::string_view text, std::string_view path,
+                                         std::vector<Match>& matches) const {
+  // A mail body is read up to this far past the header.
+  constexpr size_t kMaxBody = 1 << 20;
+  const size_t header = text.find("quoted-printable");
+  if (header == std::string_view::npos) return;
+  auto digit = [](char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  const size_t stop = std::min(text.size(), header + kMaxBody);
+  std::string plain;
+  std::vector<size_t> source;  // where each byte of `plain` comes from
+  bool decoded = false;
+  for (size_t i = header; i < stop; ++i) {
+    if (text[i] == '=' && i + 1 < stop && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
+      i += text[i + 1] == '\r' && i + 2 < stop && text[i + 2] == '\n' ? 2 : 1;
+      decoded = true;
+      continue;
+    }
+    if (text[i] == '=' && i + 2 < stop && digit(text[i + 1]) >= 0 && digit(text[i + 2]) >= 0) {
+      plain.push_back(static_cast<char>(digit(text[i + 1]) * 16 + digit(text[i + 2])));
+      source.push_back(i);
+      i += 2;
+      decoded = true;
+      continue;
+    }
+    plain.push_back(text[i]);
+    source.push_back(i);
   }
-  matches.resize(kept);
-  SortByOffset(matches);
+  if (!decoded) return;
+  const size_t before = matches.size();
+  std::vector<bool> replaced(before);
+  for (Match& m : ToMatches(plain, ResolveOverlaps(impl_->FindAllPatterns(plain, path)))) {
+    const size_t begin = source[m.offset];
+    const size_t end = source[m.offset + m.length - 1] + 1;
+    // What the encoded text showed gives way to a token format the decoded
+    // text shows ("TOKEN=3Dghp_…=" read "3Dghp_…" as a generic value).
+    const std::vector<size_t> covering = CoveringMatches(matches, before, begin, end);
+    const bool all_generic = std::all_of(covering.begin(), covering.end(),
+                                         [&](size_t i) { return IsGeneric(matches[i]); });
+    if (!covering.empty() && (!all_generic || IsGeneric(m))) continue;
+    for (size_t i : covering) replaced[i] = true;
+    m.description += " (quoted-printable)";
+    m.length = end - begin;
+    PlaceAt(m, text, begin);
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() == before) return;
+  DropReplaced(replaced, matches);
 }
 
 // "u=https%3A%2F%2Fhooks.slack.com%2Fservices%2F…": a URL or a value

@@ -90,6 +90,8 @@ class Detector {
                      std::vector<Match>& matches) const;
   void AddZlibMatches(std::string_view text, std::string_view path,
                       std::vector<Match>& matches) const;
+  void AddQuotedPrintableMatches(std::string_view text, std::string_view path,
+                                 std::vector<Match>& matches) const;
   void AddPercentEncodedMatches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const;
   struct Impl;

@@ -116,7 +116,14 @@ bool ValidatePrivateKey(Candidate& c) {
   }
   constexpr size_t kMinBase64 = 64;  // a PKCS#8 Ed25519 key has 64
   std::string_view body = v.substr(header_end + 5, footer - header_end - 5);
-  return PemBodyLooksReal(body, kMinBase64) && DemoteInPackageTests(c);
+  if (!PemBodyLooksReal(body, kMinBase64)) return false;
+  // Still a finding: a passphrase can be guessed offline, at leisure. The
+  // report says so, for whoever weighs it.
+  if (v.substr(0, header_end).find("ENCRYPTED") != std::string_view::npos ||
+      body.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos) {
+    c.description = "private key (encrypted with a passphrase)";
+  }
+  return DemoteInPackageTests(c);
 }
 
 bool ValidatePutty(Candidate& c) {
@@ -1445,6 +1452,13 @@ constexpr Pattern kContextPatterns[] = {
      R"(["']?[ \t]*[=:][ \t]*["']?)"
      R"(([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9a-f-]|$))",
      kAnything, 0, ValidateUuidToken, true},
+    // Datadog's application key: 40 hex digits under app_key (the
+    // Terraform provider, the agent's DD_APP_KEY); its API key, 32 digits
+    // under api_key, is a generic assignment.
+    {"generic-secret-assignment", kHigh, "Datadog application key",
+     "(?i:app_key|application_key|app-key|application-key|appkey|applicationkey)",
+     R"((?i:app(?:lication)?[_-]?key)["']?[ \t]*[=:][ \t]*["']?([0-9a-f]{40})(?:[^0-9a-zA-Z]|$))",
+     kAnything, 0, ValidateHexKey, true},  // DD_APP_KEY: after a word
     // A Jenkins job's password parameter with a default in the clear (one
     // that Jenkins encrypted reads "{AQAAAB…}").
     {"generic-secret-assignment", kHigh, "default of a Jenkins password parameter",
