@@ -253,6 +253,7 @@ TEST(MissedPassword, NamesAndValuesInOtherShapesAreFound) {
       {"/app/config.yaml", "db:\n  password: &dbpass ", "\nother: *dbpass\n"},
       {"/app/config.yaml", "db:\n  password: !!str ", "\n"},
       {"/app/config.yaml", "db:\n  password: &pw !Secret ", "\n"},
+      {"/app/config.yaml", "db:\n  password: !!python/str ", "\n"},
       {"/ecs/task.json", "  {\"value\": \"", "\", \"name\": \"DB_PASSWORD\"},\n"},
       {"/k8s/deploy.yaml", "        - value: '", "'\n          name: API_TOKEN\n"},
       {"/etc/redis/redis.conf", "bind 127.0.0.1\nrequirepass ", "\n"},
@@ -1208,6 +1209,19 @@ TEST(Dumps, SecretNamedColumnsOfACsvFileAreFound) {
   EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
   ExpectNone("name,password\nalice,\nbob,changeme\ncarol,correct horse\n", "home/ops/export.csv");
   ExpectNone("name,password\nmail," + password + "\n", "home/ops/export.txt");
+}
+
+// A YAML tag is a word ("!vault", "!!str"): a password that starts with
+// '!' is the value itself, not a tag before it.
+TEST(Shapes, APasswordThatStartsWithAnExclamationMarkIsNoYamlTag) {
+  const std::string password = "!" + fake::Random(fake::kBase62, 4) + "9" + fake::RandomPassword(14);
+  for (const std::string& text :
+       {"psql \"host=db user=admin \\\n  password=" + password + " dbname=app\" -c 'select 1'\n",
+        "db:\n  password: " + password + "\n"}) {
+    std::vector<Match> m = Scan(text, "usr/local/bin/migrate.sh");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << text;
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password)) << text;
+  }
 }
 
 }  // namespace

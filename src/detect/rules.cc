@@ -1183,7 +1183,9 @@ constexpr Pattern kContextPatterns[] = {
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,
      "(" SB_KEYWORD SB_NAME_CHARS R"()\\?["']?[ \t]*(?:=>|:=|\?=|<-|=|:|\\u003[dDaA])[ \t]*)"
-     R"((?:&[A-Za-z0-9_-]+[ \t]+)?(?:![A-Za-z0-9_!/.:-]*[ \t]+)?)"  // YAML: an anchor, a tag
+     // YAML: an anchor, a tag (!vault, !!str, !!python/name:x.Y); a tag is
+     // a word, so a password that starts with '!' is no tag.
+     R"((?:&[A-Za-z0-9_-]+[ \t]+)?(?:!!?[A-Za-z]+(?:[/:.][A-Za-z0-9_.]*)*[ \t]+)?)"
      SB_VALUE,
      kAnything, 1, ValidateGeneric, true},
     // A declaration with a type: SECRET_KEY: str = "…", Final[str] (Python,
