@@ -177,7 +177,8 @@ TEST(CredentialTables, ASubversionCachedPasswordIsFound) {
                            std::to_string(password.size()) + "\n" + password +
                            "\nK 15\nsvn:realmstring\nV 30\n<https://svn.example:443> SVN\n"
                            "K 8\nusername\nV 5\nalice\nEND\n";
-  const std::string path = "/root/.subversion/auth/svn.simple/" + fake::Random(fake::kHexDigits, 32);
+  const std::string path =
+      "/root/.subversion/auth/svn.simple/" + fake::Random(fake::kHexDigits, 32);
   std::vector<Match> m = Scan(text, path);
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].description, "password (Subversion credential cache)");

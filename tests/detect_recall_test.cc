@@ -871,7 +871,9 @@ TEST(WrappedBase64, EncodedFilesWithoutSecretsAreNoFindings) {
   // Random bytes (an image), plain prose, gzip of prose, a certificate-like
   // DER blob: decoded, and nothing in them.
   std::string random_bytes;
-  for (int i = 0; i < 600; ++i) random_bytes += static_cast<char>(fake::Random(fake::kBase64, 1)[0] * 7);
+  for (int i = 0; i < 600; ++i) {
+    random_bytes += static_cast<char>(fake::Random(fake::kBase64, 1)[0] * 7);
+  }
   std::string prose;
   for (int i = 0; i < 40; ++i) prose += "The token bucket refills every second; pass the limit.\n";
   for (const std::string& file : {random_bytes, prose, wrapped::Gzip(prose)}) {
@@ -1048,8 +1050,9 @@ TEST(Wallets, ARecoveryPhraseUnderItsNameIsFoundAndTestPhrasesAreNot) {
 
 TEST(AclTokens, ConsulAndNomadTokensAreFoundByTheirNames) {
   const std::string uuid = fake::Uuid();
-  for (const std::string& text : {"CONSUL_HTTP_TOKEN=" + uuid + "\n", "NOMAD_TOKEN=" + uuid + "\n",
-                                  "curl -H \"X-Consul-Token: " + uuid + "\" http://127.0.0.1:8500\n"}) {
+  for (const std::string& text :
+       {"CONSUL_HTTP_TOKEN=" + uuid + "\n", "NOMAD_TOKEN=" + uuid + "\n",
+        "curl -H \"X-Consul-Token: " + uuid + "\" http://127.0.0.1:8500\n"}) {
     std::vector<Match> m = Scan(text, "app/.env");
     ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << text;
     EXPECT_EQ(m[0].description, "ACL token (Consul, Nomad)");
@@ -1138,8 +1141,8 @@ TEST(Pdf, SecretsShownByAPagesTextAreFound) {
 
 TEST(Pdf, AnAttachedFileIsReadAsItsBytes) {
   const std::string token = FakeFormat("github-classic-token");
-  const std::string file =
-      pdf::Make({{"/Type /EmbeddedFile /Filter [/FlateDecode]", pdf::Deflate("GH=" + token + "\n")}});
+  const std::string file = pdf::Make(
+      {{"/Type /EmbeddedFile /Filter [/FlateDecode]", pdf::Deflate("GH=" + token + "\n")}});
   std::vector<Match> m = Scan(file, "srv/report.pdf");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].rule, "github-classic-token");
@@ -1193,9 +1196,9 @@ TEST(Datadog, AnApplicationKeyUnderItsNamesIsFound) {
 TEST(Dumps, SecretNamedColumnsOfACsvFileAreFound) {
   const std::string id = "AKIA" + fake::Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
   const std::string secret = fake::Make(Kind::kAwsSecretAccessKey);
-  const std::string csv = "User name,Password,Access key ID,Secret access key,Console login link\r\n"
-                          "ci-bot,," + id + "," + secret + ",https://123456789012.signin.aws.amazon.com/"
-                          "console\r\n";
+  const std::string csv =
+      "User name,Password,Access key ID,Secret access key,Console login link\r\n"
+      "ci-bot,," + id + "," + secret + ",https://123456789012.signin.aws.amazon.com/console\r\n";
   std::vector<Match> m = Scan(csv, "root/Downloads/ci-bot_accessKeys.csv");
   ASSERT_EQ(m.size(), 2u) << RulesOf(m);
   EXPECT_EQ(m[0].rule, "aws-access-key-id");
@@ -1214,7 +1217,8 @@ TEST(Dumps, SecretNamedColumnsOfACsvFileAreFound) {
 // A YAML tag is a word ("!vault", "!!str"): a password that starts with
 // '!' is the value itself, not a tag before it.
 TEST(Shapes, APasswordThatStartsWithAnExclamationMarkIsNoYamlTag) {
-  const std::string password = "!" + fake::Random(fake::kBase62, 4) + "9" + fake::RandomPassword(14);
+  const std::string password =
+      "!" + fake::Random(fake::kBase62, 4) + "9" + fake::RandomPassword(14);
   for (const std::string& text :
        {"psql \"host=db user=admin \\\n  password=" + password + " dbname=app\" -c 'select 1'\n",
         "db:\n  password: " + password + "\n"}) {

@@ -117,7 +117,8 @@ TEST(HyperscanSet, TheDigestTellsRegexesApartByOrderAndBoundaries) {
   const std::vector<std::string_view> c_ab = {"c", "ab"};
   EXPECT_NE(detect::RegexesDigest(ab_c), detect::RegexesDigest(a_bc));
   EXPECT_NE(detect::RegexesDigest(ab_c), detect::RegexesDigest(c_ab));
-  EXPECT_EQ(detect::RegexesDigest(ab_c), detect::RegexesDigest(std::vector<std::string_view>(ab_c)));
+  const std::vector<std::string_view> copy(ab_c);
+  EXPECT_EQ(detect::RegexesDigest(ab_c), detect::RegexesDigest(copy));
 }
 
 TEST(HyperscanSet, MatchesEveryPatternThatTheRe2SetMatches) {

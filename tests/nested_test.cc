@@ -682,7 +682,8 @@ TEST(NestedTest, TheArchiveAfterASelfExtractingScriptIsOpened) {
 
 TEST(NestedTest, AScriptWithoutAnArchiveAfterItIsNone) {
   // Binary bytes that are no archive, and archive magic inside a line.
-  EXPECT_FALSE(IsNestedArchive("/opt/tool", "#!/bin/sh\nexit 0\n" + std::string("\x01\x02\x03", 3)));
+  const std::string binary("\x01\x02\x03", 3);
+  EXPECT_FALSE(IsNestedArchive("/opt/tool", "#!/bin/sh\nexit 0\n" + binary));
   EXPECT_FALSE(IsNestedArchive("/opt/tool", "#!/bin/sh\necho \x1f\x8b\x08 > x\n"));
   EXPECT_FALSE(IsNestedArchive("/opt/tool", "echo hi\n" + test::Compress("x", Filter::kGzip)));
 }

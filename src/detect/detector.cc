@@ -600,7 +600,9 @@ Detector::Impl::Impl(PatternEngine engine) {
   if (engine != PatternEngine::kAuto) return;
   hyperscan = LoadEmbeddedSet();
   std::string error;  // without it, FindAll searches as the RE2 set does
-  if (hyperscan) key_name_starts = detect::HyperscanSet::CompileWords(detect::KeyNameStarts(), &error);
+  if (hyperscan) {
+    key_name_starts = detect::HyperscanSet::CompileWords(detect::KeyNameStarts(), &error);
+  }
 }
 
 const Detector::Impl::Re2Pass& Detector::Impl::Re2() const {
@@ -1219,7 +1221,8 @@ void Detector::AddZlibMatches(std::string_view text, std::string_view path,
   if (!plain) return;
   const size_t before = matches.size();
   const bool binary = detect::LooksBinary(*plain);
-  for (Match& m : ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, binary)))) {
+  const std::vector<Found> found = impl_->FindAllPatterns(*plain, path, binary);
+  for (Match& m : ToMatches(*plain, ResolveOverlaps(found))) {
     m.description += " (in a zlib stream)";
     m.length = text.size();
     PlaceAt(m, text, 0);
@@ -1297,7 +1300,9 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     if (!covering.empty() && IsGeneric(*best)) continue;
     for (size_t i : covering) replaced[i] = true;
     Match m = std::move(*best);
-    m.description += hex ? " (hex-encoded)" : twice ? " (base64-encoded twice)" : " (base64-encoded)";
+    m.description += hex     ? " (hex-encoded)"
+                     : twice ? " (base64-encoded twice)"
+                             : " (base64-encoded)";
     m.length = end - begin;
     PlaceAt(m, text, begin);
     matches.push_back(std::move(m));
