@@ -857,12 +857,23 @@ TEST(WrappedBase64, GzipInBase64IsInflatedAndRead) {
   // A heredoc cut in lines, and one line (as a JSON value holds it).
   const std::string heredoc = "#!/bin/sh\nbase64 -d <<EOF | gunzip > /etc/app.conf\n" +
                               wrapped::Wrap(std::string(gz), 76) + "EOF\n";
+  // Each secret of the compressed file, all at the blob's first line.
   std::vector<Match> m = Scan(heredoc, "usr/local/bin/setup.sh");
-  ASSERT_EQ(m.size(), 1u) << RulesOf(m);  // one finding for the whole blob
-  EXPECT_EQ(m[0].line, 3);
-  EXPECT_EQ(m[0].column, 1);
-  EXPECT_NE(m[0].description.find("base64"), std::string::npos);
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, token));
+  for (const Match& match : m) {
+    EXPECT_EQ(match.line, 3);
+    EXPECT_EQ(match.column, 1);
+    EXPECT_NE(match.description.find("(gzip, base64-encoded)"), std::string::npos);
+  }
   m = Scan("{\"release\": \"" + fake::Base64(gz) + "\"}\n", "srv/state.json");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[1].rule, "github-classic-token");
+  // A compressed file that is no text (NUL bytes before the token) is read
+  // as a binary is: for token formats and keys.
+  const std::string binary = std::string(1024, '\0') + "GH=" + token + "\n";
+  m = Scan(wrapped::Wrap(wrapped::Gzip(binary), 76), "opt/blob.sh");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].rule, "github-classic-token");
 }

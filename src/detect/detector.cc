@@ -461,8 +461,9 @@ std::vector<Base64Run> Base64RunsWrapped(std::string_view text) {
 constexpr size_t kMaxInflatedRun = 1 << 20;
 constexpr size_t kMaxInflatedText = 8 << 20;
 
-// The text a base64 run decodes to, when it is printable text or gzip of
-// it; `inflated` counts what gzip gave, against kMaxInflatedText.
+// The text a base64 run decodes to, when it is printable text, or what gzip
+// in it inflates to (a file, text or not); `inflated` counts what gzip gave,
+// against kMaxInflatedText.
 std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
   std::string_view head = run.substr(0, kBase64Sniff);
   std::optional<std::string> start = detect::Base64Decode(head.substr(0, head.size() / 4 * 4));
@@ -473,6 +474,7 @@ std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
   if (all && gzip) {
     all = detect::Inflate(*all, std::min(kMaxInflatedRun, kMaxInflatedText - *inflated), true);
     if (all) *inflated += all->size();
+    return all;
   }
   if (!all || !IsPrintableText(*all)) return std::nullopt;
   return all;
@@ -1262,7 +1264,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     // A file that was encoded whole (wrapped in lines, or gzipped first) is
     // read as text, key=value rules and all; a stretch of a line is read for
     // token formats and keys only.
-    const bool whole_file = run.wrapped || gzipped;
+    const bool whole_file = (run.wrapped || gzipped) && !detect::LooksBinary(*plain);
     std::vector<Match> found =
         ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, !whole_file)));
     bool twice = false;
@@ -1280,6 +1282,20 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
       }
     }
     if (found.empty()) continue;
+    const char* encoding = gzipped ? " (gzip, base64-encoded)"
+                           : hex   ? " (hex-encoded)"
+                           : twice ? " (base64-encoded twice)"
+                                   : " (base64-encoded)";
+    if (gzipped && covering.empty()) {
+      // A compressed file: each of its secrets, all at the blob.
+      for (Match& m : found) {
+        m.description += encoding;
+        m.length = end - begin;
+        PlaceAt(m, text, begin);
+        matches.push_back(std::move(m));
+      }
+      continue;
+    }
     if (run.wrapped && !gzipped && !hex && !twice && covering.empty()) {
       // A file cut in lines (a mail's attachment): each secret at the
       // encoded characters that hold it.
@@ -1300,9 +1316,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     if (!covering.empty() && IsGeneric(*best)) continue;
     for (size_t i : covering) replaced[i] = true;
     Match m = std::move(*best);
-    m.description += hex     ? " (hex-encoded)"
-                     : twice ? " (base64-encoded twice)"
-                             : " (base64-encoded)";
+    m.description += encoding;
     m.length = end - begin;
     PlaceAt(m, text, begin);
     matches.push_back(std::move(m));
