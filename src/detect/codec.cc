@@ -59,14 +59,14 @@ std::string Bech32ExpandHrp(std::string_view hrp) {
   return out;
 }
 
+}  // namespace
+
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string Bech32Checksum(std::string_view hrp, std::string_view data) {
   std::string values = Bech32ExpandHrp(hrp);

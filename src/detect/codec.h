@@ -30,6 +30,9 @@ bool Bech32Valid(std::string_view s);
 /// The Bech32 checksum of `hrp` and 5-bit `data`, as 6 five-bit values.
 std::string Bech32Checksum(std::string_view hrp, std::string_view data);
 
+/// The value of a hex digit in either case; -1 for any other character.
+int HexDigit(char c);
+
 /// "%2B" -> "+"; nullopt when a '%' is not followed by two hex digits.
 std::optional<std::string> PercentDecode(std::string_view in);
 

@@ -485,18 +485,12 @@ std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
 // text. A digest decodes to binary and is none.
 std::optional<std::string> HexText(std::string_view digits) {
   constexpr size_t kMinHex = 40;
-  auto value = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   if (digits.size() < kMinHex || digits.size() % 2 != 0) return std::nullopt;
   std::string out;
   out.reserve(digits.size() / 2);
   for (size_t i = 0; i < digits.size(); i += 2) {
-    const int high = value(digits[i]);
-    const int low = value(digits[i + 1]);
+    const int high = detect::HexDigit(digits[i]);
+    const int low = detect::HexDigit(digits[i + 1]);
     if (high < 0 || low < 0) return std::nullopt;
     out.push_back(static_cast<char>(high * 16 + low));
     // The first bytes tell text from binary: stop early on a digest.
@@ -1152,6 +1146,18 @@ void SortByOffset(std::vector<Match>& matches) {
                    [](const Match& a, const Match& b) { return a.offset < b.offset; });
 }
 
+// The findings of a text decoded from text[begin, end) (inflated, unpacked),
+// each reported at that whole span: decoded bytes cannot be pointed into.
+void AddAtSpan(std::vector<Match> found, std::string_view note, std::string_view text,
+               size_t begin, size_t end, std::vector<Match>& matches) {
+  for (Match& m : found) {
+    m.description += note;
+    m.length = end - begin;
+    PlaceAt(m, text, begin);
+    matches.push_back(std::move(m));
+  }
+}
+
 // Drops the first matches that `replaced` marks (what a decoded text showed
 // better), then sorts what is left by offset.
 void DropReplaced(const std::vector<bool>& replaced, std::vector<Match>& matches) {
@@ -1196,13 +1202,9 @@ void Detector::AddPdfMatches(std::string_view text, std::string_view path,
   const size_t before = matches.size();
   for (const detect::PdfStream& stream : detect::PdfStreams(text)) {
     const bool binary = detect::LooksBinary(stream.text);
-    for (Match& m : ToMatches(stream.text, ResolveOverlaps(impl_->FindAllPatterns(
-                                               stream.text, path, binary)))) {
-      m.description += " (in a compressed PDF stream)";
-      m.length = stream.end - stream.begin;
-      PlaceAt(m, text, stream.begin);
-      matches.push_back(std::move(m));
-    }
+    const std::vector<Found> found = impl_->FindAllPatterns(stream.text, path, binary);
+    AddAtSpan(ToMatches(stream.text, ResolveOverlaps(found)), " (in a compressed PDF stream)",
+              text, stream.begin, stream.end, matches);
   }
   if (matches.size() != before) SortByOffset(matches);
 }
@@ -1224,12 +1226,8 @@ void Detector::AddZlibMatches(std::string_view text, std::string_view path,
   const size_t before = matches.size();
   const bool binary = detect::LooksBinary(*plain);
   const std::vector<Found> found = impl_->FindAllPatterns(*plain, path, binary);
-  for (Match& m : ToMatches(*plain, ResolveOverlaps(found))) {
-    m.description += " (in a zlib stream)";
-    m.length = text.size();
-    PlaceAt(m, text, 0);
-    matches.push_back(std::move(m));
-  }
+  AddAtSpan(ToMatches(*plain, ResolveOverlaps(found)), " (in a zlib stream)", text, 0,
+            text.size(), matches);
   if (matches.size() != before) SortByOffset(matches);
 }
 
@@ -1288,12 +1286,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                    : " (base64-encoded)";
     if (gzipped && covering.empty()) {
       // A compressed file: each of its secrets, all at the blob.
-      for (Match& m : found) {
-        m.description += encoding;
-        m.length = end - begin;
-        PlaceAt(m, text, begin);
-        matches.push_back(std::move(m));
-      }
+      AddAtSpan(std::move(found), encoding, text, begin, end, matches);
       continue;
     }
     if (run.wrapped && !gzipped && !hex && !twice && covering.empty()) {
@@ -1315,11 +1308,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     });
     if (!covering.empty() && IsGeneric(*best)) continue;
     for (size_t i : covering) replaced[i] = true;
-    Match m = std::move(*best);
-    m.description += encoding;
-    m.length = end - begin;
-    PlaceAt(m, text, begin);
-    matches.push_back(std::move(m));
+    AddAtSpan({std::move(*best)}, encoding, text, begin, end, matches);
   }
   if (matches.size() == before) return;
   DropReplaced(replaced, matches);
@@ -1336,12 +1325,7 @@ void Detector::AddQuotedPrintableMatches(std::string_view text, std::string_view
   constexpr size_t kMaxBody = 1 << 20;
   const size_t header = text.find("quoted-printable");
   if (header == std::string_view::npos) return;
-  auto digit = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
+  using detect::HexDigit;
   const size_t stop = std::min(text.size(), header + kMaxBody);
   std::string plain;
   std::vector<size_t> source;  // where each byte of `plain` comes from
@@ -1352,8 +1336,9 @@ void Detector::AddQuotedPrintableMatches(std::string_view text, std::string_view
       decoded = true;
       continue;
     }
-    if (text[i] == '=' && i + 2 < stop && digit(text[i + 1]) >= 0 && digit(text[i + 2]) >= 0) {
-      plain.push_back(static_cast<char>(digit(text[i + 1]) * 16 + digit(text[i + 2])));
+    if (text[i] == '=' && i + 2 < stop && HexDigit(text[i + 1]) >= 0 &&
+        HexDigit(text[i + 2]) >= 0) {
+      plain.push_back(static_cast<char>(HexDigit(text[i + 1]) * 16 + HexDigit(text[i + 2])));
       source.push_back(i);
       i += 2;
       decoded = true;

@@ -37,7 +37,6 @@ bool HaveHyperscan() { return true; }
 namespace {
 
 // The whole set in one database; nullptr with `error` set on failure.
-// `platform` null: tuned for this processor.
 hs_database_t* CompileDatabase(std::span<const std::string_view> regexes,
                                const hs_platform_info_t* platform, std::string* error) {
   std::vector<std::string> texts(regexes.begin(), regexes.end());
@@ -66,18 +65,6 @@ hs_database_t* CompileDatabase(std::span<const std::string_view> regexes,
 }
 
 }  // namespace
-
-std::unique_ptr<HyperscanSet> HyperscanSet::Compile(std::span<const std::string_view> regexes,
-                                                    std::string* error) {
-  if (hs_valid_platform() != HS_SUCCESS) {
-    *error = "Hyperscan needs a processor with SSSE3";
-    return nullptr;
-  }
-  std::unique_ptr<HyperscanSet> set(new HyperscanSet);
-  set->database_ = CompileDatabase(regexes, nullptr, error);
-  if (set->database_ == nullptr) return nullptr;
-  return set->Ready(error) ? std::move(set) : nullptr;
-}
 
 std::string HyperscanSet::Serialize(std::span<const std::string_view> regexes,
                                     std::string* error) {
@@ -235,12 +222,6 @@ bool HyperscanSet::Starts(std::string_view text, size_t limit,
 #else  // no Hyperscan in this build
 
 bool HaveHyperscan() { return false; }
-
-std::unique_ptr<HyperscanSet> HyperscanSet::Compile(std::span<const std::string_view>,
-                                                    std::string* error) {
-  *error = "built without Hyperscan";
-  return nullptr;
-}
 
 std::string HyperscanSet::Serialize(std::span<const std::string_view>, std::string* error) {
   *error = "built without Hyperscan";

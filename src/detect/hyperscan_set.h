@@ -24,15 +24,10 @@ namespace safebuild::detect {
 
 class HyperscanSet {
  public:
-  /// The set of `regexes` (RE2 syntax, each read as Latin-1 bytes; a hit
-  /// names a regex by its index), or nullptr with `error` set when this build
-  /// or this processor has no Hyperscan, or a regex is beyond it.
-  static std::unique_ptr<HyperscanSet> Compile(std::span<const std::string_view> regexes,
-                                               std::string* error);
-
-  /// Compiles `regexes` as Compile() does, for any processor that Hyperscan
-  /// runs on, into bytes that Load() reads. Empty, with `error` set, on
-  /// failure.
+  /// Compiles the set of `regexes` (RE2 syntax, each read as Latin-1 bytes;
+  /// a hit names a regex by its index), for any processor that Hyperscan
+  /// runs on, into bytes that Load() reads. Empty, with `error` set, when
+  /// this build has no Hyperscan or a regex is beyond it.
   static std::string Serialize(std::span<const std::string_view> regexes, std::string* error);
 
   /// The set that Serialize() wrote, or nullptr with `error` set (another

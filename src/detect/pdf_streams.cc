@@ -58,14 +58,8 @@ std::string LiteralString(std::string_view s, size_t& i) {
 std::string HexString(std::string_view s, size_t& i) {
   std::string out;
   int high = -1;
-  auto digit = [](char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   for (++i; i < s.size() && s[i] != '>'; ++i) {
-    const int d = digit(s[i]);
+    const int d = HexDigit(s[i]);
     if (d < 0) continue;
     if (high < 0) {
       high = d;
