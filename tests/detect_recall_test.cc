@@ -11,10 +11,13 @@
 #include <tuple>
 #include <vector>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <zlib.h>
 
 #include "detect/detector.h"
 #include "detect/filters.h"
+#include "detect/packed_blob.h"
 #include "detect_test_util.h"
 #include "fake_secret.h"
 #include "util/fingerprint.h"
@@ -808,6 +811,33 @@ std::string Gzip(std::string_view text) {
   return out;
 }
 
+// `files` (name, content) written as `format` (ARCHIVE_FORMAT_TAR_USTAR,
+// ARCHIVE_FORMAT_ZIP) under `filter` (ARCHIVE_FILTER_NONE, _GZIP, _BZIP2).
+std::string Pack(int format, int filter,
+                 const std::vector<std::pair<std::string, std::string>>& files) {
+  archive* a = archive_write_new();
+  archive_write_set_format(a, format);
+  archive_write_add_filter(a, filter);
+  std::string out(1 << 20, '\0');
+  size_t used = 0;
+  EXPECT_EQ(archive_write_open_memory(a, out.data(), out.size(), &used), ARCHIVE_OK);
+  for (const auto& [name, content] : files) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0600);
+    archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+    EXPECT_EQ(archive_write_header(a, e), ARCHIVE_OK);
+    EXPECT_EQ(archive_write_data(a, content.data(), content.size()),
+              static_cast<la_ssize_t>(content.size()));
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+  out.resize(used);
+  return out;
+}
+
 }  // namespace wrapped
 
 TEST(WrappedBase64, ASecretInAMailAttachmentIsFoundWhereItsCharactersAre) {
@@ -876,6 +906,100 @@ TEST(WrappedBase64, GzipInBase64IsInflatedAndRead) {
   m = Scan(wrapped::Wrap(wrapped::Gzip(binary), 76), "opt/blob.sh");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].rule, "github-classic-token");
+}
+
+TEST(WrappedBase64, EachFileOfAPackedBlobIsReadByItsOwnName) {
+  // `base64 -d <<EOF | tar xzf -`: a .env and a .pgpass in a tarball, whose
+  // lines only a file of that name makes secrets.
+  const std::string password = fake::RandomPassword(18);
+  const std::string pg_password = fake::RandomPassword(14);
+  const std::string token = FakeFormat("github-classic-token");
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"app/.env", "DB_PASSWORD=" + password + "\nGH=" + token + "\n"},
+      {"root/.pgpass", "db.internal:5432:app:app:" + pg_password + "\n"},
+      {"app/README", "Run make to build.\n"}};
+  struct Kind {
+    int format;
+    int filter;
+    std::string_view said;
+  };
+  for (const Kind& kind : {Kind{ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, "tar, gzip"},
+                           Kind{ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_BZIP2, "tar, bzip2"},
+                           Kind{ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_NONE, "tar"},
+                           Kind{ARCHIVE_FORMAT_ZIP, ARCHIVE_FILTER_NONE, "zip"}}) {
+    const std::string blob = wrapped::Pack(kind.format, kind.filter, files);
+    const std::string script = "#!/bin/sh\nbase64 -d <<EOF | tar xzf - -C /\n" +
+                               wrapped::Wrap(blob, 76) + "EOF\n";
+    std::vector<Match> m = Scan(script, "usr/local/bin/install.sh");
+    ASSERT_EQ(m.size(), 3u) << RulesOf(m) << " " << kind.said;
+    std::sort(m.begin(), m.end(), [](const Match& a, const Match& b) { return a.rule < b.rule; });
+    EXPECT_EQ(m[0].rule, "generic-secret-assignment");
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+    EXPECT_EQ(m[1].rule, "github-classic-token");
+    EXPECT_EQ(m[2].rule, "pgpass-password");
+    EXPECT_EQ(m[2].fingerprint, Fingerprint(m[2].rule, pg_password));
+    EXPECT_NE(m[2].description.find("(in root/.pgpass, " + std::string(kind.said) +
+                                    ", base64-encoded)"),
+              std::string::npos)
+        << m[2].description;
+    for (const Match& match : m) {
+      EXPECT_EQ(match.line, 3) << kind.said;
+      EXPECT_EQ(match.column, 1);
+    }
+    // On one line, as a JSON value or a CI variable holds it.
+    m = Scan("{\"bundle\": \"" + fake::Base64(blob) + "\"}\n", "srv/state.json");
+    EXPECT_EQ(m.size(), 3u) << RulesOf(m) << " " << kind.said;
+  }
+  // One file in a bzip2 stream (`base64 -d | bunzip2 > /etc/app.conf`).
+  const std::string bz =
+      wrapped::Pack(ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_BZIP2, {{"app.conf", files[0].second}});
+  std::vector<Match> m = Scan(wrapped::Wrap(bz, 76), "opt/app/setup.sh");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  EXPECT_NE(m[0].description.find("(bzip2, base64-encoded)"), std::string::npos);
+}
+
+// A blob is hostile input: a tarball of many empty files inflates to tar
+// headers alone, a member of zeros to megabytes. Reading stops at the
+// limits, and says so; what came before is read.
+TEST(WrappedBase64, APackedBombIsReadOnlyUpToItsLimits) {
+  const std::string token = FakeFormat("github-classic-token");
+  std::vector<std::pair<std::string, std::string>> many = {{"a/.env", "GH=" + token + "\n"}};
+  for (int i = 0; i < 20000; ++i) many.emplace_back("e/" + std::to_string(i), "");
+  const std::string headers = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, many);
+  detect::Unpacked got = detect::Unpack(headers, 1 << 20);
+  EXPECT_TRUE(got.cut);
+  ASSERT_EQ(got.files.size(), 1u);
+  EXPECT_EQ(got.files[0].name, "a/.env");
+  const std::string zeros = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
+                                          {{"a/.env", "GH=" + token + "\n"},
+                                           {"zeros", std::string(64 << 20, '\0')},
+                                           {"b/.env", "GH=" + token + "\n"}});
+  ASSERT_LT(zeros.size(), 1u << 20);
+  got = detect::Unpack(zeros, 1 << 20);
+  EXPECT_TRUE(got.cut);
+  EXPECT_EQ(got.bytes, 1u << 20);
+  ASSERT_EQ(got.files.size(), 2u);
+  EXPECT_EQ(got.files[1].bytes.size(), (1u << 20) - got.files[0].bytes.size());
+  // Through the detector: the token before the bomb is found.
+  std::vector<Match> m = Scan("BUNDLE=" + fake::Base64(zeros) + "\n", "srv/app.env");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+}
+
+TEST(WrappedBase64, PackedBlobsWithoutSecretsAreNoFindings) {
+  // Source files, prose, random bytes: a tarball and a zip of them.
+  std::string random_bytes;
+  for (int i = 0; i < 600; ++i) random_bytes += fake::Random(fake::kBase64, 1)[0] * 3;
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"src/main.c", "int main(void) { return 0; }\n"},
+      {"docs/auth.md", "Set the password with `app passwd`; the token expires daily.\n"},
+      {"img.bin", random_bytes}};
+  for (int format : {ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FORMAT_ZIP}) {
+    const std::string blob = wrapped::Pack(format, ARCHIVE_FILTER_GZIP, files);
+    ExpectNone("#!/bin/sh\nbase64 -d <<EOF | tar xzf -\n" + wrapped::Wrap(blob, 76) + "EOF\n",
+               "usr/local/bin/install.sh");
+  }
 }
 
 TEST(WrappedBase64, EncodedFilesWithoutSecretsAreNoFindings) {

@@ -30,6 +30,7 @@
 #include "detect/binary_keys.h"
 #include "detect/codec.h"
 #include "detect/credential_tables.h"
+#include "detect/packed_blob.h"
 #include "detect/pdf_streams.h"
 #include "detect/filters.h"
 #include "detect/hyperscan_set.h"
@@ -456,28 +457,37 @@ std::vector<Base64Run> Base64RunsWrapped(std::string_view text) {
   return out;
 }
 
-// Deflated text inside base64 (`base64 -d <<EOF | gunzip`) is inflated up to
-// this much per run, and this much per text in all.
-constexpr size_t kMaxInflatedRun = 1 << 20;
-constexpr size_t kMaxInflatedText = 8 << 20;
+// A packed blob inside base64 (`base64 -d <<EOF | tar xzf -`) is unpacked
+// up to this much per run, and this much per text in all.
+constexpr size_t kMaxUnpackedRun = 1 << 20;
+constexpr size_t kMaxUnpackedText = 8 << 20;
+// Decoded, this many base64 digits reach past a tar header's magic.
+constexpr size_t kPackedSniff = 352;
 
-// The text a base64 run decodes to, when it is printable text, or what gzip
-// in it inflates to (a file, text or not); `inflated` counts what gzip gave,
-// against kMaxInflatedText.
-std::optional<std::string> DecodedText(std::string_view run, size_t* inflated) {
+// The text a base64 run decodes to, when it is printable text.
+std::optional<std::string> DecodedText(std::string_view run) {
   std::string_view head = run.substr(0, kBase64Sniff);
   std::optional<std::string> start = detect::Base64Decode(head.substr(0, head.size() / 4 * 4));
-  if (!start) return std::nullopt;
-  const bool gzip = start->starts_with("\x1f\x8b\x08") && *inflated < kMaxInflatedText;
-  if (!gzip && !IsPrintableText(*start)) return std::nullopt;
+  if (!start || !IsPrintableText(*start)) return std::nullopt;
   std::optional<std::string> all = detect::Base64Decode(run);
-  if (all && gzip) {
-    all = detect::Inflate(*all, std::min(kMaxInflatedRun, kMaxInflatedText - *inflated), true);
-    if (all) *inflated += all->size();
-    return all;
-  }
   if (!all || !IsPrintableText(*all)) return std::nullopt;
   return all;
+}
+
+// The files of a packed blob a base64 run decodes to (see
+// detect/packed_blob.h); `unpacked` counts what all runs of the text gave,
+// against kMaxUnpackedText.
+detect::Unpacked UnpackedRun(std::string_view run, size_t* unpacked) {
+  if (*unpacked >= kMaxUnpackedText) return {};
+  const size_t sniff = run.size() >= kPackedSniff ? kPackedSniff : 16;
+  std::optional<std::string> head = detect::Base64Decode(run.substr(0, sniff / 4 * 4));
+  if (!head || !detect::LooksPacked(*head)) return {};
+  std::optional<std::string> all = detect::Base64Decode(run);
+  if (!all) return {};
+  detect::Unpacked files =
+      detect::Unpack(*all, std::min(kMaxUnpackedRun, kMaxUnpackedText - *unpacked));
+  *unpacked += files.bytes;
+  return files;
 }
 
 // The text a run of hex digits stands for (`xxd -p`, a hex dump of a
@@ -1158,6 +1168,20 @@ void AddAtSpan(std::vector<Match> found, std::string_view note, std::string_view
   }
 }
 
+// The worst of what a decoded run holds, as one finding at the run, in
+// place of the generic findings that `covering` lists ("token: Z2hwX…" is a
+// GitHub token once); nothing when the worst is generic again.
+void AddInsteadOf(std::vector<Match> found, const std::vector<size_t>& covering,
+                  std::string_view text, size_t begin, size_t end, std::vector<bool>& replaced,
+                  std::vector<Match>& matches) {
+  auto best = std::max_element(found.begin(), found.end(), [](const Match& a, const Match& b) {
+    return a.severity < b.severity;
+  });
+  if (!covering.empty() && IsGeneric(*best)) return;
+  for (size_t i : covering) replaced[i] = true;
+  AddAtSpan({std::move(*best)}, "", text, begin, end, matches);
+}
+
 // Drops the first matches that `replaced` marks (what a decoded text showed
 // better), then sorts what is left by offset.
 void DropReplaced(const std::vector<bool>& replaced, std::vector<Match>& matches) {
@@ -1235,7 +1259,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {
   const size_t before = matches.size();
   std::vector<bool> replaced(before);
-  size_t inflated = 0;
+  size_t unpacked = 0;
   for (const Base64Run& run : Base64RunsWrapped(text)) {
     const size_t begin = run.begin;
     const size_t end = run.end;
@@ -1247,7 +1271,6 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                      [&](size_t i) { return IsGeneric(matches[i]); })) {
       continue;
     }
-    const size_t inflated_before = inflated;
     JoinedBase64 joined;
     if (run.wrapped) joined = Join(text, begin, end);
     const std::string_view digits =
@@ -1256,23 +1279,36 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     // (xxd -p), then as base64.
     std::optional<std::string> plain = HexText(digits);
     const bool hex = plain.has_value();
-    if (!hex) plain = DecodedText(digits, &inflated);
+    if (!hex) {
+      const detect::Unpacked packed = UnpackedRun(digits, &unpacked);
+      if (!packed.files.empty()) {
+        std::vector<Match> found = PackedMatches(packed, path);
+        if (found.empty()) continue;
+        if (covering.empty()) {
+          // Each secret of the packed files, all at the blob.
+          AddAtSpan(std::move(found), "", text, begin, end, matches);
+          continue;
+        }
+        AddInsteadOf(std::move(found), covering, text, begin, end, replaced, matches);
+        continue;
+      }
+      plain = DecodedText(digits);
+    }
     if (!plain) continue;
-    const bool gzipped = inflated != inflated_before;
-    // A file that was encoded whole (wrapped in lines, or gzipped first) is
-    // read as text, key=value rules and all; a stretch of a line is read for
-    // token formats and keys only.
-    const bool whole_file = (run.wrapped || gzipped) && !detect::LooksBinary(*plain);
+    // A file that was encoded whole (wrapped in lines) is read as text,
+    // key=value rules and all; a stretch of a line is read for token
+    // formats and keys only.
+    const bool whole_file = run.wrapped && !detect::LooksBinary(*plain);
     std::vector<Match> found =
         ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, !whole_file)));
     bool twice = false;
-    if (found.empty() && !gzipped) {
+    if (found.empty()) {
       // Encoded twice: base64 of base64, once more.
       for (const Base64Run& inner : Base64RunsWrapped(*plain)) {
         const std::string_view inner_digits =
             std::string_view(*plain).substr(inner.begin, inner.end - inner.begin);
         std::optional<std::string> deeper =
-            inner.wrapped ? std::nullopt : DecodedText(inner_digits, &inflated);
+            inner.wrapped ? std::nullopt : DecodedText(inner_digits);
         if (!deeper) continue;
         found = ToMatches(*deeper, ResolveOverlaps(impl_->FindAllPatterns(*deeper, path, true)));
         twice = !found.empty();
@@ -1280,16 +1316,10 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
       }
     }
     if (found.empty()) continue;
-    const char* encoding = gzipped ? " (gzip, base64-encoded)"
-                           : hex   ? " (hex-encoded)"
+    const char* encoding = hex     ? " (hex-encoded)"
                            : twice ? " (base64-encoded twice)"
                                    : " (base64-encoded)";
-    if (gzipped && covering.empty()) {
-      // A compressed file: each of its secrets, all at the blob.
-      AddAtSpan(std::move(found), encoding, text, begin, end, matches);
-      continue;
-    }
-    if (run.wrapped && !gzipped && !hex && !twice && covering.empty()) {
+    if (run.wrapped && !hex && !twice && covering.empty()) {
       // A file cut in lines (a mail's attachment): each secret at the
       // encoded characters that hold it.
       for (Match& m : found) {
@@ -1302,16 +1332,31 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
       }
       continue;
     }
-    // One finding per run: it covers the whole encoded span.
-    auto best = std::max_element(found.begin(), found.end(), [](const Match& a, const Match& b) {
-      return a.severity < b.severity;
-    });
-    if (!covering.empty() && IsGeneric(*best)) continue;
-    for (size_t i : covering) replaced[i] = true;
-    AddAtSpan({std::move(*best)}, encoding, text, begin, end, matches);
+    for (Match& m : found) m.description += encoding;
+    AddInsteadOf(std::move(found), covering, text, begin, end, replaced, matches);
   }
   if (matches.size() == before) return;
   DropReplaced(replaced, matches);
+}
+
+// The findings of a packed blob's files, each judged by its own name, in
+// the directory of the file that carries the blob; each says where it was.
+std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed,
+                                           std::string_view path) const {
+  const size_t slash = path.rfind('/');
+  const std::string_view dir = path.substr(0, slash == std::string_view::npos ? 0 : slash + 1);
+  std::vector<Match> out;
+  for (const detect::PackedFile& file : packed.files) {
+    const std::string judged = file.name.empty() ? std::string(path) : std::string(dir) + file.name;
+    const bool binary = detect::LooksBinary(file.bytes);
+    const std::string where = file.name.empty() ? "" : "in " + file.name + ", ";
+    const std::vector<Found> found = impl_->FindAllPatterns(file.bytes, judged, binary);
+    for (Match& m : ToMatches(file.bytes, ResolveOverlaps(found))) {
+      m.description += " (" + where + packed.kind + ", base64-encoded)";
+      out.push_back(std::move(m));
+    }
+  }
+  return out;
 }
 
 // A mail body in quoted-printable: a line longer than 76 characters is cut

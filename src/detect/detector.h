@@ -13,6 +13,10 @@
 
 #include "report/finding.h"
 
+namespace safebuild::detect {
+struct Unpacked;
+}  // namespace safebuild::detect
+
 namespace safebuild {
 
 struct Match {
@@ -88,6 +92,7 @@ class Detector {
                         std::vector<Match>& matches) const;
   void AddPdfMatches(std::string_view text, std::string_view path,
                      std::vector<Match>& matches) const;
+  std::vector<Match> PackedMatches(const detect::Unpacked& packed, std::string_view path) const;
   void AddZlibMatches(std::string_view text, std::string_view path,
                       std::vector<Match>& matches) const;
   void AddQuotedPrintableMatches(std::string_view text, std::string_view path,
