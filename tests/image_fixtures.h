@@ -31,26 +31,33 @@ struct TarMember {
   std::string data;  // file content or link target
   unsigned major = 0;
   unsigned minor = 0;
+  std::vector<std::pair<std::string, std::string>> xattrs;  // SCHILY.xattr.* in pax
 };
 
+inline TarMember Member(TarMember::Kind kind, std::string name, std::string data = "",
+                        unsigned major = 0, unsigned minor = 0) {
+  TarMember m;
+  m.kind = kind;
+  m.name = std::move(name);
+  m.data = std::move(data);
+  m.major = major;
+  m.minor = minor;
+  return m;
+}
 inline TarMember File(std::string name, std::string data = "") {
-  return {TarMember::Kind::kFile, std::move(name), std::move(data)};
+  return Member(TarMember::Kind::kFile, std::move(name), std::move(data));
 }
-inline TarMember Dir(std::string name) {
-  return {TarMember::Kind::kDir, std::move(name), ""};
-}
+inline TarMember Dir(std::string name) { return Member(TarMember::Kind::kDir, std::move(name)); }
 inline TarMember Symlink(std::string name, std::string target) {
-  return {TarMember::Kind::kSymlink, std::move(name), std::move(target)};
+  return Member(TarMember::Kind::kSymlink, std::move(name), std::move(target));
 }
 inline TarMember Hardlink(std::string name, std::string target) {
-  return {TarMember::Kind::kHardlink, std::move(name), std::move(target)};
+  return Member(TarMember::Kind::kHardlink, std::move(name), std::move(target));
 }
 inline TarMember CharDev(std::string name, unsigned major, unsigned minor) {
-  return {TarMember::Kind::kCharDev, std::move(name), "", major, minor};
+  return Member(TarMember::Kind::kCharDev, std::move(name), "", major, minor);
 }
-inline TarMember Fifo(std::string name) {
-  return {TarMember::Kind::kFifo, std::move(name), ""};
-}
+inline TarMember Fifo(std::string name) { return Member(TarMember::Kind::kFifo, std::move(name)); }
 
 enum class Filter { kNone, kGzip, kZstd, kXz, kBzip2 };
 enum class Format { kUstar, kPax, kGnu };
@@ -76,6 +83,9 @@ inline void SetFormat(archive* a, Format format) {
 
 inline void Describe(archive_entry* e, const TarMember& m) {
   archive_entry_set_pathname(e, m.name.c_str());
+  for (const auto& [name, value] : m.xattrs) {
+    archive_entry_xattr_add_entry(e, name.c_str(), value.data(), value.size());
+  }
   archive_entry_set_perm(e, 0644);
   switch (m.kind) {
     case TarMember::Kind::kFile:

@@ -15,6 +15,7 @@
 #include "image_fixtures.h"
 #include "scan/scanner.h"
 #include "util/digest.h"
+#include "util/fingerprint.h"
 
 namespace safebuild {
 namespace {
@@ -421,6 +422,66 @@ TEST_F(LayerDirTest, ScanOfDiffDirectoriesMatchesScanOfLayerTars) {
   EXPECT_EQ(dir_lines, summary(*from_tars));
   ASSERT_EQ(dir_lines.size(), 3u);
   EXPECT_NE(dir_lines[0].find("/app/token 0 deleted"), std::string::npos) << dir_lines[0];
+}
+
+// `setfattr -n user.token -v …` in a RUN step: the value is in the layer,
+// as a layer directory's own attribute and as a tar's SCHILY.xattr record.
+TEST_F(LayerDirTest, SecretsInExtendedAttributesAreFoundInDirectoriesAndTarsAlike) {
+  const std::string tok = fake::Make(fake::Kind::kGithubToken);
+  const std::string password = fake::RandomPassword(16);
+  std::vector<fs::path> dirs = {Dir("l0"), Dir("l1")};
+  test::WriteFile(dirs[0] / "app/bin", "#!/bin/sh\n");
+  test::WriteFile(dirs[0] / "srv/data", "x\n");
+  const auto set = [](const fs::path& p, const std::string& name, const std::string& value) {
+    ASSERT_EQ(setxattr(p.c_str(), name.c_str(), value.data(), value.size(), 0), 0) << p;
+  };
+  set(dirs[0] / "app/bin", "user.token", tok);
+  set(dirs[0] / "srv", "user.db_password", password);
+  set(dirs[0] / "srv/data", "user.overlay.origin", tok);  // overlay's own: not read
+  MakeWhiteout(dirs[1] / "app");
+  auto from_dirs = OpenOverlayImage(Inspect(dirs));
+  ASSERT_TRUE(from_dirs) << from_dirs.error();
+
+  test::OciLayout layout(tmp_.path() / "oci");
+  test::TarMember bin = File("app/bin", "#!/bin/sh\n");
+  bin.xattrs = {{"user.token", tok}};
+  test::TarMember srv = test::Dir("srv/");
+  srv.xattrs = {{"user.db_password", password}};
+  test::TarMember data = File("srv/data", "x\n");
+  data.xattrs = {{"user.overlay.origin", tok}};
+  std::vector<nlohmann::json> blobs;
+  for (const auto& members : {std::vector<test::TarMember>{test::Dir("app/"), bin, srv, data},
+                              std::vector<test::TarMember>{File(".wh.app")}}) {
+    blobs.push_back(layout.AddBlob(test::kTarGzip,
+                                   test::Compress(test::MakeTar(members), test::Filter::kGzip)));
+  }
+  layout.WriteIndex({layout.AddImage(blobs)});
+  auto from_tars = OpenOciLayout(tmp_.path() / "oci", "");
+  ASSERT_TRUE(from_tars) << from_tars.error();
+
+  auto summary = [](const OpenedImage& image) {
+    auto out = ScanImage(image, Detector::Default());
+    EXPECT_TRUE(out) << out.error();
+    std::vector<std::string> lines;
+    for (const Finding& f : out->findings) {
+      lines.push_back(f.found_in + " " + f.rule + " " + f.path + (*f.deleted ? " deleted " : " ") +
+                      f.fingerprint + " " + f.message);
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  };
+  const std::vector<std::string> dir_lines = summary(*from_dirs);
+  EXPECT_EQ(dir_lines, summary(*from_tars));
+  const std::string gh_print = Fingerprint("github-classic-token", tok);
+  const std::string pw_print = Fingerprint("generic-secret-assignment", password);
+  ASSERT_EQ(dir_lines.size(), 2u);
+  EXPECT_EQ(dir_lines[0].find("xattr generic-secret-assignment /srv " + pw_print), 0u)
+      << dir_lines[0];
+  EXPECT_NE(dir_lines[0].find("in an extended attribute (user.db_password)"), std::string::npos)
+      << dir_lines[0];
+  EXPECT_EQ(dir_lines[1].find("xattr github-classic-token /app/bin deleted " + gh_print), 0u)
+      << dir_lines[1];
+  EXPECT_NE(dir_lines[1].find("in an extended attribute (user.token)"), std::string::npos);
 }
 
 }  // namespace

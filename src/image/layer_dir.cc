@@ -7,6 +7,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <linux/limits.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -36,6 +38,32 @@ bool IsOpaque(int fd) {
     if (fgetxattr(fd, name, value, sizeof value) == 1 && value[0] == 'y') return true;
   }
   return false;
+}
+
+// The file's extended attributes, but overlay's own (see IsOverlayXattr).
+// A list or value that changes between the two calls is read again.
+std::vector<std::pair<std::string, std::string>> Xattrs(int fd) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string names(256, '\0');
+  ssize_t n = flistxattr(fd, names.data(), names.size());
+  if (n < 0 && errno == ERANGE) {
+    n = flistxattr(fd, nullptr, 0);
+    if (n > 0) names.resize(static_cast<size_t>(n));
+    if (n > 0) n = flistxattr(fd, names.data(), names.size());
+  }
+  if (n <= 0) return out;
+  names.resize(static_cast<size_t>(n));
+  for (size_t at = 0; at < names.size();) {
+    const std::string name = names.c_str() + at;
+    at += name.size() + 1;
+    if (name.empty() || IsOverlayXattr(name)) continue;
+    std::string value(XATTR_SIZE_MAX, '\0');
+    const ssize_t got = fgetxattr(fd, name.c_str(), value.data(), value.size());
+    if (got < 0) continue;
+    value.resize(static_cast<size_t>(got));
+    out.emplace_back(name, std::move(value));
+  }
+  return out;
 }
 
 // Reads a file that may be sparse: SEEK_DATA and SEEK_HOLE tell where its
@@ -158,6 +186,7 @@ Status DirWalk::ReadFile(int dir_fd, const char* name, const struct stat& st,
   auto read_some = [&file](char* buf, size_t size) { return file.Read(buf, size); };
   LayerEntry open = entry;
   open.fd = fd.get();
+  open.xattrs = Xattrs(fd.get());
   auto window = [&](const ContentWindow& w) { return on_entry_(open, w); };
   bool stopped = false;
   Status s = cutter_.Run(read_some, window, &stopped);
@@ -203,7 +232,9 @@ Status DirWalk::VisitDir(int dir_fd, const char* name, const std::string& path, 
   LayerEntry entry;
   entry.type = LayerEntry::Type::kDir;
   entry.path = path;
+  entry.xattrs = Xattrs(fd.get());
   if (Status s = Emit(entry); !s || stopped_) return s;
+  entry.xattrs.clear();
   if (IsOpaque(fd.get())) {
     // The same two entries a layer tar has: the directory and its marker.
     entry.is_opaque = true;

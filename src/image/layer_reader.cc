@@ -110,6 +110,14 @@ LayerEntry Describe(archive_entry* e) {
   }
   ClassifyWhiteout(entry);
   if (IsDeviceWhiteout(e)) entry.is_whiteout = true;
+  archive_entry_xattr_reset(e);
+  const char* name = nullptr;
+  const void* value = nullptr;
+  size_t size = 0;
+  while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+    if (name == nullptr || IsOverlayXattr(name)) continue;
+    entry.xattrs.emplace_back(name, std::string(static_cast<const char*>(value), size));
+  }
   return entry;
 }
 
@@ -299,6 +307,14 @@ Status LayerStream::Run(const EntryCallback& on_entry) {
 }
 
 }  // namespace
+
+bool IsOverlayXattr(std::string_view name) {
+  for (std::string_view own : {"trusted.overlay.", "user.overlay.", "user.fuseoverlayfs.",
+                               "user.containers."}) {
+    if (name.starts_with(own)) return true;
+  }
+  return false;
+}
 
 std::string NormalizeLayerPath(std::string_view name) {
   std::vector<std::string_view> parts;

@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "image/content_windows.h"
 #include "image/file_range.h"
@@ -25,6 +27,9 @@ struct LayerEntry {
   uint64_t size = 0;
   bool is_whiteout = false;  // ".wh.NAME": deletes `path` (already stripped)
   bool is_opaque = false;    // ".wh..wh..opq": hides lower content of `path`
+  // Extended attributes (name, value): a tar's SCHILY.xattr.* records, a
+  // layer directory's own. Overlay's bookkeeping is left out.
+  std::vector<std::pair<std::string, std::string>> xattrs;
   // A file of a layer directory is open here while its windows are handed
   // on (for reads with pread, which leave the reader's offset alone); -1
   // for an entry of a tar, and in every copy kept after the callback.
@@ -53,6 +58,11 @@ Status ReadLayer(const std::filesystem::path& blob, const LayerLimits& limits,
 /// must be normalised. Other ".wh..wh." names (aufs bookkeeping) stay
 /// ordinary entries.
 void ClassifyWhiteout(LayerEntry& entry);
+
+/// True for the extended attributes that overlay file systems and storage
+/// keep for themselves (trusted.overlay.*, user.overlay.*, fuse-overlayfs'
+/// user.fuseoverlayfs.*, user.containers.*): no file's own.
+bool IsOverlayXattr(std::string_view name);
 
 /// Normalises a tar member name into "/a/b"; "" for the root. Leading "./",
 /// "/", repeated "/" and "." parts go; ".." pops but never above the root.

@@ -55,7 +55,8 @@ struct Finding {
   std::string suppressed;
   // Layer findings: where the value is when not in the file's content:
   // "name" in its path (the name of the file or of a directory above it,
-  // which `path` then names), "link-target" in a symlink's target.
+  // which `path` then names), "link-target" in a symlink's target, "xattr" in
+  // an extended attribute of the file or directory.
   std::string found_in;
   // Layer findings: the MD5 of the whole layer file that holds the value,
   // to recognise a distribution package's file as shipped. Never reported.

@@ -169,17 +169,21 @@ Finding NameFinding(const Match& m, std::string path, const char* found_in,
                     const LayerRef& ref) {
   Finding f = FromMatch(m, Origin::kLayer, std::move(path));
   f.found_in = found_in;
-  f.message += std::string(found_in) == "name" ? " in a file or directory name"
-                                                : " in a symlink target";
+  const std::string_view in = found_in;
+  f.message += in == "name"    ? " in a file or directory name"
+               : in == "xattr" ? " in an extended attribute"
+                               : " in a symlink target";
   f.layer = ref;
   return f;
 }
 
-void AddNameFinding(const Match& m, std::string named, std::string shown, const char* found_in,
+// False when the same value was found in the same place already.
+bool AddNameFinding(const Match& m, std::string named, std::string shown, const char* found_in,
                     const LayerRef& ref, LayerResult& r) {
   std::string key = std::string(found_in) + '\n' + named + '\n' + m.rule + '\n' + m.fingerprint;
-  if (!r.name_keys.insert(std::move(key)).second) return;
+  if (!r.name_keys.insert(std::move(key)).second) return false;
   r.names.emplace_back(std::move(named), NameFinding(m, std::move(shown), found_in, ref));
+  return true;
 }
 
 // Token formats and private keys in an entry's path and in a symlink's
@@ -203,6 +207,24 @@ void AddNameFindings(const Detector& detector, const LayerEntry& e, const LayerR
   if (e.type != LayerEntry::Type::kSymlink) return;
   for (const Match& m : detector.ScanName(e.link_target)) {
     AddNameFinding(m, e.path, e.path, "link-target", ref, r);
+  }
+}
+
+// Secrets in an entry's extended attributes (`setfattr -n user.token -v
+// …`, a tar's SCHILY.xattr.* records), read as "name=value" lines, so that
+// a secret-named attribute's value is judged as a key's would be.
+void AddXattrFindings(const Detector& detector, const LayerEntry& e, const LayerRef& ref,
+                      LayerResult& r) {
+  if (e.is_whiteout || e.is_opaque) return;
+  for (const auto& [name, value] : e.xattrs) {
+    const std::vector<Match> found = detector.Scan(name + "=" + value + "\n", e.path);
+    if (found.empty()) continue;
+    const std::string shown = RedactMatches(name, detector.ScanName(name));
+    for (const Match& m : found) {
+      if (AddNameFinding(m, e.path, e.path, "xattr", ref, r)) {
+        r.names.back().second.message += " (" + shown + ")";
+      }
+    }
   }
 }
 
@@ -912,7 +934,9 @@ bool ScanRun::OnEntry(size_t index, uint64_t& seq, LargeFile& large, const Layer
     ++seq;
     result.entries.push_back(e);
     result.entries.back().fd = -1;
+    result.entries.back().xattrs.clear();
     AddNameFindings(detector_, e, refs_[index], result);
+    AddXattrFindings(detector_, e, refs_[index], result);
     CountFile(result, e);
     if (e.type == LayerEntry::Type::kHardlink) {
       std::lock_guard<std::mutex> lock(mutex_);

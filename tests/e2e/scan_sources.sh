@@ -626,7 +626,45 @@ CF
   expect_no_leak "$npm" "$CTX.storage.json"
 }
 
+# `setfattr -n user.token -v …`: the value is in the layer, as an extended
+# attribute of the file in podman's storage and as a SCHILY.xattr record in
+# the exported layer tar. Both sources report it, and never print it.
+test_secrets_in_extended_attributes() {
+  new_context
+  local gh password
+  gh=$("$FAKE" GITHUB_TOKEN)
+  password=$("$FAKE" PASSWORD)
+  mkdir -p "$CTX/rootfs/app" "$CTX/rootfs/srv"
+  echo '#!/bin/sh' > "$CTX/rootfs/app/run"
+  python3 - "$CTX/rootfs" "$gh" "$password" <<'PY'
+import os, sys
+os.setxattr(sys.argv[1] + "/app/run", "user.token", sys.argv[2].encode())
+os.setxattr(sys.argv[1] + "/srv", "user.db_password", sys.argv[3].encode())
+PY
+  tar --xattrs --xattrs-include='user.*' -C "$CTX/rootfs" -cf "$CTX/x.tar" . ||
+    { fail "tar failed"; return; }
+  "${PODMAN[@]}" import -q "$CTX/x.tar" localhost/xattrs:1 >/dev/null ||
+    { fail "podman import failed"; return; }
+  local want='[.findings[] | select(.found_in=="xattr")
+    | [.rule, .path, (.message | sub(".* in an "; "in an "))]] | sort
+    == [["generic-secret-assignment", "/srv", "in an extended attribute (user.db_password)"],
+        ["github-classic-token", "/app/run", "in an extended attribute (user.token)"]]'
+  sb --format json scan "${STORE[@]}" localhost/xattrs:1
+  expect_rc 65
+  expect_json "$want" "xattrs from storage"
+  expect_no_leak "$gh"
+  expect_no_leak "$password"
+  "${PODMAN[@]}" save -q --format oci-archive -o "$CTX.oci.tar" localhost/xattrs:1 ||
+    { fail "podman save failed"; return; }
+  sb --format json scan "oci-archive:$CTX.oci.tar"
+  expect_rc 65
+  expect_json "$want" "xattrs from the archive"
+  expect_no_leak "$gh"
+  expect_no_leak "$password"
+}
+
 run_case test_storage_scan_matches_the_export
+run_case test_secrets_in_extended_attributes
 run_case test_secrets_in_names_and_link_targets
 run_case test_cross_layer_hardlink_in_every_source_kind
 run_case test_damaged_archive_is_a_clear_error
