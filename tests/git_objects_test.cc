@@ -306,12 +306,14 @@ TEST(GitObjects, APasswordRemovedLaterIsFoundWithItsName) {
 }
 
 // A pack sent without the ofs-delta capability names each delta's base by
-// object id.
-TEST(GitObjects, RefDeltasAreReadPastTheirBaseId) {
+// object id. Such a delta is read as the object it makes, as an ofs-delta
+// is: its own bytes may hold only part of a token, the rest copied from the
+// base (a token that ends in "3" before a line the base has after "…2093").
+TEST(GitObjects, RefDeltasAreReadAsTheObjectsTheyMake) {
   GitRepo repo;
   repo.Commit("app.conf", ConfigLines(0, 400));
-  // The token without its line end: the delta copies that from the base.
   std::string token = Token();
+  token.back() = '3';
   repo.Commit("app.conf", ConfigLines(0, 150) + token + "\n" + ConfigLines(300, 400));
   repo.Git("rev-list --objects --all | git pack-objects -q --window=50 --depth=50 "
            "'" + (repo.path() / "pack").string() + "'");
@@ -320,11 +322,13 @@ TEST(GitObjects, RefDeltasAreReadPastTheirBaseId) {
     if (e.path().extension() == ".pack") packs.push_back(e.path());
   }
   ASSERT_EQ(packs.size(), 1u);
+  ASSERT_TRUE(repo.HoldsADelta(packs[0]));
   Walked w = WalkFile(packs[0]);
   EXPECT_EQ(w.result.error, "");
   EXPECT_EQ(w.result.objects, 6u);
-  EXPECT_GE(w.Count("ref-delta at "), 1u);
-  EXPECT_TRUE(w.AnyHolds(token, "ref-delta at "));
+  EXPECT_EQ(w.Count("ref-delta at "), 0u);
+  EXPECT_EQ(w.Count("blob at "), 2u);
+  EXPECT_TRUE(w.AnyHolds(ConfigLines(149, 150) + token + "\n" + ConfigLines(300, 301), "blob at "));
 }
 
 TEST(GitObjects, ASha256RepositoryIsReadToo) {

@@ -10,6 +10,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "util/expected.h"
@@ -201,10 +203,41 @@ struct PackCursor {
   }
 };
 
+// Object ids by git's rule: a hash of "<type> <size>\0" and the content,
+// SHA-1 or SHA-256 by the id's length.
+class ObjectHasher {
+ public:
+  explicit ObjectHasher(size_t id_bytes)
+      : md_(id_bytes == kSha256Bytes ? EVP_sha256() : EVP_sha1()),
+        ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {}
+
+  /// "" when the hash cannot be computed.
+  std::string Id(std::string_view type, std::string_view content);
+
+ private:
+  const EVP_MD* md_;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+};
+
+std::string ObjectHasher::Id(std::string_view type, std::string_view content) {
+  const std::string header = std::string(type) + ' ' + std::to_string(content.size()) + '\0';
+  std::string id(static_cast<size_t>(EVP_MD_get_size(md_)), '\0');
+  unsigned int length = 0;
+  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), md_, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx_.get(), header.data(), header.size()) != 1 ||
+      EVP_DigestUpdate(ctx_.get(), content.data(), content.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx_.get(), reinterpret_cast<unsigned char*>(id.data()), &length) != 1 ||
+      length != id.size()) {
+    return {};
+  }
+  return id;
+}
+
 struct EntryHeader {
   int type = 0;
   uint64_t data = 0;  // where the zlib stream starts
   uint64_t base = 0;  // an ofs-delta's base entry
+  std::string_view base_id;  // a ref-delta's base object
 };
 
 // Type in bits 4-6 of the first byte; the size, 4 bits then 7 per byte,
@@ -251,9 +284,11 @@ Expected<EntryHeader> ReadEntryHeader(std::string_view bytes, uint64_t entry, si
     base = *offset;
   } else if (*type == kRefDelta) {
     if (bytes.size() - at.pos < id_bytes) return Fail("truncated delta base id");
+    const std::string_view base_id = bytes.substr(at.pos, id_bytes);
     at.pos += id_bytes;
+    return EntryHeader{*type, at.pos, 0, base_id};
   }
-  return EntryHeader{*type, at.pos, base};
+  return EntryHeader{*type, at.pos, base, {}};
 }
 
 uint32_t BigEndian32(std::string_view bytes, size_t at) {
@@ -325,7 +360,11 @@ class PackWalk {
  public:
   PackWalk(std::string_view path, std::string_view bytes, const GitObjectLimits& limits,
            const EntryCallback& on_object)
-      : bytes_(bytes), id_bytes_(ObjectIdBytes(path)), limits_(limits), on_object_(on_object) {}
+      : bytes_(bytes),
+        id_bytes_(ObjectIdBytes(path)),
+        limits_(limits),
+        on_object_(on_object),
+        hasher_(id_bytes_) {}
 
   GitObjectsResult Run();
 
@@ -341,16 +380,24 @@ class PackWalk {
   GitObjectsResult result_;
   Inflater inflater_;
   std::string content_;
-  // Objects read whole, by entry, to resolve ofs-deltas against: git writes
-  // a base before its deltas. Up to kCacheBytes, the oldest dropped first.
+  // Objects read whole, by entry, to resolve deltas against: git writes a
+  // base before its deltas. Up to kCacheBytes, the oldest dropped first.
   struct Cached {
     int type;
     std::string content;
+    std::string id;  // once a ref-delta was met (see IdOf)
   };
   static constexpr uint64_t kCacheBytes = 8ull << 20;
   std::map<uint64_t, Cached> cache_;
   uint64_t cached_bytes_ = 0;
   void Cache(uint64_t entry, int type, std::string content);
+  std::map<uint64_t, Cached>::iterator BaseOf(const EntryHeader& header);
+  // Ids of the cached objects, hashed only from the first ref-delta on:
+  // most packs name every base by its offset.
+  ObjectHasher hasher_;
+  bool hash_ids_ = false;
+  std::unordered_map<std::string, uint64_t> ids_;
+  void AddId(uint64_t entry, Cached& cached);
   uint32_t count_ = 0;
   uint32_t index_ = 0;
   uint64_t pos_ = kPackHeader;
@@ -393,10 +440,10 @@ Status PackWalk::ReadEntry() {
   int type = header->type;
   std::string_view object = content_;
   Expected<std::string> made = Fail("");
-  // An ofs-delta whose base is at hand is read as the object it makes: the
+  // A delta whose base is at hand is read as the object it makes: the
   // line it changed comes whole, with the name a value was assigned to,
   // which the delta copies from its base.
-  auto base = type == kOfsDelta ? cache_.find(header->base) : cache_.end();
+  auto base = BaseOf(*header);
   if (base != cache_.end() && end == StreamEnd::kEnd && !cut) {
     made = ApplyDelta(base->second.content, content_, limits_.max_object_bytes);
     if (made) {
@@ -423,11 +470,32 @@ Status PackWalk::ReadEntry() {
 void PackWalk::Cache(uint64_t entry, int type, std::string content) {
   if (content.size() > kCacheBytes) return;
   cached_bytes_ += content.size();
-  cache_.emplace(entry, Cached{type, std::move(content)});
+  auto [at, added] = cache_.emplace(entry, Cached{type, std::move(content), {}});
+  if (added && hash_ids_) AddId(entry, at->second);
   while (cached_bytes_ > kCacheBytes) {
     cached_bytes_ -= cache_.begin()->second.content.size();
+    auto id = ids_.find(cache_.begin()->second.id);
+    if (id != ids_.end() && id->second == cache_.begin()->first) ids_.erase(id);
     cache_.erase(cache_.begin());
   }
+}
+
+void PackWalk::AddId(uint64_t entry, Cached& cached) {
+  cached.id = hasher_.Id(kTypeNames[cached.type], cached.content);
+  if (!cached.id.empty()) ids_.try_emplace(cached.id, entry);
+}
+
+// The cached base of a delta: by its entry, or by its id for a ref-delta
+// (the ids of what is cached are hashed when the first one comes).
+std::map<uint64_t, PackWalk::Cached>::iterator PackWalk::BaseOf(const EntryHeader& header) {
+  if (header.type == kOfsDelta) return cache_.find(header.base);
+  if (header.type != kRefDelta) return cache_.end();
+  if (!hash_ids_) {
+    hash_ids_ = true;
+    for (auto& [entry, cached] : cache_) AddId(entry, cached);
+  }
+  auto id = ids_.find(std::string(header.base_id));
+  return id == ids_.end() ? cache_.end() : cache_.find(id->second);
 }
 
 GitObjectsResult PackWalk::Run() {
@@ -517,48 +585,29 @@ std::string PackEntryName(int type, uint64_t entry) {
   return std::string(kTypeNames[type]) + " at " + std::to_string(entry);
 }
 
-// Object ids by git's rule (a hash of "<type> <size>\0" and the content)
-// and the trees' names for them, to name blobs by their path.
+// Object ids and the trees' names for them, to name blobs by their path.
 class TreeNames {
  public:
-  explicit TreeNames(size_t id_bytes)
-      : md_(id_bytes == kSha256Bytes ? EVP_sha256() : EVP_sha1()),
-        ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {}
+  explicit TreeNames(size_t id_bytes) : hasher_(id_bytes) {}
 
   void Add(int type, uint64_t entry, std::string_view content);
   std::unordered_map<std::string, std::string> BlobPaths() const;
 
  private:
-  std::string Id(std::string_view type, std::string_view content);
   void AddTree(const std::string& id, std::string_view tree);
 
   struct Parent {
     std::string tree;  // the id of the first tree read that names the object
     std::string name;
   };
-  const EVP_MD* md_;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_;
+  ObjectHasher hasher_;
   std::unordered_map<std::string, Parent> parents_;
   std::vector<std::pair<uint64_t, std::string>> blobs_;  // entry, id
 };
 
-std::string TreeNames::Id(std::string_view type, std::string_view content) {
-  const std::string header = std::string(type) + ' ' + std::to_string(content.size()) + '\0';
-  std::string id(static_cast<size_t>(EVP_MD_get_size(md_)), '\0');
-  unsigned int length = 0;
-  if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), md_, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx_.get(), header.data(), header.size()) != 1 ||
-      EVP_DigestUpdate(ctx_.get(), content.data(), content.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx_.get(), reinterpret_cast<unsigned char*>(id.data()), &length) != 1 ||
-      length != id.size()) {
-    return {};
-  }
-  return id;
-}
-
 void TreeNames::Add(int type, uint64_t entry, std::string_view content) {
   if (type != 2 && type != 3) return;
-  std::string id = Id(kTypeNames[type], content);
+  std::string id = hasher_.Id(kTypeNames[type], content);
   if (id.empty()) return;
   if (type == 3) {
     if (blobs_.size() < kMaxGitNames) blobs_.emplace_back(entry, std::move(id));
