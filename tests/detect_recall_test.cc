@@ -838,6 +838,26 @@ std::string Pack(int format, int filter,
   return out;
 }
 
+// `bytes` uuencoded, as uuencode(1) writes them under `name`.
+std::string Uuencode(std::string_view bytes, std::string_view name) {
+  const auto digit = [](unsigned v) { return static_cast<char>(v == 0 ? '`' : v + 32); };
+  std::string out = "begin 644 " + std::string(name) + "\n";
+  for (size_t i = 0; i < bytes.size(); i += 45) {
+    const std::string_view line = bytes.substr(i, 45);
+    out += digit(static_cast<unsigned>(line.size()));
+    for (size_t j = 0; j < line.size(); j += 3) {
+      unsigned group = 0;
+      for (size_t k = 0; k < 3; ++k) {
+        const unsigned char c = j + k < line.size() ? static_cast<unsigned char>(line[j + k]) : 0;
+        group = group << 8 | c;
+      }
+      for (int shift = 18; shift >= 0; shift -= 6) out += digit(group >> shift & 63);
+    }
+    out += "\n";
+  }
+  return out + "`\nend\n";
+}
+
 }  // namespace wrapped
 
 TEST(WrappedBase64, ASecretInAMailAttachmentIsFoundWhereItsCharactersAre) {
@@ -985,6 +1005,34 @@ TEST(WrappedBase64, APackedBombIsReadOnlyUpToItsLimits) {
   std::vector<Match> m = Scan("BUNDLE=" + fake::Base64(zeros) + "\n", "srv/app.env");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].rule, "github-classic-token");
+}
+
+TEST(WrappedBase64, AUuencodedFileIsReadByTheNameOnItsBeginLine) {
+  const std::string password = fake::RandomPassword(18);
+  const std::string pg_password = fake::RandomPassword(14);
+  // A shell archive: a .pgpass (whose lines only that name makes secrets),
+  // then a tarball holding a .env.
+  const std::string tarball = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
+                                            {{"app/.env", "DB_PASSWORD=" + password + "\n"}});
+  const std::string shar = "#!/bin/sh\n# This is a shell archive.\nuudecode <<'SHAR_EOF'\n" +
+                           wrapped::Uuencode("db:5432:app:app:" + pg_password + "\n", ".pgpass") +
+                           "SHAR_EOF\nuudecode <<'SHAR_EOF'\n" +
+                           wrapped::Uuencode(tarball, "app.tgz") + "SHAR_EOF\n";
+  std::vector<Match> m = Scan(shar, "opt/install.shar");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "pgpass-password");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, pg_password));
+  EXPECT_EQ(m[0].line, 4);
+  EXPECT_NE(m[0].description.find("(in .pgpass, uuencode)"), std::string::npos)
+      << m[0].description;
+  EXPECT_EQ(m[1].rule, "generic-secret-assignment");
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, password));
+  EXPECT_NE(m[1].description.find("(in app/.env, tar, gzip, uuencode)"), std::string::npos)
+      << m[1].description;
+  // "begin" lines that start no uuencoded file.
+  ExpectNone("begin 644 steps\nthen rest\nbegin the install\n" +
+                 wrapped::Uuencode("Nothing to see here.\n", "notes.txt"),
+             "opt/notes.txt");
 }
 
 TEST(WrappedBase64, PackedBlobsWithoutSecretsAreNoFindings) {
@@ -1361,6 +1409,195 @@ TEST(Shapes, APasswordThatStartsWithAnExclamationMarkIsNoYamlTag) {
     ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << text;
     EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password)) << text;
   }
+}
+
+TEST(Escapes, ATokenWrittenWithEscapesIsFoundWhereItsCharactersAre) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string password = fake::RandomPassword(16);
+  std::string java_escaped;
+  for (char c : token.substr(0, 4)) {
+    constexpr std::string_view kHex = "0123456789abcdef";
+    java_escaped += "\\u00" + std::string(1, kHex[c >> 4]) + kHex[c & 15];
+  }
+  std::string html;
+  for (char c : token) html += "&#" + std::to_string(static_cast<int>(c)) + ";";
+  struct Case {
+    std::string text;
+    std::string path;
+    std::string first;  // the text at the finding
+  };
+  for (const Case& c :
+       {Case{"greeting=Hello\napi.key=" + java_escaped + token.substr(4) + "\n",
+             "opt/app/i18n.properties", java_escaped.substr(0, 6)},
+        Case{"<div data-token=\"" + html + "\">x</div>\n", "srv/www/page.html", "&#103;"},
+        Case{"#!/bin/sh\ncurl -H \"Authorization: token ghp_\\\n    " + token.substr(4) +
+                 "\" https://api.github.com/user\n",
+             "opt/app/build.sh", "ghp_"},
+        Case{"RUN curl -fsS -H 'Authorization: Bearer " + token.substr(0, 12) + "\\\n" +
+                 token.substr(12) + "' https://example.com/a.tgz | tar xz\n",
+             "Containerfile", token.substr(0, 4)}}) {
+    std::vector<Match> m = Scan(c.text, c.path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << c.text;
+    EXPECT_EQ(m[0].rule, "github-classic-token") << c.text;
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token)) << c.text;
+    EXPECT_EQ(c.text.substr(m[0].offset, c.first.size()), c.first) << c.text;
+    EXPECT_NE(m[0].description.find("(written with escapes)"), std::string::npos);
+  }
+  // A JSON string's escape is part of the value: the generic finding of the
+  // escaped text gives way to the value it stands for.
+  const std::string escaped = password.substr(0, 6) + "\\u0021" + password.substr(6);
+  std::vector<Match> m = Scan("{\"db\": {\"password\": \"" + escaped + "\"}}\n", "srv/app.json");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint,
+            Fingerprint(m[0].rule, password.substr(0, 6) + "!" + password.substr(6)));
+}
+
+TEST(Escapes, EscapesWithoutSecretsAreNoFindings) {
+  ExpectNone("{\"msg\": \"caf\\u00e9 \\u003cb\\u003e \\u2713 done\"}\n", "srv/i18n.json");
+  ExpectNone("<p>&#169; 2024 Example &#x2014; all rights &#60;reserved&#62;</p>\n",
+             "srv/www/index.html");
+  ExpectNone("RUN apt-get update && \\\n    apt-get install -y \\\n      curl ca-certificates\n",
+             "Containerfile");
+  ExpectNone("password=\\\n  ${DB_PASSWORD}\n", "etc/app/app.properties");
+}
+
+TEST(Shapes, WebServerVariablesSnmpCommunitiesAndYarnTokensAreFound) {
+  const std::string password = fake::RandomPassword(18);
+  const std::string hex = fake::Random("0123456789abcdef", 64);
+  struct Case {
+    std::string text;
+    std::string path;
+    std::string rule;
+  };
+  for (const Case& c :
+       {Case{"<VirtualHost *:80>\n  SetEnv DB_PASSWORD " + password + "\n</VirtualHost>\n",
+             "etc/apache2/sites-enabled/app.conf", "generic-secret-assignment"},
+        Case{"location ~ \\.php$ {\n  fastcgi_param APP_SECRET \"" + password + "\";\n}\n",
+             "etc/nginx/conf.d/app.conf", "generic-secret-assignment"},
+        Case{"sysLocation rack 4\nrocommunity " + password + " 10.0.0.0/8\n",
+             "etc/snmp/snmpd.conf", "generic-secret-assignment"},
+        Case{"npmRegistryServer: \"https://npm.example.com\"\nnpmAuthToken: \"" + hex + "\"\n",
+             "app/.yarnrc.yml", "npmrc-auth-token"}}) {
+    std::vector<Match> m = Scan(c.text, c.path);
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m) << " in " << c.text;
+    EXPECT_EQ(m[0].rule, c.rule);
+    EXPECT_EQ(m[0].fingerprint,
+              Fingerprint(m[0].rule, c.rule == "npmrc-auth-token" ? hex : password));
+  }
+  // Paths to secrets, defaults and placeholders.
+  ExpectNone("SetEnv PASSWORD_FILE /run/secrets/db\nSetEnv APP_ENV production\n"
+             "fastcgi_param DB_PASSWORD $db_password;\n",
+             "etc/apache2/sites-enabled/app.conf");
+  ExpectNone("rocommunity public default\nrwcommunity private localhost\n"
+             "rocommunity <community> 10.0.0.0/8\n",
+             "etc/snmp/snmpd.conf");
+  ExpectNone("npmAuthToken: \"${NPM_TOKEN}\"\n", "app/.yarnrc.yml");
+}
+
+// A PNG's text chunk ends in its CRC, a Go binary's string table runs its
+// strings together: the bytes after a token are often letters.
+TEST(Shapes, AChecksummedTokenGluedToTheBytesAfterItIsFound) {
+  for (std::string_view rule : {"github-classic-token", "npm-token"}) {
+    const std::string token = FakeFormat(rule);
+    const std::string png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) +
+                            std::string(17, '\x01') + std::string("\0\0\0\x3atEXt", 8) +
+                            "Comment" + std::string(1, '\0') + token + "Qz7\x91IEND";
+    std::vector<Match> m = Scan(png, "srv/www/img/logo.png");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].rule, rule);
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(rule, token));
+    m = Scan("const a=\"" + token + "Bearer\";\n", "srv/app.js");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(rule, token));
+  }
+  // Glued, a token whose checksum fails is no finding: a longer run of
+  // letters that starts with the prefix.
+  std::string fake = FakeFormat("github-classic-token");
+  fake[10] = fake[10] == 'A' ? 'B' : 'A';
+  ExpectNone("x=" + fake + "Q\n", "srv/app.env");
+}
+
+namespace office {
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
+  }
+  return out;
+}
+
+// xlsx keeps each cell's string once, in order of first use.
+std::string SharedStrings(const std::vector<std::string>& cells) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                    "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">";
+  for (const std::string& cell : cells) xml += "<si><t>" + Escape(cell) + "</t></si>";
+  return xml + "</sst>";
+}
+
+// A Word paragraph per entry, each cut into runs at `cuts`.
+std::string Document(const std::vector<std::vector<std::string>>& paragraphs) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                    "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/"
+                    "2006/main\"><w:body>";
+  for (const auto& runs : paragraphs) {
+    xml += "<w:p>";
+    for (const std::string& run : runs) {
+      xml += "<w:r><w:rPr><w:lang w:val=\"en-GB\"/></w:rPr><w:t xml:space=\"preserve\">" +
+             Escape(run) + "</w:t></w:r><w:proofErr w:type=\"spellEnd\"/>";
+    }
+    xml += "</w:p>";
+  }
+  return xml + "</w:body></w:document>";
+}
+
+}  // namespace office
+
+TEST(Office, ASecretCutByAWordDocumentsRunsIsFound) {
+  const std::string password = fake::RandomPassword(16);
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string xml = office::Document(
+      {{"Handover for the new on-call engineer"},
+       {"The admin pass", "word: " + password.substr(0, 5), password.substr(5)},
+       {"CI token: " + token.substr(0, 10), token.substr(10)}});
+  std::vector<Match> m = Scan(xml, "srv/docs/word/document.xml");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  EXPECT_EQ(m[1].rule, "github-classic-token");
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, token));
+  // Reported where the value's first characters are in the XML.
+  EXPECT_EQ(xml.substr(m[0].offset, 5), office::Escape(password.substr(0, 5)).substr(0, 5));
+  EXPECT_NE(m[0].description.find("(in a document's text)"), std::string::npos);
+  ExpectNone(office::Document({{"Reset your pass", "word from the login page."},
+                               {"The token expires after ", "30 days."}}),
+             "srv/docs/word/document.xml");
+}
+
+TEST(Office, ASpreadsheetCellBesideAPasswordCellIsFound) {
+  const std::string password = fake::RandomPassword(16);
+  const std::string xml = office::SharedStrings(
+      {"Service", "Host", "prod-db", "db.internal", "db_password", password, "Notes"});
+  std::vector<Match> m = Scan(xml, "srv/reports/xl/sharedStrings.xml");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "generic-secret-assignment");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  EXPECT_EQ(xml.substr(m[0].offset, 4), office::Escape(password).substr(0, 4));
+  // OpenDocument keeps the cells in content.xml.
+  const std::string ods =
+      "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\""
+      "><office:body><office:spreadsheet><table:table><table:table-row>"
+      "<table:table-cell><text:p>api_secret</text:p></table:table-cell>"
+      "<table:table-cell><text:p>" + office::Escape(password) + "</text:p></table:table-cell>"
+      "</table:table-row></table:table></office:spreadsheet></office:body>"
+      "</office:document-content>";
+  m = Scan(ods, "srv/reports/content.xml");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  // Headers, names and words beside them are no secrets.
+  ExpectNone(office::SharedStrings({"Username", "Password", "Email", "Token", "Expires",
+                                    "alice", "changeme", "alice@example.com", "Secret",
+                                    "Rotate quarterly"}),
+             "srv/reports/xl/sharedStrings.xml");
 }
 
 }  // namespace

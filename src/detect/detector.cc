@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +31,7 @@
 #include "detect/binary_keys.h"
 #include "detect/codec.h"
 #include "detect/credential_tables.h"
+#include "detect/office_text.h"
 #include "detect/packed_blob.h"
 #include "detect/pdf_streams.h"
 #include "detect/filters.h"
@@ -1003,6 +1005,9 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
   } else {
     AddTableSecrets(text, path, matches);
     AddBase64Matches(text, path, matches);
+    AddUuencodedMatches(text, path, matches);
+    AddOfficeTextMatches(text, path, matches);
+    AddUnescapedMatches(text, path, matches);
     AddPercentEncodedMatches(text, path, matches);
     AddQuotedPrintableMatches(text, path, matches);
   }
@@ -1282,7 +1287,7 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     if (!hex) {
       const detect::Unpacked packed = UnpackedRun(digits, &unpacked);
       if (!packed.files.empty()) {
-        std::vector<Match> found = PackedMatches(packed, path);
+        std::vector<Match> found = PackedMatches(packed, path, "base64-encoded");
         if (found.empty()) continue;
         if (covering.empty()) {
           // Each secret of the packed files, all at the blob.
@@ -1340,9 +1345,11 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
 }
 
 // The findings of a packed blob's files, each judged by its own name, in
-// the directory of the file that carries the blob; each says where it was.
-std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed,
-                                           std::string_view path) const {
+// the directory of the file that carries the blob; each says where it was,
+// how it was packed and how the blob was `encoding` ("" when the packing
+// says it).
+std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::string_view path,
+                                           std::string_view encoding) const {
   const size_t slash = path.rfind('/');
   const std::string_view dir = path.substr(0, slash == std::string_view::npos ? 0 : slash + 1);
   std::vector<Match> out;
@@ -1352,11 +1359,131 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed,
     const std::string where = file.name.empty() ? "" : "in " + file.name + ", ";
     const std::vector<Found> found = impl_->FindAllPatterns(file.bytes, judged, binary);
     for (Match& m : ToMatches(file.bytes, ResolveOverlaps(found))) {
-      m.description += " (" + where + packed.kind + ", base64-encoded)";
+      m.description += " (" + where + packed.kind +
+                       (encoding.empty() ? "" : ", " + std::string(encoding)) + ")";
       out.push_back(std::move(m));
     }
   }
   return out;
+}
+
+// A file uuencoded into a text (a shell archive, an old mail): "begin MODE
+// NAME", lines of encoded bytes, "end". libarchive decodes it, and what it
+// holds (a tarball too) is read as a base64 blob's files are; a file alone
+// is judged by the name on its begin line. Each secret is reported at the
+// begin line.
+void Detector::AddUuencodedMatches(std::string_view text, std::string_view path,
+                                   std::vector<Match>& matches) const {
+  constexpr int kMaxBlocks = 16;
+  size_t unpacked = 0;
+  // memmem: a search for "\n" and a compare at each would cost a call a line.
+  const auto next_begin = [&](size_t from) -> size_t {
+    constexpr std::string_view kBegin = "\nbegin ";
+    if (from >= text.size()) return std::string_view::npos;
+    const void* hit =
+        memmem(text.data() + from, text.size() - from, kBegin.data(), kBegin.size());
+    return hit == nullptr ? std::string_view::npos
+                          : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
+  };
+  size_t at = text.starts_with("begin ") ? 0 : next_begin(0);
+  for (int blocks = 0; at != std::string_view::npos && blocks < kMaxBlocks; ++blocks) {
+    const size_t begin = at == 0 && text.starts_with("begin ") ? 0 : at + 1;
+    const size_t line_end = std::min(text.find('\n', begin), text.size());
+    const std::string_view line = text.substr(begin, line_end - begin);
+    at = next_begin(line_end);
+    // "begin 644 name": a mode of three or four octal digits, then the name.
+    const size_t mode_end = line.find(' ', 6);
+    if (mode_end == std::string_view::npos || mode_end < 9 || mode_end > 10 ||
+        line.find_first_not_of("01234567", 6) != mode_end || unpacked >= kMaxUnpackedText) {
+      continue;
+    }
+    const size_t stop = text.find("\nend", line_end);
+    const size_t end = stop == std::string_view::npos ? text.size() : stop + 5;
+    detect::Unpacked packed = detect::Unpack(
+        text.substr(begin, end - begin), std::min(kMaxUnpackedRun, kMaxUnpackedText - unpacked));
+    unpacked += packed.bytes;
+    if (packed.files.size() == 1 && packed.files[0].name.empty()) {
+      packed.files[0].name = line.substr(mode_end + 1);
+    }
+    std::vector<Match> found = PackedMatches(packed, path, "");
+    AddAtSpan(std::move(found), "", text, begin, line_end, matches);
+  }
+}
+
+// Office documents' XML parts, read as text (detect/office_text.h): a
+// secret cut by a Word document's run tags, and a spreadsheet's cell beside
+// the next, as "cell = next cell", so that a "password" cell gives its
+// neighbour the key name the rules need. What the XML itself showed is not
+// reported again; the rest is reported where its characters are.
+void Detector::AddOfficeTextMatches(std::string_view xml, std::string_view path,
+                                    std::vector<Match>& matches) const {
+  constexpr size_t kMaxPart = 8 << 20;
+  constexpr size_t kMaxKeyCell = 48;
+  const detect::OfficePart part = detect::OfficePartOf(path, xml);
+  if (part == detect::OfficePart::kNone || xml.size() > kMaxPart) return;
+  detect::OfficeText office = detect::ExtractOfficeText(xml);
+  if (part == detect::OfficePart::kCells) {
+    const size_t lines = office.lines.size();
+    for (size_t l = 0; l + 1 < lines; ++l) {
+      const size_t key = office.lines[l];
+      const size_t value = office.lines[l + 1];
+      const size_t value_end = l + 2 < lines ? office.lines[l + 2] : office.text.size();
+      if (value - key - 1 > kMaxKeyCell || value_end - value < 2) continue;
+      for (size_t i = key; i + 1 < value; ++i) {
+        office.text += office.text[i];
+        office.from.push_back(office.from[i]);
+      }
+      for (char c : std::string_view(" = ")) {
+        office.text += c;
+        office.from.push_back(office.from[value]);
+      }
+      for (size_t i = value; i < value_end; ++i) {
+        office.text += office.text[i];
+        office.from.push_back(office.from[i]);
+      }
+    }
+  }
+  AddViewMatches(office, xml, path, " (in a document's text)", matches);
+}
+
+// What a decoded view of `text` shows beyond what `text` did: a finding the
+// text had (its rule and value) is not reported again; one whose value the
+// text showed only cut (by a tag, an escape) replaces the text's generic
+// finding there. Each is reported where its characters are in `text`.
+void Detector::AddViewMatches(const detect::DecodedView& view, std::string_view text,
+                              std::string_view path, std::string_view note,
+                              std::vector<Match>& matches) const {
+  const size_t before = matches.size();
+  std::vector<bool> replaced(before);
+  const std::vector<Found> found = impl_->FindAllPatterns(view.text, path, false);
+  for (Match& m : ToMatches(view.text, ResolveOverlaps(found))) {
+    const auto same = [&](const Match& seen) {
+      return seen.rule == m.rule && seen.fingerprint == m.fingerprint;
+    };
+    if (std::any_of(matches.begin(), matches.end(), same)) continue;
+    const size_t begin = view.from[m.offset];
+    const size_t last = std::max(view.from[m.offset + m.length - 1], begin);
+    const std::vector<size_t> covering = CoveringMatches(matches, before, begin, last + 1);
+    if (!std::all_of(covering.begin(), covering.end(),
+                     [&](size_t i) { return IsGeneric(matches[i]); })) {
+      continue;
+    }
+    for (size_t i : covering) replaced[i] = true;
+    m.length = last + 1 - begin;
+    m.description += note;
+    PlaceAt(m, text, begin);
+    matches.push_back(std::move(m));
+  }
+  if (matches.size() != before) DropReplaced(replaced, matches);
+}
+
+// Characters written as escapes (detect/escapes.h), on the lines that hold
+// them, up to 4 MiB of them.
+void Detector::AddUnescapedMatches(std::string_view text, std::string_view path,
+                                   std::vector<Match>& matches) const {
+  constexpr size_t kMaxView = 4 << 20;
+  std::optional<detect::DecodedView> view = detect::UnescapedLines(text, kMaxView);
+  if (view) AddViewMatches(*view, text, path, " (written with escapes)", matches);
 }
 
 // A mail body in quoted-printable: a line longer than 76 characters is cut

@@ -14,6 +14,7 @@
 #include "report/finding.h"
 
 namespace safebuild::detect {
+struct DecodedView;
 struct Unpacked;
 }  // namespace safebuild::detect
 
@@ -92,7 +93,17 @@ class Detector {
                         std::vector<Match>& matches) const;
   void AddPdfMatches(std::string_view text, std::string_view path,
                      std::vector<Match>& matches) const;
-  std::vector<Match> PackedMatches(const detect::Unpacked& packed, std::string_view path) const;
+  std::vector<Match> PackedMatches(const detect::Unpacked& packed, std::string_view path,
+                                   std::string_view encoding) const;
+  void AddUuencodedMatches(std::string_view text, std::string_view path,
+                           std::vector<Match>& matches) const;
+  void AddOfficeTextMatches(std::string_view xml, std::string_view path,
+                            std::vector<Match>& matches) const;
+  void AddUnescapedMatches(std::string_view text, std::string_view path,
+                           std::vector<Match>& matches) const;
+  void AddViewMatches(const detect::DecodedView& view, std::string_view text,
+                      std::string_view path, std::string_view note,
+                      std::vector<Match>& matches) const;
   void AddZlibMatches(std::string_view text, std::string_view path,
                       std::vector<Match>& matches) const;
   void AddQuotedPrintableMatches(std::string_view text, std::string_view path,

@@ -25,12 +25,18 @@ std::string KindOf(archive* a) {
   std::string kind = format == ARCHIVE_FORMAT_TAR   ? "tar"
                      : format == ARCHIVE_FORMAT_ZIP ? "zip"
                                                     : "";
-  const int filter = archive_filter_code(a, 0);
-  const std::string_view packer = filter == ARCHIVE_FILTER_GZIP    ? "gzip"
-                                  : filter == ARCHIVE_FILTER_BZIP2 ? "bzip2"
-                                                                   : "";
-  if (!kind.empty() && !packer.empty()) kind += ", ";
-  return kind + std::string(packer);
+  // From the filter next to the format out to the bytes' own.
+  for (int i = 0; i < archive_filter_count(a); ++i) {
+    const int filter = archive_filter_code(a, i);
+    const std::string_view packer = filter == ARCHIVE_FILTER_GZIP    ? "gzip"
+                                    : filter == ARCHIVE_FILTER_BZIP2 ? "bzip2"
+                                    : filter == ARCHIVE_FILTER_UU    ? "uuencode"
+                                                                     : "";
+    if (packer.empty()) continue;
+    if (!kind.empty()) kind += ", ";
+    kind += packer;
+  }
+  return kind;
 }
 
 using ReaderPtr = std::unique_ptr<archive, ReaderDeleter>;
@@ -41,6 +47,7 @@ ReaderPtr Open(std::string_view blob, bool raw_only) {
   if (a == nullptr) return a;
   archive_read_support_filter_gzip(a.get());
   archive_read_support_filter_bzip2(a.get());
+  archive_read_support_filter_uu(a.get());
   if (!raw_only) {
     archive_read_support_format_tar(a.get());
     archive_read_support_format_zip(a.get());
@@ -103,6 +110,7 @@ Unpacked Unpack(std::string_view blob, size_t limit, bool raw_only) {
 
 bool LooksPacked(std::string_view head) {
   if (head.starts_with("\x1f\x8b\x08") || head.starts_with("PK\x03\x04")) return true;
+  if (head.starts_with("begin ")) return true;  // uuencode
   // "BZh", a block size digit, then the block magic (pi in BCD).
   if (head.size() >= 10 && head.starts_with("BZh") && head.substr(4, 6) == "1AY&SY") return true;
   return head.size() >= kTarMagicAt + 5 && head.substr(kTarMagicAt, 5) == "ustar";

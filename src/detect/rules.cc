@@ -936,6 +936,15 @@ bool ValidateGeneric(Candidate& c) {
   return true;
 }
 
+// An SNMP community string: not the well-known defaults, and random
+// enough to be a password someone chose.
+bool ValidateSnmpCommunity(Candidate& c) {
+  const std::string_view v = c.value();
+  const std::string lower = ToLower(v);
+  if (lower == "public" || lower == "private" || IsPlaceholder(v)) return false;
+  return PassesGenericGate(v);
+}
+
 // "requirepass VALUE": a name and a value apart by blanks are an
 // assignment only where a configuration file writes them, alone on their
 // line; in a program it is a call or a declaration.
@@ -1131,6 +1140,10 @@ constexpr Pattern kContextPatterns[] = {
      "_auth|_password",
      R"(_(?:authToken|auth|password)[ \t]*=[ \t]*["']?([^\s"'#;]+))",
      Before::kSeparator, 0, ValidateNpmrc, false},
+    // Yarn 2 and later keep the registry's token in .yarnrc.yml.
+    {"npmrc-auth-token", kCritical, "npm registry credential (yarnrc)", "npmAuth",
+     R"(npmAuth(?:Token|Ident)["']?[ \t]*:[ \t]*["']?([^\s"'#]+))", Before::kSeparator, 0,
+     ValidateNpmrc, false},
     {"docker-config-auth", kCritical, "registry credential (Docker config)",
      "\"auth", R"("auth\\?"[ \t]*:[ \t]*\\?"([A-Za-z0-9+/=]{8,})\\?")",
      kAnything, 0, ValidateBase64UserPassword, false},
@@ -1232,6 +1245,20 @@ constexpr Pattern kContextPatterns[] = {
      "(" SB_BLANK_KEYWORD SB_NAME_CHARS R"()[ \t]+)" SB_VALUE
      R"([ \t]*(?:\r?\n|$))",
      kAnything, 1, ValidateBlankSeparated, true},
+    // A web server's directive that sets a variable for the application:
+    // Apache's "SetEnv DB_PASSWORD …", nginx's "fastcgi_param APP_SECRET …;".
+    {"generic-secret-assignment", kHigh, kGenericDescription,
+     "(?i:setenv|fastcgi_param|uwsgi_param|scgi_param)",
+     R"((?i:SetEnv|fastcgi_param|uwsgi_param|scgi_param)[ \t]+()" SB_NAME_CHARS SB_KEYWORD
+     SB_NAME_CHARS R"()[ \t]+)" SB_VALUE R"([ \t]*;?[ \t]*(?:\r?\n|$))",
+     Before::kLineStart, 1, ValidateGeneric, true},
+    // An SNMP agent's community string, its password for v1 and v2c:
+    // snmpd.conf's "rocommunity …" and "rwcommunity …" ("public" and
+    // "private" are the well-known defaults, weak but no secret).
+    {"generic-secret-assignment", kHigh, "SNMP community string",
+     "(?i:community)",
+     R"((?:ro|rw)community6?[ \t]+(\S+))",
+     Before::kLineStart, 0, ValidateSnmpCommunity, true},
     // Terraform: variable "db_password" { … default = "…" }.
     {"generic-secret-assignment", kHigh, kGenericDescription,
      SB_GENERIC_KEYWORDS,

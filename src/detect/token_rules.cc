@@ -129,11 +129,16 @@ bool ReportUnverified(Candidate& c, std::string_view body, std::string_view unve
   return true;
 }
 
+// The pattern has no end: the checksum tells where the token ends. Glued to
+// the bytes after it (a PNG chunk's CRC, a Go binary's next string), it is
+// reported only when the checksum verifies.
 bool ValidateChecksummed(Candidate& c, std::string_view unverified) {
   std::string_view v = c.value();
   if (IsPlaceholder(v)) return false;
   std::string_view body = v.substr(4);  // "ghp_", "npm_"
   if (Base62ChecksumValid(body)) return true;
+  const bool glued_after = c.end < c.text.size() && IsAlnum(c.text[c.end]);
+  if (glued_after) return false;
   // Glued to a word ("cighp_…"), only the checksum tells a token from
   // chance.
   return LooksRandom(body) && ReportUnverified(c, body, unverified);
@@ -357,15 +362,15 @@ constexpr Severity kHigh = Severity::kHigh;
 constexpr Pattern kTokens[] = {
     // GitHub: every prefix of the 2021 format, checksummed.
     Glued("github-classic-token", "GitHub personal access token (classic)",
-          "ghp_", R"((ghp_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
+          "ghp_", R"((ghp_[A-Za-z0-9]{36}))", ValidateGithub),
     Glued("github-oauth-token", "GitHub OAuth access token", "gho_",
-          R"((gho_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
+          R"((gho_[A-Za-z0-9]{36}))", ValidateGithub),
     Glued("github-user-token", "GitHub user-to-server token", "ghu_",
-          R"((ghu_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
+          R"((ghu_[A-Za-z0-9]{36}))", ValidateGithub),
     Glued("github-app-token", "GitHub App installation token", "ghs_",
-          R"((ghs_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
+          R"((ghs_[A-Za-z0-9]{36}))", ValidateGithub),
     Glued("github-refresh-token", "GitHub refresh token", "ghr_",
-          R"((ghr_[A-Za-z0-9]{36}))" SB_END, ValidateGithub),
+          R"((ghr_[A-Za-z0-9]{36}))", ValidateGithub),
     Glued("github-fine-grained-token",
           "GitHub fine-grained personal access token", "github_pat_",
           R"((github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}))" SB_END),
@@ -397,7 +402,7 @@ constexpr Pattern kTokens[] = {
           "glffct-", R"((glffct-[A-Za-z0-9_-]{20,}))"),
     // Package registries.
     Glued("npm-token", "npm access token", "npm_",
-          R"((npm_[A-Za-z0-9]{36}))" SB_END, ValidateNpm),
+          R"((npm_[A-Za-z0-9]{36}))", ValidateNpm),
     Glued("pypi-token", "PyPI API token", "pypi-AgEIcHlwaS5vcmc",
           R"((pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}))"),
     Glued("pypi-test-token", "TestPyPI API token", "pypi-AgENdGVzdC5weXBpLm9yZw",

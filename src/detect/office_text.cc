@@ -1,0 +1,120 @@
+#include "detect/office_text.h"
+
+#include <algorithm>
+#include <array>
+
+#include "detect/codec.h"
+
+namespace safebuild::detect {
+namespace {
+
+// Tags whose end ends a line: paragraphs (Word, PowerPoint's DrawingML,
+// OpenDocument), headings, a shared string, a table cell.
+constexpr std::array<std::string_view, 7> kLineEnds = {
+    "w:p", "a:p", "text:p", "text:h", "si", "table:table-cell", "w:tc"};
+
+bool EndsWith(std::string_view s, std::string_view end) {
+  return s.size() >= end.size() && s.substr(s.size() - end.size()) == end;
+}
+
+// The character an entity or character reference stands for, as UTF-8;
+// "" when it is none of those known.
+std::string Entity(std::string_view name) {
+  if (name == "amp") return "&";
+  if (name == "lt") return "<";
+  if (name == "gt") return ">";
+  if (name == "quot") return "\"";
+  if (name == "apos") return "'";
+  if (name.size() < 2 || name[0] != '#') return "";
+  const bool hex = name[1] == 'x' || name[1] == 'X';
+  unsigned long code = 0;
+  for (char c : name.substr(hex ? 2 : 1)) {
+    const int d = hex ? HexDigit(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
+    if (d < 0 || code > 0x10FFFF) return "";
+    code = code * (hex ? 16 : 10) + static_cast<unsigned long>(d);
+  }
+  return Utf8(code);
+}
+
+}  // namespace
+
+OfficePart OfficePartOf(std::string_view path, std::string_view xml) {
+  if (EndsWith(path, "xl/sharedStrings.xml")) return OfficePart::kCells;
+  if (EndsWith(path, "word/document.xml") || EndsWith(path, "word/header1.xml") ||
+      EndsWith(path, "word/footer1.xml") ||
+      (path.find("ppt/slides/slide") != std::string_view::npos && EndsWith(path, ".xml"))) {
+    return OfficePart::kDocument;
+  }
+  if (EndsWith(path, "content.xml") &&
+      xml.find("urn:oasis:names:tc:opendocument:xmlns:office") != std::string_view::npos) {
+    return xml.find("<table:table-cell") != std::string_view::npos ? OfficePart::kCells
+                                                                    : OfficePart::kDocument;
+  }
+  return OfficePart::kNone;
+}
+
+OfficeText ExtractOfficeText(std::string_view xml) {
+  OfficeText out;
+  out.lines.push_back(0);
+  const auto end_line = [&](size_t at) {
+    if (out.text.empty() || out.text.back() == '\n') return;
+    out.text += '\n';
+    out.from.push_back(at);
+    out.lines.push_back(out.text.size());
+  };
+  size_t i = 0;
+  while (i < xml.size()) {
+    const char c = xml[i];
+    if (c == '<') {
+      const size_t close = xml.find('>', i);
+      if (close == std::string_view::npos) break;
+      std::string_view tag = xml.substr(i + 1, close - i - 1);
+      if (tag.starts_with("/")) {
+        tag.remove_prefix(1);
+        for (std::string_view line_end : kLineEnds) {
+          if (tag == line_end) end_line(i);
+        }
+      } else if (tag == "w:tab/" || tag == "text:tab/" || tag == "text:s/") {
+        out.text += ' ';
+        out.from.push_back(i);
+      } else if (tag == "w:br/" || tag == "text:line-break/") {
+        end_line(i);
+      }
+      i = close + 1;
+      continue;
+    }
+    if (c == '&') {
+      const size_t semi = xml.find(';', i);
+      if (semi != std::string_view::npos && semi - i <= 10) {
+        const std::string decoded = Entity(xml.substr(i + 1, semi - i - 1));
+        if (!decoded.empty()) {
+          for (char d : decoded) {
+            out.text += d;
+            out.from.push_back(i);
+          }
+          i = semi + 1;
+          continue;
+        }
+      }
+    }
+    // Indentation between tags (a part written pretty) is no text.
+    const size_t next = std::min(xml.find('<', i), xml.size());
+    const std::string_view run = xml.substr(i, next - i);
+    if (run.find_first_not_of(" \t\r\n") == std::string_view::npos &&
+        run.find('\n') != std::string_view::npos) {
+      i = next;
+      continue;
+    }
+    // Line breaks inside text are layout, not content.
+    if (c != '\n' && c != '\r') {
+      out.text += c;
+      out.from.push_back(i);
+    }
+    ++i;
+  }
+  end_line(xml.size());
+  if (out.lines.back() == out.text.size()) out.lines.pop_back();
+  return out;
+}
+
+}  // namespace safebuild::detect
