@@ -1517,6 +1517,72 @@ TEST(Shapes, AChecksummedTokenGluedToTheBytesAfterItIsFound) {
   ExpectNone("x=" + fake + "Q\n", "srv/app.env");
 }
 
+namespace png {
+
+std::string BigEndian(uint32_t n) {
+  return {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+          static_cast<char>(n)};
+}
+
+std::string Chunk(std::string_view type, std::string_view data) {
+  std::string body = std::string(type) + std::string(data);
+  const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(body.data()),
+                          static_cast<uInt>(body.size()));
+  return BigEndian(static_cast<uint32_t>(data.size())) + body +
+         BigEndian(static_cast<uint32_t>(crc));
+}
+
+std::string Deflate(std::string_view text) {
+  uLongf size = compressBound(text.size());
+  std::string out(size, '\0');
+  EXPECT_EQ(compress2(reinterpret_cast<Bytef*>(out.data()), &size,
+                      reinterpret_cast<const Bytef*>(text.data()), text.size(), 9),
+            Z_OK);
+  out.resize(size);
+  return out;
+}
+
+// A 1x1 image with `chunks` before its data.
+std::string Image(const std::string& chunks) {
+  const std::string ihdr = BigEndian(1) + BigEndian(1) + std::string("\x08\x02\0\0\0", 5);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + Chunk("IHDR", ihdr) + chunks +
+         Chunk("IDAT", Deflate(std::string(4, '\0'))) + Chunk("IEND", "");
+}
+
+}  // namespace png
+
+TEST(Png, TheTextChunksOfAPngAreReadPlainOrCompressed) {
+  const std::string figma = FakeFormat("figma-pat");
+  const std::string airtable = FakeFormat("airtable-pat");
+  const std::string password = fake::RandomPassword(16);
+  for (int glue = 0; glue < 8; ++glue) {  // the CRC after the token varies
+    const std::string plain = png::Chunk("tEXt", "Comment" + std::string(1, '\0') + "export " +
+                                                     std::to_string(glue) + " " + figma);
+    const std::string packed = png::Chunk(
+        "zTXt", "Source" + std::string(1, '\0') + std::string(1, '\0') +
+                    png::Deflate("https://api.airtable.com/v0/app?key=" + airtable + "\n"));
+    const std::string international = png::Chunk(
+        "iTXt", "Settings" + std::string(1, '\0') + std::string("\x01\0en\0\0", 6) +
+                    png::Deflate("db_password: " + password + "\n"));
+    const std::string image = png::Image(plain + packed + international);
+    std::vector<Match> m = Scan(image, "srv/www/img/logo.png");
+    ASSERT_EQ(m.size(), 3u) << RulesOf(m);
+    EXPECT_EQ(m[0].rule, "figma-pat");
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, figma));
+    EXPECT_EQ(image.substr(m[0].offset, figma.size()), figma);
+    EXPECT_EQ(m[1].rule, "airtable-pat");
+    EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, airtable));
+    EXPECT_EQ(m[2].fingerprint, Fingerprint(m[2].rule, password));
+    EXPECT_NE(m[2].description.find("(in a PNG text chunk)"), std::string::npos);
+  }
+  // What image tools write there is no secret.
+  ExpectNone(png::Image(png::Chunk("tEXt", "Software" + std::string(1, '\0') +
+                                               "gnome-screenshot") +
+                        png::Chunk("zTXt", "Raw profile type exif" + std::string(2, '\0') +
+                                               png::Deflate("exif\n 24\n4578696600004d4d\n"))),
+             "usr/share/icons/a.png");
+}
+
 namespace office {
 
 std::string Escape(std::string_view text) {

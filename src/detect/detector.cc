@@ -34,6 +34,7 @@
 #include "detect/office_text.h"
 #include "detect/packed_blob.h"
 #include "detect/pdf_streams.h"
+#include "detect/png_text.h"
 #include "detect/filters.h"
 #include "detect/hyperscan_set.h"
 #include "detect/rules.h"
@@ -998,6 +999,7 @@ std::vector<Match> Detector::ScanUnglued(std::string_view text, std::string_view
       ToMatches(text, ResolveOverlaps(impl_->FindAllPatterns(text, path)));
   AddBinaryKeyMatch(text, path, matches);
   if (text.starts_with("%PDF-")) AddPdfMatches(text, path, matches);
+  if (text.starts_with("\x89PNG")) AddPngMatches(text, path, matches);
   AddZlibMatches(text, path, matches);
   if (detect::LooksBinary(text)) {
     AddBinaryStringMatches(text, path, matches);
@@ -1234,6 +1236,36 @@ void Detector::AddPdfMatches(std::string_view text, std::string_view path,
     const std::vector<Found> found = impl_->FindAllPatterns(stream.text, path, binary);
     AddAtSpan(ToMatches(stream.text, ResolveOverlaps(found)), " (in a compressed PDF stream)",
               text, stream.begin, stream.end, matches);
+  }
+  if (matches.size() != before) SortByOffset(matches);
+}
+
+// The text chunks of a PNG (png_text.h), each read as a text of its own,
+// with the rules for text: a finding the bytes showed already is not
+// reported again. A secret in a plain chunk is reported where it is, one
+// in a compressed chunk at the chunk.
+void Detector::AddPngMatches(std::string_view png, std::string_view path,
+                             std::vector<Match>& matches) const {
+  const size_t before = matches.size();
+  for (const detect::PngText& chunk : detect::PngTexts(png)) {
+    const std::vector<Found> found = impl_->FindAllPatterns(chunk.text, path, false);
+    for (Match& m : ToMatches(chunk.text, ResolveOverlaps(found))) {
+      const auto same = [&](const Match& seen) {
+        return seen.rule == m.rule && seen.fingerprint == m.fingerprint;
+      };
+      if (std::any_of(matches.begin(), matches.end(), same)) continue;
+      m.description += " (in a PNG text chunk)";
+      if (chunk.compressed) {
+        m.length = chunk.end - chunk.begin;
+        PlaceAt(m, png, chunk.begin);
+      } else {
+        const size_t at = m.offset >= chunk.text_at
+                              ? chunk.end - (chunk.text.size() - m.offset)
+                              : chunk.begin + m.offset;
+        PlaceAt(m, png, at);
+      }
+      matches.push_back(std::move(m));
+    }
   }
   if (matches.size() != before) SortByOffset(matches);
 }

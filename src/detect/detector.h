@@ -93,6 +93,8 @@ class Detector {
                         std::vector<Match>& matches) const;
   void AddPdfMatches(std::string_view text, std::string_view path,
                      std::vector<Match>& matches) const;
+  void AddPngMatches(std::string_view png, std::string_view path,
+                     std::vector<Match>& matches) const;
   std::vector<Match> PackedMatches(const detect::Unpacked& packed, std::string_view path,
                                    std::string_view encoding) const;
   void AddUuencodedMatches(std::string_view text, std::string_view path,
