@@ -210,5 +210,19 @@ TEST(HyperscanSet, KeyNamesTriedAtTheirStartsFindWhatAnUnanchoredSearchFinds) {
   EXPECT_EQ(detect_test::Scan(nested, "etc/profile").size(), 1u);
 }
 
+// Hyperscan's \s (PCRE's) takes the vertical tab, RE2's does not; the RE2
+// engine is given the same meaning, so that both find the same (a fuzzer
+// found a URL whose password held one).
+TEST(HyperscanSet, BothEnginesReadAVerticalTabAsABlank) {
+  const std::string password = fake::RandomPassword(12);
+  for (const std::string& text :
+       {"https://deploy:" + password.substr(0, 6) + "\v" + password.substr(6) + "@db.internal/\n",
+        "db_password=" + password.substr(0, 6) + "\v" + password.substr(6) + "\n",
+        "requirepass\v" + password + "\n"}) {
+    detect_test::Scan(text, "app/main.py");  // fails when the engines differ
+    detect_test::Scan(text, "etc/redis/redis.conf");
+  }
+}
+
 }  // namespace
 }  // namespace safebuild

@@ -17,10 +17,10 @@
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <cstring>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -74,6 +74,40 @@ RE2::Options SetOptions() {
   RE2::Options o = PatternOptions();
   o.set_max_mem(kSetMaxMem);
   return o;
+}
+
+// `regex` for RE2 with Hyperscan's (PCRE's) \s, which takes the vertical
+// tab too: RE2's does not, and the two engines must find the same.
+std::string PcreSpaces(std::string_view regex) {
+  constexpr std::string_view kSpaces = "\\t\\n\\v\\f\\r ";
+  std::string out;
+  bool in_class = false;
+  for (size_t i = 0; i < regex.size(); ++i) {
+    const char c = regex[i];
+    if (c == '\\' && i + 1 < regex.size()) {
+      const char next = regex[++i];
+      if (next == 's') {
+        out += in_class ? std::string(kSpaces) : "[" + std::string(kSpaces) + "]";
+      } else if (next == 'S' && !in_class) {
+        out += "[^" + std::string(kSpaces) + "]";
+      } else {
+        out += c;
+        out += next;
+      }
+      continue;
+    }
+    if (c == '[' && !in_class) {
+      in_class = true;
+      out += c;
+      // A ']' first in a class (after a '^') is a member, not its end.
+      if (i + 1 < regex.size() && regex[i + 1] == '^') out += regex[++i];
+      if (i + 1 < regex.size() && regex[i + 1] == ']') out += regex[++i];
+      continue;
+    }
+    if (c == ']' && in_class) in_class = false;
+    out += c;
+  }
+  return out;
 }
 
 [[noreturn]] void BadBuiltinRule(std::string_view rule,
@@ -620,7 +654,7 @@ const Detector::Impl::Re2Pass& Detector::Impl::Re2() const {
     std::string keywords;
     for (const Pattern& p : detect::BuiltinPatterns()) {
       std::string error;
-      if (pass->set.Add(p.regex, &error) < 0) BadBuiltinRule(p.rule, error);
+      if (pass->set.Add(PcreSpaces(p.regex), &error) < 0) BadBuiltinRule(p.rule, error);
       keywords += keywords.empty() ? "" : "|";
       keywords += p.keywords;
     }
@@ -636,7 +670,7 @@ const RE2& Detector::Impl::Regex(size_t index) const {
   LazyRegex& lazy = regexes[index];
   std::call_once(lazy.once, [&] {
     const Pattern& p = detect::BuiltinPatterns()[index];
-    lazy.re = std::make_unique<RE2>(p.regex, PatternOptions());
+    lazy.re = std::make_unique<RE2>(PcreSpaces(p.regex), PatternOptions());
     // The set accepted the same text; these hold for every built-in rule
     // (a unit test compiles them all).
     if (!lazy.re->ok()) BadBuiltinRule(p.rule, lazy.re->error());
@@ -1175,6 +1209,13 @@ void AddAtSpan(std::vector<Match> found, std::string_view note, std::string_view
   }
 }
 
+// Whether `matches` hold `m`'s rule and value already.
+bool AlreadyFound(const std::vector<Match>& matches, const Match& m) {
+  return std::any_of(matches.begin(), matches.end(), [&](const Match& seen) {
+    return seen.rule == m.rule && seen.fingerprint == m.fingerprint;
+  });
+}
+
 // The worst of what a decoded run holds, as one finding at the run, in
 // place of the generic findings that `covering` lists ("token: Z2hwX…" is a
 // GitHub token once); nothing when the worst is generic again.
@@ -1250,10 +1291,7 @@ void Detector::AddPngMatches(std::string_view png, std::string_view path,
   for (const detect::PngText& chunk : detect::PngTexts(png)) {
     const std::vector<Found> found = impl_->FindAllPatterns(chunk.text, path, false);
     for (Match& m : ToMatches(chunk.text, ResolveOverlaps(found))) {
-      const auto same = [&](const Match& seen) {
-        return seen.rule == m.rule && seen.fingerprint == m.fingerprint;
-      };
-      if (std::any_of(matches.begin(), matches.end(), same)) continue;
+      if (AlreadyFound(matches, m)) continue;
       m.description += " (in a PNG text chunk)";
       if (chunk.compressed) {
         m.length = chunk.end - chunk.begin;
@@ -1489,10 +1527,7 @@ void Detector::AddViewMatches(const detect::DecodedView& view, std::string_view 
   std::vector<bool> replaced(before);
   const std::vector<Found> found = impl_->FindAllPatterns(view.text, path, false);
   for (Match& m : ToMatches(view.text, ResolveOverlaps(found))) {
-    const auto same = [&](const Match& seen) {
-      return seen.rule == m.rule && seen.fingerprint == m.fingerprint;
-    };
-    if (std::any_of(matches.begin(), matches.end(), same)) continue;
+    if (AlreadyFound(matches, m)) continue;
     const size_t begin = view.from[m.offset];
     const size_t last = std::max(view.from[m.offset + m.length - 1], begin);
     const std::vector<size_t> covering = CoveringMatches(matches, before, begin, last + 1);

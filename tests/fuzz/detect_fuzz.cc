@@ -20,10 +20,12 @@
 namespace {
 
 // The first byte picks the path the text is scanned as.
-constexpr std::array<std::string_view, 11> kPaths = {
+constexpr std::array<std::string_view, 14> kPaths = {
     "notes.txt",   "app/main.py",    "package-lock.json", "root/.netrc", "root/.pgpass",
     "etc/pip.conf", "Env/API_TOKEN", "lib/x.so",          "app/.env",    "config.json",
-    "app/__pycache__/settings.cpython-311.pyc"};
+    "app/__pycache__/settings.cpython-311.pyc",
+    // Office parts, read as their text (detect/office_text.h).
+    "srv/xl/sharedStrings.xml", "srv/word/document.xml", "srv/content.xml"};
 
 }  // namespace
 
