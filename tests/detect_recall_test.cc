@@ -1532,15 +1532,7 @@ std::string Chunk(std::string_view type, std::string_view data) {
          BigEndian(static_cast<uint32_t>(crc));
 }
 
-std::string Deflate(std::string_view text) {
-  uLongf size = compressBound(text.size());
-  std::string out(size, '\0');
-  EXPECT_EQ(compress2(reinterpret_cast<Bytef*>(out.data()), &size,
-                      reinterpret_cast<const Bytef*>(text.data()), text.size(), 9),
-            Z_OK);
-  out.resize(size);
-  return out;
-}
+using pdf::Deflate;
 
 // A 1x1 image with `chunks` before its data.
 std::string Image(const std::string& chunks) {

@@ -57,6 +57,19 @@ void MakeOpaque(const fs::path& p, const char* xattr = "trusted.overlay.opaque")
   ASSERT_EQ(setxattr(p.c_str(), xattr, "y", 1, 0), 0) << p;
 }
 
+// An OCI layout at `dir` of one image whose layers hold `layers`, opened.
+Expected<OpenedImage> OciImage(const fs::path& dir,
+                               const std::vector<std::vector<test::TarMember>>& layers) {
+  test::OciLayout layout(dir);
+  std::vector<nlohmann::json> blobs;
+  for (const auto& members : layers) {
+    blobs.push_back(layout.AddBlob(test::kTarGzip,
+                                   test::Compress(test::MakeTar(members), test::Filter::kGzip)));
+  }
+  layout.WriteIndex({layout.AddImage(blobs)});
+  return OpenOciLayout(dir, "");
+}
+
 class LayerDirTest : public ::testing::Test {
  protected:
   TempDir tmp_ = test::MakeTempDir();
@@ -389,21 +402,13 @@ TEST_F(LayerDirTest, ScanOfDiffDirectoriesMatchesScanOfLayerTars) {
   auto from_dirs = OpenOverlayImage(Inspect(dirs));
   ASSERT_TRUE(from_dirs) << from_dirs.error();
 
-  test::OciLayout layout(tmp_.path() / "oci");
-  std::vector<nlohmann::json> blobs;
-  for (const auto& members :
-       {std::vector<test::TarMember>{test::Dir("app/"), File("app/token", "token=" + tok + "\n"),
-                                     test::Dir("cfg/"),
-                                     File("cfg/.npmrc", "//r/:_authToken=" + npm + "\n"),
-                                     test::Dir("keep/"),
-                                     File("keep/.npmrc", "//r/:_authToken=" + npm + "\n")},
-        std::vector<test::TarMember>{File(".wh.app")},
-        std::vector<test::TarMember>{test::Dir("cfg/"), File("cfg/.wh..wh..opq")}}) {
-    blobs.push_back(layout.AddBlob(test::kTarGzip,
-                                   test::Compress(test::MakeTar(members), test::Filter::kGzip)));
-  }
-  layout.WriteIndex({layout.AddImage(blobs)});
-  auto from_tars = OpenOciLayout(tmp_.path() / "oci", "");
+  auto from_tars = OciImage(
+      tmp_.path() / "oci",
+      {{test::Dir("app/"), File("app/token", "token=" + tok + "\n"), test::Dir("cfg/"),
+        File("cfg/.npmrc", "//r/:_authToken=" + npm + "\n"), test::Dir("keep/"),
+        File("keep/.npmrc", "//r/:_authToken=" + npm + "\n")},
+       {File(".wh.app")},
+       {test::Dir("cfg/"), File("cfg/.wh..wh..opq")}});
   ASSERT_TRUE(from_tars) << from_tars.error();
 
   auto summary = [](const OpenedImage& image) {
@@ -442,21 +447,14 @@ TEST_F(LayerDirTest, SecretsInExtendedAttributesAreFoundInDirectoriesAndTarsAlik
   auto from_dirs = OpenOverlayImage(Inspect(dirs));
   ASSERT_TRUE(from_dirs) << from_dirs.error();
 
-  test::OciLayout layout(tmp_.path() / "oci");
   test::TarMember bin = File("app/bin", "#!/bin/sh\n");
   bin.xattrs = {{"user.token", tok}};
   test::TarMember srv = test::Dir("srv/");
   srv.xattrs = {{"user.db_password", password}};
   test::TarMember data = File("srv/data", "x\n");
   data.xattrs = {{"user.overlay.origin", tok}};
-  std::vector<nlohmann::json> blobs;
-  for (const auto& members : {std::vector<test::TarMember>{test::Dir("app/"), bin, srv, data},
-                              std::vector<test::TarMember>{File(".wh.app")}}) {
-    blobs.push_back(layout.AddBlob(test::kTarGzip,
-                                   test::Compress(test::MakeTar(members), test::Filter::kGzip)));
-  }
-  layout.WriteIndex({layout.AddImage(blobs)});
-  auto from_tars = OpenOciLayout(tmp_.path() / "oci", "");
+  auto from_tars =
+      OciImage(tmp_.path() / "oci", {{test::Dir("app/"), bin, srv, data}, {File(".wh.app")}});
   ASSERT_TRUE(from_tars) << from_tars.error();
 
   auto summary = [](const OpenedImage& image) {
