@@ -246,12 +246,24 @@ void AddHardlinkFindings(const LayerEntry& link,
 
 // A secret in a stored (uncompressed) member shows in the archive's own
 // bytes too; it is reported once, at the member, the more precise place.
-bool SeenDeeper(const Finding& f, const std::vector<Finding>& all) {
-  std::string prefix = f.member.empty() ? "" : f.member + "!";
-  return std::any_of(all.begin(), all.end(), [&](const Finding& g) {
-    return g.member.size() > f.member.size() && StartsWith(g.member, prefix) &&
-           g.rule == f.rule && g.fingerprint == f.fingerprint;
-  });
+// The keys (archive, rule, value) of what the members deeper than each
+// archive level hold: "" for the file itself, "a.jar" for a member of it.
+std::unordered_set<std::string> DeeperKeys(const std::vector<Finding>& group) {
+  std::unordered_set<std::string> keys;
+  for (const Finding& g : group) {
+    if (g.member.empty()) continue;
+    const std::string value = '\n' + g.rule + '\n' + g.fingerprint;
+    keys.insert(value);  // deeper than the file itself
+    for (size_t bang = g.member.find('!'); bang != std::string::npos;
+         bang = g.member.find('!', bang + 1)) {
+      keys.insert(g.member.substr(0, bang) + value);
+    }
+  }
+  return keys;
+}
+
+bool SeenDeeper(const Finding& f, const std::unordered_set<std::string>& deeper) {
+  return deeper.count(f.member + '\n' + f.rule + '\n' + f.fingerprint) != 0;
 }
 
 // Each entry's findings, from all of its windows and members, in line order;
@@ -273,8 +285,9 @@ void SortAndDedupe(LayerResult& r) {
       group.push_back(r.findings[end].second);
     }
     auto md5 = r.file_md5.find(r.findings[begin].first);
+    const std::unordered_set<std::string> deeper = DeeperKeys(group);
     for (Finding& f : group) {
-      if (SeenDeeper(f, group)) continue;
+      if (SeenDeeper(f, deeper)) continue;
       if (md5 != r.file_md5.end()) f.content_md5 = md5->second;
       kept.emplace_back(r.findings[begin].first, f);
     }
