@@ -494,6 +494,29 @@ TEST(GitObjects, ADeltaThatDoesNotFitItsBaseIsGivenAsItIs) {
   }
 }
 
+// A delta that would make an object over the cap is not made: it is read
+// as the bytes it adds, and counted as cut, so the pack is named in
+// `skipped` for its size.
+TEST(GitObjects, ADeltaThatMakesAnObjectOverTheCapIsCut) {
+  const std::string base = BlobEntry("hello world");
+  // A base of 11 bytes, a result of 200: copy the base, insert " there".
+  const std::string delta = std::string("\x0b\xc8\x01\x91\x00\x0b\x06 there", 12);
+  const std::string entry = EntryHeader(6, delta.size()) +
+                            std::string(1, static_cast<char>(base.size())) + Zlib(delta);
+  GitObjectLimits limits;
+  limits.max_object_bytes = 100;
+  Walked w = Walk(kPackPath, Pack(base + entry, 2), limits);
+  EXPECT_EQ(w.result.error, "");
+  EXPECT_EQ(w.result.cut, 1u);
+  ASSERT_EQ(w.objects.size(), 2u);
+  EXPECT_EQ(w.objects[1].first, "ofs-delta at " + std::to_string(12 + base.size()));
+  EXPECT_EQ(w.objects[1].second, delta);
+  // Under the cap the same delta is made, and nothing is cut.
+  limits.max_object_bytes = 200;
+  w = Walk(kPackPath, Pack(base + entry, 2), limits);
+  EXPECT_EQ(w.result.cut, 0u);
+}
+
 TEST(GitObjects, ABombPastTheTotalEndsTheWalk) {
   const uint64_t kBomb = 100ull << 20;
   std::string bomb = EntryHeader(3, kBomb) + ZlibZeros(kBomb);

@@ -308,6 +308,15 @@ bool ReadDeltaSize(std::string_view delta, size_t& at, uint64_t& size) {
   }
 }
 
+// Whether the object `delta` makes is larger than `max`: it is not made,
+// and counts as cut.
+bool MakesOver(std::string_view delta, uint64_t max) {
+  size_t at = 0;
+  uint64_t base_size = 0;
+  uint64_t size = 0;
+  return ReadDeltaSize(delta, at, base_size) && ReadDeltaSize(delta, at, size) && size > max;
+}
+
 // The object a delta makes of its base: the base's size, the result's, then
 // instructions that copy a range of the base or insert bytes of their own.
 // Every range is checked against the base and the result against its size
@@ -449,6 +458,8 @@ Status PackWalk::ReadEntry() {
     if (made) {
       type = base->second.type;
       object = *made;
+    } else if (MakesOver(content_, limits_.max_object_bytes)) {
+      ++result_.cut;  // read as the bytes it adds, and named as cut
     }
   }
   if (end == StreamEnd::kEnd || !content_.empty()) {
