@@ -982,6 +982,58 @@ TEST(WrappedBase64, EachFileOfAPackedBlobIsReadByItsOwnName) {
 // A blob is hostile input: a tarball of many empty files inflates to tar
 // headers alone, a member of zeros to megabytes. Reading stops at the
 // limits, and says so; what came before is read.
+// The files of a packed blob are read as any file is: escapes in them, a
+// base64 blob in them, a tarball among them.
+TEST(WrappedBase64, WhatAPackedBlobHoldsIsReadAsAnyFileIs) {
+  const std::string escaped = FakeFormat("github-classic-token");
+  const std::string inner = FakeFormat("github-classic-token");
+  const std::string nested = FakeFormat("github-classic-token");
+  std::string java;
+  for (char c : escaped.substr(0, 4)) {
+    java += "\\u00" + std::string(1, "0123456789abcdef"[c >> 4]) + "0123456789abcdef"[c & 15];
+  }
+  const std::string app_tgz = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
+                                            {{"app/.env", "GH=" + inner + "\n"}});
+  const std::string setup = "#!/bin/sh\nbase64 -d <<EOF | tar xzf -\n" +
+                            wrapped::Wrap(wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR,
+                                                        ARCHIVE_FILTER_GZIP,
+                                                        {{"etc/.env", "GH=" + nested + "\n"}}),
+                                          76) +
+                            "EOF\n";
+  const std::string outer = wrapped::Pack(
+      ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
+      {{"conf/app.properties", "api.key=" + java + escaped.substr(4) + "\n"},
+       {"dist/app.tar.gz", app_tgz},
+       {"bin/setup.sh", setup}});
+  const std::string script = "#!/bin/sh\nbase64 -d <<EOF | tar xzf -\n" +
+                             wrapped::Wrap(outer, 76) + "EOF\n";
+  std::vector<Match> m = Scan(script, "usr/local/bin/install.sh");
+  std::vector<std::string> prints;
+  for (const Match& match : m) prints.push_back(match.fingerprint);
+  std::sort(prints.begin(), prints.end());
+  std::vector<std::string> want = {Fingerprint("github-classic-token", escaped),
+                                   Fingerprint("github-classic-token", inner),
+                                   Fingerprint("github-classic-token", nested)};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(prints, want) << RulesOf(m);
+  for (const Match& match : m) EXPECT_EQ(match.line, 3);
+}
+
+// Archives within the blob are opened four deep; a fifth is read for
+// token formats in its bytes as they are.
+TEST(WrappedBase64, ArchivesInABlobAreOpenedFourDeep) {
+  const std::string token = FakeFormat("github-classic-token");
+  std::string blob = "GH=" + token + "\n";
+  std::string name = ".env";
+  for (int level = 1; level <= 5; ++level) {
+    blob = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, {{name, blob}});
+    name = "level" + std::to_string(level) + ".tar.gz";
+    EXPECT_EQ(RulesOf(Scan("B=" + fake::Base64(blob) + "\n", "srv/app.env")),
+              level <= 4 ? "github-classic-token" : "")
+        << level << " levels";
+  }
+}
+
 TEST(WrappedBase64, APackedBombIsReadOnlyUpToItsLimits) {
   const std::string token = FakeFormat("github-classic-token");
   std::vector<std::pair<std::string, std::string>> many = {{"a/.env", "GH=" + token + "\n"}};
@@ -1452,6 +1504,16 @@ TEST(Escapes, ATokenWrittenWithEscapesIsFoundWhereItsCharactersAre) {
             Fingerprint(m[0].rule, password.substr(0, 6) + "!" + password.substr(6)));
 }
 
+TEST(Escapes, ATokenCutInAnAuthorizationHeaderIsOneTokenNotTwoPieces) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string script = "#!/bin/sh\ncurl -H \"Authorization: token " + token.substr(0, 20) +
+                             "\\\n" + token.substr(20) + "\" https://api.github.com/user\n";
+  std::vector<Match> m = Scan(script, "opt/app/fetch.sh");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "github-classic-token");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token));
+}
+
 TEST(Escapes, EscapesWithoutSecretsAreNoFindings) {
   ExpectNone("{\"msg\": \"caf\\u00e9 \\u003cb\\u003e \\u2713 done\"}\n", "srv/i18n.json");
   ExpectNone("<p>&#169; 2024 Example &#x2014; all rights &#60;reserved&#62;</p>\n",
@@ -1575,6 +1637,25 @@ TEST(Png, TheTextChunksOfAPngAreReadPlainOrCompressed) {
              "usr/share/icons/a.png");
 }
 
+// A value found again and again in one text is listed 100 times; the last
+// listed says how many more there were.
+TEST(Shapes, OneValueRepeatedThroughAFileIsListedAHundredTimes) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string other = FakeFormat("github-classic-token");
+  std::string env;
+  for (int i = 0; i < 1000; ++i) env += "GITHUB_TOKEN=" + token + "\n";
+  env += "OTHER_TOKEN=" + other + "\n";
+  std::vector<Match> m = Scan(env, "app/.env");
+  ASSERT_EQ(m.size(), 101u);
+  EXPECT_EQ(m[99].fingerprint, Fingerprint(m[99].rule, token));
+  EXPECT_EQ(m[99].line, 100);
+  EXPECT_NE(m[99].description.find("(and 900 more of the same value in this file, not listed)"),
+            std::string::npos)
+      << m[99].description;
+  EXPECT_EQ(m[98].description.find("more of the same"), std::string::npos);
+  EXPECT_EQ(m[100].fingerprint, Fingerprint(m[100].rule, other));
+}
+
 namespace office {
 
 std::string Escape(std::string_view text) {
@@ -1629,6 +1710,18 @@ TEST(Office, ASecretCutByAWordDocumentsRunsIsFound) {
   ExpectNone(office::Document({{"Reset your pass", "word from the login page."},
                                {"The token expires after ", "30 days."}}),
              "srv/docs/word/document.xml");
+}
+
+// A paragraph of a megabyte: its text is read once (the cost grew with the
+// square of its length), and a token at its end is found.
+TEST(Office, AVeryLongParagraphIsReadToItsEnd) {
+  const std::string token = FakeFormat("github-classic-token");
+  std::string words;
+  while (words.size() < (1u << 20)) words += fake::Random("abcdefghijklmnopqrstuvwxyz", 8) + " ";
+  const std::string xml = office::Document({{words, "deploy key: ", token}});
+  std::vector<Match> m = Scan(xml, "srv/docs/word/document.xml");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, token));
 }
 
 TEST(Office, ASpreadsheetCellBesideAPasswordCellIsFound) {

@@ -26,6 +26,7 @@
 #include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include "detect/binary_keys.h"
@@ -501,6 +502,23 @@ constexpr size_t kMaxUnpackedText = 8 << 20;
 // Decoded, this many base64 digits reach past a tar header's magic.
 constexpr size_t kPackedSniff = 352;
 
+// Unpacking within unpacking: the files of a packed blob are scanned as any
+// text is (base64 and escapes in them, an archive among them unpacked in
+// turn), kMaxPackedDepth levels deep; all levels draw on the budget of
+// unpacked bytes of the text at the top, so that nesting multiplies nothing.
+constexpr int kMaxPackedDepth = 3;
+struct PackedState {
+  int depth = 0;
+  size_t unpacked = 0;  // against kMaxUnpackedText
+};
+thread_local PackedState packed_state;
+
+// The budget of unpacked bytes a function at the top begins anew.
+size_t& UnpackedBudget() {
+  if (packed_state.depth == 0) packed_state.unpacked = 0;
+  return packed_state.unpacked;
+}
+
 // The text a base64 run decodes to, when it is printable text.
 std::optional<std::string> DecodedText(std::string_view run) {
   std::string_view head = run.substr(0, kBase64Sniff);
@@ -952,19 +970,52 @@ std::optional<std::string> WithoutConstantLengths(std::string_view text) {
 
 }  // namespace
 
+namespace {
+
+// One value found again and again in a text (a token on each of 100,000
+// lines, a generated file) is listed this many times; the last listed says
+// how many more there were. Each finding costs the report memory, and
+// more of the same tell nothing new.
+constexpr size_t kMaxRepeats = 100;
+
+void CapRepeats(std::vector<Match>& matches) {
+  if (matches.size() <= kMaxRepeats) return;
+  std::unordered_map<std::string, std::pair<size_t, size_t>> seen;  // value -> count, last kept
+  size_t kept = 0;
+  for (size_t i = 0; i < matches.size(); ++i) {
+    auto& [count, last] = seen[matches[i].rule + '\n' + matches[i].fingerprint];
+    if (++count > kMaxRepeats) continue;
+    last = kept;
+    if (kept != i) matches[kept] = std::move(matches[i]);
+    ++kept;
+  }
+  for (const auto& [value, count_last] : seen) {
+    const auto& [count, last] = count_last;
+    if (count <= kMaxRepeats) continue;
+    matches[last].description += " (and " + std::to_string(count - kMaxRepeats) +
+                                 " more of the same value in this file, not listed)";
+  }
+  matches.resize(kept);
+}
+
+}  // namespace
+
 std::vector<Match> Detector::Scan(std::string_view text,
                                   std::string_view path) const {
   if (text.empty()) return {};
+  std::vector<Match> matches;
   if (std::optional<std::string> unglued = WithoutConstantLengths(text)) {
-    std::vector<Match> matches = ScanUnglued(*unglued, path);
+    matches = ScanUnglued(*unglued, path);
     for (Match& m : matches) {  // lines as the file has them
       const LineCol at = LineColAt(text, m.offset);
       m.line = at.line;
       m.column = at.column;
     }
-    return matches;
+  } else {
+    matches = ScanUnglued(text, path);
   }
-  return ScanUnglued(text, path);
+  CapRepeats(matches);
+  return matches;
 }
 
 namespace {
@@ -1057,11 +1108,6 @@ bool Overlaps(const Match& m, size_t begin, size_t end) {
   return m.offset < end && begin < m.offset + m.length;
 }
 
-// Whether one of the first `count` matches covers a byte of [begin, end).
-bool Covered(const std::vector<Match>& matches, size_t count, size_t begin, size_t end) {
-  return std::any_of(matches.begin(), matches.begin() + static_cast<long>(count),
-                     [&](const Match& m) { return Overlaps(m, begin, end); });
-}
 
 // A match found in decoded or extracted text, placed at `offset` of `text`.
 void PlaceAt(Match& m, std::string_view text, size_t offset) {
@@ -1071,15 +1117,47 @@ void PlaceAt(Match& m, std::string_view text, size_t offset) {
   m.column = at.column;
 }
 
-// The indices of the first `count` matches that cover a byte of [begin, end).
-std::vector<size_t> CoveringMatches(const std::vector<Match>& matches, size_t count, size_t begin,
-                                    size_t end) {
-  std::vector<size_t> out;
-  for (size_t i = 0; i < count; ++i) {
-    if (Overlaps(matches[i], begin, end)) out.push_back(i);
+// The first `count` of some matches, by offset, to tell which cover a span
+// without a look at each: a file with many findings (a token on each of
+// 100,000 lines) asks once per candidate, and a scan of all of them each
+// time grew with the square of their number.
+class CoverIndex {
+ public:
+  CoverIndex(const std::vector<Match>& matches, size_t count) : matches_(matches) {
+    order_.resize(count);
+    for (size_t i = 0; i < count; ++i) order_[i] = i;
+    std::stable_sort(order_.begin(), order_.end(), [&](size_t a, size_t b) {
+      return matches[a].offset < matches[b].offset;
+    });
+    max_end_.reserve(count);
+    for (size_t i : order_) {
+      const size_t end = matches[i].offset + matches[i].length;
+      max_end_.push_back(max_end_.empty() ? end : std::max(max_end_.back(), end));
+    }
   }
-  return out;
-}
+
+  /// The indices of the matches that cover a byte of [begin, end).
+  std::vector<size_t> Covering(size_t begin, size_t end) const {
+    std::vector<size_t> out;
+    // Those that start before `end`; of them, walked back while one of
+    // them still reaches past `begin`.
+    size_t j = static_cast<size_t>(
+        std::lower_bound(order_.begin(), order_.end(), end,
+                         [&](size_t i, size_t at) { return matches_[i].offset < at; }) -
+        order_.begin());
+    while (j > 0 && max_end_[j - 1] > begin) {
+      --j;
+      if (Overlaps(matches_[order_[j]], begin, end)) out.push_back(order_[j]);
+    }
+    return out;
+  }
+  bool Covered(size_t begin, size_t end) const { return !Covering(begin, end).empty(); }
+
+ private:
+  const std::vector<Match>& matches_;
+  std::vector<size_t> order_;    // indices, by offset
+  std::vector<size_t> max_end_;  // the furthest end among order_[0..i]
+};
 
 // A finding that rests on a key's name alone: a decoded token says more.
 bool IsGeneric(const Match& m) { return m.rule == "generic-secret-assignment"; }
@@ -1248,9 +1326,10 @@ void DropReplaced(const std::vector<bool>& replaced, std::vector<Match>& matches
 void AddTableSecrets(std::string_view text, std::string_view path,
                      std::vector<Match>& matches) {
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   for (const detect::TableSecret& s : detect::FindTableSecrets(text, path)) {
     const std::string_view value = text.substr(s.begin, s.end - s.begin);
-    if (Covered(matches, before, s.begin, s.end)) continue;
+    if (covered.Covered(s.begin, s.end)) continue;
     Match m;
     m.rule = "generic-secret-assignment";
     m.severity = s.severity;
@@ -1333,15 +1412,16 @@ void Detector::AddZlibMatches(std::string_view text, std::string_view path,
 void Detector::AddBase64Matches(std::string_view text, std::string_view path,
                                 std::vector<Match>& matches) const {
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   std::vector<bool> replaced(before);
-  size_t unpacked = 0;
+  size_t& unpacked = UnpackedBudget();
   for (const Base64Run& run : Base64RunsWrapped(text)) {
     const size_t begin = run.begin;
     const size_t end = run.end;
     // The run itself was a finding: a token's own characters, or a value
     // under a secret-sounding key, which gives way to what the decoded text
     // says it is ("token: Z2hwX…" is a GitHub token, once).
-    std::vector<size_t> covering = CoveringMatches(matches, before, begin, end);
+    std::vector<size_t> covering = covered.Covering(begin, end);
     if (!std::all_of(covering.begin(), covering.end(),
                      [&](size_t i) { return IsGeneric(matches[i]); })) {
       continue;
@@ -1423,14 +1503,34 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::
   const size_t slash = path.rfind('/');
   const std::string_view dir = path.substr(0, slash == std::string_view::npos ? 0 : slash + 1);
   std::vector<Match> out;
+  struct Deeper {
+    Deeper() { ++packed_state.depth; }
+    ~Deeper() { --packed_state.depth; }
+  };
   for (const detect::PackedFile& file : packed.files) {
     const std::string judged = file.name.empty() ? std::string(path) : std::string(dir) + file.name;
-    const bool binary = detect::LooksBinary(file.bytes);
     const std::string where = file.name.empty() ? "" : "in " + file.name + ", ";
-    const std::vector<Found> found = impl_->FindAllPatterns(file.bytes, judged, binary);
-    for (Match& m : ToMatches(file.bytes, ResolveOverlaps(found))) {
-      m.description += " (" + where + packed.kind +
-                       (encoding.empty() ? "" : ", " + std::string(encoding)) + ")";
+    const std::string note =
+        " (" + where + packed.kind + (encoding.empty() ? "" : ", " + std::string(encoding)) + ")";
+    std::vector<Match> found;
+    if (packed_state.depth >= kMaxPackedDepth) {
+      const bool binary = detect::LooksBinary(file.bytes);
+      found = ToMatches(file.bytes,
+                        ResolveOverlaps(impl_->FindAllPatterns(file.bytes, judged, binary)));
+    } else {
+      const Deeper deeper;
+      found = Scan(file.bytes, judged);
+      // An archive in the archive (a .tar.gz in the tarball), unpacked too.
+      if (detect::LooksPacked(file.bytes.substr(0, 512)) &&
+          packed_state.unpacked < kMaxUnpackedText) {
+        const detect::Unpacked inner = detect::Unpack(
+            file.bytes, std::min(kMaxUnpackedRun, kMaxUnpackedText - packed_state.unpacked));
+        packed_state.unpacked += inner.bytes;
+        for (Match& m : PackedMatches(inner, judged, "")) found.push_back(std::move(m));
+      }
+    }
+    for (Match& m : found) {
+      m.description += note;
       out.push_back(std::move(m));
     }
   }
@@ -1444,8 +1544,8 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::
 // begin line.
 void Detector::AddUuencodedMatches(std::string_view text, std::string_view path,
                                    std::vector<Match>& matches) const {
-  constexpr int kMaxBlocks = 16;
-  size_t unpacked = 0;
+  constexpr int kMaxBlocks = 256;
+  size_t& unpacked = UnpackedBudget();
   // memmem: a search for "\n" and a compare at each would cost a call a line.
   const auto next_begin = [&](size_t from) -> size_t {
     constexpr std::string_view kBegin = "\nbegin ";
@@ -1518,23 +1618,29 @@ void Detector::AddOfficeTextMatches(std::string_view xml, std::string_view path,
 
 // What a decoded view of `text` shows beyond what `text` did: a finding the
 // text had (its rule and value) is not reported again; one whose value the
-// text showed only cut (by a tag, an escape) replaces the text's generic
-// finding there. Each is reported where its characters are in `text`.
+// text showed only cut (by a tag, an escape) replaces the text's findings of
+// the pieces, and its generic ones there. Each is reported where its
+// characters are in `text`.
 void Detector::AddViewMatches(const detect::DecodedView& view, std::string_view text,
                               std::string_view path, std::string_view note,
                               std::vector<Match>& matches) const {
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   std::vector<bool> replaced(before);
   const std::vector<Found> found = impl_->FindAllPatterns(view.text, path, false);
   for (Match& m : ToMatches(view.text, ResolveOverlaps(found))) {
     if (AlreadyFound(matches, m)) continue;
     const size_t begin = view.from[m.offset];
     const size_t last = std::max(view.from[m.offset + m.length - 1], begin);
-    const std::vector<size_t> covering = CoveringMatches(matches, before, begin, last + 1);
-    if (!std::all_of(covering.begin(), covering.end(),
-                     [&](size_t i) { return IsGeneric(matches[i]); })) {
-      continue;
-    }
+    const std::vector<size_t> covering = covered.Covering(begin, last + 1);
+    // What the text showed there was a piece of this one (a bearer token
+    // cut by a line continuation) or rests on a key's name alone.
+    const auto piece = [&](size_t i) {
+      const Match& seen = matches[i];
+      return IsGeneric(seen) || (seen.offset >= begin && seen.offset + seen.length <= last + 1 &&
+                                 seen.length < last + 1 - begin);
+    };
+    if (!std::all_of(covering.begin(), covering.end(), piece)) continue;
     for (size_t i : covering) replaced[i] = true;
     m.length = last + 1 - begin;
     m.description += note;
@@ -1588,13 +1694,14 @@ void Detector::AddQuotedPrintableMatches(std::string_view text, std::string_view
   }
   if (!decoded) return;
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   std::vector<bool> replaced(before);
   for (Match& m : ToMatches(plain, ResolveOverlaps(impl_->FindAllPatterns(plain, path)))) {
     const size_t begin = source[m.offset];
     const size_t end = source[m.offset + m.length - 1] + 1;
     // What the encoded text showed gives way to a token format the decoded
     // text shows ("TOKEN=3Dghp_…=" read "3Dghp_…" as a generic value).
-    const std::vector<size_t> covering = CoveringMatches(matches, before, begin, end);
+    const std::vector<size_t> covering = covered.Covering(begin, end);
     const bool all_generic = std::all_of(covering.begin(), covering.end(),
                                          [&](size_t i) { return IsGeneric(matches[i]); });
     if (!covering.empty() && (!all_generic || IsGeneric(m))) continue;
@@ -1620,6 +1727,7 @@ void Detector::AddPercentEncodedMatches(std::string_view text, std::string_view 
     return IsWordChar(c) || c == '%' || c == '.' || c == '~' || c == '+' || c == '-';
   };
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   for (size_t at = text.find('%'); at != std::string_view::npos;) {
     size_t begin = at;
     while (begin > 0 && url_char(text[begin - 1])) --begin;
@@ -1629,7 +1737,7 @@ void Detector::AddPercentEncodedMatches(std::string_view text, std::string_view 
     std::string_view run = text.substr(begin, end - begin);
     if (run.size() < kMinRun ||
         static_cast<size_t>(std::count(run.begin(), run.end(), '%')) < kMinEscapes ||
-        Covered(matches, before, begin, end)) {
+        covered.Covered(begin, end)) {
       continue;
     }
     std::optional<std::string> plain = detect::PercentDecode(run);
@@ -1652,6 +1760,7 @@ void Detector::AddPercentEncodedMatches(std::string_view text, std::string_view 
 void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view path,
                                       std::vector<Match>& matches) const {
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   for (const BinaryStrings& found :
        {FindWideRuns(binary), EndsWithPyc(path) ? FindPycStrings(binary) : BinaryStrings{}}) {
     if (found.text.empty()) continue;
@@ -1660,7 +1769,7 @@ void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view 
       const size_t at = found.InBinary(m.offset);
       m.length *= found.unit;
       // Found in the bytes as they are already (a token with a boundary).
-      if (Covered(matches, before, at, at + m.length)) continue;
+      if (covered.Covered(at, at + m.length)) continue;
       PlaceAt(m, binary, at);
       matches.push_back(std::move(m));
     }
@@ -1674,8 +1783,9 @@ void Detector::AddNulSeparatedMatches(std::string_view binary, std::string_view 
   std::optional<std::string> lines = AsNulSeparatedLines(binary, path);
   if (!lines) return;
   const size_t before = matches.size();
+  const CoverIndex covered(matches, before);
   for (Match& m : ScanUnglued(*lines, path)) {
-    if (Covered(matches, before, m.offset, m.offset + m.length)) continue;
+    if (covered.Covered(m.offset, m.offset + m.length)) continue;
     PlaceAt(m, binary, m.offset);  // lines as the file has them
     matches.push_back(std::move(m));
   }
@@ -1699,7 +1809,10 @@ void Detector::AddPycAssignmentMatches(std::string_view pyc, std::string_view pa
     // Only what lies in the value is in the file; a name is no secret.
     if (m.offset + m.length > it->text_begin + it->length) continue;
     const size_t at = it->offset + (m.offset - it->text_begin);
-    if (Covered(matches, matches.size(), at, at + m.length)) continue;
+    if (std::any_of(matches.begin(), matches.end(),
+                    [&](const Match& seen) { return Overlaps(seen, at, at + m.length); })) {
+      continue;
+    }
     PlaceAt(m, pyc, at);
     matches.push_back(std::move(m));
   }

@@ -32,7 +32,8 @@ Escape EscapeAt(std::string_view text, size_t i) {
   const std::string_view rest = text.substr(i);
   // After a blank ("make \\", the common case) a continuation joins two
   // words and cuts no token: it is left as it is.
-  const bool after_word = i > 0 && text[i - 1] != ' ' && text[i - 1] != '\t';
+  const bool after_word = i > 0 && text[i - 1] != ' ' && text[i - 1] != '\t' &&
+                          text[i - 1] != '\n' && text[i - 1] != '\r';
   if (after_word && (rest.starts_with("\\\n") || rest.starts_with("\\\r\n"))) {
     size_t end = i + (rest[1] == '\r' ? 3 : 2);
     while (end < text.size() && (text[end] == ' ' || text[end] == '\t')) ++end;
@@ -45,8 +46,9 @@ Escape EscapeAt(std::string_view text, size_t i) {
   if (rest.starts_with("&#")) {
     const bool hex = rest.size() > 2 && (rest[2] == 'x' || rest[2] == 'X');
     const size_t digits = hex ? 3 : 2;
-    const size_t semi = rest.find(';', digits);
-    if (semi != std::string_view::npos && semi <= digits + 7) {
+    // A reference is short: its ';' is looked for nearby only.
+    const size_t semi = rest.substr(0, digits + 8).find(';', digits);
+    if (semi != std::string_view::npos) {
       const std::string chars = Utf8(CodeOf(rest.substr(digits, semi - digits), hex));
       if (!chars.empty()) return {chars, semi + 1};
     }
@@ -120,14 +122,22 @@ std::string Utf8(unsigned long code) {
 }
 
 std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_bytes) {
-  // The escapes, in order: each backslash and ampersand is looked at.
+  // The escapes, in order: each backslash and ampersand is looked at, up to
+  // kMaxEscapes of each kind (a text of nothing but escapes would otherwise
+  // hold a list as large as itself, eight times over).
+  constexpr size_t kMaxEscapes = 1 << 16;
   std::vector<size_t> escapes;
   for (char lead : {'\\', '&'}) {
-    for (size_t at = text.find(lead); at != std::string_view::npos; at = text.find(lead, at + 1)) {
+    size_t kept = 0;
+    for (size_t at = text.find(lead); at != std::string_view::npos && kept < kMaxEscapes;
+         at = text.find(lead, at + 1)) {
       // The character after the lead rules most out ("&&", "\\n").
       const char next = at + 1 < text.size() ? text[at + 1] : '\0';
       const bool may = lead == '&' ? next == '#' : next == 'u' || next == '\n' || next == '\r';
-      if (may && EscapeAt(text, at).length != 0) escapes.push_back(at);
+      if (may && EscapeAt(text, at).length != 0) {
+        escapes.push_back(at);
+        ++kept;
+      }
     }
   }
   if (escapes.empty()) return std::nullopt;

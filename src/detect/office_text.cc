@@ -84,33 +84,34 @@ OfficeText ExtractOfficeText(std::string_view xml) {
       continue;
     }
     if (c == '&') {
-      const size_t semi = xml.find(';', i);
-      if (semi != std::string_view::npos && semi - i <= 10) {
-        const std::string decoded = Entity(xml.substr(i + 1, semi - i - 1));
+      // An entity is short: its ';' is looked for nearby only.
+      const size_t semi = xml.substr(i, 12).find(';');
+      if (semi != std::string_view::npos) {
+        const std::string decoded = Entity(xml.substr(i + 1, semi - 1));
         if (!decoded.empty()) {
           for (char d : decoded) {
             out.text += d;
             out.from.push_back(i);
           }
-          i = semi + 1;
+          i += semi + 1;
           continue;
         }
       }
     }
-    // Indentation between tags (a part written pretty) is no text.
-    const size_t next = std::min(xml.find('<', i), xml.size());
+    // The text up to the next tag or entity, the '&' that started it (no
+    // entity) included.
+    const size_t next = std::min(xml.find_first_of("<&", i + 1), xml.size());
     const std::string_view run = xml.substr(i, next - i);
-    if (run.find_first_not_of(" \t\r\n") == std::string_view::npos &&
-        run.find('\n') != std::string_view::npos) {
-      i = next;
-      continue;
+    // Indentation between tags (a part written pretty) is no text.
+    const bool indent = run.find_first_not_of(" \t\r\n") == std::string_view::npos &&
+                        run.find('\n') != std::string_view::npos;
+    for (size_t j = 0; j < run.size() && !indent; ++j) {
+      // Line breaks inside text are layout, not content.
+      if (run[j] == '\n' || run[j] == '\r') continue;
+      out.text += run[j];
+      out.from.push_back(i + j);
     }
-    // Line breaks inside text are layout, not content.
-    if (c != '\n' && c != '\r') {
-      out.text += c;
-      out.from.push_back(i);
-    }
-    ++i;
+    i = next;
   }
   end_line(xml.size());
   if (out.lines.back() == out.text.size()) out.lines.pop_back();
