@@ -1744,6 +1744,13 @@ TEST(Office, ASpreadsheetCellBesideAPasswordCellIsFound) {
   m = Scan(ods, "srv/reports/content.xml");
   ASSERT_EQ(m.size(), 1u) << RulesOf(m);
   EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  // A table with a row of labels: the value in the row under "password".
+  const std::string table = office::SharedStrings(
+      {"system", "username", "password", "prod-db", "admin", password, "staging-db"});
+  m = Scan(table, "srv/reports/xl/sharedStrings.xml");
+  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, password));
+  EXPECT_EQ(table.substr(m[0].offset, 4), office::Escape(password).substr(0, 4));
   // Headers, names and words beside them are no secrets.
   ExpectNone(office::SharedStrings({"Username", "Password", "Email", "Token", "Expires",
                                     "alice", "changeme", "alice@example.com", "Secret",

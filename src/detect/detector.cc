@@ -1580,6 +1580,51 @@ void Detector::AddUuencodedMatches(std::string_view text, std::string_view path,
   }
 }
 
+// A table's first row of labels ("system", "username", "password"), by
+// xlsx's shared strings, which keep each string once in the order the cells
+// first use them: when the first cells are labels, the row after them
+// follows, each of its cells under the label as many strings on. Each
+// label and that cell are added to `office` as "label = cell".
+void AddHeaderPairs(detect::OfficeText& office) {
+  constexpr size_t kMaxColumns = 16;
+  constexpr size_t kMaxLabel = 32;
+  const auto line = [&](size_t l) {
+    const size_t begin = office.lines[l];
+    const size_t end = l + 1 < office.lines.size() ? office.lines[l + 1] - 1 : office.text.size();
+    return std::pair<size_t, size_t>{begin, end};
+  };
+  const auto is_label = [&](size_t l) {
+    const auto [begin, end] = line(l);
+    if (end - begin == 0 || end - begin > kMaxLabel) return false;
+    return std::all_of(office.text.begin() + static_cast<long>(begin),
+                       office.text.begin() + static_cast<long>(end), [](char c) {
+                         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                                c == ' ';
+                       });
+  };
+  size_t columns = 0;
+  while (columns < kMaxColumns && columns < office.lines.size() && is_label(columns)) ++columns;
+  if (columns < 2 || 2 * columns > office.lines.size()) return;
+  for (size_t l = 0; l < columns; ++l) {
+    const auto [key_begin, key_end] = line(l);
+    const auto [value_begin, value_end] = line(l + columns);
+    for (size_t i = key_begin; i < key_end; ++i) {
+      office.text += office.text[i];
+      office.from.push_back(office.from[i]);
+    }
+    for (char c : std::string_view(" = ")) {
+      office.text += c;
+      office.from.push_back(office.from[value_begin]);
+    }
+    for (size_t i = value_begin; i < value_end; ++i) {
+      office.text += office.text[i];
+      office.from.push_back(office.from[i]);
+    }
+    office.text += '\n';
+    office.from.push_back(office.from[value_end - 1]);
+  }
+}
+
 // Office documents' XML parts, read as text (detect/office_text.h): a
 // secret cut by a Word document's run tags, and a spreadsheet's cell beside
 // the next, as "cell = next cell", so that a "password" cell gives its
@@ -1612,6 +1657,9 @@ void Detector::AddOfficeTextMatches(std::string_view xml, std::string_view path,
         office.from.push_back(office.from[i]);
       }
     }
+  }
+  if (part == detect::OfficePart::kCells && path.ends_with("sharedStrings.xml")) {
+    AddHeaderPairs(office);
   }
   AddViewMatches(office, xml, path, " (in a document's text)", matches);
 }
