@@ -1820,6 +1820,52 @@ TEST(Detector, ReadsEachStringOfAJavaClassFileOnItsOwn) {
   EXPECT_TRUE(Scan(fat).empty());
 }
 
+// A class file whose pool holds `names` (Utf8 entries) and `constants`
+// (each a String entry and the Utf8 it names), in the order given: a
+// constant is "=value", a name is itself.
+std::string ClassWithConstants(const std::vector<std::string>& entries) {
+  auto u16 = [](size_t n) { return std::string{static_cast<char>(n >> 8), static_cast<char>(n)}; };
+  std::string pool;
+  size_t index = 1;
+  for (const std::string& e : entries) {
+    if (e.starts_with("=")) {
+      pool += '\x08' + u16(index + 1);  // a String naming the Utf8 after it
+      ++index;
+      pool += '\x01' + u16(e.size() - 1) + e.substr(1);
+    } else {
+      pool += '\x01' + u16(e.size()) + e;
+    }
+    ++index;
+  }
+  return std::string("\xCA\xFE\xBA\xBE", 4) + u16(0) + u16(61) + u16(index) + pool +
+         std::string("\x00\x21\x00\x00", 4);
+}
+
+// A field and the constant assigned to it stand apart in the pool, as
+// javac writes them: `private String awsSecretKey = "…"` puts the value,
+// the class's name, then the field's name.
+TEST(Detector, ReadsAClassFilesConstantsAsAssignedToTheFieldsNearThem) {
+  const std::string secret = Fake(Kind::kAwsSecretAccessKey);
+  const std::string password = fake::RandomPassword(16);
+  const std::string cls = ClassWithConstants(
+      {"java/lang/Object", "<init>", "()V", "=" + secret, "com/acme/Cfg", "awsSecretKey",
+       "Ljava/lang/String;", "region", "=us-east-1", "DB_PASSWORD", "ConstantValue",
+       "=" + password, "Code"});
+  std::vector<Match> m = Scan(cls, "/app/classes/com/acme/Cfg.class");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].rule, "aws-secret-access-key");
+  EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, secret));
+  EXPECT_EQ(m[0].offset, cls.find(secret));
+  EXPECT_EQ(m[1].rule, "generic-secret-assignment");
+  EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, password));
+  // Words, versions and paths among the constants are no secrets.
+  EXPECT_TRUE(Scan(ClassWithConstants({"com/acme/Login", "password", "=Enter your password",
+                                       "token", "=application/json", "apiKey", "=v1.2.3",
+                                       "secret", "=/etc/app/secret.key"}),
+                   "/app/classes/com/acme/Login.class")
+                  .empty());
+}
+
 std::string CompilePython(const std::string& source) {
   auto dir = TempDir::Create("pyc-test");
   EXPECT_TRUE(dir) << dir.error();

@@ -420,3 +420,78 @@ std::optional<std::vector<PycString>> ReadPycStrings(std::string_view pyc) {
 }
 
 }  // namespace safebuild::detect
+
+namespace safebuild::detect {
+
+bool WalkClassPool(std::string_view text,
+                   const std::function<void(const ClassPoolEntry&)>& on_entry) {
+  constexpr size_t kHeader = 10;
+  constexpr unsigned kFirstJavaMajor = 45;
+  auto u16 = [&](size_t at) {
+    return static_cast<unsigned>(static_cast<unsigned char>(text[at]) << 8 |
+                                 static_cast<unsigned char>(text[at + 1]));
+  };
+  if (text.size() < kHeader || !text.starts_with("\xCA\xFE\xBA\xBE") ||
+      u16(6) < kFirstJavaMajor) {
+    return false;
+  }
+  const unsigned count = u16(8);
+  size_t at = kHeader;
+  for (unsigned i = 1; i < count && at < text.size(); ++i) {
+    ClassPoolEntry e;
+    e.tag = static_cast<unsigned char>(text[at]);
+    e.at = at;
+    e.index = i;
+    switch (e.tag) {
+      case ClassPoolEntry::kUtf8:  // a length, then the bytes
+        if (at + 3 > text.size()) return true;
+        e.length = std::min<size_t>(u16(at + 1), text.size() - at - 3);
+        at += 3 + u16(at + 1);
+        break;
+      case 5: case 6:  // Long, Double: 8 bytes, two entries
+        at += 9;
+        ++i;
+        break;
+      case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+        at += 5;
+        break;
+      case 15:
+        at += 4;
+        break;
+      case 7: case ClassPoolEntry::kString: case 16: case 19: case 20:
+        if (at + 3 > text.size()) return true;
+        e.ref = u16(at + 1);
+        at += 3;
+        break;
+      default:  // not a constant pool any more: what was read is done
+        return true;
+    }
+    on_entry(e);
+  }
+  return true;
+}
+
+std::optional<std::vector<PycString>> ReadClassStrings(std::string_view text) {
+  std::vector<ClassPoolEntry> utf8;
+  std::vector<unsigned> named;  // the Utf8 entries String entries name
+  const bool read = WalkClassPool(text, [&](const ClassPoolEntry& e) {
+    if (e.tag == ClassPoolEntry::kUtf8) utf8.push_back(e);
+    if (e.tag == ClassPoolEntry::kString) named.push_back(e.ref);
+  });
+  if (!read) return std::nullopt;
+  std::sort(named.begin(), named.end());
+  std::vector<PycString> out;
+  out.reserve(utf8.size());
+  for (const ClassPoolEntry& e : utf8) {
+    PycString s;
+    s.offset = e.at + 3;
+    s.length = e.length;
+    s.code = 1;
+    s.role = std::binary_search(named.begin(), named.end(), e.index) ? PycString::Role::kConstant
+                                                                      : PycString::Role::kName;
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace safebuild::detect

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,5 +78,31 @@ struct PycString {
 /// reference stands, as names shared by functions are written once.
 /// nullopt for another version or malformed data.
 std::optional<std::vector<PycString>> ReadPycStrings(std::string_view pyc);
+
+/// An entry of a Java class file's constant pool: its tag, where it starts
+/// (the tag's byte) and its number; a Utf8's bytes follow a two-byte length,
+/// `text` ([at + 3, at + 3 + length)), a String names a Utf8 by `ref`.
+struct ClassPoolEntry {
+  static constexpr unsigned kUtf8 = 1;
+  static constexpr unsigned kString = 8;
+  unsigned tag = 0;
+  size_t at = 0;
+  unsigned index = 0;
+  size_t length = 0;  // a Utf8's
+  unsigned ref = 0;   // a String's Utf8
+};
+
+/// Calls `on_entry` for each entry of the constant pool of `text`, when it
+/// is a class file (a fat Mach-O binary starts with the same magic, then a
+/// small count, not a Java version); false when it is none. Reading stops
+/// at the first entry that is not one, or at the end of the text.
+bool WalkClassPool(std::string_view text,
+                   const std::function<void(const ClassPoolEntry&)>& on_entry);
+
+/// The Utf8 strings of a class file's constant pool as roles: kConstant for
+/// those a String entry names (a literal in the code, a constant field's
+/// value), kName for the others (class, field and method names, types), in
+/// pool order, all in code object 0; nullopt for no class file.
+std::optional<std::vector<PycString>> ReadClassStrings(std::string_view text);
 
 }  // namespace safebuild::detect

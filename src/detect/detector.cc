@@ -925,46 +925,13 @@ namespace {
 // length, whose low byte may be a letter or a digit glued to the string
 // ('E' before a SendGrid key of 69 characters). The copy has each such
 // length as two newlines: offsets stay, and each constant stands alone.
-// Nothing when `text` is no class file (a fat Mach-O binary starts with
-// the same magic, followed by a small count, not a Java version).
+// Nothing when `text` is no class file.
 std::optional<std::string> WithoutConstantLengths(std::string_view text) {
-  constexpr size_t kHeader = 10;
-  constexpr unsigned kFirstJavaMajor = 45;
-  auto u16 = [&](size_t at) {
-    return static_cast<unsigned>(static_cast<unsigned char>(text[at]) << 8 |
-                                 static_cast<unsigned char>(text[at + 1]));
-  };
-  if (text.size() < kHeader || !StartsWith(text, "\xCA\xFE\xBA\xBE") ||
-      u16(6) < kFirstJavaMajor) {
-    return std::nullopt;
-  }
   std::string out(text);
-  const unsigned count = u16(8);
-  size_t at = kHeader;
-  for (unsigned i = 1; i < count && at < text.size(); ++i) {
-    switch (static_cast<unsigned char>(text[at])) {
-      case 1:  // Utf8: a length, then the bytes
-        if (at + 3 > text.size()) return out;
-        out[at + 1] = out[at + 2] = '\n';
-        at += 3 + u16(at + 1);
-        break;
-      case 5: case 6:  // Long, Double: 8 bytes, two entries
-        at += 9;
-        ++i;
-        break;
-      case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
-        at += 5;
-        break;
-      case 15:
-        at += 4;
-        break;
-      case 7: case 8: case 16: case 19: case 20:
-        at += 3;
-        break;
-      default:  // not a constant pool any more: what was read is done
-        return out;
-    }
-  }
+  const bool read = detect::WalkClassPool(text, [&](const detect::ClassPoolEntry& e) {
+    if (e.tag == detect::ClassPoolEntry::kUtf8) out[e.at + 1] = out[e.at + 2] = '\n';
+  });
+  if (!read) return std::nullopt;
   return out;
 }
 
@@ -1010,6 +977,11 @@ std::vector<Match> Detector::Scan(std::string_view text,
       const LineCol at = LineColAt(text, m.offset);
       m.line = at.line;
       m.column = at.column;
+    }
+    // A class file's string constants and its field names stand apart in
+    // its constant pool, as a compiled Python file's do.
+    if (std::optional<std::vector<detect::PycString>> strings = detect::ReadClassStrings(text)) {
+      AddAssignmentMatches(text, path, *strings, matches);
     }
   } else {
     matches = ScanUnglued(text, path);
@@ -1823,7 +1795,10 @@ void Detector::AddBinaryStringMatches(std::string_view binary, std::string_view 
     }
   }
   if (matches.size() != before) SortByOffset(matches);
-  if (EndsWithPyc(path)) AddPycAssignmentMatches(binary, path, matches);
+  if (!EndsWithPyc(path)) return;
+  if (std::optional<std::vector<detect::PycString>> strings = detect::ReadPycStrings(binary)) {
+    AddAssignmentMatches(binary, path, *strings, matches);
+  }
 }
 
 void Detector::AddNulSeparatedMatches(std::string_view binary, std::string_view path,
@@ -1840,12 +1815,11 @@ void Detector::AddNulSeparatedMatches(std::string_view binary, std::string_view 
   if (matches.size() != before) SortByOffset(matches);
 }
 
-void Detector::AddPycAssignmentMatches(std::string_view pyc, std::string_view path,
-                                       std::vector<Match>& matches) const {
-  std::optional<std::vector<detect::PycString>> strings = detect::ReadPycStrings(pyc);
-  if (!strings) return;
+void Detector::AddAssignmentMatches(std::string_view pyc, std::string_view path,
+                                    const std::vector<detect::PycString>& strings,
+                                    std::vector<Match>& matches) const {
   std::vector<PycAssignment> values;
-  const std::string text = PycAssignments(pyc, *strings, values);
+  const std::string text = PycAssignments(pyc, strings, values);
   if (text.empty()) return;
   const size_t before = matches.size();
   const std::vector<Found> found = impl_->FindAllPatterns(text, path, false, Subset::kKeyNames);

@@ -15,6 +15,7 @@
 
 namespace safebuild::detect {
 struct DecodedView;
+struct PycString;
 struct Unpacked;
 }  // namespace safebuild::detect
 
@@ -85,8 +86,9 @@ class Detector {
   std::vector<Match> ScanUnglued(std::string_view text, std::string_view path) const;
   void AddBinaryStringMatches(std::string_view binary, std::string_view path,
                               std::vector<Match>& matches) const;
-  void AddPycAssignmentMatches(std::string_view pyc, std::string_view path,
-                                std::vector<Match>& matches) const;
+  void AddAssignmentMatches(std::string_view bytes, std::string_view path,
+                            const std::vector<detect::PycString>& strings,
+                            std::vector<Match>& matches) const;
   void AddNulSeparatedMatches(std::string_view binary, std::string_view path,
                               std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,
