@@ -1552,6 +1552,26 @@ void Detector::AddUuencodedMatches(std::string_view text, std::string_view path,
   }
 }
 
+// Adds the line "KEY = VALUE" to `office`, of its text's [key_begin,
+// key_end) and [value_begin, value_end), each byte mapped where it was.
+void AppendPair(detect::OfficeText& office, size_t key_begin, size_t key_end, size_t value_begin,
+                size_t value_end) {
+  for (size_t i = key_begin; i < key_end; ++i) {
+    office.text += office.text[i];
+    office.from.push_back(office.from[i]);
+  }
+  for (char c : std::string_view(" = ")) {
+    office.text += c;
+    office.from.push_back(office.from[value_begin]);
+  }
+  for (size_t i = value_begin; i < value_end; ++i) {
+    office.text += office.text[i];
+    office.from.push_back(office.from[i]);
+  }
+  office.text += '\n';
+  office.from.push_back(office.from[value_end - 1]);
+}
+
 // A table's first row of labels ("system", "username", "password"), by
 // xlsx's shared strings, which keep each string once in the order the cells
 // first use them: when the first cells are labels, the row after them
@@ -1580,20 +1600,7 @@ void AddHeaderPairs(detect::OfficeText& office) {
   for (size_t l = 0; l < columns; ++l) {
     const auto [key_begin, key_end] = line(l);
     const auto [value_begin, value_end] = line(l + columns);
-    for (size_t i = key_begin; i < key_end; ++i) {
-      office.text += office.text[i];
-      office.from.push_back(office.from[i]);
-    }
-    for (char c : std::string_view(" = ")) {
-      office.text += c;
-      office.from.push_back(office.from[value_begin]);
-    }
-    for (size_t i = value_begin; i < value_end; ++i) {
-      office.text += office.text[i];
-      office.from.push_back(office.from[i]);
-    }
-    office.text += '\n';
-    office.from.push_back(office.from[value_end - 1]);
+    AppendPair(office, key_begin, key_end, value_begin, value_end);
   }
 }
 
@@ -1616,18 +1623,7 @@ void Detector::AddOfficeTextMatches(std::string_view xml, std::string_view path,
       const size_t value = office.lines[l + 1];
       const size_t value_end = l + 2 < lines ? office.lines[l + 2] : office.text.size();
       if (value - key - 1 > kMaxKeyCell || value_end - value < 2) continue;
-      for (size_t i = key; i + 1 < value; ++i) {
-        office.text += office.text[i];
-        office.from.push_back(office.from[i]);
-      }
-      for (char c : std::string_view(" = ")) {
-        office.text += c;
-        office.from.push_back(office.from[value]);
-      }
-      for (size_t i = value; i < value_end; ++i) {
-        office.text += office.text[i];
-        office.from.push_back(office.from[i]);
-      }
+      AppendPair(office, key, value - 1, value, value_end - 1);  // less the line ends
     }
   }
   if (part == detect::OfficePart::kCells && path.ends_with("sharedStrings.xml")) {
