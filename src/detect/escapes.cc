@@ -20,14 +20,15 @@ unsigned long CodeOf(std::string_view digits, bool hex) {
   return code;
 }
 
-// The escape at `text[i]`: what it stands for and its length; 0 when there
-// is none. A backslash at a line's end after a word stands for nothing, and
-// takes the next line's indent with it.
+// What an escape stands for, and its length in the text.
 struct Escape {
   std::string chars;
   size_t length = 0;
 };
 
+// The escape at `text[i]`; of length 0 when there is none. A backslash at a
+// line's end after a word stands for nothing, and takes the next line's
+// indent with it.
 Escape EscapeAt(std::string_view text, size_t i) {
   const std::string_view rest = text.substr(i);
   // After a blank ("make \\", the common case) a continuation joins two
