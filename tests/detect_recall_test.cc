@@ -1087,19 +1087,6 @@ TEST(WrappedBase64, AUuencodedFileIsReadByTheNameOnItsBeginLine) {
              "opt/notes.txt");
 }
 
-// A member's name is the archive's to choose: shown without control bytes,
-// so that it cannot forge a line of the text report.
-TEST(WrappedBase64, AMembersNameIsShownWithoutControlBytes) {
-  const std::string token = FakeFormat("github-classic-token");
-  const std::string blob = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
-                                         {{"a\nhigh: forged\x1b[0m/.env", "GH=" + token + "\n"}});
-  std::vector<Match> m = Scan("B=" + fake::Base64(blob) + "\n", "srv/app.env");
-  ASSERT_EQ(m.size(), 1u) << RulesOf(m);
-  EXPECT_NE(m[0].description.find("(in a?high: forged?[0m/.env, tar, gzip, base64-encoded)"),
-            std::string::npos)
-      << m[0].description;
-}
-
 TEST(WrappedBase64, PackedBlobsWithoutSecretsAreNoFindings) {
   // Source files, prose, random bytes: a tarball and a zip of them.
   std::string random_bytes;

@@ -1481,12 +1481,8 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::
   };
   for (const detect::PackedFile& file : packed.files) {
     const std::string judged = file.name.empty() ? std::string(path) : std::string(dir) + file.name;
-    // The name as a report may show it: no control bytes, not too long.
-    std::string shown = file.name.substr(0, 200);
-    for (char& c : shown) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-    }
-    const std::string where = shown.empty() ? "" : "in " + shown + ", ";
+    // (The report shows it Printable(): no control byte reaches a terminal.)
+    const std::string where = file.name.empty() ? "" : "in " + file.name + ", ";
     const std::string note =
         " (" + where + packed.kind + (encoding.empty() ? "" : ", " + std::string(encoding)) + ")";
     std::vector<Match> found;
