@@ -963,7 +963,18 @@ bool InsideBase64Blob(std::string_view text, size_t begin, size_t end) {
       ++right;
     }
   }
-  return (begin - left) + (right - end) >= kReach;
+  if ((begin - left) + (right - end) >= kReach) return true;
+  // A '/' on each side inside a long run of base64 is the blob's own
+  // digit, not a path's separator: "…q9/EAAB…x2/Zk…" in random base64.
+  constexpr size_t kLongRun = 64;
+  auto digit = [&](char c) { return b64(c) || c == '/'; };
+  size_t far_left = begin;
+  while (far_left > 0 && begin - far_left < kLongRun && digit(text[far_left - 1])) --far_left;
+  size_t far_right = end;
+  while (far_right < text.size() && far_right - end < kLongRun && digit(text[far_right])) {
+    ++far_right;
+  }
+  return begin - far_left >= kLongRun && far_right - end >= kLongRun;
 }
 
 bool IsHashManifest(std::string_view path) {
