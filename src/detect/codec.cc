@@ -205,9 +205,9 @@ std::optional<std::string> Base64Decode(std::string_view in) {
   return out;
 }
 
-std::optional<std::string> Inflate(std::string_view in, size_t limit, bool gzip) {
+std::optional<std::string> Inflate(std::string_view in, size_t limit) {
   z_stream z{};
-  if (inflateInit2(&z, gzip ? 16 + MAX_WBITS : MAX_WBITS) != Z_OK) return std::nullopt;
+  if (inflateInit2(&z, MAX_WBITS) != Z_OK) return std::nullopt;
   std::string out(std::min(limit, in.size() * 4 + 1024), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   z.avail_in = static_cast<uInt>(std::min<size_t>(in.size(), UINT_MAX));

@@ -54,10 +54,10 @@ std::string NarrowUtf16(std::string_view text, Utf16Layout layout);
 /// Standard or URL-safe base64, padding optional; nullopt when malformed.
 std::optional<std::string> Base64Decode(std::string_view in);
 
-/// The deflated stream `in` inflated, up to `limit` bytes: a zlib stream
-/// (PDF's /FlateDecode, a .zlib file) or, with `gzip`, a gzip one. What
-/// came before a fault in the stream is kept; nullopt when nothing inflates.
-std::optional<std::string> Inflate(std::string_view in, size_t limit, bool gzip = false);
+/// The zlib stream `in` (PDF's /FlateDecode, a .zlib file, a PNG's zTXt)
+/// inflated, up to `limit` bytes. What came before a fault in the stream is
+/// kept; nullopt when nothing inflates.
+std::optional<std::string> Inflate(std::string_view in, size_t limit);
 
 /// A str or bytes object of a compiled Python file.
 struct PycString {

@@ -27,6 +27,7 @@
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "detect/binary_keys.h"
@@ -1259,12 +1260,21 @@ void AddAtSpan(std::vector<Match> found, std::string_view note, std::string_view
   }
 }
 
-// Whether `matches` hold `m`'s rule and value already.
-bool AlreadyFound(const std::vector<Match>& matches, const Match& m) {
-  return std::any_of(matches.begin(), matches.end(), [&](const Match& seen) {
-    return seen.rule == m.rule && seen.fingerprint == m.fingerprint;
-  });
-}
+// The rule and value of each match so far, to tell at once whether a
+// decoded text's match was found already (a look at each would grow with
+// the square of a file's findings).
+class FoundValues {
+ public:
+  explicit FoundValues(const std::vector<Match>& matches) {
+    for (const Match& m : matches) Add(m);
+  }
+  bool Has(const Match& m) const { return keys_.count(Key(m)) != 0; }
+  void Add(const Match& m) { keys_.insert(Key(m)); }
+
+ private:
+  static std::string Key(const Match& m) { return m.rule + '\n' + m.fingerprint; }
+  std::unordered_set<std::string> keys_;
+};
 
 // The worst of what a decoded run holds, as one finding at the run, in
 // place of the generic findings that `covering` lists ("token: Z2hwX…" is a
@@ -1339,10 +1349,12 @@ void Detector::AddPdfMatches(std::string_view text, std::string_view path,
 void Detector::AddPngMatches(std::string_view png, std::string_view path,
                              std::vector<Match>& matches) const {
   const size_t before = matches.size();
+  FoundValues seen(matches);
   for (const detect::PngText& chunk : detect::PngTexts(png)) {
     const std::vector<Found> found = impl_->FindAllPatterns(chunk.text, path, false);
     for (Match& m : ToMatches(chunk.text, ResolveOverlaps(found))) {
-      if (AlreadyFound(matches, m)) continue;
+      if (seen.Has(m)) continue;
+      seen.Add(m);
       m.description += " (in a PNG text chunk)";
       if (chunk.compressed) {
         m.length = chunk.end - chunk.begin;
@@ -1645,23 +1657,25 @@ void Detector::AddViewMatches(const detect::DecodedView& view, std::string_view 
   const CoverIndex covered(matches, before);
   std::vector<bool> replaced(before);
   const std::vector<Found> found = impl_->FindAllPatterns(view.text, path, false);
+  FoundValues seen(matches);
   for (Match& m : ToMatches(view.text, ResolveOverlaps(found))) {
-    if (AlreadyFound(matches, m)) continue;
+    if (seen.Has(m)) continue;
     const size_t begin = view.from[m.offset];
     const size_t last = std::max(view.from[m.offset + m.length - 1], begin);
     const std::vector<size_t> covering = covered.Covering(begin, last + 1);
     // What the text showed there was a piece of this one (a bearer token
     // cut by a line continuation) or rests on a key's name alone.
     const auto piece = [&](size_t i) {
-      const Match& seen = matches[i];
-      return IsGeneric(seen) || (seen.offset >= begin && seen.offset + seen.length <= last + 1 &&
-                                 seen.length < last + 1 - begin);
+      const Match& other = matches[i];
+      const bool inside = other.offset >= begin && other.offset + other.length <= last + 1;
+      return IsGeneric(other) || (inside && other.length < last + 1 - begin);
     };
     if (!std::all_of(covering.begin(), covering.end(), piece)) continue;
     for (size_t i : covering) replaced[i] = true;
     m.length = last + 1 - begin;
     m.description += note;
     PlaceAt(m, text, begin);
+    seen.Add(m);
     matches.push_back(std::move(m));
   }
   if (matches.size() != before) DropReplaced(replaced, matches);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "detect/codec.h"
+#include "util/text.h"
 
 namespace safebuild::detect {
 namespace {
@@ -45,12 +47,10 @@ Escape EscapeAt(std::string_view text, size_t i) {
     if (!chars.empty()) return {chars, 6};
   }
   if (rest.starts_with("&#")) {
-    const bool hex = rest.size() > 2 && (rest[2] == 'x' || rest[2] == 'X');
-    const size_t digits = hex ? 3 : 2;
     // A reference is short: its ';' is looked for nearby only.
-    const size_t semi = rest.substr(0, digits + 8).find(';', digits);
+    const size_t semi = rest.substr(0, 11).find(';', 2);
     if (semi != std::string_view::npos) {
-      const std::string chars = Utf8(CodeOf(rest.substr(digits, semi - digits), hex));
+      const std::string chars = CharacterReference(rest.substr(2, semi - 2));
       if (!chars.empty()) return {chars, semi + 1};
     }
   }
@@ -104,22 +104,13 @@ size_t ReachOn(std::string_view text, size_t from, size_t ceiling) {
 std::string Utf8(unsigned long code) {
   std::string out;
   if (code == 0 || code > 0x10FFFF) return out;
-  if (code < 0x80) {
-    out += static_cast<char>(code);
-  } else if (code < 0x800) {
-    out += static_cast<char>(0xC0 | (code >> 6));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else if (code < 0x10000) {
-    out += static_cast<char>(0xE0 | (code >> 12));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code >> 18));
-    out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code & 0x3F));
-  }
+  AppendUtf8(static_cast<uint32_t>(code), out);
   return out;
+}
+
+std::string CharacterReference(std::string_view digits) {
+  const bool hex = digits.starts_with("x") || digits.starts_with("X");
+  return Utf8(CodeOf(digits.substr(hex ? 1 : 0), hex));
 }
 
 std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_bytes) {
@@ -127,7 +118,7 @@ std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_byte
   // kMaxEscapes of each kind (a text of nothing but escapes would otherwise
   // hold a list as large as itself, eight times over).
   constexpr size_t kMaxEscapes = 1 << 16;
-  std::vector<size_t> escapes;
+  std::vector<std::pair<size_t, size_t>> escapes;  // where, and how long
   for (char lead : {'\\', '&'}) {
     size_t kept = 0;
     for (size_t at = text.find(lead); at != std::string_view::npos && kept < kMaxEscapes;
@@ -135,8 +126,9 @@ std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_byte
       // The character after the lead rules most out ("&&", "\\n").
       const char next = at + 1 < text.size() ? text[at + 1] : '\0';
       const bool may = lead == '&' ? next == '#' : next == 'u' || next == '\n' || next == '\r';
-      if (may && EscapeAt(text, at).length != 0) {
-        escapes.push_back(at);
+      const size_t length = may ? EscapeAt(text, at).length : 0;
+      if (length != 0) {
+        escapes.emplace_back(at, length);
         ++kept;
       }
     }
@@ -145,8 +137,8 @@ std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_byte
   std::sort(escapes.begin(), escapes.end());
   // The spans around them, merged where they meet.
   std::vector<std::pair<size_t, size_t>> spans;
-  for (size_t at : escapes) {
-    const size_t after = at + EscapeAt(text, at).length;
+  for (const auto& [at, length] : escapes) {
+    const size_t after = at + length;
     if (!spans.empty() && at < spans.back().second) {
       // Inside the span so far, which holds no line end: on from its end.
       size_t& end = spans.back().second;
@@ -171,8 +163,8 @@ std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_byte
   for (const auto& [begin, end] : spans) {
     size_t i = begin;
     while (i < end && view.text.size() < max_bytes) {
-      while (next != escapes.end() && *next < i) ++next;
-      const size_t stop = next == escapes.end() ? end : std::min<size_t>(*next, end);
+      while (next != escapes.end() && next->first < i) ++next;
+      const size_t stop = next == escapes.end() ? end : std::min<size_t>(next->first, end);
       copy(i, stop);
       i = stop;
       if (i == end) break;

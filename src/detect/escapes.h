@@ -28,4 +28,8 @@ std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_byte
 /// up to 0x10FFFF, not 0); "" otherwise.
 std::string Utf8(unsigned long code);
 
+/// What the digits of a character reference stand for ("65", "x41": "A",
+/// the text between "&#" and ";"), as UTF-8; "" when they are none.
+std::string CharacterReference(std::string_view digits);
+
 }  // namespace safebuild::detect

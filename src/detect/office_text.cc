@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "detect/codec.h"
+#include "util/text.h"
 
 namespace safebuild::detect {
 namespace {
@@ -13,10 +13,6 @@ namespace {
 constexpr std::array<std::string_view, 7> kLineEnds = {
     "w:p", "a:p", "text:p", "text:h", "si", "table:table-cell", "w:tc"};
 
-bool EndsWith(std::string_view s, std::string_view end) {
-  return s.size() >= end.size() && s.substr(s.size() - end.size()) == end;
-}
-
 // The character an entity or character reference stands for, as UTF-8;
 // "" when it is none of those known.
 std::string Entity(std::string_view name) {
@@ -25,15 +21,8 @@ std::string Entity(std::string_view name) {
   if (name == "gt") return ">";
   if (name == "quot") return "\"";
   if (name == "apos") return "'";
-  if (name.size() < 2 || name[0] != '#') return "";
-  const bool hex = name[1] == 'x' || name[1] == 'X';
-  unsigned long code = 0;
-  for (char c : name.substr(hex ? 2 : 1)) {
-    const int d = hex ? HexDigit(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
-    if (d < 0 || code > 0x10FFFF) return "";
-    code = code * (hex ? 16 : 10) + static_cast<unsigned long>(d);
-  }
-  return Utf8(code);
+  if (!name.starts_with("#")) return "";
+  return CharacterReference(name.substr(1));
 }
 
 }  // namespace

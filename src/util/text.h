@@ -1,6 +1,7 @@
 // Small string helpers shared by every stage.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,9 @@ std::vector<std::string> Split(std::string_view s, char sep);
 /// The length of the valid UTF-8 sequence at s[i], 0 when invalid (Go's
 /// rules: no overlong forms, no surrogates, nothing above U+10FFFF).
 size_t Utf8Length(std::string_view s, size_t i);
+
+/// Appends the UTF-8 bytes of code point `code` (up to U+10FFFF) to `out`.
+void AppendUtf8(uint32_t code, std::string& out);
 
 /// `s` as it may be shown on a terminal and in JSON: valid UTF-8 with no
 /// control characters. A byte that is not part of valid UTF-8, and a
