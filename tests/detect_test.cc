@@ -1841,12 +1841,25 @@ std::string ClassWithConstants(const std::vector<std::string>& entries) {
          std::string("\x00\x21\x00\x00", 4);
 }
 
+// A draw of `make` that the gate for compiled constants and the generic
+// rule's gate both take. They refuse about 1 random value of 16 characters
+// in 60 (Filters.ConstantGateTakesRandomValuesOfEveryShape) and letters
+// alone ("BuRgwSrFiBGuBEBs"), which a test of where a value is found must
+// not depend on.
+template <typename Make>
+std::string Passing(Make make) {
+  for (;;) {
+    std::string value = make();
+    if (detect::PassesConstantGate(value) && detect::PassesGenericGate(value)) return value;
+  }
+}
+
 // A field and the constant assigned to it stand apart in the pool, as
 // javac writes them: `private String awsSecretKey = "…"` puts the value,
 // the class's name, then the field's name.
 TEST(Detector, ReadsAClassFilesConstantsAsAssignedToTheFieldsNearThem) {
-  const std::string secret = Fake(Kind::kAwsSecretAccessKey);
-  const std::string password = fake::RandomPassword(16);
+  const std::string secret = Passing([] { return Fake(Kind::kAwsSecretAccessKey); });
+  const std::string password = Passing([] { return fake::RandomPassword(16); });
   const std::string cls = ClassWithConstants(
       {"java/lang/Object", "<init>", "()V", "=" + secret, "com/acme/Cfg", "awsSecretKey",
        "Ljava/lang/String;", "region", "=us-east-1", "DB_PASSWORD", "ConstantValue",
@@ -1858,6 +1871,14 @@ TEST(Detector, ReadsAClassFilesConstantsAsAssignedToTheFieldsNearThem) {
   EXPECT_EQ(m[0].offset, cls.find(secret));
   EXPECT_EQ(m[1].rule, "generic-secret-assignment");
   EXPECT_EQ(m[1].fingerprint, Fingerprint(m[1].rule, password));
+  // A dotted name says what its last part says: "db.password" names a
+  // secret, a registry key ("SecretKeyFactory.…") an algorithm.
+  const std::string other = Passing([] { return fake::RandomPassword(20); });
+  m = Scan(ClassWithConstants({"db.password", "=" + other, "Code"}), "/app/Db.class");
+  EXPECT_EQ(RulesOf(m), "generic-secret-assignment");
+  EXPECT_TRUE(Scan(ClassWithConstants({"SecretKeyFactory.PBEWITHHMACSHA256", "=" + other}),
+                   "/app/Mappings.class")
+                  .empty());
   // Words, versions and paths among the constants are no secrets.
   EXPECT_TRUE(Scan(ClassWithConstants({"com/acme/Login", "password", "=Enter your password",
                                        "token", "=application/json", "apiKey", "=v1.2.3",
@@ -2146,7 +2167,9 @@ TEST(Filters, TellsNamesOfSecretsFromNamesMentioningThem) {
        {"AUTHOR", "author", "TOKENIZERS_PARALLELISM", "secretary",
         "PASSWORD_FILE", "TOKEN_URL", "SECRET_NAME", "AUTH_TYPE", "bypass",
         "OLDPWD", "compass", "AWS_ACCESS_KEY_ID", "PASSWORD_HASH",
-        "--export-secret-key--lsm-mount-context"}) {
+        "--export-secret-key--lsm-mount-context",
+        // Java's classes for keys: their names are constants of compiled code.
+        "SecretKeyFactory", "SecretKeySpec", "PrivateKeyGenerator"}) {
     EXPECT_FALSE(detect::NameSuggestsSecret(name)) << name;
   }
 }
@@ -2183,6 +2206,54 @@ TEST(Filters, AlgorithmNamesAreNoSecrets) {
   for (const char* p : {"Sha256_Kx9mQ2", "x9k2m4p8q1w7", "pbkdf2_Sha256", "ab_cd.ef"}) {
     EXPECT_FALSE(detect::IsAlgorithmName(p)) << p;
   }
+}
+
+// A constant of compiled code near a secret's name is judged by how random
+// it is. Random values of the alphabets tokens use pass nearly always,
+// whatever their mix of classes: before, one of 13 random passwords, 6 of 10 hex keys
+// and 8 of 10 keys of small letters and digits were refused for changing
+// class too seldom or holding runs of small letters, and a random value
+// holding "pw" or "Key" for sounding like a secret's name.
+TEST(Filters, ConstantGateTakesRandomValuesOfEveryShape) {
+  struct Shape {
+    std::string_view alphabet;
+    size_t length;
+    int most_refused;  // of 2000 draws
+  };
+  // Bounds about twice the mean refused and more, far beyond chance.
+  const Shape shapes[] = {
+      {fake::kPasswordChars, 16, 65}, {fake::kPasswordChars, 24, 30}, {fake::kBase64, 40, 12},
+      {fake::kBase62, 20, 55},        {fake::kBase62, 32, 20},        {fake::kHexDigits, 32, 10},
+      {fake::kHexDigits, 40, 6},      {"abcdefghijklmnopqrstuvwxyz0123456789", 32, 60},
+      {"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 24, 110}};
+  for (const Shape& shape : shapes) {
+    SCOPED_TRACE(std::string(shape.alphabet) + " x" + std::to_string(shape.length));
+    int refused = 0;
+    for (int i = 0; i < 2000; ++i) {
+      refused += detect::PassesConstantGate(fake::Random(shape.alphabet, shape.length)) ? 0 : 1;
+    }
+    EXPECT_LE(refused, shape.most_refused);
+  }
+}
+
+// What compiled code holds near such names and is no secret: names,
+// paths, format strings, versions, words.
+TEST(Filters, ConstantGateRefusesNamesAndFormats) {
+  for (const char* v :
+       {"Ljava/lang/String;", "application/json", "_Ed448PrivateKey", "+i6t-use-option",
+        "getSecretKeyFactoryInstance", "HTTPServerConfiguration", "SSLContextFactory",
+        "org.apache.commons.lang3", "META-INF/MANIFEST.MF", "%Y-%m-%dT%H:%M:%S",
+        "%Y%m%d%H%M%S%f", "%08x-%04x-%04x-%012x", "0123456789abcdef",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "aaaa1111bbbb2222", "AWS_SECRET_ACCESS_KEY",
+        "/etc/app/secret.key", "Enter your password", "v1.2.3-beta.4+build.5",
+        "2012-05-08T01:02:03+02:00", "${DATABASE_PASSWORD}", "x-amz-security-token",
+        // Debian's bcprov and python3-cryptography hold these near secret names.
+        "SecretKeyFactory.PBEWITHHMACSHA256", "Cipher.PBEWITHSHAAND128BITRC2-CBC",
+        "_Ed25519PrivateKey", "_ED25519_KEY_SIZE"}) {
+    EXPECT_FALSE(detect::PassesConstantGate(v)) << v;
+  }
+  // A random password with a '%' before a letter, twice, is no format.
+  EXPECT_TRUE(detect::PassesConstantGate("6%Wx%QxW@gd9fnYPu"));
 }
 
 // moto's sample data, a pyc's constants: a date and time is never a secret.

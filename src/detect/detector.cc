@@ -1146,59 +1146,13 @@ bool IsPycName(std::string_view s) {
                      [](char c) { return IsWordChar(c) || c == '-' || c == '.'; });
 }
 
-// The share of a value's letters and digits that stand in word-like runs:
-// a capital and two or more small letters, or three or more small ones
-// ("_Ed448PrivateKey", "+i6t-use-option": most; a random token: a third).
-double WordShare(std::string_view v) {
-  size_t alnum = 0;
-  size_t in_words = 0;
-  for (size_t i = 0; i < v.size();) {
-    const bool upper = v[i] >= 'A' && v[i] <= 'Z';
-    size_t j = upper ? i + 1 : i;
-    while (j < v.size() && v[j] >= 'a' && v[j] <= 'z') ++j;
-    if (j - i >= 3) in_words += j - i;
-    if (j == i) {
-      alnum += IsWordChar(v[i]) && v[i] != '_' ? 1 : 0;
-      ++i;
-    } else {
-      alnum += j - i;
-      i = j;
-    }
-  }
-  return alnum == 0 ? 1.0 : static_cast<double>(in_words) / static_cast<double>(alnum);
-}
-
-// "%Y-%m-%dT%H:%M": a format string, whatever its randomness.
-bool HasFormatDirectives(std::string_view v) {
-  size_t directives = 0;
-  for (size_t i = v.find('%'); i != std::string_view::npos && i + 1 < v.size();
-       i = v.find('%', i + 1)) {
-    const char c = v[i + 1];
-    directives += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ? 1 : 0;
-  }
-  return directives >= 2;
-}
-
-// A constant that can be a secret value: one run of printable characters
-// (without the quote and backslash that would end or escape it in the
-// assignment it is read in) as random as a generated one. A module's
-// constants are also its class names, attribute names and format strings,
-// which a secret-sounding name nearby must not turn into findings: those
-// change character class far less often than random text does, and are
-// made of words.
-bool IsPycValue(std::string_view s) {
-  // Longer than the generic rule's 8: a name only near a value is weaker
-  // evidence than an assignment ("x-k8s-aws-id", "s3v4-query" are not
-  // secrets), and the module's source, when shipped, is read as well.
-  constexpr size_t kMinValue = 16;
-  constexpr size_t kMaxValue = 1024;
-  constexpr double kMinSwitchRatio = 0.5;
-  constexpr double kMaxWordShare = 0.6;
-  if (s.size() < kMinValue || s.size() > kMaxValue) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return c > ' ' && c < 0x7F && c != '"' && c != '\\'; }) &&
-         detect::ClassSwitchRatio(s) >= kMinSwitchRatio && WordShare(s) < kMaxWordShare &&
-         !HasFormatDirectives(s) && detect::LooksRandom(s) && !detect::NameSuggestsSecret(s);
+// A name of compiled code that says its value is a secret, in its last
+// dotted part when it has them: "db.password" does, and a registry key as
+// "SecretKeyFactory.PBEWITHHMACSHA256" names an algorithm.
+bool PycNameSuggestsSecret(std::string_view name) {
+  const size_t dot = name.rfind('.');
+  return detect::NameSuggestsSecret(name) &&
+         (dot == std::string_view::npos || detect::NameSuggestsSecret(name.substr(dot + 1)));
 }
 
 // How many strings of its code object may stand between a value and the
@@ -1229,11 +1183,11 @@ std::string PycAssignments(std::string_view pyc, const std::vector<detect::PycSt
     const std::vector<const detect::PycString*>& list = entry.second;
     for (size_t i = 0; i < list.size(); ++i) {
       std::string_view value = pyc.substr(list[i]->offset, list[i]->length);
-      if (list[i]->role != Role::kConstant || !IsPycValue(value)) continue;
+      if (list[i]->role != Role::kConstant || !detect::PassesConstantGate(value)) continue;
       const size_t last = std::min(list.size(), i + kPycNameReach + 1);
       for (size_t j = i > kPycNameReach ? i - kPycNameReach : 0; j < last; ++j) {
         std::string_view name = pyc.substr(list[j]->offset, list[j]->length);
-        if (j == i || !IsPycName(name) || !detect::NameSuggestsSecret(name)) continue;
+        if (j == i || !IsPycName(name) || !PycNameSuggestsSecret(name)) continue;
         text.append(name).append(" = \"");
         values.push_back({text.size(), list[i]->offset, value.size()});
         text.append(value).append("\"\n");

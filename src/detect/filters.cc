@@ -365,15 +365,15 @@ constexpr std::string_view kReferenceSuffixes[] = {
     "checksum", "class", "count", "description", "digest", "dir",
     "directory", "disabled", "email", "encoding", "encryption", "enable",
     "enabled", "endpoint", "env", "example", "expiration", "expires",
-    "expiry", "expression", "field", "file", "files", "fingerprint", "fpr",
-    "flag", "format", "hash", "header", "help", "host", "hostname", "id",
+    "expiry", "expression", "factory", "field", "file", "files", "fingerprint", "fpr",
+    "flag", "format", "generator", "hash", "header", "help", "host", "hostname", "id",
     "hashed", "identity", "json", "kind", "label", "len", "length", "level", "limit", "location",
     "manager", "mapstructure", "max", "md", "method", "min", "mode", "name", "namespace",
     "path", "pattern", "placeholder", "policy", "port", "prefix", "prompt",
     "protobuf", "provider", "ref", "regex", "required", "rotation", "sample",
     // "sha" and "md": CamelPieces keeps letters only ("_sha256", "_md5").
-    "scheme", "scope", "scopes", "sha", "size", "sock", "socket", "stdin", "store", "suffix",
-    "template", "timeout", "toml", "ttl", "type", "uri", "url", "user",
+    "scheme", "scope", "scopes", "sha", "size", "spec", "sock", "socket", "stdin", "store",
+    "suffix", "template", "timeout", "toml", "ttl", "type", "uri", "url", "user",
     "username", "var", "variable", "version", "xml", "yaml"};
 
 bool WordEndsAt(std::string_view name, size_t end) {
@@ -1137,6 +1137,119 @@ bool MentionsSecret(std::string_view v) {
     if (Contains(lower, w)) return true;
   }
   return false;
+}
+
+namespace {
+
+// The letter pairs that make 99.5% of the pairs in the words of Python's
+// standard library (its names, split at capitals, and its comments), by
+// use: bit b of row a holds the pair of letters 'a' + a, 'a' + b. English
+// and the names made of it use about half of the 676 pairs; random letters
+// fall on the other half as often.
+constexpr uint32_t kCommonLetterPairs[26] = {
+    0x1febd7e, 0x11edb1d, 0x13efdbd, 0x11e693f, 0x1fffdff, 0x11e493d, 0x03e79d1,
+    0x11e7911, 0x2aefd7f, 0x0104010, 0x0542951, 0x17ef93f, 0x01cd93b, 0x13efd7d,
+    0x2fefd7f, 0x15ec9bd, 0x0100000, 0x17efd7f, 0x15ffdfd, 0x3def9bd, 0x00ef97f,
+    0x0004111, 0x0466999, 0x1889935, 0x04ef914, 0x0004111};
+
+char LowerOf(char c) { return IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// A piece of a name that reads as a word: three letters or more, its
+// letter pairs common ones. From six letters on, one pair in five may be
+// rare, where words are glued ("lazyclassproperty", "cdldojistar").
+bool ReadsAsWord(std::string_view piece) {
+  constexpr size_t kMinWord = 3;
+  constexpr size_t kLongWord = 6;
+  constexpr size_t kPairsPerRare = 5;
+  if (piece.size() < kMinWord) return false;
+  size_t rare = 0;
+  for (size_t i = 1; i < piece.size(); ++i) {
+    const int a = LowerOf(piece[i - 1]) - 'a';
+    const int b = LowerOf(piece[i]) - 'a';
+    rare += (kCommonLetterPairs[a] >> b & 1U) == 0 ? 1 : 0;
+  }
+  if (piece.size() < kLongWord) return rare == 0;
+  return rare * kPairsPerRare <= piece.size() - 1;
+}
+
+// The share of a value's letters and digits that stand in pieces that read
+// as words, its letter runs cut as names are ("_Ed448PrivateKey",
+// "+i6t-use-option": most; a random token: a tenth at most, mostly none).
+double WordShare(std::string_view v) {
+  size_t alnum = 0;
+  size_t in_words = 0;
+  for (size_t i = 0; i < v.size();) {
+    if (!IsAlpha(v[i])) {
+      alnum += IsDigit(v[i]) ? 1 : 0;
+      ++i;
+      continue;
+    }
+    // One piece: capitals ("HTTP" of "HTTPServer" leaves its last one to
+    // the next piece) or a capital and small letters ("Server").
+    size_t j = i;
+    while (j < v.size() && IsUpper(v[j])) ++j;
+    if (j - i > 1 && j < v.size() && IsLower(v[j])) {
+      --j;
+    } else {
+      while (j < v.size() && IsLower(v[j])) ++j;
+    }
+    alnum += j - i;
+    in_words += ReadsAsWord(v.substr(i, j - i)) ? j - i : 0;
+    i = j;
+  }
+  return alnum == 0 ? 1.0 : static_cast<double>(in_words) / static_cast<double>(alnum);
+}
+
+// How often a value changes character class against how often a random
+// value of the same mix of classes would: about 1 for random text, under
+// half for "aaaa1111bbbb2222" or "0123456789abcdef".
+double SwitchesAgainstChance(std::string_view v) {
+  std::array<size_t, 4> count{};
+  for (char c : v) ++count[ClassOf(c)];
+  double same = 0;
+  for (size_t n : count) {
+    const double share = static_cast<double>(n) / static_cast<double>(v.size());
+    same += share * share;
+  }
+  return same >= 1.0 ? 0.0 : ClassSwitchRatio(v) / (1.0 - same);
+}
+
+// "%Y-%m-%dT%H:%M", "%08x:%-4s": a format string, whatever its randomness,
+// is mostly directives. A random password has a '%' before a letter now
+// and then.
+bool IsFormatString(std::string_view v) {
+  size_t in_directives = 0;
+  for (size_t i = v.find('%'); i != std::string_view::npos && i + 1 < v.size();
+       i = v.find('%', i + 1)) {
+    size_t j = i + 1;
+    while (j < v.size() && (IsDigit(v[j]) || v[j] == '-' || v[j] == '.')) ++j;
+    if (j < v.size() && IsAlpha(v[j])) in_directives += j + 1 - i;
+  }
+  return in_directives * 2 >= v.size();
+}
+
+}  // namespace
+
+bool PassesConstantGate(std::string_view s) {
+  // Longer than the generic rule's 8: a name only near a value is weaker
+  // evidence than an assignment ("x-k8s-aws-id", "s3v4-query" are not
+  // secrets), and the module's source, when shipped, is read as well.
+  constexpr size_t kMinValue = 16;
+  constexpr size_t kMaxValue = 1024;
+  constexpr double kMinSwitches = 0.4;
+  constexpr double kMaxWordShare = 0.5;
+  // A name of a secret, made of words in part ("SecretKeyFactory.PBEWITH…"),
+  // is no value; a random value may hold "Pw" or "Key" by chance.
+  constexpr double kMinNameWordShare = 0.25;
+  if (s.size() < kMinValue || s.size() > kMaxValue) return false;
+  if (!std::all_of(s.begin(), s.end(),
+                   [](char c) { return c > ' ' && c < 0x7F && c != '"' && c != '\\'; })) {
+    return false;
+  }
+  const double words = WordShare(s);
+  return SwitchesAgainstChance(s) >= kMinSwitches && words < kMaxWordShare &&
+         !IsFormatString(s) && LooksRandom(s) &&
+         !(words >= kMinNameWordShare && NameSuggestsSecret(s));
 }
 
 bool LooksBinary(std::string_view text) {

@@ -108,6 +108,15 @@ bool IsUpperIdentifier(std::string_view s);
 /// random enough and none of the public look-alikes above.
 bool PassesGenericGate(std::string_view v);
 
+/// The gate for a constant of compiled code (a .pyc, a Java class) that a
+/// secret-sounding name stands near, not assigned to it in text: 16 to
+/// 1024 printable characters, as random as a generated value. Names,
+/// format strings and words are not, whatever letters they hold. Random
+/// values are refused about 1 in 60 at 16 characters, 1 in 200 at 24,
+/// 1 in 1000 for hex or base64 keys of 32 or 40 (capitals and digits
+/// alone, at 24: 1 in 30).
+bool PassesConstantGate(std::string_view s);
+
 /// True when a key name says its value is a secret: it holds password,
 /// passwd, pwd, secret, token, api_key, access_key, private_key, credential
 /// or auth as a word of its own ("DB_PASSWORD", "clientSecret", "ci.token";
