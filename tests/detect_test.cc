@@ -3,6 +3,7 @@
 // temporary directory. The only literals that look like secrets are the
 // published documentation examples that must NOT be reported.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 #include "detect/codec.h"
 #include "detect/detector.h"
 #include "detect/filters.h"
+#include "detect/sqlite_cells.h"
 #include "detect_test_util.h"
 #include "fake_secret.h"
 #include "util/fingerprint.h"
@@ -1887,6 +1889,93 @@ TEST(Detector, ReadsAClassFilesConstantsAsAssignedToTheFieldsNearThem) {
                   .empty());
 }
 
+// An SQLite database made by running `sql`, as its file holds it; in WAL
+// mode, checkpointed first so that the file holds every row.
+std::string SqliteFile(const std::string& sql, bool wal = false) {
+  auto dir = TempDir::Create("sqlite-test");
+  EXPECT_TRUE(dir) << dir.error();
+  if (!dir) return "";
+  const std::string file = (dir->path() / "app.db").string();
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  const std::string all = (wal ? "PRAGMA journal_mode=WAL;" : "") + sql +
+                          (wal ? "PRAGMA wal_checkpoint(TRUNCATE);" : "");
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, all.c_str(), nullptr, nullptr, &error), SQLITE_OK)
+      << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+  return ReadFile(file);
+}
+
+// A password in a database is a cell under a column named "password": its
+// bytes hold no name. The cell is read with its column's name, and found
+// where the file holds it; hashes, names and placeholders are no finding.
+TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
+  const std::string password = Passing([] { return fake::RandomPassword(18); });
+  const std::string token = Passing([] { return fake::Random(fake::kBase62, 32); });
+  const std::string gh = Fake(Kind::kGithubToken);
+  const std::string sql =
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, password TEXT, password_hash TEXT);"
+      "INSERT INTO users VALUES (1, 'alice', '" + password + "', '$2b$12$" +
+      fake::Random(fake::kBase62, 53) + "');"
+      "INSERT INTO users VALUES (2, 'bob', 'changeme', NULL);"
+      // Django and Rails keep a password's hash in a column named "password".
+      "INSERT INTO users VALUES (3, 'carol', 'pbkdf2_sha256$600000$" +
+      fake::Random(fake::kBase62, 22) + "$" + fake::Random(fake::kBase64, 43) + "=', NULL);"
+      "INSERT INTO users VALUES (4, 'dave', '$2a$12$" + fake::Random(fake::kBase62, 53) +
+      "', NULL);"
+      "INSERT INTO users VALUES (5, 'erin', '$argon2id$v=19$m=65536,t=3,p=4$" +
+      fake::Random(fake::kBase64, 22) + "$" + fake::Random(fake::kBase64, 43) + "', NULL);"
+      "CREATE TABLE \"api keys\" (service TEXT, \"api token\" TEXT, note TEXT);"
+      "INSERT INTO \"api keys\" VALUES ('ci', '" + token + "', 'rotated yearly');"
+      "INSERT INTO \"api keys\" VALUES ('gh', '" + gh + "', NULL);"
+      "CREATE INDEX users_name ON users(name);";
+  for (bool wal : {false, true}) {
+    SCOPED_TRACE(wal ? "WAL" : "rollback journal");
+    const std::string db = SqliteFile(sql, wal);
+    ASSERT_TRUE(detect::LooksLikeSqlite(db));
+    std::vector<Match> m = Scan(db, "/var/lib/app/app.db");
+    ASSERT_EQ(m.size(), 3u) << RulesOf(m);
+    std::map<std::string, const Match*> by_value;
+    for (const Match& f : m) by_value[db.substr(f.offset, f.length)] = &f;
+    ASSERT_TRUE(by_value.count(password)) << RulesOf(m);
+    EXPECT_EQ(by_value[password]->rule, "generic-secret-assignment");
+    EXPECT_EQ(by_value[password]->fingerprint, Fingerprint("generic-secret-assignment", password));
+    ASSERT_TRUE(by_value.count(token)) << RulesOf(m);
+    EXPECT_EQ(by_value[token]->rule, "generic-secret-assignment");
+    ASSERT_TRUE(by_value.count(gh)) << RulesOf(m);
+    EXPECT_EQ(by_value[gh]->rule, "github-classic-token");
+  }
+  // Without the header, the same bytes are no database; a cut or damaged
+  // one gives what it still holds, and never fails the scan.
+  const std::string db = SqliteFile(sql);
+  EXPECT_TRUE(detect::SecretColumnCells(db.substr(1)).empty());
+  for (size_t keep : {size_t{100}, db.size() / 2, db.size() - 1}) {
+    EXPECT_NO_THROW(Scan(db.substr(0, keep), "/var/lib/app/app.db"));
+  }
+  std::string damaged = db;
+  for (size_t i = 100; i < damaged.size(); i += 97) {
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x5A);
+  }
+  EXPECT_NO_THROW(Scan(damaged, "/var/lib/app/app.db"));
+}
+
+// A schema cannot make the scan loop: a view or trigger is never run, and
+// the cells read are bounded.
+TEST(SqliteCells, ReadsBoundedCellsOfTablesOnly) {
+  std::string sql =
+      "CREATE TABLE t (secret TEXT);"
+      "CREATE VIEW v AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) "
+      "SELECT x AS password FROM r;"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+      "INSERT INTO t SELECT 'value-' || i || '-' || hex(randomblob(12)) FROM n;";
+  const std::string db = SqliteFile(sql);
+  const std::vector<detect::SqliteCell> cells = detect::SecretColumnCells(db);
+  EXPECT_EQ(cells.size(), 4096u);
+  for (const detect::SqliteCell& c : cells) EXPECT_EQ(c.column, "secret");
+}
+
 std::string CompilePython(const std::string& source) {
   auto dir = TempDir::Create("pyc-test");
   EXPECT_TRUE(dir) << dir.error();
@@ -1902,7 +1991,7 @@ std::string CompilePython(const std::string& source) {
 }
 
 // `n` random characters that change class at every step, as the values a
-// .pyc pairs with a nearby name must (see IsPycValue): no chance that a
+// .pyc pairs with a nearby name must (see PassesConstantGate): no chance that a
 // draw reads as words.
 std::string Alternating(std::string_view symbols, size_t n) {
   const std::string_view classes[] = {"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789",
@@ -2254,6 +2343,24 @@ TEST(Filters, ConstantGateRefusesNamesAndFormats) {
   }
   // A random password with a '%' before a letter, twice, is no format.
   EXPECT_TRUE(detect::PassesConstantGate("6%Wx%QxW@gd9fnYPu"));
+}
+
+// A user table's "password" column often holds the hash: no finding.
+TEST(Filters, PasswordHashesAreNoSecrets) {
+  const std::string salt = fake::Random(fake::kBase62, 16);
+  for (const std::string& h :
+       {"$6$" + salt + "$" + fake::Random(fake::kBase62, 86),
+        "$2b$12$" + fake::Random(fake::kBase62, 53), "$y$j9T$" + salt + "$" + salt,
+        "$argon2id$v=19$m=65536,t=3,p=4$" + salt + "$" + fake::Random(fake::kBase64, 43),
+        "pbkdf2_sha256$600000$" + salt + "$" + fake::Random(fake::kBase64, 43) + "=",
+        "{SSHA}" + fake::Random(fake::kBase64, 32), "$apr1$" + salt.substr(0, 8) + "$" + salt}) {
+    EXPECT_TRUE(detect::IsPasswordHash(h)) << h;
+    EXPECT_FALSE(detect::PassesGenericGate(h)) << h;
+  }
+  for (const std::string& p : {"$ecretPa55$" + salt, "S3cr3t$" + salt, "{" + salt + "}x",
+                               "$" + salt, "$$" + salt}) {
+    EXPECT_FALSE(detect::IsPasswordHash(p)) << p;
+  }
 }
 
 // moto's sample data, a pyc's constants: a date and time is never a secret.

@@ -40,10 +40,21 @@
 #include "detect/filters.h"
 #include "detect/hyperscan_set.h"
 #include "detect/rules.h"
+#include "detect/sqlite_cells.h"
 #include "util/fingerprint.h"
 #include "util/text.h"
 
 namespace safebuild {
+
+// A value read as assigned to a name it stands apart from in its file (a
+// compiled constant near a field's name, a database cell under its
+// column's): the text `name = "value"` holds the value at `text_begin`.
+struct detect::AssignedValue {
+  size_t text_begin = 0;
+  size_t offset = 0;  // of the value in the file
+  size_t length = 0;
+};
+
 namespace {
 
 using detect::Candidate;
@@ -986,6 +997,7 @@ std::vector<Match> Detector::Scan(std::string_view text,
     }
   } else {
     matches = ScanUnglued(text, path);
+    if (detect::LooksLikeSqlite(text)) AddSqliteMatches(text, path, matches);
   }
   CapRepeats(matches);
   return matches;
@@ -1161,18 +1173,10 @@ bool PycNameSuggestsSecret(std::string_view name) {
 // before the key in between.
 constexpr size_t kPycNameReach = 8;
 
-// A value of a compiled Python file read as assigned to a nearby name: the
-// text `name = "value"` holds the value at `text_begin`.
-struct PycAssignment {
-  size_t text_begin = 0;
-  size_t offset = 0;  // of the value in the file
-  size_t length = 0;
-};
-
 // One line `name = "value"` for each value and each secret-sounding name
 // within reach of it in the same code object.
 std::string PycAssignments(std::string_view pyc, const std::vector<detect::PycString>& strings,
-                           std::vector<PycAssignment>& values) {
+                           std::vector<detect::AssignedValue>& values) {
   using Role = detect::PycString::Role;
   std::map<uint32_t, std::vector<const detect::PycString*>> by_code;
   for (const detect::PycString& s : strings) {
@@ -1783,14 +1787,38 @@ void Detector::AddNulSeparatedMatches(std::string_view binary, std::string_view 
 void Detector::AddAssignmentMatches(std::string_view pyc, std::string_view path,
                                     const std::vector<detect::PycString>& strings,
                                     std::vector<Match>& matches) const {
-  std::vector<PycAssignment> values;
+  std::vector<detect::AssignedValue> values;
   const std::string text = PycAssignments(pyc, strings, values);
+  AddAssignedValues(pyc, path, text, values, matches);
+}
+
+void Detector::AddSqliteMatches(std::string_view db, std::string_view path,
+                                std::vector<Match>& matches) const {
+  std::vector<detect::AssignedValue> values;
+  std::string text;
+  for (const detect::SqliteCell& cell : detect::SecretColumnCells(db)) {
+    // A cell is where the file holds its bytes; one elsewhere (UTF-16, an
+    // overflow page) cannot be pointed at.
+    const size_t at = db.find(cell.value);
+    if (at == std::string_view::npos) continue;
+    text.append(cell.column).append(" = \"");
+    values.push_back({text.size(), at, cell.value.size()});
+    text.append(cell.value).append("\"\n");
+  }
+  AddAssignedValues(db, path, text, values, matches);
+}
+
+void Detector::AddAssignedValues(std::string_view bytes, std::string_view path,
+                                 const std::string& text,
+                                 const std::vector<detect::AssignedValue>& values,
+                                 std::vector<Match>& matches) const {
   if (text.empty()) return;
   const size_t before = matches.size();
   const std::vector<Found> found = impl_->FindAllPatterns(text, path, false, Subset::kKeyNames);
   for (Match& m : ToMatches(text, ResolveOverlaps(found))) {
-    auto it = std::upper_bound(values.begin(), values.end(), m.offset,
-                               [](size_t at, const PycAssignment& a) { return at < a.text_begin; });
+    auto it = std::upper_bound(
+        values.begin(), values.end(), m.offset,
+        [](size_t at, const detect::AssignedValue& a) { return at < a.text_begin; });
     if (it == values.begin()) continue;
     --it;
     // Only what lies in the value is in the file; a name is no secret.
@@ -1800,7 +1828,7 @@ void Detector::AddAssignmentMatches(std::string_view pyc, std::string_view path,
                     [&](const Match& seen) { return Overlaps(seen, at, at + m.length); })) {
       continue;
     }
-    PlaceAt(m, pyc, at);
+    PlaceAt(m, bytes, at);
     matches.push_back(std::move(m));
   }
   if (matches.size() != before) SortByOffset(matches);

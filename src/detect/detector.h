@@ -14,6 +14,7 @@
 #include "report/finding.h"
 
 namespace safebuild::detect {
+struct AssignedValue;
 struct DecodedView;
 struct PycString;
 struct Unpacked;
@@ -89,6 +90,11 @@ class Detector {
   void AddAssignmentMatches(std::string_view bytes, std::string_view path,
                             const std::vector<detect::PycString>& strings,
                             std::vector<Match>& matches) const;
+  void AddSqliteMatches(std::string_view db, std::string_view path,
+                        std::vector<Match>& matches) const;
+  void AddAssignedValues(std::string_view bytes, std::string_view path, const std::string& text,
+                         const std::vector<detect::AssignedValue>& values,
+                         std::vector<Match>& matches) const;
   void AddNulSeparatedMatches(std::string_view binary, std::string_view path,
                               std::vector<Match>& matches) const;
   void AddBase64Matches(std::string_view text, std::string_view path,

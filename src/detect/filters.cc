@@ -708,6 +708,34 @@ bool IsAlgorithmName(std::string_view v) {
   return algorithm;
 }
 
+bool IsPasswordHash(std::string_view v) {
+  // Django's "pbkdf2_sha256$600000$salt$hash", "argon2$argon2id$…".
+  static constexpr std::string_view kDjango[] = {
+      "pbkdf2_sha256$", "pbkdf2_sha1$", "argon2$", "bcrypt_sha256$", "bcrypt$",
+      "scrypt$",        "sha1$",        "md5$",    "unsalted_sha1$", "unsalted_md5$", "crypt$"};
+  for (std::string_view prefix : kDjango) {
+    if (v.starts_with(prefix)) return true;
+  }
+  // LDAP's "{SSHA}…", "{CRYPT}$6$…".
+  if (v.starts_with("{")) {
+    const size_t close = v.find('}');
+    return close != std::string_view::npos && close > 1 && close <= 16 &&
+           std::all_of(v.begin() + 1, v.begin() + static_cast<std::ptrdiff_t>(close),
+                       [](char c) { return IsUpper(c) || IsDigit(c) || c == '-'; });
+  }
+  // crypt(3)'s modular format: "$6$salt$hash", "$2b$12$…", "$argon2id$v=19$…".
+  constexpr size_t kMaxScheme = 16;
+  if (!v.starts_with("$")) return false;
+  const size_t end = v.find('$', 1);
+  return end != std::string_view::npos && end > 1 && end <= kMaxScheme && end + 1 < v.size() &&
+         std::all_of(v.begin() + 1, v.begin() + static_cast<std::ptrdiff_t>(end),
+                     [](char c) { return IsLower(c) || IsDigit(c) || c == '-'; }) &&
+         std::all_of(v.begin() + static_cast<std::ptrdiff_t>(end), v.end(), [](char c) {
+           return IsAlnum(c) || c == '$' || c == '.' || c == '/' || c == '+' || c == '=' ||
+                  c == ',' || c == '-';
+         });
+}
+
 bool IsTimestamp(std::string_view v) {
   // The digits of each field, and the separator before it.
   auto digits = [&](size_t at, size_t n) {
@@ -923,7 +951,7 @@ bool PassesGenericGate(std::string_view v) {
   }
   if (v.size() < kMinLength || v.size() > kMaxLength) return false;
   if (IsPlaceholder(v) || IsPathLike(v) || IsPlainUrl(v) || IsVersionPin(v) || IsTimestamp(v) ||
-      IsAlgorithmName(v) ||
+      IsAlgorithmName(v) || IsPasswordHash(v) ||
       IsHexDigest(v) || IsUuid(v) || IsIntegrityHash(v) || LooksLikeWords(v) ||
       LooksLikeIdentifier(v) || LooksLikeIdentifierTemplate(v)) {
     return false;

@@ -26,6 +26,11 @@ bool IsAlgorithmName(std::string_view v);
 /// An ISO 8601 date or date and time: "2010-05-08", "2010-05-08T01:02:03.004Z".
 bool IsTimestamp(std::string_view v);
 
+/// A password's hash, as a user table or a shadow file keeps it: crypt(3)'s
+/// "$6$…", "$2b$12$…", "$argon2id$…"; Django's "pbkdf2_sha256$…"; LDAP's
+/// "{SSHA}…". No password is in it to read.
+bool IsPasswordHash(std::string_view v);
+
 /// All hex, 40/56/64/96/128 digits: SHA digests, GPG fingerprints.
 bool IsHexDigest(std::string_view v);
 
