@@ -1930,7 +1930,10 @@ TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
       "CREATE TABLE \"api keys\" (service TEXT, \"api token\" TEXT, note TEXT);"
       "INSERT INTO \"api keys\" VALUES ('ci', '" + token + "', 'rotated yearly');"
       "INSERT INTO \"api keys\" VALUES ('gh', '" + gh + "', NULL);"
-      "CREATE INDEX users_name ON users(name);";
+      "CREATE INDEX users_name ON users(name);"
+      "CREATE TABLE files (id INTEGER PRIMARY KEY, body BLOB);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+      "INSERT INTO files SELECT i, randomblob(1500) FROM n;";
   for (bool wal : {false, true}) {
     SCOPED_TRACE(wal ? "WAL" : "rollback journal");
     const std::string db = SqliteFile(sql, wal);
@@ -1947,11 +1950,20 @@ TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
     ASSERT_TRUE(by_value.count(gh)) << RulesOf(m);
     EXPECT_EQ(by_value[gh]->rule, "github-classic-token");
   }
-  // Without the header, the same bytes are no database; a cut or damaged
-  // one gives what it still holds, and never fails the scan.
+  // Without the header, the same bytes are no database. One cut short, as
+  // a large file's first window is, gives the cells of the pages it holds;
+  // a damaged one what it still can, and never fails the scan.
   const std::string db = SqliteFile(sql);
+  ASSERT_GT(db.size(), 200u * 1500);
   EXPECT_TRUE(detect::SecretColumnCells(db.substr(1)).empty());
-  for (size_t keep : {size_t{100}, db.size() / 2, db.size() - 1}) {
+  for (size_t keep : {db.size() / 2, db.size() / 2 + 1000, db.size() - 1}) {
+    SCOPED_TRACE(keep);
+    std::vector<Match> m = Scan(db.substr(0, keep), "/var/lib/app/app.db");
+    EXPECT_TRUE(std::any_of(m.begin(), m.end(), [&](const Match& f) {
+      return f.fingerprint == Fingerprint("generic-secret-assignment", password);
+    })) << RulesOf(m);
+  }
+  for (size_t keep : {size_t{16}, size_t{100}, size_t{4096}}) {
     EXPECT_NO_THROW(Scan(db.substr(0, keep), "/var/lib/app/app.db"));
   }
   std::string damaged = db;

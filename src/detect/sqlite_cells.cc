@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <memory>
 #include <utility>
 
@@ -53,15 +54,38 @@ std::string Quoted(std::string_view name) {
 }
 
 // The database in `file`, opened read only in memory, with no schema code
-// trusted and a budget of steps. A database in WAL mode opens from memory
-// only as a copy that says it is in rollback mode (`legacy`); the cells
-// its log holds are not read.
-Db OpenInMemory(std::string_view file, std::string& legacy, int& looks) {
+// trusted and a budget of steps. Some databases open only from a patched
+// copy (`copy`): one in WAL mode, which must say it is in rollback mode
+// (the cells its log holds are not read), and one cut short (a large
+// file's first window), which must say it has only the pages it holds.
+Db OpenInMemory(std::string_view file, std::string& copy, int& looks) {
+  constexpr size_t kHeader = 100;
   constexpr size_t kWriteVersion = 18;  // and the read version after it: 2 for WAL
-  if (file.size() > kWriteVersion + 1 &&
-      (file[kWriteVersion] == 2 || file[kWriteVersion + 1] == 2)) {
-    legacy.assign(file);
-    legacy[kWriteVersion] = legacy[kWriteVersion + 1] = 1;
+  constexpr size_t kChangeCounter = 24;
+  constexpr size_t kPageCount = 28;
+  constexpr size_t kValidFor = 92;  // the change counter the page count is valid for
+  if (file.size() < kHeader) return nullptr;
+  auto u32 = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(file[at + i]);
+    return v;
+  };
+  const uint32_t size_field = static_cast<uint32_t>(static_cast<unsigned char>(file[16])) << 8 |
+                              static_cast<unsigned char>(file[17]);
+  const size_t page = size_field == 1 ? 65536 : size_field;
+  if (page < 512 || (page & (page - 1)) != 0) return nullptr;
+  const bool wal = file[kWriteVersion] == 2 || file[kWriteVersion + 1] == 2;
+  const bool cut = u32(kChangeCounter) == u32(kValidFor) &&
+                   static_cast<uint64_t>(u32(kPageCount)) * page > file.size();
+  if (wal || cut) {
+    copy.assign(file.substr(0, file.size() - file.size() % page));
+    if (copy.size() < page) return nullptr;
+    copy[kWriteVersion] = copy[kWriteVersion + 1] = 1;
+    const uint32_t pages = static_cast<uint32_t>(copy.size() / page);
+    for (size_t i = 0; i < 4; ++i) {
+      copy[kPageCount + i] = static_cast<char>(pages >> (24 - 8 * i));
+      copy[kValidFor + i] = file[kChangeCounter + i];
+    }
   }
   sqlite3* raw = nullptr;
   if (sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr) !=
@@ -72,15 +96,18 @@ Db OpenInMemory(std::string_view file, std::string& legacy, int& looks) {
   Db db(raw);
   sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(raw, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
-  sqlite3_limit(raw, SQLITE_LIMIT_LENGTH, static_cast<int>(kMaxCell * 64));
   sqlite3_progress_handler(
       raw, kStepsPerLook, [](void* n) { return ++*static_cast<int*>(n) > kMaxLooks ? 1 : 0; },
       &looks);
   // Read only: SQLite does not write to a buffer it may not resize or free.
   auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(file.data()));
-  if (!legacy.empty()) bytes = reinterpret_cast<unsigned char*>(legacy.data());
-  if (sqlite3_deserialize(raw, "main", bytes, static_cast<sqlite3_int64>(file.size()),
-                          static_cast<sqlite3_int64>(file.size()),
+  size_t size = file.size();
+  if (!copy.empty()) {
+    bytes = reinterpret_cast<unsigned char*>(copy.data());
+    size = copy.size();
+  }
+  if (sqlite3_deserialize(raw, "main", bytes, static_cast<sqlite3_int64>(size),
+                          static_cast<sqlite3_int64>(size),
                           SQLITE_DESERIALIZE_READONLY) != SQLITE_OK) {
     return nullptr;
   }
@@ -97,8 +124,8 @@ std::vector<SqliteCell> SecretColumnCells(std::string_view file) {
   std::vector<SqliteCell> cells;
   if (!LooksLikeSqlite(file)) return cells;
   int looks = 0;
-  std::string legacy;
-  Db db = OpenInMemory(file, legacy, looks);
+  std::string copy;
+  Db db = OpenInMemory(file, copy, looks);
   if (!db) return cells;
   std::vector<std::pair<std::string, std::string>> columns;  // table, column
   if (Statement tables = Prepare(db.get(), "SELECT name FROM sqlite_schema WHERE type = 'table'")) {
