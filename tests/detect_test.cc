@@ -1941,7 +1941,12 @@ TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
     std::vector<Match> m = Scan(db, "/var/lib/app/app.db");
     ASSERT_EQ(m.size(), 3u) << RulesOf(m);
     std::map<std::string, const Match*> by_value;
-    for (const Match& f : m) by_value[db.substr(f.offset, f.length)] = &f;
+    for (const Match& f : m) {
+      by_value[db.substr(f.offset, f.length)] = &f;
+      // Lines and columns, counted once through the cells, as the file has them.
+      EXPECT_EQ(f.line, LineColAt(db, f.offset).line);
+      EXPECT_EQ(f.column, LineColAt(db, f.offset).column);
+    }
     ASSERT_TRUE(by_value.count(password)) << RulesOf(m);
     EXPECT_EQ(by_value[password]->rule, "generic-secret-assignment");
     EXPECT_EQ(by_value[password]->fingerprint, Fingerprint("generic-secret-assignment", password));

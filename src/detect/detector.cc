@@ -1796,11 +1796,19 @@ void Detector::AddSqliteMatches(std::string_view db, std::string_view path,
                                 std::vector<Match>& matches) const {
   std::vector<detect::AssignedValue> values;
   std::string text;
+  // A table's rows come in the order of its pages, mostly, each page's
+  // backwards from its end: the search for a cell starts a page (64 KiB at
+  // most) before the last one found. From the file's start each time, 4096
+  // cells took 7 s in an 18 MiB file.
+  constexpr size_t kMaxPage = 64 << 10;
+  size_t from = 0;
   for (const detect::SqliteCell& cell : detect::SecretColumnCells(db)) {
     // A cell is where the file holds its bytes; one elsewhere (UTF-16, an
     // overflow page) cannot be pointed at.
-    const size_t at = db.find(cell.value);
+    size_t at = db.find(cell.value, from);
+    if (at == std::string_view::npos) at = db.substr(0, from).find(cell.value);
     if (at == std::string_view::npos) continue;
+    from = at > kMaxPage ? at - kMaxPage : 0;
     text.append(cell.column).append(" = \"");
     values.push_back({text.size(), at, cell.value.size()});
     text.append(cell.value).append("\"\n");
@@ -1828,10 +1836,27 @@ void Detector::AddAssignedValues(std::string_view bytes, std::string_view path,
                     [&](const Match& seen) { return Overlaps(seen, at, at + m.length); })) {
       continue;
     }
-    PlaceAt(m, bytes, at);
+    m.offset = at;
     matches.push_back(std::move(m));
   }
-  if (matches.size() != before) SortByOffset(matches);
+  if (matches.size() == before) return;
+  // Lines counted once, forward through the new matches in file order: a
+  // count from the start for each took 75 s for 4096 database cells in an
+  // 18 MiB file.
+  std::sort(matches.begin() + static_cast<std::ptrdiff_t>(before), matches.end(),
+            [](const Match& a, const Match& b) { return a.offset < b.offset; });
+  size_t mark = 0;
+  LineCol at_mark;
+  for (size_t i = before; i < matches.size(); ++i) {
+    Match& m = matches[i];
+    const LineCol step = LineColAt(bytes.substr(mark), m.offset - mark);
+    at_mark.column = step.line == 1 ? at_mark.column + step.column - 1 : step.column;
+    at_mark.line += step.line - 1;
+    mark = m.offset;
+    m.line = at_mark.line;
+    m.column = at_mark.column;
+  }
+  SortByOffset(matches);
 }
 
 std::vector<Match> Detector::ScanName(std::string_view name) const {
