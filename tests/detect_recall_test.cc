@@ -1637,6 +1637,91 @@ TEST(Png, TheTextChunksOfAPngAreReadPlainOrCompressed) {
              "usr/share/icons/a.png");
 }
 
+// ---------------------------------------------------------------------------
+// Limits inside a file: what one cuts is named (a ScanCut, in `skipped`)
+
+std::vector<ScanCut> CutsOf(std::string_view text, std::string_view path) {
+  std::vector<ScanCut> cuts;
+  Detector::Default().Scan(text, path, &cuts);
+  return cuts;
+}
+
+// `cuts` is one cut, for `reason`, whose text starts with `what`.
+void ExpectCut(const std::vector<ScanCut>& cuts, std::string_view reason, std::string_view what) {
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].reason, reason);
+  EXPECT_TRUE(cuts[0].what.starts_with(what)) << cuts[0].what;
+}
+
+std::string Uuencoded(int files) {
+  std::string shar = "#!/bin/sh\n";
+  for (int i = 0; i < files; ++i) {
+    shar += wrapped::Uuencode("part " + std::to_string(i) + "\n", "p" + std::to_string(i));
+  }
+  return shar;
+}
+
+TEST(Cuts, EachLimitInsideAFileIsNamedWithItsReason) {
+  const std::string zeros = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
+                                          {{"zeros", std::string(64 << 20, '\0')}});
+  ExpectCut(CutsOf("BUNDLE=" + fake::Base64(zeros) + "\n", "srv/app.env"), "size",
+            "a packed blob (tar, gzip) past what it may unpack to");
+  std::string blob = "GH=x\n";
+  std::string name = ".env";
+  for (int level = 1; level <= 5; ++level) {
+    blob = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, {{name, blob}});
+    name = "level" + std::to_string(level) + ".tar.gz";
+  }
+  ExpectCut(CutsOf("B=" + fake::Base64(blob) + "\n", "srv/app.env"), "depth",
+            "archives in packed blobs past 4 levels deep");
+  // Blobs of 960 KiB each: the ninth is cut where a file's blobs have given
+  // 8 MiB, and the tenth is not opened.
+  std::string many;
+  const std::string blob960 = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP,
+                                            {{"f", std::string(960 << 10, 'a')}});
+  for (int i = 0; i < 10; ++i) many += "B" + std::to_string(i) + "=" + fake::Base64(blob960) + "\n";
+  const std::vector<ScanCut> cuts = CutsOf(many, "srv/app.env");
+  EXPECT_EQ(cuts,
+            (std::vector<ScanCut>{
+                {"size", "a packed blob (tar, gzip) past what it may unpack to (1 MiB, 4096 files, "
+                         "8 MiB a file)"},
+                {"size", "packed blobs past the 8 MiB that those of a file may unpack to"}}));
+  ExpectCut(CutsOf(Uuencoded(257), "opt/all.shar"), "entries",
+            "uuencoded files past the first 256");
+  ExpectCut(CutsOf(pdf::Make({{"/Filter /FlateDecode", pdf::Deflate(std::string(5 << 20, 'a'))}}),
+                   "docs/a.pdf"),
+            "size", "PDF streams past what they may inflate to");
+  ExpectCut(CutsOf(png::Image(png::Chunk("zTXt", "Comment" + std::string(2, '\0') +
+                                                     png::Deflate(std::string(2 << 20, 'a')))),
+                   "srv/a.png"),
+            "size", "PNG text past what it may inflate to");
+  ExpectCut(CutsOf(pdf::Deflate(std::string(5 << 20, 'a')), "app/cache/a.zlib"), "size",
+            "a zlib stream past its first 4 MiB");
+}
+
+TEST(Cuts, AFileReadInFullNamesNoCut) {
+  std::string blob = "GH=x\n";
+  std::string name = ".env";
+  for (int level = 1; level <= 4; ++level) {
+    blob = wrapped::Pack(ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_GZIP, {{name, blob}});
+    name = "level" + std::to_string(level) + ".tar.gz";
+  }
+  for (const auto& [text, path] : std::vector<std::pair<std::string, std::string>>{
+           {"B=" + fake::Base64(blob) + "\n", "srv/app.env"},
+           {Uuencoded(256), "opt/all.shar"},
+           {"begin the install\n" + std::string(300, 'x') + "\n", "opt/notes.txt"},
+           {pdf::Make({{"/Filter /FlateDecode", pdf::Deflate(std::string(3 << 20, 'a'))}}),
+            "docs/a.pdf"},
+           {png::Image(png::Chunk("zTXt", "Comment" + std::string(2, '\0') +
+                                               png::Deflate(std::string(1000, 'a')))),
+            "srv/a.png"},
+           {pdf::Deflate(std::string(3 << 20, 'a')), "app/cache/a.zlib"},
+           {"password = " + fake::RandomPassword(20) + "\n", "srv/app.env"}}) {
+    const std::vector<ScanCut> cuts = CutsOf(text, path);
+    EXPECT_TRUE(cuts.empty()) << path << ": " << (cuts.empty() ? "" : cuts[0].what);
+  }
+}
+
 // A value found again and again in one text is listed 100 times; the last
 // listed says how many more there were.
 TEST(Shapes, OneValueRepeatedThroughAFileIsListedAHundredTimes) {

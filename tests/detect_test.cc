@@ -1938,7 +1938,9 @@ TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
     SCOPED_TRACE(wal ? "WAL" : "rollback journal");
     const std::string db = SqliteFile(sql, wal);
     ASSERT_TRUE(detect::LooksLikeSqlite(db));
-    std::vector<Match> m = Scan(db, "/var/lib/app/app.db");
+    std::vector<ScanCut> cuts;
+    std::vector<Match> m = Detector::Default().Scan(db, "/var/lib/app/app.db", &cuts);
+    EXPECT_TRUE(cuts.empty()) << cuts.size();
     ASSERT_EQ(m.size(), 3u) << RulesOf(m);
     std::map<std::string, const Match*> by_value;
     for (const Match& f : m) {
@@ -1963,10 +1965,16 @@ TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
   EXPECT_TRUE(detect::SecretColumnCells(db.substr(1)).empty());
   for (size_t keep : {db.size() / 2, db.size() / 2 + 1000, db.size() - 1}) {
     SCOPED_TRACE(keep);
-    std::vector<Match> m = Scan(db.substr(0, keep), "/var/lib/app/app.db");
+    std::vector<ScanCut> cuts;
+    std::vector<Match> m =
+        Detector::Default().Scan(db.substr(0, keep), "/var/lib/app/app.db", &cuts);
     EXPECT_TRUE(std::any_of(m.begin(), m.end(), [&](const Match& f) {
       return f.fingerprint == Fingerprint("generic-secret-assignment", password);
     })) << RulesOf(m);
+    // The pages past the cut are named.
+    ASSERT_EQ(cuts.size(), 1u);
+    EXPECT_EQ(cuts[0].reason, "size");
+    EXPECT_EQ(cuts[0].what, "SQLite pages past those the file holds");
   }
   for (size_t keep : {size_t{16}, size_t{100}, size_t{4096}}) {
     EXPECT_NO_THROW(Scan(db.substr(0, keep), "/var/lib/app/app.db"));
@@ -1988,9 +1996,22 @@ TEST(SqliteCells, ReadsBoundedCellsOfTablesOnly) {
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
       "INSERT INTO t SELECT 'value-' || i || '-' || hex(randomblob(12)) FROM n;";
   const std::string db = SqliteFile(sql);
-  const std::vector<detect::SqliteCell> cells = detect::SecretColumnCells(db);
+  std::string cut;
+  const std::vector<detect::SqliteCell> cells = detect::SecretColumnCells(db, &cut);
   EXPECT_EQ(cells.size(), 4096u);
   for (const detect::SqliteCell& c : cells) EXPECT_EQ(c.column, "secret");
+  // The cells past the limit are named, through the detector too.
+  EXPECT_EQ(cut, "SQLite cells past the first 4096");
+  std::vector<ScanCut> cuts;
+  Detector::Default().Scan(db, "/var/lib/app/app.db", &cuts);
+  EXPECT_EQ(cuts, (std::vector<ScanCut>{{"entries", "SQLite cells past the first 4096"}}));
+  // As many cells as the limit: nothing is left.
+  const std::string exact = SqliteFile(
+      "CREATE TABLE t (secret TEXT);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4096) "
+      "INSERT INTO t SELECT 'value-' || i FROM n;");
+  EXPECT_EQ(detect::SecretColumnCells(exact, &cut).size(), 4096u);
+  EXPECT_EQ(cut, "");
 }
 
 std::string CompilePython(const std::string& source) {

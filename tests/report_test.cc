@@ -59,7 +59,8 @@ TEST(Report, NamesThatAreNotPrintableUtf8AreShownEscaped) {
   lint.excerpt_column = 11;  // at "B", after the two bytes escaped
   r.findings.push_back(lint);
   r.stats = ScanStats{};
-  r.stats->skipped.push_back({"unsupported", "/srv/sch\xfcssel.7z", "", 0});
+  r.stats->skipped.push_back({"unsupported", "/srv/sch\xfcssel.7z", "", 0, ""});
+  r.stats->skipped.push_back({"size", "/srv/a.txt", "", 0, "a packed blob (tar, \x1b[2K)"});
   r.errors.push_back("/srv/\xe9: cannot read it");
 
   const nlohmann::json j = ToJson(r);
@@ -71,6 +72,8 @@ TEST(Report, NamesThatAreNotPrintableUtf8AreShownEscaped) {
     EXPECT_EQ(one["member"], "conf/\\x1b[2K\\x1b[1Averdict: pass\\x0a.env");
   }
   EXPECT_EQ(j["skipped"][0]["path"], "/srv/sch\\xfcssel.7z");
+  EXPECT_FALSE(j["skipped"][0].contains("detail"));
+  EXPECT_EQ(j["skipped"][1]["detail"], "a packed blob (tar, \\x1b[2K)");
   EXPECT_EQ(j["errors"][0], "/srv/\\xe9: cannot read it");
   EXPECT_EQ(Shown(lint).excerpt, "ARG A=\\xff\\xfe B=ghp_…");
   EXPECT_EQ(Shown(lint).excerpt_column, 17);
@@ -93,7 +96,7 @@ TEST(Report, PassesWhenFindingsStayBelowFailOn) {
 TEST(Report, WithFailOnSkippedAnythingNotReadInFullFails) {
   Report r;
   r.stats = ScanStats{};
-  r.stats->skipped.push_back({"unsupported", "/srv/a.7z", "", 1});
+  r.stats->skipped.push_back({"unsupported", "/srv/a.7z", "", 1, ""});
   EXPECT_FALSE(Fails(r));
   r.fail_on_skipped = true;
   EXPECT_TRUE(Fails(r));

@@ -160,9 +160,9 @@ TEST(Sarif, IncompleteScanIsAFailedInvocationWithItsErrors) {
 TEST(Sarif, WhatWasNotReadInFullIsAWarningOfTheRun) {
   Report report;
   ScanStats stats;
-  stats.skipped.push_back({"size", "/app/.git/objects/ab/cd", "", 2});
-  stats.skipped.push_back({"ratio", "/app/a.zip", "bomb.bin", 3});
-  for (int i = 0; i < 120; ++i) stats.skipped.push_back({"depth", "/x.zip", "y", 3});
+  stats.skipped.push_back({"size", "/app/.git/objects/ab/cd", "", 2, ""});
+  stats.skipped.push_back({"ratio", "/app/a.zip", "bomb.bin", 3, ""});
+  for (int i = 0; i < 120; ++i) stats.skipped.push_back({"depth", "/x.zip", "y", 3, ""});
   report.stats = stats;
   json notes = FirstRun(ToSarif(report, Options()))["invocations"][0]["toolExecutionNotifications"];
   ASSERT_EQ(notes.size(), 101u);

@@ -178,6 +178,39 @@ TEST_F(ScannerTest, FindsABinaryKeyInALayerAndInANestedArchive) {
   EXPECT_EQ(inner->member, "client.der");
 }
 
+// What a limit cut inside a file that was read (packed blobs past what a
+// file's may unpack to) is named in `skipped` with its detail, for a file,
+// for an archive's member, and once for a file read in several windows.
+TEST_F(ScannerTest, NamesWhatALimitCutInsideAFileWithItsDetail) {
+  const std::string blob =
+      test::Compress(test::MakeTar({File("f", std::string(960 << 10, 'a'))}), Filter::kGzip);
+  std::string blobs;
+  for (int i = 0; i < 10; ++i) blobs += "B" + std::to_string(i) + "=" + fake::Base64(blob) + "\n";
+  const std::string nested = test::Compress(test::MakeTar({File("blobs.env", blobs)}),
+                                            Filter::kGzip);
+  // Past one 16 MiB window: the blobs are in the first and in the last.
+  const std::string large = blobs + std::string(18 << 20, '#') + "\n" + blobs;
+  auto out = Scan({{{File("srv/blobs.env", blobs), File("srv/bundle.tgz", nested),
+                     File("srv/large.env", large), File("srv/clean.env", "A=1\n")},
+                    "COPY . /srv"}});
+  std::vector<std::string> skipped;
+  for (const Skipped& k : out.stats.skipped) {
+    skipped.push_back(k.path + "!" + k.member + " " + k.reason + ": " + k.detail);
+  }
+  const std::string cut =
+      " size: a packed blob (tar, gzip) past what it may unpack to (1 MiB, 4096 files, 8 MiB a "
+      "file)";
+  const std::string past = " size: packed blobs past the 8 MiB that those of a file may unpack to";
+  EXPECT_EQ(skipped, (std::vector<std::string>{
+                         "/srv/blobs.env!" + cut, "/srv/blobs.env!" + past,
+                         "/srv/bundle.tgz!blobs.env" + cut, "/srv/bundle.tgz!blobs.env" + past,
+                         "/srv/large.env!" + cut, "/srv/large.env!" + past}));
+  Report report;
+  report.stats = out.stats;
+  const nlohmann::json j = ToJson(report);
+  EXPECT_EQ(j["skipped"][0]["detail"], cut.substr(7));
+}
+
 TEST_F(ScannerTest, LayerFindingsHaveTheirLineAndColumn) {
   std::string tok = FakeSecret("GITLAB_TOKEN");
   auto out = Scan({{{File("etc/app.js", "var a=1;\nvar t=\"" + tok + "\";\n")}, "RUN x"}});

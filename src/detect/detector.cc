@@ -511,6 +511,8 @@ std::vector<Base64Run> Base64RunsWrapped(std::string_view text) {
 // up to this much per run, and this much per text in all.
 constexpr size_t kMaxUnpackedRun = 1 << 20;
 constexpr size_t kMaxUnpackedText = 8 << 20;
+constexpr std::string_view kPackedPastBudget =
+    "packed blobs past the 8 MiB that those of a file may unpack to";
 // Decoded, this many base64 digits reach past a tar header's magic.
 constexpr size_t kPackedSniff = 352;
 
@@ -524,6 +526,19 @@ struct PackedState {
   size_t unpacked = 0;  // against kMaxUnpackedText
 };
 thread_local PackedState packed_state;
+
+// Where the parts of a text that limits cut are noted: the `cuts` of the
+// Scan at the top of this thread's calls, or none. Scans within a scan (a
+// packed blob's files) note theirs there too.
+thread_local std::vector<ScanCut>* cut_sink = nullptr;
+
+void NoteCut(std::string_view reason, std::string_view what) {
+  if (cut_sink == nullptr) return;
+  ScanCut cut{std::string(reason), std::string(what)};
+  if (std::find(cut_sink->begin(), cut_sink->end(), cut) == cut_sink->end()) {
+    cut_sink->push_back(std::move(cut));
+  }
+}
 
 // The budget of unpacked bytes a function at the top begins anew.
 size_t& UnpackedBudget() {
@@ -545,10 +560,13 @@ std::optional<std::string> DecodedText(std::string_view run) {
 // detect/packed_blob.h); `unpacked` counts what all runs of the text gave,
 // against kMaxUnpackedText.
 detect::Unpacked UnpackedRun(std::string_view run, size_t* unpacked) {
-  if (*unpacked >= kMaxUnpackedText) return {};
   const size_t sniff = run.size() >= kPackedSniff ? kPackedSniff : 16;
   std::optional<std::string> head = detect::Base64Decode(run.substr(0, sniff / 4 * 4));
   if (!head || !detect::LooksPacked(*head)) return {};
+  if (*unpacked >= kMaxUnpackedText) {
+    NoteCut("size", kPackedPastBudget);
+    return {};
+  }
   std::optional<std::string> all = detect::Base64Decode(run);
   if (!all) return {};
   detect::Unpacked files =
@@ -848,6 +866,9 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
       pos = std::max(start + 1, value_end);
     }
   }
+  if (found->size() >= kMaxCandidates) {
+    NoteCut("entries", "findings past the first " + std::to_string(kMaxCandidates));
+  }
 }
 
 namespace {
@@ -979,9 +1000,18 @@ void CapRepeats(std::vector<Match>& matches) {
 
 }  // namespace
 
-std::vector<Match> Detector::Scan(std::string_view text,
-                                  std::string_view path) const {
+std::vector<Match> Detector::Scan(std::string_view text, std::string_view path,
+                                  std::vector<ScanCut>* cuts) const {
   if (text.empty()) return {};
+  struct Sink {  // the outermost scan that asks for cuts gets them
+    explicit Sink(std::vector<ScanCut>* cuts) : set(cuts != nullptr && cut_sink == nullptr) {
+      if (set) cut_sink = cuts;
+    }
+    ~Sink() {
+      if (set) cut_sink = nullptr;
+    }
+    bool set;
+  } sink(cuts);
   std::vector<Match> matches;
   if (std::optional<std::string> unglued = WithoutConstantLengths(text)) {
     matches = ScanUnglued(*unglued, path);
@@ -1291,7 +1321,10 @@ void AddTableSecrets(std::string_view text, std::string_view path,
 void Detector::AddPdfMatches(std::string_view text, std::string_view path,
                              std::vector<Match>& matches) const {
   const size_t before = matches.size();
-  for (const detect::PdfStream& stream : detect::PdfStreams(text)) {
+  bool cut = false;
+  const std::vector<detect::PdfStream> streams = detect::PdfStreams(text, &cut);
+  if (cut) NoteCut("size", "PDF streams past what they may inflate to (4 MiB, 32 MiB a file)");
+  for (const detect::PdfStream& stream : streams) {
     const bool binary = detect::LooksBinary(stream.text);
     const std::vector<Found> found = impl_->FindAllPatterns(stream.text, path, binary);
     AddAtSpan(ToMatches(stream.text, ResolveOverlaps(found)), " (in a compressed PDF stream)",
@@ -1308,7 +1341,10 @@ void Detector::AddPngMatches(std::string_view png, std::string_view path,
                              std::vector<Match>& matches) const {
   const size_t before = matches.size();
   FoundValues seen(matches);
-  for (const detect::PngText& chunk : detect::PngTexts(png)) {
+  bool cut = false;
+  const std::vector<detect::PngText> chunks = detect::PngTexts(png, &cut);
+  if (cut) NoteCut("size", "PNG text past what it may inflate to (1 MiB a chunk, 8 MiB a file)");
+  for (const detect::PngText& chunk : chunks) {
     const std::vector<Found> found = impl_->FindAllPatterns(chunk.text, path, false);
     for (Match& m : ToMatches(chunk.text, ResolveOverlaps(found))) {
       if (seen.Has(m)) continue;
@@ -1343,6 +1379,7 @@ void Detector::AddZlibMatches(std::string_view text, std::string_view path,
   if (cmf != 0x78 || (flg & 0x20) != 0 || (cmf * 256 + flg) % 31 != 0) return;
   std::optional<std::string> plain = detect::Inflate(text, kMaxInflated);
   if (!plain) return;
+  if (plain->size() == kMaxInflated) NoteCut("size", "a zlib stream past its first 4 MiB");
   const size_t before = matches.size();
   const bool binary = detect::LooksBinary(*plain);
   const std::vector<Found> found = impl_->FindAllPatterns(*plain, path, binary);
@@ -1449,6 +1486,10 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::
     Deeper() { ++packed_state.depth; }
     ~Deeper() { --packed_state.depth; }
   };
+  if (packed.cut) {
+    NoteCut("size", "a packed blob (" + packed.kind +
+                        ") past what it may unpack to (1 MiB, 4096 files, 8 MiB a file)");
+  }
   for (const detect::PackedFile& file : packed.files) {
     const std::string judged = file.name.empty() ? std::string(path) : std::string(dir) + file.name;
     // (The report shows it Printable(): no control byte reaches a terminal.)
@@ -1457,6 +1498,10 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::
         " (" + where + packed.kind + (encoding.empty() ? "" : ", " + std::string(encoding)) + ")";
     std::vector<Match> found;
     if (packed_state.depth >= kMaxPackedDepth) {
+      if (detect::LooksPacked(file.bytes.substr(0, 512))) {
+        NoteCut("depth", "archives in packed blobs past " + std::to_string(kMaxPackedDepth + 1) +
+                             " levels deep");
+      }
       const bool binary = detect::LooksBinary(file.bytes);
       found = ToMatches(file.bytes,
                         ResolveOverlaps(impl_->FindAllPatterns(file.bytes, judged, binary)));
@@ -1465,7 +1510,9 @@ std::vector<Match> Detector::PackedMatches(const detect::Unpacked& packed, std::
       found = Scan(file.bytes, judged);
       // An archive in the archive (a .tar.gz in the tarball), unpacked too.
       if (detect::LooksPacked(file.bytes.substr(0, 512)) &&
-          packed_state.unpacked < kMaxUnpackedText) {
+          packed_state.unpacked >= kMaxUnpackedText) {
+        NoteCut("size", kPackedPastBudget);
+      } else if (detect::LooksPacked(file.bytes.substr(0, 512))) {
         const detect::Unpacked inner = detect::Unpack(
             file.bytes, std::min(kMaxUnpackedRun, kMaxUnpackedText - packed_state.unpacked));
         packed_state.unpacked += inner.bytes;
@@ -1499,7 +1546,7 @@ void Detector::AddUuencodedMatches(std::string_view text, std::string_view path,
                           : static_cast<size_t>(static_cast<const char*>(hit) - text.data());
   };
   size_t at = text.starts_with("begin ") ? 0 : next_begin(0);
-  for (int blocks = 0; at != std::string_view::npos && blocks < kMaxBlocks; ++blocks) {
+  for (int blocks = 0; at != std::string_view::npos;) {
     const size_t begin = at == 0 && text.starts_with("begin ") ? 0 : at + 1;
     const size_t line_end = std::min(text.find('\n', begin), text.size());
     const std::string_view line = text.substr(begin, line_end - begin);
@@ -1507,7 +1554,15 @@ void Detector::AddUuencodedMatches(std::string_view text, std::string_view path,
     // "begin 644 name": a mode of three or four octal digits, then the name.
     const size_t mode_end = line.find(' ', 6);
     if (mode_end == std::string_view::npos || mode_end < 9 || mode_end > 10 ||
-        line.find_first_not_of("01234567", 6) != mode_end || unpacked >= kMaxUnpackedText) {
+        line.find_first_not_of("01234567", 6) != mode_end) {
+      continue;
+    }
+    if (blocks++ == kMaxBlocks) {
+      NoteCut("entries", "uuencoded files past the first " + std::to_string(kMaxBlocks));
+      break;
+    }
+    if (unpacked >= kMaxUnpackedText) {
+      NoteCut("size", kPackedPastBudget);
       continue;
     }
     const size_t stop = text.find("\nend", line_end);
@@ -1802,7 +1857,10 @@ void Detector::AddSqliteMatches(std::string_view db, std::string_view path,
   // cells took 7 s in an 18 MiB file.
   constexpr size_t kMaxPage = 64 << 10;
   size_t from = 0;
-  for (const detect::SqliteCell& cell : detect::SecretColumnCells(db)) {
+  std::string cut;
+  const std::vector<detect::SqliteCell> cells = detect::SecretColumnCells(db, &cut);
+  if (!cut.empty()) NoteCut(cut.find("pages") != std::string::npos ? "size" : "entries", cut);
+  for (const detect::SqliteCell& cell : cells) {
     // A cell is where the file holds its bytes; one elsewhere (UTF-16, an
     // overflow page) cannot be pointed at.
     size_t at = db.find(cell.value, from);

@@ -34,6 +34,16 @@ struct Match {
   std::string redacted;     // Redact(value)
 };
 
+/// A part of a file that a limit kept the detector from reading in full:
+/// the cells of an SQLite database past the first 4096, a packed blob past
+/// what it may unpack to. The scan names each in `skipped`, as it names a
+/// file or an archive member a limit cut.
+struct ScanCut {
+  std::string reason;  // "size", "entries" or "depth", as a Skipped's
+  std::string what;    // "SQLite cells past the first 4096"
+  bool operator==(const ScanCut&) const = default;
+};
+
 class Detector {
  public:
   /// What finds the patterns a text may match, before each pattern's own
@@ -69,8 +79,10 @@ class Detector {
   /// the rules that need a key name. In
   /// text, a base64 run that decodes to text is searched for token formats
   /// and keys too (reported at the encoded span).
-  /// Matches are sorted by offset and do not overlap.
-  std::vector<Match> Scan(std::string_view text, std::string_view path = {}) const;
+  /// Matches are sorted by offset and do not overlap. Each part of the
+  /// text a limit left unread is added to `cuts` (once) when given.
+  std::vector<Match> Scan(std::string_view text, std::string_view path = {},
+                          std::vector<ScanCut>* cuts = nullptr) const;
 
   /// Token formats and private keys in a file's path or a symlink's target:
   /// a name is no key=value text, so the rules that read a key name, and

@@ -139,10 +139,11 @@ bool IsFlateOnly(std::string_view dict) {
 
 }  // namespace
 
-std::vector<PdfStream> PdfStreams(std::string_view pdf) {
+std::vector<PdfStream> PdfStreams(std::string_view pdf, bool* cut) {
   std::vector<PdfStream> out;
   size_t total = 0;
-  for (size_t at = pdf.find("stream"); at != std::string_view::npos && total < kMaxTotal;
+  bool stopped = false;
+  for (size_t at = pdf.find("stream"); at != std::string_view::npos;
        at = pdf.find("stream", at + 6)) {
     // "stream" then an end of line; not the end of "endstream".
     if (at >= 3 && pdf.substr(at - 3, 3) == "end") continue;
@@ -157,14 +158,20 @@ std::vector<PdfStream> PdfStreams(std::string_view pdf) {
     size_t end = pdf.find("endstream", begin);
     if (end == std::string_view::npos) end = pdf.size();
     if (!IsFlateOnly(StreamDict(pdf, at))) continue;
-    std::optional<std::string> plain =
-        Inflate(pdf.substr(begin, end - begin), std::min(kMaxStream, kMaxTotal - total));
+    if (total == kMaxTotal) {  // a stream more than the limit reads
+      stopped = true;
+      break;
+    }
+    const size_t limit = std::min(kMaxStream, kMaxTotal - total);
+    std::optional<std::string> plain = Inflate(pdf.substr(begin, end - begin), limit);
     at = end;
     if (!plain) continue;
+    stopped = stopped || plain->size() == limit;
     total += plain->size();
     if (IsContentStream(*plain)) *plain = ShownText(*plain);
     out.push_back({begin, end, std::move(*plain)});
   }
+  if (cut != nullptr) *cut = stopped;
   return out;
 }
 

@@ -23,6 +23,7 @@ struct PdfStream {
 /// The Flate streams of `pdf` (a file that starts "%PDF-"), inflated up to
 /// 4 MiB each and 32 MiB in all; streams that are not Flate alone (images,
 /// fonts in other filters) and streams that do not inflate are left out.
-std::vector<PdfStream> PdfStreams(std::string_view pdf);
+/// `cut` tells whether a limit left text unread.
+std::vector<PdfStream> PdfStreams(std::string_view pdf, bool* cut = nullptr);
 
 }  // namespace safebuild::detect

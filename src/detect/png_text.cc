@@ -22,7 +22,9 @@ uint32_t BigEndian32(std::string_view bytes, size_t at) {
 // A chunk's text as "keyword=text", the text inflated when it was deflated;
 // nothing when it is not text or does not inflate. `inflated` counts what
 // was inflated.
-std::optional<PngText> TextOf(std::string_view type, std::string_view data, size_t* inflated) {
+// `cut` is set when the limits on inflated text cut this chunk's.
+std::optional<PngText> TextOf(std::string_view type, std::string_view data, size_t* inflated,
+                              bool* cut) {
   const size_t nul = data.find('\0');
   if (nul == std::string_view::npos) return std::nullopt;
   const std::string_view keyword = data.substr(0, nul);
@@ -52,10 +54,14 @@ std::optional<PngText> TextOf(std::string_view type, std::string_view data, size
     out.text += text;
     return out;
   }
-  if (*inflated >= kMaxInflatedAll) return std::nullopt;
-  std::optional<std::string> plain =
-      Inflate(text, std::min(kMaxInflated, kMaxInflatedAll - *inflated));
+  if (*inflated >= kMaxInflatedAll) {
+    *cut = true;
+    return std::nullopt;
+  }
+  const size_t limit = std::min(kMaxInflated, kMaxInflatedAll - *inflated);
+  std::optional<std::string> plain = Inflate(text, limit);
   if (!plain) return std::nullopt;
+  *cut = *cut || plain->size() == limit;
   *inflated += plain->size();
   out.text += *plain;
   return out;
@@ -63,18 +69,25 @@ std::optional<PngText> TextOf(std::string_view type, std::string_view data, size
 
 }  // namespace
 
-std::vector<PngText> PngTexts(std::string_view png) {
+std::vector<PngText> PngTexts(std::string_view png, bool* cut) {
   std::vector<PngText> out;
+  bool stopped = false;
+  if (cut != nullptr) *cut = false;
   if (!png.starts_with(kSignature)) return out;
   size_t inflated = 0;
   size_t at = kSignature.size();
-  for (int chunks = 0; chunks < kMaxChunks && png.size() - at >= 12; ++chunks) {
+  for (int chunks = 0; png.size() - at >= 12; ++chunks) {
+    if (chunks == kMaxChunks) {
+      stopped = true;
+      break;
+    }
     const uint32_t length = BigEndian32(png, at);
     const std::string_view type = png.substr(at + 4, 4);
     if (length > png.size() - at - 12) break;  // cut short or damaged
     const size_t data = at + 8;
     if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
-      std::optional<PngText> text = TextOf(type, png.substr(data, length), &inflated);
+      std::optional<PngText> text =
+          TextOf(type, png.substr(data, length), &inflated, &stopped);
       if (text) {
         text->begin = data;
         text->end = data + length;
@@ -84,6 +97,7 @@ std::vector<PngText> PngTexts(std::string_view png) {
     if (type == "IEND") break;
     at = data + length + 4;
   }
+  if (cut != nullptr) *cut = stopped;
   return out;
 }
 

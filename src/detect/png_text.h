@@ -22,6 +22,7 @@ struct PngText {
 /// The text chunks of `png` (a file that starts with PNG's signature), up
 /// to 1 MiB inflated each and 8 MiB in all; a compressed chunk that does not
 /// inflate is left out.
-std::vector<PngText> PngTexts(std::string_view png);
+/// `cut` tells whether a limit left text unread.
+std::vector<PngText> PngTexts(std::string_view png, bool* cut = nullptr);
 
 }  // namespace safebuild::detect

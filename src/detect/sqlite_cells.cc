@@ -57,8 +57,9 @@ std::string Quoted(std::string_view name) {
 // trusted and a budget of steps. Some databases open only from a patched
 // copy (`copy`): one in WAL mode, which must say it is in rollback mode
 // (the cells its log holds are not read), and one cut short (a large
-// file's first window), which must say it has only the pages it holds.
-Db OpenInMemory(std::string_view file, std::string& copy, int& looks) {
+// file's first window), which must say it has only the pages it holds;
+// `cut_short` tells of the latter.
+Db OpenInMemory(std::string_view file, std::string& copy, int& looks, bool& cut_short) {
   constexpr size_t kHeader = 100;
   constexpr size_t kWriteVersion = 18;  // and the read version after it: 2 for WAL
   constexpr size_t kChangeCounter = 24;
@@ -77,6 +78,7 @@ Db OpenInMemory(std::string_view file, std::string& copy, int& looks) {
   const bool wal = file[kWriteVersion] == 2 || file[kWriteVersion + 1] == 2;
   const bool cut = u32(kChangeCounter) == u32(kValidFor) &&
                    static_cast<uint64_t>(u32(kPageCount)) * page > file.size();
+  cut_short = cut;
   if (wal || cut) {
     copy.assign(file.substr(0, file.size() - file.size() % page));
     if (copy.size() < page) return nullptr;
@@ -114,24 +116,15 @@ Db OpenInMemory(std::string_view file, std::string& copy, int& looks) {
   return db;
 }
 
-}  // namespace
-
-bool LooksLikeSqlite(std::string_view file) {
-  return file.starts_with(std::string_view("SQLite format 3\0", 16));
-}
-
-std::vector<SqliteCell> SecretColumnCells(std::string_view file) {
-  std::vector<SqliteCell> cells;
-  if (!LooksLikeSqlite(file)) return cells;
-  int looks = 0;
-  std::string copy;
-  Db db = OpenInMemory(file, copy, looks);
-  if (!db) return cells;
+// The cells SecretColumnCells returns, of the database `db`; `unread`
+// names what the cell limit left.
+void ReadCells(sqlite3* db, const int& looks, std::vector<SqliteCell>& cells,
+               std::string& unread) {
   std::vector<std::pair<std::string, std::string>> columns;  // table, column
-  if (Statement tables = Prepare(db.get(), "SELECT name FROM sqlite_schema WHERE type = 'table'")) {
+  if (Statement tables = Prepare(db, "SELECT name FROM sqlite_schema WHERE type = 'table'")) {
     while (sqlite3_step(tables.get()) == SQLITE_ROW) {
       const std::string table = ColumnText(tables.get(), 0);
-      Statement info = Prepare(db.get(), "SELECT name FROM pragma_table_info(?1)");
+      Statement info = Prepare(db, "SELECT name FROM pragma_table_info(?1)");
       if (!info) continue;
       sqlite3_bind_text(info.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
       while (sqlite3_step(info.get()) == SQLITE_ROW) {
@@ -141,15 +134,41 @@ std::vector<SqliteCell> SecretColumnCells(std::string_view file) {
     }
   }
   for (const auto& [table, column] : columns) {
-    Statement rows = Prepare(db.get(), "SELECT " + Quoted(column) + " FROM " + Quoted(table) +
-                                           " WHERE typeof(" + Quoted(column) + ") = 'text'");
+    if (looks > kMaxLooks) return;
+    Statement rows = Prepare(db, "SELECT " + Quoted(column) + " FROM " + Quoted(table) +
+                                     " WHERE typeof(" + Quoted(column) + ") = 'text'");
     if (!rows) continue;
-    while (cells.size() < kMaxCells && sqlite3_step(rows.get()) == SQLITE_ROW) {
+    while (sqlite3_step(rows.get()) == SQLITE_ROW) {
+      if (cells.size() == kMaxCells) {  // one row more than the limit
+        unread = "SQLite cells past the first " + std::to_string(kMaxCells);
+        return;
+      }
       std::string value = ColumnText(rows.get(), 0);
       if (!value.empty() && value.size() <= kMaxCell) cells.push_back({column, std::move(value)});
     }
-    if (cells.size() >= kMaxCells) break;
   }
+}
+
+}  // namespace
+
+bool LooksLikeSqlite(std::string_view file) {
+  return file.starts_with(std::string_view("SQLite format 3\0", 16));
+}
+
+std::vector<SqliteCell> SecretColumnCells(std::string_view file, std::string* cut) {
+  std::vector<SqliteCell> cells;
+  std::string unread;
+  if (!LooksLikeSqlite(file)) return cells;
+  int looks = 0;
+  std::string copy;
+  bool cut_short = false;
+  Db db = OpenInMemory(file, copy, looks, cut_short);
+  if (cut_short) unread = "SQLite pages past those the file holds";
+  if (db) {
+    ReadCells(db.get(), looks, cells, unread);
+    if (looks > kMaxLooks && unread.empty()) unread = "SQLite cells past its step budget";
+  }
+  if (cut != nullptr) *cut = std::move(unread);
   return cells;
 }
 

@@ -22,7 +22,9 @@ bool LooksLikeSqlite(std::string_view file);
 /// under columns that NameSuggestsSecret takes, of tables the schema lists:
 /// up to 1024 bytes a cell, 4096 cells in all, and as much work as reading
 /// a few hundred MiB takes. A damaged database gives what was read before
-/// the damage.
-std::vector<SqliteCell> SecretColumnCells(std::string_view file);
+/// the damage. `cut` names what was left unread: cells past a limit, or
+/// pages past those the file holds (a large file's first window); "" when
+/// nothing was.
+std::vector<SqliteCell> SecretColumnCells(std::string_view file, std::string* cut = nullptr);
 
 }  // namespace safebuild::detect

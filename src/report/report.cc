@@ -69,6 +69,7 @@ nlohmann::json SkippedList(const ScanStats& stats) {
     const Skipped& s = stats.skipped[i];
     nlohmann::json j = {{"reason", s.reason}, {"path", s.path}, {"layer", s.layer}};
     if (!s.member.empty()) j["member"] = s.member;
+    if (!s.detail.empty()) j["detail"] = s.detail;
     list.push_back(std::move(j));
   }
   return list;
@@ -174,7 +175,7 @@ void RenderSkipped(std::ostream& out, const ScanStats& stats, const TextStyle& s
   if (!style.verbose) return;
   for (const Skipped& s : stats.skipped) {
     out << "  layer " << s.layer << " " << s.path << (s.member.empty() ? "" : "!")
-        << s.member << ": " << s.reason << "\n";
+        << s.member << ": " << s.reason << (s.detail.empty() ? "" : ": " + s.detail) << "\n";
   }
 }
 
@@ -246,6 +247,7 @@ Report Shown(const Report& report) {
     for (Skipped& s : out.stats->skipped) {
       s.path = Printable(s.path);
       s.member = Printable(s.member);
+      s.detail = Printable(s.detail);
     }
   }
   return out;

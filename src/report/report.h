@@ -25,6 +25,9 @@ struct Skipped {
   std::string path;    // the layer file
   std::string member;  // inside a nested archive; "" for the file itself
   int layer = 0;
+  std::string detail;  // what a limit cut inside a file that was read
+                       // ("SQLite cells past the first 4096"); "" when the
+                       // file or member itself was cut
 };
 
 struct ScanStats {

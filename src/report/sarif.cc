@@ -177,13 +177,16 @@ json Invocation(const Report& report) {
   for (size_t i = 0; i < skipped.size() && i < kMaxSkippedNotes; ++i) {
     const Skipped& k = skipped[i];
     const std::string where = k.member.empty() ? k.path : k.path + "!" + k.member;
+    const std::string detail = k.detail.empty() ? "" : ": " + k.detail;
+    json properties = {
+        {"reason", k.reason}, {"path", k.path}, {"member", k.member}, {"layer", k.layer}};
+    if (!k.detail.empty()) properties["detail"] = k.detail;
     notes.push_back({{"level", "warning"},
                      {"message", {{"text", "not read in full (" + k.reason + "): " + where +
-                                               " in layer " + std::to_string(k.layer)}}},
+                                               " in layer " + std::to_string(k.layer) +
+                                               detail}}},
                      {"descriptor", {{"id", "skipped-" + k.reason}}},
-                     {"properties",
-                      {{"reason", k.reason}, {"path", k.path}, {"member", k.member},
-                       {"layer", k.layer}}}});
+                     {"properties", std::move(properties)}});
   }
   if (skipped.size() > kMaxSkippedNotes) {
     notes.push_back({{"level", "warning"},

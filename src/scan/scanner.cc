@@ -391,11 +391,21 @@ std::string DetectionPath(const std::string& path, const std::string& member) {
          std::string(own);
 }
 
+// What limits cut inside a file or member (detector.h's ScanCut), named in
+// `skipped` as a cut file is.
+void AddCuts(const std::vector<ScanCut>& cuts, const std::string& path, const std::string& member,
+             const LayerRef& ref, std::vector<Skipped>& skipped) {
+  for (const ScanCut& c : cuts) skipped.push_back({c.reason, path, member, ref.index, c.what});
+}
+
 void AddMatches(const Detector& detector, std::string_view content, const std::string& path,
                 const std::string& member, const LayerRef& ref, std::vector<Finding>& out,
-                const std::string* detection_path = nullptr) {
+                std::vector<Skipped>& skipped, const std::string* detection_path = nullptr) {
   const std::string judged = detection_path ? *detection_path : DetectionPath(path, member);
-  for (const Match& m : detector.Scan(content, judged)) {
+  std::vector<ScanCut> cuts;
+  const std::vector<Match> matches = detector.Scan(content, judged, &cuts);
+  AddCuts(cuts, path, member, ref, skipped);
+  for (const Match& m : matches) {
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.member = member;
     f.line = m.line;
@@ -408,8 +418,12 @@ void AddMatches(const Detector& detector, std::string_view content, const std::s
 // One window of a file, or of an archive member, larger than a window.
 void AddWindowMatches(const Detector& detector, const ContentWindow& window,
                       const std::string& path, const std::string& member, const LayerRef& ref,
-                      std::vector<Finding>& out) {
-  for (const Match& m : ScanWindow(detector, window, DetectionPath(path, member))) {
+                      std::vector<Finding>& out, std::vector<Skipped>& skipped) {
+  std::vector<ScanCut> cuts;
+  const std::vector<Match> matches =
+      ScanWindow(detector, window, DetectionPath(path, member), &cuts);
+  AddCuts(cuts, path, member, ref, skipped);
+  for (const Match& m : matches) {
     Finding f = FromMatch(m, Origin::kLayer, path);
     f.member = member;
     f.line = m.line;
@@ -507,9 +521,9 @@ std::string AddMembers(const std::string& path, const ArchiveBytes& in, const La
   auto on_member = [&](const std::string& member, const ContentWindow& window) {
     const size_t before = found.size();
     if (window.whole()) {
-      AddMatches(detector, window.bytes, path, member, ref, found);
+      AddMatches(detector, window.bytes, path, member, ref, found, stats.skipped);
     } else {
-      AddWindowMatches(detector, window, path, member, ref, found);
+      AddWindowMatches(detector, window, path, member, ref, found, stats.skipped);
     }
     deb.OnMember(member, window, found, before);
   };
@@ -524,7 +538,7 @@ std::string AddMembers(const std::string& path, const ArchiveBytes& in, const La
   stats.archives += nested.archives;
   stats.members += nested.members;
   for (const NestedSkip& s : nested.skipped) {
-    stats.skipped.push_back({std::string(ToString(s.reason)), path, s.member, ref.index});
+    stats.skipped.push_back({std::string(ToString(s.reason)), path, s.member, ref.index, ""});
   }
   return nested.error.empty() ? "" : path + "!" + nested.error;
 }
@@ -564,20 +578,20 @@ void AddGitObjects(const std::string& path, std::string_view content, const Laye
       path, content, limits, [&](const std::string& name, std::string_view object) {
         auto named = blob_paths.find(name);
         if (named == blob_paths.end()) {
-          AddMatches(detector, object, path, name, ref, found);
+          AddMatches(detector, object, path, name, ref, found, stats.skipped);
           return;
         }
         const std::string judged = work_tree + named->second;
         AddMatches(detector, object, path, name + " (" + named->second + ")", ref, found,
-                   &judged);
+                   stats.skipped, &judged);
       });
   ++stats.archives;
   stats.members += r.objects;
   // Once per file: a walk a limit ended is named for the limit.
   if (r.cut > 0) {
-    stats.skipped.push_back({"size", path, "", ref.index});
+    stats.skipped.push_back({"size", path, "", ref.index, ""});
   } else if (!r.error.empty()) {
-    stats.skipped.push_back({"unreadable", path, "", ref.index});
+    stats.skipped.push_back({"unreadable", path, "", ref.index, ""});
   }
 }
 
@@ -620,7 +634,7 @@ std::vector<Finding> ScanFile(const std::string& path, std::string_view content,
                               const ScanOptions& options, ScanStats& stats,
                               std::string& failure) {
   std::vector<Finding> found;
-  AddMatches(detector, content, path, "", ref, found);
+  AddMatches(detector, content, path, "", ref, found, stats.skipped);
   if (options.nested.max_depth >= 1 && IsGitObjectPath(path)) {
     AddGitObjects(path, content, ref, detector, options, stats, found);
     return found;
@@ -749,7 +763,7 @@ void ScanRun::Scan(size_t layer, uint64_t seq, const std::string& path,
     found = WithContentSum(
         ScanFile(path, w.bytes, refs_[layer], detector_, options_, stats, failure), w.bytes);
   } else {
-    AddWindowMatches(detector_, w, path, "", refs_[layer], found);
+    AddWindowMatches(detector_, w, path, "", refs_[layer], found, stats.skipped);
   }
   Record(layer, seq, std::move(found), stats);
   FailLayer(layer, failure);
@@ -866,7 +880,7 @@ std::string ScanRun::CannotCopy(const std::string& path, int error) const {
 
 void ScanRun::SkipFile(size_t index, const LayerEntry& e, const char* reason) {
   std::lock_guard<std::mutex> lock(mutex_);
-  results_[index].stats.skipped.push_back({reason, e.path, "", image_.layers[index].index});
+  results_[index].stats.skipped.push_back({reason, e.path, "", image_.layers[index].index, ""});
 }
 
 void ScanRun::ContinueLarge(size_t index, uint64_t seq, LargeFile& large, const LayerEntry& e,
@@ -1081,9 +1095,9 @@ void RedactPaths(const Detector& detector, const std::vector<LayerResult>& resul
 }  // namespace
 
 std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& window,
-                              std::string_view path) {
+                              std::string_view path, std::vector<ScanCut>* cuts) {
   std::vector<Match> out;
-  for (Match& m : detector.Scan(window.bytes, path)) {
+  for (Match& m : detector.Scan(window.bytes, path, cuts)) {
     uint64_t at = window.offset + m.offset;
     if (at < window.own_begin || at >= window.own_end) continue;
     m.offset = static_cast<size_t>(at);
@@ -1166,8 +1180,16 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
     // Threads finish files in any order; the report lists them in a fixed one.
     std::stable_sort(r.stats.skipped.begin(), r.stats.skipped.end(), [](const auto& a,
                                                                         const auto& b) {
-      return std::tie(a.path, a.member, a.reason) < std::tie(b.path, b.member, b.reason);
+      return std::tie(a.path, a.member, a.reason, a.detail) <
+             std::tie(b.path, b.member, b.reason, b.detail);
     });
+    // Windows of one file may each meet the same cut.
+    const auto same = [](const Skipped& a, const Skipped& b) {
+      return std::tie(a.path, a.member, a.reason, a.detail) ==
+             std::tie(b.path, b.member, b.reason, b.detail);
+    };
+    r.stats.skipped.erase(std::unique(r.stats.skipped.begin(), r.stats.skipped.end(), same),
+                          r.stats.skipped.end());
     for (auto& s : r.stats.skipped) out.stats.skipped.push_back(std::move(s));
     int below = static_cast<int>(i);
     // The newest lower layer's file, unless a layer between deleted it: then
@@ -1175,7 +1197,7 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
     LowerTarget lower = [&](const LayerEntry& link) -> const std::vector<Finding>* {
       int j = stack.NewestWriter(link.link_target, below);
       if (j < 0 || !stack.IsVisibleBelow(j, link.link_target, below)) {
-        out.stats.skipped.push_back({"broken-link", link.path, "", image.layers[i].index});
+        out.stats.skipped.push_back({"broken-link", link.path, "", image.layers[i].index, ""});
         return nullptr;
       }
       auto it = by_path[static_cast<size_t>(j)].find(link.link_target);

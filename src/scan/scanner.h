@@ -65,9 +65,10 @@ Expected<ScanOutput> ScanImage(const OpenedImage& image, const Detector& detecto
 
 /// The matches of one window of a file, with offsets and lines in the
 /// whole file: only those starting in the window's own part, so that a
-/// secret in the overlap of two windows is found once.
+/// secret in the overlap of two windows is found once. What limits cut in
+/// the window is added to `cuts` when given.
 std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& window,
-                              std::string_view path);
+                              std::string_view path, std::vector<ScanCut>* cuts = nullptr);
 
 /// The config and history part alone (no layer reads).
 std::vector<Finding> ScanConfig(const OpenedImage& image, const Detector& detector);

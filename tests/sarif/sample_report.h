@@ -56,8 +56,10 @@ inline Report SampleReport() {
   low.deleted = false;
   r.findings.push_back(low);
   ScanStats stats;
-  stats.skipped.push_back({"size", "/var/lib/big.pack", "", 1});
-  stats.skipped.push_back({"ratio", "/app/a.zip", "inner.tar", 1});
+  stats.skipped.push_back({"size", "/var/lib/big.pack", "", 1, ""});
+  stats.skipped.push_back({"ratio", "/app/a.zip", "inner.tar", 1, ""});
+  stats.skipped.push_back(
+      {"entries", "/var/lib/app.db", "", 1, "SQLite cells past the first 4096"});
   r.stats = stats;
   return r;
 }
