@@ -729,7 +729,9 @@ TEST(PackageDocs, PasswordAssignmentInAPackageReadmeIsLow) {
   std::string text = "```js\nvar password = '" + pass + "';\nvar key = forge.pkcs5(password);\n";
   for (std::string_view path : {"/app/node_modules/node-forge/README.md",
                                 "/usr/share/doc/python3-x/README",
-                                "/usr/lib/python3/dist-packages/x/README.rst"}) {
+                                "/usr/lib/python3/dist-packages/x/README.rst",
+                                "/usr/share/info/x.info", "/usr/local/share/man/man1/x.1",
+                                "usr/local/share/doc/x/guide.txt"}) {
     SCOPED_TRACE(std::string(path));
     std::vector<Match> m = Scan(text, path);
     ASSERT_EQ(m.size(), 1u) << RulesOf(m);
@@ -1635,6 +1637,44 @@ TEST(Png, TheTextChunksOfAPngAreReadPlainOrCompressed) {
                         png::Chunk("zTXt", "Raw profile type exif" + std::string(2, '\0') +
                                                png::Deflate("exif\n 24\n4578696600004d4d\n"))),
              "usr/share/icons/a.png");
+}
+
+// A manual quotes a flag in typographic quotes: the value ends at them, as
+// at ASCII quotes, and a metavariable there is no password.
+TEST(PackageDocs, TypographicQuotesEndAValue) {
+  ExpectNone("     Set HTTP password, equivalent to \u2018--http-password=STRING\u2019.\n"
+             "     \u201c--proxy-password=STRING\u201d and \u00abpassword=STRING\u00bb\n",
+             "/srv/app/MANUAL.txt");
+  const std::string pass = fake::Mixed(16);
+  const std::string text = "Log in with \u2018password=" + pass + "\u2019 once.\n";
+  ExpectOne(text, "/srv/app/notes.txt", "generic-secret-assignment", Severity::kHigh, pass);
+  const std::string opened = "Log in with password=\u201c" + pass + "\u201d once.\n";
+  ExpectOne(opened, "/srv/app/notes.txt", "generic-secret-assignment", Severity::kHigh, pass);
+}
+
+// Every SigV4-signed request names its key ID in the clear, with a
+// credential scope after it (a presigned URL in AWS's own examples): low.
+// A key ID anywhere else keeps its severity.
+TEST(AwsKeyId, AKeyIdInASignedRequestsCredentialScopeIsLow) {
+  const std::string id = "AKIA" + fake::Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+  for (const std::string& text :
+       {"https://b.s3.us-west-2.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&"
+        "X-Amz-Credential=" + id + "%2F20190814%2Fus-west-2%2Fs3%2Faws4_request&"
+        "X-Amz-Expires=3600\n",
+        "Authorization: AWS4-HMAC-SHA256 Credential=" + id +
+            "/20130524/us-east-1/s3/aws4_request, SignedHeaders=host\n"}) {
+    std::vector<Match> m = Scan(text, "/srv/app/log.txt");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].rule, "aws-access-key-id");
+    EXPECT_EQ(m[0].severity, Severity::kLow);
+    EXPECT_EQ(m[0].offset, text.find(id));
+  }
+  for (const std::string& text : {"aws_access_key_id = " + id + "\n",
+                                  "key=" + id + "/2019/x\n", "key=" + id + "%2F201908%2F\n"}) {
+    std::vector<Match> m = Scan(text, "/srv/app/conf.txt");
+    ASSERT_EQ(m.size(), 1u) << RulesOf(m);
+    EXPECT_EQ(m[0].severity, Severity::kCritical) << text;
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -2376,7 +2376,11 @@ TEST(Filters, ConstantGateRefusesNamesAndFormats) {
         "2012-05-08T01:02:03+02:00", "${DATABASE_PASSWORD}", "x-amz-security-token",
         // Debian's bcprov and python3-cryptography hold these near secret names.
         "SecretKeyFactory.PBEWITHHMACSHA256", "Cipher.PBEWITHSHAAND128BITRC2-CBC",
-        "_Ed25519PrivateKey", "_ED25519_KEY_SIZE"}) {
+        "_Ed25519PrivateKey", "_ED25519_KEY_SIZE",
+        // python3-cryptography's hpke and ssh modules (from PyPI): the
+        // names of public keys' types, near those of private keys.
+        "MLKEM768X25519PublicKey", "MLKEM1024P384PublicKey", "ed25519.Ed25519PublicKey",
+        "rsa.RSAPublicNumbers", "X448PublicKeyCert", "dh.DHParameterNumbers"}) {
     EXPECT_FALSE(detect::PassesConstantGate(v)) << v;
   }
   // A random password with a '%' before a letter, twice, is no format.

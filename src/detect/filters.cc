@@ -1121,8 +1121,13 @@ bool IsDocFileName(std::string_view dir, std::string_view base) {
 bool IsPackageDocPath(std::string_view path) {
   // Image paths may come with or without their leading '/'.
   std::string full = Rooted(path);
-  if (StartsWith(full, "/usr/share/doc/") || StartsWith(full, "/usr/share/man/")) {
-    return true;
+  // Manuals: doc, man and info pages, from a package or installed by hand.
+  for (std::string_view root : {"/usr/share/", "/usr/local/share/"}) {
+    if (!StartsWith(full, root)) continue;
+    const std::string_view rest = std::string_view(full).substr(root.size());
+    if (StartsWith(rest, "doc/") || StartsWith(rest, "man/") || StartsWith(rest, "info/")) {
+      return true;
+    }
   }
   size_t slash = full.rfind('/');
   std::string_view dir = std::string_view(full).substr(0, slash + 1);
@@ -1258,6 +1263,45 @@ bool IsFormatString(std::string_view v) {
 
 }  // namespace
 
+namespace {
+
+// A name in code that says what kind of thing it holds
+// ("MLKEM768X25519PublicKey", "ed25519.Ed25519PrivateKey"): a piece spelled
+// as one of these words, a capital then small letters, with no small
+// letter after it. A random value of 24 characters holds one by chance
+// about once in 20,000.
+bool HoldsTypeWord(std::string_view s) {
+  static constexpr std::string_view kWords[] = {
+      "Key",       "Keys",        "Public",      "Private",     "Secret", "Token",
+      "Password",  "Credential",  "Credentials", "Certificate", "Cert",   "Signature",
+      "Numbers",   "Params",      "Parameters",  "Factory",     "Spec",   "Cipher"};
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (!IsUpper(s[i])) continue;
+    for (std::string_view w : kWords) {
+      if (s.substr(i).starts_with(w) &&
+          (i + w.size() == s.size() || !IsLower(s[i + w.size()]))) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+bool BeginsCredentialScope(std::string_view rest) {
+  constexpr size_t kDate = 8;  // yyyymmdd
+  for (std::string_view slash : {std::string_view("/"), std::string_view("%2F")}) {
+    if (!rest.starts_with(slash)) continue;
+    const std::string_view date = rest.substr(slash.size(), kDate);
+    if (date.size() == kDate && std::all_of(date.begin(), date.end(), IsDigit) &&
+        rest.substr(slash.size() + kDate).starts_with(slash)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool PassesConstantGate(std::string_view s) {
   // Longer than the generic rule's 8: a name only near a value is weaker
   // evidence than an assignment ("x-k8s-aws-id", "s3v4-query" are not
@@ -1276,7 +1320,7 @@ bool PassesConstantGate(std::string_view s) {
   }
   const double words = WordShare(s);
   return SwitchesAgainstChance(s) >= kMinSwitches && words < kMaxWordShare &&
-         !IsFormatString(s) && LooksRandom(s) &&
+         !IsFormatString(s) && !HoldsTypeWord(s) && LooksRandom(s) &&
          !(words >= kMinNameWordShare && NameSuggestsSecret(s));
 }
 

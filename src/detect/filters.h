@@ -109,6 +109,11 @@ bool LooksRandom(std::string_view v);
 /// Capitals, digits and underscores, as a constant's name: "YOUR_TOKEN".
 bool IsUpperIdentifier(std::string_view s);
 
+/// Whether `rest` starts a SigV4 credential scope, as after a key ID in a
+/// signed request: "/20190814/us-west-2/s3/…", or "%2F20190814%2F…" in a
+/// presigned URL's query.
+bool BeginsCredentialScope(std::string_view rest);
+
 /// The gate for a value found next to a secret-ish name: long enough,
 /// random enough and none of the public look-alikes above.
 bool PassesGenericGate(std::string_view v);

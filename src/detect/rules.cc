@@ -574,6 +574,28 @@ void TrimLineEnd(Candidate& c) {
   }
 }
 
+// Quotes of prose (UTF-8 ‘ ’ “ ” « »), as a manual writes
+// "‘--http-password=STRING’": a bare value ends at one, as it would at an
+// ASCII quote, and one it starts with is no part of it.
+void TrimTypographicQuotes(Candidate& c) {
+  static constexpr std::string_view kQuotes[] = {"\xe2\x80\x98", "\xe2\x80\x99",
+                                                 "\xe2\x80\x9c", "\xe2\x80\x9d",
+                                                 "\xc2\xab", "\xc2\xbb"};
+  bool trimmed = true;
+  while (trimmed) {
+    trimmed = false;
+    for (std::string_view q : kQuotes) {
+      if (c.value().starts_with(q)) {
+        c.begin += q.size();
+        trimmed = true;
+      }
+    }
+  }
+  size_t cut = c.value().size();
+  for (std::string_view q : kQuotes) cut = std::min(cut, c.value().find(q));
+  c.end = c.begin + cut;
+}
+
 // Code or a flag, not a literal: "os.getenv(", "env[", "--verbose".
 bool IsExpressionOrFlag(const Candidate& c) {
   if (c.end < c.text.size() &&
@@ -878,6 +900,7 @@ bool ValidateGeneric(Candidate& c) {
   if (IsBadgeQuery(c)) return false;
   if (!NameSuggestsSecret(c.name) || OwnedBySpecificRule(c.name)) return false;
   TrimLineEnd(c);
+  TrimTypographicQuotes(c);
   const size_t with_quotes = c.end - c.begin;
   Unquote(c);
   // "${DB_PASSWORD:-…}", ":=…": the shell's default for the variable.
@@ -894,6 +917,13 @@ bool ValidateGeneric(Candidate& c) {
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
+  // "Credential=AKIA…/20190814/…": a signed request's credential scope, a
+  // key ID that every request shows (the key ID's own rule reports it).
+  constexpr size_t kAwsKeyId = 20;
+  if (v.size() > kAwsKeyId && (v.starts_with("AKIA") || v.starts_with("ASIA")) &&
+      BeginsCredentialScope(v.substr(kAwsKeyId))) {
+    return false;
+  }
   // "Token::Parser" (a scope in Perl, C++, Ruby), "Token=static:::1a:2b"
   // (systemd), "::1" (IPv6): no password.
   const bool scope = c.begin > 0 && c.text[c.begin - 1] == ':' && v.starts_with(':');

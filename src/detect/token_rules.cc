@@ -77,8 +77,15 @@ bool ValidateToken(Candidate& c) {
 // Base32 capitals: a key ID may hold no digit at all, so it is judged by
 // the placeholder filter ("AKIAIOSFODNN7EXAMPLE") and its surroundings only.
 bool ValidateAwsKeyId(Candidate& c) {
-  return !IsPlaceholder(c.value()) &&
-         !InsideBase64Blob(c.text, c.begin, c.end);
+  if (IsPlaceholder(c.value()) || InsideBase64Blob(c.text, c.begin, c.end)) return false;
+  // Every signed request (an Authorization header, a presigned URL) names
+  // its key ID in the clear; the secret key never leaves its owner.
+  if (BeginsCredentialScope(c.text.substr(c.end))) {
+    c.severity = std::min(c.severity, Severity::kLow);
+    c.description = "AWS access key ID in a signed request's credential scope (sent in the "
+                    "clear with every request; no secret: low)";
+  }
+  return true;
 }
 
 // Moves the value's start `n` characters to the left when they are all in
