@@ -20,6 +20,36 @@ TEST(ParseBuildArgs, HoldsBackTagsAndPassesEverythingElseInOrder) {
   EXPECT_EQ(inv->context, "ctx");
 }
 
+// Short flags in one entry read as podman reads them: every tag among them
+// is held back, whatever its form, and the others pass on.
+TEST(ParseBuildArgs, HoldsBackTagsInClustersOfShortFlags) {
+  auto inv = ParseBuildArgs({"-qt", "a:1", "-qtb:2", "-qt=c:3", "-t=d:4", "-qf", "Other", "ctx"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->tags, (Args{"a:1", "b:2", "c:3", "d:4"}));
+  EXPECT_EQ(inv->files, (Args{"Other"}));
+  EXPECT_EQ(inv->passthrough, (Args{"-q", "-q", "-q", "-qf", "Other", "ctx"}));
+  EXPECT_EQ(inv->context, "ctx");
+  // The value flag takes the rest of its entry: "-tq" tags "q".
+  inv = ParseBuildArgs({"-tq", "ctx"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->tags, (Args{"q"}));
+  EXPECT_EQ(inv->passthrough, (Args{"ctx"}));
+  EXPECT_FALSE(ParseBuildArgs({"-qt"}));
+}
+
+// What leaves podman before the scan (files, cache layers) is named.
+TEST(ParseBuildArgs, NamesFlagsThatWriteTheImageOutBeforeTheGate) {
+  auto inv = ParseBuildArgs({"-o", "type=local,dest=out", "--cache-to=127.0.0.1:5000/c", "ctx"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->before_gate, (Args{"-o", "--cache-to"}));
+  inv = ParseBuildArgs({"-qo", "out", "--output=type=tar,dest=a.tar", "ctx"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_EQ(inv->before_gate, (Args{"-o", "--output"}));
+  inv = ParseBuildArgs({"--cache-from", "r/c", "-t", "x", "ctx"});
+  ASSERT_TRUE(inv) << inv.error();
+  EXPECT_TRUE(inv->before_gate.empty());
+}
+
 TEST(ParseBuildArgs, FindsContextAfterValueFlags) {
   auto inv = ParseBuildArgs({"-f", "Other", "--secret", "id=x,src=y", "--network", "host",
                              "dir"});

@@ -387,6 +387,15 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     PrintError("build: " + st.error());
     return kExitUsage;
   }
+  // What podman would write out of the build before the scan could block
+  // it: refused, as a tag would be were it not held back.
+  if (!inv->help && !inv->before_gate.empty()) {
+    PrintError("build: " + inv->before_gate.front() +
+               " writes the image out (files or cache layers) before the scan can block "
+               "it; build without it, then take what you need from the scanned image "
+               "(podman create, podman cp; podman push)");
+    return kExitUsage;
+  }
   // The tags reach podman only after the scan: check them now, as podman
   // would before building, with its exit code.
   for (const std::string& tag : inv->tags) {

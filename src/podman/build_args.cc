@@ -71,30 +71,61 @@ struct FlagToken {
   size_t width = 1;
 };
 
+// The flags of args[i]: one, or several for a cluster of short flags.
+struct FlagGroup {
+  std::vector<FlagToken> flags;
+  size_t width = 1;      // argv entries taken, the value's included
+  bool cluster = false;  // "-qt": more than one short flag in one entry
+};
+
+// A cluster of short flags, as podman's flag parser reads it: "-qt NAME",
+// "-qtNAME" and "-qt=NAME" are -q then -t NAME. The first letter that takes
+// a value takes the rest of the entry, or else the next one.
+Expected<FlagGroup> ReadShortCluster(const std::vector<std::string>& args, size_t i,
+                                     bool (*takes_value)(std::string_view)) {
+  const std::string& a = args[i];
+  FlagGroup g;
+  for (size_t j = 1; j < a.size(); ++j) {
+    FlagToken t;
+    t.name = std::string("-") + a[j];
+    if (!takes_value(t.name)) {
+      g.flags.push_back(std::move(t));
+      continue;
+    }
+    if (j + 1 < a.size()) {
+      t.value = a.substr(a[j + 1] == '=' ? j + 2 : j + 1);
+    } else if (i + 1 < args.size()) {
+      t.value = args[i + 1];
+      g.width = 2;
+    } else {
+      return Fail("flag needs an argument: " + t.name);
+    }
+    g.flags.push_back(std::move(t));
+    break;
+  }
+  g.cluster = g.flags.size() > 1;
+  return g;
+}
+
 // Reads the flag at args[i]. `takes_value` decides whether "--x v" consumes
-// the next entry. Short clusters such as "-q" are single flags in podman.
-Expected<FlagToken> ReadFlag(const std::vector<std::string>& args, size_t i,
+// the next entry.
+Expected<FlagGroup> ReadFlag(const std::vector<std::string>& args, size_t i,
                              bool (*takes_value)(std::string_view)) {
   const std::string& a = args[i];
+  if (a.size() > 2 && a[0] == '-' && a[1] != '-') return ReadShortCluster(args, i, takes_value);
+  FlagGroup g;
   FlagToken t;
   size_t eq = a.find('=');
   t.name = a.substr(0, eq);
   if (eq != std::string::npos) {
     t.value = a.substr(eq + 1);
-    return t;
+  } else if (takes_value(t.name)) {
+    if (i + 1 >= args.size()) return Fail("flag needs an argument: " + t.name);
+    t.value = args[i + 1];
+    g.width = 2;
   }
-  // "-tname" short form with an attached value.
-  if (a.size() > 2 && a[0] == '-' && a[1] != '-' &&
-      takes_value(a.substr(0, 2))) {
-    t.name = a.substr(0, 2);
-    t.value = a.substr(2);
-    return t;
-  }
-  if (!takes_value(t.name)) return t;
-  if (i + 1 >= args.size()) return Fail("flag needs an argument: " + t.name);
-  t.value = args[i + 1];
-  t.width = 2;
-  return t;
+  g.flags.push_back(std::move(t));
+  return g;
 }
 
 bool IsGlobal(std::string_view name) {
@@ -127,6 +158,8 @@ void RecordBuildFlag(BuildInvocation& inv, const FlagToken& t) {
     inv.ignorefile = v;
   } else if (t.name == "-h" || t.name == "--help") {
     inv.help = true;
+  } else if (t.name == "-o" || t.name == "--output" || t.name == "--cache-to") {
+    inv.before_gate.push_back(t.name);
   }
 }
 
@@ -158,14 +191,25 @@ Expected<BuildInvocation> ParseBuildArgs(const std::vector<std::string>& args) {
       ++i;
       continue;
     }
-    auto flag = ReadFlag(args, i, IsBuildValueFlag);
-    if (!flag) return Fail(flag.error());
-    RecordBuildFlag(inv, *flag);
-    if (IsGlobal(flag->name)) AddGlobal(inv.global_flags, args, i, flag->width);
-    if (flag->name != "-t" && flag->name != "--tag") {
-      AddGlobal(inv.passthrough, args, i, flag->width);
+    auto group = ReadFlag(args, i, IsBuildValueFlag);
+    if (!group) return Fail(group.error());
+    const auto is_tag = [](const FlagToken& t) { return t.name == "-t" || t.name == "--tag"; };
+    const bool has_tag = std::any_of(group->flags.begin(), group->flags.end(), is_tag);
+    for (const FlagToken& t : group->flags) RecordBuildFlag(inv, t);
+    if (!group->cluster) {
+      if (IsGlobal(group->flags[0].name)) AddGlobal(inv.global_flags, args, i, group->width);
+      if (!has_tag) AddGlobal(inv.passthrough, args, i, group->width);
+    } else if (!has_tag) {
+      AddGlobal(inv.passthrough, args, i, group->width);
+    } else {
+      // "-qt NAME": the other flags of the cluster pass on one by one.
+      for (const FlagToken& t : group->flags) {
+        if (is_tag(t)) continue;
+        inv.passthrough.push_back(t.name);
+        if (t.value) inv.passthrough.push_back(*t.value);
+      }
     }
-    i += flag->width;
+    i += group->width;
   }
   if (positionals.size() > 1) {
     // podman build takes one context; extra positionals are its error.
@@ -248,12 +292,16 @@ Expected<PushInvocation> ParsePushArgs(const std::vector<std::string>& args) {
       ++i;
       continue;
     }
-    auto flag = ReadFlag(args, i, +takes_value);
-    if (!flag) return Fail(flag.error());
-    if (flag->name == "-h" || flag->name == "--help") inv.help = true;
-    if (IsGlobal(flag->name)) AddGlobal(inv.global_flags, args, i, flag->width);
-    for (size_t k = 1; k < flag->width; ++k) inv.passthrough.push_back(args[i + k]);
-    i += flag->width;
+    auto group = ReadFlag(args, i, +takes_value);
+    if (!group) return Fail(group.error());
+    for (const FlagToken& t : group->flags) {
+      if (t.name == "-h" || t.name == "--help") inv.help = true;
+    }
+    if (!group->cluster && IsGlobal(group->flags[0].name)) {
+      AddGlobal(inv.global_flags, args, i, group->width);
+    }
+    for (size_t k = 1; k < group->width; ++k) inv.passthrough.push_back(args[i + k]);
+    i += group->width;
   }
   if (inv.help) return inv;
   if (positionals.empty()) return Fail("push needs an IMAGE");

@@ -26,9 +26,14 @@ struct BuildInvocation {
   std::optional<std::string> iidfile;      // the user's --iidfile
   std::optional<std::string> ignorefile;   // --ignorefile
   bool help = false;                       // -h/--help: podman answers
+  // Flags whose effect leaves podman before the scan can hold it back:
+  // -o/--output (the image's files into a directory or tar), --cache-to
+  // (its layers to a registry).
+  std::vector<std::string> before_gate;
 };
 
-/// Splits the arguments after `build`. Value flags are known from podman
+/// Splits the arguments after `build`. A cluster of short flags reads as
+/// podman reads it: "-qt NAME" is -q and -t NAME. Value flags are known from podman
 /// 4.x's `build --help`; an unknown `--flag` without `=` is taken as a
 /// boolean, like podman would reject it anyway.
 Expected<BuildInvocation> ParseBuildArgs(const std::vector<std::string>& args);

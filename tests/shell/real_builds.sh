@@ -206,6 +206,20 @@ printf 'ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nCOPY .npmrc /root/.npmrc\nRUN echo i
 mkdir -p "$T/leaky" && cp "$T/node/.npmrc" "$T/leaky/.npmrc"
 build leaky -f "$T/leaky.Containerfile" -t localhost/tmpl-leaky:1 "$T/leaky"
 expect_blocked "control: the .npmrc copied in, as the templates avoid" localhost/tmpl-leaky:1
+# A tag in a cluster of short flags is held back as -t is.
+build leaky-qt -f "$T/leaky.Containerfile" -qt localhost/tmpl-leaky:2 "$T/leaky"
+expect_blocked "-qt NAME: the tag is held back too" localhost/tmpl-leaky:2
+build leaky-qt2 -f "$T/leaky.Containerfile" -qtlocalhost/tmpl-leaky:3 "$T/leaky"
+expect_blocked "-qtNAME: the tag is held back too" localhost/tmpl-leaky:3
+# Files written out of the build would leave before the gate: refused.
+build leaky-output -f "$T/leaky.Containerfile" -o "type=local,dest=$T/leaky-out" "$T/leaky"
+if [ "$RC" = 64 ] && [ ! -e "$T/leaky-out" ]; then
+  ok "-o DIR: refused (64) before the build, nothing written"
+else
+  not_ok "-o DIR: refused (64) before the build, nothing written" "exit $RC" \
+    "$(tail -5 "$T/leaky-output.log")"
+fi
+expect_log "-o DIR: the refusal says why" leaky-output "before the scan can block it"
 
 # --- the shims, with the real podman behind them
 
@@ -223,6 +237,9 @@ expect_log "podman build through the shim: safebuild's verdict" shim-podman "ver
 shim shim-buildah buildah "${STORE[@]}" bud --build-arg BASE_IMAGE=localhost/tools \
   -f "$T/leaky.Containerfile" -t localhost/shim-leaky:1 "$T/leaky"
 expect_blocked "buildah --root … bud of a leaky build through the shim" localhost/shim-leaky:1
+shim shim-qt podman "${STORE[@]}" image build --build-arg BASE_IMAGE=localhost/tools \
+  -f "$T/leaky.Containerfile" -qt localhost/shim-leaky:2 "$T/leaky"
+expect_blocked "podman image build -qt of a leaky build through the shim" localhost/shim-leaky:2
 shim shim-images podman "${STORE[@]}" images --format '{{.Repository}}:{{.Tag}}'
 expect_log "podman images through the shim is the real podman" shim-images \
   localhost/shim-node:1
