@@ -1168,6 +1168,41 @@ TEST(WrappedBase64, Base64OfBase64IsDecodedTwice) {
   EXPECT_NE(m[0].description.find("twice"), std::string::npos);
 }
 
+// Helm 3 keeps a release in a Kubernetes Secret: its data is base64 (the
+// Secret's) of base64 (Helm's) of gzip of the release's JSON, whose
+// manifest and values hold the chart's secrets.
+TEST(WrappedBase64, AHelmReleaseBase64TwiceOfGzipIsUnpacked) {
+  const std::string token = FakeFormat("github-classic-token");
+  const std::string password = fake::RandomPassword(18);
+  const std::string release =
+      "{\"name\":\"app\",\"config\":{\"auth\":{\"password\":\"" + password +
+      "\"}},\"manifest\":\"---\\nkind: Secret\\nstringData:\\n  GH_TOKEN: " + token +
+      "\\n\"}";
+  const std::string gz =
+      wrapped::Pack(ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP, {{"release", release}});
+  const std::string secret = "apiVersion: v1\nkind: Secret\ntype: helm.sh/release.v1\n"
+                             "metadata:\n  name: sh.helm.release.v1.app.v1\ndata:\n  release: " +
+                             fake::Base64(fake::Base64(gz)) + "\n";
+  std::vector<Match> m = Scan(secret, "srv/k8s/release.yaml");
+  std::vector<std::string> prints;
+  for (const Match& match : m) {
+    prints.push_back(match.fingerprint);
+    EXPECT_EQ(match.line, 7);
+    EXPECT_NE(match.description.find("base64-encoded twice"), std::string::npos)
+        << match.description;
+  }
+  std::sort(prints.begin(), prints.end());
+  std::vector<std::string> want = {Fingerprint("generic-secret-assignment", password),
+                                   Fingerprint("github-classic-token", token)};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(prints, want) << RulesOf(m);
+  // A release with no secret in it is none.
+  const std::string clean = wrapped::Pack(ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_GZIP,
+                                          {{"release", "{\"name\":\"app\",\"version\":3}"}});
+  ExpectNone("data:\n  release: " + fake::Base64(fake::Base64(clean)) + "\n",
+             "srv/k8s/release.yaml");
+}
+
 TEST(WrappedBase64, ATokenCutByAQuotedPrintableSoftBreakIsFound) {
   const std::string token = FakeFormat("github-classic-token");
   const std::string mail = "From: ci@example.org\nContent-Type: text/plain; charset=utf-8\n"
@@ -1650,6 +1685,23 @@ TEST(PackageDocs, TypographicQuotesEndAValue) {
   ExpectOne(text, "/srv/app/notes.txt", "generic-secret-assignment", Severity::kHigh, pass);
   const std::string opened = "Log in with password=\u201c" + pass + "\u201d once.\n";
   ExpectOne(opened, "/srv/app/notes.txt", "generic-secret-assignment", Severity::kHigh, pass);
+}
+
+// An AWS ARN names a secret's resource type and the secret's name, no key
+// and value (botocore's Athena documentation); a word of another script in
+// escapes is no password (the JDK's Thai name of Palau, country code PW).
+TEST(Generic, ArnsAndEscapedWordsOfOtherScriptsAreNoAssignments) {
+  ExpectNone("{\"SecretArn\":\"arn:aws:secretsmanager:ap-south-1:111122223333:secret:"
+             "snowflake-XHb67j\"}\n"
+             "role: arn:aws:iam::111122223333:secret:x-Ab12Cd\n",
+             "srv/app/catalog.json");
+  ExpectNone("        final String metaValue_PW = \"\\u0e1b\\u0e32\\u0e40\\u0e25\\u0e32\";\n",
+             "usr/lib/jvm/x/src/LocaleNames_th.java");
+  const std::string pass = fake::Mixed(16);
+  ExpectOne("DB_SECRET: " + pass + "\n", "srv/app/app.yaml", "generic-secret-assignment",
+            Severity::kHigh, pass);
+  ExpectOne("secret:" + pass + "\n", "srv/app/app.yaml", "generic-secret-assignment",
+            Severity::kHigh, pass);
 }
 
 // Every SigV4-signed request names its key ID in the clear, with a

@@ -1436,23 +1436,35 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     std::vector<Match> found =
         ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, !whole_file)));
     bool twice = false;
+    bool packed_twice = false;
     if (found.empty()) {
-      // Encoded twice: base64 of base64, once more.
+      // Encoded twice: base64 of base64, once more; of a packed file too (a
+      // Helm release in a Kubernetes Secret: base64 of base64 of gzip).
       for (const Base64Run& inner : Base64RunsWrapped(*plain)) {
+        if (inner.wrapped) continue;
         const std::string_view inner_digits =
             std::string_view(*plain).substr(inner.begin, inner.end - inner.begin);
-        std::optional<std::string> deeper =
-            inner.wrapped ? std::nullopt : DecodedText(inner_digits);
-        if (!deeper) continue;
-        found = ToMatches(*deeper, ResolveOverlaps(impl_->FindAllPatterns(*deeper, path, true)));
+        if (std::optional<std::string> deeper = DecodedText(inner_digits)) {
+          found =
+              ToMatches(*deeper, ResolveOverlaps(impl_->FindAllPatterns(*deeper, path, true)));
+        } else if (const detect::Unpacked packed = UnpackedRun(inner_digits, &unpacked);
+                   !packed.files.empty()) {
+          found = PackedMatches(packed, path, "base64-encoded twice");
+          packed_twice = !found.empty();
+        }
         twice = !found.empty();
         if (twice) break;
       }
     }
     if (found.empty()) continue;
-    const char* encoding = hex     ? " (hex-encoded)"
-                           : twice ? " (base64-encoded twice)"
-                                   : " (base64-encoded)";
+    if (packed_twice && covering.empty()) {
+      AddAtSpan(std::move(found), "", text, begin, end, matches);
+      continue;
+    }
+    const char* encoding = packed_twice ? ""
+                           : hex        ? " (hex-encoded)"
+                           : twice      ? " (base64-encoded twice)"
+                                        : " (base64-encoded)";
     if (run.wrapped && !hex && !twice && covering.empty()) {
       // A file cut in lines (a mail's attachment): each secret at the
       // encoded characters that hold it.

@@ -596,6 +596,21 @@ void TrimTypographicQuotes(Candidate& c) {
   c.end = c.begin + cut;
 }
 
+// Whether `v` is nothing but \uXXXX escapes of characters past ASCII.
+bool IsEscapedNonAsciiText(std::string_view v) {
+  constexpr size_t kEscape = 6;  // \uXXXX
+  if (v.empty() || v.size() % kEscape != 0) return false;
+  for (size_t i = 0; i < v.size(); i += kEscape) {
+    const std::string_view e = v.substr(i, kEscape);
+    if (!e.starts_with("\\u") ||
+        !std::all_of(e.begin() + 2, e.end(), [](char h) { return HexDigit(h) >= 0; })) {
+      return false;
+    }
+    if (e.substr(2, 2) == "00" && e[4] < '8') return false;  // ASCII
+  }
+  return true;
+}
+
 // Code or a flag, not a literal: "os.getenv(", "env[", "--verbose".
 bool IsExpressionOrFlag(const Candidate& c) {
   if (c.end < c.text.size() &&
@@ -892,6 +907,13 @@ bool ValidateGeneric(Candidate& c) {
   // "credential.https://host.helper": the ':' ends a URL's scheme, not a
   // key (git's per-URL settings name the URL in the key).
   if (c.begin > 0 && c.text[c.begin - 1] == ':' && c.value().starts_with("//")) return false;
+  // "arn:aws:secretsmanager:…:111122223333:secret:db-XHb67j": the resource
+  // type of an AWS ARN, and a secret's name after it, no key and value.
+  if (name_at > 0 && c.text[name_at - 1] == ':') {
+    const size_t token = c.text.find_last_of(" \t\r\n\"'\\=,;(", name_at - 1);
+    const size_t from = token == std::string_view::npos ? 0 : token + 1;
+    if (c.text.substr(from, name_at - from).starts_with("arn:")) return false;
+  }
   // "PASS: test name" is a test log's verdict, not a password.
   if (c.name == "PASS") return false;
   // Sample values of examples and tests; a credential file there still
@@ -917,6 +939,9 @@ bool ValidateGeneric(Candidate& c) {
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
+  // "\u0e1b\u0e32\u0e40\u0e25\u0e32": a word of another script, written
+  // in escapes (a locale's names, as metaValue_PW for Palau).
+  if (IsEscapedNonAsciiText(v)) return false;
   // "Credential=AKIA…/20190814/…": a signed request's credential scope, a
   // key ID that every request shows (the key ID's own rule reports it).
   constexpr size_t kAwsKeyId = 20;
