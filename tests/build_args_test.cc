@@ -50,6 +50,22 @@ TEST(ParseBuildArgs, NamesFlagsThatWriteTheImageOutBeforeTheGate) {
   EXPECT_TRUE(inv->before_gate.empty());
 }
 
+// Squashed or unlayered, the stage's instructions share one layer.
+TEST(ParseBuildArgs, NotesWhenInstructionsShareOneLayer) {
+  for (const Args& args : {Args{"--squash", "ctx"}, Args{"--squash-all", "ctx"},
+                           Args{"--layers=false", "ctx"}, Args{"--squash=true", "ctx"}}) {
+    auto inv = ParseBuildArgs(args);
+    ASSERT_TRUE(inv) << inv.error();
+    EXPECT_TRUE(inv->merged_layers) << args[0];
+  }
+  for (const Args& args : {Args{"ctx"}, Args{"--layers", "ctx"}, Args{"--squash=false", "ctx"},
+                           Args{"--layers=true", "ctx"}}) {
+    auto inv = ParseBuildArgs(args);
+    ASSERT_TRUE(inv) << inv.error();
+    EXPECT_FALSE(inv->merged_layers) << args[0];
+  }
+}
+
 TEST(ParseBuildArgs, FindsContextAfterValueFlags) {
   auto inv = ParseBuildArgs({"-f", "Other", "--secret", "id=x,src=y", "--network", "host",
                              "dir"});

@@ -514,8 +514,10 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   state.report.fail_on_skipped = common.fail_on_skipped;
   ScanInto(image_id, podman, *scratch, state);
   if (PendingSignal() != 0) return InterruptedExit();
-  AttributeToSource(*rewritten, ContainerfilesFor(inv->files, inv->context),
-                    inv->passthrough, state);
+  if (!inv->merged_layers) {
+    AttributeToSource(*rewritten, ContainerfilesFor(inv->files, inv->context),
+                      inv->passthrough, state);
+  }
   state.report.findings.insert(state.report.findings.begin(), lint_report.findings.begin(),
                                lint_report.findings.end());
   Normalize(state.report.findings);

@@ -160,6 +160,10 @@ void RecordBuildFlag(BuildInvocation& inv, const FlagToken& t) {
     inv.help = true;
   } else if (t.name == "-o" || t.name == "--output" || t.name == "--cache-to") {
     inv.before_gate.push_back(t.name);
+  } else if (t.name == "--squash" || t.name == "--squash-all") {
+    inv.merged_layers = inv.merged_layers || v != "false";
+  } else if (t.name == "--layers") {
+    inv.merged_layers = inv.merged_layers || v == "false";
   }
 }
 

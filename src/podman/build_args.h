@@ -30,6 +30,9 @@ struct BuildInvocation {
   // -o/--output (the image's files into a directory or tar), --cache-to
   // (its layers to a registry).
   std::vector<std::string> before_gate;
+  // --squash, --squash-all, --layers=false: the stage's instructions share
+  // one layer, so a layer tells no instruction.
+  bool merged_layers = false;
 };
 
 /// Splits the arguments after `build`. A cluster of short flags reads as

@@ -84,6 +84,24 @@ test_case03_copied_then_deleted_file_is_found_in_its_layer() {
   expect_no_leak "$tok"
 }
 
+# Squashed, the stage's instructions share one layer: no finding names an
+# instruction, as the layer cannot tell which one wrote the file.
+test_squashed_layers_name_no_instruction() {
+  new_context
+  local tok; tok=$("$FAKE" NPM_TOKEN)
+  printf '//registry.example.invalid/:_authToken=%s\n' "$tok" > "$CTX/.npmrc"
+  printf 'FROM localhost/busybox\nCOPY .npmrc /app/.npmrc\nRUN echo hello > /app/x\n' \
+    > "$CTX/Containerfile"
+  sb --format json build "${STORE[@]}" --squash -t localhost/c03:2 "$CTX"
+  expect_rc 65
+  expect_json '[.findings[] | select(.origin=="layer" and .path=="/app/.npmrc")] | length >= 1' \
+    "squashed: the npmrc is still found"
+  expect_json '[.findings[] | select(.origin=="layer" and .instruction != null)] | length == 0' \
+    "squashed: no layer finding names an instruction"
+  expect_no_image localhost/c03:2
+  expect_no_leak "$tok"
+}
+
 test_case04_opaque_whiteout_hides_the_file_but_not_the_finding() {
   new_context
   local pw; pw=$("$FAKE" PASSWORD)
