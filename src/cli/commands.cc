@@ -674,6 +674,16 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
     auto r = podman.Run(help, run);
     return r ? r->exit_code : kExitInternal;
   }
+  // podman push reads only its own storage: what it would refuse after the
+  // scan is refused before it.
+  for (std::string_view transport : {"oci:", "oci-archive:", "docker-archive:", "docker://",
+                                     "dir:"}) {
+    if (inv->image.starts_with(transport)) {
+      PrintError("push: " + inv->image + ": podman push reads images from its storage only; " +
+                 "scan this one with safebuild scan, then copy it with skopeo copy");
+      return kExitUsage;
+    }
+  }
   auto scratch = TempDir::Create();
   if (!scratch) {
     PrintError(scratch.error());

@@ -386,6 +386,13 @@ test_usage_errors_have_their_own_code() {
   sb --version
   expect_rc 0
   grep -q '^safebuild [0-9]' "$OUT" || fail "--version"
+  # push reads podman's storage only, as podman push does: refused up front.
+  for src in "oci:$CTX/layout" "oci-archive:$CTX/a.tar" "docker-archive:$CTX/d.tar"; do
+    sb push "${STORE[@]}" "$src" "oci:$CTX/out"
+    expect_rc 64
+    grep -q "skopeo copy" "$ERR" || fail "push $src: no clear refusal"
+  done
+  [ ! -e "$CTX/out" ] || fail "push wrote its destination"
 }
 
 test_containerfile_in_is_linted_after_cpp_at_the_included_line() {
