@@ -76,6 +76,12 @@ TEST(Report, NamesThatAreNotPrintableUtf8AreShownEscaped) {
   EXPECT_EQ(j["skipped"][1]["detail"], "a packed blob (tar, \\x1b[2K)");
   EXPECT_EQ(j["errors"][0], "/srv/\\xe9: cannot read it");
   EXPECT_EQ(Shown(lint).excerpt, "ARG A=\\xff\\xfe B=ghp_…");
+  // A name that holds "\x" as typed is not shown as one with a newline.
+  Finding typed = lint;
+  typed.path = "/srv/n\\x0al.txt";
+  typed.member = "n\nl.txt";
+  EXPECT_EQ(Shown(typed).path, "/srv/n\\x5cx0al.txt");
+  EXPECT_EQ(Shown(typed).member, "n\\x0al.txt");
   EXPECT_EQ(Shown(lint).excerpt_column, 17);
 
   const std::string text = RenderText(r, {});

@@ -56,6 +56,24 @@ TEST(Text, PrintableEscapesWhatIsNotPrintableUtf8) {
   EXPECT_EQ(Printable("ab\xe6\x97"), "ab\\xe6\\x97");         // cut short
   EXPECT_EQ(Printable(std::string_view("a\0b", 3)), "a\\x00b");
   EXPECT_EQ(Printable(Printable("caf\xe9\x1b")), Printable("caf\xe9\x1b"));
+  // Marks that reorder what follows: "invoice\u202Etxt.exe" shows as
+  // "invoiceexe.txt" on a terminal.
+  EXPECT_EQ(Printable("invoice\xe2\x80\xaetxt.exe"), "invoice\\xe2\\x80\\xaetxt.exe");
+  for (const char* mark : {"\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad",
+                           "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",
+                           "\xe2\x80\x8e", "\xe2\x80\x8f", "\xd8\x9c"}) {
+    EXPECT_EQ(Printable(mark).find('\\'), 0u) << Printable(mark);
+  }
+  EXPECT_EQ(Printable("\xe2\x80\x94 \xe2\x81\xa0"), "\xe2\x80\x94 \xe2\x81\xa0");  // a dash
+}
+
+// Two names never show the same: a newline and the text "\x0a" differ.
+TEST(Text, PrintableNamesOfTwoFilesDiffer) {
+  EXPECT_EQ(PrintableName("/app/n\nl.txt"), "/app/n\\x0al.txt");
+  EXPECT_EQ(PrintableName("/app/n\\x0al.txt"), "/app/n\\x5cx0al.txt");
+  EXPECT_EQ(PrintableName("C:\\dir\\file"), "C:\\dir\\file");
+  EXPECT_EQ(PrintableName("\\x\\x"), "\\x5cx\\x5cx");
+  EXPECT_EQ(PrintableName("caf\xe9\\x"), "caf\\xe9\\x5cx");
 }
 
 TEST(Text, LineColAtCountsFromOne) {

@@ -222,17 +222,19 @@ void Normalize(std::vector<Finding>& findings) {
 }
 
 Finding Shown(Finding f) {
-  for (std::string* s : {&f.rule, &f.path, &f.member, &f.fingerprint, &f.redacted, &f.message,
-                         &f.fix, &f.suppressed, &f.found_in}) {
+  for (std::string* s : {&f.rule, &f.fingerprint, &f.redacted, &f.message, &f.fix,
+                         &f.suppressed, &f.found_in}) {
     *s = Printable(*s);
   }
+  f.path = PrintableName(f.path);
+  f.member = PrintableName(f.member);
   if (f.excerpt_column > 0) {  // the caret moves with what is escaped before it
     const size_t before = std::min(f.excerpt.size(), static_cast<size_t>(f.excerpt_column - 1));
     f.excerpt_column = static_cast<int>(Printable(f.excerpt.substr(0, before), true).size()) + 1;
   }
   f.excerpt = Printable(f.excerpt, true);
   if (f.layer) f.layer->created_by = Printable(f.layer->created_by, true);
-  if (f.instruction) f.instruction->file = Printable(f.instruction->file);
+  if (f.instruction) f.instruction->file = PrintableName(f.instruction->file);
   return f;
 }
 
@@ -245,8 +247,8 @@ Report Shown(const Report& report) {
   }
   if (out.stats) {
     for (Skipped& s : out.stats->skipped) {
-      s.path = Printable(s.path);
-      s.member = Printable(s.member);
+      s.path = PrintableName(s.path);
+      s.member = PrintableName(s.member);
       s.detail = Printable(s.detail);
     }
   }

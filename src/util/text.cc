@@ -92,6 +92,19 @@ void AppendUtf8(uint32_t code, std::string& out) {
   }
 }
 
+namespace {
+
+// U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069, in UTF-8.
+bool IsBidiControl(std::string_view c) {
+  if (c == "\xD8\x9C" || c == "\xE2\x80\x8E" || c == "\xE2\x80\x8F") return true;
+  if (c.size() != 3 || c[0] != '\xE2') return false;
+  const auto b1 = static_cast<unsigned char>(c[1]);
+  const auto b2 = static_cast<unsigned char>(c[2]);
+  return (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) || (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9);
+}
+
+}  // namespace
+
 std::string Printable(std::string_view s, bool keep_tab) {
   std::string out;
   out.reserve(s.size());
@@ -110,17 +123,31 @@ std::string Printable(std::string_view s, bool keep_tab) {
     if (len == 0) {
       AppendHex(out, c);
       ++i;
-    } else if (len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
-      // C1 controls, U+0080 to U+009F (a terminal may take U+009B for CSI)
-      AppendHex(out, c);
-      AppendHex(out, static_cast<unsigned char>(s[i + 1]));
-      i += 2;
+    } else if ((len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0) ||
+               IsBidiControl(s.substr(i, len))) {
+      // C1 controls, U+0080 to U+009F (a terminal may take U+009B for CSI),
+      // and the marks that reorder text ("…\u202Etxt.exe" shows as
+      // "…exe.txt")
+      for (size_t k = 0; k < len; ++k) AppendHex(out, static_cast<unsigned char>(s[i + k]));
+      i += len;
     } else {
       out.append(s.substr(i, len));
       i += len;
     }
   }
   return out;
+}
+
+std::string PrintableName(std::string_view s) {
+  // Escapes start with "\x": a name's own "\x" is written "\x5cx".
+  std::string out;
+  size_t from = 0;
+  for (size_t at = s.find("\\x"); at != std::string_view::npos; at = s.find("\\x", at + 1)) {
+    out += Printable(s.substr(from, at - from));
+    out += "\\x5c";
+    from = at + 1;
+  }
+  return out + Printable(s.substr(from));
 }
 
 std::string ReplaceAll(std::string s, std::string_view from, std::string_view to) {

@@ -29,6 +29,11 @@ void AppendUtf8(uint32_t code, std::string& out);
 /// the report and one in Latin-1 is still shown.
 std::string Printable(std::string_view s, bool keep_tab = false);
 
+/// A name (a path, an archive member) as Printable shows it, and never the
+/// same as another's: a backslash the name holds before an "x" is written
+/// "\x5c", so "n\x0al" (a newline) and "n\\x0al" (as typed) differ.
+std::string PrintableName(std::string_view s);
+
 /// `s` with every `from` replaced by `to`, left to right; what `to` brings
 /// in is not looked at again.
 std::string ReplaceAll(std::string s, std::string_view from, std::string_view to);
