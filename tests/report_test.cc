@@ -117,6 +117,10 @@ TEST(Report, IncompleteScanNeverPasses) {
   r.complete = false;
   EXPECT_TRUE(Fails(r));
   EXPECT_EQ(ToJson(r)["verdict"], "fail");
+  // The summary says why it fails with no finding.
+  EXPECT_NE(RenderText(r, {}).find("0 findings; the scan is incomplete; verdict: fail"),
+            std::string::npos)
+      << RenderText(r, {});
 }
 
 TEST(Report, TextGroupsByLayerAndShowsWhetherDeleted) {

@@ -326,6 +326,8 @@ std::string RenderText(const Report& raw, const TextStyle& style) {
   if (report.stats) {
     out << " in " << report.stats->layers << " layers, " << report.stats->files << " files";
   }
+  // Findings or not, a scan that did not finish fails for that.
+  if (!report.complete) out << "; the scan is incomplete";
   out << "; verdict: " << (Fails(report) ? "fail" : "pass") << " (--fail-on "
       << ToString(report.fail_on) << (report.fail_on_skipped ? ", --fail-on-skipped" : "")
       << ")\n";
