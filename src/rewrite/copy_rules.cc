@@ -416,7 +416,12 @@ bool RewriteCopy(State& st, Drops& drops, size_t index, const CopyOf& c) {
                 ", so the image may need it at run time (use podman run --secret)");
   }
   for (size_t j : users) {
-    if (!IsEditableRun(all[j])) {
+    // An exec-form RUN between takes the mount as any RUN does (its argv
+    // runs through /bin/sh -c '… exec "$@"'); the one whose rm is dropped
+    // must be a shell command.
+    const bool between = j != users.back() && all[j].keyword == "RUN" &&
+                         all[j].Effective() == "RUN" && all[j].heredocs.empty();
+    if (!IsEditableRun(all[j]) && !between) {
       return skip("RUN at " + Line(all[j].start_line) + " is in exec form or has a heredoc");
     }
   }
