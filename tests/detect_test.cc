@@ -125,11 +125,12 @@ TEST(Detector, ReportsChecksummedGithubTokenAsCritical) {
   }
 }
 
-TEST(Detector, ReportsGithubTokenWithBadChecksumAsHigh) {
+// No token works with a checksum that fails: listed, low, not blocking.
+TEST(Detector, ReportsGithubTokenWithBadChecksumAsLow) {
   std::string token = Fake(Kind::kGithubToken);
   token.back() = token.back() == 'a' ? 'b' : 'a';
   ASSERT_FALSE(detect::Base62ChecksumValid(token.substr(4)));
-  ExpectOnly("token: " + token, "github-classic-token", Severity::kHigh, token);
+  ExpectOnly("token: " + token, "github-classic-token", Severity::kLow, token);
 }
 
 TEST(Detector, IgnoresGithubShapedPlaceholders) {
@@ -165,10 +166,10 @@ TEST(Detector, ReportsChecksummedNpmTokenAsCritical) {
   ExpectOnly("NPM=" + token, "npm-token", Severity::kCritical, token);
 }
 
-TEST(Detector, ReportsNpmTokenWithBadChecksumAsHigh) {
+TEST(Detector, ReportsNpmTokenWithBadChecksumAsLow) {
   std::string token = Fake(Kind::kNpmToken);
   token.back() = token.back() == '0' ? '1' : '0';
-  ExpectOnly("NPM=" + token, "npm-token", Severity::kHigh, token);
+  ExpectOnly("NPM=" + token, "npm-token", Severity::kLow, token);
 }
 
 TEST(Detector, IgnoresNpmPlaceholder) {
@@ -310,17 +311,17 @@ TEST(Detector, ChecksumsSeparateRealFromRandomGithubAndAgeTokens) {
   ExpectOnly("AGE=" + age, "age-secret-key", Severity::kCritical, age);
   std::string broken = age;
   broken[20] = broken[20] == 'Q' ? 'P' : 'Q';
-  // As for GitHub's and npm's: one step lower, said why.
-  ExpectOnly("AGE=" + broken, "age-secret-key", Severity::kHigh, broken);
+  // As for GitHub's and npm's: no working key, low (listed, not blocking).
+  ExpectOnly("AGE=" + broken, "age-secret-key", Severity::kLow, broken);
   EXPECT_EQ(Scan("AGE=" + broken)[0].description,
-            "age-shaped secret key (checksum does not verify)");
+            "age-shaped secret key (checksum does not verify: no working key, low)");
   EXPECT_TRUE(detect::Bech32Valid(age));
   EXPECT_FALSE(detect::Bech32Valid(broken));
   for (std::string_view prefix : {"gho_", "ghu_", "ghs_", "ghr_"}) {
     std::string token = fake::Checksummed(prefix);
     token.back() = token.back() == 'a' ? 'b' : 'a';
     ASSERT_EQ(Scan(token).size(), 1u);
-    EXPECT_EQ(Scan(token)[0].severity, Severity::kHigh);
+    EXPECT_EQ(Scan(token)[0].severity, Severity::kLow);
   }
 }
 
@@ -336,8 +337,12 @@ TEST(Detector, TokensWithAFailedChecksumInSamplesAreNoFindings) {
     EXPECT_EQ(m.severity, Severity::kLow) << m.rule;  // as any value in a package's docs
   }
   ExpectNone("const token = '" + token + "'\n", "/app/node_modules/x/test/auth.test.js");
-  ExpectOnly("const token = '" + token + "'\n", "github-classic-token", Severity::kHigh, token,
+  ExpectOnly("const token = '" + token + "'\n", "github-classic-token", Severity::kLow, token,
              "/app/src/auth.js");
+  // Under a secret's name too: the checksum says no token works so.
+  for (const Match& m : Scan("GITHUB_TOKEN=" + token + "\n", "/app/.env")) {
+    EXPECT_EQ(m.severity, Severity::kLow) << m.rule;
+  }
 }
 
 TEST(Detector, IgnoresTokenPrefixesGluedToWordsOrInsideBase64) {

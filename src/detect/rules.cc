@@ -939,6 +939,15 @@ bool ValidateGeneric(Candidate& c) {
   // In a program, a bare value after "token =" is an expression.
   if (c.in_source_code && c.end - c.begin == with_quotes) return false;
   std::string_view v = c.value();
+  // A GitHub or npm token whose checksum fails: its own rule reports it,
+  // low, as no token that works.
+  constexpr size_t kChecksummedToken = 40;
+  if (v.size() == kChecksummedToken && v[3] == '_' &&
+      std::all_of(v.begin() + 4, v.end(), [](char ch) { return IsAlnum(ch); })) {
+    for (std::string_view prefix : {"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "npm_"}) {
+      if (v.starts_with(prefix) && !Base62ChecksumValid(v.substr(4))) return false;
+    }
+  }
   // "\u0e1b\u0e32\u0e40\u0e25\u0e32": a word of another script, written
   // in escapes (a locale's names, as metaValue_PW for Palau).
   if (IsEscapedNonAsciiText(v)) return false;

@@ -112,8 +112,8 @@ bool ExtendLeftRun(Candidate& c, size_t min, size_t max, bool (*alphabet)(char))
 }
 
 // GitHub's and npm's tokens end in a CRC32 of their body. A token whose
-// checksum fails may still be real (an older format, a typo in a copy), but
-// cannot be confirmed: it is reported one step lower if it looks random.
+// checksum fails is none that works (a sample, a typo in a copy): it is
+// reported low, seen but not blocking, if it looks random.
 // A run of one character as fillers write it: "…900000000".
 bool HasLongRun(std::string_view v) {
   constexpr size_t kRun = 6;
@@ -125,13 +125,13 @@ bool HasLongRun(std::string_view v) {
   return false;
 }
 
-// A token whose checksum fails, where one could be confirmed: "one step
-// lower" when it looks random, stands apart from the text before it and is
-// not in a package's docs or tests, whose samples are made by hand
+// A token whose checksum fails, where one could be confirmed: low when it
+// looks random, stands apart from the text before it and is not in a
+// package's docs or tests, whose samples are made by hand
 // ("ghp_PersonalAccessToken01245678900000000").
 bool ReportUnverified(Candidate& c, std::string_view body, std::string_view unverified) {
   if (c.joined || c.in_package_doc || c.in_package_tests || HasLongRun(body)) return false;
-  c.severity = Severity::kHigh;
+  c.severity = Severity::kLow;
   c.description = unverified;
   return true;
 }
@@ -152,11 +152,13 @@ bool ValidateChecksummed(Candidate& c, std::string_view unverified) {
 }
 
 bool ValidateGithub(Candidate& c) {
-  return ValidateChecksummed(c, "GitHub-shaped token (checksum does not verify)");
+  return ValidateChecksummed(
+      c, "GitHub-shaped token (checksum does not verify: no working token, low)");
 }
 
 bool ValidateNpm(Candidate& c) {
-  return ValidateChecksummed(c, "npm-shaped token (checksum does not verify)");
+  return ValidateChecksummed(c,
+                             "npm-shaped token (checksum does not verify: no working token, low)");
 }
 
 bool ValidateAge(Candidate& c) {
@@ -164,7 +166,8 @@ bool ValidateAge(Candidate& c) {
   constexpr size_t kPrefix = 16;  // "AGE-SECRET-KEY-1"
   std::string_view body = c.value().substr(kPrefix);
   return !IsPlaceholder(c.value()) && BodyLooksRandom(body) &&
-         ReportUnverified(c, body, "age-shaped secret key (checksum does not verify)");
+         ReportUnverified(c, body,
+                          "age-shaped secret key (checksum does not verify: no working key, low)");
 }
 
 bool DecodesToBytes(std::string_view base64, size_t bytes) {
