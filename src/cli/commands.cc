@@ -186,6 +186,35 @@ void RemoveBlocked(const Podman& podman, const ImageSource& src, const CommonOpt
   }
 }
 
+// A blocked image leaves the manifest list that --manifest added it to: a
+// list the build made goes with it, and one that was there loses the
+// image's entry, so that no name points at what did not pass.
+void RemoveFromManifest(const Podman& podman, const std::string& list, bool existed,
+                        const std::string& image_id) {
+  RunOptions quiet;
+  quiet.quiet = true;
+  if (!existed) {
+    auto r = podman.Run({"manifest", "rm", list}, quiet);
+    if (r && r->exit_code == 0) {
+      PrintNote("removed the manifest list " + list + " that the build made");
+    } else {
+      PrintWarning("could not remove the manifest list " + list);
+    }
+    return;
+  }
+  RunOptions capture;
+  capture.capture_stdout = true;
+  auto digest = podman.Run({"image", "inspect", "--format", "{{.Digest}}", image_id}, capture);
+  const std::string d = digest ? std::string(Trim(digest->out)) : "";
+  auto r = d.empty() ? Expected<RunResult>(Fail("no digest"))
+                     : podman.Run({"manifest", "remove", list, d}, quiet);
+  if (r && r->exit_code == 0) {
+    PrintNote("removed the blocked image from the manifest list " + list);
+  } else {
+    PrintWarning("could not remove the blocked image from the manifest list " + list);
+  }
+}
+
 // The images and build containers in storage before a build. A build that
 // fails or is interrupted leaves its cached layer images (which may hold
 // the secrets it was given) and, when interrupted, its working container;
@@ -480,6 +509,13 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
     return shown;
   };
   StorageSnapshot before = TakeSnapshot(podman);
+  bool list_existed = false;
+  if (inv->manifest) {
+    RunOptions quiet;
+    quiet.quiet = true;
+    auto exists = podman.Run({"manifest", "exists", *inv->manifest}, quiet);
+    list_existed = exists && exists->exit_code == 0;
+  }
   auto built = podman.Run(build, passthrough_run);
   if (!built) {
     PrintError(built.error());
@@ -527,6 +563,9 @@ int RunBuild(const CommonOptions& common, const std::vector<std::string>& args) 
   int code = GateExit(state.report);
 
   if (code != kExitPass) {
+    if (inv->manifest && !common.keep_failed) {
+      RemoveFromManifest(podman, *inv->manifest, list_existed, image_id);
+    }
     if (state.source) RemoveBlocked(podman, *state.source, common);
     state.report.image->tags.clear();
   } else if (auto st = podman.Tag(image_id, inv->tags); !st) {

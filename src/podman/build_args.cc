@@ -156,6 +156,8 @@ void RecordBuildFlag(BuildInvocation& inv, const FlagToken& t) {
     inv.iidfile = v;
   } else if (t.name == "--ignorefile") {
     inv.ignorefile = v;
+  } else if (t.name == "--manifest") {
+    inv.manifest = v;
   } else if (t.name == "-h" || t.name == "--help") {
     inv.help = true;
   } else if (t.name == "-o" || t.name == "--output" || t.name == "--cache-to") {

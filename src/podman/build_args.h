@@ -25,6 +25,7 @@ struct BuildInvocation {
   std::vector<std::string> build_arg_files;  // --build-arg-file values
   std::optional<std::string> iidfile;      // the user's --iidfile
   std::optional<std::string> ignorefile;   // --ignorefile
+  std::optional<std::string> manifest;     // --manifest: the list the image joins
   bool help = false;                       // -h/--help: podman answers
   // Flags whose effect leaves podman before the scan can hold it back:
   // -o/--output (the image's files into a directory or tar), --cache-to

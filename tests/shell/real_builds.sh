@@ -220,6 +220,26 @@ else
     "$(tail -5 "$T/leaky-output.log")"
 fi
 expect_log "-o DIR: the refusal says why" leaky-output "before the scan can block it"
+# A manifest list names no blocked image: one the build made goes, one that
+# was there loses the entry.
+build leaky-list -f "$T/leaky.Containerfile" --manifest localhost/leaky-list "$T/leaky"
+if [ "$RC" = 65 ] && ! podman "${STORE[@]}" manifest exists localhost/leaky-list; then
+  ok "--manifest NEW: blocked (65), the list the build made is gone"
+else
+  not_ok "--manifest NEW: blocked (65), the list the build made is gone" "exit $RC" \
+    "$(tail -5 "$T/leaky-list.log")"
+fi
+podman "${STORE[@]}" manifest create localhost/kept-list > /dev/null
+build leaky-list2 -f "$T/leaky.Containerfile" --manifest localhost/kept-list "$T/leaky"
+entries=$(podman "${STORE[@]}" manifest inspect localhost/kept-list 2>/dev/null |
+  grep -c '"digest"')
+if [ "$RC" = 65 ] && [ "$entries" = 0 ]; then
+  ok "--manifest OLD: blocked (65), the list keeps no entry for the image"
+else
+  not_ok "--manifest OLD: blocked (65), the list keeps no entry for the image" \
+    "exit $RC, $entries entries" "$(tail -5 "$T/leaky-list2.log")"
+fi
+podman "${STORE[@]}" manifest rm localhost/kept-list > /dev/null 2>&1
 
 # --- the shims, with the real podman behind them
 
