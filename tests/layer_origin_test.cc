@@ -68,6 +68,39 @@ TEST(LayerOriginTest, AHistoryThatDisagreesAttributesNothing) {
   EXPECT_TRUE(MapHistoryToInstructions(Parse(kTwoStages), squashed, "").empty());
 }
 
+// An Env or Label of the config names the last ENV or LABEL of the built
+// stage that set it; one the file does not set (the base image's) none.
+TEST(LayerOriginTest, ConfigEntriesGetTheEnvOrLabelThatSetThem) {
+  const Containerfile cf = Parse("FROM busybox AS build\n"
+                                 "ENV TOKEN=a\n"
+                                 "FROM busybox\n"
+                                 "ENV TOKEN=b OTHER=c\n"
+                                 "LABEL org.key=\"d e\"\n"
+                                 "ENV TOKEN=f\n");
+  const auto map = MapConfigToInstructions(cf, "");
+  std::vector<Finding> findings(4);
+  const char* paths[] = {"Env/TOKEN", "Env/OTHER", "Labels/org.key", "Env/PATH"};
+  for (size_t i = 0; i < findings.size(); ++i) {
+    findings[i].origin = Origin::kConfig;
+    findings[i].path = paths[i];
+  }
+  AttributeConfigToInstructions(map, findings);
+  ASSERT_TRUE(findings[0].instruction);
+  EXPECT_EQ(findings[0].instruction->line, 6);
+  ASSERT_TRUE(findings[1].instruction);
+  EXPECT_EQ(findings[1].instruction->line, 4);
+  ASSERT_TRUE(findings[2].instruction);
+  EXPECT_EQ(findings[2].instruction->line, 5);
+  EXPECT_FALSE(findings[3].instruction);
+  // --target build: the first stage's ENV.
+  std::vector<Finding> first(1);
+  first[0].origin = Origin::kConfig;
+  first[0].path = "Env/TOKEN";
+  AttributeConfigToInstructions(MapConfigToInstructions(cf, "build"), first);
+  ASSERT_TRUE(first[0].instruction);
+  EXPECT_EQ(first[0].instruction->line, 2);
+}
+
 TEST(LayerOriginTest, FindingsOfLayersAndHistoryEntriesGetTheInstruction) {
   auto map = MapHistoryToInstructions(Parse(kTwoStages), TwoStageHistory(), "");
   Finding layer;

@@ -403,6 +403,8 @@ void AttributeToSource(const BuildRewrite& built, const std::vector<std::string>
   auto map = MapHistoryToInstructions(*parsed, state.source->image.config["history"],
                                       TargetOf(passthrough));
   AttributeToInstructions(map, state.report.findings);
+  AttributeConfigToInstructions(MapConfigToInstructions(*parsed, TargetOf(passthrough)),
+                                state.report.findings);
   MapRewrittenFindings(built, state.report.findings);
 }
 

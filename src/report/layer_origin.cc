@@ -68,6 +68,29 @@ std::map<int, SourceRef> MapHistoryToInstructions(const Containerfile& cf,
   return map;
 }
 
+std::map<std::string, SourceRef> MapConfigToInstructions(const Containerfile& cf,
+                                                         const std::string& target) {
+  const int stage = BuiltStage(cf, target);
+  std::map<std::string, SourceRef> map;
+  for (const Instruction& ins : cf.instructions) {
+    if (ins.stage != stage || (ins.keyword != "ENV" && ins.keyword != "LABEL")) continue;
+    const std::string prefix = ins.keyword == "ENV" ? "Env/" : "Labels/";
+    for (const KeyValue& kv : SplitKeyValues(ins, cf.escape)) {
+      map[prefix + kv.key] = SourceRef{cf.path, ins.start_line};
+    }
+  }
+  return map;
+}
+
+void AttributeConfigToInstructions(const std::map<std::string, SourceRef>& map,
+                                   std::vector<Finding>& findings) {
+  for (Finding& f : findings) {
+    if (f.origin != Origin::kConfig || f.instruction) continue;
+    auto it = map.find(f.path);
+    if (it != map.end()) f.instruction = it->second;
+  }
+}
+
 void AttributeToInstructions(const std::map<int, SourceRef>& map,
                              std::vector<Finding>& findings) {
   for (Finding& f : findings) {

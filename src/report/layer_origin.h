@@ -25,6 +25,16 @@ std::map<int, SourceRef> MapHistoryToInstructions(const Containerfile& cf,
                                                   const nlohmann::json& history,
                                                   const std::string& target);
 
+/// The config entries the built stage of `cf` sets: "Env/NAME" -> its last
+/// ENV, "Labels/KEY" -> its last LABEL. (An entry the base image set is no
+/// instruction of this file.)
+std::map<std::string, SourceRef> MapConfigToInstructions(const Containerfile& cf,
+                                                         const std::string& target);
+
+/// Sets Finding::instruction of the config findings whose path is in `map`.
+void AttributeConfigToInstructions(const std::map<std::string, SourceRef>& map,
+                                   std::vector<Finding>& findings);
+
 /// Sets Finding::instruction of the layer and history findings whose history
 /// entry is in `map`.
 void AttributeToInstructions(const std::map<int, SourceRef>& map,
