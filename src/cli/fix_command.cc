@@ -492,9 +492,13 @@ Expected<BuildRewrite> PrepareBuildRewrite(const CommonOptions& common,
   bool quiet = GetDiagSettings().verbosity < 0;  // -q: the plan is a note
   if (!apply && quiet) return original;
   if (!apply) {
+    // fix reads no standard input: the hint for it names a file to save.
+    const std::string how = file == "-" ? " (save it to a file for 'safebuild fix --diff -f "
+                                          "FILE'; --rewrite=apply builds from it):\n"
+                                        : " ('safebuild fix --diff' shows it; --rewrite=apply "
+                                          "builds from it):\n";
     std::cerr << (result->changed || !result->unused_build_args.empty()
-                      ? "safebuild fix would rewrite " + shown +
-                            " ('safebuild fix --diff' shows it; --rewrite=apply builds from it):\n"
+                      ? "safebuild fix would rewrite " + shown + how
                       : "safebuild fix cannot rewrite " + shown + ":\n");
     PrintPlan(*result, shown);
     return original;
