@@ -205,6 +205,26 @@ TEST_F(LargeFileScanTest, SecretAtTheEndOfATibSparseFileIsFoundQuickly) {
   EXPECT_LT(PeakRssBytes(), kMaxRss);
 }
 
+// A line longer than 4 GiB: the column counts past 32 bits.
+TEST_F(LargeFileScanTest, AColumnPast4GibIsReportedWhole) {
+  const uint64_t size = uint64_t{5} << 30;
+  const std::string tok = fake::Make(fake::Kind::kGithubToken);
+  const uint64_t at = size - 100;  // "token=" there, the token after it
+  test::OciLayout layout(tmp_.path() / "oci");
+  const std::string tar = test::MakeSparseTar(
+      "data/big.bin", static_cast<int64_t>(size), {{static_cast<int64_t>(at), "token=" + tok}});
+  layout.WriteIndex(
+      {layout.AddImage({layout.AddBlob("application/vnd.oci.image.layer.v1.tar", tar)})});
+  auto image = OpenOciLayout(tmp_.path() / "oci", "");
+  ASSERT_TRUE(image) << image.error();
+  auto out = ScanImage(*image, Detector::Default());
+  ASSERT_TRUE(out) << out.error();
+  ASSERT_EQ(out->findings.size(), 1u);
+  EXPECT_EQ(out->findings[0].line, 1);
+  EXPECT_EQ(out->findings[0].column, static_cast<int64_t>(at + 6 + 1));
+  EXPECT_GT(out->findings[0].column, int64_t{1} << 32);
+}
+
 TEST_F(LargeFileScanTest, SecretsPast1GibInAnOverlayDirAreFoundOnceAtTheirLines) {
   const uint64_t size = 1024 * kMiB;
   std::vector<Planted> planted = PlantTokens(size);

@@ -6,6 +6,7 @@
 // can be real are reported.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,8 +29,8 @@ struct Match {
   std::string description;  // e.g. "GitHub personal access token (classic)"
   size_t offset = 0;        // byte offset of the secret value in the text
   size_t length = 0;        // its length
-  int line = 1;             // 1-based line of `offset`
-  int column = 1;           // 1-based column of `offset`
+  int64_t line = 1;         // 1-based line of `offset`
+  int64_t column = 1;       // 1-based column of `offset`
   std::string fingerprint;  // Fingerprint(rule, value)
   std::string redacted;     // Redact(value)
 };

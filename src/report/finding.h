@@ -3,6 +3,7 @@
 // and a redacted prefix.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,8 +37,8 @@ struct Finding {
   Origin origin = Origin::kLayer;
   std::string path;    // file, or "Env/NAME", "Labels/KEY", "Cmd", "history/3"
   std::string member;  // path inside a nested archive, if any
-  int line = 0;        // 1-based, 0 when unknown
-  int column = 0;      // 1-based, 0 when unknown
+  int64_t line = 0;    // 1-based, 0 when unknown (a layer file may be
+  int64_t column = 0;  // larger than 4 GiB, a line of it too)
   std::optional<LayerRef> layer;
   std::optional<bool> deleted;  // layer findings: hidden in the final filesystem
   std::string fingerprint;

@@ -1104,8 +1104,8 @@ std::vector<Match> ScanWindow(const Detector& detector, const ContentWindow& win
     uint64_t line = window.line + static_cast<uint64_t>(m.line) - 1;
     // Only the window's first line can start before the window.
     uint64_t column = static_cast<uint64_t>(m.column) + (m.line == 1 ? window.column - 1 : 0);
-    m.line = static_cast<int>(std::min<uint64_t>(line, INT_MAX));
-    m.column = static_cast<int>(std::min<uint64_t>(column, INT_MAX));
+    m.line = static_cast<int64_t>(std::min<uint64_t>(line, INT64_MAX));
+    m.column = static_cast<int64_t>(std::min<uint64_t>(column, INT64_MAX));
     out.push_back(std::move(m));
   }
   return out;

@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
   std::printf("%zu bytes in %zu pieces, %.2f s: %.1f MB/s, %zu findings\n", bytes,
               inputs.size(), seconds, static_cast<double>(bytes) / 1e6 / seconds, findings);
   for (const auto& [path, match] : listed) {
-    std::printf("%s:%d:%d %s %s %s (%s)\n", path.c_str(), match.line, match.column,
+    std::printf("%s:%lld:%lld %s %s %s (%s)\n", path.c_str(),
+                static_cast<long long>(match.line), static_cast<long long>(match.column),
                 match.rule.c_str(), kSeverityNames[static_cast<int>(match.severity)],
                 match.redacted.c_str(), match.description.c_str());
   }
