@@ -1704,6 +1704,26 @@ TEST(Generic, ArnsAndEscapedWordsOfOtherScriptsAreNoAssignments) {
             Severity::kHigh, pass);
 }
 
+// A password with a '$' before letters, in each kind of file that holds
+// one.
+TEST(Generic, APasswordWithADollarBeforeLettersIsFoundEverywhere) {
+  const std::string pw = "xTYGwhNS$jjjRVdxFRzfV";
+  for (const auto& [text, path] : std::vector<std::pair<std::string, std::string>>{
+           {"spring.datasource.password=" + pw + "\n", "app/application.properties"},
+           {"{\"password\": \"" + pw + "\"}\n", "app/config.json"},
+           {"postgresPassword: " + pw + "\n", "app/values.yaml"},
+           {"define('DB_PASSWORD', '" + pw + "');\n", "var/www/wp-config.php"},
+           {"SECRET_KEY = '" + pw + "'\n", "app/settings.py"},
+           {"<add name=\"db\" connectionString=\"Server=db;User Id=app;Password=" + pw +
+                ";\" />\n",
+            "app/web.config"},
+           {"db:5432:app:app:" + pw + "\n", "root/.pgpass"}}) {
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << path << ": " << RulesOf(m);
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, pw)) << path;
+  }
+}
+
 // Every SigV4-signed request names its key ID in the clear, with a
 // credential scope after it (a presigned URL in AWS's own examples): low.
 // A key ID anywhere else keeps its severity.

@@ -136,18 +136,43 @@ bool IsTruncated(std::string_view v) {
 }
 
 // ${VAR}, $VAR, $(cmd), {{ tmpl }}, <token>, %s, %(name)s, %VAR%, @VAR@, …
+bool NamesAVariable(std::string_view id, std::string_view after);  // below, with the words
+
 bool IsTemplateReference(std::string_view v) {
   if (v.front() == '`' || WrappedIn(v, '(', ')')) return true;
   for (std::string_view t : {"{{", "}}", "{%", "#{", "***", "•"}) {
     if (Contains(v, t)) return true;
   }
-  // $VAR, ${VAR}, $(cmd) anywhere: shell and Perl interpolate them.
+  // ${VAR}, $(cmd), $VAR, $password anywhere: shell, Perl and PHP
+  // interpolate them. A '$' before random letters ("xTYG$jjjRV…", as
+  // Django's key alphabet makes) names no variable.
+  std::vector<std::pair<size_t, size_t>> references;  // "$NAME" spans
   for (size_t d = v.find('$'); d != std::string_view::npos;
        d = v.find('$', d + 1)) {
-    if (d + 1 < v.size() && (IsAlpha(v[d + 1]) || v[d + 1] == '_' ||
-                             v[d + 1] == '{' || v[d + 1] == '(')) {
-      return true;
+    if (d + 1 < v.size() && v[d + 1] == '{') return true;
+    if (d + 1 < v.size() && v[d + 1] == '(') {  // "$(cat f)", "$(pwd)": a command
+      size_t end = d + 2;
+      while (end < v.size() && IsLower(v[end])) ++end;
+      if (end - d - 2 >= 2 && end < v.size() && (v[end] == ' ' || v[end] == ')')) return true;
+      continue;
     }
+    size_t end = d + 1;
+    while (end < v.size() && (IsAlnum(v[end]) || v[end] == '_')) ++end;
+    if (end > d + 1 && NamesAVariable(v.substr(d + 1, end - d - 1), v.substr(end))) {
+      references.emplace_back(d, end);
+    }
+  }
+  if (!references.empty()) {
+    // What the variables leave ("$HOME/.npmrc", "Bearer $TOKEN") is no
+    // secret; a random value around a word after a '$' is one.
+    std::string rest;
+    size_t from = 0;
+    for (const auto& [begin, end] : references) {
+      rest.append(v.substr(from, begin - from));
+      from = end;
+    }
+    rest.append(v.substr(from));
+    if (!PassesGenericGate(rest)) return true;
   }
   // <token>, {password}, [REDACTED]: a pair of brackets marks a slot; the
   // password alphabets of real generators rarely hold both halves.
@@ -1203,6 +1228,24 @@ bool ReadsAsWord(std::string_view piece) {
   }
   if (piece.size() < kLongWord) return rare == 0;
   return rare * kPairsPerRare <= piece.size() - 1;
+}
+
+// A shell or PHP variable's name after a '$', with what follows it:
+// capitals that end where a name ends ("$HOME/x", "$DB_PASS", "$USER@h"),
+// or words ("$password", "$dbPass", "$this"); not random letters
+// ("$GYX1GC^", "$CS(", "$jjjRV").
+bool NamesAVariable(std::string_view id, std::string_view after) {
+  if (!IsAlpha(id[0]) && id[0] != '_') return false;
+  if (id.size() >= 2 && IsUpperIdentifier(id)) {
+    return after.empty() || std::string_view(" \t/:.@\"'};,-").find(after[0]) !=
+                                std::string_view::npos;
+  }
+  size_t words = 0;
+  for (const std::string& piece : CamelPieces(id)) {
+    if (piece.size() >= 3 && !ReadsAsWord(piece)) return false;
+    words += ReadsAsWord(piece) ? 1 : 0;
+  }
+  return words > 0 && std::none_of(id.begin(), id.end(), IsDigit);
 }
 
 // The share of a value's letters and digits that stand in pieces that read
