@@ -1724,6 +1724,36 @@ TEST(Generic, APasswordWithADollarBeforeLettersIsFoundEverywhere) {
   }
 }
 
+// In a config file of lines a bare value runs to the end of its line, '('
+// '&' ';' ',' and '*' in it; a comment after a blank is no part of it.
+TEST(Generic, ABareValueInAConfigFileRunsToTheEndOfItsLine) {
+  const std::string pw = "Xk9(mP2)&vL7q*W3z;a,b";
+  for (const auto& [text, path] : std::vector<std::pair<std::string, std::string>>{
+           {"DB_PASSWORD=" + pw + "\n", "app/.env"},
+           {"export DB_PASSWORD=" + pw + "  # rotated\n", "app/prod.env"},
+           {"db.password=" + pw + "\n", "app/application.properties"},
+           {"db:\n  password: " + pw + " # from vault\n", "app/values.yaml"},
+           {"[db]\npassword = " + pw + "\n", "etc/app.ini"},
+           {"[client]\npassword=" + pw + " ; old\n", "etc/mysql/conf.d/app.cnf"}}) {
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << path << ": " << RulesOf(m);
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, pw)) << path;
+    EXPECT_EQ(text.substr(m[0].offset, m[0].length), pw) << path;
+  }
+  // A key inside a line (a URL's query, a flow mapping) keeps its
+  // delimiters; so does a shell script.
+  const std::string short_pw = "Xk9mP2vL7qW3";
+  for (const auto& [text, path] : std::vector<std::pair<std::string, std::string>>{
+           {"url=jdbc:x://db;password=" + short_pw + ";user=app\n", "app/db.properties"},
+           {"db: {password: " + short_pw + ", user: app}\n", "app/values.yaml"},
+           {"DB_PASSWORD=" + short_pw + "&& run\n", "app/start.sh"}}) {
+    std::vector<Match> m = Scan(text, path);
+    for (const Match& f : m) {
+      EXPECT_EQ(text.substr(f.offset, f.length), short_pw) << path << ": " << f.rule;
+    }
+  }
+}
+
 // Every SigV4-signed request names its key ID in the clear, with a
 // credential scope after it (a presigned URL in AWS's own examples): low.
 // A key ID anywhere else keeps its severity.

@@ -845,6 +845,7 @@ void Detector::Impl::FindAll(size_t index, std::string_view text,
     c.in_package_code = kind.in_package_code;
     c.in_shared_library = kind.in_shared_library;
     c.in_history_file = kind.in_history_file;
+    c.in_line_config = kind.in_line_config;
     c.credential_file = kind.credential_file;
     c.joined = start > 0 && IsWordChar(text[start - 1]);
     const size_t value_begin = c.begin;
@@ -895,6 +896,7 @@ Candidate KindOf(std::string_view path) {
   kind.in_netrc_file = base == ".netrc" || base == "_netrc";
   kind.in_example_file = detect::IsExampleOrTestPath(path);
   kind.in_history_file = detect::IsHistoryPath(path);
+  kind.in_line_config = detect::IsLineConfigPath(path);
   kind.in_package_doc = detect::IsPackageDocPath(path);
   // Also the examples/ of a Debian package's docs (server_key.pem of
   // libnet-ssleay-perl).

@@ -1051,6 +1051,15 @@ bool IsHistoryPath(std::string_view path) {
          base == ".dbshell";
 }
 
+bool IsLineConfigPath(std::string_view path) {
+  const std::string base = ToLower(path.substr(path.rfind('/') + 1));
+  if (base == ".env" || StartsWith(base, ".env.") || EndsWith(base, ".env")) return true;
+  for (std::string_view ext : {".properties", ".ini", ".cfg", ".conf", ".cnf", ".yaml", ".yml"}) {
+    if (EndsWith(base, ext)) return true;
+  }
+  return false;
+}
+
 bool IsExampleOrTestPath(std::string_view path) {
   static constexpr std::string_view kDirs[] = {
       "test", "tests", "__tests__", "spec", "specs", "example", "examples",

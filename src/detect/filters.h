@@ -76,6 +76,11 @@ bool IsExampleOrTestPath(std::string_view path);
 /// was typed, so a password there was used, however weak.
 bool IsHistoryPath(std::string_view path);
 
+/// A config file of `key = value` lines whose bare values run to the end of
+/// the line, '(' '&' ';' ',' and all: .env, .properties, .ini, .cfg, .conf,
+/// .cnf, YAML.
+bool IsLineConfigPath(std::string_view path);
+
 /// Documentation inside a third-party package tree: README*, CHANGELOG*,
 /// HISTORY*, CHANGES*, NEWS*, *.md, *.rst, *.adoc, man pages and text in a
 /// doc/ directory, under node_modules/, site-packages/, dist-packages/,

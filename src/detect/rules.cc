@@ -596,6 +596,31 @@ void TrimTypographicQuotes(Candidate& c) {
   c.end = c.begin + cut;
 }
 
+// In a config file of lines (.env, .properties, .ini, YAML), a bare value
+// after a key that starts its line runs to the end of the line:
+// "password=Xk9(mP2)&vL7q" is all of it, where in code or a shell line '('
+// or '&' would end it. An inline comment after a blank is no part of it.
+void ExtendBareValue(Candidate& c, size_t name_at) {
+  if (!c.in_line_config || c.end == c.begin || c.end >= c.text.size()) return;
+  const char first = c.text[c.begin];
+  if (first == '"' || first == '\'' || first == '`') return;
+  if (std::string_view("()&;,*{}[]<>|").find(c.text[c.end]) == std::string_view::npos) return;
+  const size_t line = name_at == 0 ? std::string_view::npos
+                                   : c.text.find_last_of("\r\n", name_at - 1);
+  const size_t line_start = line == std::string_view::npos ? 0 : line + 1;
+  const std::string_view lead = Trim(c.text.substr(line_start, name_at - line_start));
+  if (!lead.empty() && lead != "export" && lead != "-") return;
+  size_t eol = std::min(c.text.find_first_of("\r\n", c.end), c.text.size());
+  for (size_t i = c.end; i + 1 < eol; ++i) {
+    if ((c.text[i] == ' ' || c.text[i] == '\t') && (c.text[i + 1] == '#' || c.text[i + 1] == ';')) {
+      eol = i;
+      break;
+    }
+  }
+  while (eol > c.end && (c.text[eol - 1] == ' ' || c.text[eol - 1] == '\t')) --eol;
+  c.end = eol;
+}
+
 // Whether `v` is nothing but \uXXXX escapes of characters past ASCII.
 bool IsEscapedNonAsciiText(std::string_view v) {
   constexpr size_t kEscape = 6;  // \uXXXX
@@ -922,6 +947,7 @@ bool ValidateGeneric(Candidate& c) {
   if (IsBadgeQuery(c)) return false;
   if (!NameSuggestsSecret(c.name) || OwnedBySpecificRule(c.name)) return false;
   TrimLineEnd(c);
+  ExtendBareValue(c, name_at);
   TrimTypographicQuotes(c);
   const size_t with_quotes = c.end - c.begin;
   Unquote(c);

@@ -33,6 +33,7 @@ struct Candidate {
   bool in_package_code = false;   // a third-party package's source code
   bool in_shared_library = false;  // an ELF shared object (.so) or a static library (.a)
   bool in_history_file = false;    // IsHistoryPath: what a shell or client kept of a session
+  bool in_line_config = false;     // IsLineConfigPath: a bare value runs to the line's end
   /// The CredentialFileRule of the text's path ("credential-file-pgpass"),
   /// empty for other files: there a weak password is still a finding.
   std::string_view credential_file;
