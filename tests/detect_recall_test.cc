@@ -1754,6 +1754,27 @@ TEST(Generic, ABareValueInAConfigFileRunsToTheEndOfItsLine) {
   }
 }
 
+// A token in hex (GitHub's before 2021, hub's, CircleCI's: 40 digits)
+// under a token's name is a secret, not a digest; Heroku issues its API key
+// as a UUID. A digest or a commit under a token's name, and a UUID under
+// another name, are none.
+TEST(Generic, HexTokensAndHerokuKeysUnderTheirNamesAreFound) {
+  const std::string hex = fake::Random(fake::kHexDigits, 40);
+  const std::string uuid = fake::Uuid();
+  for (const auto& [text, path, value] : std::vector<std::tuple<std::string, std::string,
+                                                                 std::string>>{
+           {"GITHUB_TOKEN=" + hex + "\n", "app/.env", hex},
+           {"github.com:\n- user: ci\n  oauth_token: " + hex + "\n", "root/.config/hub", hex},
+           {"HEROKU_API_KEY=" + uuid + "\n", "app/.env", uuid}}) {
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << path << ": " << RulesOf(m);
+    EXPECT_EQ(m[0].fingerprint, Fingerprint(m[0].rule, value)) << path;
+  }
+  ExpectNone("commit_token: " + hex + "\ntoken_sha1: " + hex + "\nREQUEST_ID=" + uuid +
+                 "\nSESSION_SECRET=" + uuid + "\n",
+             "app/.env");
+}
+
 // Every SigV4-signed request names its key ID in the clear, with a
 // credential scope after it (a presigned URL in AWS's own examples): low.
 // A key ID anywhere else keeps its severity.

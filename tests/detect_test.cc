@@ -58,12 +58,6 @@ std::string Base64(std::string_view in) {
   return out;
 }
 
-std::string RandomUuid() {
-  std::string hex = fake::Random("0123456789abcdef", 32);
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
-         "-" + hex.substr(16, 4) + "-" + hex.substr(20);
-}
-
 // Checks what every match must hold: the value's span, its fingerprint,
 // and nothing of the value beyond a 4-character redacted prefix. A provider's
 // description may name what its tokens start with ("Shippo" in
@@ -534,7 +528,7 @@ TEST(Detector, IgnoresNetrcPlaceholders) {
 }
 
 TEST(Detector, ReportsNpmrcLegacyUuidToken) {
-  std::string uuid = RandomUuid();
+  std::string uuid = fake::Uuid();
   ExpectOnly("//registry.npmjs.org/:_authToken=" + uuid + "\n",
              "npmrc-auth-token", Severity::kCritical, uuid, "/app/.npmrc");
 }
@@ -851,7 +845,7 @@ TEST(Detector, IgnoresValuesThatOnlyLookSecretByName) {
       "password: ${{ secrets.DB_PASSWORD }}\n"
       "\"author\": \"Jane Doe <jane@example.org>\",\n"
       "AUTH_PLUGIN_VERSION=3.1.4-r1\n"
-      "SESSION_SECRET=" + RandomUuid() + "\n"
+      "SESSION_SECRET=" + fake::Uuid() + "\n"
       "auth_token=response.json_body\n"
       "credentials_provider=DefaultAzureCredential\n"
       "secretName: my-tls-secret\n"
@@ -1378,8 +1372,8 @@ TEST(Detector, StillReportsTokensAndUrlPasswordsInLockfiles) {
 
 TEST(Detector, IgnoresUuidsDigestsAndFingerprints) {
   ExpectNone(
-      "\"id\": \"" + RandomUuid() + "\",\n"
-      "TOKEN_ID=" + RandomUuid() + "\n"
+      "\"id\": \"" + fake::Uuid() + "\",\n"
+      "TOKEN_ID=" + fake::Uuid() + "\n"
       "\"digest\": \"sha256:" + fake::Random("0123456789abcdef", 64) + "\",\n"
       "API_KEY_SHA256=" + fake::Random("0123456789abcdef", 64) + "\n"
       "SECRET_CHECKSUM=" + fake::Random("0123456789ABCDEF", 40) + "\n"

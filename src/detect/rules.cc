@@ -759,7 +759,8 @@ bool IsHexSecret(const Candidate& c) {
   const bool letters = !std::all_of(v.begin(), v.end(), digit);
   const bool digits = std::any_of(v.begin(), v.end(), digit);
   // "password_sha256": a digest of one, named so.
-  for (std::string_view digest : {"sha1", "sha256", "sha512", "md5", "hash", "digest"}) {
+  for (std::string_view digest :
+       {"sha1", "sha256", "sha512", "md5", "hash", "digest", "commit", "revision"}) {
     if (name.find(digest) != std::string::npos) return false;
   }
   // A key in hex is 128 bits or more (WPA's PSK 256); shorter hex under a
@@ -769,10 +770,20 @@ bool IsHexSecret(const Candidate& c) {
                     name.find("psk") != std::string::npos) &&
                    v.size() >= kMinHexKey && name.find("gpg") == std::string::npos &&
                    name.find("pgp") == std::string::npos;
+  // An API token in hex is 128 bits or more too: GitHub's before 2021 (40
+  // digits), hub's and CircleCI's.
+  const bool token = name.find("token") != std::string::npos && v.size() >= kMinHexKey;
   return v.size() >= kMinHex && std::all_of(v.begin(), v.end(), hex) && letters && digits &&
          !IsPlaceholder(v) && Entropy(v) >= 2.5 &&
          (name.find("secret") != std::string::npos || name.find("password") != std::string::npos ||
-          key);
+          key || token);
+}
+
+// A UUID is an id, also under a secret's name ("SESSION_SECRET"), except
+// where a service issues its API key as one: Heroku's.
+bool IsUuidSecret(const Candidate& c) {
+  return IsUuid(c.value()) && !IsPlaceholder(c.value()) &&
+         ToLower(c.name).find("heroku") != std::string::npos;
 }
 
 // WordPress's wp-config.php: eight keys and salts, 64 printable characters
@@ -1018,7 +1029,7 @@ bool ValidateGeneric(Candidate& c) {
   if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsEncodedPhrase(v) ||
       IsBase64OfNoSecret(v) || IsRegexLike(v) || IsPublicToken(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c) || IsHexSecret(c) ||
-        (quoted && !c.in_source_code && PassesAsPassphrase(v)))) {
+        IsUuidSecret(c) || (quoted && !c.in_source_code && PassesAsPassphrase(v)))) {
     return false;
   }
   DemoteInPackageDocs(c, "secret-looking value in a package's documentation (an example: low)");
