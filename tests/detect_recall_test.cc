@@ -1693,7 +1693,8 @@ TEST(PackageDocs, TypographicQuotesEndAValue) {
 TEST(Generic, ArnsAndEscapedWordsOfOtherScriptsAreNoAssignments) {
   ExpectNone("{\"SecretArn\":\"arn:aws:secretsmanager:ap-south-1:111122223333:secret:"
              "snowflake-XHb67j\"}\n"
-             "role: arn:aws:iam::111122223333:secret:x-Ab12Cd\n",
+             "role: arn:aws:iam::111122223333:secret:x-Ab12Cd\n"
+             "{\"pattern\":\"arn:([a-z\\\\d-]+):.*:.*:secret:AmazonLookoutMetrics-.+\"}\n",
              "srv/app/catalog.json");
   ExpectNone("        final String metaValue_PW = \"\\u0e1b\\u0e32\\u0e40\\u0e25\\u0e32\";\n",
              "usr/lib/jvm/x/src/LocaleNames_th.java");

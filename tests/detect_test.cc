@@ -1541,6 +1541,9 @@ TEST(Detector, IgnoresConnectionStringsWithoutRealPasswords) {
   ExpectNone("postgres://user:password@localhost/db\n");
   ExpectNone("mysql://root:changeme@db/app\n");
   ExpectNone("redis://:${REDIS_PASSWORD}@cache:6379\n");
+  // A program's member, written into the string it builds (twisted's tests).
+  ExpectNone("    \"host=%s dbname=%s user=%s password=self.DB_PASS\"\n");
+  ExpectNone("dsn = f\"host=db user=app password=settings.db_password\"\n");
   // "password=" without any server key is the generic rule's to judge.
   EXPECT_EQ(RulesOf(Scan("Remember=yes; password=Tr0ub4dor12\n")),
             "generic-secret-assignment");
@@ -2424,6 +2427,18 @@ TEST(Filters, PasswordHashesAreNoSecrets) {
     EXPECT_TRUE(detect::IsPasswordHash(h)) << h;
     EXPECT_FALSE(detect::PassesGenericGate(h)) << h;
   }
+  // What a database keeps: PostgreSQL's md5 and SCRAM, MySQL's native hash,
+  // as pg_dumpall --roles-only and mysqldump write them.
+  const std::string md5 = "md5" + fake::Random(fake::kHexDigits, 32);
+  const std::string scram = "SCRAM-SHA-256$4096:" + fake::Random(fake::kBase64, 24) + "$" +
+                            fake::Random(fake::kBase64, 44) + ":" +
+                            fake::Random(fake::kBase64, 44);
+  const std::string mysql = "*" + fake::Random("0123456789ABCDEF", 40);
+  for (const std::string& h : {md5, scram, mysql}) EXPECT_TRUE(detect::IsPasswordHash(h)) << h;
+  ExpectNone("ALTER ROLE app WITH LOGIN PASSWORD '" + md5 + "';\n"
+             "ALTER ROLE web WITH LOGIN PASSWORD '" + scram + "';\n"
+             "CREATE USER 'app'@'%' IDENTIFIED BY PASSWORD '" + mysql + "';\n",
+             "/docker-entrypoint-initdb.d/roles.sql");
   for (const std::string& p : {"$ecretPa55$" + salt, "S3cr3t$" + salt, "{" + salt + "}x",
                                "$" + salt, "$$" + salt}) {
     EXPECT_FALSE(detect::IsPasswordHash(p)) << p;

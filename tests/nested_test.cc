@@ -959,14 +959,19 @@ TEST_F(NestedScanTest, MembersOfADebAreJudgedWhereTheyInstall) {
   const std::string text = "Use the password = 'Kq82hZp4Lw9x' option\n";
   std::string data = test::Compress(
       test::MakeTar({File("./usr/share/doc/mytool/guide.txt", text),
+                     File("./usr/share/doc/mytool/changelog.gz",
+                          test::Compress(text, Filter::kGzip)),
                      File("./etc/mytool/app.conf", text)}),
       Filter::kXz);
   ScanOutput out = ScanLayer({File("var/cache/apt/archives/mytool_1.0_all.deb", MakeDeb(data))});
   std::map<std::string, Severity> by_member;
   for (const Finding& f : out.findings) by_member[f.member] = f.severity;
-  EXPECT_EQ(by_member, (std::map<std::string, Severity>{
-                           {"data.tar.xz!usr/share/doc/mytool/guide.txt", Severity::kLow},
-                           {"data.tar.xz!etc/mytool/app.conf", Severity::kHigh}}));
+  // A file in a file of the package (changelog.gz's) is documentation too.
+  EXPECT_EQ(by_member,
+            (std::map<std::string, Severity>{
+                {"data.tar.xz!usr/share/doc/mytool/guide.txt", Severity::kLow},
+                {"data.tar.xz!usr/share/doc/mytool/changelog.gz!changelog", Severity::kLow},
+                {"data.tar.xz!etc/mytool/app.conf", Severity::kHigh}}));
 }
 
 // Every way the report is printed: JSON, SARIF and text.

@@ -741,6 +741,20 @@ bool IsPasswordHash(std::string_view v) {
   for (std::string_view prefix : kDjango) {
     if (v.starts_with(prefix)) return true;
   }
+  // PostgreSQL's "md5" and 32 hex digits, its "SCRAM-SHA-256$4096:salt$…",
+  // MySQL's native "*" and 40 capital hex digits.
+  constexpr size_t kMd5 = 32;
+  constexpr size_t kSha1 = 40;
+  const auto lower_hex = [](char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); };
+  const auto upper_hex = [](char c) { return IsDigit(c) || (c >= 'A' && c <= 'F'); };
+  if (v.size() == 3 + kMd5 && v.starts_with("md5") &&
+      std::all_of(v.begin() + 3, v.end(), lower_hex)) {
+    return true;
+  }
+  if (v.starts_with("SCRAM-SHA-256$") || v.starts_with("SCRAM-SHA-1$")) return true;
+  if (v.size() == 1 + kSha1 && v[0] == '*' && std::all_of(v.begin() + 1, v.end(), upper_hex)) {
+    return true;
+  }
   // LDAP's "{SSHA}…", "{CRYPT}$6$…".
   if (v.starts_with("{")) {
     const size_t close = v.find('}');

@@ -383,6 +383,18 @@ constexpr std::string_view kConnectionKeys[] = {
     "server=", "data source=", "host=", "hostaddr=", "address=", "addr=",
     "dbname=", "database=", "initial catalog=", "jdbc:", "driver={"};
 
+// "self.DB_PASS", "settings.db.password": a program's member or setting,
+// written into a connection string it builds.
+bool IsMemberReference(std::string_view v) {
+  static constexpr std::string_view kOwners[] = {"self.", "this.", "cls.", "os.", "settings.",
+                                                 "config.", "conf.", "cfg.", "env.", "options.",
+                                                 "opts.", "args.", "params.", "app."};
+  return std::any_of(std::begin(kOwners), std::end(kOwners),
+                     [&](std::string_view owner) { return v.starts_with(owner); }) &&
+         std::all_of(v.begin(), v.end(),
+                     [](char ch) { return IsAlnum(ch) || ch == '_' || ch == '.'; });
+}
+
 bool ValidateConnectionString(Candidate& c) {
   if (c.match_begin > 0 &&
       std::string_view(";&? \t\"'").find(c.text[c.match_begin - 1]) ==
@@ -403,7 +415,10 @@ bool ValidateConnectionString(Candidate& c) {
     --c.end;
   }
   std::string_view v = c.value();
-  if (v.size() < kMinPassword || !IsRealPassword("", v) || MentionsSecret(v)) return false;
+  if (v.size() < kMinPassword || !IsRealPassword("", v) || MentionsSecret(v) ||
+      IsMemberReference(v)) {
+    return false;
+  }
   DemoteInPackageDocs(
       c, "password in a connection string in a package's documentation (an example: low)");
   return true;
@@ -944,9 +959,10 @@ bool ValidateGeneric(Candidate& c) {
   // key (git's per-URL settings name the URL in the key).
   if (c.begin > 0 && c.text[c.begin - 1] == ':' && c.value().starts_with("//")) return false;
   // "arn:aws:secretsmanager:…:111122223333:secret:db-XHb67j": the resource
-  // type of an AWS ARN, and a secret's name after it, no key and value.
+  // type of an AWS ARN, and a secret's name after it, no key and value;
+  // also in a pattern for ARNs ("arn:([a-z\\d-]+):.*:secret:App-.+").
   if (name_at > 0 && c.text[name_at - 1] == ':') {
-    const size_t token = c.text.find_last_of(" \t\r\n\"'\\=,;(", name_at - 1);
+    const size_t token = c.text.find_last_of(" \t\r\n\"'=,;", name_at - 1);
     const size_t from = token == std::string_view::npos ? 0 : token + 1;
     if (c.text.substr(from, name_at - from).starts_with("arn:")) return false;
   }
@@ -1093,7 +1109,7 @@ bool ValidateCommandLinePassword(Candidate& c) {
   if (c.in_example_file && c.credential_file.empty()) return false;
   Unquote(c);
   std::string_view v = c.value();
-  if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) ||
+  if (v.empty() || IsExpressionOrFlag(c) || MentionsSecret(v) || IsPasswordHash(v) ||
       !(PassesGenericGate(v) || IsWeakPasswordOfCredentialFile(c))) {
     return false;
   }

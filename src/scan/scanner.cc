@@ -379,12 +379,20 @@ std::vector<Finding> OrderedFindings(LayerResult& r, const LowerTarget& lower,
 // while a member's own name still tells a .npmrc or a test fixture.
 std::string DetectionPath(const std::string& path, const std::string& member) {
   if (member.empty()) return path;
-  // A file in a .deb (in apt's cache) is judged where it installs to.
+  const size_t bang = member.rfind('!');
+  // A file in a .deb (in apt's cache) is judged where it installs to; one
+  // inside such a file (changelog.gz's changelog) in its directory.
   if (!DebPackageName(path).empty()) {
     std::string installed = DebInstallPath(member);
     if (!installed.empty()) return installed;
+    const size_t second = member.find('!', member.find('!') + 1);
+    if (second != std::string::npos) {
+      installed = DebInstallPath(std::string_view(member).substr(0, second));
+      if (!installed.empty()) {
+        return installed.substr(0, installed.rfind('/') + 1) + member.substr(bang + 1);
+      }
+    }
   }
-  const size_t bang = member.rfind('!');
   std::string_view own = std::string_view(member).substr(bang == std::string::npos ? 0 : bang + 1);
   const size_t slash = path.rfind('/');
   return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
