@@ -1988,6 +1988,32 @@ TEST(Detector, ReadsDatabaseCellsWithTheirColumnsNames) {
   EXPECT_NO_THROW(Scan(damaged, "/var/lib/app/app.db"));
 }
 
+// A table of settings keeps a name and its value in one row: the value is
+// read as assigned to the name, and a token there is found though the
+// name's cell is glued to it in the file's bytes.
+TEST(Detector, ReadsASettingsTablesValuesWithTheirRowsNames) {
+  const std::string akia = "AKIA" + fake::Random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+  const std::string secret = fake::Make(Kind::kAwsSecretAccessKey);
+  const std::string password = fake::Mixed(20);
+  const std::string db = SqliteFile(
+      "CREATE TABLE settings (name TEXT, value TEXT);"
+      "INSERT INTO settings VALUES ('site_name', 'My blog');"
+      "INSERT INTO settings VALUES ('aws_access_key_id', '" + akia + "');"
+      "INSERT INTO settings VALUES ('aws_secret_access_key', '" + secret + "');"
+      "INSERT INTO settings VALUES ('smtp_password', '" + password + "');"
+      "INSERT INTO settings VALUES ('admin_email', 'admin@example.org');"
+      "CREATE TABLE wp_options (option_id INTEGER, option_name TEXT, option_value TEXT);"
+      "INSERT INTO wp_options VALUES (1, 'blogname', 'Notes');");
+  std::vector<Match> m = Scan(db, "/var/lib/app/app.db");
+  std::map<std::string, std::string> rules;  // value -> rule
+  for (const Match& f : m) rules[db.substr(f.offset, f.length)] = f.rule;
+  EXPECT_EQ(rules, (std::map<std::string, std::string>{
+                       {akia, "aws-access-key-id"},
+                       {secret, "aws-secret-access-key"},
+                       {password, "generic-secret-assignment"}}))
+      << RulesOf(m);
+}
+
 // A schema cannot make the scan loop: a view or trigger is never run, and
 // the cells read are bounded.
 TEST(SqliteCells, ReadsBoundedCellsOfTablesOnly) {

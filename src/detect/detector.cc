@@ -1858,7 +1858,7 @@ void Detector::AddAssignmentMatches(std::string_view pyc, std::string_view path,
                                     std::vector<Match>& matches) const {
   std::vector<detect::AssignedValue> values;
   const std::string text = PycAssignments(pyc, strings, values);
-  AddAssignedValues(pyc, path, text, values, matches);
+  AddAssignedValues(pyc, path, text, values, false, matches);
 }
 
 void Detector::AddSqliteMatches(std::string_view db, std::string_view path,
@@ -1885,16 +1885,19 @@ void Detector::AddSqliteMatches(std::string_view db, std::string_view path,
     values.push_back({text.size(), at, cell.value.size()});
     text.append(cell.value).append("\"\n");
   }
-  AddAssignedValues(db, path, text, values, matches);
+  // A table of settings keeps a name's cell just before its value's: a
+  // token there is glued to a word in the bytes, and found in its cell.
+  AddAssignedValues(db, path, text, values, true, matches);
 }
 
 void Detector::AddAssignedValues(std::string_view bytes, std::string_view path,
                                  const std::string& text,
                                  const std::vector<detect::AssignedValue>& values,
-                                 std::vector<Match>& matches) const {
+                                 bool formats_too, std::vector<Match>& matches) const {
   if (text.empty()) return;
   const size_t before = matches.size();
-  const std::vector<Found> found = impl_->FindAllPatterns(text, path, false, Subset::kKeyNames);
+  const std::vector<Found> found = impl_->FindAllPatterns(
+      text, path, false, formats_too ? Subset::kAll : Subset::kKeyNames);
   for (Match& m : ToMatches(text, ResolveOverlaps(found))) {
     auto it = std::upper_bound(
         values.begin(), values.end(), m.offset,

@@ -106,7 +106,7 @@ class Detector {
   void AddSqliteMatches(std::string_view db, std::string_view path,
                         std::vector<Match>& matches) const;
   void AddAssignedValues(std::string_view bytes, std::string_view path, const std::string& text,
-                         const std::vector<detect::AssignedValue>& values,
+                         const std::vector<detect::AssignedValue>& values, bool formats_too,
                          std::vector<Match>& matches) const;
   void AddNulSeparatedMatches(std::string_view binary, std::string_view path,
                               std::vector<Match>& matches) const;

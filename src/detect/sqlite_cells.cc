@@ -2,11 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <utility>
 
 #include "detect/filters.h"
+#include "util/text.h"
 
 namespace safebuild::detect {
 namespace {
@@ -118,33 +120,82 @@ Db OpenInMemory(std::string_view file, std::string& copy, int& looks, bool& cut_
 
 // The cells SecretColumnCells returns, of the database `db`; `unread`
 // names what the cell limit left.
+// A table of settings keeps names and values in rows: (name, value),
+// (key, value), WordPress's (option_name, option_value).
+bool IsNameColumn(std::string_view column) {
+  static constexpr std::string_view kNames[] = {"name",        "key",          "setting",
+                                                "option_name", "setting_name", "config_key",
+                                                "param",       "variable",     "k"};
+  return std::find(std::begin(kNames), std::end(kNames), column) != std::end(kNames);
+}
+
+bool IsValueColumn(std::string_view column) {
+  static constexpr std::string_view kValues[] = {"value",         "val",          "option_value",
+                                                 "setting_value", "config_value", "data", "v"};
+  return std::find(std::begin(kValues), std::end(kValues), column) != std::end(kValues);
+}
+
+// A setting's name that may hold a credential: a secret's name, or one with
+// a key's or a token's word in it ("aws_access_key_id", whose value is a
+// token format).
+bool MayNameACredential(std::string_view name) {
+  if (NameSuggestsSecret(name)) return true;
+  const std::string lower = ToLower(name);
+  for (std::string_view word : {"key", "token", "secret", "pass", "auth", "credential"}) {
+    if (lower.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// One query for the cells of a table: under a secret-named column (`name`
+// empty), or beside a secret-named name in a table of settings.
+struct CellQuery {
+  std::string table;
+  std::string column;  // the values'
+  std::string name;    // the names', for a table of settings
+};
+
+std::vector<CellQuery> CellQueries(sqlite3* db) {
+  std::vector<CellQuery> queries;
+  Statement tables = Prepare(db, "SELECT name FROM sqlite_schema WHERE type = 'table'");
+  if (!tables) return queries;
+  while (sqlite3_step(tables.get()) == SQLITE_ROW) {
+    const std::string table = ColumnText(tables.get(), 0);
+    Statement info = Prepare(db, "SELECT name FROM pragma_table_info(?1)");
+    if (!info) continue;
+    sqlite3_bind_text(info.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+    std::string names;
+    std::string values;
+    while (sqlite3_step(info.get()) == SQLITE_ROW) {
+      std::string column = ColumnText(info.get(), 0);
+      const std::string lower = ToLower(column);
+      if (names.empty() && IsNameColumn(lower)) names = column;
+      if (values.empty() && IsValueColumn(lower)) values = column;
+      if (NameSuggestsSecret(column)) queries.push_back({table, std::move(column), ""});
+    }
+    if (!names.empty() && !values.empty()) queries.push_back({table, values, names});
+  }
+  return queries;
+}
+
 void ReadCells(sqlite3* db, const int& looks, std::vector<SqliteCell>& cells,
                std::string& unread) {
-  std::vector<std::pair<std::string, std::string>> columns;  // table, column
-  if (Statement tables = Prepare(db, "SELECT name FROM sqlite_schema WHERE type = 'table'")) {
-    while (sqlite3_step(tables.get()) == SQLITE_ROW) {
-      const std::string table = ColumnText(tables.get(), 0);
-      Statement info = Prepare(db, "SELECT name FROM pragma_table_info(?1)");
-      if (!info) continue;
-      sqlite3_bind_text(info.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
-      while (sqlite3_step(info.get()) == SQLITE_ROW) {
-        std::string column = ColumnText(info.get(), 0);
-        if (NameSuggestsSecret(column)) columns.emplace_back(table, std::move(column));
-      }
-    }
-  }
-  for (const auto& [table, column] : columns) {
+  for (const CellQuery& q : CellQueries(db)) {
     if (looks > kMaxLooks) return;
-    Statement rows = Prepare(db, "SELECT " + Quoted(column) + " FROM " + Quoted(table) +
-                                     " WHERE typeof(" + Quoted(column) + ") = 'text'");
+    const std::string value = Quoted(q.column);
+    Statement rows = Prepare(db, "SELECT " + value + (q.name.empty() ? "" : ", " + Quoted(q.name)) +
+                                     " FROM " + Quoted(q.table) + " WHERE typeof(" + value +
+                                     ") = 'text'");
     if (!rows) continue;
     while (sqlite3_step(rows.get()) == SQLITE_ROW) {
+      std::string name = q.name.empty() ? q.column : ColumnText(rows.get(), 1);
+      if (!q.name.empty() && (name.size() > kMaxCell || !MayNameACredential(name))) continue;
       if (cells.size() == kMaxCells) {  // one row more than the limit
         unread = "SQLite cells past the first " + std::to_string(kMaxCells);
         return;
       }
-      std::string value = ColumnText(rows.get(), 0);
-      if (!value.empty() && value.size() <= kMaxCell) cells.push_back({column, std::move(value)});
+      std::string text = ColumnText(rows.get(), 0);
+      if (!text.empty() && text.size() <= kMaxCell) cells.push_back({name, std::move(text)});
     }
   }
 }
