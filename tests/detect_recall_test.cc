@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -1510,6 +1511,16 @@ TEST(Escapes, ATokenWrittenWithEscapesIsFoundWhereItsCharactersAre) {
   }
   std::string html;
   for (char c : token) html += "&#" + std::to_string(static_cast<int>(c)) + ";";
+  // C, JavaScript and Python's "\x67", and octal "\147".
+  std::string hex_escaped;
+  std::string octal_escaped;
+  for (char c : token) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned>(c));
+    hex_escaped += buf;
+    std::snprintf(buf, sizeof buf, "\\%03o", static_cast<unsigned>(c));
+    octal_escaped += buf;
+  }
   struct Case {
     std::string text;
     std::string path;
@@ -1519,6 +1530,8 @@ TEST(Escapes, ATokenWrittenWithEscapesIsFoundWhereItsCharactersAre) {
        {Case{"greeting=Hello\napi.key=" + java_escaped + token.substr(4) + "\n",
              "opt/app/i18n.properties", java_escaped.substr(0, 6)},
         Case{"<div data-token=\"" + html + "\">x</div>\n", "srv/www/page.html", "&#103;"},
+        Case{"var k=\"" + hex_escaped + "\";\n", "srv/www/app.min.js", "\\x67"},
+        Case{"K = b\"" + octal_escaped + "\"\n", "opt/app/keys.py", "\\147"},
         Case{"#!/bin/sh\ncurl -H \"Authorization: token ghp_\\\n    " + token.substr(4) +
                  "\" https://api.github.com/user\n",
              "opt/app/build.sh", "ghp_"},
@@ -1558,6 +1571,7 @@ TEST(Escapes, EscapesWithoutSecretsAreNoFindings) {
   ExpectNone("RUN apt-get update && \\\n    apt-get install -y \\\n      curl ca-certificates\n",
              "Containerfile");
   ExpectNone("password=\\\n  ${DB_PASSWORD}\n", "etc/app/app.properties");
+  ExpectNone("var re=/[\\x00-\\x1f\\x7f]/g; s=\"\\101\\102\\103\\x44\";\n", "srv/www/app.js");
 }
 
 TEST(Shapes, WebServerVariablesSnmpCommunitiesAndYarnTokensAreFound) {

@@ -46,6 +46,16 @@ Escape EscapeAt(std::string_view text, size_t i) {
     const std::string chars = Utf8(CodeOf(rest.substr(2, 4), true));
     if (!chars.empty()) return {chars, 6};
   }
+  // C, JavaScript, Python and shell's "\x67" and "\147": one byte each.
+  if (rest.size() >= 4 && rest[1] == 'x' && HexDigit(rest[2]) >= 0 && HexDigit(rest[3]) >= 0) {
+    const int byte = HexDigit(rest[2]) * 16 + HexDigit(rest[3]);
+    if (byte != 0) return {std::string(1, static_cast<char>(byte)), 4};
+  }
+  const auto octal = [](char c) { return c >= '0' && c <= '7'; };
+  if (rest.size() >= 4 && rest[1] >= '0' && rest[1] <= '3' && octal(rest[2]) && octal(rest[3])) {
+    const int byte = (rest[1] - '0') * 64 + (rest[2] - '0') * 8 + (rest[3] - '0');
+    if (byte != 0) return {std::string(1, static_cast<char>(byte)), 4};
+  }
   if (rest.starts_with("&#")) {
     // A reference is short: its ';' is looked for nearby only.
     const size_t semi = rest.substr(0, 11).find(';', 2);
@@ -125,7 +135,9 @@ std::optional<DecodedView> UnescapedLines(std::string_view text, size_t max_byte
          at = text.find(lead, at + 1)) {
       // The character after the lead rules most out ("&&", "\\n").
       const char next = at + 1 < text.size() ? text[at + 1] : '\0';
-      const bool may = lead == '&' ? next == '#' : next == 'u' || next == '\n' || next == '\r';
+      const bool may = lead == '&' ? next == '#'
+                                   : next == 'u' || next == 'x' || (next >= '0' && next <= '3') ||
+                                         next == '\n' || next == '\r';
       const size_t length = may ? EscapeAt(text, at).length : 0;
       if (length != 0) {
         escapes.emplace_back(at, length);
