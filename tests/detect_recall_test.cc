@@ -1790,6 +1790,36 @@ TEST(Generic, HexTokensAndHerokuKeysUnderTheirNamesAreFound) {
              "app/.env");
 }
 
+// sssd's LDAP bind password, an Oracle thin driver's user/password@host,
+// and a JSON Web Key's symmetric "k"; their manuals' examples are none.
+TEST(Shapes, SssdAuthtokOracleJdbcAndSymmetricJwksAreFound) {
+  const std::string pw = fake::Mixed(18);
+  std::string k = fake::Base64(fake::Random(fake::kBase62, 32), true);
+  while (!k.empty() && k.back() == '=') k.pop_back();
+  for (const auto& [text, path, value] : std::vector<std::tuple<std::string, std::string,
+                                                                 std::string>>{
+           {"[domain/corp]\nldap_default_bind_dn = cn=sssd\nldap_default_authtok = " + pw +
+                "\n",
+            "etc/sssd/sssd.conf", pw},
+           {"spring.datasource.url=jdbc:oracle:thin:app/" + pw + "@db:1521/ORCL\n",
+            "app/application.properties", pw},
+           {"{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h1\",\"alg\":\"HS256\",\"k\":\"" + k +
+                "\"}]}\n",
+            "etc/app/jwks.json", ""}}) {
+    std::vector<Match> m = Scan(text, path);
+    ASSERT_EQ(m.size(), 1u) << path << ": " << RulesOf(m);
+    if (value.empty()) {
+      EXPECT_EQ(m[0].description, "symmetric key (JSON Web Key)");
+    } else {
+      EXPECT_EQ(text.substr(m[0].offset, m[0].length), value) << path;
+    }
+  }
+  ExpectNone("url=jdbc:oracle:thin:scott/tiger@localhost:1521:orcl\n"
+             "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Y"
+             "j0iPS4hcgUuTwjAzZr1Z9CAow\"}\n",
+             "app/notes.txt");
+}
+
 // Every SigV4-signed request names its key ID in the clear, with a
 // credential scope after it (a presigned URL in AWS's own examples): low.
 // A key ID anywhere else keeps its severity.

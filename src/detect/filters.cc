@@ -81,6 +81,10 @@ constexpr std::string_view kDocumentedExamples[] = {
     // WireGuard private keys of wg(8) and systemd.netdev(5).
     "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=",
     "EEGlnEPYJV//kbvvIqxKkQwOiS+UENyPncC4bF46ong=",
+    // The symmetric keys of RFC 7515 (JWS, A.1) and RFC 7517 (JWK, A.3),
+    // in the tests and docs of every JOSE library.
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow",
+    "GawgguFyGrWKav7AX4VKUg",
     // The storage emulator's (Azurite's) fixed account key.
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
     "K1SZFPTOtr/KBHBeksoGMGw=="};
@@ -376,6 +380,7 @@ constexpr NameKeyword kNameKeywords[] = {
     {"private-key", false}, {"credential", false}, {"auth", false},
     // redis.conf, slapd.conf, nslcd.conf
     {"requirepass", false}, {"rootpw", false}, {"bindpw", false},
+    {"authtok", false},  // sssd.conf's ldap_default_authtok
     {"pw", true},  {"psk", true},  // "db_pw", wpa_supplicant's psk
     {"pat", true, true},           // a personal access token: GITHUB_PAT
     {"signing_key", false}, {"signing-key", false},  // not git's signingkey: a key's id

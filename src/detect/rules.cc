@@ -169,16 +169,22 @@ bool ValidateSecretPart(Candidate& c) {
 }
 
 // A JSON Web Key with its private exponent or scalar "d" (certbot's
-// account key, a JWKS file a service signs with).
+// account key, a JWKS file a service signs with), or a symmetric key's "k"
+// (an HMAC or AES key of kty "oct").
 bool ValidateJwk(Candidate& c) {
   std::string_view v = c.value();
-  const size_t d = v.find("\"d\"");
+  const bool symmetric = v.find("\"oct\"") != std::string_view::npos;
+  const size_t d = v.find(symmetric ? "\"k\"" : "\"d\"");
   if (d == std::string_view::npos) return false;
-  const size_t open = v.find('"', v.find(':', d + 3));
+  const size_t colon = v.find(':', d + 3);
+  const size_t open = colon == std::string_view::npos ? colon : v.find('"', colon);
   const size_t close = open == std::string_view::npos ? open : v.find('"', open + 1);
   if (close == std::string_view::npos) return false;
   constexpr size_t kMinScalar = 32;  // an Ed25519 "d" has 43
-  return RandomSecretPart(v.substr(open + 1, close - open - 1), kMinScalar) &&
+  constexpr size_t kMinKey = 22;     // 128 bits
+  if (symmetric) c.description = "symmetric key (JSON Web Key)";
+  return RandomSecretPart(v.substr(open + 1, close - open - 1),
+                          symmetric ? kMinKey : kMinScalar) &&
          DemoteInPackageTests(c);
 }
 
@@ -421,6 +427,24 @@ bool ValidateConnectionString(Candidate& c) {
   }
   DemoteInPackageDocs(
       c, "password in a connection string in a package's documentation (an example: low)");
+  return true;
+}
+
+// Oracle's thin driver takes "user/password@host" in its URL. Its manual's
+// "scott/tiger" is the example, and so is a password that is no random one.
+bool ValidateOracleJdbc(Candidate& c) {
+  if (c.in_example_file && c.credential_file.empty()) return false;
+  std::string_view v = c.value();
+  // The user: from the driver's ':' to the '/' before the password.
+  const size_t slash = c.begin - 1;
+  const size_t colon = c.text.rfind(':', slash);
+  const std::string_view user = c.text.substr(colon + 1, slash - colon - 1);
+  if (v.size() < kMinPassword || !IsRealPassword(user, v) || MentionsSecret(v) ||
+      ToLower(v).starts_with("tiger") || !(PassesGenericGate(v) || LooksRandom(v))) {
+    return false;
+  }
+  DemoteInPackageDocs(c, "password in an Oracle JDBC URL in a package's documentation "
+                         "(an example: low)");
   return true;
 }
 
@@ -1216,7 +1240,7 @@ constexpr Pattern kKeyPatterns[] = {
      R"(Private-Lines: *[0-9]+\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+))",
      kAnything, 0, ValidatePutty, false},
     {"private-key", kCritical, "private key (JSON Web Key)", "kty",
-     R"re((\{[^{}]*"kty"[ \t]*:[ \t]*"(?:RSA|EC|OKP)"[^{}]*\}))re",
+     R"re((\{[^{}]*"kty"[ \t]*:[ \t]*"(?:RSA|EC|OKP|oct)"[^{}]*\}))re",
      kAnything, 0, ValidateJwk, false},
     {"private-key", kCritical, "OpenVPN static key", "OpenVPN Static key",
      R"((-----BEGIN OpenVPN Static key V1-----(?:[^-]|-{1,4}[^-])*)"
@@ -1278,6 +1302,9 @@ constexpr Pattern kContextPatterns[] = {
      R"(:\\?/\\?/([A-Za-z0-9._~%!$&*+,;={}<>-]*):)"
      R"(([^\s:"'`\\()\[\]|]*)@[A-Za-z0-9\[])",
      kAnything, 1, ValidateUrlPassword, false},
+    {"url-credentials", kHigh, "password in an Oracle JDBC URL", "jdbc:oracle",
+     R"(jdbc:oracle:(?:thin|oci8?):[A-Za-z0-9_$#.]+/([^@\s"'/]+)@)",
+     kAnything, 0, ValidateOracleJdbc, false},
     {"connection-string-password", kHigh, "password in a connection string",
      "(?i:password|pwd)",
      R"((?i:password|pwd)[ \t]*=[ \t]*('[^'\r\n]*'|"[^"\r\n]*"|\{[^}\r\n]*\}|)"
