@@ -1160,6 +1160,23 @@ TEST(WrappedBase64, AHexDumpOfTextIsDecodedAndADigestIsNot) {
   ExpectNone("sha256=" + fake::Random(fake::kHexDigits, 64) + "\n", "app/data/sums.txt");
 }
 
+// A value that decodes to assignments is read with the rules that need a
+// key's name, as the text it hides: a config in a YAML value.
+TEST(WrappedBase64, AssignmentsInBase64AreReadWithTheirNames) {
+  const std::string secret = fake::Make(Kind::kAwsSecretAccessKey);
+  const std::string password = fake::Mixed(18);
+  const std::string text = "blob: " + fake::Base64("aws_secret_access_key=" + secret) +
+                           "\nenv: " + fake::Base64("DB_PASSWORD=" + password + "\n") + "\n";
+  std::vector<Match> m = Scan(text, "srv/app/values.yaml");
+  ASSERT_EQ(m.size(), 2u) << RulesOf(m);
+  EXPECT_EQ(m[0].fingerprint, Fingerprint("aws-secret-access-key", secret));
+  EXPECT_EQ(m[1].fingerprint, Fingerprint("generic-secret-assignment", password));
+  EXPECT_EQ(m[1].line, 2);
+  // Prose that mentions a password, encoded, is no assignment.
+  ExpectNone("note: " + fake::Base64("Reset your password: open the settings page.") + "\n",
+             "srv/app/values.yaml");
+}
+
 TEST(WrappedBase64, Base64OfBase64IsDecodedTwice) {
   const std::string token = FakeFormat("github-classic-token");
   const std::string twice = fake::Base64(fake::Base64("GITHUB_TOKEN=" + token + "\n"));

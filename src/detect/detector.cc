@@ -546,6 +546,23 @@ size_t& UnpackedBudget() {
   return packed_state.unpacked;
 }
 
+// Decoded text that assigns a value to a secret's name: "KEY=VALUE" or
+// "key: value" lines, or one such.
+bool LooksLikeAssignments(std::string_view text) {
+  constexpr size_t kMaxText = 64 << 10;
+  if (text.size() > kMaxText || !detect::MentionsSecret(text)) return false;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line = text.substr(at, end - at);
+    const size_t sep = line.find_first_of("=:");
+    if (sep != std::string_view::npos && sep > 0 && detect::MentionsSecret(line.substr(0, sep))) {
+      return true;
+    }
+    at = end + 1;
+  }
+  return false;
+}
+
 // The text a base64 run decodes to, when it is printable text.
 std::optional<std::string> DecodedText(std::string_view run) {
   std::string_view head = run.substr(0, kBase64Sniff);
@@ -1432,9 +1449,11 @@ void Detector::AddBase64Matches(std::string_view text, std::string_view path,
     }
     if (!plain) continue;
     // A file that was encoded whole (wrapped in lines) is read as text,
-    // key=value rules and all; a stretch of a line is read for token
-    // formats and keys only.
-    const bool whole_file = run.wrapped && !detect::LooksBinary(*plain);
+    // key=value rules and all, and so is a run that decodes to assignments
+    // ("DB_PASSWORD=…", a config hidden in a value); another stretch of a
+    // line is read for token formats and keys only.
+    const bool whole_file =
+        (run.wrapped || LooksLikeAssignments(*plain)) && !detect::LooksBinary(*plain);
     std::vector<Match> found =
         ToMatches(*plain, ResolveOverlaps(impl_->FindAllPatterns(*plain, path, !whole_file)));
     bool twice = false;
