@@ -1730,13 +1730,16 @@ TEST(Detector, PrefersTheDecodedTokenToTheGenericRuleOfItsKey) {
 
 // Long base64 that is no text (an image, a font), long identifiers and
 // digests, and encoded key=value text with no token format: not findings.
-TEST(Detector, DecodedBase64OnlyCountsForTokenFormats) {
+// Decoded base64 counts for token formats, and for assignments when it
+// decodes to them (a config hidden in a value); data and names are none.
+TEST(Detector, DecodedBase64CountsForTokenFormatsAndAssignments) {
   std::string png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
   png += fake::Random(fake::kBase64, 300);
   ExpectNone("background: url(data:image/png;base64," + Base64(png) + ");");
   ExpectNone("class AbstractSingletonProxyFactoryBeanConfigurationProvider {}");
   ExpectNone("sha256:" + std::string(64, 'a') + " " + fake::Random("0123456789abcdef", 64));
-  ExpectNone("X=" + Base64("password=" + fake::Random(fake::kBase62, 20)));
+  EXPECT_EQ(RulesOf(Scan("X=" + Base64("password=" + fake::Mixed(20)))),
+            "generic-secret-assignment");
 }
 
 // A Kubernetes Secret holds its values in base64: a placeholder or a word
