@@ -1832,8 +1832,8 @@ TEST(Shapes, SssdAuthtokOracleJdbcAndSymmetricJwksAreFound) {
     }
   }
   ExpectNone("url=jdbc:oracle:thin:scott/tiger@localhost:1521:orcl\n"
-             "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Y"
-             "j0iPS4hcgUuTwjAzZr1Z9CAow\"}\n",
+             "{\"kty\":\"oct\",\"k\":\"AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKt"
+             "MN3Yj0iPS4hcgUuTwjAzZr1Z9CAow\"}\n",
              "app/notes.txt");
 }
 
