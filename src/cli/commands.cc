@@ -29,6 +29,7 @@
 #include "containerfile/source_file.h"
 #include "detect/detector.h"
 #include "detect/redact.h"
+#include "image/image_ref.h"
 #include "podman/build_args.h"
 #include "podman/image_name.h"
 #include "podman/podman.h"
@@ -717,13 +718,12 @@ int RunPush(const CommonOptions& common, const std::vector<std::string>& args) {
   }
   // podman push reads only its own storage: what it would refuse after the
   // scan is refused before it.
-  for (std::string_view transport : {"oci:", "oci-archive:", "docker-archive:", "docker://",
-                                     "dir:"}) {
-    if (inv->image.starts_with(transport)) {
-      PrintError("push: " + inv->image + ": podman push reads images from its storage only; " +
-                 "scan this one with safebuild scan, then copy it with skopeo copy");
-      return kExitUsage;
-    }
+  if (auto ref = ParseImageRef(inv->image); !ref || ref->kind != ImageRef::Kind::kLocal) {
+    PrintError("push: " + inv->image + ": " +
+               (ref ? "podman push reads images from its storage only; scan this one with "
+                      "safebuild scan, then copy it with skopeo copy"
+                    : ref.error()));
+    return kExitUsage;
   }
   auto scratch = TempDir::Create();
   if (!scratch) {

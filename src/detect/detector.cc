@@ -1891,8 +1891,9 @@ void Detector::AddSqliteMatches(std::string_view db, std::string_view path,
   constexpr size_t kMaxPage = 64 << 10;
   size_t from = 0;
   std::string cut;
-  const std::vector<detect::SqliteCell> cells = detect::SecretColumnCells(db, &cut);
-  if (!cut.empty()) NoteCut(cut.find("pages") != std::string::npos ? "size" : "entries", cut);
+  std::string reason;
+  const std::vector<detect::SqliteCell> cells = detect::SecretColumnCells(db, &cut, &reason);
+  if (!cut.empty()) NoteCut(reason, cut);
   for (const detect::SqliteCell& cell : cells) {
     // A cell is where the file holds its bytes; one elsewhere (UTF-16, an
     // overflow page) cannot be pointed at.

@@ -118,8 +118,6 @@ Db OpenInMemory(std::string_view file, std::string& copy, int& looks, bool& cut_
   return db;
 }
 
-// The cells SecretColumnCells returns, of the database `db`; `unread`
-// names what the cell limit left.
 // A table of settings keeps names and values in rows: (name, value),
 // (key, value), WordPress's (option_name, option_value).
 bool IsNameColumn(std::string_view column) {
@@ -178,6 +176,8 @@ std::vector<CellQuery> CellQueries(sqlite3* db) {
   return queries;
 }
 
+// The cells SecretColumnCells returns, of the database `db`; `unread`
+// names what the cell limit left.
 void ReadCells(sqlite3* db, const int& looks, std::vector<SqliteCell>& cells,
                std::string& unread) {
   for (const CellQuery& q : CellQueries(db)) {
@@ -206,7 +206,8 @@ bool LooksLikeSqlite(std::string_view file) {
   return file.starts_with(std::string_view("SQLite format 3\0", 16));
 }
 
-std::vector<SqliteCell> SecretColumnCells(std::string_view file, std::string* cut) {
+std::vector<SqliteCell> SecretColumnCells(std::string_view file, std::string* cut,
+                                          std::string* reason) {
   std::vector<SqliteCell> cells;
   std::string unread;
   if (!LooksLikeSqlite(file)) return cells;
@@ -219,6 +220,7 @@ std::vector<SqliteCell> SecretColumnCells(std::string_view file, std::string* cu
     ReadCells(db.get(), looks, cells, unread);
     if (looks > kMaxLooks && unread.empty()) unread = "SQLite cells past its step budget";
   }
+  if (reason != nullptr) *reason = unread.empty() ? "" : cut_short ? "size" : "entries";
   if (cut != nullptr) *cut = std::move(unread);
   return cells;
 }

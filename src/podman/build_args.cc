@@ -202,12 +202,12 @@ Expected<BuildInvocation> ParseBuildArgs(const std::vector<std::string>& args) {
     const auto is_tag = [](const FlagToken& t) { return t.name == "-t" || t.name == "--tag"; };
     const bool has_tag = std::any_of(group->flags.begin(), group->flags.end(), is_tag);
     for (const FlagToken& t : group->flags) RecordBuildFlag(inv, t);
-    if (!group->cluster) {
-      if (IsGlobal(group->flags[0].name)) AddGlobal(inv.global_flags, args, i, group->width);
-      if (!has_tag) AddGlobal(inv.passthrough, args, i, group->width);
-    } else if (!has_tag) {
+    if (!group->cluster && IsGlobal(group->flags[0].name)) {
+      AddGlobal(inv.global_flags, args, i, group->width);
+    }
+    if (!has_tag) {
       AddGlobal(inv.passthrough, args, i, group->width);
-    } else {
+    } else if (group->cluster) {
       // "-qt NAME": the other flags of the cluster pass on one by one.
       for (const FlagToken& t : group->flags) {
         if (is_tag(t)) continue;
