@@ -21,8 +21,9 @@ bool LooksLikeSqlite(std::string_view file);
 /// The text cells of `file` (an SQLite database, read only and in memory)
 /// under columns that NameSuggestsSecret takes, of tables the schema lists,
 /// and the values of a table of settings (name and value columns) whose
-/// row names a credential, each with that name as its column: up to 1024 bytes a cell, 4096 cells in all, and as much work as reading
-/// a few hundred MiB takes. A damaged database gives what was read before
+/// row names a credential, each with that name as its column: up to 1024
+/// bytes a cell, 4096 cells in all, and as much work as reading a few
+/// hundred MiB takes. A damaged database gives what was read before
 /// the damage. `cut` names what was left unread: cells past a limit, or
 /// pages past those the file holds (a large file's first window); "" when
 /// nothing was.
